@@ -1,0 +1,1 @@
+"""HTTP API, analyst map page and command line."""

@@ -1,0 +1,1 @@
+"""Geometry and statistics over arrays: H3 hexbinning, ward boundaries, GeoJSON features, periods."""

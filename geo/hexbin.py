@@ -1,0 +1,39 @@
+"""Vectorised H3: points to cells, coarser parents, cell ids as text, cell polygons."""
+
+from __future__ import annotations
+
+import h3ronpy
+import numpy as np
+import pyarrow as pa
+import shapely
+from h3ronpy import vector
+
+MIN_RES = 0
+MAX_RES = 15
+
+
+def points_to_cells(lon: np.ndarray, lat: np.ndarray, res: int) -> np.ndarray:
+    """H3 cells (uint64) of WGS84 points at a resolution."""
+    if len(lon) == 0:
+        return np.array([], dtype=np.uint64)
+    cells = vector.coordinates_to_cells(np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64), res)
+    return np.asarray(pa.array(cells).to_numpy(zero_copy_only=False), dtype=np.uint64)
+
+
+def parent_cells(cells: np.ndarray, res: int) -> np.ndarray:
+    """Parents of cells at a coarser resolution."""
+    out = h3ronpy.change_resolution(pa.array(np.asarray(cells, dtype=np.uint64)), res)
+    return np.asarray(pa.array(out).to_numpy(zero_copy_only=False), dtype=np.uint64)
+
+
+def cells_to_strings(cells: np.ndarray) -> list[str]:
+    """Canonical hexadecimal text of H3 cells."""
+    return [format(int(c), "x") for c in cells]
+
+
+def cell_polygons(cells: np.ndarray) -> np.ndarray:
+    """Shapely polygons (counter-clockwise exteriors, RFC 7946) of H3 cells."""
+    if len(cells) == 0:
+        return np.array([], dtype=object)
+    wkb = pa.array(vector.cells_to_wkb_polygons(pa.array(np.asarray(cells, dtype=np.uint64))))
+    return shapely.orient_polygons(shapely.from_wkb(wkb.to_numpy(zero_copy_only=False)), exterior_cw=False)

@@ -1,0 +1,1 @@
+"""Feed adapters, validation, enrichment and the DuckDB store."""

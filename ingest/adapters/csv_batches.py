@@ -1,0 +1,129 @@
+"""Stream a CSV file (plain or gzip) as string batches with source line numbers and malformed rows kept aside."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ingest.errors import FeedFileError
+
+GZIP_MAGIC = b"\x1f\x8b"
+BLOCK_SIZE = 8 << 20
+
+
+@dataclass(frozen=True)
+class RawBatch:
+    """String columns as read, the source line of each row, and the rows rejected while parsing."""
+
+    table: pa.Table
+    lines: np.ndarray
+    rejects: list[tuple[int, str, str]]  # (line, raw text, reason)
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+def read_header(path: Path) -> list[str]:
+    """Return the header fields of a CSV file, raising FeedFileError when it is not a readable CSV."""
+    try:
+        opener = gzip.open if _is_gzip(path) else open
+        with opener(path, "rb") as fh:
+            first = fh.readline(1 << 16)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FeedFileError(path, f"cannot read file ({exc})") from exc
+    if not first.strip():
+        raise FeedFileError(path, "empty file: no header row", line=1)
+    if b"\x00" in first:
+        raise FeedFileError(path, "not a CSV file (binary content in the header row)", line=1)
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise FeedFileError(path, "not a CSV file (header row is not UTF-8 text)", line=1) from exc
+    return [name.strip().strip('"') for name in text.split(",")]
+
+
+def _line_numbers(first_row: int, count: int, skipped: np.ndarray) -> np.ndarray:
+    """Source lines of parsed rows first_row..first_row+count-1, given the sorted lines skipped so far."""
+    base = np.arange(first_row, first_row + count, dtype=np.int64) + 2  # line 1 is the header
+    shifted = skipped - np.arange(len(skipped), dtype=np.int64)
+    return base + np.searchsorted(shifted, base, side="right")
+
+
+def _invalid_utf8_rows(table: pa.Table) -> np.ndarray:
+    """Indices of rows holding bytes that are not UTF-8 (slow path, only when a batch fails to decode)."""
+    bad = np.zeros(table.num_rows, dtype=bool)
+    for column in table.columns:
+        for i, value in enumerate(column.to_pylist()):
+            if value is not None and not bad[i]:
+                try:
+                    value.decode("utf-8")
+                except UnicodeDecodeError:
+                    bad[i] = True
+    return np.flatnonzero(bad)
+
+
+def _decode(table: pa.Table, lines: np.ndarray, rejects: list[tuple[int, str, str]]) -> tuple[pa.Table, np.ndarray]:
+    """Cast binary columns to UTF-8 strings, moving rows with invalid bytes to rejects."""
+    try:
+        return table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names])), lines
+    except pa.ArrowInvalid:
+        bad = _invalid_utf8_rows(table)
+        for i in bad:
+            raw = b",".join(v if v is not None else b"" for v in table.slice(int(i), 1).to_pylist()[0].values())
+            rejects.append((int(lines[i]), raw.decode("utf-8", "replace"), "invalid bytes: row is not UTF-8 text"))
+        keep = np.setdiff1d(np.arange(table.num_rows), bad)
+        return _decode(table.take(pa.array(keep)), lines[keep], rejects)
+
+
+def iter_csv_batches(path: Path, columns: list[str]) -> Iterator[RawBatch]:
+    """Yield batches of the named columns as strings; rows with the wrong field count become rejects."""
+    header = read_header(path)
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise FeedFileError(path, f"missing column(s) {', '.join(map(repr, missing))}; header has {', '.join(header)}",
+                            line=1)
+    skipped: list[int] = []
+    pending: list[tuple[int, str, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        line = int(row.number) if row.number is not None else -1
+        skipped.append(line)
+        reason = f"expected {row.expected_columns} fields, found {row.actual_columns}"
+        pending.append((line, row.text, reason))
+        return "skip"
+
+    try:
+        stream = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_SIZE, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.binary() for name in header},
+                include_columns=columns,
+                strings_can_be_null=False,
+            ),
+        )
+        parsed = 0
+        for batch in reader:
+            table = pa.Table.from_batches([batch])
+            lines = _line_numbers(parsed, table.num_rows, np.array(sorted(skipped), dtype=np.int64))
+            parsed += table.num_rows
+            rejects = pending[:]
+            pending.clear()
+            table, lines = _decode(table, lines, rejects)
+            yield RawBatch(table=table, lines=lines, rejects=rejects)
+        if pending:
+            yield RawBatch(table=pa.table({c: pa.array([], pa.string()) for c in columns}),
+                           lines=np.array([], dtype=np.int64), rejects=pending[:])
+    except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as exc:
+        raise FeedFileError(path, f"cannot parse as CSV ({exc})") from exc

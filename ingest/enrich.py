@@ -1,0 +1,49 @@
+"""Enrichment: the finest H3 cell of each distinct point and its ward in every boundary set, via geo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import shapely
+
+from geo.hexbin import points_to_cells
+from geo.wards import locate
+from ingest.schema import H3_STORED_RES
+from ingest.store.boundaries import boundary_set_names, ward_geometries
+from ingest.store.connection import Connection
+from ingest.store.writer import StagedIngest
+
+
+def ward_polygons(con: Connection, boundary_set: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, shapely polygons) of a stored boundary set."""
+    wards = ward_geometries(con, boundary_set)
+    codes = np.asarray(wards["code"].to_pylist(), dtype=object)
+    return codes, shapely.from_geojson(wards["geometry"].to_pylist())
+
+
+def place_in_wards(codes: np.ndarray, polygons: np.ndarray, points: pa.Table) -> pa.Table:
+    """Ward code for each point (columns cell, lon, lat) -> (place_cell, ward_code)."""
+    lon = points["lon"].to_numpy()
+    lat = points["lat"].to_numpy()
+    index = locate(polygons, lon, lat)
+    ward = np.where(index >= 0, codes[np.maximum(index, 0)] if len(codes) else None, None)
+    return pa.table({"place_cell": points["cell"], "ward_code": pa.array(ward.tolist(), pa.string())})
+
+
+def with_cells(lon: np.ndarray, lat: np.ndarray) -> pa.Table:
+    """Points with their finest stored H3 cell (columns lon, lat, cell)."""
+    cells = points_to_cells(lon, lat, H3_STORED_RES)
+    return pa.table({"lon": pa.array(lon, pa.float64()), "lat": pa.array(lat, pa.float64()),
+                     "cell": pa.array(cells, pa.uint64())})
+
+
+def enrich_staged(staged: StagedIngest) -> int:
+    """Give every staged point its H3 cell and ward in every boundary set; returns distinct points placed."""
+    points = staged.distinct_points()
+    staged.set_point_cells(with_cells(points["lon"].to_numpy(), points["lat"].to_numpy()))
+    for name in boundary_set_names(staged.con):
+        todo = staged.unplaced_cells(name)
+        if todo.num_rows:
+            codes, polygons = ward_polygons(staged.con, name)
+            staged.add_place_wards(name, place_in_wards(codes, polygons, todo))
+    return points.num_rows

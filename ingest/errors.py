@@ -1,0 +1,33 @@
+"""Exceptions raised by ingest; the API and CLI map them to messages and status codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IngestError(Exception):
+    """Base class for every ingest failure."""
+
+
+class FeedFileError(IngestError):
+    """A feed file cannot be read at all; nothing from it is loaded."""
+
+    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+        where = f"{self.path}, line {line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class StoreError(IngestError):
+    """The store is missing, locked, or not an AIM store."""
+
+
+class UnknownBoundarySetError(IngestError):
+    """A boundary set name that the store does not hold."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"unknown boundary set {name!r}; loaded sets: {', '.join(known) or 'none'}")

@@ -1,0 +1,1 @@
+"""The only code that imports duckdb: connection, migrations, writer and queries."""

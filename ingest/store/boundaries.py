@@ -1,0 +1,95 @@
+"""Store boundary sets, their ward polygons, and the LSOA reference table."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ingest.errors import UnknownBoundarySetError
+from ingest.store.connection import Connection, arrow, scalar
+
+
+def boundary_set_names(con: Connection) -> list[str]:
+    """Names of the loaded boundary sets, the default first."""
+    return [r[0] for r in con.execute("SELECT name FROM boundary_sets ORDER BY is_default DESC, name").fetchall()]
+
+
+def list_boundary_sets(con: Connection) -> list[dict[str, object]]:
+    """Every loaded boundary set with its metadata."""
+    cur = con.execute(
+        "SELECT name, description, source_file, is_default, features, loaded_at FROM boundary_sets "
+        "ORDER BY is_default DESC, name"
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def resolve_boundary_set(con: Connection, name: str | None) -> str:
+    """The named boundary set, or the default one when name is None."""
+    names = boundary_set_names(con)
+    if name is None:
+        if not names:
+            raise UnknownBoundarySetError("(default)", names)
+        return names[0]
+    if name not in names:
+        raise UnknownBoundarySetError(name, names)
+    return name
+
+
+def save_boundary_set(con: Connection, name: str, description: str, source_file: str, wards: pa.Table,
+                      place_wards: pa.Table, make_default: bool) -> None:
+    """Replace a boundary set atomically: its wards (code, name, lad_code, lad_name, geometry) and placements."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("wards", "place_wards"):
+            con.execute(f"DELETE FROM {table} WHERE boundary_set = ?", [name])
+        con.execute("DELETE FROM boundary_sets WHERE name = ?", [name])
+        is_default = make_default or not scalar(con, "SELECT count(*) FROM boundary_sets WHERE is_default")
+        if is_default:
+            con.execute("UPDATE boundary_sets SET is_default = false")
+        con.execute(
+            "INSERT INTO boundary_sets VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP)",
+            [name, description, source_file, is_default, wards.num_rows],
+        )
+        con.register("_wards", wards)
+        con.execute("INSERT INTO wards SELECT ?, code, name, lad_code, lad_name, geometry FROM _wards", [name])
+        con.unregister("_wards")
+        if place_wards.num_rows:
+            con.register("_pw", place_wards)
+            con.execute("INSERT INTO place_wards SELECT ?, place_cell::UBIGINT, ward_code FROM _pw", [name])
+            con.unregister("_pw")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def all_places(con: Connection) -> pa.Table:
+    """Every place cell in the store with a point for it (columns cell, lon, lat)."""
+    return arrow(con, """SELECT h3_cell AS cell, any_value(lon) AS lon, any_value(lat) AS lat FROM incidents
+           WHERE h3_cell IS NOT NULL GROUP BY h3_cell
+           UNION ALL
+           SELECT place_cell, lon, lat FROM lsoa_places WHERE place_cell IS NOT NULL""")
+
+
+def ward_geometries(con: Connection, boundary_set: str) -> pa.Table:
+    """Wards of a boundary set: code, name, lad_code, lad_name, geometry (GeoJSON text)."""
+    return arrow(con, "SELECT code, name, lad_code, lad_name, geometry FROM wards WHERE boundary_set = ? ORDER BY code",
+        [boundary_set])
+
+
+def lsoa_places_loaded(con: Connection) -> bool:
+    """Whether the LSOA reference table has been filled."""
+    return bool(scalar(con, "SELECT count(*) FROM lsoa_places"))
+
+
+def load_lsoa_places(con: Connection, table: pa.Table) -> None:
+    """Fill the LSOA reference table (lsoa_code, lsoa_name, lad_code, lad_name, lon, lat, place_cell)."""
+    con.register("_lsoa", table)
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM lsoa_places")
+    con.execute(
+        "INSERT INTO lsoa_places SELECT lsoa_code, lsoa_name, lad_code, lad_name, lon, lat, "
+        "place_cell::UBIGINT FROM _lsoa"
+    )
+    con.execute("COMMIT")
+    con.unregister("_lsoa")

@@ -1,0 +1,59 @@
+"""Open an AIM store (a DuckDB file) and bring its schema up to date."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingest.errors import StoreError
+
+Connection = duckdb.DuckDBPyConnection
+
+
+def scalar(con: Connection, sql: str, params: list[object] | None = None) -> object:
+    """The first column of the first row of a query (None when there is no row)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def arrow(con: Connection, sql: str, params: list[object] | None = None) -> pa.Table:
+    """A query's result as an Arrow table."""
+    return con.sql(sql, params=params or None).to_arrow_table()
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("ingest.store") / "migrations"
+    found = [(int(f.name.split("_", 1)[0]), f.read_text()) for f in folder.iterdir() if f.name.endswith(".sql")]
+    return sorted(found)
+
+
+def _migrate(con: Connection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    current = int(scalar(con, "SELECT coalesce(max(version), 0) FROM schema_version"))  # type: ignore[arg-type]
+    for version, sql in _migrations():
+        if version > current:
+            con.execute("BEGIN")
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?)", [version])
+            con.execute("COMMIT")
+
+
+def open_store(path: Path, read_only: bool = False, memory_limit: str = "2GB") -> Connection:
+    """Open (creating and migrating when writable) the store at path."""
+    if read_only and not path.exists():
+        raise StoreError(f"no AIM store at {path}: run `aim ingest` or `aim demo` first")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
+    except duckdb.IOException as exc:
+        raise StoreError(f"cannot open store {path}: {exc}") from exc
+    if not read_only:
+        _migrate(con)
+    else:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "incidents" not in tables:
+            con.close()
+            raise StoreError(f"{path} is not an AIM store")
+    return con
