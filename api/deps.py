@@ -1,0 +1,104 @@
+"""Request dependencies: a store cursor per request and the common filter parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from api.errors import ParameterError
+from api.settings import Settings
+from geo.trends import add_months
+from ingest.schema import DEFAULT_CATEGORIES, Category, Source
+from ingest.store.boundaries import resolve_boundary_set
+from ingest.store.connection import Connection
+from ingest.store.queries import IncidentFilter, month_extent
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+ALL = "all"
+
+
+def get_con(request: Request) -> Iterator[Connection]:
+    """A cursor on the app's read-only store connection, closed after the request."""
+    cursor = request.app.state.con.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+Con = Annotated[Connection, Depends(get_con)]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The resolved common filters of a request."""
+
+    incident: IncidentFilter
+    boundary_set: str
+
+    def echo(self) -> dict[str, object]:
+        """The filters as applied, for response metadata."""
+        f = self.incident
+        return {"from": f.start.strftime("%Y-%m"), "to": f.end.strftime("%Y-%m"),
+                "category": list(f.categories) or [ALL], "source": list(f.sources) or [ALL],
+                "wards": self.boundary_set}
+
+
+def _month(value: str | None, name: str) -> date | None:
+    return None if value is None else date(int(value[:4]), int(value[5:7]), 1)
+
+
+def _choices(values: list[str], allowed: list[str], name: str) -> tuple[str, ...]:
+    if ALL in values:
+        return ()
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ParameterError(name, f"unknown {name} {', '.join(map(repr, unknown))}; choose from "
+                                   f"{', '.join(allowed)} or {ALL}")
+    return tuple(dict.fromkeys(values))
+
+
+def get_filters(
+    con: Con,
+    settings: Annotated[Settings, Depends(get_settings)],
+    from_: Annotated[str | None, Query(alias="from", pattern=MONTH_PATTERN,
+                                       description="First month, YYYY-MM (default: 11 months before `to`)")] = None,
+    to: Annotated[str | None, Query(pattern=MONTH_PATTERN,
+                                    description="Last month, YYYY-MM (default: latest month held)")] = None,
+    category: Annotated[list[str] | None, Query(description="Category (repeatable); `all` for every "
+                                                             "category. Default: asb")] = None,
+    source: Annotated[list[str] | None, Query(description="Source (repeatable); default: all")] = None,
+    wards: Annotated[str | None, Query(description="Boundary set name; default: the store's default set")] = None,
+) -> Filters:
+    """Validate and resolve from/to/category/source/wards into one filter."""
+    categories = _choices(category or [c.value for c in DEFAULT_CATEGORIES], [c.value for c in Category],
+                          "category")
+    sources = _choices(source or [ALL], [s.value for s in Source], "source")
+    end = _month(to, "to")
+    start = _month(from_, "from")
+    if end is None:
+        latest = month_extent(con, sources)[1]
+        end = latest.replace(day=1) if latest else date.today().replace(day=1)
+        if start is not None and start > end:
+            end = start
+    if start is None:
+        start = add_months(end, -(settings.default_months - 1))
+    if start > end:
+        raise ParameterError("from", f"from ({start:%Y-%m}) is after to ({end:%Y-%m})")
+    if (end.year - start.year) > 50:
+        raise ParameterError("from", "period longer than 50 years")
+    return Filters(IncidentFilter(start=start, end=end, categories=categories, sources=sources),
+                   resolve_boundary_set(con, wards))
+
+
+FiltersDep = Annotated[Filters, Depends(get_filters)]

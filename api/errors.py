@@ -1,0 +1,60 @@
+"""One map from our exceptions to HTTP status codes and readable messages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from geo.errors import BoundaryError
+from ingest.errors import FeedFileError, StoreError, UnknownBoundarySetError
+
+
+class ParameterError(Exception):
+    """A request parameter that is well-formed but not acceptable."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        self.message = message
+        super().__init__(f"{parameter}: {message}")
+
+
+STATUS: dict[type[Exception], int] = {
+    ParameterError: 422,
+    UnknownBoundarySetError: 422,
+    BoundaryError: 422,
+    FeedFileError: 400,
+    StoreError: 503,
+}
+
+
+def _problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+    body: dict[str, object] = {"status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(status_code=status, content=body)
+
+
+def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
+        errors.append({"parameter": where, "message": str(err.get("msg", "invalid value"))})
+    detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
+    return _problem(422, detail, errors)
+
+
+def _mapped(_: Request, exc: Exception) -> JSONResponse:
+    status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
+    parameter = exc.parameter if isinstance(exc, ParameterError) else ("wards" if isinstance(
+        exc, UnknownBoundarySetError) else None)
+    errors = [{"parameter": parameter, "message": str(exc)}] if parameter else None
+    return _problem(status, str(exc), errors)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the exception map on an app."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    for kind in STATUS:
+        app.add_exception_handler(kind, _mapped)

@@ -1,0 +1,41 @@
+"""create_app(settings): the FastAPI application over a read-only AIM store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.routers import health, hotspots, layers, maps, trends
+from api.services import WardCache
+from api.settings import Settings
+from ingest.store.connection import open_store
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the store named in settings is opened read-only for the app's lifetime."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.con = open_store(settings.store, read_only=True, memory_limit=settings.memory_limit)
+        app.state.wards = WardCache()
+        try:
+            yield
+        finally:
+            app.state.con.close()
+
+    app = FastAPI(title="AIM", version="0.1.0", lifespan=lifespan,
+                  description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.")
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (layers, trends, hotspots, health, maps):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,132 @@
+"""The analyst map page: a folium ward choropleth and H3 hex layer, with vendored Leaflet so it works offline."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import folium
+import numpy as np
+
+from api.deps import ALL, Filters
+from api.settings import Settings
+from ingest.schema import CATEGORY_LABELS, Category, Source
+
+# ColorBrewer YlOrRd, 6 classes.
+PALETTE = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
+HEX_PALETTE = ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"]
+STATIC_JS = [("leaflet", "/static/leaflet/leaflet.js")]
+STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/static/aim.css")]
+
+
+def class_breaks(values: list[int], classes: int = len(PALETTE)) -> list[int]:
+    """Upper bounds of quantile classes over the non-zero values (at least one class)."""
+    positive = np.array([v for v in values if v > 0])
+    if len(positive) == 0:
+        return [0]
+    qs = np.quantile(positive, np.linspace(0, 1, classes + 1)[1:], method="higher")
+    return sorted(set(int(q) for q in qs))
+
+
+def _colour(breaks: list[int], palette: list[str]) -> Callable[[int], str]:
+    def pick(value: int) -> str:
+        if value <= 0:
+            return "#ffffff"
+        for i, upper in enumerate(breaks):
+            if value <= upper:
+                return palette[min(i, len(palette) - 1)]
+        return palette[-1]
+    return pick
+
+
+def _legend_rows(breaks: list[int], palette: list[str]) -> str:
+    rows, lower = [], 1
+    for i, upper in enumerate(breaks):
+        label = f"{lower}" if lower == upper else f"{lower}–{upper}"
+        rows.append(f'<div><i style="background:{palette[min(i, len(palette) - 1)]}"></i>{label}</div>')
+        lower = upper + 1
+    return "".join(rows)
+
+
+def _options(values: list[tuple[str, str]], chosen: list[str]) -> str:
+    return "".join(
+        f'<option value="{html.escape(v)}"{" selected" if v in chosen else ""}>{html.escape(label)}</option>'
+        for v, label in values
+    )
+
+
+def _controls(filters: Filters, res: int, boundary_sets: list[str]) -> str:
+    f = filters.incident
+    cats = [(ALL, "All categories")] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
+    srcs = [(ALL, "All sources")] + [(s.value, s.value.title()) for s in Source]
+    chosen_c = list(f.categories) or [ALL]
+    chosen_s = list(f.sources) or [ALL]
+    sets = [(b, b) for b in boundary_sets]
+    res_opts = [(str(r), f"H3 res {r}") for r in range(6, 11)]
+    return f"""
+<form id="aim-filters" class="aim-panel" method="get" action="/">
+  <strong>AIM · ASB map</strong>
+  <label>From <input type="month" name="from" value="{f.start:%Y-%m}"></label>
+  <label>To <input type="month" name="to" value="{f.end:%Y-%m}"></label>
+  <label>Category <select name="category" multiple size="4">{_options(cats, chosen_c)}</select></label>
+  <label>Source <select name="source" multiple size="2">{_options(srcs, chosen_s)}</select></label>
+  <label>Wards <select name="wards">{_options(sets, [filters.boundary_set])}</select></label>
+  <label>Hexes <select name="res">{_options(res_opts, [str(res)])}</select></label>
+  <button type="submit">Apply</button>
+</form>"""
+
+
+def _legend(ward_breaks: list[int], hex_breaks: list[int], wards_fc: dict[str, Any], hexes_fc: dict[str, Any]) -> str:
+    total = sum(feat["properties"]["count"] for feat in wards_fc["features"])
+    period = wards_fc["period"]
+    prev = wards_fc["previous_period"]
+    return f"""
+<div id="aim-legend" class="aim-panel">
+  <strong>Incidents {period['from']} to {period['to']}</strong>
+  <div class="aim-total">{total:,} in wards · previous period {prev['from']} to {prev['to']}</div>
+  <div class="aim-scale"><em>Wards (count)</em>{_legend_rows(ward_breaks, PALETTE)}</div>
+  <div class="aim-scale"><em>Hexagons (count)</em>{_legend_rows(hex_breaks, HEX_PALETTE)}</div>
+  <div class="aim-note">Locations are police.uk anonymised map points; incidents with no point count in
+  ward totals through their LSOA but are not on the hex layer.</div>
+</div>"""
+
+
+def build_map(wards_fc: dict[str, Any], hexes_fc: dict[str, Any], filters: Filters, res: int,
+              boundary_sets: list[str], bounds: tuple[float, float, float, float] | None,
+              settings: Settings) -> str:
+    """Render the analyst map page as HTML."""
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10,
+                   location=[54.6, -1.2])
+    m.default_js = STATIC_JS
+    m.default_css = STATIC_CSS
+    if settings.tile_url:
+        folium.TileLayer(settings.tile_url, attr=settings.tile_attribution or "basemap", name="Basemap").add_to(m)
+    ward_breaks = class_breaks([ft["properties"]["count"] for ft in wards_fc["features"]])
+    hex_breaks = class_breaks([ft["properties"]["count"] for ft in hexes_fc["features"]])
+    ward_colour, hex_colour = _colour(ward_breaks, PALETTE), _colour(hex_breaks, HEX_PALETTE)
+    folium.GeoJson(
+        wards_fc, name="Wards (count)",
+        style_function=lambda ft: {"fillColor": ward_colour(ft["properties"]["count"]), "color": "#555555",
+                                   "weight": 0.8, "fillOpacity": 0.75},
+        highlight_function=lambda ft: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "code", "lad_name", "count", "previous_count", "change"],
+            aliases=["Ward", "Code", "Authority", "Count", "Previous period", "Change"]),
+    ).add_to(m)
+    if hexes_fc["features"]:
+        folium.GeoJson(
+            hexes_fc, name=f"Hexagons (H3 res {res})",
+            style_function=lambda ft: {"fillColor": hex_colour(ft["properties"]["count"]), "color": "#2b5c8a",
+                                       "weight": 0.4, "fillOpacity": 0.8},
+            tooltip=folium.GeoJsonTooltip(fields=["h3", "count"], aliases=["H3 cell", "Count"]),
+        ).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    if bounds:
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    root = m.get_root()
+    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets)))  # type: ignore[attr-defined]
+    root.html.add_child(folium.Element(  # type: ignore[attr-defined]
+        _legend(ward_breaks, hex_breaks, wards_fc, hexes_fc)))
+    root.header.add_child(folium.Element("<title>AIM · ASB intelligence map</title>"))  # type: ignore[attr-defined]
+    return str(root.render())

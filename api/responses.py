@@ -1,0 +1,25 @@
+"""Response classes: GeoJSON media type and CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from fastapi.responses import JSONResponse, Response
+
+
+class GeoJSONResponse(JSONResponse):
+    """JSON served as application/geo+json (RFC 7946)."""
+
+    media_type = "application/geo+json"
+
+
+def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
+    """A CSV download."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

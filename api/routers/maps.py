@@ -1,0 +1,31 @@
+"""The analyst map page at `/`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import Con, FiltersDep
+from api.map_page import build_map
+from api.services import hex_layer, wards_layer
+from ingest.store.boundaries import boundary_set_names
+from ingest.store.queries import data_bounds
+
+router = APIRouter(tags=["map"])
+
+
+@router.get("/", response_class=HTMLResponse)
+def map_page(
+    request: Request,
+    con: Con,
+    filters: FiltersDep,
+    res: Annotated[int, Query(ge=6, le=10, description="H3 resolution of the hex layer")] = 8,
+) -> HTMLResponse:
+    """Ward choropleth and hex layer for the chosen period, categories and sources, with filter controls."""
+    wards_fc = wards_layer(con, filters, request.app.state.wards)
+    hexes_fc = hex_layer(con, filters, res, None)
+    page = build_map(wards_fc, hexes_fc, filters, res, boundary_set_names(con), data_bounds(con),
+                     request.app.state.settings)
+    return HTMLResponse(page)

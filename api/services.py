@@ -1,0 +1,101 @@
+"""Build the API's layers from store queries and geo: shared by the JSON routes and the map page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from threading import Lock
+from typing import Any
+
+import numpy as np
+
+from api.deps import Filters
+from geo.features import feature, feature_collection, hex_features
+from geo.hexbin import cells_to_strings
+from geo.trends import change, previous_period, zero_filled
+from ingest.store.boundaries import ward_geometries
+from ingest.store.connection import Connection
+from ingest.store.queries import IncidentFilter, hex_counts, monthly_counts, top_cells, ward_counts
+
+
+@dataclass(frozen=True)
+class Ward:
+    """A ward as drawn: code, name, LAD and GeoJSON geometry."""
+
+    code: str
+    name: str
+    lad_code: str | None
+    lad_name: str | None
+    geometry: dict[str, Any]
+
+
+class WardCache:
+    """Ward polygons per boundary set, parsed once (the served store is read-only)."""
+
+    def __init__(self) -> None:
+        self._sets: dict[str, list[Ward]] = {}
+        self._lock = Lock()
+
+    def get(self, con: Connection, boundary_set: str) -> list[Ward]:
+        """The wards of a boundary set."""
+        with self._lock:
+            if boundary_set not in self._sets:
+                t = ward_geometries(con, boundary_set).to_pylist()
+                self._sets[boundary_set] = [
+                    Ward(r["code"], r["name"], r["lad_code"], r["lad_name"], json.loads(r["geometry"])) for r in t
+                ]
+            return self._sets[boundary_set]
+
+
+def _period(f: IncidentFilter) -> dict[str, str]:
+    return {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"}
+
+
+def wards_layer(con: Connection, filters: Filters, cache: WardCache) -> dict[str, Any]:
+    """Ward FeatureCollection with count, previous_count and change for the period."""
+    f = filters.incident
+    prev_start, prev_end = previous_period(f.start, f.end)
+    counts = {r["code"]: r for r in ward_counts(con, f, filters.boundary_set, prev_start).to_pylist()}
+    features = []
+    for ward in cache.get(con, filters.boundary_set):
+        row = counts.get(ward.code, {})
+        count, previous = int(row.get("count", 0)), int(row.get("previous_count", 0))
+        delta, pct = change(count, previous)
+        features.append(feature(ward.geometry, {
+            "code": ward.code, "name": ward.name, "lad": ward.lad_code, "lad_name": ward.lad_name,
+            "count": count, "previous_count": previous, "change": delta, "change_pct": pct,
+        }, fid=ward.code))
+    return feature_collection(features, period=_period(f),
+                              previous_period={"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
+                              filters=filters.echo())
+
+
+def hex_layer(con: Connection, filters: Filters, res: int,
+              bbox: tuple[float, float, float, float] | None) -> dict[str, Any]:
+    """H3 hexagon FeatureCollection with counts of incidents that have a point."""
+    t = hex_counts(con, filters.incident, res, bbox)
+    cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
+    props = [{"count": int(c)} for c in t["count"].to_pylist()]
+    return feature_collection(hex_features(cells, props), resolution=res, period=_period(filters.incident),
+                              filters=filters.echo())
+
+
+def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: WardCache) -> list[dict[str, Any]]:
+    """Top cells by count, each with its ward and share of all counted incidents with a point."""
+    t = top_cells(con, filters.incident, res, top, filters.boundary_set)
+    names = {w.code: w.name for w in cache.get(con, filters.boundary_set)}
+    cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
+    ids = cells_to_strings(cells)
+    return [
+        {"rank": i + 1, "h3": h, "count": int(r["count"]), "ward": r["ward_code"],
+         "ward_name": names.get(r["ward_code"]) if r["ward_code"] else None}
+        for i, (h, r) in enumerate(zip(ids, t.to_pylist(), strict=True))
+    ]
+
+
+def trend_series(con: Connection, filters: Filters, ward: str | None) -> list[tuple[date, int]]:
+    """Zero-filled monthly counts over the period, for one ward or the filtered area."""
+    f = filters.incident
+    t = monthly_counts(con, f, (filters.boundary_set, ward) if ward else None)
+    return zero_filled(f.start, f.end, t["month"].to_pylist(), t["count"].to_pylist())

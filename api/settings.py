@@ -1,0 +1,24 @@
+"""Service settings, read from AIM_* environment variables at the entry points and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+class Settings(BaseSettings):
+    """Where the store is, how to serve it, and where the shipped reference data lives."""
+
+    model_config = SettingsConfigDict(env_prefix="AIM_", extra="ignore")
+
+    store: Path = Path("aim.duckdb")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = PROJECT_DATA
+    memory_limit: str = "2GB"
+    tile_url: str | None = None  # optional basemap tile URL template; none by default so maps work offline
+    tile_attribution: str = ""
+    default_months: int = 12  # period shown when no from/to is given, ending at the latest month held

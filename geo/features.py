@@ -1,0 +1,33 @@
+"""GeoJSON (RFC 7946) FeatureCollections for ward and hexagon layers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+
+from geo.hexbin import cell_polygons, cells_to_strings
+
+
+def feature_collection(features: list[dict[str, Any]], **members: Any) -> dict[str, Any]:
+    """A FeatureCollection, with foreign members (period, filters) alongside the features."""
+    return {"type": "FeatureCollection", "features": features, **members}
+
+
+def feature(geometry: dict[str, Any] | None, properties: dict[str, Any], fid: str | None = None) -> dict[str, Any]:
+    """One GeoJSON Feature."""
+    out: dict[str, Any] = {"type": "Feature", "geometry": geometry, "properties": properties}
+    if fid is not None:
+        out["id"] = fid
+    return out
+
+
+def hex_features(cells: np.ndarray, properties: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hexagon Features for H3 cells, each with its `h3` id plus the given properties."""
+    polygons = cell_polygons(cells)
+    ids = cells_to_strings(cells)
+    geometries = shapely.to_geojson(polygons) if len(polygons) else []
+    return [feature(json.loads(g), {"h3": h, **p}, fid=h) for g, h, p in zip(geometries, ids, properties, strict=True)]

@@ -1,0 +1,135 @@
+"""Parameterised read queries: counts by ward, H3 cell and month, hotspots, freshness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+
+from ingest.store.connection import Connection, arrow
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """Which incidents a query counts; every value reaches SQL as a parameter."""
+
+    start: date
+    end: date  # inclusive: first day of the last month
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    lad: str | None = None
+
+
+def _where(f: IncidentFilter, start: date | None = None, alias: str = "i") -> tuple[str, list[object]]:
+    clauses = [f"{alias}.month BETWEEN ? AND ?"]
+    params: list[object] = [start or f.start, f.end]
+    if f.categories:
+        clauses.append(f"{alias}.category IN ({', '.join('?' for _ in f.categories)})")
+        params.extend(f.categories)
+    if f.sources:
+        clauses.append(f"{alias}.source IN ({', '.join('?' for _ in f.sources)})")
+        params.extend(f.sources)
+    if f.lad:
+        clauses.append(f"{alias}.lad_code = ?")
+        params.append(f.lad)
+    return " AND ".join(clauses), params
+
+
+def _parent_sql(column: str) -> str:
+    """SQL for the H3 parent at resolution ? of a resolution-15 cell (bit layout of the H3 index)."""
+    return (f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) "
+            f"| ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))")
+
+
+def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous_start: date) -> pa.Table:
+    """Per ward code: count in the period and in the previous period (previous_start .. f.start)."""
+    where, params = _where(f, start=previous_start)
+    sql = f"""SELECT pw.ward_code AS code,
+                     count(*) FILTER (WHERE i.month >= ?) AS count,
+                     count(*) FILTER (WHERE i.month < ?) AS previous_count
+              FROM incidents i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+              WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""
+    return arrow(con, sql, [f.start, f.start, boundary_set, *params])
+
+
+def hex_counts(con: Connection, f: IncidentFilter, res: int,
+               bbox: tuple[float, float, float, float] | None) -> pa.Table:
+    """Per H3 cell at res: count of incidents with a point (inside bbox when given)."""
+    where, params = _where(f)
+    bbox_sql, bbox_params = "", []
+    if bbox:
+        bbox_sql = " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
+        bbox_params = [bbox[0], bbox[2], bbox[1], bbox[3]]
+    sql = f"""SELECT {_parent_sql('i.h3_cell')} AS cell, count(*) AS count FROM incidents i
+              WHERE i.h3_cell IS NOT NULL AND {where}{bbox_sql} GROUP BY cell ORDER BY count DESC, cell"""
+    return arrow(con, sql, [res, res, *params, *bbox_params])
+
+
+def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
+    """The top cells at res by count, each with the ward most of its incidents fall in."""
+    where, params = _where(f)
+    sql = f"""SELECT {_parent_sql('i.h3_cell')} AS cell, count(*) AS count, mode(pw.ward_code) AS ward_code
+              FROM incidents i
+              LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+              WHERE i.h3_cell IS NOT NULL AND {where}
+              GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""
+    return arrow(con, sql, [res, res, boundary_set, *params, top])
+
+
+def monthly_counts(con: Connection, f: IncidentFilter, ward: tuple[str, str] | None = None) -> pa.Table:
+    """Incidents per month, optionally within one ward (boundary set, code)."""
+    where, params = _where(f)
+    join, join_params = "", []
+    if ward:
+        join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"
+        join_params = [ward[0], ward[1]]
+    sql = f"""SELECT i.month, count(*) AS count FROM incidents i {join}
+              WHERE {where} GROUP BY i.month ORDER BY i.month"""
+    return arrow(con, sql, [*join_params, *params])
+
+
+def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
+    """First and last month held (for the given sources)."""
+    clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
+    rows = con.execute(f"SELECT min(month), max(month) FROM incidents {clause}", list(sources)).fetchall()
+    return rows[0][0], rows[0][1]
+
+
+def data_bounds(con: Connection) -> tuple[float, float, float, float] | None:
+    """Bounding box (minlon, minlat, maxlon, maxlat) of incidents with a point."""
+    rows = con.execute("SELECT min(lon), min(lat), max(lon), max(lat) FROM incidents WHERE lon IS NOT NULL").fetchall()
+    return None if rows[0][0] is None else tuple(rows[0])  # type: ignore[return-value]
+
+
+def freshness(con: Connection) -> list[dict[str, object]]:
+    """Per source: rows held, first and latest month, and when it was last loaded."""
+    cur = con.execute(
+        """SELECT i.source, count(*) AS incidents, min(i.month) AS first_month, max(i.month) AS latest_month,
+                  (SELECT max(finished_at) FROM ingest_runs r WHERE r.source = i.source) AS last_loaded
+           FROM incidents i GROUP BY i.source ORDER BY i.source"""
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def distinct_values(con: Connection, column: str) -> list[str]:
+    """Distinct values of the category or source column."""
+    if column not in {"category", "source"}:
+        raise ValueError(column)
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM incidents ORDER BY 1").fetchall()]
+
+
+def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | None] | None:
+    """(name, lad_code) of a ward in a boundary set, or None when absent."""
+    rows = con.execute("SELECT name, lad_code FROM wards WHERE boundary_set = ? AND code = ?",
+                       [boundary_set, code]).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def lad_exists(con: Connection, lad_code: str) -> str | None:
+    """The LAD's name when the reference data or any boundary set knows it."""
+    rows = con.execute(
+        "SELECT any_value(lad_name) FROM (SELECT lad_name FROM lsoa_places WHERE lad_code = ? "
+        "UNION ALL SELECT lad_name FROM wards WHERE lad_code = ?)", [lad_code, lad_code]).fetchall()
+    return rows[0][0] if rows and rows[0][0] is not None else None
