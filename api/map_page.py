@@ -118,7 +118,7 @@ def build_map(wards_fc: dict[str, Any], hexes_fc: dict[str, Any], filters: Filte
         folium.GeoJson(
             hexes_fc, name=f"Hexagons (H3 res {res})",
             style_function=lambda ft: {"fillColor": hex_colour(ft["properties"]["count"]), "color": "#2b5c8a",
-                                       "weight": 0.4, "fillOpacity": 0.8},
+                                       "weight": 0.4, "fillOpacity": 0.7},
             tooltip=folium.GeoJsonTooltip(fields=["h3", "count"], aliases=["H3 cell", "Count"]),
         ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
