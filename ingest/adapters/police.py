@@ -63,7 +63,7 @@ def to_candidates(raw: RawBatch) -> pa.Table:
     crime_id = _blank_to_null(t["Crime ID"])
     content = pc.binary_join_element_wise(*[pc.utf8_trim_whitespace(t[c]) for c in _CONTENT_KEY], "|")
     source_ref = pc.if_else(pc.is_null(crime_id), pc.binary_join_element_wise("asb", content, "|"),
-                            pc.binary_join_element_wise("crime", crime_id, "|"))
+                            pc.binary_join_element_wise("crime", pc.utf8_trim_whitespace(t["Month"]), crime_id, "|"))
     return pa.table(
         {
             "source": pa.repeat(Source.POLICE.value, t.num_rows),

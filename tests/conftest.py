@@ -1,0 +1,65 @@
+"""Shared fixtures: the real public data beside the project and stores built from it."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.settings import PROJECT_DATA
+from ingest.boundary_sets import ensure_reference_data
+from ingest.pipeline import ingest_police_file
+from ingest.store.connection import Connection, open_store
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+POLICE = SHARED / "police_uk"
+FORCES = ["cleveland", "derbyshire", "nottinghamshire", "devon-and-cornwall", "suffolk"]
+HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+          "Last outcome category,Context")
+
+
+def police_file(force: str, month: str) -> Path:
+    """A real police.uk monthly file from the shared data."""
+    return POLICE / force / f"2025-{month}-{force}-street.csv.gz"
+
+
+def write_csv(path: Path, lines: list[str], gz: bool = False) -> Path:
+    """Write lines as a CSV file (gzipped when asked)."""
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return path
+
+
+def real_lines(force: str, month: str, n: int) -> list[str]:
+    """The header and the first n data lines of a real monthly file."""
+    with gzip.open(police_file(force, month), "rt") as fh:
+        return [next(fh).rstrip("\n") for _ in range(n + 1)]
+
+
+def new_store(path: Path) -> Connection:
+    """A fresh store with the shipped reference data loaded."""
+    con = open_store(path)
+    ensure_reference_data(con, PROJECT_DATA)
+    return con
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Iterator[Connection]:
+    """An empty store with the shipped wards and LSOA reference."""
+    con = new_store(tmp_path / "aim.duckdb")
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding all 12 months of real Cleveland data plus one Nottinghamshire month."""
+    path = tmp_path_factory.mktemp("stores") / "cleveland.duckdb"
+    con = new_store(path)
+    for month in range(1, 13):
+        ingest_police_file(con, police_file("cleveland", f"{month:02d}"))
+    ingest_police_file(con, police_file("nottinghamshire", "01"))
+    con.close()
+    return path
