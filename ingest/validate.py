@@ -56,7 +56,10 @@ def _reasons(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray,
     swapped = pc.and_(_in_range(lat, UK_LON), _in_range(lon, UK_LAT))
     outside = pc.and_(pc.and_(pc.is_valid(lon), pc.is_valid(lat)), pc.invert(pc.and_(lon_uk, lat_uk)))
     months, lons, lats = _lazy(c["month_text"]), _lazy(lon_text), _lazy(lat_text)
+    blank = pc.and_(pc.and_(pc.equal(c["month_text"], ""), pc.equal(c["source_category"], "")),
+                    pc.and_(pc.equal(lon_text, ""), pc.equal(lat_text, "")))
     return [
+        (_np(blank), lambda i: "blank row"),
         (_np(pc.equal(c["source_category"], "")), lambda i: "missing crime type / category"),
         (_np(pc.invert(pc.match_substring_regex(c["month_text"], _MONTH))),
          lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month"),
