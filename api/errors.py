@@ -40,7 +40,12 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
     errors = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
-        errors.append({"parameter": where, "message": str(err.get("msg", "invalid value"))})
+        message = str(err.get("msg", "invalid value"))
+        if err.get("type") == "string_pattern_mismatch" and "\\d{4}" in str(err.get("ctx", {}).get("pattern")):
+            message = "must be a month written YYYY-MM, e.g. 2025-03"
+        if "input" in err and err["input"] is not None:
+            message += f" (got {err['input']!r})"
+        errors.append({"parameter": where, "message": message})
     detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
     return _problem(422, detail, errors)
 

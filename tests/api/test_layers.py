@@ -1,0 +1,72 @@
+"""The wards and hexes layers over HTTP, on real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from ingest.store.connection import open_store
+
+
+def _scalar(store: Path, sql: str) -> int:
+    con = open_store(store, read_only=True)
+    try:
+        return int(con.execute(sql).fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def test_wards_is_rfc7946_with_counts_and_change(client: TestClient, cleveland_store: Path) -> None:
+    r = client.get("/api/v1/wards", params={"from": "2025-10", "to": "2025-12"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
+    fc = r.json()
+    assert fc["type"] == "FeatureCollection" and fc["previous_period"] == {"from": "2025-07", "to": "2025-09"}
+    props = [f["properties"] for f in fc["features"]]
+    assert {"code", "name", "lad", "count", "previous_count", "change"} <= set(props[0])
+    for p in props:
+        assert p["change"] == p["count"] - p["previous_count"]
+    in_wards = _scalar(cleveland_store, """SELECT count(*) FROM incidents i JOIN place_wards pw
+        ON pw.place_cell = i.place_cell AND pw.boundary_set = 'wards-2024' AND pw.ward_code IS NOT NULL
+        WHERE i.category = 'asb' AND i.month BETWEEN '2025-10-01' AND '2025-12-01'""")
+    assert sum(p["count"] for p in props) == in_wards
+    # README: Cleveland ASB Oct-Dec 1585 + 1185 + 964, Jul-Sep 1668 + 1773 + 1442, nearly all inside wards
+    cleveland = [p for p in props if p["lad"] in {"E06000001", "E06000002", "E06000003", "E06000004"}]
+    assert 0.99 * 3734 <= sum(p["count"] for p in cleveland) <= 3734
+    assert 0.99 * 4883 <= sum(p["previous_count"] for p in cleveland) <= 4883
+    ring = fc["features"][0]["geometry"]["coordinates"][0]
+    assert ring[0] == ring[-1]
+
+
+def test_default_period_is_the_last_twelve_months_held(client: TestClient) -> None:
+    fc = client.get("/api/v1/wards").json()
+    assert fc["period"] == {"from": "2025-01", "to": "2025-12"}
+    assert fc["filters"]["category"] == ["asb"]
+
+
+def test_other_boundary_set_and_categories(client: TestClient) -> None:
+    w22 = client.get("/api/v1/wards", params={"wards": "wards-2022", "category": ["drugs", "public-order"]}).json()
+    assert w22["filters"]["wards"] == "wards-2022" and len(w22["features"]) == 894
+    every = client.get("/api/v1/wards", params={"category": "all"}).json()
+    asb = client.get("/api/v1/wards").json()
+    assert sum(f["properties"]["count"] for f in every["features"]) > sum(
+        f["properties"]["count"] for f in asb["features"])
+
+
+def test_hexes_sum_to_incidents_with_a_point(client: TestClient, cleveland_store: Path) -> None:
+    for res in (6, 8, 10):
+        fc = client.get("/api/v1/hexes", params={"res": res, "from": "2025-06", "to": "2025-06"}).json()
+        assert fc["resolution"] == res
+        total = sum(f["properties"]["count"] for f in fc["features"])
+        assert total == _scalar(cleveland_store, "SELECT count(*) FROM incidents WHERE category = 'asb' "
+                                                 "AND month = '2025-06-01' AND h3_cell IS NOT NULL")
+        assert all(len(f["properties"]["h3"]) == 15 for f in fc["features"])
+
+
+def test_hexes_bbox_limits_the_layer(client: TestClient) -> None:
+    # Middlesbrough town centre
+    box = "-1.25,54.56,-1.22,54.58"
+    fc = client.get("/api/v1/hexes", params={"res": 9, "bbox": box}).json()
+    assert 0 < len(fc["features"]) < 60
+    everywhere = client.get("/api/v1/hexes", params={"res": 9}).json()
+    assert len(everywhere["features"]) > 5 * len(fc["features"])

@@ -1,0 +1,53 @@
+"""Trends (JSON and CSV), hotspots and healthz over HTTP."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_lad_trend_is_zero_filled_and_matches_wards(client: TestClient) -> None:
+    r = client.get("/api/v1/trends", params={"lad": "E06000002"})
+    body = r.json()
+    assert r.status_code == 200 and body["area"]["name"] == "Middlesbrough"
+    assert [p["month"] for p in body["series"]] == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert body["total"] == sum(p["count"] for p in body["series"]) > 4000
+
+
+def test_ward_trend_sums_to_the_ward_count(client: TestClient) -> None:
+    wards = client.get("/api/v1/wards").json()["features"]
+    top = max(wards, key=lambda f: f["properties"]["count"])["properties"]
+    body = client.get("/api/v1/trends", params={"ward": top["code"]}).json()
+    assert body["area"]["name"] == top["name"] and body["total"] == top["count"]
+
+
+def test_trend_csv(client: TestClient) -> None:
+    r = client.get("/api/v1/trends", params={"lad": "E06000001", "format": "csv", "from": "2025-01",
+                                             "to": "2025-03"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.text.strip().splitlines()
+    assert lines[0] == "month,count" and [ln.split(",")[0] for ln in lines[1:]] == ["2025-01", "2025-02", "2025-03"]
+
+
+def test_whole_area_trend_follows_the_readme_months(client: TestClient) -> None:
+    # Cleveland ASB by month from the README; Nottinghamshire contributes January only.
+    cleveland = [1061, 1181, 1621, 1703, 1749, 1672, 1668, 1773, 1442, 1585, 1185, 964]
+    body = client.get("/api/v1/trends", params={"from": "2025-02", "to": "2025-12"}).json()
+    assert [p["count"] for p in body["series"]] == cleveland[1:]
+
+
+def test_hotspots_ranked_with_wards(client: TestClient) -> None:
+    body = client.get("/api/v1/hotspots", params={"res": 9, "top": 5}).json()
+    rows = body["hotspots"]
+    assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["count"] for r in rows] == sorted((r["count"] for r in rows), reverse=True)
+    assert all(r["ward"] and r["ward_name"] for r in rows)
+    hexes = client.get("/api/v1/hexes", params={"res": 9}).json()["features"]
+    assert rows[0]["count"] == max(f["properties"]["count"] for f in hexes)
+
+
+def test_healthz_reports_freshness(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["sources"]["police"]["latest_month"] == "2025-12"
+    assert body["sources"]["police"]["incidents"] == 89391 + 9548  # Cleveland year + Nottinghamshire January rows
+    assert [b["name"] for b in body["boundary_sets"]] == ["wards-2024", "wards-2022"]
