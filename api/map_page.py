@@ -16,6 +16,8 @@ from ingest.schema import CATEGORY_LABELS, Category, Source
 # ColorBrewer YlOrRd, 6 classes.
 PALETTE = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
 HEX_PALETTE = ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"]
+WARD_OPACITY = 0.75
+HEX_OPACITY = 0.7
 STATIC_JS = [("leaflet", "/static/leaflet/leaflet.js")]
 STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/static/aim.css")]
 
@@ -108,7 +110,7 @@ def build_map(wards_fc: dict[str, Any], hexes_fc: dict[str, Any], filters: Filte
     folium.GeoJson(
         wards_fc, name="Wards (count)",
         style_function=lambda ft: {"fillColor": ward_colour(ft["properties"]["count"]), "color": "#555555",
-                                   "weight": 0.8, "fillOpacity": 0.75},
+                                   "weight": 0.8, "fillOpacity": WARD_OPACITY},
         highlight_function=lambda ft: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "code", "lad_name", "count", "previous_count", "change"],
@@ -118,7 +120,7 @@ def build_map(wards_fc: dict[str, Any], hexes_fc: dict[str, Any], filters: Filte
         folium.GeoJson(
             hexes_fc, name=f"Hexagons (H3 res {res})",
             style_function=lambda ft: {"fillColor": hex_colour(ft["properties"]["count"]), "color": "#2b5c8a",
-                                       "weight": 0.4, "fillOpacity": 0.7},
+                                       "weight": 0.4, "fillOpacity": HEX_OPACITY},
             tooltip=folium.GeoJsonTooltip(fields=["h3", "count"], aliases=["H3 cell", "Count"]),
         ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -31,3 +31,12 @@ def hex_features(cells: np.ndarray, properties: Sequence[dict[str, Any]]) -> lis
     ids = cells_to_strings(cells)
     geometries = shapely.to_geojson(polygons) if len(polygons) else []
     return [feature(json.loads(g), {"h3": h, **p}, fid=h) for g, h, p in zip(geometries, ids, properties, strict=True)]
+
+
+def features_bounds(features: list[dict[str, Any]]) -> tuple[float, float, float, float] | None:
+    """Bounding box (minlon, minlat, maxlon, maxlat) of the features' geometries, None when empty."""
+    geometries = [json.dumps(f["geometry"]) for f in features if f.get("geometry")]
+    if not geometries:
+        return None
+    minx, miny, maxx, maxy = shapely.total_bounds(shapely.from_geojson(geometries))
+    return float(minx), float(miny), float(maxx), float(maxy)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import Con, FiltersDep
 from api.map_page import build_map
 from api.services import hex_layer, wards_layer
+from geo.features import features_bounds
 from ingest.store.boundaries import boundary_set_names
 from ingest.store.queries import data_bounds
 
@@ -26,6 +27,7 @@ def map_page(
     """Ward choropleth and hex layer for the chosen period, categories and sources, with filter controls."""
     wards_fc = wards_layer(con, filters, request.app.state.wards)
     hexes_fc = hex_layer(con, filters, res, None)
-    page = build_map(wards_fc, hexes_fc, filters, res, boundary_set_names(con), data_bounds(con),
-                     request.app.state.settings)
+    with_counts = [f for f in wards_fc["features"] if f["properties"]["count"] > 0]
+    bounds = features_bounds(with_counts) or data_bounds(con)
+    page = build_map(wards_fc, hexes_fc, filters, res, boundary_set_names(con), bounds, request.app.state.settings)
     return HTMLResponse(page)

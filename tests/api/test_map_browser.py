@@ -1,0 +1,93 @@
+"""The analyst map renders in headless Chromium with no internet: a screenshot shows the choropleth."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from api.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY
+
+BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim.css
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                reason="chromium not installed (CI installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(cleveland_store: Path) -> Iterator[str]:
+    """`aim serve` on a loopback port over the real-data store."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "api", "serve", "--store", str(cleveland_store),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _screenshot(url: str, out: Path) -> Image.Image:
+    assert CHROMIUM is not None, "CI must install chromium"
+    profile = out.parent / "profile"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={profile}", "--window-size=1200,800", "--virtual-time-budget=8000",
+           "--hide-scrollbars", f"--screenshot={out}", url]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    return Image.open(out).convert("RGB")
+
+
+def _share(image: Image.Image, colours: list[str], opacity: float, tolerance: int = 24) -> float:
+    """Share of pixels near any of the colours as drawn semi-transparent over the map background."""
+    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colours]
+    targets = [tuple(round(opacity * a + (1 - opacity) * b) for a, b in zip(t, BACKGROUND, strict=True))
+               for t in rgb]
+    pixels = np.asarray(image, dtype=np.int32).reshape(-1, 3)
+    near = np.zeros(len(pixels), dtype=bool)
+    for t in targets:
+        near |= np.abs(pixels - np.array(t)).sum(axis=1) < tolerance
+    return float(near.mean())
+
+
+def test_page_uses_only_local_assets(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "/static/leaflet/leaflet.js" in html
+    assert "cdn." not in html and "https://" not in html.split("<body>")[0]
+
+
+def test_map_draws_wards_and_hexes_offline(server: str, tmp_path: Path) -> None:
+    image = _screenshot(f"{server}/?from=2025-02&to=2025-12", tmp_path / "map.png")
+    colours = image.getcolors(maxcolors=1 << 20) or []
+    assert len(colours) > 50, "page is blank"
+    background = max(colours)[0] / (image.width * image.height)
+    assert background < 0.8, "map area is mostly one colour"
+    assert _share(image, PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
+    assert _share(image, HEX_PALETTE, HEX_OPACITY) > 0.01, "hexagons not drawn"
