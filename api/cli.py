@@ -48,11 +48,11 @@ def _print_report(report: IngestReport) -> None:
     parts = [f"[bold]{report.file}[/]: {report.status}", f"read {report.rows_read:,}", f"loaded {report.loaded:,}",
              f"replaced {report.replaced:,}", f"unchanged {report.unchanged:,}",
              f"quarantined {report.quarantined:,}", f"{report.seconds:.1f}s"]
-    console.print(" · ".join(parts))
+    console.print(" · ".join(parts), soft_wrap=True)
     for reason, n in report.reasons.most_common():
-        console.print(f"    quarantined {n:,}: {reason}")
+        console.print(f"    quarantined {n:,}: {reason}", soft_wrap=True)
     for line, reason in report.examples:
-        console.print(f"      e.g. {report.file}, line {line}: {reason}")
+        console.print(f"      e.g. {report.file}, line {line}: {reason}", soft_wrap=True)
 
 
 def ingest_paths(con: Connection, paths: list[Path]) -> tuple[list[IngestReport], list[str]]:
@@ -94,7 +94,7 @@ def _summarise(reports: list[IngestReport], errors: list[str]) -> None:
                                             ("rows_read", "loaded", "replaced", "unchanged", "quarantined")))
         console.print(total)
     for e in errors:
-        err.print(f"[red]error[/]: {e} (nothing from this file was loaded)")
+        err.print(f"[red]error[/]: {e} (nothing from this file was loaded)", soft_wrap=True)
 
 
 @ingest_app.command("police")

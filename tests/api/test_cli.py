@@ -1,0 +1,60 @@
+"""The aim command line: ingest summary, own boundary sets, errors that name the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.main import create_app
+from api.settings import Settings
+from tests.conftest import SHARED, police_file, real_lines, write_csv
+
+runner = CliRunner()
+
+
+def test_ingest_prints_a_summary_and_is_idempotent(tmp_path: Path) -> None:
+    store = tmp_path / "aim.duckdb"
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    for month in ("01", "02"):
+        (folder / police_file("suffolk", month).name).write_bytes(police_file("suffolk", month).read_bytes())
+    bad = real_lines("suffolk", "03", 3) + ["x,2025-03,Suffolk Constabulary"]
+    write_csv(folder / "2025-03-suffolk-street.csv", bad)
+    result = runner.invoke(app, ["ingest", "police", str(folder), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "Ingest summary" in result.output and "quarantined 1: expected 12 fields, found 3" in result.output
+    assert "2025-03-suffolk-street.csv, line 5" in result.output
+    again = runner.invoke(app, ["ingest", "police", str(folder), "--store", str(store)])
+    assert again.exit_code == 0 and again.output.count(": unchanged") == 3
+
+
+def test_unreadable_file_fails_with_its_name(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["ingest", "police", str(empty), "--store", str(tmp_path / "s.duckdb")])
+    assert result.exit_code == 1
+    assert "empty.csv" in result.output and "empty file" in result.output
+
+
+def test_own_boundary_set_is_loaded_and_served(tmp_path: Path) -> None:
+    store = tmp_path / "aim.duckdb"
+    assert runner.invoke(app, ["ingest", "police", str(police_file("cleveland", "08")),
+                               "--store", str(store)]).exit_code == 0
+    lsoas = SHARED / "boundaries" / "lsoa_dec2021_bsc_cleveland.geojson.gz"
+    result = runner.invoke(app, ["wards", "load", str(lsoas), "--code-field", "LSOA21CD", "--name-field",
+                                 "LSOA21NM", "--lad-field", "LAD24CD", "--name", "cleveland-lsoa",
+                                 "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "359 wards loaded" in result.output
+    listing = runner.invoke(app, ["wards", "list", "--store", str(store)])
+    assert "cleveland-lsoa" in listing.output
+    with TestClient(create_app(Settings(store=store))) as client:
+        fc = client.get("/api/v1/wards", params={"wards": "cleveland-lsoa"}).json()
+    counts = {f["properties"]["code"]: f["properties"]["count"] for f in fc["features"]}
+    assert len(counts) == 359 and sum(counts.values()) > 1700  # README: 1773 Cleveland ASB in August
+    bad = runner.invoke(app, ["wards", "load", str(lsoas), "--code-field", "NOPE", "--name-field", "LSOA21NM",
+                              "--store", str(store)])
+    assert bad.exit_code == 1 and "property 'NOPE' missing" in bad.output
