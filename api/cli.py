@@ -45,9 +45,15 @@ def _open(settings: Settings) -> Connection:
 
 
 def _print_report(report: IngestReport) -> None:
-    parts = [f"[bold]{report.file}[/]: {report.status}", f"read {report.rows_read:,}", f"loaded {report.loaded:,}",
-             f"replaced {report.replaced:,}", f"unchanged {report.unchanged:,}",
-             f"quarantined {report.quarantined:,}", f"{report.seconds:.1f}s"]
+    parts = [
+        f"[bold]{report.file}[/]: {report.status}",
+        f"read {report.rows_read:,}",
+        f"loaded {report.loaded:,}",
+        f"replaced {report.replaced:,}",
+        f"unchanged {report.unchanged:,}",
+        f"quarantined {report.quarantined:,}",
+        f"{report.seconds:.1f}s",
+    ]
     console.print(" · ".join(parts), soft_wrap=True)
     for reason, n in report.reasons.most_common():
         console.print(f"    quarantined {n:,}: {reason}", soft_wrap=True)
@@ -62,8 +68,13 @@ def ingest_paths(con: Connection, paths: list[Path]) -> tuple[list[IngestReport]
     errors: list[str] = []
     if not files:
         errors.append(f"no police.uk CSV files found in {', '.join(map(str, paths))}")
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rows]}"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rows]}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("ingest", total=len(files), rows="")
         rows = 0
@@ -90,16 +101,23 @@ def _summarise(reports: list[IngestReport], errors: list[str]) -> None:
         total = Table(title="Ingest summary")
         for col in ("files", "rows read", "loaded", "replaced", "unchanged", "quarantined"):
             total.add_column(col, justify="right")
-        total.add_row(str(len(reports)), *(f"{sum(getattr(r, k) for r in reports):,}" for k in
-                                            ("rows_read", "loaded", "replaced", "unchanged", "quarantined")))
+        total.add_row(
+            str(len(reports)),
+            *(
+                f"{sum(getattr(r, k) for r in reports):,}"
+                for k in ("rows_read", "loaded", "replaced", "unchanged", "quarantined")
+            ),
+        )
         console.print(total)
     for e in errors:
         err.print(f"[red]error[/]: {e} (nothing from this file was loaded)", soft_wrap=True)
 
 
 @ingest_app.command("police")
-def ingest_police(paths: Annotated[list[Path], typer.Argument(help="police.uk CSV files or folders")],
-                  store: StoreOpt = None) -> None:
+def ingest_police(
+    paths: Annotated[list[Path], typer.Argument(help="police.uk CSV files or folders")],
+    store: StoreOpt = None,
+) -> None:
     """Load data.police.uk street-level CSV files (plain or .gz; files or folders of monthly files)."""
     settings = _settings(store)
     con = _open(settings)
@@ -128,8 +146,9 @@ def wards_load(
     set_name = name or files[0].name.split(".")[0]
     con = _open(settings)
     try:
-        count = load_boundary_set(con, set_name, files, code_field, name_field, lad_field, lad_name_field,
-                                  make_default=default)
+        count = load_boundary_set(
+            con, set_name, files, code_field, name_field, lad_field, lad_name_field, make_default=default
+        )
     except BoundaryError as exc:
         err.print(f"[red]error[/]: {exc}")
         raise typer.Exit(1) from exc
@@ -152,9 +171,11 @@ def wards_list(store: StoreOpt = None) -> None:
 
 
 @app.command()
-def serve(store: StoreOpt = None,
-          host: Annotated[str | None, typer.Option(help="Interface (default $AIM_HOST or 127.0.0.1)")] = None,
-          port: Annotated[int | None, typer.Option(help="Port (default $AIM_PORT or 8000)")] = None) -> None:
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default $AIM_HOST or 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default $AIM_PORT or 8000)")] = None,
+) -> None:
     """Serve the API and the analyst map over a store (read-only)."""
     _serve(_settings(store, host=host, port=port))
 
@@ -172,10 +193,12 @@ def _serve(settings: Settings) -> None:
 
 
 @app.command()
-def demo(store: StoreOpt = None,
-         host: Annotated[str | None, typer.Option(help="Interface")] = None,
-         port: Annotated[int | None, typer.Option(help="Port")] = None,
-         serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading")] = True) -> None:
+def demo(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="Interface")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading")] = True,
+) -> None:
     """Load the bundled real demo data (Cleveland Police, 2025) and serve it."""
     settings = _settings(store, host=host, port=port)
     con = _open(settings)

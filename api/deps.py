@@ -49,9 +49,13 @@ class Filters:
     def echo(self) -> dict[str, object]:
         """The filters as applied, for response metadata."""
         f = self.incident
-        return {"from": f.start.strftime("%Y-%m"), "to": f.end.strftime("%Y-%m"),
-                "category": list(f.categories) or [ALL], "source": list(f.sources) or [ALL],
-                "wards": self.boundary_set}
+        return {
+            "from": f.start.strftime("%Y-%m"),
+            "to": f.end.strftime("%Y-%m"),
+            "category": list(f.categories) or [ALL],
+            "source": list(f.sources) or [ALL],
+            "wards": self.boundary_set,
+        }
 
 
 def _month(value: str | None, name: str) -> date | None:
@@ -63,26 +67,35 @@ def _choices(values: list[str], allowed: list[str], name: str) -> tuple[str, ...
         return ()
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise ParameterError(name, f"unknown {name} {', '.join(map(repr, unknown))}; choose from "
-                                   f"{', '.join(allowed)} or {ALL}")
+        raise ParameterError(
+            name, f"unknown {name} {', '.join(map(repr, unknown))}; choose from {', '.join(allowed)} or {ALL}"
+        )
     return tuple(dict.fromkeys(values))
 
 
 def get_filters(
     con: Con,
     settings: Annotated[Settings, Depends(get_settings)],
-    from_: Annotated[str | None, Query(alias="from", pattern=MONTH_PATTERN,
-                                       description="First month, YYYY-MM (default: 11 months before `to`)")] = None,
-    to: Annotated[str | None, Query(pattern=MONTH_PATTERN,
-                                    description="Last month, YYYY-MM (default: latest month held)")] = None,
-    category: Annotated[list[str] | None, Query(description="Category (repeatable); `all` for every "
-                                                             "category. Default: asb")] = None,
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            pattern=MONTH_PATTERN,
+            description="First month, YYYY-MM (default: 11 months before `to`)",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        Query(pattern=MONTH_PATTERN, description="Last month, YYYY-MM (default: latest month held)"),
+    ] = None,
+    category: Annotated[
+        list[str] | None, Query(description="Category (repeatable); `all` for every category. Default: asb")
+    ] = None,
     source: Annotated[list[str] | None, Query(description="Source (repeatable); default: all")] = None,
     wards: Annotated[str | None, Query(description="Boundary set name; default: the store's default set")] = None,
 ) -> Filters:
     """Validate and resolve from/to/category/source/wards into one filter."""
-    categories = _choices(category or [c.value for c in DEFAULT_CATEGORIES], [c.value for c in Category],
-                          "category")
+    categories = _choices(category or [c.value for c in DEFAULT_CATEGORIES], [c.value for c in Category], "category")
     sources = _choices(source or [ALL], [s.value for s in Source], "source")
     end = _month(to, "to")
     start = _month(from_, "from")
@@ -97,8 +110,10 @@ def get_filters(
         raise ParameterError("from", f"from ({start:%Y-%m}) is after to ({end:%Y-%m})")
     if (end.year - start.year) > 50:
         raise ParameterError("from", "period longer than 50 years")
-    return Filters(IncidentFilter(start=start, end=end, categories=categories, sources=sources),
-                   resolve_boundary_set(con, wards))
+    return Filters(
+        IncidentFilter(start=start, end=end, categories=categories, sources=sources),
+        resolve_boundary_set(con, wards),
+    )
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]

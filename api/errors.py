@@ -52,8 +52,11 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
 
 def _mapped(_: Request, exc: Exception) -> JSONResponse:
     status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
-    parameter = exc.parameter if isinstance(exc, ParameterError) else ("wards" if isinstance(
-        exc, UnknownBoundarySetError) else None)
+    parameter = (
+        exc.parameter
+        if isinstance(exc, ParameterError)
+        else ("wards" if isinstance(exc, UnknownBoundarySetError) else None)
+    )
     errors = [{"parameter": parameter, "message": str(exc)}] if parameter else None
     return _problem(status, str(exc), errors)
 

@@ -31,8 +31,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.con.close()
 
-    app = FastAPI(title="AIM", version="0.1.0", lifespan=lifespan,
-                  description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.")
+    app = FastAPI(
+        title="AIM",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
+    )
     app.state.settings = settings
     install_error_handlers(app)
     for module in (layers, trends, hotspots, health, maps):

@@ -39,6 +39,7 @@ def _colour(breaks: list[int], palette: list[str]) -> Callable[[int], str]:
             if value <= upper:
                 return palette[min(i, len(palette) - 1)]
         return palette[-1]
+
     return pick
 
 
@@ -85,8 +86,8 @@ def _legend(ward_breaks: list[int], hex_breaks: list[int], wards_fc: dict[str, A
     prev = wards_fc["previous_period"]
     return f"""
 <div id="aim-legend" class="aim-panel">
-  <strong>Incidents {period['from']} to {period['to']}</strong>
-  <div class="aim-total">{total:,} in wards · previous period {prev['from']} to {prev['to']}</div>
+  <strong>Incidents {period["from"]} to {period["to"]}</strong>
+  <div class="aim-total">{total:,} in wards · previous period {prev["from"]} to {prev["to"]}</div>
   <div class="aim-scale"><em>Wards (count)</em>{_legend_rows(ward_breaks, PALETTE)}</div>
   <div class="aim-scale"><em>Hexagons (count)</em>{_legend_rows(hex_breaks, HEX_PALETTE)}</div>
   <div class="aim-note">Locations are police.uk anonymised map points; incidents with no point count in
@@ -94,12 +95,17 @@ def _legend(ward_breaks: list[int], hex_breaks: list[int], wards_fc: dict[str, A
 </div>"""
 
 
-def build_map(wards_fc: dict[str, Any], hexes_fc: dict[str, Any], filters: Filters, res: int,
-              boundary_sets: list[str], bounds: tuple[float, float, float, float] | None,
-              settings: Settings) -> str:
+def build_map(
+    wards_fc: dict[str, Any],
+    hexes_fc: dict[str, Any],
+    filters: Filters,
+    res: int,
+    boundary_sets: list[str],
+    bounds: tuple[float, float, float, float] | None,
+    settings: Settings,
+) -> str:
     """Render the analyst map page as HTML."""
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10,
-                   location=[54.6, -1.2])
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
     m.default_js = STATIC_JS
     m.default_css = STATIC_CSS
     if settings.tile_url:
@@ -108,27 +114,38 @@ def build_map(wards_fc: dict[str, Any], hexes_fc: dict[str, Any], filters: Filte
     hex_breaks = class_breaks([ft["properties"]["count"] for ft in hexes_fc["features"]])
     ward_colour, hex_colour = _colour(ward_breaks, PALETTE), _colour(hex_breaks, HEX_PALETTE)
     folium.GeoJson(
-        wards_fc, name="Wards (count)",
-        style_function=lambda ft: {"fillColor": ward_colour(ft["properties"]["count"]), "color": "#555555",
-                                   "weight": 0.8, "fillOpacity": WARD_OPACITY},
+        wards_fc,
+        name="Wards (count)",
+        style_function=lambda ft: {
+            "fillColor": ward_colour(ft["properties"]["count"]),
+            "color": "#555555",
+            "weight": 0.8,
+            "fillOpacity": WARD_OPACITY,
+        },
         highlight_function=lambda ft: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "code", "lad_name", "count", "previous_count", "change"],
-            aliases=["Ward", "Code", "Authority", "Count", "Previous period", "Change"]),
+            aliases=["Ward", "Code", "Authority", "Count", "Previous period", "Change"],
+        ),
     ).add_to(m)
     if hexes_fc["features"]:
         folium.GeoJson(
-            hexes_fc, name=f"Hexagons (H3 res {res})",
-            style_function=lambda ft: {"fillColor": hex_colour(ft["properties"]["count"]), "color": "#2b5c8a",
-                                       "weight": 0.4, "fillOpacity": HEX_OPACITY},
+            hexes_fc,
+            name=f"Hexagons (H3 res {res})",
+            style_function=lambda ft: {
+                "fillColor": hex_colour(ft["properties"]["count"]),
+                "color": "#2b5c8a",
+                "weight": 0.4,
+                "fillOpacity": HEX_OPACITY,
+            },
             tooltip=folium.GeoJsonTooltip(fields=["h3", "count"], aliases=["H3 cell", "Count"]),
         ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root = m.get_root()
-    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets)))  # type: ignore[attr-defined]
-    root.html.add_child(folium.Element(  # type: ignore[attr-defined]
-        _legend(ward_breaks, hex_breaks, wards_fc, hexes_fc)))
-    root.header.add_child(folium.Element("<title>AIM · ASB intelligence map</title>"))  # type: ignore[attr-defined]
+    assert isinstance(root, folium.Figure)
+    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets)))
+    root.html.add_child(folium.Element(_legend(ward_breaks, hex_breaks, wards_fc, hexes_fc)))
+    root.header.add_child(folium.Element("<title>AIM · ASB intelligence map</title>"))
     return str(root.render())

@@ -62,23 +62,40 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache) -> dict[str
         row = counts.get(ward.code, {})
         count, previous = int(row.get("count", 0)), int(row.get("previous_count", 0))
         delta, pct = change(count, previous)
-        features.append(feature(ward.geometry, {
-            "code": ward.code, "name": ward.name, "lad": ward.lad_code, "lad_name": ward.lad_name,
-            "count": count, "previous_count": previous, "change": delta, "change_pct": pct,
-        }, fid=ward.code))
-    return feature_collection(features, period=_period(f),
-                              previous_period={"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
-                              filters=filters.echo())
+        features.append(
+            feature(
+                ward.geometry,
+                {
+                    "code": ward.code,
+                    "name": ward.name,
+                    "lad": ward.lad_code,
+                    "lad_name": ward.lad_name,
+                    "count": count,
+                    "previous_count": previous,
+                    "change": delta,
+                    "change_pct": pct,
+                },
+                fid=ward.code,
+            )
+        )
+    return feature_collection(
+        features,
+        period=_period(f),
+        previous_period={"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
+        filters=filters.echo(),
+    )
 
 
-def hex_layer(con: Connection, filters: Filters, res: int,
-              bbox: tuple[float, float, float, float] | None) -> dict[str, Any]:
+def hex_layer(
+    con: Connection, filters: Filters, res: int, bbox: tuple[float, float, float, float] | None
+) -> dict[str, Any]:
     """H3 hexagon FeatureCollection with counts of incidents that have a point."""
     t = hex_counts(con, filters.incident, res, bbox)
     cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
     props = [{"count": int(c)} for c in t["count"].to_pylist()]
-    return feature_collection(hex_features(cells, props), resolution=res, period=_period(filters.incident),
-                              filters=filters.echo())
+    return feature_collection(
+        hex_features(cells, props), resolution=res, period=_period(filters.incident), filters=filters.echo()
+    )
 
 
 def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: WardCache) -> list[dict[str, Any]]:
@@ -88,8 +105,13 @@ def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: W
     cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
     ids = cells_to_strings(cells)
     return [
-        {"rank": i + 1, "h3": h, "count": int(r["count"]), "ward": r["ward_code"],
-         "ward_name": names.get(r["ward_code"]) if r["ward_code"] else None}
+        {
+            "rank": i + 1,
+            "h3": h,
+            "count": int(r["count"]),
+            "ward": r["ward_code"],
+            "ward_name": names.get(r["ward_code"]) if r["ward_code"] else None,
+        }
         for i, (h, r) in enumerate(zip(ids, t.to_pylist(), strict=True))
     ]
 

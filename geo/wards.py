@@ -70,8 +70,13 @@ def _field(props: list[dict[str, Any]], field: str | None, path: Path, required:
     return np.array([None if p.get(field) in (None, "") else str(p.get(field)) for p in props], dtype=object)
 
 
-def read_boundary_file(path: Path, code_field: str, name_field: str,
-                       lad_field: str | None = None, lad_name_field: str | None = None) -> BoundarySet:
+def read_boundary_file(
+    path: Path,
+    code_field: str,
+    name_field: str,
+    lad_field: str | None = None,
+    lad_name_field: str | None = None,
+) -> BoundarySet:
     """Read and validate a GeoJSON boundary file into a BoundarySet (WGS84, unique codes, valid polygons)."""
     data = _read_json(path)
     features = data.get("features") or []
@@ -97,9 +102,13 @@ def read_boundary_file(path: Path, code_field: str, name_field: str,
     if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
         raise BoundaryError(str(path), "coordinates are not longitude/latitude; declare the CRS (e.g. EPSG:27700)")
     geoms = np.where(shapely.is_valid(geoms), geoms, shapely.make_valid(geoms))
-    return BoundarySet(codes=codes, names=names, lad_codes=_field(props, lad_field, path, required=bool(lad_field)),
-                       lad_names=_field(props, lad_name_field, path, required=bool(lad_name_field)),
-                       geometries=np.asarray(geoms, dtype=object))
+    return BoundarySet(
+        codes=codes,
+        names=names,
+        lad_codes=_field(props, lad_field, path, required=bool(lad_field)),
+        lad_names=_field(props, lad_name_field, path, required=bool(lad_name_field)),
+        geometries=np.asarray(geoms, dtype=object),
+    )
 
 
 def locate(geometries: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -35,37 +35,64 @@ class ShippedSet:
 
 
 SHIPPED_SETS = (
-    ShippedSet("wards-2024", "wards2024_approx_from_lsoa21_*.geojson.gz", "WD24CD", "WD24NM",
-               "ONS wards (2024), approximated from LSOA 2021 best fit; five force areas"),
-    ShippedSet("wards-2022", "wards_dec2022_bsc_*.geojson.gz", "WD22CD", "WD22NM",
-               "ONS Wards (December 2022) BSC; five force areas"),
+    ShippedSet(
+        "wards-2024",
+        "wards2024_approx_from_lsoa21_*.geojson.gz",
+        "WD24CD",
+        "WD24NM",
+        "ONS wards (2024), approximated from LSOA 2021 best fit; five force areas",
+    ),
+    ShippedSet(
+        "wards-2022",
+        "wards_dec2022_bsc_*.geojson.gz",
+        "WD22CD",
+        "WD22NM",
+        "ONS Wards (December 2022) BSC; five force areas",
+    ),
 )
 
 
-def read_boundary_files(paths: list[Path], code_field: str, name_field: str,
-                        lad_field: str | None, lad_name_field: str | None) -> BoundarySet:
+def read_boundary_files(
+    paths: list[Path], code_field: str, name_field: str, lad_field: str | None, lad_name_field: str | None
+) -> BoundarySet:
     """Read several boundary files into one set; codes must be unique across them."""
     parts = [read_boundary_file(p, code_field, name_field, lad_field, lad_name_field) for p in paths]
-    merged = BoundarySet(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                           ("codes", "names", "lad_codes", "lad_names", "geometries")))
+    merged = BoundarySet(
+        *(
+            np.concatenate([getattr(p, f) for p in parts])
+            for f in ("codes", "names", "lad_codes", "lad_names", "geometries")
+        )
+    )
     unique, counts = np.unique(merged.codes.astype(str), return_counts=True)
     if (counts > 1).any():
-        raise BoundaryError(", ".join(map(str, paths)), f"duplicate codes across files: {', '.join(unique[counts > 1][:5])}")
+        raise BoundaryError(
+            ", ".join(map(str, paths)), f"duplicate codes across files: {', '.join(unique[counts > 1][:5])}"
+        )
     return merged
 
 
-def load_boundary_set(con: Connection, name: str, paths: list[Path], code_field: str, name_field: str,
-                      lad_field: str | None = None, lad_name_field: str | None = None,
-                      description: str = "", make_default: bool = False) -> int:
+def load_boundary_set(
+    con: Connection,
+    name: str,
+    paths: list[Path],
+    code_field: str,
+    name_field: str,
+    lad_field: str | None = None,
+    lad_name_field: str | None = None,
+    description: str = "",
+    make_default: bool = False,
+) -> int:
     """Validate boundary files, store them as a named set and place every known point; returns ward count."""
     wards = read_boundary_files(paths, code_field, name_field, lad_field, lad_name_field)
-    table = pa.table({
-        "code": pa.array(wards.codes.tolist(), pa.string()),
-        "name": pa.array([n or c for n, c in zip(wards.names.tolist(), wards.codes.tolist(), strict=True)]),
-        "lad_code": pa.array(wards.lad_codes.tolist(), pa.string()),
-        "lad_name": pa.array(wards.lad_names.tolist(), pa.string()),
-        "geometry": pa.array([json.dumps(g) for g in to_feature_geometry(wards.geometries)], pa.string()),
-    })
+    table = pa.table(
+        {
+            "code": pa.array(wards.codes.tolist(), pa.string()),
+            "name": pa.array([n or c for n, c in zip(wards.names.tolist(), wards.codes.tolist(), strict=True)]),
+            "lad_code": pa.array(wards.lad_codes.tolist(), pa.string()),
+            "lad_name": pa.array(wards.lad_names.tolist(), pa.string()),
+            "geometry": pa.array([json.dumps(g) for g in to_feature_geometry(wards.geometries)], pa.string()),
+        }
+    )
     placed = place_in_wards(wards.codes, wards.geometries, all_places(con))
     source = ", ".join(str(p) for p in paths)
     save_boundary_set(con, name, description or source, source, table, placed, make_default)
@@ -80,20 +107,39 @@ def ensure_reference_data(con: Connection, data_dir: Path) -> None:
     for shipped in SHIPPED_SETS:
         if shipped.name not in loaded:
             paths = sorted((data_dir / "wards").glob(shipped.pattern))
-            load_boundary_set(con, shipped.name, paths, shipped.code_field, shipped.name_field,
-                              "LAD24CD", "LAD24NM", shipped.description, make_default=not loaded)
+            load_boundary_set(
+                con,
+                shipped.name,
+                paths,
+                shipped.code_field,
+                shipped.name_field,
+                "LAD24CD",
+                "LAD24NM",
+                shipped.description,
+                make_default=not loaded,
+            )
             loaded.add(shipped.name)
 
 
 def _lsoa_places(path: Path) -> pa.Table:
-    raw = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-        column_types={"LSOA21CD": pa.string(), "lon": pa.float64(), "lat": pa.float64()}))
+    raw = pacsv.read_csv(
+        path,
+        convert_options=pacsv.ConvertOptions(
+            column_types={"LSOA21CD": pa.string(), "lon": pa.float64(), "lat": pa.float64()}
+        ),
+    )
     lon, lat = raw["lon"].to_numpy(zero_copy_only=False), raw["lat"].to_numpy(zero_copy_only=False)
     has = ~np.isnan(lon)
     cells = np.zeros(len(lon), dtype=np.uint64)
     cells[has] = with_cells(lon[has], lat[has])["cell"].to_numpy()
-    return pa.table({
-        "lsoa_code": raw["LSOA21CD"], "lsoa_name": raw["LSOA21NM"], "lad_code": raw["LAD24CD"],
-        "lad_name": raw["LAD24NM"], "lon": raw["lon"], "lat": raw["lat"],
-        "place_cell": pa.array(cells, pa.uint64(), mask=~has),
-    })
+    return pa.table(
+        {
+            "lsoa_code": raw["LSOA21CD"],
+            "lsoa_name": raw["LSOA21NM"],
+            "lad_code": raw["LAD24CD"],
+            "lad_name": raw["LAD24NM"],
+            "lon": raw["lon"],
+            "lat": raw["lat"],
+            "place_cell": pa.array(cells, pa.uint64(), mask=~has),
+        }
+    )

@@ -26,15 +26,20 @@ def place_in_wards(codes: np.ndarray, polygons: np.ndarray, points: pa.Table) ->
     lon = points["lon"].to_numpy()
     lat = points["lat"].to_numpy()
     index = locate(polygons, lon, lat)
-    ward = np.where(index >= 0, codes[np.maximum(index, 0)] if len(codes) else None, None)
-    return pa.table({"place_cell": points["cell"], "ward_code": pa.array(ward.tolist(), pa.string())})
+    ward = [str(codes[i]) if i >= 0 else None for i in index.tolist()]
+    return pa.table({"place_cell": points["cell"], "ward_code": pa.array(ward, pa.string())})
 
 
 def with_cells(lon: np.ndarray, lat: np.ndarray) -> pa.Table:
     """Points with their finest stored H3 cell (columns lon, lat, cell)."""
     cells = points_to_cells(lon, lat, H3_STORED_RES)
-    return pa.table({"lon": pa.array(lon, pa.float64()), "lat": pa.array(lat, pa.float64()),
-                     "cell": pa.array(cells, pa.uint64())})
+    return pa.table(
+        {
+            "lon": pa.array(lon, pa.float64()),
+            "lat": pa.array(lat, pa.float64()),
+            "cell": pa.array(cells, pa.uint64()),
+        }
+    )
 
 
 def enrich_staged(staged: StagedIngest) -> int:

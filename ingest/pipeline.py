@@ -7,8 +7,10 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from ingest.adapters.csv_batches import RawBatch
 from ingest.adapters.police import raw_rows, read_police, to_candidates
 from ingest.enrich import enrich_staged
 from ingest.errors import FeedFileError
@@ -64,10 +66,10 @@ def ingest_police_file(con: Connection, path: Path, progress: Progress | None = 
     report = IngestReport(file=str(path), status="loaded")
     staged = StagedIngest(con, Source.POLICE.value, str(path), file_sha256(path))
     try:
-        raw = first
+        raw: RawBatch | None = first
         while raw is not None:
             candidates = to_candidates(raw)
-            good, rejects = split(candidates, lambda idx, r=raw: raw_rows(r, idx))
+            good, rejects = split(candidates, partial(raw_rows, raw))
             all_rejects = raw.rejects + rejects
             staged.add(good, all_rejects)
             for line, _, reason in all_rejects:

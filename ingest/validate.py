@@ -47,8 +47,13 @@ def _lazy(column: pa.ChunkedArray) -> Callable[[], list[str]]:
     return values
 
 
-def _reasons(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray,
-             lon_bad: pa.ChunkedArray, lat_bad: pa.ChunkedArray) -> list[tuple[np.ndarray, Callable[[int], str]]]:
+def _reasons(
+    c: pa.Table,
+    lon: pa.ChunkedArray,
+    lat: pa.ChunkedArray,
+    lon_bad: pa.ChunkedArray,
+    lat_bad: pa.ChunkedArray,
+) -> list[tuple[np.ndarray, Callable[[int], str]]]:
     """Checks in priority order: (failing-row mask, message for row i)."""
     lon_text, lat_text = c["lon_text"], c["lat_text"]
     one_missing = pc.xor(pc.equal(lon_text, ""), pc.equal(lat_text, ""))
@@ -56,24 +61,31 @@ def _reasons(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray,
     swapped = pc.and_(_in_range(lat, UK_LON), _in_range(lon, UK_LAT))
     outside = pc.and_(pc.and_(pc.is_valid(lon), pc.is_valid(lat)), pc.invert(pc.and_(lon_uk, lat_uk)))
     months, lons, lats = _lazy(c["month_text"]), _lazy(lon_text), _lazy(lat_text)
-    blank = pc.and_(pc.and_(pc.equal(c["month_text"], ""), pc.equal(c["source_category"], "")),
-                    pc.and_(pc.equal(lon_text, ""), pc.equal(lat_text, "")))
+    blank = pc.and_(
+        pc.and_(pc.equal(c["month_text"], ""), pc.equal(c["source_category"], "")),
+        pc.and_(pc.equal(lon_text, ""), pc.equal(lat_text, "")),
+    )
     return [
         (_np(blank), lambda i: "blank row"),
         (_np(pc.equal(c["source_category"], "")), lambda i: "missing crime type / category"),
-        (_np(pc.invert(pc.match_substring_regex(c["month_text"], _MONTH))),
-         lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month"),
+        (
+            _np(pc.invert(pc.match_substring_regex(c["month_text"], _MONTH))),
+            lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month",
+        ),
         (_np(lon_bad), lambda i: f"longitude {lons()[i]!r} is not a number"),
         (_np(lat_bad), lambda i: f"latitude {lats()[i]!r} is not a number"),
         (_np(one_missing), lambda i: "only one of longitude/latitude is given"),
-        (_np(pc.and_(outside, swapped)),
-         lambda i: f"latitude and longitude look swapped (longitude {lons()[i]}, latitude {lats()[i]})"),
+        (
+            _np(pc.and_(outside, swapped)),
+            lambda i: f"latitude and longitude look swapped (longitude {lons()[i]}, latitude {lats()[i]})",
+        ),
         (_np(outside), lambda i: f"coordinates outside the UK (longitude {lons()[i]}, latitude {lats()[i]})"),
     ]
 
 
-def split(candidates: pa.Table, render_raw: RenderRaw,
-          located: LocationPrecision = LocationPrecision.SNAP_POINT) -> tuple[pa.Table, list[tuple[int, str, str]]]:
+def split(
+    candidates: pa.Table, render_raw: RenderRaw, located: LocationPrecision = LocationPrecision.SNAP_POINT
+) -> tuple[pa.Table, list[tuple[int, str, str]]]:
     """Return (canonical good rows, rejects as (line, raw, reason)) for a table of candidate rows."""
     c = candidates
     lon, lon_bad = _parse_number(c["lon_text"])
@@ -99,15 +111,27 @@ def split(candidates: pa.Table, render_raw: RenderRaw,
 def _canonical(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray, located: LocationPrecision) -> pa.Table:
     month = pc.strptime(pc.binary_join_element_wise(c["month_text"], "01", "-"), format="%Y-%m-%d", unit="s")
     has_point = pc.and_(pc.is_valid(lon), pc.is_valid(lat))
-    precision = pc.if_else(has_point, located.value,
-                           pc.if_else(pc.is_valid(c["lsoa_code"]), LocationPrecision.LSOA.value,
-                                      LocationPrecision.NONE.value))
+    precision = pc.if_else(
+        has_point,
+        located.value,
+        pc.if_else(pc.is_valid(c["lsoa_code"]), LocationPrecision.LSOA.value, LocationPrecision.NONE.value),
+    )
     partition = pc.binary_join_element_wise(c["source"], c["partition_scope"], c["month_text"], ":")
     columns = {
-        "source": c["source"], "partition_key": partition, "source_ref": c["source_ref"], "line": c["line"],
-        "month": pc.cast(month, pa.date32()), "category": c["category"], "source_category": c["source_category"],
-        "lon": lon, "lat": lat, "location_precision": precision, "location_text": c["location_text"],
-        "lsoa_code": c["lsoa_code"], "lsoa_name": c["lsoa_name"], "reported_by": c["reported_by"],
+        "source": c["source"],
+        "partition_key": partition,
+        "source_ref": c["source_ref"],
+        "line": c["line"],
+        "month": pc.cast(month, pa.date32()),
+        "category": c["category"],
+        "source_category": c["source_category"],
+        "lon": lon,
+        "lat": lat,
+        "location_precision": precision,
+        "location_text": c["location_text"],
+        "lsoa_code": c["lsoa_code"],
+        "lsoa_name": c["lsoa_name"],
+        "reported_by": c["reported_by"],
         "outcome": c["outcome"],
     }
     return pa.table(columns).cast(INCIDENT_SCHEMA)

@@ -16,8 +16,10 @@ from ingest.store.connection import Connection, open_store
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 POLICE = SHARED / "police_uk"
 FORCES = ["cleveland", "derbyshire", "nottinghamshire", "devon-and-cornwall", "suffolk"]
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
-          "Last outcome category,Context")
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context"
+)
 
 
 def police_file(force: str, month: str) -> Path:

@@ -35,7 +35,13 @@ def trends(
         found = ward_lad(con, filters.boundary_set, ward)
         if found is None:
             raise ParameterError("ward", f"no ward {ward!r} in boundary set {filters.boundary_set!r}")
-        area = {"type": "ward", "code": ward, "name": found[0], "lad": found[1], "wards": filters.boundary_set}
+        area = {
+            "type": "ward",
+            "code": ward,
+            "name": found[0],
+            "lad": found[1],
+            "wards": filters.boundary_set,
+        }
     if lad:
         name = lad_exists(con, lad)
         if name is None:
@@ -49,11 +55,19 @@ def trends(
     total, previous_total = sum(n for _, n in series), sum(n for _, n in previous)
     if format == "csv":
         label = area.get("code", "all")
-        return csv_response(["month", "count"], [(f"{m:%Y-%m}", n) for m, n in series],
-                            f"aim-trend-{label}-{f.start:%Y-%m}-{f.end:%Y-%m}.csv")
+        return csv_response(
+            ["month", "count"],
+            [(f"{m:%Y-%m}", n) for m, n in series],
+            f"aim-trend-{label}-{f.start:%Y-%m}-{f.end:%Y-%m}.csv",
+        )
     delta, pct = change(total, previous_total)
     return {
-        "area": area, "interval": interval, "filters": filters.echo(),
+        "area": area,
+        "interval": interval,
+        "filters": filters.echo(),
         "series": [{"month": f"{m:%Y-%m}", "count": n} for m, n in series],
-        "total": total, "previous_total": previous_total, "change": delta, "change_pct": pct,
+        "total": total,
+        "previous_total": previous_total,
+        "change": delta,
+        "change_pct": pct,
     }

@@ -89,8 +89,9 @@ def iter_csv_batches(path: Path, columns: list[str]) -> Iterator[RawBatch]:
     header = read_header(path)
     missing = [c for c in columns if c not in header]
     if missing:
-        raise FeedFileError(path, f"missing column(s) {', '.join(map(repr, missing))}; header has {', '.join(header)}",
-                            line=1)
+        raise FeedFileError(
+            path, f"missing column(s) {', '.join(map(repr, missing))}; header has {', '.join(header)}", line=1
+        )
     skipped: list[int] = []
     pending: list[tuple[int, str, str]] = []
 
@@ -123,7 +124,10 @@ def iter_csv_batches(path: Path, columns: list[str]) -> Iterator[RawBatch]:
             table, lines = _decode(table, lines, rejects)
             yield RawBatch(table=table, lines=lines, rejects=rejects)
         if pending:
-            yield RawBatch(table=pa.table({c: pa.array([], pa.string()) for c in columns}),
-                           lines=np.array([], dtype=np.int64), rejects=pending[:])
+            yield RawBatch(
+                table=pa.table({c: pa.array([], pa.string()) for c in columns}),
+                lines=np.array([], dtype=np.int64),
+                rejects=pending[:],
+            )
     except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as exc:
         raise FeedFileError(path, f"cannot parse as CSV ({exc})") from exc

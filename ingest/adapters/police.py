@@ -12,8 +12,18 @@ from ingest.adapters.csv_batches import RawBatch, iter_csv_batches
 from ingest.schema import Category, Source
 
 POLICE_COLUMNS = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
-    "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
 ]
 
 CRIME_TYPES: dict[str, Category] = {
@@ -62,8 +72,11 @@ def to_candidates(raw: RawBatch) -> pa.Table:
     t = raw.table
     crime_id = _blank_to_null(t["Crime ID"])
     content = pc.binary_join_element_wise(*[pc.utf8_trim_whitespace(t[c]) for c in _CONTENT_KEY], "|")
-    source_ref = pc.if_else(pc.is_null(crime_id), pc.binary_join_element_wise("asb", content, "|"),
-                            pc.binary_join_element_wise("crime", pc.utf8_trim_whitespace(t["Month"]), crime_id, "|"))
+    source_ref = pc.if_else(
+        pc.is_null(crime_id),
+        pc.binary_join_element_wise("asb", content, "|"),
+        pc.binary_join_element_wise("crime", pc.utf8_trim_whitespace(t["Month"]), crime_id, "|"),
+    )
     return pa.table(
         {
             "source": pa.repeat(Source.POLICE.value, t.num_rows),

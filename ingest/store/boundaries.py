@@ -35,13 +35,20 @@ def resolve_boundary_set(con: Connection, name: str | None) -> str:
     return name
 
 
-def save_boundary_set(con: Connection, name: str, description: str, source_file: str, wards: pa.Table,
-                      place_wards: pa.Table, make_default: bool) -> None:
+def save_boundary_set(
+    con: Connection,
+    name: str,
+    description: str,
+    source_file: str,
+    wards: pa.Table,
+    place_wards: pa.Table,
+    make_default: bool,
+) -> None:
     """Replace a boundary set atomically: its wards (code, name, lad_code, lad_name, geometry) and placements."""
     con.execute("BEGIN TRANSACTION")
     try:
         for table in ("wards", "place_wards"):
-            con.execute(f"DELETE FROM {table} WHERE boundary_set = ?", [name])
+            con.execute(f"DELETE FROM {table} WHERE boundary_set = ?", [name])  # noqa: S608 (fixed fragments; values are ? parameters)
         con.execute("DELETE FROM boundary_sets WHERE name = ?", [name])
         is_default = make_default or not scalar(con, "SELECT count(*) FROM boundary_sets WHERE is_default")
         if is_default:
@@ -65,16 +72,22 @@ def save_boundary_set(con: Connection, name: str, description: str, source_file:
 
 def all_places(con: Connection) -> pa.Table:
     """Every place cell in the store with a point for it (columns cell, lon, lat)."""
-    return arrow(con, """SELECT h3_cell AS cell, any_value(lon) AS lon, any_value(lat) AS lat FROM incidents
+    return arrow(
+        con,
+        """SELECT h3_cell AS cell, any_value(lon) AS lon, any_value(lat) AS lat FROM incidents
            WHERE h3_cell IS NOT NULL GROUP BY h3_cell
            UNION ALL
-           SELECT place_cell, lon, lat FROM lsoa_places WHERE place_cell IS NOT NULL""")
+           SELECT place_cell, lon, lat FROM lsoa_places WHERE place_cell IS NOT NULL""",
+    )
 
 
 def ward_geometries(con: Connection, boundary_set: str) -> pa.Table:
     """Wards of a boundary set: code, name, lad_code, lad_name, geometry (GeoJSON text)."""
-    return arrow(con, "SELECT code, name, lad_code, lad_name, geometry FROM wards WHERE boundary_set = ? ORDER BY code",
-        [boundary_set])
+    return arrow(
+        con,
+        "SELECT code, name, lad_code, lad_name, geometry FROM wards WHERE boundary_set = ? ORDER BY code",
+        [boundary_set],
+    )
 
 
 def lsoa_places_loaded(con: Connection) -> bool:

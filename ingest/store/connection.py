@@ -24,6 +24,12 @@ def arrow(con: Connection, sql: str, params: list[object] | None = None) -> pa.T
     return con.sql(sql, params=params or None).to_arrow_table()
 
 
+def count(con: Connection, sql: str, params: list[object] | None = None) -> int:
+    """An integer-valued query (a count or an id); 0 when it returns nothing."""
+    value = scalar(con, sql, params)
+    return int(value) if isinstance(value, int) else 0
+
+
 def _migrations() -> list[tuple[int, str]]:
     folder = resources.files("ingest.store") / "migrations"
     found = [(int(f.name.split("_", 1)[0]), f.read_text()) for f in folder.iterdir() if f.name.endswith(".sql")]
@@ -32,7 +38,7 @@ def _migrations() -> list[tuple[int, str]]:
 
 def _migrate(con: Connection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    current = int(scalar(con, "SELECT coalesce(max(version), 0) FROM schema_version"))  # type: ignore[arg-type]
+    current = count(con, "SELECT coalesce(max(version), 0) FROM schema_version")
     for version, sql in _migrations():
         if version > current:
             con.execute("BEGIN")

@@ -38,8 +38,7 @@ def _where(f: IncidentFilter, start: date | None = None, alias: str = "i") -> tu
 
 def _parent_sql(column: str) -> str:
     """SQL for the H3 parent at resolution ? of a resolution-15 cell (bit layout of the H3 index)."""
-    return (f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) "
-            f"| ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))")
+    return f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) | ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))"
 
 
 def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous_start: date) -> pa.Table:
@@ -49,31 +48,32 @@ def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous_
                      count(*) FILTER (WHERE i.month >= ?) AS count,
                      count(*) FILTER (WHERE i.month < ?) AS previous_count
               FROM incidents i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
-              WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""
+              WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [f.start, f.start, boundary_set, *params])
 
 
-def hex_counts(con: Connection, f: IncidentFilter, res: int,
-               bbox: tuple[float, float, float, float] | None) -> pa.Table:
+def hex_counts(
+    con: Connection, f: IncidentFilter, res: int, bbox: tuple[float, float, float, float] | None
+) -> pa.Table:
     """Per H3 cell at res: count of incidents with a point (inside bbox when given)."""
     where, params = _where(f)
     bbox_sql, bbox_params = "", []
     if bbox:
         bbox_sql = " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
         bbox_params = [bbox[0], bbox[2], bbox[1], bbox[3]]
-    sql = f"""SELECT {_parent_sql('i.h3_cell')} AS cell, count(*) AS count FROM incidents i
-              WHERE i.h3_cell IS NOT NULL AND {where}{bbox_sql} GROUP BY cell ORDER BY count DESC, cell"""
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, count(*) AS count FROM incidents i
+              WHERE i.h3_cell IS NOT NULL AND {where}{bbox_sql} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, *params, *bbox_params])
 
 
 def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
     """The top cells at res by count, each with the ward most of its incidents fall in."""
     where, params = _where(f)
-    sql = f"""SELECT {_parent_sql('i.h3_cell')} AS cell, count(*) AS count, mode(pw.ward_code) AS ward_code
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, count(*) AS count, mode(pw.ward_code) AS ward_code
               FROM incidents i
               LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
               WHERE i.h3_cell IS NOT NULL AND {where}
-              GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""
+              GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, boundary_set, *params, top])
 
 
@@ -85,14 +85,14 @@ def monthly_counts(con: Connection, f: IncidentFilter, ward: tuple[str, str] | N
         join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"
         join_params = [ward[0], ward[1]]
     sql = f"""SELECT i.month, count(*) AS count FROM incidents i {join}
-              WHERE {where} GROUP BY i.month ORDER BY i.month"""
+              WHERE {where} GROUP BY i.month ORDER BY i.month"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*join_params, *params])
 
 
 def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
     """First and last month held (for the given sources)."""
     clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
-    rows = con.execute(f"SELECT min(month), max(month) FROM incidents {clause}", list(sources)).fetchall()
+    rows = con.execute(f"SELECT min(month), max(month) FROM incidents {clause}", list(sources)).fetchall()  # noqa: S608 (fixed fragments; values are ? parameters)
     return rows[0][0], rows[0][1]
 
 
@@ -117,13 +117,14 @@ def distinct_values(con: Connection, column: str) -> list[str]:
     """Distinct values of the category or source column."""
     if column not in {"category", "source"}:
         raise ValueError(column)
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM incidents ORDER BY 1").fetchall()]
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM incidents ORDER BY 1").fetchall()]  # noqa: S608 (fixed fragments; values are ? parameters)
 
 
 def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | None] | None:
     """(name, lad_code) of a ward in a boundary set, or None when absent."""
-    rows = con.execute("SELECT name, lad_code FROM wards WHERE boundary_set = ? AND code = ?",
-                       [boundary_set, code]).fetchall()
+    rows = con.execute(
+        "SELECT name, lad_code FROM wards WHERE boundary_set = ? AND code = ?", [boundary_set, code]
+    ).fetchall()
     return (rows[0][0], rows[0][1]) if rows else None
 
 
@@ -131,5 +132,7 @@ def lad_exists(con: Connection, lad_code: str) -> str | None:
     """The LAD's name when the reference data or any boundary set knows it."""
     rows = con.execute(
         "SELECT any_value(lad_name) FROM (SELECT lad_name FROM lsoa_places WHERE lad_code = ? "
-        "UNION ALL SELECT lad_name FROM wards WHERE lad_code = ?)", [lad_code, lad_code]).fetchall()
+        "UNION ALL SELECT lad_name FROM wards WHERE lad_code = ?)",
+        [lad_code, lad_code],
+    ).fetchall()
     return rows[0][0] if rows and rows[0][0] is not None else None

@@ -8,7 +8,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from ingest.schema import INCIDENT_SCHEMA
-from ingest.store.connection import Connection, arrow, scalar
+from ingest.store.connection import Connection, arrow, count
 
 _STAGING_COLUMNS = ", ".join(f.name for f in INCIDENT_SCHEMA)
 
@@ -34,8 +34,8 @@ class StagedIngest:
         self.sha = file_sha256
         self.started_at = datetime.now()
         con.execute("BEGIN TRANSACTION")
-        self.run_id = int(scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs"))  # type: ignore[arg-type]
-        con.execute(f"CREATE TEMP TABLE staging AS SELECT {_STAGING_COLUMNS} FROM incidents LIMIT 0")
+        self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
+        con.execute(f"CREATE TEMP TABLE staging AS SELECT {_STAGING_COLUMNS} FROM incidents LIMIT 0")  # noqa: S608 (fixed fragments; values are ? parameters)
         con.execute("CREATE TEMP TABLE staging_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)")
         self.rows_read = 0
 
@@ -44,7 +44,7 @@ class StagedIngest:
         self.rows_read += good.num_rows + len(rejects)
         if good.num_rows:
             self.con.register("_batch", good)
-            self.con.execute(f"INSERT INTO staging SELECT {_STAGING_COLUMNS} FROM _batch")
+            self.con.execute(f"INSERT INTO staging SELECT {_STAGING_COLUMNS} FROM _batch")  # noqa: S608 (fixed fragments; values are ? parameters)
             self.con.unregister("_batch")
         if rejects:
             lines, raws, reasons = zip(*rejects, strict=True)
@@ -64,10 +64,13 @@ class StagedIngest:
 
     def unplaced_cells(self, boundary_set: str) -> pa.Table:
         """Staged point cells with no ward assignment yet in a boundary set (columns cell, lon, lat)."""
-        return arrow(self.con, """SELECT sp.cell, any_value(sp.lon) AS lon, any_value(sp.lat) AS lat FROM staging_points sp
+        return arrow(
+            self.con,
+            """SELECT sp.cell, any_value(sp.lon) AS lon, any_value(sp.lat) AS lat FROM staging_points sp
                ANTI JOIN (SELECT place_cell FROM place_wards WHERE boundary_set = ?) pw ON pw.place_cell = sp.cell
                GROUP BY sp.cell""",
-            [boundary_set])
+            [boundary_set],
+        )
 
     def add_place_wards(self, boundary_set: str, cells: pa.Table) -> None:
         """Insert ward assignments (columns place_cell, ward_code) for a boundary set."""
@@ -81,15 +84,15 @@ class StagedIngest:
                LEFT JOIN partitions p USING (partition_key) ORDER BY 1"""
         ).fetchall()
         plan = PartitionPlan([], [], [], 0, 0)
-        for key, sha, count in rows:
+        for key, sha, stored_rows in rows:
             if sha is None:
                 plan.new.append(key)
             elif sha == self.sha:
                 plan.unchanged.append(key)
-                plan.unchanged_rows += int(count)
+                plan.unchanged_rows += int(stored_rows)
             else:
                 plan.replaced.append(key)
-                plan.replaced_rows += int(count)
+                plan.replaced_rows += int(stored_rows)
         return plan
 
     def commit(self, plan: PartitionPlan) -> dict[str, int]:
@@ -99,18 +102,19 @@ class StagedIngest:
         con.register("_write", pa.table({"partition_key": pa.array(write, pa.string())}))
         con.execute("DELETE FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write)")
         con.execute(
-            f"""INSERT INTO incidents
+            """INSERT INTO incidents
                 SELECT md5(s.source || '|' || s.source_ref || '|' ||
                            row_number() OVER (PARTITION BY s.source, s.source_ref ORDER BY s.line)) AS incident_id,
                        s.source, s.partition_key, s.source_ref, s.line, s.month, s.category, s.source_category,
                        s.lon, s.lat, s.location_precision, s.location_text, s.lsoa_code, s.lsoa_name,
-                       lp.lad_code, s.reported_by, s.outcome, sp.cell, coalesce(sp.cell, lp.place_cell), {self.run_id}
+                       lp.lad_code, s.reported_by, s.outcome, sp.cell, coalesce(sp.cell, lp.place_cell), ?
                 FROM staging s
                 SEMI JOIN _write w ON w.partition_key = s.partition_key
                 LEFT JOIN staging_points sp ON sp.lon = s.lon AND sp.lat = s.lat
-                LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code"""
+                LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code""",
+            [self.run_id],
         )
-        loaded = _count(con, "SELECT count(*) FROM staging SEMI JOIN _write USING (partition_key)")
+        loaded = count(con, "SELECT count(*) FROM staging SEMI JOIN _write USING (partition_key)")
         con.execute("DELETE FROM partitions WHERE partition_key IN (SELECT partition_key FROM _write)")
         con.execute(
             """INSERT INTO partitions SELECT partition_key, ?, ?, ?, count(*) FROM staging
@@ -124,14 +128,30 @@ class StagedIngest:
                 "INSERT INTO quarantine SELECT ?, ?, ?, line, raw, reason FROM staging_rejects",
                 [self.run_id, self.file, self.sha],
             )
-        quarantined = _count(con, "SELECT count(*) FROM staging_rejects")
+        quarantined = count(con, "SELECT count(*) FROM staging_rejects")
         status = "loaded" if write else "unchanged"
-        counts = {"rows_read": self.rows_read, "loaded": loaded, "replaced": plan.replaced_rows,
-                  "unchanged": plan.unchanged_rows, "quarantined": quarantined}
+        counts = {
+            "rows_read": self.rows_read,
+            "loaded": loaded,
+            "replaced": plan.replaced_rows,
+            "unchanged": plan.unchanged_rows,
+            "quarantined": quarantined,
+        }
         con.execute(
             "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-            [self.run_id, self.source, self.file, self.sha, self.started_at, status, counts["rows_read"],
-             counts["loaded"], counts["replaced"], counts["unchanged"], counts["quarantined"]],
+            [
+                self.run_id,
+                self.source,
+                self.file,
+                self.sha,
+                self.started_at,
+                status,
+                counts["rows_read"],
+                counts["loaded"],
+                counts["replaced"],
+                counts["unchanged"],
+                counts["quarantined"],
+            ],
         )
         self._drop_staging()
         con.execute("COMMIT")
@@ -151,11 +171,5 @@ def add_place_wards(con: Connection, boundary_set: str, cells: pa.Table) -> None
     if cells.num_rows == 0:
         return
     con.register("_pw", cells)
-    con.execute(
-        "INSERT INTO place_wards SELECT ?, place_cell::UBIGINT, ward_code FROM _pw", [boundary_set]
-    )
+    con.execute("INSERT INTO place_wards SELECT ?, place_cell::UBIGINT, ward_code FROM _pw", [boundary_set])
     con.unregister("_pw")
-
-
-def _count(con: Connection, sql: str) -> int:
-    return int(scalar(con, sql))  # type: ignore[arg-type]

@@ -41,12 +41,29 @@ def test_unreadable_file_fails_with_its_name(tmp_path: Path) -> None:
 
 def test_own_boundary_set_is_loaded_and_served(tmp_path: Path) -> None:
     store = tmp_path / "aim.duckdb"
-    assert runner.invoke(app, ["ingest", "police", str(police_file("cleveland", "08")),
-                               "--store", str(store)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["ingest", "police", str(police_file("cleveland", "08")), "--store", str(store)]).exit_code
+        == 0
+    )
     lsoas = SHARED / "boundaries" / "lsoa_dec2021_bsc_cleveland.geojson.gz"
-    result = runner.invoke(app, ["wards", "load", str(lsoas), "--code-field", "LSOA21CD", "--name-field",
-                                 "LSOA21NM", "--lad-field", "LAD24CD", "--name", "cleveland-lsoa",
-                                 "--store", str(store)])
+    result = runner.invoke(
+        app,
+        [
+            "wards",
+            "load",
+            str(lsoas),
+            "--code-field",
+            "LSOA21CD",
+            "--name-field",
+            "LSOA21NM",
+            "--lad-field",
+            "LAD24CD",
+            "--name",
+            "cleveland-lsoa",
+            "--store",
+            str(store),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "359 wards loaded" in result.output
     listing = runner.invoke(app, ["wards", "list", "--store", str(store)])
@@ -55,6 +72,18 @@ def test_own_boundary_set_is_loaded_and_served(tmp_path: Path) -> None:
         fc = client.get("/api/v1/wards", params={"wards": "cleveland-lsoa"}).json()
     counts = {f["properties"]["code"]: f["properties"]["count"] for f in fc["features"]}
     assert len(counts) == 359 and sum(counts.values()) > 1700  # README: 1773 Cleveland ASB in August
-    bad = runner.invoke(app, ["wards", "load", str(lsoas), "--code-field", "NOPE", "--name-field", "LSOA21NM",
-                              "--store", str(store)])
+    bad = runner.invoke(
+        app,
+        [
+            "wards",
+            "load",
+            str(lsoas),
+            "--code-field",
+            "NOPE",
+            "--name-field",
+            "LSOA21NM",
+            "--store",
+            str(store),
+        ],
+    )
     assert bad.exit_code == 1 and "property 'NOPE' missing" in bad.output

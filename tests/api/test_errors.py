@@ -28,8 +28,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("url", "parameter", "text"), CASES)
-def test_invalid_parameters_are_422_with_a_message(client: TestClient, url: str, parameter: str,
-                                                   text: str) -> None:
+def test_invalid_parameters_are_422_with_a_message(client: TestClient, url: str, parameter: str, text: str) -> None:
     r = client.get(url)
     assert r.status_code == 422, r.text
     body = r.json()

@@ -26,9 +26,12 @@ def test_wards_is_rfc7946_with_counts_and_change(client: TestClient, cleveland_s
     assert {"code", "name", "lad", "count", "previous_count", "change"} <= set(props[0])
     for p in props:
         assert p["change"] == p["count"] - p["previous_count"]
-    in_wards = _scalar(cleveland_store, """SELECT count(*) FROM incidents i JOIN place_wards pw
+    in_wards = _scalar(
+        cleveland_store,
+        """SELECT count(*) FROM incidents i JOIN place_wards pw
         ON pw.place_cell = i.place_cell AND pw.boundary_set = 'wards-2024' AND pw.ward_code IS NOT NULL
-        WHERE i.category = 'asb' AND i.month BETWEEN '2025-10-01' AND '2025-12-01'""")
+        WHERE i.category = 'asb' AND i.month BETWEEN '2025-10-01' AND '2025-12-01'""",
+    )
     assert sum(p["count"] for p in props) == in_wards
     # README: Cleveland ASB Oct-Dec 1585 + 1185 + 964, Jul-Sep 1668 + 1773 + 1442, nearly all inside wards
     cleveland = [p for p in props if p["lad"] in {"E06000001", "E06000002", "E06000003", "E06000004"}]
@@ -50,7 +53,8 @@ def test_other_boundary_set_and_categories(client: TestClient) -> None:
     every = client.get("/api/v1/wards", params={"category": "all"}).json()
     asb = client.get("/api/v1/wards").json()
     assert sum(f["properties"]["count"] for f in every["features"]) > sum(
-        f["properties"]["count"] for f in asb["features"])
+        f["properties"]["count"] for f in asb["features"]
+    )
 
 
 def test_hexes_sum_to_incidents_with_a_point(client: TestClient, cleveland_store: Path) -> None:
@@ -58,8 +62,10 @@ def test_hexes_sum_to_incidents_with_a_point(client: TestClient, cleveland_store
         fc = client.get("/api/v1/hexes", params={"res": res, "from": "2025-06", "to": "2025-06"}).json()
         assert fc["resolution"] == res
         total = sum(f["properties"]["count"] for f in fc["features"])
-        assert total == _scalar(cleveland_store, "SELECT count(*) FROM incidents WHERE category = 'asb' "
-                                                 "AND month = '2025-06-01' AND h3_cell IS NOT NULL")
+        assert total == _scalar(
+            cleveland_store,
+            "SELECT count(*) FROM incidents WHERE category = 'asb' AND month = '2025-06-01' AND h3_cell IS NOT NULL",
+        )
         assert all(len(f["properties"]["h3"]) == 15 for f in fc["features"])
 
 

@@ -22,8 +22,9 @@ from api.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY
 BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim.css
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="chromium not installed (CI installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="chromium not installed (CI installs it)"
+)
 
 
 def _free_port() -> int:
@@ -36,8 +37,11 @@ def _free_port() -> int:
 def server(cleveland_store: Path) -> Iterator[str]:
     """`aim serve` on a loopback port over the real-data store."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "api", "serve", "--store", str(cleveland_store),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api", "serve", "--store", str(cleveland_store), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -57,19 +61,31 @@ def server(cleveland_store: Path) -> Iterator[str]:
 def _screenshot(url: str, out: Path) -> Image.Image:
     assert CHROMIUM is not None, "CI must install chromium"
     profile = out.parent / "profile"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}", "--window-size=1200,800", "--virtual-time-budget=8000",
-           "--hide-scrollbars", f"--screenshot={out}", url]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1200,800",
+        "--virtual-time-budget=8000",
+        "--hide-scrollbars",
+        f"--screenshot={out}",
+        url,
+    ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     return Image.open(out).convert("RGB")
 
 
 def _share(image: Image.Image, colours: list[str], opacity: float, tolerance: int = 24) -> float:
     """Share of pixels near any of the colours as drawn semi-transparent over the map background."""
-    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colours]
-    targets = [tuple(round(opacity * a + (1 - opacity) * b) for a, b in zip(t, BACKGROUND, strict=True))
-               for t in rgb]
+    rgb = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
+    targets = [tuple(round(opacity * a + (1 - opacity) * b) for a, b in zip(t, BACKGROUND, strict=True)) for t in rgb]
     pixels = np.asarray(image, dtype=np.int32).reshape(-1, 3)
     near = np.zeros(len(pixels), dtype=bool)
     for t in targets:

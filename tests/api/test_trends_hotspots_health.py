@@ -21,11 +21,14 @@ def test_ward_trend_sums_to_the_ward_count(client: TestClient) -> None:
 
 
 def test_trend_csv(client: TestClient) -> None:
-    r = client.get("/api/v1/trends", params={"lad": "E06000001", "format": "csv", "from": "2025-01",
-                                             "to": "2025-03"})
+    r = client.get("/api/v1/trends", params={"lad": "E06000001", "format": "csv", "from": "2025-01", "to": "2025-03"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.strip().splitlines()
-    assert lines[0] == "month,count" and [ln.split(",")[0] for ln in lines[1:]] == ["2025-01", "2025-02", "2025-03"]
+    assert lines[0] == "month,count" and [ln.split(",")[0] for ln in lines[1:]] == [
+        "2025-01",
+        "2025-02",
+        "2025-03",
+    ]
 
 
 def test_whole_area_trend_follows_the_readme_months(client: TestClient) -> None:

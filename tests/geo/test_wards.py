@@ -67,8 +67,10 @@ def test_british_national_grid_file_is_reprojected(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d["features"][1]["properties"].update(WD22CD=d["features"][0]["properties"]["WD22CD"]),
-         "duplicate codes"),
+        (
+            lambda d: d["features"][1]["properties"].update(WD22CD=d["features"][0]["properties"]["WD22CD"]),
+            "duplicate codes",
+        ),
         (lambda d: d["features"][0]["properties"].pop("WD22NM"), "property 'WD22NM' missing"),
         (lambda d: d.update(features=[]), "no features"),
         (lambda d: d.update(type="Feature"), "not a GeoJSON FeatureCollection"),

@@ -12,14 +12,16 @@ from ingest.pipeline import ingest_police_file
 from ingest.store.connection import Connection
 from tests.conftest import HEADER, police_file, real_lines, write_csv
 
-GOOD = ",2025-03,Cleveland Police,Cleveland Police,-1.235869,54.710159,On or near Tempest Road,E01011954," \
-       "Hartlepool 001A,Anti-social behaviour,,"
+GOOD = (
+    ",2025-03,Cleveland Police,Cleveland Police,-1.235869,54.710159,On or near Tempest Road,E01011954,"
+    "Hartlepool 001A,Anti-social behaviour,,"
+)
 
 
 def _state(con: Connection) -> tuple[object, ...]:
     counts = []
     for table in ("incidents", "quarantine", "ingest_runs", "partitions", "place_wards"):
-        counts.append(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+        counts.append(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])  # noqa: S608
     return tuple(counts)
 
 
@@ -34,14 +36,18 @@ def _loaded_store(store: Connection) -> Connection:
         (b"", "empty file"),
         (HEADER.encode() + b"\n", "no data rows"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not a CSV file"),
-        (HEADER.replace("Longitude", "Lng").encode() + b"\n" + GOOD.encode(), "missing column(s) 'Longitude'"),
+        (
+            HEADER.replace("Longitude", "Lng").encode() + b"\n" + GOOD.encode(),
+            "missing column(s) 'Longitude'",
+        ),
         (HEADER.replace(",Latitude", "").encode() + b"\n" + GOOD.encode(), "missing column(s) 'Latitude'"),
         (b"\x1f\x8b\x08\x00garbage that is not gzip", "cannot"),
     ],
     ids=["empty", "header-only", "binary", "renamed-column", "missing-column", "broken-gzip"],
 )
-def test_unreadable_files_raise_and_leave_the_store_untouched(store: Connection, tmp_path: Path,
-                                                                content: bytes, reason: str) -> None:
+def test_unreadable_files_raise_and_leave_the_store_untouched(
+    store: Connection, tmp_path: Path, content: bytes, reason: str
+) -> None:
     _loaded_store(store)
     before = _state(store)
     path = tmp_path / "bad.csv"
@@ -68,16 +74,16 @@ def test_truncated_gzip_mid_file_rolls_back_everything(store: Connection, tmp_pa
 def test_bad_rows_go_to_quarantine_with_line_and_reason(store: Connection, tmp_path: Path) -> None:
     lines = real_lines("cleveland", "03", 5)  # lines 2-6 are good real rows
     bad = [
-        GOOD.replace("2025-03", "March 2025"),                 # line 7
+        GOOD.replace("2025-03", "March 2025"),  # line 7
         GOOD.replace("-1.235869,54.710159", "54.710159,-1.235869"),  # line 8: swapped
-        GOOD.replace("-1.235869,54.710159", "-74.0060,40.7128"),      # line 9: New York
-        GOOD.replace("-1.235869", "west"),                     # line 10
-        GOOD.replace(",Anti-social behaviour,", ",,"),          # line 11
-        "just,three,fields",                                   # line 12
-        "",                                                    # line 13: blank line
-        GOOD.replace("-1.235869,54.710159", ",54.710159"),      # line 14: one coordinate
-        GOOD,                                                  # line 15: good
-        GOOD.replace("2025-03", "2025-13"),                    # line 16
+        GOOD.replace("-1.235869,54.710159", "-74.0060,40.7128"),  # line 9: New York
+        GOOD.replace("-1.235869", "west"),  # line 10
+        GOOD.replace(",Anti-social behaviour,", ",,"),  # line 11
+        "just,three,fields",  # line 12
+        "",  # line 13: blank line
+        GOOD.replace("-1.235869,54.710159", ",54.710159"),  # line 14: one coordinate
+        GOOD,  # line 15: good
+        GOOD.replace("2025-03", "2025-13"),  # line 16
     ]
     path = write_csv(tmp_path / "mixed.csv", lines + bad)
     report = ingest_police_file(store, path)

@@ -19,10 +19,20 @@ README_ASB = {
     "devon-and-cornwall": [1770, 1690, 2086, 2211, 2546, 2255, 2594, 2361, 1902, 1821, 1628, 1074],
     "suffolk": [207, 198, 297, 362, 369, 434, 470, 451, 405, 361, 235, 222],
 }
-README_ROWS = {"cleveland": 89391, "derbyshire": 102621, "nottinghamshire": 121358,
-               "devon-and-cornwall": 150316, "suffolk": 48193}
-README_NO_COORDS = {"cleveland": 0, "derbyshire": 0, "nottinghamshire": 806, "devon-and-cornwall": 6917,
-                    "suffolk": 299}
+README_ROWS = {
+    "cleveland": 89391,
+    "derbyshire": 102621,
+    "nottinghamshire": 121358,
+    "devon-and-cornwall": 150316,
+    "suffolk": 48193,
+}
+README_NO_COORDS = {
+    "cleveland": 0,
+    "derbyshire": 0,
+    "nottinghamshire": 806,
+    "devon-and-cornwall": 6917,
+    "suffolk": 299,
+}
 
 
 def _snapshot(con: Connection) -> list[tuple[object, ...]]:
@@ -90,8 +100,10 @@ def test_newer_copy_of_a_force_month_replaces_it(store: Connection, tmp_path: Pa
 
 
 def test_identical_asb_rows_get_distinct_stable_ids(store: Connection, tmp_path: Path) -> None:
-    row = ",2025-01,Cleveland Police,Cleveland Police,-1.235869,54.710159,On or near Tempest Road,E01011954," \
-          "Hartlepool 001A,Anti-social behaviour,,"
+    row = (
+        ",2025-01,Cleveland Police,Cleveland Police,-1.235869,54.710159,On or near Tempest Road,E01011954,"
+        "Hartlepool 001A,Anti-social behaviour,,"
+    )
     lines = real_lines("cleveland", "01", 0) + [row, row, row]
     path = write_csv(tmp_path / "dupes.csv", lines)
     ingest_police_file(store, path)

@@ -17,7 +17,8 @@ def test_sql_parent_cells_match_h3py(cleveland_store: Path) -> None:
     for res in (6, 8, 10):
         cells = hex_counts(con, f, res, None)["cell"].to_pylist()
         fine = con.execute(
-            "SELECT DISTINCT h3_cell FROM incidents WHERE h3_cell IS NOT NULL AND category = 'asb'").fetchall()
+            "SELECT DISTINCT h3_cell FROM incidents WHERE h3_cell IS NOT NULL AND category = 'asb'"
+        ).fetchall()
         expected = {h3.str_to_int(h3.cell_to_parent(h3.int_to_str(c), res)) for (c,) in fine}
         assert set(cells) == expected
     con.close()
@@ -28,12 +29,15 @@ def test_counts_respect_period_category_and_source(cleveland_store: Path) -> Non
     assert month_extent(con) == (date(2025, 1, 1), date(2025, 12, 1))
     jan = IncidentFilter(date(2025, 1, 1), date(2025, 1, 1), ("asb",), ("police",), lad="E06000002")
     total = sum(hex_counts(con, jan, 8, None)["count"].to_pylist())
-    direct = con.execute("SELECT count(*) FROM incidents WHERE month = '2025-01-01' AND category = 'asb' "
-                         "AND lad_code = 'E06000002' AND h3_cell IS NOT NULL").fetchall()[0][0]
+    direct = con.execute(
+        "SELECT count(*) FROM incidents WHERE month = '2025-01-01' AND category = 'asb' "
+        "AND lad_code = 'E06000002' AND h3_cell IS NOT NULL"
+    ).fetchall()[0][0]
     assert total == direct > 0
     hostile = IncidentFilter(date(2025, 1, 1), date(2025, 1, 1), ("asb' OR 1=1 --",))
     assert hex_counts(con, hostile, 8, None).num_rows == 0
-    wards = ward_counts(con, IncidentFilter(date(2025, 7, 1), date(2025, 12, 1), ("asb",)), "wards-2024",
-                        date(2025, 1, 1))
+    wards = ward_counts(
+        con, IncidentFilter(date(2025, 7, 1), date(2025, 12, 1), ("asb",)), "wards-2024", date(2025, 1, 1)
+    )
     assert sum(wards["previous_count"].to_pylist()) > 0 and sum(wards["count"].to_pylist()) > 0
     con.close()
