@@ -67,12 +67,13 @@ class LocationPrecision(StrEnum):
 # Finest H3 resolution stored per incident; coarser cells are derived from it.
 H3_STORED_RES = 15
 
-# One row per incident. `line` is the source file line; `source_ref` is the key identity is derived from.
+# One row per incident. `line` is the source file line; `source_ref` is the source's own reference (police.uk
+# Crime ID), NULL where the source has none (police.uk ASB rows): identity then comes from the row's content.
 INCIDENT_SCHEMA = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
         pa.field("partition_key", pa.string(), nullable=False),
-        pa.field("source_ref", pa.string(), nullable=False),
+        pa.field("source_ref", pa.string()),
         pa.field("line", pa.int64(), nullable=False),
         pa.field("month", pa.date32(), nullable=False),
         pa.field("category", pa.string(), nullable=False),
@@ -88,6 +89,27 @@ INCIDENT_SCHEMA = pa.schema(
     ]
 )
 
+# Low-cardinality text columns held dictionary-encoded while a file is staged.
+DICTIONARY_COLUMNS = (
+    "source",
+    "partition_key",
+    "category",
+    "source_category",
+    "location_precision",
+    "location_text",
+    "lsoa_code",
+    "lsoa_name",
+    "reported_by",
+    "outcome",
+)
+
+
+def staged_schema() -> pa.Schema:
+    """INCIDENT_SCHEMA with the low-cardinality text columns dictionary-encoded, as rows are staged."""
+    text = pa.dictionary(pa.int32(), pa.string())
+    return pa.schema([f.with_type(text) if f.name in DICTIONARY_COLUMNS else f for f in INCIDENT_SCHEMA])
+
+
 # Rows kept aside: the raw row, where it came from and why it was rejected.
 QUARANTINE_SCHEMA = pa.schema(
     [
@@ -96,8 +118,3 @@ QUARANTINE_SCHEMA = pa.schema(
         pa.field("reason", pa.string(), nullable=False),
     ]
 )
-
-
-def empty_quarantine() -> pa.Table:
-    """An empty quarantine table."""
-    return QUARANTINE_SCHEMA.empty_table()

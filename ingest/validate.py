@@ -1,4 +1,8 @@
-"""Split candidate rows into canonical good rows and rejects, each reject with a reason a person understands."""
+"""Split candidate rows into canonical good rows and rejects, each reject with a reason a person understands.
+
+Text checks run once per distinct value of dictionary-encoded columns (feeds repeat the same months,
+coordinates and categories many times), then spread to rows.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingest.schema import INCIDENT_SCHEMA, LocationPrecision
+from ingest.columns import decoded, per_row
+from ingest.schema import DICTIONARY_COLUMNS, LocationPrecision, staged_schema
 
 # Generous bounding box of the UK and Crown dependencies (lon, lat).
 UK_LON = (-8.75, 1.85)
@@ -17,14 +22,30 @@ _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 RenderRaw = Callable[[list[int]], list[str]]
+Rejects = list[tuple[int, str, str]]
 
 
-def _parse_number(text: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
-    """Parse decimal text; returns (values with nulls, mask of non-blank text that did not parse)."""
-    blank = pc.equal(text, "")
-    ok = pc.match_substring_regex(text, _NUMBER)
-    values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
-    return values, pc.and_not(pc.invert(blank), ok)
+def _number(values: pa.Array) -> pa.Array:
+    ok = pc.match_substring_regex(values, _NUMBER)
+    return pc.cast(pc.if_else(ok, values, pa.scalar(None, pa.string())), pa.float64())
+
+
+def _not_a_number(values: pa.Array) -> pa.Array:
+    return pc.and_(pc.not_equal(values, ""), pc.invert(pc.match_substring_regex(values, _NUMBER)))
+
+
+def _blank(values: pa.Array) -> pa.Array:
+    return pc.equal(values, "")
+
+
+def _bad_month(values: pa.Array) -> pa.Array:
+    return pc.invert(pc.match_substring_regex(values, _MONTH))
+
+
+def _month_start(values: pa.Array) -> pa.Array:
+    text = pc.if_else(pc.match_substring_regex(values, _MONTH), values, "1970-01")
+    parsed = pc.strptime(pc.binary_join_element_wise(text, "01", "-"), format="%Y-%m-%d", unit="s")
+    return pc.cast(parsed, pa.date32())
 
 
 def _in_range(values: pa.ChunkedArray, bounds: tuple[float, float]) -> pa.ChunkedArray:
@@ -47,91 +68,85 @@ def _lazy(column: pa.ChunkedArray) -> Callable[[], list[str]]:
     return values
 
 
-def _reasons(
-    c: pa.Table,
-    lon: pa.ChunkedArray,
-    lat: pa.ChunkedArray,
-    lon_bad: pa.ChunkedArray,
-    lat_bad: pa.ChunkedArray,
-) -> list[tuple[np.ndarray, Callable[[int], str]]]:
+def _reasons(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray) -> list[tuple[np.ndarray, Callable[[int], str]]]:
     """Checks in priority order: (failing-row mask, message for row i)."""
-    lon_text, lat_text = c["lon_text"], c["lat_text"]
-    one_missing = pc.xor(pc.equal(lon_text, ""), pc.equal(lat_text, ""))
+    lon_blank, lat_blank = _np(per_row(c["lon_text"], _blank)), _np(per_row(c["lat_text"], _blank))
+    month_blank = _np(per_row(c["month_text"], _blank))
+    category_blank = _np(per_row(c["source_category"], _blank))
     lon_uk, lat_uk = _in_range(lon, UK_LON), _in_range(lat, UK_LAT)
-    swapped = pc.and_(_in_range(lat, UK_LON), _in_range(lon, UK_LAT))
-    outside = pc.and_(pc.and_(pc.is_valid(lon), pc.is_valid(lat)), pc.invert(pc.and_(lon_uk, lat_uk)))
-    months, lons, lats = _lazy(c["month_text"]), _lazy(lon_text), _lazy(lat_text)
-    blank = pc.and_(
-        pc.and_(pc.equal(c["month_text"], ""), pc.equal(c["source_category"], "")),
-        pc.and_(pc.equal(lon_text, ""), pc.equal(lat_text, "")),
-    )
+    swapped = _np(pc.and_(_in_range(lat, UK_LON), _in_range(lon, UK_LAT)))
+    outside = _np(pc.and_(pc.and_(pc.is_valid(lon), pc.is_valid(lat)), pc.invert(pc.and_(lon_uk, lat_uk))))
+    months, lons, lats = _lazy(c["month_text"]), _lazy(c["lon_text"]), _lazy(c["lat_text"])
     return [
-        (_np(blank), lambda i: "blank row"),
-        (_np(pc.equal(c["source_category"], "")), lambda i: "missing crime type / category"),
+        (month_blank & category_blank & lon_blank & lat_blank, lambda i: "blank row"),
+        (category_blank, lambda i: "missing crime type / category"),
+        (_np(per_row(c["month_text"], _bad_month)), lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month"),
+        (_np(per_row(c["lon_text"], _not_a_number)), lambda i: f"longitude {lons()[i]!r} is not a number"),
+        (_np(per_row(c["lat_text"], _not_a_number)), lambda i: f"latitude {lats()[i]!r} is not a number"),
+        (lon_blank ^ lat_blank, lambda i: "only one of longitude/latitude is given"),
         (
-            _np(pc.invert(pc.match_substring_regex(c["month_text"], _MONTH))),
-            lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month",
-        ),
-        (_np(lon_bad), lambda i: f"longitude {lons()[i]!r} is not a number"),
-        (_np(lat_bad), lambda i: f"latitude {lats()[i]!r} is not a number"),
-        (_np(one_missing), lambda i: "only one of longitude/latitude is given"),
-        (
-            _np(pc.and_(outside, swapped)),
+            outside & swapped,
             lambda i: f"latitude and longitude look swapped (longitude {lons()[i]}, latitude {lats()[i]})",
         ),
-        (_np(outside), lambda i: f"coordinates outside the UK (longitude {lons()[i]}, latitude {lats()[i]})"),
+        (outside, lambda i: f"coordinates outside the UK (longitude {lons()[i]}, latitude {lats()[i]})"),
     ]
 
 
 def split(
     candidates: pa.Table, render_raw: RenderRaw, located: LocationPrecision = LocationPrecision.SNAP_POINT
-) -> tuple[pa.Table, list[tuple[int, str, str]]]:
+) -> tuple[pa.Table, Rejects]:
     """Return (canonical good rows, rejects as (line, raw, reason)) for a table of candidate rows."""
     c = candidates
-    lon, lon_bad = _parse_number(c["lon_text"])
-    lat, lat_bad = _parse_number(c["lat_text"])
+    lon, lat = per_row(c["lon_text"], _number), per_row(c["lat_text"], _number)
     rejected = np.zeros(c.num_rows, dtype=bool)
     reason_of: dict[int, str] = {}
-    for mask, message in _reasons(c, lon, lat, lon_bad, lat_bad):
+    for mask, message in _reasons(c, lon, lat):
         new = mask & ~rejected
         for i in np.flatnonzero(new):
             reason_of[int(i)] = message(int(i))
         rejected |= new
     bad = sorted(reason_of)
-    rejects: list[tuple[int, str, str]] = []
+    rejects: Rejects = []
     if bad:
         lines = c["line"].to_numpy()
         rejects = [(int(lines[i]), raw, reason_of[i]) for i, raw in zip(bad, render_raw(bad), strict=True)]
-    good = c.filter(pa.array(~rejected)) if bad else c
-    glon = lon.filter(pa.array(~rejected)) if bad else lon
-    glat = lat.filter(pa.array(~rejected)) if bad else lat
-    return _canonical(good, glon, glat, located), rejects
+        keep = pa.array(~rejected)
+        c, lon, lat = c.filter(keep), lon.filter(keep), lat.filter(keep)
+    return _canonical(c, lon, lat, located), rejects
+
+
+def _precision(has_point: pa.ChunkedArray, has_lsoa: pa.ChunkedArray, located: LocationPrecision) -> pa.Array:
+    lsoa_or_none = pc.if_else(has_lsoa, LocationPrecision.LSOA.value, LocationPrecision.NONE.value)
+    return pc.if_else(has_point, located.value, lsoa_or_none)
 
 
 def _canonical(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray, located: LocationPrecision) -> pa.Table:
-    month = pc.strptime(pc.binary_join_element_wise(c["month_text"], "01", "-"), format="%Y-%m-%d", unit="s")
     has_point = pc.and_(pc.is_valid(lon), pc.is_valid(lat))
-    precision = pc.if_else(
-        has_point,
-        located.value,
-        pc.if_else(pc.is_valid(c["lsoa_code"]), LocationPrecision.LSOA.value, LocationPrecision.NONE.value),
+    partition = pc.binary_join_element_wise(
+        decoded(c["source"]), decoded(c["partition_scope"]), decoded(c["month_text"]), ":"
     )
-    partition = pc.binary_join_element_wise(c["source"], c["partition_scope"], c["month_text"], ":")
     columns = {
         "source": c["source"],
         "partition_key": partition,
         "source_ref": c["source_ref"],
         "line": c["line"],
-        "month": pc.cast(month, pa.date32()),
+        "month": per_row(c["month_text"], _month_start),
         "category": c["category"],
         "source_category": c["source_category"],
         "lon": lon,
         "lat": lat,
-        "location_precision": precision,
+        "location_precision": _precision(has_point, per_row(c["lsoa_code"], pc.is_valid), located),
         "location_text": c["location_text"],
         "lsoa_code": c["lsoa_code"],
         "lsoa_name": c["lsoa_name"],
         "reported_by": c["reported_by"],
         "outcome": c["outcome"],
     }
-    return pa.table(columns).cast(INCIDENT_SCHEMA)
+    table = pa.table(columns)
+    for name in DICTIONARY_COLUMNS:
+        i = table.schema.get_field_index(name)
+        column = table.column(i)
+        if not pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column)
+        table = table.set_column(i, name, column)
+    return table.cast(staged_schema())

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ingest.columns import decoded
 from ingest.errors import FeedFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -71,21 +73,33 @@ def _invalid_utf8_rows(table: pa.Table) -> np.ndarray:
     return np.flatnonzero(bad)
 
 
+def _text_type(kind: pa.DataType) -> pa.DataType:
+    return pa.dictionary(pa.int32(), pa.string()) if pa.types.is_dictionary(kind) else pa.string()
+
+
 def _decode(table: pa.Table, lines: np.ndarray, rejects: list[tuple[int, str, str]]) -> tuple[pa.Table, np.ndarray]:
-    """Cast binary columns to UTF-8 strings, moving rows with invalid bytes to rejects."""
+    """Cast binary columns (or dictionary values) to UTF-8 strings, moving rows with invalid bytes to rejects."""
     try:
-        return table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names])), lines
+        return table.cast(pa.schema([pa.field(f.name, _text_type(f.type)) for f in table.schema])), lines
     except pa.ArrowInvalid:
-        bad = _invalid_utf8_rows(table)
+        plain = pa.table({name: decoded(table[name]) for name in table.column_names})
+        bad = _invalid_utf8_rows(plain)
         for i in bad:
-            raw = b",".join(v if v is not None else b"" for v in table.slice(int(i), 1).to_pylist()[0].values())
+            raw = b",".join(v if v is not None else b"" for v in plain.slice(int(i), 1).to_pylist()[0].values())
             rejects.append((int(lines[i]), raw.decode("utf-8", "replace"), "invalid bytes: row is not UTF-8 text"))
         keep = np.setdiff1d(np.arange(table.num_rows), bad)
-        return _decode(table.take(pa.array(keep)), lines[keep], rejects)
+        text = plain.take(pa.array(keep)).cast(pa.schema([pa.field(n, pa.string()) for n in plain.column_names]))
+        for i, field in enumerate(table.schema):
+            if pa.types.is_dictionary(field.type):
+                text = text.set_column(i, field.name, pc.dictionary_encode(text.column(i)))
+        return text, lines[keep]
 
 
-def iter_csv_batches(path: Path, columns: list[str]) -> Iterator[RawBatch]:
-    """Yield batches of the named columns as strings; rows with the wrong field count become rejects."""
+def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()) -> Iterator[RawBatch]:
+    """Yield batches of the named columns as text; rows with the wrong field count become rejects.
+
+    Columns are dictionary-encoded (most feed columns repeat heavily) except those named in `plain`.
+    """
     header = read_header(path)
     missing = [c for c in columns if c not in header]
     if missing:
@@ -109,7 +123,9 @@ def iter_csv_batches(path: Path, columns: list[str]) -> Iterator[RawBatch]:
             read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_SIZE, encoding="utf8"),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.binary() for name in header},
+                column_types={
+                    name: pa.binary() if name in plain else pa.dictionary(pa.int32(), pa.binary()) for name in header
+                },
                 include_columns=columns,
                 strings_can_be_null=False,
             ),

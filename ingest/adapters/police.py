@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.adapters.csv_batches import RawBatch, iter_csv_batches
+from ingest.columns import map_values
 from ingest.schema import Category, Source
 
 POLICE_COLUMNS = [
@@ -43,8 +45,6 @@ CRIME_TYPES: dict[str, Category] = {
     "Other crime": Category.OTHER_CRIME,
 }
 
-_CONTENT_KEY = ["Falls within", "Month", "Longitude", "Latitude", "Location", "LSOA code", "Crime type"]
-
 
 def police_files(path: Path) -> list[Path]:
     """The police.uk CSV files at a path: the file itself, or every *.csv / *.csv.gz below a folder."""
@@ -53,46 +53,47 @@ def police_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _blank_to_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    trimmed = pc.utf8_trim_whitespace(column)
+def _trimmed(values: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(values)
+
+
+def _blank_to_null(values: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim_whitespace(values)
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
-def _categories(crime_type: pa.ChunkedArray) -> pa.ChunkedArray:
+def _category_codes(crime_types: pa.Array) -> pa.Array:
+    trimmed = pc.utf8_trim_whitespace(crime_types)
     names = pa.array(list(CRIME_TYPES))
     codes = pa.array([c.value for c in CRIME_TYPES.values()])
-    index = pc.index_in(pc.utf8_trim_whitespace(crime_type), value_set=names)
-    mapped = pc.take(codes, index)
-    has_type = pc.not_equal(pc.utf8_trim_whitespace(crime_type), "")
-    return pc.if_else(pc.and_(pc.is_null(mapped), has_type), Category.OTHER_CRIME.value, mapped)
+    mapped = pc.take(codes, pc.index_in(trimmed, value_set=names))
+    unknown = pc.and_(pc.is_null(mapped), pc.not_equal(trimmed, ""))
+    return pc.if_else(unknown, Category.OTHER_CRIME.value, mapped)
+
+
+def _constant(value: str, n: int) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value]))
 
 
 def to_candidates(raw: RawBatch) -> pa.Table:
-    """Map police.uk columns onto the candidate layout that validate.split checks."""
+    """Map police.uk columns onto the candidate layout that validate.split checks (text stays dictionary-encoded)."""
     t = raw.table
-    crime_id = _blank_to_null(t["Crime ID"])
-    content = pc.binary_join_element_wise(*[pc.utf8_trim_whitespace(t[c]) for c in _CONTENT_KEY], "|")
-    source_ref = pc.if_else(
-        pc.is_null(crime_id),
-        pc.binary_join_element_wise("asb", content, "|"),
-        pc.binary_join_element_wise("crime", pc.utf8_trim_whitespace(t["Month"]), crime_id, "|"),
-    )
     return pa.table(
         {
-            "source": pa.repeat(Source.POLICE.value, t.num_rows),
-            "partition_scope": pc.utf8_trim_whitespace(t["Falls within"]),
-            "source_ref": source_ref,
+            "source": _constant(Source.POLICE.value, t.num_rows),
+            "partition_scope": map_values(t["Falls within"], _trimmed),
+            "source_ref": map_values(t["Crime ID"], _blank_to_null),
             "line": pa.array(raw.lines, pa.int64()),
-            "month_text": pc.utf8_trim_whitespace(t["Month"]),
-            "category": _categories(t["Crime type"]),
-            "source_category": pc.utf8_trim_whitespace(t["Crime type"]),
-            "lon_text": pc.utf8_trim_whitespace(t["Longitude"]),
-            "lat_text": pc.utf8_trim_whitespace(t["Latitude"]),
-            "location_text": _blank_to_null(t["Location"]),
-            "lsoa_code": _blank_to_null(t["LSOA code"]),
-            "lsoa_name": _blank_to_null(t["LSOA name"]),
-            "reported_by": _blank_to_null(t["Reported by"]),
-            "outcome": _blank_to_null(t["Last outcome category"]),
+            "month_text": map_values(t["Month"], _trimmed),
+            "category": map_values(t["Crime type"], _category_codes),
+            "source_category": map_values(t["Crime type"], _trimmed),
+            "lon_text": map_values(t["Longitude"], _trimmed),
+            "lat_text": map_values(t["Latitude"], _trimmed),
+            "location_text": map_values(t["Location"], _blank_to_null),
+            "lsoa_code": map_values(t["LSOA code"], _blank_to_null),
+            "lsoa_name": map_values(t["LSOA name"], _blank_to_null),
+            "reported_by": map_values(t["Reported by"], _blank_to_null),
+            "outcome": map_values(t["Last outcome category"], _blank_to_null),
         }
     )
 
@@ -110,4 +111,4 @@ def _quote(value: str | None) -> str:
 
 def read_police(path: Path) -> Iterator[RawBatch]:
     """Stream one police.uk street-level CSV file as raw batches."""
-    return iter_csv_batches(path, POLICE_COLUMNS)
+    return iter_csv_batches(path, POLICE_COLUMNS, plain=("Crime ID",))

@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 
-from ingest.schema import INCIDENT_SCHEMA
+from ingest.schema import staged_schema
 from ingest.store.connection import Connection, arrow, count
 
-_STAGING_COLUMNS = ", ".join(f.name for f in INCIDENT_SCHEMA)
+# What identifies an incident: its source reference where the source gives one, else its content.
+IDENTITY = (
+    "concat_ws('|', source, partition_key, coalesce(source_ref, "
+    "concat_ws('|', lon, lat, location_text, lsoa_code, source_category)))"
+)
 
 
 @dataclass
@@ -22,6 +27,7 @@ class PartitionPlan:
     unchanged: list[str]
     replaced_rows: int
     unchanged_rows: int
+    rows: dict[str, int]  # staged rows per partition
 
 
 class StagedIngest:
@@ -33,34 +39,47 @@ class StagedIngest:
         self.file = file
         self.sha = file_sha256
         self.started_at = datetime.now()
+        self.rows_read = 0
+        self._batches: list[pa.Table] = []
+        self._rejects: list[tuple[int, str, str]] = []
+        self._registered = False
+        self._table: pa.Table | None = None
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
-        con.execute(f"CREATE TEMP TABLE staging AS SELECT {_STAGING_COLUMNS} FROM incidents LIMIT 0")  # noqa: S608 (fixed fragments; values are ? parameters)
-        con.execute("CREATE TEMP TABLE staging_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)")
-        self.rows_read = 0
 
     def add(self, good: pa.Table, rejects: list[tuple[int, str, str]]) -> None:
-        """Stage a batch of canonical rows and its rejects."""
+        """Stage a batch of canonical rows (Arrow, low-cardinality text dictionary-encoded) and its rejects."""
         self.rows_read += good.num_rows + len(rejects)
         if good.num_rows:
-            self.con.register("_batch", good)
-            self.con.execute(f"INSERT INTO staging SELECT {_STAGING_COLUMNS} FROM _batch")  # noqa: S608 (fixed fragments; values are ? parameters)
-            self.con.unregister("_batch")
-        if rejects:
-            lines, raws, reasons = zip(*rejects, strict=True)
-            self.con.register("_rej", pa.table({"line": list(lines), "raw": list(raws), "reason": list(reasons)}))
-            self.con.execute("INSERT INTO staging_rejects SELECT line, raw, reason FROM _rej")
-            self.con.unregister("_rej")
+            self._batches.append(good)
+        self._rejects.extend(rejects)
+
+    def _staged(self) -> None:
+        """Expose the staged rows and rejects to SQL as `staging` and `staging_rejects`."""
+        if self._registered:
+            return
+        self._table = pa.concat_tables(self._batches) if self._batches else staged_schema().empty_table()
+        self._batches.clear()
+        self.con.register("staging", self._table)
+        lines, raws, reasons = zip(*self._rejects, strict=True) if self._rejects else ((), (), ())
+        rejects = pa.table(
+            {
+                "line": pa.array(lines, pa.int64()),
+                "raw": pa.array(raws, pa.string()),
+                "reason": pa.array(reasons, pa.string()),
+            }
+        )
+        self.con.register("staging_rejects", rejects)
+        self._registered = True
 
     def distinct_points(self) -> pa.Table:
         """Distinct (lon, lat) of staged rows that have a point."""
+        self._staged()
         return arrow(self.con, "SELECT DISTINCT lon, lat FROM staging WHERE lon IS NOT NULL AND lat IS NOT NULL")
 
     def set_point_cells(self, points: pa.Table) -> None:
         """Record the finest H3 cell of each distinct staged point (columns lon, lat, cell)."""
-        self.con.register("_pts", points)
-        self.con.execute("CREATE TEMP TABLE staging_points AS SELECT lon, lat, cell::UBIGINT AS cell FROM _pts")
-        self.con.unregister("_pts")
+        self.con.register("staging_points", points)
 
     def unplaced_cells(self, boundary_set: str) -> pa.Table:
         """Staged point cells with no ward assignment yet in a boundary set (columns cell, lon, lat)."""
@@ -78,13 +97,15 @@ class StagedIngest:
 
     def plan(self) -> PartitionPlan:
         """Compare staged partitions with stored ones: new, replaced (different file) or unchanged (same file)."""
+        self._staged()
         rows = self.con.execute(
-            """SELECT s.partition_key, p.file_sha256, coalesce(p.row_count, 0)
-               FROM (SELECT DISTINCT partition_key FROM staging) s
+            """SELECT s.partition_key, p.file_sha256, coalesce(p.row_count, 0), s.n
+               FROM (SELECT partition_key::VARCHAR AS partition_key, count(*) AS n FROM staging GROUP BY 1) s
                LEFT JOIN partitions p USING (partition_key) ORDER BY 1"""
         ).fetchall()
-        plan = PartitionPlan([], [], [], 0, 0)
-        for key, sha, stored_rows in rows:
+        plan = PartitionPlan([], [], [], 0, 0, {})
+        for key, sha, stored_rows, staged_rows in rows:
+            plan.rows[key] = int(staged_rows)
             if sha is None:
                 plan.new.append(key)
             elif sha == self.sha:
@@ -101,26 +122,26 @@ class StagedIngest:
         write = plan.new + plan.replaced
         con.register("_write", pa.table({"partition_key": pa.array(write, pa.string())}))
         con.execute("DELETE FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write)")
+        self._add_ordinals()
         con.execute(
-            """INSERT INTO incidents
-                SELECT md5(s.source || '|' || s.source_ref || '|' ||
-                           row_number() OVER (PARTITION BY s.source, s.source_ref ORDER BY s.line)) AS incident_id,
+            f"""INSERT INTO incidents
+                SELECT md5(s.identity || '|' || s.ordinal),
                        s.source, s.partition_key, s.source_ref, s.line, s.month, s.category, s.source_category,
                        s.lon, s.lat, s.location_precision, s.location_text, s.lsoa_code, s.lsoa_name,
                        lp.lad_code, s.reported_by, s.outcome, sp.cell, coalesce(sp.cell, lp.place_cell), ?
-                FROM staging s
+                FROM (SELECT *, {IDENTITY} AS identity FROM staging_ordered) s
                 SEMI JOIN _write w ON w.partition_key = s.partition_key
                 LEFT JOIN staging_points sp ON sp.lon = s.lon AND sp.lat = s.lat
-                LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code""",
+                LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code""",  # noqa: S608 (fixed fragments)
             [self.run_id],
         )
-        loaded = count(con, "SELECT count(*) FROM staging SEMI JOIN _write USING (partition_key)")
+        loaded = sum(plan.rows[k] for k in write)
         con.execute("DELETE FROM partitions WHERE partition_key IN (SELECT partition_key FROM _write)")
-        con.execute(
-            """INSERT INTO partitions SELECT partition_key, ?, ?, ?, count(*) FROM staging
-               SEMI JOIN _write USING (partition_key) GROUP BY partition_key""",
-            [self.source, self.sha, self.run_id],
-        )
+        if write:
+            con.executemany(
+                "INSERT INTO partitions VALUES (?, ?, ?, ?, ?)",
+                [[k, self.source, self.sha, self.run_id, plan.rows[k]] for k in write],
+            )
         con.unregister("_write")
         if write:  # an unchanged file keeps its earlier quarantine rows as they are
             con.execute("DELETE FROM quarantine WHERE file_sha256 = ?", [self.sha])
@@ -157,13 +178,34 @@ class StagedIngest:
         con.execute("COMMIT")
         return counts
 
+    def _add_ordinals(self) -> None:
+        """Number rows that share an identity (same source reference, or same content) in file order.
+
+        The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable.
+        Rows are grouped on a 64-bit hash of the identity columns, a narrow query that avoids sorting wide rows;
+        the id itself is an MD5 of the identity text and the ordinal, so it does not depend on that hash.
+        """
+        ordinals = self.con.execute(
+            f"SELECT row_number() OVER (PARTITION BY hash({IDENTITY}) ORDER BY line) FROM staging ORDER BY line"  # noqa: S608
+        ).fetchnumpy()
+        assert self._table is not None, "rows are staged before ordinals are added"
+        column = next(iter(ordinals.values()))
+        table = self._table.append_column("ordinal", pa.array(np.asarray(column, dtype=np.int64)))
+        self.con.register("staging_ordered", table)
+
     def rollback(self) -> None:
         """Abandon the staged file; the store is left exactly as it was."""
         self.con.execute("ROLLBACK")
+        self._drop_staging()
 
     def _drop_staging(self) -> None:
-        for table in ("staging", "staging_rejects", "staging_points"):
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        for view in ("staging", "staging_ordered", "staging_rejects", "staging_points"):
+            try:
+                self.con.unregister(view)
+            except Exception:  # noqa: BLE001, S110 - a view that was never registered
+                pass
+        self._batches.clear()
+        self._table = None
 
 
 def add_place_wards(con: Connection, boundary_set: str, cells: pa.Table) -> None:

@@ -3,7 +3,7 @@ CREATE TABLE incidents (
     incident_id        VARCHAR NOT NULL,
     source             VARCHAR NOT NULL,
     partition_key      VARCHAR NOT NULL,
-    source_ref         VARCHAR NOT NULL,
+    source_ref         VARCHAR,          -- the source's own reference (police.uk Crime ID); NULL for ASB rows
     line               BIGINT NOT NULL,
     month              DATE NOT NULL,
     category           VARCHAR NOT NULL,

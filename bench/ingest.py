@@ -1,0 +1,126 @@
+"""Ingest throughput: AIM's full police.uk ingest against a raw DuckDB read_csv of the same file, in one process.
+
+    python bench/ingest.py [--rows 5000000] [--shared ../shared/data] [--profile]
+
+Builds a national-scale file in police.uk layout by resampling the real monthly files (all five forces), then
+times (a) DuckDB `read_csv` into a table and (b) `ingest_police_file` into a fresh store. Prints rows/s for both,
+the ratio (b)/(a), and each phase's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.settings import PROJECT_DATA  # noqa: E402
+from ingest.adapters.police import POLICE_COLUMNS  # noqa: E402
+from ingest.boundary_sets import ensure_reference_data  # noqa: E402
+from ingest.pipeline import ingest_police_file  # noqa: E402
+from ingest.store.connection import open_store  # noqa: E402
+
+
+def reset_peak_rss() -> None:
+    """Reset the kernel's peak-RSS counter for this process (Linux)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory since the last reset, MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def build_file(shared: Path, rows: int, out: Path, seed: int = 2025) -> None:
+    """Resample the real police.uk rows of every force and month into one file of `rows` rows."""
+    files = sorted((shared / "police_uk").glob("*/*.csv.gz"))
+    types = {c: pa.string() for c in POLICE_COLUMNS}
+    tables = [pacsv.read_csv(f, convert_options=pacsv.ConvertOptions(column_types=types)) for f in files]
+    real = pa.concat_tables(tables)
+    rng = np.random.default_rng(seed)
+    with pacsv.CSVWriter(out, real.schema, write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
+        done = 0
+        while done < rows:
+            n = min(1_000_000, rows - done)
+            index = np.sort(rng.integers(0, real.num_rows, n))
+            writer.write_table(real.take(pa.array(index)))
+            done += n
+    print(
+        f"built {out} : {rows:,} rows resampled from {real.num_rows:,} real rows in {len(files)} files, "
+        f"{out.stat().st_size / 1e6:,.0f} MB"
+    )
+
+
+def time_read_csv(path: Path, work: Path) -> tuple[float, int, float]:
+    """(seconds, rows, peak MB) for DuckDB read_csv of the file into a table in a fresh database file."""
+    reset_peak_rss()
+    con = duckdb.connect(str(work / "raw.duckdb"), config={"memory_limit": "2GB"})
+    start = time.perf_counter()
+    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?, header = true)", [str(path)])
+    seconds = time.perf_counter() - start
+    rows = int(con.execute("SELECT count(*) FROM raw").fetchall()[0][0])
+    con.close()
+    return seconds, rows, peak_rss_mb()
+
+
+def time_ingest(path: Path, work: Path, profile: bool) -> tuple[float, int, float]:
+    """(seconds, rows loaded, peak MB) for AIM's full ingest into a fresh store."""
+    con = open_store(work / "aim.duckdb")
+    ensure_reference_data(con, PROJECT_DATA)
+    reset_peak_rss()
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    report = ingest_police_file(con, path)
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - start
+    con.close()
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return seconds, report.loaded, peak_rss_mb()
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the file and stores (default: temp)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of AIM's ingest")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+        work = Path(tmp)
+        path = work / "national-street.csv"
+        build_file(args.shared, args.rows, path)
+        raw_s, raw_rows, raw_mb = time_read_csv(path, work)
+        aim_s, aim_rows, aim_mb = time_ingest(path, work, args.profile)
+    raw_rate, aim_rate = raw_rows / raw_s, aim_rows / aim_s
+    print(
+        f"(a) DuckDB read_csv -> table : {raw_rows:,} rows in {raw_s:6.2f} s = {raw_rate:12,.0f} rows/s, "
+        f"peak RSS {raw_mb:,.0f} MB"
+    )
+    print(
+        f"(b) AIM full ingest          : {aim_rows:,} rows in {aim_s:6.2f} s = {aim_rate:12,.0f} rows/s, "
+        f"peak RSS {aim_mb:,.0f} MB"
+    )
+    print(f"ratio (b)/(a) throughput     : {aim_rate / raw_rate:.2f}  (target >= 0.50; peak memory target < 2048 MB)")
+
+
+if __name__ == "__main__":
+    main()
