@@ -6,6 +6,7 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -64,7 +65,9 @@ def ingest_police_file(con: Connection, path: Path, progress: Progress | None = 
     if first is None:
         raise FeedFileError(path, "no data rows after the header")
     report = IngestReport(file=str(path), status="loaded")
-    staged = StagedIngest(con, Source.POLICE.value, str(path), file_sha256(path))
+    hashing = ThreadPoolExecutor(max_workers=1)  # the digest runs on the other core while the file parses
+    digest = hashing.submit(file_sha256, path)
+    staged = StagedIngest(con, Source.POLICE.value, str(path), digest.result)
     try:
         raw: RawBatch | None = first
         while raw is not None:
@@ -87,6 +90,8 @@ def ingest_police_file(con: Connection, path: Path, progress: Progress | None = 
     except BaseException:
         staged.rollback()
         raise
+    finally:
+        hashing.shutdown(wait=True, cancel_futures=True)
     report.rows_read, report.loaded = counts["rows_read"], counts["loaded"]
     report.replaced, report.unchanged = counts["replaced"], counts["unchanged"]
     report.quarantined = counts["quarantined"]

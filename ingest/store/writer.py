@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,9 +14,33 @@ from ingest.store.connection import Connection, arrow, count
 
 # What identifies an incident: its source reference where the source gives one, else its content.
 IDENTITY = (
-    "concat_ws('|', source, partition_key, coalesce(source_ref, "
-    "concat_ws('|', lon, lat, location_text, lsoa_code, source_category)))"
+    "concat_ws('|', source, partition_key, coalesce(source_ref, concat_ws('|', "
+    + ", ".join(f"coalesce({c}::VARCHAR, '')" for c in ("lon", "lat", "location_text", "lsoa_code", "source_category"))
+    + ")))"
 )
+
+
+# The same grouping as IDENTITY over typed columns (content only counts where there is no source reference).
+IDENTITY_HASH = (
+    "hash(source, partition_key, source_ref, "
+    + ", ".join(
+        f"if(source_ref IS NULL, {c}, NULL)" for c in ("lon", "lat", "location_text", "lsoa_code", "source_category")
+    )
+    + ")"
+)
+
+
+def ordinal_within_groups(keys: np.ndarray) -> np.ndarray:
+    """1-based position of each row among the rows with the same key, in row order."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    positions = np.arange(len(keys), dtype=np.int64)
+    starts = np.ones(len(keys), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    run_start = np.maximum.accumulate(np.where(starts, positions, 0))
+    ordinals = np.empty(len(keys), dtype=np.int64)
+    ordinals[order] = positions - run_start + 1
+    return ordinals
 
 
 @dataclass
@@ -33,11 +58,11 @@ class PartitionPlan:
 class StagedIngest:
     """A transaction that stages one file's rows and commits them atomically (or rolls back)."""
 
-    def __init__(self, con: Connection, source: str, file: str, file_sha256: str) -> None:
+    def __init__(self, con: Connection, source: str, file: str, file_sha256: Callable[[], str]) -> None:
         self.con = con
         self.source = source
         self.file = file
-        self.sha = file_sha256
+        self._sha = file_sha256
         self.started_at = datetime.now()
         self.rows_read = 0
         self._batches: list[pa.Table] = []
@@ -46,6 +71,11 @@ class StagedIngest:
         self._table: pa.Table | None = None
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
+
+    @property
+    def sha(self) -> str:
+        """SHA-256 of the file's bytes (computed alongside parsing)."""
+        return self._sha()
 
     def add(self, good: pa.Table, rejects: list[tuple[int, str, str]]) -> None:
         """Stage a batch of canonical rows (Arrow, low-cardinality text dictionary-encoded) and its rejects."""
@@ -182,16 +212,17 @@ class StagedIngest:
         """Number rows that share an identity (same source reference, or same content) in file order.
 
         The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable.
-        Rows are grouped on a 64-bit hash of the identity columns, a narrow query that avoids sorting wide rows;
-        the id itself is an MD5 of the identity text and the ordinal, so it does not depend on that hash.
+        Rows are grouped on a 64-bit hash of the identity's columns (a narrow query, no wide sort); the id itself
+        is an MD5 of the identity text and the ordinal, so it does not depend on that hash.
         """
-        ordinals = self.con.execute(
-            f"SELECT row_number() OVER (PARTITION BY hash({IDENTITY}) ORDER BY line) FROM staging ORDER BY line"  # noqa: S608
-        ).fetchnumpy()
         assert self._table is not None, "rows are staged before ordinals are added"
-        column = next(iter(ordinals.values()))
-        table = self._table.append_column("ordinal", pa.array(np.asarray(column, dtype=np.int64)))
-        self.con.register("staging_ordered", table)
+        got = self.con.execute(f"SELECT line, {IDENTITY_HASH} AS h FROM staging").fetchnumpy()  # noqa: S608
+        lines, keys = np.asarray(got["line"]), np.asarray(got["h"], dtype=np.uint64)
+        if len(lines) > 1 and not (np.diff(lines) > 0).all():  # the scan did not keep file order
+            order = np.argsort(lines, kind="stable")
+            keys = keys[order]
+        ordinals = ordinal_within_groups(keys)
+        self.con.register("staging_ordered", self._table.append_column("ordinal", pa.array(ordinals)))
 
     def rollback(self) -> None:
         """Abandon the staged file; the store is left exactly as it was."""
