@@ -6,6 +6,7 @@ import pyarrow as pa
 
 from ingest.errors import UnknownBoundarySetError
 from ingest.store.connection import Connection, arrow, scalar
+from ingest.store.writer import add_place_wards
 
 
 def boundary_set_names(con: Connection) -> list[str]:
@@ -60,10 +61,7 @@ def save_boundary_set(
         con.register("_wards", wards)
         con.execute("INSERT INTO wards SELECT ?, code, name, lad_code, lad_name, geometry FROM _wards", [name])
         con.unregister("_wards")
-        if place_wards.num_rows:
-            con.register("_pw", place_wards)
-            con.execute("INSERT INTO place_wards SELECT ?, place_cell::UBIGINT, ward_code FROM _pw", [name])
-            con.unregister("_pw")
+        add_place_wards(con, name, place_wards)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -9,7 +9,7 @@ from datetime import datetime
 import numpy as np
 import pyarrow as pa
 
-from ingest.schema import staged_schema
+from ingest.schema import QUARANTINE_SCHEMA, staged_schema
 from ingest.store.connection import Connection, arrow, count
 
 # What identifies an incident: its source reference where the source gives one, else its content.
@@ -92,13 +92,7 @@ class StagedIngest:
         self._batches.clear()
         self.con.register("staging", self._table)
         lines, raws, reasons = zip(*self._rejects, strict=True) if self._rejects else ((), (), ())
-        rejects = pa.table(
-            {
-                "line": pa.array(lines, pa.int64()),
-                "raw": pa.array(raws, pa.string()),
-                "reason": pa.array(reasons, pa.string()),
-            }
-        )
+        rejects = pa.table([pa.array(lines, pa.int64()), pa.array(raws), pa.array(reasons)], schema=QUARANTINE_SCHEMA)
         self.con.register("staging_rejects", rejects)
         self._registered = True
 
