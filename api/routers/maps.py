@@ -29,5 +29,13 @@ def map_page(
     hexes_fc = hex_layer(con, filters, res, None)
     with_counts = [f for f in wards_fc["features"] if f["properties"]["count"] > 0]
     bounds = features_bounds(with_counts) or data_bounds(con)
+    # draw the authorities that have incidents in either period, not every ward the boundary set holds
+    active = {
+        f["properties"]["lad"]
+        for f in wards_fc["features"]
+        if f["properties"]["count"] or f["properties"]["previous_count"]
+    }
+    if active:
+        wards_fc = {**wards_fc, "features": [f for f in wards_fc["features"] if f["properties"]["lad"] in active]}
     page = build_map(wards_fc, hexes_fc, filters, res, boundary_set_names(con), bounds, request.app.state.settings)
     return HTMLResponse(page)

@@ -107,3 +107,11 @@ def test_map_draws_wards_and_hexes_offline(server: str, tmp_path: Path) -> None:
     assert background < 0.8, "map area is mostly one colour"
     assert _share(image, PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
     assert _share(image, HEX_PALETTE, HEX_OPACITY) > 0.01, "hexagons not drawn"
+
+
+def test_page_draws_only_authorities_with_incidents(client: TestClient) -> None:
+    html = client.get("/", params={"from": "2025-03", "to": "2025-12"}).text
+    assert '"E06000001"' in html  # Hartlepool (Cleveland data all year)
+    assert '"E07000202"' not in html  # Ipswich: in the boundary set, no data loaded
+    with_notts = client.get("/", params={"from": "2025-01", "to": "2025-01"}).text
+    assert '"E06000018"' in with_notts  # Nottingham: its January file is loaded
