@@ -15,6 +15,7 @@ from ingest.adapters.csv_batches import RawBatch
 from ingest.adapters.police import raw_rows, read_police, to_candidates
 from ingest.enrich import enrich_staged
 from ingest.errors import FeedFileError
+from ingest.prefetch import prefetch
 from ingest.schema import Source
 from ingest.store.connection import Connection
 from ingest.store.writer import StagedIngest
@@ -60,7 +61,7 @@ def ingest_police_file(con: Connection, path: Path, progress: Progress | None = 
     started = time.perf_counter()
     if not path.is_file():
         raise FeedFileError(path, "no such file")
-    batches = read_police(path)
+    batches = prefetch(read_police(path))  # the next batch parses while this one is validated
     first = next(batches, None)  # header problems raise here, before anything is staged
     if first is None:
         raise FeedFileError(path, "no data rows after the header")
@@ -91,6 +92,7 @@ def ingest_police_file(con: Connection, path: Path, progress: Progress | None = 
         staged.rollback()
         raise
     finally:
+        batches.close()
         hashing.shutdown(wait=True, cancel_futures=True)
     report.rows_read, report.loaded = counts["rows_read"], counts["loaded"]
     report.replaced, report.unchanged = counts["replaced"], counts["unchanged"]

@@ -149,7 +149,7 @@ class StagedIngest:
         self._add_ordinals()
         con.execute(
             f"""INSERT INTO incidents
-                SELECT md5(s.identity || '|' || s.ordinal),
+                SELECT md5_number(s.identity || '|' || s.ordinal),
                        s.source, s.partition_key, s.source_ref, s.line, s.month, s.category, s.source_category,
                        s.lon, s.lat, s.location_precision, s.location_text, s.lsoa_code, s.lsoa_name,
                        lp.lad_code, s.reported_by, s.outcome, sp.cell, coalesce(sp.cell, lp.place_cell), ?

@@ -1,6 +1,6 @@
 -- Canonical incidents: one row per incident; coarser H3 cells are derived from h3_cell (resolution 15).
 CREATE TABLE incidents (
-    incident_id        VARCHAR NOT NULL,
+    incident_id        UHUGEINT NOT NULL,  -- md5 of the identity and ordinal, as a 128-bit integer
     source             VARCHAR NOT NULL,
     partition_key      VARCHAR NOT NULL,
     source_ref         VARCHAR,          -- the source's own reference (police.uk Crime ID); NULL for ASB rows
