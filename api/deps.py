@@ -58,7 +58,7 @@ class Filters:
         }
 
 
-def _month(value: str | None, name: str) -> date | None:
+def _month(value: str | None) -> date | None:
     return None if value is None else date(int(value[:4]), int(value[5:7]), 1)
 
 
@@ -97,8 +97,8 @@ def get_filters(
     """Validate and resolve from/to/category/source/wards into one filter."""
     categories = _choices(category or [c.value for c in DEFAULT_CATEGORIES], [c.value for c in Category], "category")
     sources = _choices(source or [ALL], [s.value for s in Source], "source")
-    end = _month(to, "to")
-    start = _month(from_, "from")
+    end = _month(to)
+    start = _month(from_)
     if end is None:
         latest = month_extent(con, sources)[1]
         end = latest.replace(day=1) if latest else date.today().replace(day=1)

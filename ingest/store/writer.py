@@ -207,7 +207,7 @@ class StagedIngest:
 
         The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable.
         Rows are grouped on a 64-bit hash of the identity's columns (a narrow query, no wide sort); the id itself
-        is an MD5 of the identity text and the ordinal, so it does not depend on that hash.
+        is the MD5 (as a 128-bit integer) of the identity text and the ordinal, so it does not depend on that hash.
         """
         assert self._table is not None, "rows are staged before ordinals are added"
         got = self.con.execute(f"SELECT line, {IDENTITY_HASH} AS h FROM staging").fetchnumpy()  # noqa: S608
