@@ -14,7 +14,7 @@ from api.settings import Settings
 from geo.errors import BoundaryError
 from ingest.adapters.police import police_files
 from ingest.boundary_sets import ensure_reference_data, load_boundary_set
-from ingest.errors import IngestError
+from ingest.errors import IngestError, StoreError
 from ingest.pipeline import IngestReport, ingest_police_file
 from ingest.store.boundaries import list_boundary_sets
 from ingest.store.connection import Connection, open_store
@@ -39,7 +39,11 @@ def _settings(store: Path | None, **overrides: object) -> Settings:
 
 
 def _open(settings: Settings) -> Connection:
-    con = open_store(settings.store, memory_limit=settings.memory_limit)
+    try:
+        con = open_store(settings.store, memory_limit=settings.memory_limit)
+    except StoreError as exc:
+        err.print(f"[red]error[/]: {exc}", soft_wrap=True)
+        raise typer.Exit(1) from exc
     ensure_reference_data(con, settings.data_dir)
     return con
 

@@ -87,3 +87,29 @@ def test_own_boundary_set_is_loaded_and_served(tmp_path: Path) -> None:
         ],
     )
     assert bad.exit_code == 1 and "property 'NOPE' missing" in bad.output
+
+
+def test_a_store_locked_by_another_process_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    store = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(store)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        time.sleep(0.2)
+        result = runner.invoke(app, ["ingest", "police", str(police_file("suffolk", "01")), "--store", str(store)])
+        assert result.exit_code == 1
+        assert "cannot open store" in result.output and "locked.duckdb" in result.output
+    finally:
+        holder.kill()
+        holder.wait()
