@@ -13,19 +13,16 @@ from ingest.schema import QUARANTINE_SCHEMA, staged_schema
 from ingest.store.connection import Connection, arrow, count
 
 # What identifies an incident: its source reference where the source gives one, else its content.
+CONTENT_COLUMNS = ("lon", "lat", "location_text", "lsoa_code", "source_category")
 IDENTITY = (
     "concat_ws('|', source, partition_key, coalesce(source_ref, concat_ws('|', "
-    + ", ".join(f"coalesce({c}::VARCHAR, '')" for c in ("lon", "lat", "location_text", "lsoa_code", "source_category"))
+    + ", ".join(f"coalesce({c}::VARCHAR, '')" for c in CONTENT_COLUMNS)
     + ")))"
 )
-
-
 # The same grouping as IDENTITY over typed columns (content only counts where there is no source reference).
 IDENTITY_HASH = (
     "hash(source, partition_key, source_ref, "
-    + ", ".join(
-        f"if(source_ref IS NULL, {c}, NULL)" for c in ("lon", "lat", "location_text", "lsoa_code", "source_category")
-    )
+    + ", ".join(f"if(source_ref IS NULL, {c}, NULL)" for c in CONTENT_COLUMNS)
     + ")"
 )
 
