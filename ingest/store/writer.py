@@ -64,7 +64,6 @@ class StagedIngest:
         self.rows_read = 0
         self._batches: list[pa.Table] = []
         self._rejects: list[tuple[int, str, str]] = []
-        self._registered = False
         self._table: pa.Table | None = None
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
@@ -83,7 +82,7 @@ class StagedIngest:
 
     def _staged(self) -> None:
         """Expose the staged rows and rejects to SQL as `staging` and `staging_rejects`."""
-        if self._registered:
+        if self._table is not None:
             return
         self._table = pa.concat_tables(self._batches) if self._batches else staged_schema().empty_table()
         self._batches.clear()
@@ -91,7 +90,6 @@ class StagedIngest:
         lines, raws, reasons = zip(*self._rejects, strict=True) if self._rejects else ((), (), ())
         rejects = pa.table([pa.array(lines, pa.int64()), pa.array(raws), pa.array(reasons)], schema=QUARANTINE_SCHEMA)
         self.con.register("staging_rejects", rejects)
-        self._registered = True
 
     def distinct_points(self) -> pa.Table:
         """Distinct (lon, lat) of staged rows that have a point."""
