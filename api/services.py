@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from api.deps import Filters
+from geo.change import fdr_q_values, poisson_change_p
 from geo.features import feature, feature_collection, hex_features
 from geo.hexbin import cells_to_strings
 from geo.trends import change, previous_period, zero_filled
@@ -114,6 +115,54 @@ def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: W
         }
         for i, (h, r) in enumerate(zip(ids, t.to_pylist(), strict=True))
     ]
+
+
+def ward_movers(
+    con: Connection, filters: Filters, cache: WardCache, lad: str | None, top: int, alpha: float
+) -> dict[str, Any]:
+    """Wards whose count rose or fell most against the previous period, each with an FDR-controlled test."""
+    f = filters.incident
+    prev_start, prev_end = previous_period(f.start, f.end)
+    wards = {w.code: w for w in cache.get(con, filters.boundary_set) if lad is None or w.lad_code == lad}
+    rows = [
+        r
+        for r in ward_counts(con, f, filters.boundary_set, prev_start).to_pylist()
+        if r["code"] in wards and r["count"] + r["previous_count"] > 0
+    ]
+    p = np.array([poisson_change_p(r["count"], r["previous_count"]) for r in rows])
+    q = fdr_q_values(p)
+    movers = []
+    for r, p_value, q_value in zip(rows, p, q, strict=True):
+        delta, pct = change(r["count"], r["previous_count"])
+        ward = wards[r["code"]]
+        movers.append(
+            {
+                "code": ward.code,
+                "name": ward.name,
+                "lad": ward.lad_code,
+                "count": r["count"],
+                "previous_count": r["previous_count"],
+                "change": delta,
+                "change_pct": pct,
+                "p_value": float(f"{p_value:.3g}"),
+                "q_value": float(f"{q_value:.3g}"),
+                "significant": bool(q_value < alpha),
+            }
+        )
+    rising = sorted((m for m in movers if m["change"] > 0), key=lambda m: (-m["change"], m["code"]))[:top]
+    falling = sorted((m for m in movers if m["change"] < 0), key=lambda m: (m["change"], m["code"]))[:top]
+    return {
+        "period": _period(f),
+        "previous_period": {"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
+        "filters": filters.echo(),
+        "lad": lad,
+        "alpha": alpha,
+        "wards_tested": len(movers),
+        "test": "two-sided conditional Poisson test (exact binomial on the two counts), Benjamini-Hochberg FDR "
+        "across the wards tested; significant when q < alpha",
+        "rising": rising,
+        "falling": falling,
+    }
 
 
 def trend_series(con: Connection, filters: Filters, ward: str | None) -> list[tuple[date, int]]:

@@ -5,17 +5,32 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import Con, FiltersDep
 from api.errors import ParameterError
 from api.responses import csv_response
-from api.services import trend_series
+from api.services import trend_series, ward_movers
 from geo.trends import change, previous_period
 from ingest.store.queries import lad_exists, ward_lad
 
 router = APIRouter(prefix="/api/v1", tags=["trends"])
+
+
+@router.get("/trends/movers")
+def movers(
+    request: Request,
+    con: Con,
+    filters: FiltersDep,
+    lad: Annotated[str | None, Query(description="Only wards of this local authority district")] = None,
+    top: Annotated[int, Query(ge=1, le=200, description="How many rising and how many falling wards")] = 10,
+    alpha: Annotated[float, Query(gt=0, lt=1, description="False discovery rate for `significant`")] = 0.05,
+) -> dict[str, Any]:
+    """Rising and falling wards: change against the previous period of the same length, with a significance flag."""
+    if lad is not None and lad_exists(con, lad) is None:
+        raise ParameterError("lad", f"unknown LAD code {lad!r}")
+    return ward_movers(con, filters, request.app.state.wards, lad, top, alpha)
 
 
 @router.get("/trends", response_model=None)
