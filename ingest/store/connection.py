@@ -36,9 +36,14 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def _version(con: Connection) -> int:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return count(con, "SELECT coalesce(max(version), 0) FROM schema_version") if "schema_version" in tables else 0
+
+
 def _migrate(con: Connection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    current = count(con, "SELECT coalesce(max(version), 0) FROM schema_version")
+    current = _version(con)
     for version, sql in _migrations():
         if version > current:
             con.execute("BEGIN")
@@ -47,10 +52,24 @@ def _migrate(con: Connection) -> None:
             con.execute("COMMIT")
 
 
+def _bring_up_to_date(path: Path, memory_limit: str) -> None:
+    """Migrate a store written by an earlier version before it is opened read-only."""
+    try:
+        with duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit}) as con:
+            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if "incidents" not in tables or _version(con) >= _migrations()[-1][0]:
+                return
+    except duckdb.IOException as exc:
+        raise StoreError(f"cannot open store {path}: {exc}") from exc
+    open_store(path, memory_limit=memory_limit).close()
+
+
 def open_store(path: Path, read_only: bool = False, memory_limit: str = "2GB") -> Connection:
     """Open (creating and migrating when writable) the store at path."""
     if read_only and not path.exists():
         raise StoreError(f"no AIM store at {path}: run `aim ingest` or `aim demo` first")
+    if read_only:
+        _bring_up_to_date(path, memory_limit)
     try:
         con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
     except duckdb.IOException as exc:

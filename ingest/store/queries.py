@@ -45,9 +45,9 @@ def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous_
     """Per ward code: count in the period and in the previous period (previous_start .. f.start)."""
     where, params = _where(f, start=previous_start)
     sql = f"""SELECT pw.ward_code AS code,
-                     count(*) FILTER (WHERE i.month >= ?) AS count,
-                     count(*) FILTER (WHERE i.month < ?) AS previous_count
-              FROM incidents i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+                     coalesce(sum(i.n) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
+                     coalesce(sum(i.n) FILTER (WHERE i.month < ?), 0)::BIGINT AS previous_count
+              FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
               WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [f.start, f.start, boundary_set, *params])
 
@@ -61,7 +61,7 @@ def hex_counts(
     if bbox:
         bbox_sql = " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
         bbox_params = [bbox[0], bbox[2], bbox[1], bbox[3]]
-    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, count(*) AS count FROM incidents i
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.n)::BIGINT AS count FROM incident_counts i
               WHERE i.h3_cell IS NOT NULL AND {where}{bbox_sql} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, *params, *bbox_params])
 
@@ -69,11 +69,13 @@ def hex_counts(
 def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
     """The top cells at res by count, each with the ward most of its incidents fall in."""
     where, params = _where(f)
-    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, count(*) AS count, mode(pw.ward_code) AS ward_code
-              FROM incidents i
-              LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
-              WHERE i.h3_cell IS NOT NULL AND {where}
-              GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    sql = f"""WITH by_ward AS (
+                  SELECT {_parent_sql("i.h3_cell")} AS cell, pw.ward_code, sum(i.n)::BIGINT AS n
+                  FROM incident_counts i
+                  LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+                  WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL)
+              SELECT cell, sum(n)::BIGINT AS count, arg_max(ward_code, n) AS ward_code
+              FROM by_ward GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, boundary_set, *params, top])
 
 
@@ -84,7 +86,7 @@ def monthly_counts(con: Connection, f: IncidentFilter, ward: tuple[str, str] | N
     if ward:
         join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"
         join_params = [ward[0], ward[1]]
-    sql = f"""SELECT i.month, count(*) AS count FROM incidents i {join}
+    sql = f"""SELECT i.month, sum(i.n)::BIGINT AS count FROM incident_counts i {join}
               WHERE {where} GROUP BY i.month ORDER BY i.month"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*join_params, *params])
 
@@ -92,22 +94,23 @@ def monthly_counts(con: Connection, f: IncidentFilter, ward: tuple[str, str] | N
 def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
     """First and last month held (for the given sources)."""
     clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
-    rows = con.execute(f"SELECT min(month), max(month) FROM incidents {clause}", list(sources)).fetchall()  # noqa: S608 (fixed fragments; values are ? parameters)
+    rows = con.execute(f"SELECT min(month), max(month) FROM incident_counts {clause}", list(sources)).fetchall()  # noqa: S608 (fixed fragments; values are ? parameters)
     return rows[0][0], rows[0][1]
 
 
 def data_bounds(con: Connection) -> tuple[float, float, float, float] | None:
     """Bounding box (minlon, minlat, maxlon, maxlat) of incidents with a point."""
-    rows = con.execute("SELECT min(lon), min(lat), max(lon), max(lat) FROM incidents WHERE lon IS NOT NULL").fetchall()
+    sql = "SELECT min(lon), min(lat), max(lon), max(lat) FROM incident_counts WHERE lon IS NOT NULL"
+    rows = con.execute(sql).fetchall()
     return None if rows[0][0] is None else tuple(rows[0])  # type: ignore[return-value]
 
 
 def freshness(con: Connection) -> list[dict[str, object]]:
     """Per source: rows held, first and latest month, and when it was last loaded."""
     cur = con.execute(
-        """SELECT i.source, count(*) AS incidents, min(i.month) AS first_month, max(i.month) AS latest_month,
+        """SELECT i.source, sum(i.n)::BIGINT AS incidents, min(i.month) AS first_month, max(i.month) AS latest_month,
                   (SELECT max(finished_at) FROM ingest_runs r WHERE r.source = i.source) AS last_loaded
-           FROM incidents i GROUP BY i.source ORDER BY i.source"""
+           FROM incident_counts i GROUP BY i.source ORDER BY i.source"""
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
@@ -117,7 +120,7 @@ def distinct_values(con: Connection, column: str) -> list[str]:
     """Distinct values of the category or source column."""
     if column not in {"category", "source"}:
         raise ValueError(column)
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM incidents ORDER BY 1").fetchall()]  # noqa: S608 (fixed fragments; values are ? parameters)
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM incident_counts ORDER BY 1").fetchall()]  # noqa: S608 (fixed fragments; values are ? parameters)
 
 
 def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | None] | None:

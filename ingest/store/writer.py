@@ -154,6 +154,14 @@ class StagedIngest:
                 LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code""",  # noqa: S608 (fixed fragments)
             [self.run_id],
         )
+        con.execute("DELETE FROM incident_counts WHERE partition_key IN (SELECT partition_key FROM _write)")
+        con.execute(
+            """INSERT INTO incident_counts
+               SELECT partition_key, month, category, source, lad_code, h3_cell, place_cell,
+                      any_value(lon), any_value(lat), count(*)
+               FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write)
+               GROUP BY partition_key, month, category, source, lad_code, h3_cell, place_cell"""
+        )
         loaded = sum(plan.rows[k] for k in write)
         con.execute("DELETE FROM partitions WHERE partition_key IN (SELECT partition_key FROM _write)")
         if write:

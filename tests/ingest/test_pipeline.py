@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_police_file
-from ingest.store.connection import Connection
+from ingest.store.connection import Connection, open_store
 from tests.conftest import FORCES, POLICE, new_store, police_file, real_lines, write_csv
 
 # Monthly ASB rows per force, 2025-01..2025-12, as published in ../shared/data/README.md.
@@ -136,3 +136,36 @@ def test_rows_with_only_an_lsoa_count_in_ward_totals_not_on_hexes(store: Connect
     # E01011954 sits in Hartlepool (E06000001), ward De Bruce (E05013039) in the ONS LSOA21->WD24 lookup
     assert rows[0] == ("lsoa", True, "E06000001", "E05013039")
     assert rows[1] == ("none", True, None, None)
+
+
+COUNTS_FROM_INCIDENTS = """SELECT partition_key, month, category, source, lad_code, h3_cell, place_cell, count(*)
+                           FROM incidents GROUP BY ALL ORDER BY ALL"""
+COUNTS_HELD = """SELECT partition_key, month, category, source, lad_code, h3_cell, place_cell, n
+                 FROM incident_counts ORDER BY ALL"""
+
+
+def test_aggregate_counts_follow_every_load_and_replace(store: Connection, tmp_path: Path) -> None:
+    lines = real_lines("nottinghamshire", "03", 800)
+    ingest_police_file(store, write_csv(tmp_path / "a.csv", lines))
+    ingest_police_file(store, police_file("cleveland", "02"))
+    assert store.execute(COUNTS_HELD).fetchall() == store.execute(COUNTS_FROM_INCIDENTS).fetchall()
+    ingest_police_file(store, write_csv(tmp_path / "b.csv", lines[:301]))  # republished with fewer rows
+    held = store.execute(COUNTS_HELD).fetchall()
+    assert held == store.execute(COUNTS_FROM_INCIDENTS).fetchall()
+    notts = [r for r in held if r[0].startswith("police:Nottinghamshire")]
+    assert sum(r[-1] for r in notts) == 300
+    assert sum(r[-1] for r in held) == 300 + 6237  # Cleveland 2025-02 holds 6,237 rows
+
+
+def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = new_store(path)
+    ingest_police_file(con, police_file("suffolk", "01"))
+    con.execute("DROP TABLE incident_counts")
+    con.execute("DELETE FROM schema_version WHERE version >= 2")
+    con.close()
+    ro = open_store(path, read_only=True)
+    assert ro.execute("SELECT sum(n) FROM incident_counts").fetchall() == ro.execute(
+        "SELECT count(*) FROM incidents"
+    ).fetchall()
+    ro.close()
