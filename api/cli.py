@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.cli_evaluate import evaluate_command
 from api.settings import Settings
 from geo.errors import BoundaryError
 from ingest.adapters.police import police_files
@@ -24,6 +25,7 @@ ingest_app = typer.Typer(help="Load feed files into the store.", no_args_is_help
 wards_app = typer.Typer(help="Ward boundary sets.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wards_app, name="wards")
+app.command("evaluate")(evaluate_command)
 console = Console()
 err = Console(stderr=True)
 

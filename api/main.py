@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import health, hotspots, layers, maps, trends
+from api.routers import evaluate, health, hotspots, layers, maps, patrol, trends
 from api.services import WardCache
 from api.settings import Settings
+from api.study_area import LatticeCache
 from ingest.store.connection import open_store
 
 STATIC = Path(__file__).parent / "static"
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.con = open_store(settings.store, read_only=True, memory_limit=settings.memory_limit)
         app.state.wards = WardCache()
+        app.state.lattices = LatticeCache()
         try:
             yield
         finally:
@@ -39,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (layers, trends, hotspots, health, maps):
+    for module in (layers, trends, hotspots, patrol, evaluate, health, maps):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -9,6 +9,8 @@ from threading import Lock
 from typing import Any
 
 import numpy as np
+import shapely
+import shapely.geometry
 
 from api.deps import Filters
 from geo.change import fdr_q_values, poisson_change_p
@@ -36,7 +38,17 @@ class WardCache:
 
     def __init__(self) -> None:
         self._sets: dict[str, list[Ward]] = {}
+        self._shapes: dict[str, dict[str, shapely.Geometry]] = {}
         self._lock = Lock()
+
+    def shape(self, boundary_set: str, code: str) -> shapely.Geometry:
+        """A ward's polygon as a shapely geometry (after `get` has loaded its set)."""
+        with self._lock:
+            shapes = self._shapes.setdefault(boundary_set, {})
+            if code not in shapes:
+                ward = next(w for w in self._sets[boundary_set] if w.code == code)
+                shapes[code] = shapely.geometry.shape(ward.geometry)
+            return shapes[code]
 
     def get(self, con: Connection, boundary_set: str) -> list[Ward]:
         """The wards of a boundary set."""

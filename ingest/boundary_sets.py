@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 from geo.errors import BoundaryError
 from geo.wards import BoundarySet, read_boundary_file, to_feature_geometry
 from ingest.enrich import place_in_wards, with_cells
+from ingest.store.areas import lad_areas_loaded, load_lad_areas
 from ingest.store.boundaries import (
     all_places,
     boundary_set_names,
@@ -103,6 +104,8 @@ def ensure_reference_data(con: Connection, data_dir: Path) -> None:
     """Load the shipped LSOA reference and ONS ward sets into a store that lacks them."""
     if not lsoa_places_loaded(con):
         load_lsoa_places(con, _lsoa_places(data_dir / "lookups" / "lsoa21_places.csv.gz"))
+    if not lad_areas_loaded(con):
+        load_lad_areas(con, _lad_areas(data_dir / "lookups" / "lad24_csp24_pfa24_ew.csv"))
     loaded = set(boundary_set_names(con))
     for shipped in SHIPPED_SETS:
         if shipped.name not in loaded:
@@ -119,6 +122,14 @@ def ensure_reference_data(con: Connection, data_dir: Path) -> None:
                 make_default=not loaded,
             )
             loaded.add(shipped.name)
+
+
+def _lad_areas(path: Path) -> pa.Table:
+    raw = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types={"LAD24CD": pa.string()}))
+    names = ["LAD24CD", "LAD24NM", "CSP24CD", "CSP24NM", "PFA24CD", "PFA24NM"]
+    return pa.table(
+        [raw[n] for n in names], names=["lad_code", "lad_name", "csp_code", "csp_name", "pfa_code", "pfa_name"]
+    )
 
 
 def _lsoa_places(path: Path) -> pa.Table:

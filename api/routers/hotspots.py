@@ -1,4 +1,4 @@
-"""Top H3 cells by count, each with its ward."""
+"""Hotspots: top cells by count, Getis-Ord Gi* hot and cold spots, and emerging hotspots."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from api.deps import Con, FiltersDep
+from api.errors import ParameterError
+from api.hotspot_layers import emerging_layer, gi_layer
 from api.services import hotspot_rows
+from api.study_area import StudyAreaDep
+from geo.trends import months_between
 
 router = APIRouter(prefix="/api/v1", tags=["hotspots"])
+Res = Annotated[int, Query(ge=7, le=10, description="H3 resolution, 7 to 10")]
+K = Annotated[int, Query(ge=1, le=3, description="Neighbourhood: cells within k grid steps")]
 
 
 @router.get("/hotspots")
@@ -23,3 +29,36 @@ def hotspots(
     """The `top` cells by incident count over the period, ranked, with the ward most of each cell falls in."""
     rows = hotspot_rows(con, filters, res, top, request.app.state.wards)
     return {"resolution": res, "filters": filters.echo(), "hotspots": rows}
+
+
+@router.get("/hotspots/gi")
+def gi(
+    request: Request,
+    con: Con,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    res: Res = 9,
+    k: K = 1,
+    all_cells: Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")] = False,
+) -> dict[str, Any]:
+    """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area, as GeoJSON."""
+    state = request.app.state
+    return gi_layer(con, filters, area, res, k, state.wards, state.lattices, all_cells)
+
+
+@router.get("/hotspots/emerging")
+def emerging(
+    request: Request,
+    con: Con,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    res: Res = 8,
+    k: K = 1,
+    alpha: Annotated[float, Query(gt=0, lt=0.5, description="False discovery rate for a significant month")] = 0.1,
+) -> dict[str, Any]:
+    """Emerging hotspots: each cell's pattern over the monthly slices of the period, as GeoJSON."""
+    f = filters.incident
+    if months_between(f.start, f.end) < 3:
+        raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
+    state = request.app.state
+    return emerging_layer(con, filters, area, res, k, alpha, state.wards, state.lattices)

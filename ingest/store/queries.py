@@ -139,3 +139,29 @@ def lad_exists(con: Connection, lad_code: str) -> str | None:
         [lad_code, lad_code],
     ).fetchall()
     return rows[0][0] if rows and rows[0][0] is not None else None
+
+
+def cell_month_counts(
+    con: Connection, f: IncidentFilter, res: int, bbox: tuple[float, float, float, float] | None
+) -> pa.Table:
+    """Per (H3 cell at res, month): count of incidents with a point (inside bbox when given)."""
+    where, params = _where(f)
+    bbox_sql, bbox_params = "", []
+    if bbox:
+        bbox_sql = " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
+        bbox_params = [bbox[0], bbox[2], bbox[1], bbox[3]]
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, i.month, sum(i.n)::BIGINT AS count FROM incident_counts i
+              WHERE i.h3_cell IS NOT NULL AND {where}{bbox_sql} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, res, *params, *bbox_params])
+
+
+def lads_with_incidents(con: Connection) -> tuple[str, ...]:
+    """LAD codes that hold any incident."""
+    sql = "SELECT DISTINCT lad_code FROM incident_counts WHERE lad_code IS NOT NULL ORDER BY 1"
+    return tuple(r[0] for r in con.execute(sql).fetchall())
+
+
+def lads_with_wards(con: Connection, boundary_set: str) -> tuple[str, ...]:
+    """LAD codes that have wards in a boundary set."""
+    sql = "SELECT DISTINCT lad_code FROM wards WHERE boundary_set = ? AND lad_code IS NOT NULL ORDER BY 1"
+    return tuple(r[0] for r in con.execute(sql, [boundary_set]).fetchall())

@@ -165,7 +165,8 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     con.execute("DELETE FROM schema_version WHERE version >= 2")
     con.close()
     ro = open_store(path, read_only=True)
-    assert ro.execute("SELECT sum(n) FROM incident_counts").fetchall() == ro.execute(
-        "SELECT count(*) FROM incidents"
-    ).fetchall()
+    assert (
+        ro.execute("SELECT sum(n) FROM incident_counts").fetchall()
+        == ro.execute("SELECT count(*) FROM incidents").fetchall()
+    )
     ro.close()

@@ -1,0 +1,105 @@
+"""`aim evaluate`: hit rate, PAI and RRI of AIM's patrol selection and the baselines, per force, on held-out months."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.deps import Filters
+from api.errors import ParameterError
+from api.evaluation import evaluate_area
+from api.periods import check_split, parse_coverage, parse_span
+from api.services import WardCache
+from api.settings import Settings
+from api.study_area import LatticeCache, StudyArea
+from ingest.errors import StoreError
+from ingest.schema import DEFAULT_CATEGORIES
+from ingest.store.areas import forces, resolve_force
+from ingest.store.boundaries import resolve_boundary_set
+from ingest.store.connection import open_store
+from ingest.store.queries import IncidentFilter, lads_with_incidents, lads_with_wards
+
+ORDER = ("aim", "previous_period", "kde", "random")
+
+
+def markdown_table(results: list[dict[str, Any]]) -> str:
+    """The evaluation as a Markdown table: one row per area, PAI / hit rate / RRI per method, and the mean."""
+    head = "| area | test incidents | " + " | ".join(f"{m} PAI (hit rate, RRI)" for m in ORDER) + " | AIM / best |"
+    lines = [head, "|" + "---|" * (len(ORDER) + 3)]
+    for r in results:
+        cells = []
+        for m in ORDER:
+            s = r["methods"][m]
+            rri = "-" if s["rri"] is None else f"{s['rri']:.2f}"
+            cells.append(f"{s['pai']:.2f} ({s['hit_rate']:.1%}, {rri})")
+        lines.append(
+            f"| {r['area']['name']} | {r['test_incidents']:,} | "
+            + " | ".join(cells)
+            + f" | {r['aim_vs_best_baseline_pai']:.3f} |"
+        )
+    means = [sum(r["methods"][m]["pai"] for r in results) / len(results) for m in ORDER]
+    ratio = sum(r["aim_vs_best_baseline_pai"] for r in results) / len(results)
+    lines.append("| **mean** | | " + " | ".join(f"{v:.2f}" for v in means) + f" | {ratio:.3f} |")
+    return "\n".join(lines)
+
+
+def evaluate_command(
+    train: Annotated[str, typer.Option(help="Training months, e.g. 2025-01:2025-09")],
+    test: Annotated[str, typer.Option(help="Test months, e.g. 2025-10:2025-12")],
+    coverage: Annotated[str, typer.Option(help="Share of each area to select, e.g. 5%")] = "5%",
+    force: Annotated[
+        list[str] | None, typer.Option(help="Force (code, name or slug); repeatable. Default: all held")
+    ] = None,
+    res: Annotated[int, typer.Option(min=8, max=10, help="H3 resolution")] = 9,
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (for the README)")] = False,
+    store: Annotated[Path | None, typer.Option(help="Store path (default: $AIM_STORE or ./aim.duckdb)")] = None,
+) -> None:
+    """Score AIM's patrol selection against previous-period, kernel-density and random picks on held-out months."""
+    console, err = Console(), Console(stderr=True)
+    settings = Settings() if store is None else Settings().model_copy(update={"store": store})
+    try:
+        train_span, test_span = parse_span(train, "train"), parse_span(test, "test")
+        check_split(train_span, test_span)
+        share = parse_coverage(coverage)
+        con = open_store(settings.store, read_only=True, memory_limit=settings.memory_limit)
+    except (ParameterError, StoreError) as exc:
+        err.print(f"[red]error[/]: {exc}", soft_wrap=True)
+        raise typer.Exit(2 if isinstance(exc, ParameterError) else 1) from exc
+    boundary_set = resolve_boundary_set(con, None)
+    held, mapped = set(lads_with_incidents(con)), set(lads_with_wards(con, boundary_set))
+    chosen = [resolve_force(con, f) for f in force] if force else [f for f in forces(con) if held & set(f.lads)]
+    if any(f is None for f in chosen):
+        err.print(f"[red]error[/]: unknown force in {force}")
+        raise typer.Exit(2)
+    if not force:  # every force held whose whole area the boundary set covers
+        chosen = [f for f in chosen if f is not None and set(f.lads) <= mapped]
+    filters = Filters(
+        IncidentFilter(train_span[0], test_span[1], tuple(c.value for c in DEFAULT_CATEGORIES)), boundary_set
+    )
+    wards, lattices = WardCache(), LatticeCache()
+    results = []
+    for f in chosen:
+        assert f is not None
+        area = StudyArea("force", f.code, f.name, f.lads)
+        results.append(evaluate_area(con, filters, area, res, train_span, test_span, share, wards, lattices))
+    con.close()
+    if markdown:
+        console.print(markdown_table(results), soft_wrap=True, markup=False)
+        return
+    table = Table(title=f"Train {train}, test {test}, {share:.1%} of each area, H3 res {res}")
+    for column in ("area", "method", "cells", "hit rate", "PAI", "RRI"):
+        table.add_column(column, justify="left" if column in ("area", "method") else "right")
+    for r in results:
+        for m in ORDER:
+            s = r["methods"][m]
+            rri = "-" if s["rri"] is None else f"{s['rri']:.2f}"
+            table.add_row(r["area"]["name"], m, f"{s['cells']:,}", f"{s['hit_rate']:.1%}", f"{s['pai']:.2f}", rri)
+        table.add_section()
+    console.print(table)
+    for r in results:
+        ratio = r["aim_vs_best_baseline_pai"]
+        console.print(f"{r['area']['name']}: AIM used {r['aim_model']}; AIM / best baseline PAI {ratio:.3f}")

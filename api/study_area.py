@@ -1,0 +1,118 @@
+"""The study area of a hotspot request (a force, a CSP, a LAD, or everything held) and its cached H3 lattice."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from threading import Lock
+from typing import Annotated
+
+import numpy as np
+import shapely
+from fastapi import Depends, Query
+
+from api.deps import Con
+from api.errors import ParameterError
+from api.services import WardCache
+from geo.lattice import Lattice, build_lattice
+from geo.trends import month_range
+from ingest.store.areas import resolve_csp, resolve_force
+from ingest.store.connection import Connection
+from ingest.store.queries import IncidentFilter, cell_month_counts, lad_exists, lads_with_incidents
+
+
+@dataclass(frozen=True)
+class StudyArea:
+    """Where statistics are computed: a kind (force, csp, lad or all), its code and name, and its LADs."""
+
+    kind: str
+    code: str | None
+    name: str
+    lads: tuple[str, ...]
+
+    def echo(self) -> dict[str, object]:
+        """The area as reported in responses."""
+        return {"type": self.kind, "code": self.code, "name": self.name}
+
+
+def get_study_area(
+    con: Con,
+    force: Annotated[
+        str | None, Query(description="Police force area: code (E23000013), name or slug (devon-and-cornwall)")
+    ] = None,
+    csp: Annotated[str | None, Query(description="Community safety partnership: code or name")] = None,
+    lad: Annotated[str | None, Query(description="Local authority district code, e.g. E06000002")] = None,
+) -> StudyArea:
+    """Resolve force/csp/lad (at most one) into a study area; default: every LAD that holds incidents."""
+    given = [(k, v) for k, v in (("force", force), ("csp", csp), ("lad", lad)) if v]
+    if len(given) > 1:
+        raise ParameterError(given[1][0], "give one of force, csp or lad")
+    if force:
+        found = resolve_force(con, force)
+        if found is None:
+            raise ParameterError("force", f"unknown police force area {force!r}")
+        return StudyArea("force", found.code, found.name, found.lads)
+    if csp:
+        found = resolve_csp(con, csp)
+        if found is None:
+            raise ParameterError("csp", f"unknown community safety partnership {csp!r}")
+        return StudyArea("csp", found.code, found.name, found.lads)
+    if lad:
+        name = lad_exists(con, lad)
+        if name is None:
+            raise ParameterError("lad", f"unknown LAD code {lad!r}")
+        return StudyArea("lad", lad, name, (lad,))
+    return StudyArea("all", None, "every area with incidents", lads_with_incidents(con))
+
+
+StudyAreaDep = Annotated[StudyArea, Depends(get_study_area)]
+
+
+class LatticeCache:
+    """H3 lattices of study areas per (boundary set, LADs, resolution); the served store is read-only."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._items: OrderedDict[tuple[str, tuple[str, ...], int], tuple[Lattice, tuple[float, ...] | None]] = (
+            OrderedDict()
+        )
+        self._size = size
+        self._lock = Lock()
+
+    def get(
+        self, con: Connection, wards: WardCache, boundary_set: str, area: StudyArea, res: int
+    ) -> tuple[Lattice, tuple[float, float, float, float] | None]:
+        """The area's lattice at res and the bounding box of its wards."""
+        key = (boundary_set, area.lads, res)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        lads = set(area.lads)
+        chosen = [w for w in wards.get(con, boundary_set) if w.lad_code in lads]
+        geometries = [wards.shape(boundary_set, w.code) for w in chosen]
+        lattice = build_lattice([w.code for w in chosen], geometries, res)
+        bbox = tuple(float(v) for v in shapely.total_bounds(geometries)) if geometries else None
+        with self._lock:
+            self._items[key] = (lattice, bbox)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return lattice, bbox  # type: ignore[return-value]
+
+
+def lattice_counts(
+    con: Connection, f: IncidentFilter, lattice: Lattice, bbox: tuple[float, float, float, float] | None
+) -> tuple[np.ndarray, list[date]]:
+    """Counts per lattice cell and month over f's period (cells x months); incidents outside it are left out."""
+    months = month_range(f.start, f.end)
+    out = np.zeros((len(lattice), len(months)), dtype=np.float64)
+    if not len(lattice) or bbox is None:
+        return out, months
+    t = cell_month_counts(con, f, lattice.res, bbox)
+    if t.num_rows:
+        idx = lattice.index_of(t["cell"].to_numpy().astype(np.uint64))
+        month_index = {m: i for i, m in enumerate(months)}
+        cols = np.array([month_index[m] for m in t["month"].to_pylist()])
+        keep = idx >= 0
+        np.add.at(out, (idx[keep], cols[keep]), t["count"].to_numpy()[keep])
+    return out, months

@@ -1,0 +1,117 @@
+"""Emerging hotspots: Gi* per time slice over a space-time neighbourhood, a Mann-Kendall trend per cell, and the
+pattern classes of space-time hotspot analysis (new, consecutive, intensifying, persistent, diminishing, sporadic,
+oscillating, historical)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.stats import norm
+
+from geo.change import fdr_q_values
+from geo.hotspots import gi_star_many, two_sided_p
+
+MOSTLY = 0.9  # "at least 90% of the time slices"
+CLASSES = (
+    "new",
+    "consecutive",
+    "intensifying",
+    "persistent",
+    "diminishing",
+    "sporadic",
+    "oscillating",
+    "historical",
+)
+
+
+def mann_kendall(series: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mann-Kendall trend test on each row of series (cells x time): S, z and two-sided p (ties corrected)."""
+    x = np.asarray(series, dtype=np.float64)
+    n_rows, t = x.shape
+    s = np.zeros(n_rows)
+    for k in range(t - 1):
+        s += np.sign(x[:, k + 1 :] - x[:, k : k + 1]).sum(axis=1)
+    ties = np.zeros(n_rows)
+    for start in range(0, n_rows, 20_000):  # each value's tie-group size, in chunks to bound memory
+        block = x[start : start + 20_000]
+        group = (block[:, :, None] == block[:, None, :]).sum(axis=2).astype(np.float64)
+        ties[start : start + 20_000] = ((group - 1) * (2 * group + 5)).sum(axis=1)
+    variance = (t * (t - 1) * (2 * t + 5) - ties) / 18.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(variance > 0, (s - np.sign(s)) / np.sqrt(variance), 0.0)
+    return s, z, 2 * norm.sf(np.abs(z))
+
+
+@dataclass(frozen=True)
+class EmergingResult:
+    """Per cell: the pattern class ('' for none), whether it is a hot or cold pattern, trend z and p, and per slice
+    the Gi* z-scores and significance (+1 hot, -1 cold, 0 neither)."""
+
+    pattern: np.ndarray
+    side: np.ndarray
+    trend_z: np.ndarray
+    trend_p: np.ndarray
+    z: np.ndarray
+    significant: np.ndarray
+
+
+def space_time_gi(counts: np.ndarray, weights: sp.csr_matrix, time_window: int = 1) -> np.ndarray:
+    """Gi* z per (cell, slice): neighbours are the spatial neighbours in this slice and the `time_window` before it."""
+    n, t = counts.shape
+    spatial = np.asarray(weights @ counts)
+    local = spatial.copy()
+    steps = np.ones(t)
+    for lag in range(1, time_window + 1):
+        local[:, lag:] += spatial[:, :-lag]
+        steps[lag:] += 1
+    return gi_star_many(counts, weights, local, steps)
+
+
+def _pattern(sig: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray, alpha: float) -> np.ndarray:
+    """Pattern of one side (sig: True where significant on that side; opposite: see caller)."""
+    n, t = sig.shape
+    out = np.full(n, "", dtype=object)
+    share = sig.mean(axis=1)
+    final = sig[:, -1]
+    ever_before = sig[:, :-1].any(axis=1)
+    # length of the run of significant slices that ends at the final slice
+    run = np.zeros(n, dtype=np.int64)
+    alive = np.ones(n, dtype=bool)
+    for k in range(t - 1, -1, -1):
+        alive &= sig[:, k]
+        run += alive
+    before_run = (sig & (np.arange(t)[None, :] < (t - run)[:, None])).any(axis=1)
+    mostly = share >= MOSTLY
+    rising, falling = (trend_p < alpha) & (trend_z > 0), (trend_p < alpha) & (trend_z < 0)
+    out[final & mostly & rising] = "intensifying"
+    out[final & mostly & falling] = "diminishing"
+    out[final & mostly & ~rising & ~falling] = "persistent"
+    rest = final & ~mostly
+    out[rest & ~ever_before] = "new"
+    out[rest & ever_before & (run >= 2) & ~before_run] = "consecutive"
+    out[rest & before_run & (out == "")] = "sporadic"
+    out[~final & mostly] = "historical"
+    return out
+
+
+def emerging_hotspots(
+    counts: np.ndarray, weights: sp.csr_matrix, alpha: float = 0.10, time_window: int = 1
+) -> EmergingResult:
+    """Classify every cell from its counts per slice (cells x slices); significance is FDR-controlled at alpha."""
+    n, t = counts.shape
+    z = space_time_gi(counts, weights, time_window)
+    q = fdr_q_values(two_sided_p(z).ravel()).reshape(z.shape) if z.size else z
+    significant = np.where(q <= alpha, np.sign(z), 0).astype(np.int64)
+    # the first slices have a truncated time window (less data, less extreme z): left out of the trend
+    _, trend_z, trend_p = mann_kendall(z[:, time_window:] if t > time_window + 2 else z) if n else (np.zeros(0),) * 3
+    hot = _pattern(significant > 0, trend_z, trend_p, alpha)
+    cold = _pattern(significant < 0, -trend_z, trend_p, alpha)
+    was_cold = (significant < 0).any(axis=1)
+    was_hot = (significant > 0).any(axis=1)
+    hot = np.where((hot == "sporadic") & was_cold, "oscillating", hot)
+    cold = np.where((cold == "sporadic") & was_hot, "oscillating", cold)
+    pattern = np.where(hot != "", hot, cold)
+    side = np.where(hot != "", "hot", np.where(cold != "", "cold", ""))
+    return EmergingResult(pattern, side, trend_z, trend_p, z, significant)

@@ -1,0 +1,101 @@
+"""A study area as a lattice of H3 cells (every cell whose centre lies in one of its wards) and their neighbours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import h3ronpy
+import numpy as np
+import pyarrow as pa
+import scipy.sparse as sp
+import shapely
+from h3ronpy import ContainmentMode, vector
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """Cells (sorted uint64) of a study area at one resolution, each with the index of the ward holding its centre."""
+
+    res: int
+    cells: np.ndarray
+    ward: np.ndarray  # index into ward_codes
+    ward_codes: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def index_of(self, cells: np.ndarray) -> np.ndarray:
+        """Position of each cell in the lattice, -1 where it is outside."""
+        cells = np.asarray(cells, dtype=np.uint64)
+        if len(self.cells) == 0:
+            return np.full(len(cells), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.cells, cells), len(self.cells) - 1)
+        return np.where(self.cells[pos] == cells, pos, -1).astype(np.int64)
+
+    def cell_area_km2(self) -> np.ndarray:
+        """Area of each cell, km2."""
+        if len(self.cells) == 0:
+            return np.array([], dtype=np.float64)
+        return np.asarray(pa.array(h3ronpy.cells_area_km2(pa.array(self.cells))).to_numpy(zero_copy_only=False))
+
+
+def build_lattice(ward_codes: list[str], geometries: list[shapely.Geometry], res: int) -> Lattice:
+    """The cells at res whose centres fall in the given ward polygons (WGS84)."""
+    if not ward_codes:
+        return Lattice(res, np.array([], dtype=np.uint64), np.array([], dtype=np.int64), ())
+    lists = pa.array(
+        vector.wkb_to_cells(
+            pa.array(shapely.to_wkb(np.asarray(geometries, dtype=object))),
+            res,
+            containment_mode=ContainmentMode.ContainsCentroid,
+        )
+    )
+    cells = np.asarray(lists.flatten().to_numpy(zero_copy_only=False), dtype=np.uint64)
+    lengths = np.asarray(lists.value_lengths().fill_null(0).to_numpy(zero_copy_only=False))
+    ward = np.repeat(np.arange(len(ward_codes)), lengths)
+    cells, first = np.unique(cells, return_index=True)  # a centre on a shared edge goes to one ward
+    return Lattice(res, cells, ward[first], tuple(ward_codes))
+
+
+def neighbour_matrix(lattice: Lattice, k: int = 1, include_self: bool = True) -> sp.csr_matrix:
+    """Binary weights: cell j is a neighbour of i when within k grid steps of it (and inside the lattice)."""
+    n = len(lattice)
+    if n == 0:
+        return sp.csr_matrix((0, 0))
+    disks = pa.array(h3ronpy.grid_disk(pa.array(lattice.cells), k))
+    neighbours = np.asarray(disks.flatten().to_numpy(zero_copy_only=False), dtype=np.uint64)
+    rows = np.repeat(np.arange(n), np.asarray(disks.value_lengths().to_numpy(zero_copy_only=False)))
+    cols = lattice.index_of(neighbours)
+    keep = cols >= 0
+    if not include_self:
+        keep &= cols != rows
+    data = np.ones(int(keep.sum()), dtype=np.float64)
+    return sp.csr_matrix((data, (rows[keep], cols[keep])), shape=(n, n))
+
+
+def cell_centres(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) of the centres of cells."""
+    if len(cells) == 0:
+        return np.array([]), np.array([])
+    coords = vector.cells_to_coordinates(pa.array(np.asarray(cells, dtype=np.uint64)))
+    lat = np.asarray(pa.array(coords.column("lat")).to_numpy(zero_copy_only=False))
+    lon = np.asarray(pa.array(coords.column("lng")).to_numpy(zero_copy_only=False))
+    return lon, lat
+
+
+def distance_matrix(lattice: Lattice, radius_m: float) -> sp.csr_matrix:
+    """Centre-to-centre distances (metres) between lattice cells no more than radius_m apart (self stored as 0)."""
+    n = len(lattice)
+    if n == 0:
+        return sp.csr_matrix((0, 0))
+    spacing = float(np.sqrt(lattice.cell_area_km2().mean() * 1e6 * 2 / np.sqrt(3)))  # centre-to-centre, metres
+    k = max(1, int(np.ceil(radius_m / spacing)))
+    ring = neighbour_matrix(lattice, k).tocoo()
+    lon, lat = cell_centres(lattice.cells)
+    scale = np.cos(np.radians(lat.mean()))
+    dx = (lon[ring.row] - lon[ring.col]) * scale * 111_320.0
+    dy = (lat[ring.row] - lat[ring.col]) * 110_574.0
+    d = np.hypot(dx, dy)
+    keep = d <= radius_m
+    # keep the diagonal as an explicit entry: add a tiny epsilon, the kernel treats it as distance 0
+    return sp.csr_matrix((np.maximum(d[keep], 1e-9), (ring.row[keep], ring.col[keep])), shape=(n, n))

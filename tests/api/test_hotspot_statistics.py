@@ -1,0 +1,122 @@
+"""Gi*, emerging hotspots, patrol plan and evaluation over HTTP on the real Cleveland store."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+
+def test_gi_star_hotspots_of_cleveland(client: TestClient) -> None:
+    r = client.get("/api/v1/hotspots/gi", params={"force": "cleveland", "res": 9})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["area"] == {"type": "force", "code": "E23000013", "name": "Cleveland"}
+    assert body["cells_tested"] > 5000 and body["incidents"] > 15000
+    assert body["hot"]["99"] > 50 and body["warnings"] == []
+    first = body["features"][0]["properties"]
+    assert first["class"] == "hot-99" and first["q"] <= 0.01 and first["z"] > 3
+    zs = [f["properties"]["z"] for f in body["features"]]
+    assert zs == sorted(zs, reverse=True)
+    assert {f["properties"]["class"] for f in body["features"]} <= {
+        "hot-99",
+        "hot-95",
+        "hot-90",
+        "cold-90",
+        "cold-95",
+        "cold-99",
+    }
+    assert "Benjamini-Hochberg" in body["method"] and len(body["legend"]) == 6
+
+
+def test_gi_star_warns_when_counts_are_sparse(client: TestClient) -> None:
+    r = client.get("/api/v1/hotspots/gi", params={"force": "cleveland", "res": 10, "from": "2025-12", "to": "2025-12"})
+    assert r.status_code == 200
+    assert any("sparse" in w or "cells have any incident" in w for w in r.json()["warnings"])
+
+
+def test_emerging_hotspots_of_cleveland(client: TestClient) -> None:
+    r = client.get("/api/v1/hotspots/emerging", params={"force": "cleveland", "res": 8})
+    assert r.status_code == 200
+    body = r.json()
+    assert len(body["slices"]) == 12
+    assert sum(body["patterns"].values()) == len(body["features"]) > 10
+    for f in body["features"]:
+        p = f["properties"]
+        assert p["class"] in {
+            "new",
+            "consecutive",
+            "intensifying",
+            "persistent",
+            "diminishing",
+            "sporadic",
+            "oscillating",
+            "historical",
+        }
+        assert len(p["counts"]) == 12
+        if p["class"] in {"persistent", "intensifying", "diminishing"}:
+            assert p["months_hot"] >= 11
+
+
+def test_patrol_plan_by_cells_and_by_budget(client: TestClient) -> None:
+    r = client.get("/api/v1/patrol-plan", params={"force": "cleveland", "cells": 15})
+    assert r.status_code == 200
+    plan = r.json()
+    assert [c["rank"] for c in plan["cells"]] == list(range(1, 16))
+    expected = [c["expected_per_month"] for c in plan["cells"]]
+    assert expected == sorted(expected, reverse=True)
+    top = plan["cells"][0]
+    assert top["ward_name"] and top["reason"] and len(top["recent_counts"]) == 3
+    assert top["trend"] in {"rising", "falling", "steady"}
+    assert "kernel" in plan["forecast"]["fitted"]
+    r = client.get("/api/v1/patrol-plan", params={"force": "cleveland", "budget_km2": 1.0, "format": "geojson"})
+    geo = r.json()
+    assert geo["type"] == "FeatureCollection" and geo["selected_area_km2"] <= 1.0
+    assert sum(f["properties"]["area_km2"] for f in geo["features"]) == pytest.approx(
+        geo["selected_area_km2"], abs=0.01
+    )
+
+
+def test_patrol_plan_prints_as_png_and_pdf(client: TestClient) -> None:
+    r = client.get("/api/v1/patrol-plan", params={"force": "cleveland", "cells": 10, "format": "png"})
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(r.content))
+    assert image.size[0] > 1000 and image.size[0] > image.size[1]  # A4 landscape
+    r = client.get("/api/v1/patrol-plan", params={"lad": "E06000002", "cells": 10, "format": "pdf"})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_evaluation_over_the_api(client: TestClient) -> None:
+    params = {"force": "cleveland", "train": "2025-01:2025-09", "test": "2025-10:2025-12", "coverage": "5%"}
+    r = client.get("/api/v1/evaluate", params=params)
+    assert r.status_code == 200
+    body = r.json()
+    m = body["methods"]
+    assert set(m) == {"aim", "previous_period", "kde", "random"}
+    assert m["aim"]["pai"] > 5 * m["random"]["pai"]
+    assert 0.04 < m["aim"]["area_share"] <= 0.05
+    assert body["test_incidents"] == pytest.approx(3734, abs=200)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "word"),
+    [
+        ("/api/v1/hotspots/gi", {"force": "atlantis"}, "force"),
+        ("/api/v1/hotspots/gi", {"force": "cleveland", "lad": "E06000002"}, "lad"),
+        ("/api/v1/hotspots/gi", {"res": 6}, "res"),
+        ("/api/v1/hotspots/emerging", {"from": "2025-11", "to": "2025-12"}, "from"),
+        ("/api/v1/patrol-plan", {"force": "cleveland"}, "budget_km2"),
+        ("/api/v1/patrol-plan", {"force": "cleveland", "cells": 5, "budget_km2": 1}, "budget_km2"),
+        ("/api/v1/evaluate", {"train": "2025-01:2025-09", "test": "2025-05:2025-12"}, "test"),
+        ("/api/v1/evaluate", {"train": "2025-13", "test": "2025-10:2025-12"}, "train"),
+        ("/api/v1/evaluate", {"train": "2025-01:2025-09", "test": "2025-10", "coverage": "90%"}, "coverage"),
+    ],
+)
+def test_bad_parameters_are_422_and_say_which(
+    client: TestClient, path: str, params: dict[str, object], word: str
+) -> None:
+    r = client.get(path, params=params)
+    assert r.status_code == 422, r.text
+    assert word in r.text
