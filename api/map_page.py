@@ -10,6 +10,7 @@ import folium
 import numpy as np
 
 from api.deps import ALL, Filters
+from api.map_layers import add_statistics_layers, statistics_legend
 from api.settings import Settings
 from ingest.schema import CATEGORY_LABELS, Category, Source
 
@@ -59,7 +60,7 @@ def _options(values: list[tuple[str, str]], chosen: list[str]) -> str:
     )
 
 
-def _controls(filters: Filters, res: int, boundary_sets: list[str]) -> str:
+def _controls(filters: Filters, res: int, boundary_sets: list[str], areas: list[tuple[str, str]], area: str) -> str:
     f = filters.incident
     cats = [(ALL, "All categories")] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
     srcs = [(ALL, "All sources")] + [(s.value, s.value.title()) for s in Source]
@@ -76,11 +77,14 @@ def _controls(filters: Filters, res: int, boundary_sets: list[str]) -> str:
   <label>Source <select name="source" multiple size="2">{_options(srcs, chosen_s)}</select></label>
   <label>Wards <select name="wards">{_options(sets, [filters.boundary_set])}</select></label>
   <label>Hexes <select name="res">{_options(res_opts, [str(res)])}</select></label>
+  <label>Hotspots in <select name="force">{_options([("", "(choose a force)"), *areas], [area])}</select></label>
   <button type="submit">Apply</button>
 </form>"""
 
 
-def _legend(ward_breaks: list[int], hex_breaks: list[int], wards_fc: dict[str, Any], hexes_fc: dict[str, Any]) -> str:
+def _legend(
+    ward_breaks: list[int], hex_breaks: list[int], wards_fc: dict[str, Any], hexes_fc: dict[str, Any], extra: str
+) -> str:
     total = sum(feat["properties"]["count"] for feat in wards_fc["features"])
     period = wards_fc["period"]
     prev = wards_fc["previous_period"]
@@ -89,7 +93,7 @@ def _legend(ward_breaks: list[int], hex_breaks: list[int], wards_fc: dict[str, A
   <strong>Incidents {period["from"]} to {period["to"]}</strong>
   <div class="aim-total">{total:,} in wards · previous period {prev["from"]} to {prev["to"]}</div>
   <div class="aim-scale"><em>Wards (count)</em>{_legend_rows(ward_breaks, PALETTE)}</div>
-  <div class="aim-scale"><em>Hexagons (count)</em>{_legend_rows(hex_breaks, HEX_PALETTE)}</div>
+  <div class="aim-scale"><em>Hexagons (count)</em>{_legend_rows(hex_breaks, HEX_PALETTE)}</div>{extra}
   <div class="aim-note">Locations are police.uk anonymised map points; incidents with no point count in
   ward totals through their LSOA but are not on the hex layer.</div>
 </div>"""
@@ -103,6 +107,8 @@ def build_map(
     boundary_sets: list[str],
     bounds: tuple[float, float, float, float] | None,
     settings: Settings,
+    statistics: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None,
+    areas: tuple[list[tuple[str, str]], str] = ([], ""),
 ) -> str:
     """Render the analyst map page as HTML."""
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
@@ -132,6 +138,7 @@ def build_map(
         folium.GeoJson(
             hexes_fc,
             name=f"Hexagons (H3 res {res})",
+            show=statistics is None,  # the Gi* layer takes its place when a study area is chosen
             style_function=lambda ft: {
                 "fillColor": hex_colour(ft["properties"]["count"]),
                 "color": "#2b5c8a",
@@ -140,12 +147,22 @@ def build_map(
             },
             tooltip=folium.GeoJsonTooltip(fields=["h3", "count"], aliases=["H3 cell", "Count"]),
         ).add_to(m)
+    if statistics:
+        add_statistics_layers(m, *statistics)
     folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root = m.get_root()
     assert isinstance(root, folium.Figure)
-    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets)))
-    root.html.add_child(folium.Element(_legend(ward_breaks, hex_breaks, wards_fc, hexes_fc)))
+    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets, *areas)))
+    extra = (
+        statistics_legend(*statistics)
+        if statistics
+        else (
+            '<div class="aim-note">Choose a force under "Hotspots in" for Gi* hotspots, emerging hotspots and the '
+            "patrol plan.</div>"
+        )
+    )
+    root.html.add_child(folium.Element(_legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, extra)))
     root.header.add_child(folium.Element("<title>AIM · ASB intelligence map</title>"))
     return str(root.render())

@@ -120,3 +120,12 @@ def test_bad_parameters_are_422_and_say_which(
     r = client.get(path, params=params)
     assert r.status_code == 422, r.text
     assert word in r.text
+
+
+def test_map_page_draws_the_statistical_layers_with_a_legend(client: TestClient) -> None:
+    r = client.get("/", params={"force": "cleveland"})
+    assert r.status_code == 200
+    page = r.text
+    for text in ("Gi* hot and cold spots", "Emerging hotspots", "Patrol plan: top 20 cells", "FDR q &lt;= 0.01"):
+        assert text in page
+    assert '<option value="cleveland" selected>' in page
