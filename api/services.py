@@ -16,7 +16,7 @@ from api.deps import Filters
 from geo.change import fdr_q_values, poisson_change_p
 from geo.features import feature, feature_collection, hex_features
 from geo.hexbin import cells_to_strings
-from geo.trends import change, previous_period, zero_filled
+from geo.trends import add_months, change, previous_period, zero_filled
 from ingest.store.boundaries import ward_geometries
 from ingest.store.connection import Connection
 from ingest.store.queries import IncidentFilter, hex_counts, monthly_counts, top_cells, ward_counts
@@ -69,7 +69,7 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache) -> dict[str
     """Ward FeatureCollection with count, previous_count and change for the period."""
     f = filters.incident
     prev_start, prev_end = previous_period(f.start, f.end)
-    counts = {r["code"]: r for r in ward_counts(con, f, filters.boundary_set, prev_start).to_pylist()}
+    counts = {r["code"]: r for r in ward_counts(con, f, filters.boundary_set, (prev_start, prev_end)).to_pylist()}
     features = []
     for ward in cache.get(con, filters.boundary_set):
         row = counts.get(ward.code, {})
@@ -129,16 +129,29 @@ def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: W
     ]
 
 
+def comparison_period(start: date, end: date, compare: str) -> tuple[date, date]:
+    """The period compared with: the one just before (`previous`) or the same months a year earlier (`last_year`)."""
+    if compare == "last_year":
+        return add_months(start, -12), add_months(end, -12)
+    return previous_period(start, end)
+
+
 def ward_movers(
-    con: Connection, filters: Filters, cache: WardCache, lad: str | None, top: int, alpha: float
+    con: Connection,
+    filters: Filters,
+    cache: WardCache,
+    lad: str | None,
+    top: int,
+    alpha: float,
+    compare: str = "previous",
 ) -> dict[str, Any]:
-    """Wards whose count rose or fell most against the previous period, each with an FDR-controlled test."""
+    """Wards whose count rose or fell most against the comparison period, each with an FDR-controlled test."""
     f = filters.incident
-    prev_start, prev_end = previous_period(f.start, f.end)
+    prev_start, prev_end = comparison_period(f.start, f.end, compare)
     wards = {w.code: w for w in cache.get(con, filters.boundary_set) if lad is None or w.lad_code == lad}
     rows = [
         r
-        for r in ward_counts(con, f, filters.boundary_set, prev_start).to_pylist()
+        for r in ward_counts(con, f, filters.boundary_set, (prev_start, prev_end)).to_pylist()
         if r["code"] in wards and r["count"] + r["previous_count"] > 0
     ]
     p = np.array([poisson_change_p(r["count"], r["previous_count"]) for r in rows])
@@ -165,6 +178,7 @@ def ward_movers(
     falling = sorted((m for m in movers if m["change"] < 0), key=lambda m: (m["change"], m["code"]))[:top]
     return {
         "period": _period(f),
+        "compare": compare,
         "previous_period": {"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
         "filters": filters.echo(),
         "lad": lad,
@@ -177,8 +191,10 @@ def ward_movers(
     }
 
 
-def trend_series(con: Connection, filters: Filters, ward: str | None) -> list[tuple[date, int]]:
-    """Zero-filled monthly counts over the period, for one ward or the filtered area."""
+def trend_series(
+    con: Connection, filters: Filters, ward: str | None, cell: tuple[int, int] | None = None
+) -> list[tuple[date, int]]:
+    """Zero-filled monthly counts over the period, for one ward, one H3 cell (res, cell) or the filtered area."""
     f = filters.incident
-    t = monthly_counts(con, f, (filters.boundary_set, ward) if ward else None)
+    t = monthly_counts(con, f, (filters.boundary_set, ward) if ward else None, cell)
     return zero_filled(f.start, f.end, t["month"].to_pylist(), t["count"].to_pylist())

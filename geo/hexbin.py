@@ -37,3 +37,15 @@ def cell_polygons(cells: np.ndarray) -> np.ndarray:
         return np.array([], dtype=object)
     wkb = pa.array(vector.cells_to_wkb_polygons(pa.array(np.asarray(cells, dtype=np.uint64))))
     return shapely.orient_polygons(shapely.from_wkb(wkb.to_numpy(zero_copy_only=False)), exterior_cw=False)
+
+
+def cell_resolution(text: str) -> int | None:
+    """Resolution of an H3 cell given as hexadecimal text, None when it is not a valid cell."""
+    try:
+        value = int(text, 16)
+    except ValueError:
+        return None
+    cells = pa.array(np.array([value], dtype=np.uint64))
+    if not bool(pa.array(h3ronpy.cells_valid(cells))[0].as_py()):
+        return None
+    return int((value >> 52) & 0xF)

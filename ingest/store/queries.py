@@ -41,15 +41,15 @@ def _parent_sql(column: str) -> str:
     return f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) | ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))"
 
 
-def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous_start: date) -> pa.Table:
-    """Per ward code: count in the period and in the previous period (previous_start .. f.start)."""
-    where, params = _where(f, start=previous_start)
+def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous: tuple[date, date]) -> pa.Table:
+    """Per ward code: count in the period and in a comparison period (previous = (first month, last month))."""
+    where, params = _where(f, start=min(previous[0], f.start))
     sql = f"""SELECT pw.ward_code AS code,
                      coalesce(sum(i.n) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
-                     coalesce(sum(i.n) FILTER (WHERE i.month < ?), 0)::BIGINT AS previous_count
+                     coalesce(sum(i.n) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
               FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
               WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [f.start, f.start, boundary_set, *params])
+    return arrow(con, sql, [f.start, previous[0], previous[1], boundary_set, *params])
 
 
 def hex_counts(
@@ -79,9 +79,14 @@ def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_s
     return arrow(con, sql, [res, res, boundary_set, *params, top])
 
 
-def monthly_counts(con: Connection, f: IncidentFilter, ward: tuple[str, str] | None = None) -> pa.Table:
-    """Incidents per month, optionally within one ward (boundary set, code)."""
+def monthly_counts(
+    con: Connection, f: IncidentFilter, ward: tuple[str, str] | None = None, cell: tuple[int, int] | None = None
+) -> pa.Table:
+    """Incidents per month, optionally within one ward (boundary set, code) or one H3 cell (res, cell)."""
     where, params = _where(f)
+    if cell:
+        where += f" AND i.h3_cell IS NOT NULL AND {_parent_sql('i.h3_cell')} = ?"
+        params = [*params, cell[0], cell[0], cell[1]]
     join, join_params = "", []
     if ward:
         join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"

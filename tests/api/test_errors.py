@@ -19,7 +19,7 @@ CASES = [
     ("/api/v1/hexes?bbox=-1,54,-0.5,95", "bbox", "latitudes"),
     ("/api/v1/trends?ward=E05000000", "ward", "no ward 'E05000000'"),
     ("/api/v1/trends?lad=E99999999", "lad", "unknown LAD"),
-    ("/api/v1/trends?lad=E06000001&ward=E05013039", "ward", "not both"),
+    ("/api/v1/trends?lad=E06000001&ward=E05013039", "ward", "give one of"),
     ("/api/v1/trends?interval=week", "interval", "month"),
     ("/api/v1/trends?format=xlsx", "format", "csv"),
     ("/api/v1/hotspots?top=0", "top", "greater than or equal to 1"),

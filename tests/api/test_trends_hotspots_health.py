@@ -54,3 +54,34 @@ def test_healthz_reports_freshness(client: TestClient) -> None:
     assert body["sources"]["police"]["latest_month"] == "2025-12"
     assert body["sources"]["police"]["incidents"] == 89391 + 9548  # Cleveland year + Nottinghamshire January rows
     assert [b["name"] for b in body["boundary_sets"]] == ["wards-2024", "wards-2022"]
+
+
+def test_trend_compares_with_the_previous_period_and_last_year_with_a_test(client: TestClient) -> None:
+    # Cleveland ASB (README): Q4 2025 = 1585 + 1185 + 964 = 3734 against Q3 = 1668 + 1773 + 1442 = 4883
+    body = client.get("/api/v1/trends", params={"from": "2025-10", "to": "2025-12", "lad": "E06000002"}).json()
+    prev = body["compared"]["previous_period"]
+    assert prev["from"] == "2025-07" and prev["held"] is True
+    assert body["total"] < prev["total"] and prev["significant"] is True and prev["p_value"] < 0.001
+    last_year = body["compared"]["last_year"]
+    assert last_year["from"] == "2024-10" and last_year["held"] is False and last_year["total"] == 0
+    whole = client.get("/api/v1/trends", params={"from": "2025-10", "to": "2025-12"}).json()
+    assert whole["total"] == 3734 and whole["compared"]["previous_period"]["total"] == 4883
+
+
+def test_trend_of_one_hex_cell_and_its_seasonality(client: TestClient) -> None:
+    top = client.get("/api/v1/hotspots", params={"res": 9, "top": 1}).json()["hotspots"][0]
+    body = client.get("/api/v1/trends", params={"h3": top["h3"]}).json()
+    assert body["area"] == {"type": "h3", "code": top["h3"], "resolution": 9}
+    assert body["total"] == top["count"]
+    season = body["seasonality"]
+    assert len(season["index"]) == 12 and season["years"] == 1 and "cannot be told apart" in season["note"]
+    assert sum(season["index"].values()) == __import__("pytest").approx(12, abs=0.01)
+    bad = client.get("/api/v1/trends", params={"h3": "89194654e33fff0"})
+    assert bad.status_code == 422 and "h3" in bad.text
+
+
+def test_movers_against_last_year_say_what_they_compare(client: TestClient) -> None:
+    body = client.get(
+        "/api/v1/trends/movers", params={"compare": "last_year", "from": "2025-10", "to": "2025-12"}
+    ).json()
+    assert body["compare"] == "last_year" and body["previous_period"] == {"from": "2024-10", "to": "2024-12"}
