@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +59,10 @@ class WardCache:
                 self._sets[boundary_set] = [
                     Ward(r["code"], r["name"], r["lad_code"], r["lad_name"], json.loads(r["geometry"])) for r in t
                 ]
+                # millions of coordinate objects that live as long as the app: keep them out of every later
+                # garbage collection, whose full passes would otherwise stall requests for a quarter second
+                gc.collect()
+                gc.freeze()
             return self._sets[boundary_set]
 
 

@@ -29,8 +29,20 @@ def hex_features(cells: np.ndarray, properties: Sequence[dict[str, Any]]) -> lis
     """Hexagon Features for H3 cells, each with its `h3` id plus the given properties."""
     polygons = cell_polygons(cells)
     ids = cells_to_strings(cells)
-    geometries = shapely.to_geojson(polygons) if len(polygons) else []
-    return [feature(json.loads(g), {"h3": h, **p}, fid=h) for g, h, p in zip(geometries, ids, properties, strict=True)]
+    if not len(polygons):
+        return []
+    coords, index = shapely.get_coordinates(shapely.get_exterior_ring(polygons), return_index=True)
+    coords = np.round(coords, 7)
+    sizes = np.bincount(index)
+    if (sizes == sizes[0]).all():  # the usual case: every ring has the same number of vertices
+        rings = coords.reshape(len(sizes), int(sizes[0]), 2).tolist()
+    else:
+        starts = np.r_[0, np.cumsum(sizes)]
+        rings = [coords[a:b].tolist() for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    return [
+        feature({"type": "Polygon", "coordinates": [ring]}, {"h3": h, **p}, fid=h)
+        for ring, h, p in zip(rings, ids, properties, strict=True)
+    ]
 
 
 def features_bounds(features: list[dict[str, Any]]) -> tuple[float, float, float, float] | None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from api.deps import Con, FiltersDep
 from api.errors import ParameterError
 from api.hotspot_layers import emerging_layer, gi_layer
+from api.responses import GeoJSONResponse
 from api.services import hotspot_rows
 from api.study_area import StudyAreaDep
 from geo.trends import months_between
@@ -31,7 +32,7 @@ def hotspots(
     return {"resolution": res, "filters": filters.echo(), "hotspots": rows}
 
 
-@router.get("/hotspots/gi")
+@router.get("/hotspots/gi", response_class=GeoJSONResponse)
 def gi(
     request: Request,
     con: Con,
@@ -40,13 +41,13 @@ def gi(
     res: Res = 9,
     k: K = 1,
     all_cells: Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")] = False,
-) -> dict[str, Any]:
+) -> GeoJSONResponse:
     """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area, as GeoJSON."""
     state = request.app.state
-    return gi_layer(con, filters, area, res, k, state.wards, state.lattices, all_cells)
+    return GeoJSONResponse(gi_layer(con, filters, area, res, k, state.wards, state.lattices, all_cells))
 
 
-@router.get("/hotspots/emerging")
+@router.get("/hotspots/emerging", response_class=GeoJSONResponse)
 def emerging(
     request: Request,
     con: Con,
@@ -55,10 +56,10 @@ def emerging(
     res: Res = 8,
     k: K = 1,
     alpha: Annotated[float, Query(gt=0, lt=0.5, description="False discovery rate for a significant month")] = 0.1,
-) -> dict[str, Any]:
+) -> GeoJSONResponse:
     """Emerging hotspots: each cell's pattern over the monthly slices of the period, as GeoJSON."""
     f = filters.incident
     if months_between(f.start, f.end) < 3:
         raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
     state = request.app.state
-    return emerging_layer(con, filters, area, res, k, alpha, state.wards, state.lattices)
+    return GeoJSONResponse(emerging_layer(con, filters, area, res, k, alpha, state.wards, state.lattices))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
@@ -33,9 +33,9 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 @router.get("/wards", response_class=GeoJSONResponse)
-def wards(request: Request, con: Con, filters: FiltersDep) -> dict[str, Any]:
+def wards(request: Request, con: Con, filters: FiltersDep) -> GeoJSONResponse:
     """Ward FeatureCollection: code, name, lad, count, previous_count (same-length previous period), change."""
-    return wards_layer(con, filters, request.app.state.wards)
+    return GeoJSONResponse(wards_layer(con, filters, request.app.state.wards))
 
 
 @router.get("/hexes", response_class=GeoJSONResponse)
@@ -44,6 +44,6 @@ def hexes(
     filters: FiltersDep,
     res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 (coarse) to 10 (fine)")] = 8,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
-) -> dict[str, Any]:
+) -> GeoJSONResponse:
     """H3 hexagon FeatureCollection with `h3` and `count`; incidents without a point are not on this layer."""
-    return hex_layer(con, filters, res, parse_bbox(bbox))
+    return GeoJSONResponse(hex_layer(con, filters, res, parse_bbox(bbox)))

@@ -11,6 +11,7 @@ from api.deps import Con, FiltersDep
 from api.errors import ParameterError
 from api.patrol import patrol_plan, plan_geojson, public_plan
 from api.patrol_print import render_plan
+from api.responses import FastJSONResponse, GeoJSONResponse
 from api.study_area import StudyAreaDep
 
 router = APIRouter(prefix="/api/v1", tags=["patrol"])
@@ -37,7 +38,7 @@ def plan(
     state = request.app.state
     result = patrol_plan(con, filters, area, res, budget_km2, cells, state.wards, state.lattices)
     if format == "geojson":
-        return plan_geojson(result)
+        return GeoJSONResponse(plan_geojson(result))
     if format in MEDIA:
         wards = state.wards.get(con, filters.boundary_set)
         shaped = [(w, state.wards.shape(filters.boundary_set, w.code)) for w in wards if w.lad_code in area.lads]
@@ -47,4 +48,4 @@ def plan(
             media_type=MEDIA[format],
             headers={"Content-Disposition": f'inline; filename="{name}"'},
         )
-    return public_plan(result)
+    return FastJSONResponse(public_plan(result))

@@ -1,0 +1,139 @@
+"""Query latency over HTTP: p50/p95/p99 of the map layers, trends, Gi* hotspots and the patrol plan on a store of
+at least 5 million incidents, each also as a ratio to the latency of `/healthz` (the HTTP floor) in the same run.
+
+    python bench/queries.py [--store PATH] [--rows 5000000] [--requests 60] [--force nottinghamshire]
+
+Without --store, builds one: a police.uk-layout file resampled from the real rows of all five forces
+(as bench/ingest.py does), ingested into a fresh store. The server is `aim serve` in its own process on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.settings import PROJECT_DATA  # noqa: E402
+from ingest.boundary_sets import ensure_reference_data  # noqa: E402
+from ingest.pipeline import ingest_police_file  # noqa: E402
+from ingest.store.areas import resolve_force  # noqa: E402
+from ingest.store.connection import open_store  # noqa: E402
+
+
+def build_store(shared: Path, rows: int, work: Path) -> Path:
+    """A fresh store holding `rows` incidents resampled from the real data."""
+    spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench" / "ingest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    csv = work / "national-street.csv"
+    module.build_file(shared, rows, csv)
+    store = work / "aim.duckdb"
+    con = open_store(store)
+    ensure_reference_data(con, PROJECT_DATA)
+    ingest_police_file(con, csv)
+    con.close()
+    csv.unlink()
+    return store
+
+
+def free_port() -> int:
+    """An unused loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def force_bbox(store: Path, force: str) -> tuple[str, int]:
+    """A force-wide viewport (bbox of its incidents) and how many incidents the store holds."""
+    con = open_store(store, read_only=True)
+    found = resolve_force(con, force)
+    assert found, force
+    marks = ", ".join("?" for _ in found.lads)
+    row = con.execute(
+        f"SELECT min(lon), min(lat), max(lon), max(lat) FROM incident_counts WHERE lad_code IN ({marks})",  # noqa: S608
+        list(found.lads),
+    ).fetchall()[0]
+    total = int(con.execute("SELECT count(*) FROM incidents").fetchall()[0][0])
+    con.close()
+    return ",".join(f"{v:.5f}" for v in row), total
+
+
+def measure(client: httpx.Client, url: str, n: int) -> list[float]:
+    """Milliseconds of n sequential requests after two warm-ups; every answer must be 200."""
+    for _ in range(2):
+        client.get(url).raise_for_status()
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        r = client.get(url)
+        out.append((time.perf_counter() - start) * 1000)
+        r.raise_for_status()
+    return out
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, default=None, help="an existing store (default: build one)")
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--force", default="nottinghamshire")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = args.store or build_store(args.shared, args.rows, Path(tmp))
+        bbox, total = force_bbox(store, args.force)
+        port = free_port()
+        env = {**os.environ, "AIM_STORE": str(store), "AIM_PORT": str(port)}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            with httpx.Client(base_url=base, timeout=60) as client:
+                for _ in range(300):
+                    try:
+                        if client.get("/healthz").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        time.sleep(0.1)
+                f = args.force
+                cases = [
+                    ("healthz (reference)", "/healthz"),
+                    ("wards (12 months)", "/api/v1/wards"),
+                    ("hexes res 8, force viewport", f"/api/v1/hexes?res=8&bbox={bbox}"),
+                    ("hexes res 9, force viewport", f"/api/v1/hexes?res=9&bbox={bbox}"),
+                    ("trends (LAD)", "/api/v1/trends?lad=E06000018"),
+                    ("hotspots top 20 res 9", "/api/v1/hotspots?res=9"),
+                    ("Gi* res 9, one force", f"/api/v1/hotspots/gi?res=9&force={f}"),
+                    ("patrol plan 20 cells res 9", f"/api/v1/patrol-plan?cells=20&res=9&force={f}"),
+                ]
+                print(f"store: {store} ({total:,} incidents); {args.requests} sequential requests each over HTTP")
+                print(f"{'route':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/ref':>8}")
+                reference = None
+                for name, url in cases:
+                    ms = measure(client, url, args.requests)
+                    p50, p95, p99 = (float(np.percentile(ms, q)) for q in (50, 95, 99))
+                    reference = reference or p95
+                    print(f"{name:32} {p50:8.1f} {p95:8.1f} {p99:8.1f} {p95 / reference:8.1f}")
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
