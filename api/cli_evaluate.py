@@ -102,4 +102,5 @@ def evaluate_command(
     console.print(table)
     for r in results:
         ratio = r["aim_vs_best_baseline_pai"]
-        console.print(f"{r['area']['name']}: AIM used {r['aim_model']}; AIM / best baseline PAI {ratio:.3f}")
+        said = f"{ratio:.3f}" if ratio is not None else "- (no incidents in the test months)"
+        console.print(f"{r['area']['name']}: AIM used {r['aim_model']}; AIM / best baseline PAI {said}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,12 +27,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.con = open_store(settings.store, read_only=True, memory_limit=settings.memory_limit)
-        app.state.wards = WardCache()
+        app.state.wards = WardCache(freeze=True)
         app.state.lattices = LatticeCache()
         try:
             yield
         finally:
             app.state.con.close()
+            gc.unfreeze()
 
     app = FastAPI(
         title="AIM",

@@ -37,7 +37,8 @@ class Ward:
 class WardCache:
     """Ward polygons per boundary set, parsed once (the served store is read-only)."""
 
-    def __init__(self) -> None:
+    def __init__(self, freeze: bool = False) -> None:
+        self._freeze = freeze
         self._sets: dict[str, list[Ward]] = {}
         self._shapes: dict[str, dict[str, shapely.Geometry]] = {}
         self._lock = Lock()
@@ -61,8 +62,9 @@ class WardCache:
                 ]
                 # millions of coordinate objects that live as long as the app: keep them out of every later
                 # garbage collection, whose full passes would otherwise stall requests for a quarter second
-                gc.collect()
-                gc.freeze()
+                if self._freeze:
+                    gc.collect()
+                    gc.freeze()
             return self._sets[boundary_set]
 
 
