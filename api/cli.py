@@ -194,6 +194,7 @@ def _serve(settings: Settings) -> None:
     if not settings.store.exists():
         err.print(f"[red]error[/]: no store at {settings.store}; run `aim ingest police PATH` or `aim demo`")
         raise typer.Exit(1)
+    _open(settings).close()  # migrate and fill reference tables added since the store was written
     console.print(f"AIM serving {settings.store} on http://{settings.host}:{settings.port}/ (API docs at /docs)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
