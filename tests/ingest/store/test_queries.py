@@ -37,7 +37,10 @@ def test_counts_respect_period_category_and_source(cleveland_store: Path) -> Non
     hostile = IncidentFilter(date(2025, 1, 1), date(2025, 1, 1), ("asb' OR 1=1 --",))
     assert hex_counts(con, hostile, 8, None).num_rows == 0
     wards = ward_counts(
-        con, IncidentFilter(date(2025, 7, 1), date(2025, 12, 1), ("asb",)), "wards-2024", (date(2025, 1, 1), date(2025, 6, 1))
+        con,
+        IncidentFilter(date(2025, 7, 1), date(2025, 12, 1), ("asb",)),
+        "wards-2024",
+        (date(2025, 1, 1), date(2025, 6, 1)),
     )
     assert sum(wards["previous_count"].to_pylist()) > 0 and sum(wards["count"].to_pylist()) > 0
     con.close()
