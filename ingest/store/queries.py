@@ -36,6 +36,15 @@ def _where(f: IncidentFilter, start: date | None = None, alias: str = "i") -> tu
     return " AND ".join(clauses), params
 
 
+def _where_with_bbox(f: IncidentFilter, bbox: tuple[float, float, float, float] | None) -> tuple[str, list[object]]:
+    """The filter's clauses, plus the incident's point inside bbox (minlon, minlat, maxlon, maxlat) when given."""
+    where, params = _where(f)
+    if bbox:
+        where += " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
+        params += [bbox[0], bbox[2], bbox[1], bbox[3]]
+    return where, params
+
+
 def _parent_sql(column: str) -> str:
     """SQL for the H3 parent at resolution ? of a resolution-15 cell (bit layout of the H3 index)."""
     return f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) | ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))"
@@ -56,14 +65,10 @@ def hex_counts(
     con: Connection, f: IncidentFilter, res: int, bbox: tuple[float, float, float, float] | None
 ) -> pa.Table:
     """Per H3 cell at res: count of incidents with a point (inside bbox when given)."""
-    where, params = _where(f)
-    bbox_sql, bbox_params = "", []
-    if bbox:
-        bbox_sql = " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
-        bbox_params = [bbox[0], bbox[2], bbox[1], bbox[3]]
+    where, params = _where_with_bbox(f, bbox)
     sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.n)::BIGINT AS count FROM incident_counts i
-              WHERE i.h3_cell IS NOT NULL AND {where}{bbox_sql} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [res, res, *params, *bbox_params])
+              WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, res, *params])
 
 
 def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
@@ -150,14 +155,10 @@ def cell_month_counts(
     con: Connection, f: IncidentFilter, res: int, bbox: tuple[float, float, float, float] | None
 ) -> pa.Table:
     """Per (H3 cell at res, month): count of incidents with a point (inside bbox when given)."""
-    where, params = _where(f)
-    bbox_sql, bbox_params = "", []
-    if bbox:
-        bbox_sql = " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
-        bbox_params = [bbox[0], bbox[2], bbox[1], bbox[3]]
+    where, params = _where_with_bbox(f, bbox)
     sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, i.month, sum(i.n)::BIGINT AS count FROM incident_counts i
-              WHERE i.h3_cell IS NOT NULL AND {where}{bbox_sql} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [res, res, *params, *bbox_params])
+              WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, res, *params])
 
 
 def lads_with_incidents(con: Connection) -> tuple[str, ...]:

@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from geo.emerging import CLASSES
+
 
 def test_gi_star_hotspots_of_cleveland(client: TestClient) -> None:
     r = client.get("/api/v1/hotspots/gi", params={"force": "cleveland", "res": 9})
@@ -45,16 +47,7 @@ def test_emerging_hotspots_of_cleveland(client: TestClient) -> None:
     assert sum(body["patterns"].values()) == len(body["features"]) > 10
     for f in body["features"]:
         p = f["properties"]
-        assert p["class"] in {
-            "new",
-            "consecutive",
-            "intensifying",
-            "persistent",
-            "diminishing",
-            "sporadic",
-            "oscillating",
-            "historical",
-        }
+        assert p["class"] in CLASSES
         assert len(p["counts"]) == 12
         if p["class"] in {"persistent", "intensifying", "diminishing"}:
             assert p["months_hot"] >= 11
