@@ -10,10 +10,11 @@ from api.deps import Filters
 from api.services import WardCache
 from api.study_area import LatticeCache, StudyArea, lattice_counts
 from geo.emerging import emerging_hotspots
-from geo.features import feature_collection, hex_features
+from geo.features import feature, feature_collection, hex_features
 from geo.hotspots import LEVELS, classify, gi_star, sparsity_warnings
-from geo.lattice import neighbour_matrix
+from geo.lattice import neighbour_matrix, polygon_neighbours
 from ingest.store.connection import Connection
+from ingest.store.queries import ward_counts
 
 GI_METHOD = (
     "Getis-Ord Gi* (Ord & Getis 1995) on incident counts per H3 cell; neighbourhood: the cell and every cell within "
@@ -105,6 +106,56 @@ def gi_layer(
         cold={str(k_): v for k_, v in cold.items()},
         warnings=sparsity_warnings(x, weights),
         method=GI_METHOD,
+        legend=GI_LEGEND,
+    )
+
+
+def ward_gi_layer(
+    con: Connection, filters: Filters, area: StudyArea, wards: WardCache, include_all: bool = False
+) -> dict[str, Any]:
+    """Gi* hot and cold wards of the study area (queen contiguity: a ward and the wards it touches)."""
+    f = filters.incident
+    chosen = [w for w in wards.get(con, filters.boundary_set) if w.lad_code in set(area.lads)]
+    counts = {r["code"]: r["count"] for r in ward_counts(con, f, filters.boundary_set, (f.start, f.end)).to_pylist()}
+    x = np.array([counts.get(w.code, 0) for w in chosen], dtype=np.float64)
+    weights = polygon_neighbours([wards.shape(filters.boundary_set, w.code) for w in chosen])
+    result = classify(gi_star(x, weights))
+    local = weights @ x
+    features = []
+    for i in np.argsort(-result.z, kind="stable"):
+        if not include_all and result.confidence[i] == 0:
+            continue
+        w = chosen[i]
+        props = {
+            "code": w.code,
+            "name": w.name,
+            "lad": w.lad_code,
+            "class": _label(int(result.confidence[i])),
+            "confidence": abs(int(result.confidence[i])),
+            "z": round(float(result.z[i]), 3),
+            "p": float(f"{result.p[i]:.3g}"),
+            "q": float(f"{result.q[i]:.3g}"),
+            "count": int(x[i]),
+            "neighbourhood_count": int(local[i]),
+            "neighbours": int(weights[i].nnz - 1),
+        }
+        features.append(feature(w.geometry, props, fid=w.code))
+    return feature_collection(
+        features,
+        area=area.echo(),
+        unit="ward",
+        wards=filters.boundary_set,
+        period={"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"},
+        filters=filters.echo(),
+        cells_tested=len(chosen),
+        incidents=int(x.sum()),
+        hot={str(level): int((result.confidence == level).sum()) for level, _ in LEVELS},
+        cold={str(level): int((result.confidence == -level).sum()) for level, _ in LEVELS},
+        warnings=sparsity_warnings(x, weights),
+        method=GI_METHOD.replace(
+            "per H3 cell; neighbourhood: the cell and every cell within k grid steps",
+            "per ward; neighbourhood: the ward and every ward it touches (queen contiguity)",
+        ),
         legend=GI_LEGEND,
     )
 

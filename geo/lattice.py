@@ -99,3 +99,16 @@ def distance_matrix(lattice: Lattice, radius_m: float) -> sp.csr_matrix:
     keep = d <= radius_m
     # keep the diagonal as an explicit entry: add a tiny epsilon, the kernel treats it as distance 0
     return sp.csr_matrix((np.maximum(d[keep], 1e-9), (ring.row[keep], ring.col[keep])), shape=(n, n))
+
+
+def polygon_neighbours(geometries: list[shapely.Geometry], tolerance_deg: float = 1e-5) -> sp.csr_matrix:
+    """Queen contiguity of polygons (WGS84): i and j are neighbours when they touch or come within tolerance_deg
+    (about a metre), so slivers between generalised boundaries do not break adjacency; each polygon with itself."""
+    n = len(geometries)
+    if n == 0:
+        return sp.csr_matrix((0, 0))
+    array = np.asarray(geometries, dtype=object)
+    tree = shapely.STRtree(array)
+    left, right = tree.query(array, predicate="dwithin", distance=tolerance_deg)
+    pairs = np.unique(np.concatenate([np.c_[left, right], np.c_[np.arange(n), np.arange(n)]]), axis=0)
+    return sp.csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))

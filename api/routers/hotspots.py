@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
 from api.deps import Con, FiltersDep
 from api.errors import ParameterError
-from api.hotspot_layers import emerging_layer, gi_layer
+from api.hotspot_layers import emerging_layer, gi_layer, ward_gi_layer
 from api.responses import GeoJSONResponse
 from api.services import hotspot_rows
 from api.study_area import StudyAreaDep
@@ -41,9 +41,12 @@ def gi(
     res: Res = 9,
     k: K = 1,
     all_cells: Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")] = False,
+    unit: Annotated[Literal["h3", "ward"], Query(description="h3 cells (res, k) or wards (contiguity)")] = "h3",
 ) -> GeoJSONResponse:
-    """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area, as GeoJSON."""
+    """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area's H3 cells or wards."""
     state = request.app.state
+    if unit == "ward":
+        return GeoJSONResponse(ward_gi_layer(con, filters, area, state.wards, all_cells))
     return GeoJSONResponse(gi_layer(con, filters, area, res, k, state.wards, state.lattices, all_cells))
 
 

@@ -122,3 +122,14 @@ def test_map_page_draws_the_statistical_layers_with_a_legend(client: TestClient)
     for text in ("Gi* hot and cold spots", "Emerging hotspots", "Patrol plan: top 20 cells", "FDR q &lt;= 0.01"):
         assert text in page
     assert '<option value="cleveland" selected>' in page
+
+
+def test_gi_star_over_wards(client: TestClient) -> None:
+    r = client.get("/api/v1/hotspots/gi", params={"unit": "ward", "force": "cleveland", "all": "true"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["unit"] == "ward" and body["cells_tested"] == len(body["features"]) > 80
+    assert sum(f["properties"]["count"] for f in body["features"]) == body["incidents"]
+    hot = [f["properties"] for f in body["features"] if f["properties"]["class"].startswith("hot")]
+    assert hot and all(p["neighbours"] >= 1 for p in hot)
+    assert "queen contiguity" in body["method"]

@@ -66,3 +66,14 @@ def test_sparse_counts_and_tiny_areas_are_warned_about() -> None:
     small = build_lattice(["m"], [shapely.box(-1.24, 54.56, -1.235, 54.565)], 9)
     assert any("only" in w for w in sparsity_warnings(np.ones(len(small)), neighbour_matrix(small, 1)))
     assert any("no incidents" in w for w in sparsity_warnings(np.zeros(len(lattice)), weights))
+
+
+def test_polygon_neighbours_are_queen_contiguity() -> None:
+    from geo.lattice import polygon_neighbours
+
+    grid = [shapely.box(x, y, x + 1e-2, y + 1e-2) for y in (0, 1e-2, 2e-2) for x in (0, 1e-2, 2e-2)]
+    w = polygon_neighbours(grid)
+    assert w[4].nnz == 9  # the centre square, itself and all eight around it (corners count)
+    assert w[0].nnz == 4  # a corner square: itself, two edge neighbours, one across the corner
+    apart = polygon_neighbours([shapely.box(0, 0, 1, 1), shapely.box(1.001, 0, 2, 1)])
+    assert apart[0].nnz == 1  # a 0.001 degree gap is not contiguity
