@@ -194,7 +194,12 @@ def _serve(settings: Settings) -> None:
     if not settings.store.exists():
         err.print(f"[red]error[/]: no store at {settings.store}; run `aim ingest police PATH` or `aim demo`")
         raise typer.Exit(1)
-    _open(settings).close()  # migrate and fill reference tables added since the store was written
+    try:  # migrate and fill reference tables added since the store was written
+        con = open_store(settings.store, memory_limit=settings.memory_limit)
+        ensure_reference_data(con, settings.data_dir)
+        con.close()
+    except StoreError as exc:  # another process holds the store: serve it as it is
+        err.print(f"[yellow]note[/]: store not brought up to date ({exc})", soft_wrap=True)
     console.print(f"AIM serving {settings.store} on http://{settings.host}:{settings.port}/ (API docs at /docs)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
