@@ -11,7 +11,7 @@ from api.services import WardCache
 from api.study_area import LatticeCache, StudyArea, lattice_counts
 from geo.emerging import emerging_hotspots
 from geo.features import feature, feature_collection, hex_features
-from geo.hotspots import LEVELS, classify, gi_star, sparsity_warnings
+from geo.hotspots import LEVELS, HotspotClasses, classify, gi_star, sparsity_warnings
 from geo.lattice import neighbour_matrix, polygon_neighbours
 from ingest.store.connection import Connection
 from ingest.store.queries import ward_counts
@@ -55,6 +55,19 @@ def _label(confidence: int) -> str:
     return f"{'hot' if confidence > 0 else 'cold'}-{abs(confidence)}" if confidence else "not significant"
 
 
+def _gi_properties(result: HotspotClasses, x: np.ndarray, local: np.ndarray, i: int) -> dict[str, Any]:
+    """The Gi* figures of one cell or ward, as reported."""
+    return {
+        "class": _label(int(result.confidence[i])),
+        "confidence": abs(int(result.confidence[i])),
+        "z": round(float(result.z[i]), 3),
+        "p": float(f"{result.p[i]:.3g}"),
+        "q": float(f"{result.q[i]:.3g}"),
+        "count": int(x[i]),
+        "neighbourhood_count": int(local[i]),
+    }
+
+
 def gi_layer(
     con: Connection,
     filters: Filters,
@@ -80,13 +93,7 @@ def gi_layer(
         code = lattice.ward_codes[lattice.ward[i]]
         props.append(
             {
-                "class": _label(int(result.confidence[i])),
-                "confidence": abs(int(result.confidence[i])),
-                "z": round(float(result.z[i]), 3),
-                "p": float(f"{result.p[i]:.3g}"),
-                "q": float(f"{result.q[i]:.3g}"),
-                "count": int(x[i]),
-                "neighbourhood_count": int(local[i]),
+                **_gi_properties(result, x, local, int(i)),
                 "ward": code,
                 "ward_name": names.get(code),
             }
@@ -130,13 +137,7 @@ def ward_gi_layer(
             "code": w.code,
             "name": w.name,
             "lad": w.lad_code,
-            "class": _label(int(result.confidence[i])),
-            "confidence": abs(int(result.confidence[i])),
-            "z": round(float(result.z[i]), 3),
-            "p": float(f"{result.p[i]:.3g}"),
-            "q": float(f"{result.q[i]:.3g}"),
-            "count": int(x[i]),
-            "neighbourhood_count": int(local[i]),
+            **_gi_properties(result, x, local, int(i)),
             "neighbours": int(weights[i].nnz - 1),
         }
         features.append(feature(w.geometry, props, fid=w.code))
