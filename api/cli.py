@@ -11,10 +11,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.cli_evaluate import evaluate_command
+from api.cli_feeds import feeds_app, settings_rule
 from api.settings import Settings
 from geo.errors import BoundaryError
 from ingest.adapters.police import police_files
 from ingest.boundary_sets import ensure_reference_data, load_boundary_set
+from ingest.dedupe import LinkRule
 from ingest.errors import IngestError, StoreError
 from ingest.pipeline import IngestReport, ingest_police_file
 from ingest.store.boundaries import list_boundary_sets
@@ -25,6 +27,7 @@ ingest_app = typer.Typer(help="Load feed files into the store.", no_args_is_help
 wards_app = typer.Typer(help="Ward boundary sets.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wards_app, name="wards")
+app.add_typer(feeds_app, name="feeds")
 app.command("evaluate")(evaluate_command)
 console = Console()
 err = Console(stderr=True)
@@ -67,7 +70,9 @@ def _print_report(report: IngestReport) -> None:
         console.print(f"      e.g. {report.file}, line {line}: {reason}", soft_wrap=True)
 
 
-def ingest_paths(con: Connection, paths: list[Path]) -> tuple[list[IngestReport], list[str]]:
+def ingest_paths(
+    con: Connection, paths: list[Path], rule: LinkRule | None = None
+) -> tuple[list[IngestReport], list[str]]:
     """Ingest police.uk files (each atomically) with a progress bar; returns reports and per-file errors."""
     files = [f for p in paths for f in police_files(p)]
     reports: list[IngestReport] = []
@@ -93,7 +98,7 @@ def ingest_paths(con: Connection, paths: list[Path]) -> tuple[list[IngestReport]
                 bar.update(task, rows=f"{rows:,} rows")
 
             try:
-                reports.append(ingest_police_file(con, f, advance))
+                reports.append(ingest_police_file(con, f, advance, rule))
             except IngestError as exc:
                 errors.append(str(exc))
             bar.advance(task)
@@ -128,7 +133,7 @@ def ingest_police(
     settings = _settings(store)
     con = _open(settings)
     try:
-        reports, errors = ingest_paths(con, paths)
+        reports, errors = ingest_paths(con, paths, settings_rule(settings))
     finally:
         con.close()
     _summarise(reports, errors)

@@ -18,6 +18,7 @@ from api.settings import Settings
 from api.study_area import LatticeCache, StudyArea
 from ingest.errors import StoreError
 from ingest.schema import DEFAULT_CATEGORIES
+from ingest.taxonomy import expand_categories
 from ingest.store.areas import forces, resolve_force
 from ingest.store.boundaries import resolve_boundary_set
 from ingest.store.connection import open_store
@@ -77,9 +78,7 @@ def evaluate_command(
         raise typer.Exit(2)
     if not force:  # every force held whose whole area the boundary set covers
         chosen = [f for f in chosen if f is not None and set(f.lads) <= mapped]
-    filters = Filters(
-        IncidentFilter(train_span[0], test_span[1], tuple(c.value for c in DEFAULT_CATEGORIES)), boundary_set
-    )
+    filters = Filters(IncidentFilter(train_span[0], test_span[1], expand_categories(DEFAULT_CATEGORIES)), boundary_set)
     wards, lattices = WardCache(), LatticeCache()
     results = []
     for f in chosen:

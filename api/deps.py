@@ -12,10 +12,11 @@ from fastapi import Depends, Query, Request
 from api.errors import ParameterError
 from api.settings import Settings
 from geo.trends import add_months
-from ingest.schema import DEFAULT_CATEGORIES, Category, Source
+from ingest.schema import DEFAULT_CATEGORIES, Source
 from ingest.store.boundaries import resolve_boundary_set
 from ingest.store.connection import Connection
-from ingest.store.queries import IncidentFilter, month_extent
+from ingest.store.queries import IncidentFilter, month_extent, sources_held
+from ingest.taxonomy import FILTER_CHOICES, expand_categories
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 ALL = "all"
@@ -45,6 +46,7 @@ class Filters:
 
     incident: IncidentFilter
     boundary_set: str
+    categories: tuple[str, ...] = ()  # as requested (leaves or groups); the filter holds their leaves
 
     def echo(self) -> dict[str, object]:
         """The filters as applied, for response metadata."""
@@ -52,8 +54,9 @@ class Filters:
         return {
             "from": f.start.strftime("%Y-%m"),
             "to": f.end.strftime("%Y-%m"),
-            "category": list(f.categories) or [ALL],
+            "category": list(self.categories) or [ALL],
             "source": list(f.sources) or [ALL],
+            "dedupe": f.dedupe,
             "wards": self.boundary_set,
         }
 
@@ -89,14 +92,26 @@ def get_filters(
         Query(pattern=MONTH_PATTERN, description="Last month, YYYY-MM (default: latest month held)"),
     ] = None,
     category: Annotated[
-        list[str] | None, Query(description="Category (repeatable); `all` for every category. Default: asb")
+        list[str] | None,
+        Query(
+            description="Category or group (repeatable): a leaf such as `noise`, a group (`asb`, `asb-personal`, "
+            "`asb-nuisance`, `asb-environmental`, `crime`), or `all`. Default: asb (every ASB category)"
+        ),
     ] = None,
-    source: Annotated[list[str] | None, Query(description="Source (repeatable); default: all")] = None,
+    source: Annotated[
+        list[str] | None,
+        Query(description="Source (repeatable): police, warden, councillor, complaint, ...; default all"),
+    ] = None,
+    dedupe: Annotated[
+        bool, Query(description="Count records linked as one incident across sources once (false: raw counts)")
+    ] = True,
     wards: Annotated[str | None, Query(description="Boundary set name; default: the store's default set")] = None,
 ) -> Filters:
     """Validate and resolve from/to/category/source/wards into one filter."""
-    categories = _choices(category or [c.value for c in DEFAULT_CATEGORIES], [c.value for c in Category], "category")
-    sources = _choices(source or [ALL], [s.value for s in Source], "source")
+    requested = _choices(category or list(DEFAULT_CATEGORIES), list(FILTER_CHOICES), "category")
+    categories = expand_categories(requested)
+    held = sources_held(con)
+    sources = _choices(source or [ALL], list(dict.fromkeys([*(s.value for s in Source), *held])), "source")
     end = _month(to)
     start = _month(from_)
     if end is None:
@@ -111,8 +126,9 @@ def get_filters(
     if (end.year - start.year) > 50:
         raise ParameterError("from", "period longer than 50 years")
     return Filters(
-        IncidentFilter(start=start, end=end, categories=categories, sources=sources),
+        IncidentFilter(start=start, end=end, categories=categories, sources=sources, dedupe=dedupe),
         resolve_boundary_set(con, wards),
+        requested,
     )
 
 

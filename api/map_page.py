@@ -13,6 +13,7 @@ from api.deps import ALL, Filters
 from api.map_layers import add_statistics_layers, statistics_legend
 from api.settings import Settings
 from ingest.schema import CATEGORY_LABELS, Category, Source
+from ingest.taxonomy import GROUP_LABELS
 
 # ColorBrewer YlOrRd, 6 classes.
 PALETTE = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
@@ -60,11 +61,14 @@ def _options(values: list[tuple[str, str]], chosen: list[str]) -> str:
     )
 
 
-def _controls(filters: Filters, res: int, boundary_sets: list[str], areas: list[tuple[str, str]], area: str) -> str:
+def _controls(
+    filters: Filters, res: int, boundary_sets: list[str], areas: list[tuple[str, str]], area: str, held: list[str]
+) -> str:
     f = filters.incident
-    cats = [(ALL, "All categories")] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
-    srcs = [(ALL, "All sources")] + [(s.value, s.value.title()) for s in Source]
-    chosen_c = list(f.categories) or [ALL]
+    groups = [(g, label) for g, label in GROUP_LABELS.items()]
+    cats = [(ALL, "All categories"), *groups] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
+    srcs = [(ALL, "All sources")] + [(s, s.title()) for s in dict.fromkeys([*(s.value for s in Source), *held])]
+    chosen_c = list(filters.categories) or [ALL]
     chosen_s = list(f.sources) or [ALL]
     sets = [(b, b) for b in boundary_sets]
     res_opts = [(str(r), f"H3 res {r}") for r in range(6, 11)]
@@ -74,7 +78,7 @@ def _controls(filters: Filters, res: int, boundary_sets: list[str], areas: list[
   <label>From <input type="month" name="from" value="{f.start:%Y-%m}"></label>
   <label>To <input type="month" name="to" value="{f.end:%Y-%m}"></label>
   <label>Category <select name="category" multiple size="4">{_options(cats, chosen_c)}</select></label>
-  <label>Source <select name="source" multiple size="2">{_options(srcs, chosen_s)}</select></label>
+  <label>Source <select name="source" multiple size="3">{_options(srcs, chosen_s)}</select></label>
   <label>Wards <select name="wards">{_options(sets, [filters.boundary_set])}</select></label>
   <label>Hexes <select name="res">{_options(res_opts, [str(res)])}</select></label>
   <label>Hotspots in <select name="force">{_options([("", "(choose a force)"), *areas], [area])}</select></label>
@@ -109,6 +113,7 @@ def build_map(
     settings: Settings,
     statistics: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None,
     areas: tuple[list[tuple[str, str]], str] = ([], ""),
+    sources: list[str] | None = None,
 ) -> str:
     """Render the analyst map page as HTML."""
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
@@ -154,7 +159,7 @@ def build_map(
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root = m.get_root()
     assert isinstance(root, folium.Figure)
-    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets, *areas)))
+    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets, *areas, sources or [])))
     extra = (
         statistics_legend(*statistics)
         if statistics

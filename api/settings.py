@@ -21,4 +21,8 @@ class Settings(BaseSettings):
     memory_limit: str = "2GB"
     tile_url: str | None = None  # optional basemap tile URL template; none by default so maps work offline
     tile_attribution: str = ""
+    postcodes: list[Path] = [PROJECT_DATA / "postcodes"]  # Code-Point Open CSV files or folders
+    dedupe_distance_m: float = 150.0  # records of different sources this close ...
+    dedupe_hours: float = 48.0  # ... and this close in time may be one incident
+    dedupe_month_only: bool = False  # also link month-only records (police.uk) to any record of that month
     default_months: int = 12  # period shown when no from/to is given, ending at the latest month held

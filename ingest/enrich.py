@@ -9,7 +9,7 @@ import shapely
 from geo.hexbin import points_to_cells
 from geo.wards import locate
 from ingest.schema import H3_STORED_RES
-from ingest.store.boundaries import boundary_set_names, ward_geometries
+from ingest.store.boundaries import boundary_set_names, save_ward_points, ward_geometries, ward_shapes
 from ingest.store.connection import Connection
 from ingest.store.writer import StagedIngest
 
@@ -42,10 +42,33 @@ def with_cells(lon: np.ndarray, lat: np.ndarray) -> pa.Table:
     )
 
 
+def ward_counting_points(con: Connection, codes: list[str]) -> pa.Table:
+    """A point inside each ward (point_on_surface) with its cell and LAD: ward_code, lon, lat, cell, lad_code."""
+    shapes = ward_shapes(con, codes)
+    surface = shapely.point_on_surface(shapely.from_geojson(shapes["geometry"].to_pylist()))
+    lon, lat = shapely.get_x(surface), shapely.get_y(surface)
+    placed = with_cells(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    return placed.append_column("ward_code", shapes["code"]).append_column("lad_code", shapes["lad_code"])
+
+
 def enrich_staged(staged: StagedIngest) -> int:
     """Give every staged point its H3 cell and ward in every boundary set; returns distinct points placed."""
     points = staged.distinct_points()
-    staged.set_point_cells(with_cells(points["lon"].to_numpy(), points["lat"].to_numpy()))
+    cells = with_cells(points["lon"].to_numpy(), points["lat"].to_numpy())
+    wards = ward_counting_points(staged.con, staged.ward_only_codes())
+    staged.set_ward_places(
+        pa.table({"ward_code": wards["ward_code"], "place_cell": wards["cell"], "lad_code": wards["lad_code"]})
+    )
+    if wards.num_rows:
+        save_ward_points(
+            staged.con,
+            pa.table(
+                {"ward_code": wards["ward_code"], "place_cell": wards["cell"], "lon": wards["lon"], "lat": wards["lat"]}
+            ),
+        )
+        both = pa.concat_tables([cells, wards.select(["lon", "lat", "cell"])])
+        cells = both.group_by(["lon", "lat", "cell"]).aggregate([])  # a ward point may equal a row's point
+    staged.set_point_cells(cells)
     for name in boundary_set_names(staged.con):
         todo = staged.unplaced_cells(name)
         if todo.num_rows:

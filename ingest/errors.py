@@ -31,3 +31,12 @@ class UnknownBoundarySetError(IngestError):
         self.name = name
         self.known = known
         super().__init__(f"unknown boundary set {name!r}; loaded sets: {', '.join(known) or 'none'}")
+
+
+class ProfileError(IngestError):
+    """A feed profile that cannot be used; nothing is loaded with it."""
+
+    def __init__(self, origin: str, reason: str) -> None:
+        self.origin = origin
+        self.reason = reason
+        super().__init__(f"profile {origin}: {reason}")

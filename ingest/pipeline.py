@@ -8,14 +8,19 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from ingest.adapters.csv_batches import RawBatch
 from ingest.adapters.police import raw_rows, read_police, to_candidates
+from ingest.adapters.tabular import read_rows
+from ingest.dedupe import LinkRule, relink
 from ingest.enrich import enrich_staged
 from ingest.errors import FeedFileError
 from ingest.prefetch import prefetch
+from ingest.profile_rows import Places, map_rows
+from ingest.profiles import Profile
 from ingest.schema import Source
 from ingest.store.connection import Connection
 from ingest.store.writer import StagedIngest
@@ -43,6 +48,8 @@ class IngestReport:
     examples: list[tuple[int, str]] = field(default_factory=list)
     distinct_points: int = 0
     seconds: float = 0.0
+    unmapped: Counter[str] = field(default_factory=Counter)  # source categories the profile does not map
+    linked_duplicates: int | None = None  # records linked as duplicates across the store after this load
 
 
 def file_sha256(path: Path) -> str:
@@ -56,7 +63,45 @@ def _reason_kind(reason: str) -> str:
     return reason.split(" (")[0].split(" '")[0] if "'" in reason or "(" in reason else reason
 
 
-def ingest_police_file(con: Connection, path: Path, progress: Progress | None = None) -> IngestReport:
+def _record(report: IngestReport, rejects: list[tuple[int, str, str]]) -> None:
+    for line, _, reason in rejects:
+        report.reasons[_reason_kind(reason)] += 1
+        if len(report.examples) < MAX_EXAMPLES:
+            report.examples.append((line, reason))
+
+
+def _finish(
+    staged: StagedIngest, report: IngestReport, started: float, rule: LinkRule | None, dry_run: bool = False
+) -> IngestReport:
+    """Enrich, plan and commit (or, for a dry run, roll back) a staged file; fill in the report."""
+    report.distinct_points = enrich_staged(staged)
+    plan = staged.plan()
+    if dry_run:
+        counts = staged.dry_counts(plan)
+        staged.rollback()
+    else:
+        relinked = None if rule is None else (lambda: report_links(report, relink(staged.con, rule)))
+        counts = staged.commit(plan, relinked)
+    report.rows_read, report.loaded = counts["rows_read"], counts["loaded"]
+    report.replaced, report.unchanged = counts["replaced"], counts["unchanged"]
+    report.quarantined = counts["quarantined"]
+    report.partitions_new, report.partitions_replaced = plan.new, plan.replaced
+    report.partitions_unchanged = plan.unchanged
+    report.status = "loaded" if plan.new or plan.replaced else "unchanged"
+    if dry_run:
+        report.status = "would load" if plan.new or plan.replaced else "unchanged"
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def report_links(report: IngestReport, duplicates: int) -> None:
+    """Note in the report how many records are now linked duplicates across the store."""
+    report.linked_duplicates = duplicates
+
+
+def ingest_police_file(
+    con: Connection, path: Path, progress: Progress | None = None, rule: LinkRule | None = None
+) -> IngestReport:
     """Load one data.police.uk street-level CSV; the store changes only if the whole file commits."""
     started = time.perf_counter()
     if not path.is_file():
@@ -76,29 +121,43 @@ def ingest_police_file(con: Connection, path: Path, progress: Progress | None = 
             good, rejects = split(candidates, partial(raw_rows, raw))
             all_rejects = raw.rejects + rejects
             staged.add(good, all_rejects)
-            for line, _, reason in all_rejects:
-                report.reasons[_reason_kind(reason)] += 1
-                if len(report.examples) < MAX_EXAMPLES:
-                    report.examples.append((line, reason))
+            _record(report, all_rejects)
             if progress:
                 progress(good.num_rows + len(all_rejects))
             raw = next(batches, None)
         if staged.rows_read == 0:
             raise FeedFileError(path, "no data rows after the header")
-        report.distinct_points = enrich_staged(staged)
-        plan = staged.plan()
-        counts = staged.commit(plan)
+        return _finish(staged, report, started, rule)
     except BaseException:
         staged.rollback()
         raise
     finally:
         batches.close()
         hashing.shutdown(wait=True, cancel_futures=True)
-    report.rows_read, report.loaded = counts["rows_read"], counts["loaded"]
-    report.replaced, report.unchanged = counts["replaced"], counts["unchanged"]
-    report.quarantined = counts["quarantined"]
-    report.partitions_new, report.partitions_replaced = plan.new, plan.replaced
-    report.partitions_unchanged = plan.unchanged
-    report.status = "loaded" if plan.new or plan.replaced else "unchanged"
-    report.seconds = time.perf_counter() - started
-    return report
+
+
+def ingest_feed_file(
+    con: Connection,
+    profile: Profile,
+    path: Path,
+    places: Places,
+    now: datetime,
+    rule: LinkRule | None = None,
+    dry_run: bool = False,
+) -> IngestReport:
+    """Load one council export through its profile (atomic, idempotent); dry_run stages it and rolls back."""
+    started = time.perf_counter()
+    rows = read_rows(path, profile.file)
+    if not rows.rows and not rows.rejects:
+        raise FeedFileError(path, "no data rows after the header")
+    mapped = map_rows(rows, profile, places, str(path), now)
+    report = IngestReport(file=str(path), status="loaded", unmapped=mapped.unmapped)
+    staged = StagedIngest(con, profile.source, str(path), lambda: file_sha256(path), feed=profile.name)
+    try:
+        staged.add(mapped.table, mapped.rejects)
+        _record(report, mapped.rejects)
+        return _finish(staged, report, started, rule, dry_run)
+    except BaseException:
+        if not staged.closed:
+            staged.rollback()
+        raise

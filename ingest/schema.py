@@ -6,6 +6,10 @@ from enum import StrEnum
 
 import pyarrow as pa
 
+from ingest.taxonomy import CATEGORY_LABELS, Category
+
+__all__ = ["CATEGORY_LABELS", "Category", "Source", "LocationPrecision", "INCIDENT_SCHEMA"]
+
 
 class Source(StrEnum):
     """Kinds of feed an incident can come from."""
@@ -16,52 +20,22 @@ class Source(StrEnum):
     COMPLAINT = "complaint"
 
 
-class Category(StrEnum):
-    """Canonical incident categories; ASB is the default view everywhere."""
-
-    ASB = "asb"
-    CRIMINAL_DAMAGE_ARSON = "criminal-damage-arson"
-    PUBLIC_ORDER = "public-order"
-    DRUGS = "drugs"
-    VIOLENCE_SEXUAL = "violence-sexual"
-    BURGLARY = "burglary"
-    ROBBERY = "robbery"
-    SHOPLIFTING = "shoplifting"
-    THEFT_FROM_PERSON = "theft-from-person"
-    BICYCLE_THEFT = "bicycle-theft"
-    VEHICLE_CRIME = "vehicle-crime"
-    OTHER_THEFT = "other-theft"
-    WEAPONS = "possession-of-weapons"
-    OTHER_CRIME = "other-crime"
-
-
-DEFAULT_CATEGORIES: tuple[Category, ...] = (Category.ASB,)
-
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.ASB: "Anti-social behaviour",
-    Category.CRIMINAL_DAMAGE_ARSON: "Criminal damage and arson",
-    Category.PUBLIC_ORDER: "Public order",
-    Category.DRUGS: "Drugs",
-    Category.VIOLENCE_SEXUAL: "Violence and sexual offences",
-    Category.BURGLARY: "Burglary",
-    Category.ROBBERY: "Robbery",
-    Category.SHOPLIFTING: "Shoplifting",
-    Category.THEFT_FROM_PERSON: "Theft from the person",
-    Category.BICYCLE_THEFT: "Bicycle theft",
-    Category.VEHICLE_CRIME: "Vehicle crime",
-    Category.OTHER_THEFT: "Other theft",
-    Category.WEAPONS: "Possession of weapons",
-    Category.OTHER_CRIME: "Other crime",
-}
+DEFAULT_CATEGORIES: tuple[str, ...] = ("asb",)  # a group: every ASB leaf
 
 
 class LocationPrecision(StrEnum):
     """How precisely an incident's location is known."""
 
+    POINT = "point"  # coordinates as recorded (GPS, map click, grid reference)
+    POSTCODE = "postcode"  # the postcode unit's centroid (OS Code-Point Open)
     SNAP_POINT = "snap-point"  # police.uk anonymised map point
-    POINT = "point"
     LSOA = "lsoa"  # only the LSOA is known: counts in area totals, not on the hex map
+    WARD = "ward"  # only the ward is known: counts in ward totals, not on the hex map
     NONE = "none"
+
+
+# Precisions whose point goes on the hex map (the others count only in area totals).
+MAPPED_PRECISIONS = (LocationPrecision.POINT, LocationPrecision.POSTCODE, LocationPrecision.SNAP_POINT)
 
 
 # Finest H3 resolution stored per incident; coarser cells are derived from it.
@@ -86,6 +60,9 @@ INCIDENT_SCHEMA = pa.schema(
         pa.field("lsoa_name", pa.string()),
         pa.field("reported_by", pa.string()),
         pa.field("outcome", pa.string()),
+        pa.field("occurred_at", pa.timestamp("s")),  # NULL where the source gives the month only (police.uk)
+        pa.field("feed", pa.string(), nullable=False),  # the feed (profile) that supplied the row
+        pa.field("ward_code", pa.string()),  # the ward the source recorded, for rows located by ward only
     ]
 )
 
@@ -101,6 +78,8 @@ DICTIONARY_COLUMNS = (
     "lsoa_name",
     "reported_by",
     "outcome",
+    "feed",
+    "ward_code",
 )
 
 

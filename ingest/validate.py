@@ -141,6 +141,9 @@ def _canonical(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray, located:
         "lsoa_name": c["lsoa_name"],
         "reported_by": c["reported_by"],
         "outcome": c["outcome"],
+        "occurred_at": c["occurred_at"],
+        "feed": c["feed"],
+        "ward_code": c["ward_code"],
     }
     table = pa.table(columns)
     for name in DICTIONARY_COLUMNS:

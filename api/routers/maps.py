@@ -16,7 +16,7 @@ from api.study_area import StudyArea, StudyAreaDep
 from geo.features import features_bounds
 from ingest.store.areas import forces
 from ingest.store.boundaries import boundary_set_names
-from ingest.store.queries import data_bounds, lads_with_incidents, lads_with_wards
+from ingest.store.queries import data_bounds, lads_with_incidents, lads_with_wards, sources_held
 
 router = APIRouter(tags=["map"])
 PLAN_CELLS = 20
@@ -60,6 +60,15 @@ def map_page(
         bounds = features_bounds(in_area) or bounds
     areas = ([(f.slug, f.name) for f in choices], next((f.slug for f in choices if f.code == area.code), ""))
     page = build_map(
-        wards_fc, hexes_fc, filters, res, boundary_set_names(con), bounds, state.settings, statistics, areas
+        wards_fc,
+        hexes_fc,
+        filters,
+        res,
+        boundary_set_names(con),
+        bounds,
+        state.settings,
+        statistics,
+        areas,
+        sources_held(con),
     )
     return HTMLResponse(page)

@@ -13,6 +13,7 @@ from ingest.adapters.csv_batches import RawBatch, iter_csv_batches
 from ingest.columns import map_values
 from ingest.schema import Category, Source
 
+POLICE_FEED = "police.uk"
 POLICE_COLUMNS = [
     "Crime ID",
     "Month",
@@ -94,6 +95,9 @@ def to_candidates(raw: RawBatch) -> pa.Table:
             "lsoa_name": map_values(t["LSOA name"], _blank_to_null),
             "reported_by": map_values(t["Reported by"], _blank_to_null),
             "outcome": map_values(t["Last outcome category"], _blank_to_null),
+            "occurred_at": pa.nulls(t.num_rows, pa.timestamp("s")),  # police.uk gives the month only
+            "feed": _constant(POLICE_FEED, t.num_rows),
+            "ward_code": pa.nulls(t.num_rows, pa.string()),
         }
     )
 

@@ -75,7 +75,9 @@ def all_places(con: Connection) -> pa.Table:
         """SELECT h3_cell AS cell, any_value(lon) AS lon, any_value(lat) AS lat FROM incidents
            WHERE h3_cell IS NOT NULL GROUP BY h3_cell
            UNION ALL
-           SELECT place_cell, lon, lat FROM lsoa_places WHERE place_cell IS NOT NULL""",
+           SELECT place_cell, lon, lat FROM lsoa_places WHERE place_cell IS NOT NULL
+           UNION ALL
+           SELECT place_cell, lon, lat FROM ward_points""",
     )
 
 
@@ -86,6 +88,40 @@ def ward_geometries(con: Connection, boundary_set: str) -> pa.Table:
         "SELECT code, name, lad_code, lad_name, geometry FROM wards WHERE boundary_set = ? ORDER BY code",
         [boundary_set],
     )
+
+
+def ward_names(con: Connection) -> pa.Table:
+    """Every stored ward with its name and LAD name, default set first (boundary_set, code, name, lad_name)."""
+    return arrow(
+        con,
+        """SELECT w.boundary_set, w.code, w.name, w.lad_name
+           FROM wards w JOIN boundary_sets b ON b.name = w.boundary_set
+           ORDER BY b.is_default DESC, b.name, w.code""",
+    )
+
+
+def ward_shapes(con: Connection, codes: list[str]) -> pa.Table:
+    """The given wards' geometry and LAD, each from the default boundary set where it holds the code."""
+    con.register("_codes", pa.table({"code": pa.array(codes, pa.string())}))
+    try:
+        return arrow(
+            con,
+            """SELECT w.code, w.lad_code, w.geometry FROM wards w JOIN boundary_sets b ON b.name = w.boundary_set
+               SEMI JOIN _codes c ON c.code = w.code
+               QUALIFY row_number() OVER (PARTITION BY w.code ORDER BY b.is_default DESC, b.name) = 1""",
+        )
+    finally:
+        con.unregister("_codes")
+
+
+def save_ward_points(con: Connection, points: pa.Table) -> None:
+    """Remember the counting point of wards (ward_code, place_cell, lon, lat); existing ones are kept."""
+    con.register("_wp", points)
+    con.execute(
+        """INSERT INTO ward_points SELECT ward_code, place_cell::UBIGINT, lon, lat FROM _wp
+           ANTI JOIN ward_points USING (ward_code)"""
+    )
+    con.unregister("_wp")
 
 
 def lsoa_places_loaded(con: Connection) -> bool:

@@ -19,6 +19,12 @@ class IncidentFilter:
     categories: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     lad: str | None = None
+    dedupe: bool = True  # count a group of records linked across sources once
+
+    @property
+    def n(self) -> str:
+        """The incident_counts column to sum: de-duplicated or raw."""
+        return "n_unique" if self.dedupe else "n"
 
 
 def _where(f: IncidentFilter, start: date | None = None, alias: str = "i") -> tuple[str, list[object]]:
@@ -54,8 +60,8 @@ def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous:
     """Per ward code: count in the period and in a comparison period (previous = (first month, last month))."""
     where, params = _where(f, start=min(previous[0], f.start))
     sql = f"""SELECT pw.ward_code AS code,
-                     coalesce(sum(i.n) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
-                     coalesce(sum(i.n) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
+                     coalesce(sum(i.{f.n}) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
+                     coalesce(sum(i.{f.n}) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
               FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
               WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [f.start, previous[0], previous[1], boundary_set, *params])
@@ -66,7 +72,7 @@ def hex_counts(
 ) -> pa.Table:
     """Per H3 cell at res: count of incidents with a point (inside bbox when given)."""
     where, params = _where_with_bbox(f, bbox)
-    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.n)::BIGINT AS count FROM incident_counts i
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
               WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, *params])
 
@@ -75,7 +81,7 @@ def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_s
     """The top cells at res by count, each with the ward most of its incidents fall in."""
     where, params = _where(f)
     sql = f"""WITH by_ward AS (
-                  SELECT {_parent_sql("i.h3_cell")} AS cell, pw.ward_code, sum(i.n)::BIGINT AS n
+                  SELECT {_parent_sql("i.h3_cell")} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n
                   FROM incident_counts i
                   LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
                   WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL)
@@ -96,7 +102,7 @@ def monthly_counts(
     if ward:
         join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"
         join_params = [ward[0], ward[1]]
-    sql = f"""SELECT i.month, sum(i.n)::BIGINT AS count FROM incident_counts i {join}
+    sql = f"""SELECT i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i {join}
               WHERE {where} GROUP BY i.month ORDER BY i.month"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*join_params, *params])
 
@@ -124,6 +130,11 @@ def freshness(con: Connection) -> list[dict[str, object]]:
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def sources_held(con: Connection) -> list[str]:
+    """Sources that have incidents in the store."""
+    return [str(r[0]) for r in con.execute("SELECT DISTINCT source FROM incident_counts ORDER BY 1").fetchall()]
 
 
 def distinct_values(con: Connection, column: str) -> list[str]:
@@ -156,7 +167,7 @@ def cell_month_counts(
 ) -> pa.Table:
     """Per (H3 cell at res, month): count of incidents with a point (inside bbox when given)."""
     where, params = _where_with_bbox(f, bbox)
-    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, i.month, sum(i.n)::BIGINT AS count FROM incident_counts i
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
               WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, *params])
 

@@ -14,16 +14,21 @@ from ingest.store.connection import Connection, arrow, count
 
 # What identifies an incident: its source reference where the source gives one, else its content.
 CONTENT_COLUMNS = ("lon", "lat", "location_text", "lsoa_code", "source_category")
+INCIDENT_COLUMNS = (
+    "incident_id, source, partition_key, source_ref, line, month, category, source_category, lon, lat, "
+    "location_precision, location_text, lsoa_code, lsoa_name, lad_code, reported_by, outcome, h3_cell, place_cell, "
+    "run_id, occurred_at, feed, ward_code, duplicate_of"
+)
 IDENTITY = (
     "concat_ws('|', source, partition_key, coalesce(source_ref, concat_ws('|', "
     + ", ".join(f"coalesce({c}::VARCHAR, '')" for c in CONTENT_COLUMNS)
-    + ")))"
+    + ", occurred_at::VARCHAR, ward_code)))"
 )
 # The same grouping as IDENTITY over typed columns (content only counts where there is no source reference).
 IDENTITY_HASH = (
     "hash(source, partition_key, source_ref, "
     + ", ".join(f"if(source_ref IS NULL, {c}, NULL)" for c in CONTENT_COLUMNS)
-    + ")"
+    + ", if(source_ref IS NULL, occurred_at, NULL), if(source_ref IS NULL, ward_code, NULL))"
 )
 
 
@@ -55,9 +60,13 @@ class PartitionPlan:
 class StagedIngest:
     """A transaction that stages one file's rows and commits them atomically (or rolls back)."""
 
-    def __init__(self, con: Connection, source: str, file: str, file_sha256: Callable[[], str]) -> None:
+    def __init__(
+        self, con: Connection, source: str, file: str, file_sha256: Callable[[], str], feed: str = "police.uk"
+    ) -> None:
         self.con = con
         self.source = source
+        self.feed = feed
+        self.closed = False
         self.file = file
         self._sha = file_sha256
         self.started_at = datetime.now()
@@ -96,6 +105,14 @@ class StagedIngest:
         self._staged()
         return arrow(self.con, "SELECT DISTINCT lon, lat FROM staging WHERE lon IS NOT NULL AND lat IS NOT NULL")
 
+    def ward_only_codes(self) -> list[str]:
+        """Distinct ward codes of staged rows located by ward only."""
+        self._staged()
+        rows = self.con.execute(
+            "SELECT DISTINCT ward_code::VARCHAR FROM staging WHERE lon IS NULL AND ward_code IS NOT NULL ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def set_point_cells(self, points: pa.Table) -> None:
         """Record the finest H3 cell of each distinct staged point (columns lon, lat, cell)."""
         self.con.register("staging_points", points)
@@ -113,6 +130,10 @@ class StagedIngest:
     def add_place_wards(self, boundary_set: str, cells: pa.Table) -> None:
         """Insert ward assignments (columns place_cell, ward_code) for a boundary set."""
         add_place_wards(self.con, boundary_set, cells)
+
+    def set_ward_places(self, wards: pa.Table) -> None:
+        """Record where rows located by ward only are counted (columns ward_code, place_cell, lad_code)."""
+        self.con.register("staging_wards", wards)
 
     def plan(self) -> PartitionPlan:
         """Compare staged partitions with stored ones: new, replaced (different file) or unchanged (same file)."""
@@ -135,33 +156,48 @@ class StagedIngest:
                 plan.replaced_rows += int(stored_rows)
         return plan
 
-    def commit(self, plan: PartitionPlan) -> dict[str, int]:
-        """Replace changed partitions with the staged rows, log the run and commit; returns the counts."""
+    def dry_counts(self, plan: PartitionPlan) -> dict[str, int]:
+        """The counts committing would report, without writing anything."""
+        return {
+            "rows_read": self.rows_read,
+            "loaded": sum(plan.rows[k] for k in plan.new + plan.replaced),
+            "replaced": plan.replaced_rows,
+            "unchanged": plan.unchanged_rows,
+            "quarantined": len(self._rejects),
+        }
+
+    def commit(self, plan: PartitionPlan, before_commit: Callable[[], None] | None = None) -> dict[str, int]:
+        """Replace changed partitions with the staged rows, log the run and commit; returns the counts.
+
+        before_commit runs last inside the transaction (cross-source links), only when partitions were written.
+        """
         con = self.con
         write = plan.new + plan.replaced
         con.register("_write", pa.table({"partition_key": pa.array(write, pa.string())}))
         con.execute("DELETE FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write)")
         self._add_ordinals()
         con.execute(
-            f"""INSERT INTO incidents
-                SELECT md5_number(s.identity || '|' || s.ordinal),
-                       s.source, s.partition_key, s.source_ref, s.line, s.month, s.category, s.source_category,
-                       s.lon, s.lat, s.location_precision, s.location_text, s.lsoa_code, s.lsoa_name,
-                       lp.lad_code, s.reported_by, s.outcome, sp.cell, coalesce(sp.cell, lp.place_cell), ?
-                FROM (SELECT *, {IDENTITY} AS identity FROM staging_ordered) s
-                SEMI JOIN _write w ON w.partition_key = s.partition_key
-                LEFT JOIN staging_points sp ON sp.lon = s.lon AND sp.lat = s.lat
-                LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code""",  # noqa: S608 (fixed fragments)
+            f"""INSERT INTO incidents ({INCIDENT_COLUMNS})
+                WITH placed AS (
+                    SELECT s.*, sp.cell AS h3_cell, coalesce(sp.cell, lp.place_cell, sw.place_cell) AS place_cell,
+                           coalesce(lp.lad_code, sw.lad_code) AS known_lad
+                    FROM (SELECT *, {IDENTITY} AS identity FROM staging_ordered) s
+                    SEMI JOIN _write w ON w.partition_key = s.partition_key
+                    LEFT JOIN staging_points sp ON sp.lon = s.lon AND sp.lat = s.lat
+                    LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code
+                    LEFT JOIN staging_wards sw ON sw.ward_code = s.ward_code)
+                SELECT md5_number(p.identity || '|' || p.ordinal),
+                       p.source, p.partition_key, p.source_ref, p.line, p.month, p.category, p.source_category,
+                       p.lon, p.lat, p.location_precision, p.location_text, p.lsoa_code, p.lsoa_name,
+                       coalesce(p.known_lad, w.lad_code), p.reported_by, p.outcome, p.h3_cell, p.place_cell, ?,
+                       p.occurred_at, p.feed, p.ward_code, NULL
+                FROM placed p
+                LEFT JOIN place_wards pw ON p.known_lad IS NULL AND pw.place_cell = p.place_cell
+                     AND pw.boundary_set = (SELECT name FROM boundary_sets WHERE is_default)
+                LEFT JOIN wards w ON w.boundary_set = pw.boundary_set AND w.code = pw.ward_code""",  # noqa: S608 (fixed fragments)
             [self.run_id],
         )
-        con.execute("DELETE FROM incident_counts WHERE partition_key IN (SELECT partition_key FROM _write)")
-        con.execute(
-            """INSERT INTO incident_counts
-               SELECT partition_key, month, category, source, lad_code, h3_cell, place_cell,
-                      any_value(lon), any_value(lat), count(*)
-               FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write)
-               GROUP BY partition_key, month, category, source, lad_code, h3_cell, place_cell"""
-        )
+        refresh_counts(con, "SELECT partition_key FROM _write")
         loaded = sum(plan.rows[k] for k in write)
         con.execute("DELETE FROM partitions WHERE partition_key IN (SELECT partition_key FROM _write)")
         if write:
@@ -186,7 +222,9 @@ class StagedIngest:
             "quarantined": quarantined,
         }
         con.execute(
-            "INSERT INTO ingest_runs VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+            """INSERT INTO ingest_runs (run_id, source, file, file_sha256, started_at, finished_at, status, rows_read,
+                                        loaded, replaced, unchanged, quarantined, feed)
+               VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 self.run_id,
                 self.source,
@@ -199,10 +237,14 @@ class StagedIngest:
                 counts["replaced"],
                 counts["unchanged"],
                 counts["quarantined"],
+                self.feed,
             ],
         )
+        if write and before_commit is not None:
+            before_commit()
         self._drop_staging()
         con.execute("COMMIT")
+        self.closed = True
         return counts
 
     def _add_ordinals(self) -> None:
@@ -223,17 +265,32 @@ class StagedIngest:
 
     def rollback(self) -> None:
         """Abandon the staged file; the store is left exactly as it was."""
+        if self.closed:
+            return
+        self.closed = True
         self.con.execute("ROLLBACK")
         self._drop_staging()
 
     def _drop_staging(self) -> None:
-        for view in ("staging", "staging_ordered", "staging_rejects", "staging_points"):
+        for view in ("staging", "staging_ordered", "staging_rejects", "staging_points", "staging_wards"):
             try:
                 self.con.unregister(view)
             except Exception:  # noqa: BLE001, S110 - a view that was never registered
                 pass
         self._batches.clear()
         self._table = None
+
+
+def refresh_counts(con: Connection, partitions_sql: str) -> None:
+    """Rebuild incident_counts for the partitions a fixed SQL fragment selects (column partition_key)."""
+    con.execute(f"DELETE FROM incident_counts WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
+    con.execute(
+        f"""INSERT INTO incident_counts
+            SELECT partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision,
+                   any_value(lon), any_value(lat), count(*), count(*) FILTER (WHERE duplicate_of IS NULL)
+            FROM incidents WHERE partition_key IN ({partitions_sql})
+            GROUP BY partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision"""  # noqa: S608
+    )
 
 
 def add_place_wards(con: Connection, boundary_set: str, cells: pa.Table) -> None:

@@ -9,7 +9,7 @@ CASES = [
     ("/api/v1/wards?from=2025-13", "from", "YYYY-MM"),
     ("/api/v1/wards?to=last%20month", "to", "YYYY-MM"),
     ("/api/v1/wards?from=2025-06&to=2025-01", "from", "after to"),
-    ("/api/v1/wards?category=noise", "category", "unknown category 'noise'"),
+    ("/api/v1/wards?category=loudness", "category", "unknown category 'loudness'"),
     ("/api/v1/wards?source=twitter", "source", "unknown source 'twitter'"),
     ("/api/v1/wards?wards=wards-1999", "wards", "unknown boundary set 'wards-1999'"),
     ("/api/v1/hexes?res=5", "res", "greater than or equal to 6"),

@@ -161,13 +161,19 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     path = tmp_path / "old.duckdb"
     con = new_store(path)
     ingest_police_file(con, police_file("suffolk", "01"))
-    con.execute("DROP TABLE incident_counts")  # as the store was before migrations 2 and 3
+    con.execute("DROP TABLE incident_counts")  # as the store was before migrations 2, 3 and 4
     con.execute("DROP TABLE lad_areas")
+    con.execute("DROP TABLE incident_links")
+    con.execute("DROP TABLE ward_points")
+    for column in ("occurred_at", "feed", "ward_code", "duplicate_of"):
+        con.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
+    con.execute("ALTER TABLE ingest_runs DROP COLUMN feed")
     con.execute("DELETE FROM schema_version WHERE version >= 2")
     con.close()
     ro = open_store(path, read_only=True)
     assert (
-        ro.execute("SELECT sum(n) FROM incident_counts").fetchall()
-        == ro.execute("SELECT count(*) FROM incidents").fetchall()
+        ro.execute("SELECT sum(n), sum(n_unique) FROM incident_counts").fetchall()
+        == ro.execute("SELECT count(*), count(*) FROM incidents").fetchall()
     )
+    assert ro.execute("SELECT DISTINCT feed FROM incidents").fetchall() == [("police.uk",)]
     ro.close()
