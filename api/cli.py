@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.cli_evaluate import evaluate_command
-from api.cli_feeds import feeds_app, settings_rule
+from api.cli_feeds import feeds_app, load_feed_files, print_feed_report, sample_feeds, settings_rule
 from api.settings import Settings
 from geo.errors import BoundaryError
 from ingest.adapters.police import police_files
@@ -19,6 +19,7 @@ from ingest.boundary_sets import ensure_reference_data, load_boundary_set
 from ingest.dedupe import LinkRule
 from ingest.errors import IngestError, StoreError
 from ingest.pipeline import IngestReport, ingest_police_file
+from ingest.profiles import load_profile
 from ingest.store.boundaries import list_boundary_sets
 from ingest.store.connection import Connection, open_store
 
@@ -216,14 +217,21 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading")] = True,
 ) -> None:
-    """Load the bundled real demo data (Cleveland Police, 2025) and serve it."""
+    """Load the bundled demo: real Cleveland Police data (2025) plus the sample warden, casework and CRM feeds."""
     settings = _settings(store, host=host, port=port)
     con = _open(settings)
     try:
-        reports, errors = ingest_paths(con, [settings.data_dir / "demo"])
+        reports, errors = ingest_paths(con, [settings.data_dir / "demo"], settings_rule(settings))
+        _summarise(reports, errors)
+        for profile_name, sample in sample_feeds(settings.data_dir):
+            feed_reports, feed_errors = load_feed_files(con, settings, load_profile(profile_name), [sample])
+            for r in feed_reports:
+                print_feed_report(r, dry_run=False)
+            errors += feed_errors
     finally:
         con.close()
-    _summarise(reports, errors)
+    for e in errors:
+        err.print(f"[red]error[/]: {e}", soft_wrap=True)
     if errors:
         raise typer.Exit(1)
     if serve_after:

@@ -18,11 +18,11 @@ from api.settings import Settings
 from api.study_area import LatticeCache, StudyArea
 from ingest.errors import StoreError
 from ingest.schema import DEFAULT_CATEGORIES
-from ingest.taxonomy import expand_categories
 from ingest.store.areas import forces, resolve_force
 from ingest.store.boundaries import resolve_boundary_set
 from ingest.store.connection import open_store
 from ingest.store.queries import IncidentFilter, lads_with_incidents, lads_with_wards
+from ingest.taxonomy import expand_categories
 
 ORDER = ("aim", "previous_period", "kde", "random")
 

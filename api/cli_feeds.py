@@ -25,7 +25,7 @@ err = Console(stderr=True)
 ProfileArg = Annotated[str, typer.Argument(help="Profile TOML file, or the name of a shipped profile")]
 
 
-def _print(report: IngestReport, dry_run: bool) -> None:
+def print_feed_report(report: IngestReport, dry_run: bool) -> None:
     verb = "would load" if dry_run else "loaded"
     console.print(
         f"[bold]{report.file}[/]: {report.status} · read {report.rows_read:,} · {verb} {report.loaded:,} · "
@@ -37,7 +37,7 @@ def _print(report: IngestReport, dry_run: bool) -> None:
     for line, reason in report.examples:
         console.print(f"      e.g. {report.file}, line {line}: {reason}", soft_wrap=True)
     if report.unmapped:
-        console.print("    [yellow]categories the profile does not map[/] (add them under [categories]):")
+        console.print("    [yellow]categories the profile does not map[/] (add them under \\[categories]):")
         for label, n in report.unmapped.most_common():
             console.print(f"      {label!r}: {n:,} rows", soft_wrap=True)
     parts = report.partitions_new + report.partitions_replaced
@@ -87,7 +87,7 @@ def _run(profile_ref: str, files: list[Path], store: Path | None, dry_run: bool)
     finally:
         con.close()
     for r in reports:
-        _print(r, dry_run)
+        print_feed_report(r, dry_run)
     for e in errors:
         err.print(f"[red]error[/]: {e} (nothing from this file was loaded)", soft_wrap=True)
     if errors:
@@ -112,6 +112,14 @@ def load(
 ) -> None:
     """Load export files through a profile; a file replaces the months it covers for that feed."""
     _run(profile, files, store, dry_run=False)
+
+
+def sample_feeds(data_dir: Path) -> list[tuple[str, Path]]:
+    """The shipped sample exports (data/feeds/<profile>.<ext>) with the shipped profile each is for."""
+    names = shipped_profiles()
+    return [
+        (f.name.split(".")[0], f) for f in sorted((data_dir / "feeds").glob("*.*")) if f.name.split(".")[0] in names
+    ]
 
 
 @feeds_app.command("profiles")

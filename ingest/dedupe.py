@@ -36,15 +36,18 @@ def _compatibility() -> np.ndarray:
 
 def _candidates(con: Connection, rule: LinkRule) -> pa.Table:
     """Located records in months that hold more than one source (only those can link)."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _candidates AS
+           WITH shared AS (SELECT month FROM incident_counts GROUP BY month HAVING count(DISTINCT source) > 1)
+           SELECT row_number() OVER (ORDER BY incident_id) - 1 AS pos, incident_id, source, category, lon, lat,
+                  month, location_precision, epoch(occurred_at) / 3600.0 AS hours
+           FROM incidents SEMI JOIN shared USING (month)
+           WHERE lon IS NOT NULL AND (occurred_at IS NOT NULL OR ?)""",
+        [rule.month_only],
+    )
     return arrow(
         con,
-        """WITH shared AS (SELECT month FROM incident_counts GROUP BY month HAVING count(DISTINCT source) > 1)
-           SELECT incident_id, partition_key, source, category, lon, lat, month, location_precision,
-                  epoch(occurred_at) / 3600.0 AS hours
-           FROM incidents SEMI JOIN shared USING (month)
-           WHERE lon IS NOT NULL AND (occurred_at IS NOT NULL OR ?)
-           ORDER BY incident_id""",
-        [rule.month_only],
+        "SELECT pos, source, category, lon, lat, month, location_precision, hours FROM _candidates ORDER BY pos",
     )
 
 
@@ -65,16 +68,20 @@ def relink(con: Connection, rule: LinkRule) -> int:
     )
     found = link(records, _compatibility(), rule.distance_m, rule.hours, rule.month_only)
     linked = np.flatnonzero(found.primary >= 0)
-    ids = t["incident_id"]
     links = pa.table(
         {
-            "incident_id": ids.take(pa.array(linked)),
-            "group_id": ids.take(pa.array(found.primary[linked])),
+            "pos": pa.array(linked, pa.int64()),
+            "primary_pos": pa.array(found.primary[linked], pa.int64()),
             "distance_m": pa.array(found.distance_m[linked]),
             "hours_apart": pa.array(found.hours_apart[linked], mask=np.isnan(found.hours_apart[linked])),
         }
     )
-    con.register("_links", links)
+    con.register("_link_pos", links)
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _links AS
+           SELECT c.incident_id, p.incident_id AS group_id, l.distance_m, l.hours_apart
+           FROM _link_pos l JOIN _candidates c ON c.pos = l.pos JOIN _candidates p ON p.pos = l.primary_pos"""
+    )
     try:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE _touched AS
@@ -90,7 +97,8 @@ def relink(con: Connection, rule: LinkRule) -> int:
         con.execute("DELETE FROM incident_links")
         con.execute("INSERT INTO incident_links SELECT incident_id, group_id, distance_m, hours_apart FROM _links")
         refresh_counts(con, "SELECT partition_key FROM _touched")
-        con.execute("DROP TABLE _touched")
     finally:
-        con.unregister("_links")
+        con.unregister("_link_pos")
+        for temp in ("_touched", "_links", "_candidates"):
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
     return int(np.count_nonzero(found.primary[linked] != linked))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -60,7 +61,8 @@ def file_sha256(path: Path) -> str:
 
 def _reason_kind(reason: str) -> str:
     """A reason without its row-specific values, for grouping."""
-    return reason.split(" (")[0].split(" '")[0] if "'" in reason or "(" in reason else reason
+    general = re.sub(r"\d+", "N", re.sub(r"'[^']*'", "'…'", reason))
+    return general.split(" (")[0]
 
 
 def _record(report: IngestReport, rejects: list[tuple[int, str, str]]) -> None:
