@@ -14,6 +14,25 @@ from ingest.errors import FeedFileError
 from ingest.profiles import FileFormat, normalise_label
 
 MAX_FILE_BYTES = 512 << 20
+GEOREPORT_FIELDS = (
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+)
 
 
 @dataclass
@@ -131,7 +150,7 @@ def _read_open311(path: Path) -> TextRows:
         data = data["service_requests"]
     if not isinstance(data, list):
         raise FeedFileError(path, "not an Open311 GeoReport v2 requests list (expected a JSON array)")
-    header: list[str] = []
+    header: list[str] = list(GEOREPORT_FIELDS)  # optional fields may be absent from every request
     for item in data:
         if isinstance(item, dict):
             header.extend(k for k in item if k not in header)

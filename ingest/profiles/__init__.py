@@ -78,7 +78,7 @@ class Profile(_Strict):
     name: str  # the feed's name: unique per store
     source: str  # warden | councillor | complaint | police | a new source name
     description: str = ""
-    file: FileFormat = FileFormat()
+    file: FileFormat = FileFormat(header_row=1)
     columns: Columns
     dates: Dates
     location: Location = Location()
