@@ -61,7 +61,7 @@ def file_sha256(path: Path) -> str:
 
 def _reason_kind(reason: str) -> str:
     """A reason without its row-specific values, for grouping."""
-    general = re.sub(r"\d+", "N", re.sub(r"'[^']*'", "'…'", reason))
+    general = re.sub(r"line \d+", "line N", re.sub(r"'[^']*'", "'…'", reason))
     return general.split(" (")[0]
 
 
