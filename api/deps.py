@@ -15,7 +15,7 @@ from geo.trends import add_months
 from ingest.schema import DEFAULT_CATEGORIES, Source
 from ingest.store.boundaries import resolve_boundary_set
 from ingest.store.connection import Connection
-from ingest.store.queries import IncidentFilter, month_extent, sources_held
+from ingest.store.queries import IncidentFilter, distinct_values, month_extent
 from ingest.taxonomy import FILTER_CHOICES, expand_categories
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -110,8 +110,10 @@ def get_filters(
     """Validate and resolve from/to/category/source/wards into one filter."""
     requested = _choices(category or list(DEFAULT_CATEGORIES), list(FILTER_CHOICES), "category")
     categories = expand_categories(requested)
-    held = sources_held(con)
-    sources = _choices(source or [ALL], list(dict.fromkeys([*(s.value for s in Source), *held])), "source")
+    known = [s.value for s in Source]
+    if source and not set(source) <= {*known, ALL}:  # a source of a feed's own naming: ask the store
+        known = list(dict.fromkeys([*known, *distinct_values(con, "source")]))
+    sources = _choices(source or [ALL], known, "source")
     end = _month(to)
     start = _month(from_)
     if end is None:

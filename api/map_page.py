@@ -65,8 +65,7 @@ def _controls(
     filters: Filters, res: int, boundary_sets: list[str], areas: list[tuple[str, str]], area: str, held: list[str]
 ) -> str:
     f = filters.incident
-    groups = [(g, label) for g, label in GROUP_LABELS.items()]
-    cats = [(ALL, "All categories"), *groups] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
+    cats = [(ALL, "All categories"), *GROUP_LABELS.items()] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
     srcs = [(ALL, "All sources")] + [(s, s.title()) for s in dict.fromkeys([*(s.value for s in Source), *held])]
     chosen_c = list(filters.categories) or [ALL]
     chosen_s = list(f.sources) or [ALL]

@@ -68,6 +68,9 @@ def relink(con: Connection, rule: LinkRule) -> int:
     )
     found = link(records, _compatibility(), rule.distance_m, rule.hours, rule.month_only)
     linked = np.flatnonzero(found.primary >= 0)
+    if len(linked) == 0 and not con.execute("SELECT count(*) FROM incident_links").fetchall()[0][0]:
+        con.execute("DROP TABLE _candidates")
+        return 0  # nothing linked before or now (a single-source store): leave incidents untouched
     links = pa.table(
         {
             "pos": pa.array(linked, pa.int64()),

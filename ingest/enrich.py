@@ -57,14 +57,12 @@ def enrich_staged(staged: StagedIngest) -> int:
     cells = with_cells(points["lon"].to_numpy(), points["lat"].to_numpy())
     wards = ward_counting_points(staged.con, staged.ward_only_codes())
     staged.set_ward_places(
-        pa.table({"ward_code": wards["ward_code"], "place_cell": wards["cell"], "lad_code": wards["lad_code"]})
+        wards.select(["ward_code", "cell", "lad_code"]).rename_columns(["ward_code", "place_cell", "lad_code"])
     )
     if wards.num_rows:
         save_ward_points(
             staged.con,
-            pa.table(
-                {"ward_code": wards["ward_code"], "place_cell": wards["cell"], "lon": wards["lon"], "lat": wards["lat"]}
-            ),
+            wards.select(["ward_code", "cell", "lon", "lat"]).rename_columns(["ward_code", "place_cell", "lon", "lat"]),
         )
         both = pa.concat_tables([cells, wards.select(["lon", "lat", "cell"])])
         cells = both.group_by(["lon", "lat", "cell"]).aggregate([])  # a ward point may equal a row's point

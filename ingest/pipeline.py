@@ -50,7 +50,6 @@ class IngestReport:
     distinct_points: int = 0
     seconds: float = 0.0
     unmapped: Counter[str] = field(default_factory=Counter)  # source categories the profile does not map
-    linked_duplicates: int | None = None  # records linked as duplicates across the store after this load
 
 
 def file_sha256(path: Path) -> str:
@@ -82,23 +81,15 @@ def _finish(
         counts = staged.dry_counts(plan)
         staged.rollback()
     else:
-        relinked = None if rule is None else (lambda: report_links(report, relink(staged.con, rule)))
-        counts = staged.commit(plan, relinked)
+        counts = staged.commit(plan, None if rule is None else partial(relink, staged.con, rule))
     report.rows_read, report.loaded = counts["rows_read"], counts["loaded"]
     report.replaced, report.unchanged = counts["replaced"], counts["unchanged"]
     report.quarantined = counts["quarantined"]
     report.partitions_new, report.partitions_replaced = plan.new, plan.replaced
     report.partitions_unchanged = plan.unchanged
-    report.status = "loaded" if plan.new or plan.replaced else "unchanged"
-    if dry_run:
-        report.status = "would load" if plan.new or plan.replaced else "unchanged"
+    report.status = ("would load" if dry_run else "loaded") if plan.new or plan.replaced else "unchanged"
     report.seconds = time.perf_counter() - started
     return report
-
-
-def report_links(report: IngestReport, duplicates: int) -> None:
-    """Note in the report how many records are now linked duplicates across the store."""
-    report.linked_duplicates = duplicates
 
 
 def ingest_police_file(
@@ -160,6 +151,5 @@ def ingest_feed_file(
         _record(report, mapped.rejects)
         return _finish(staged, report, started, rule, dry_run)
     except BaseException:
-        if not staged.closed:
-            staged.rollback()
+        staged.rollback()
         raise

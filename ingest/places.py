@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from ingest.geocode import load_postcodes
@@ -20,12 +19,9 @@ def store_places(con: Connection, postcode_paths: list[Path]) -> Places:
     """
     wards = ward_names(con).to_pylist()
     codes = frozenset(str(w["code"]) for w in wards)
-    by_set_name: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    order: list[str] = []
+    by_name: dict[str, tuple[str, list[str]]] = {}  # name -> (first boundary set holding it, its codes there)
     for w in wards:
-        key = normalise_label(str(w["name"]))
-        if key not in order:
-            order.append(key)
-        by_set_name[key][str(w.get("boundary_set", ""))].append(str(w["code"]))
-    by_name = {k: tuple(dict.fromkeys(next(iter(by_set_name[k].values())))) for k in order}
-    return Places(load_postcodes(postcode_paths), codes, by_name)
+        held_in, named = by_name.setdefault(normalise_label(str(w["name"])), (str(w["boundary_set"]), []))
+        if str(w["boundary_set"]) == held_in and str(w["code"]) not in named:
+            named.append(str(w["code"]))
+    return Places(load_postcodes(postcode_paths), codes, {k: tuple(v[1]) for k, v in by_name.items()})

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +23,7 @@ from ingest.validate import UK_LAT, UK_LON
 WARD_CODE = re.compile(r"^[EWSN]05\d{6}$")
 ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d")
 EARLIEST = datetime(1990, 1, 1)
+LONDON = ZoneInfo("Europe/London")
 BNG_E, BNG_N = (0.0, 700_000.0), (0.0, 1_300_000.0)
 
 
@@ -104,9 +106,7 @@ class _Dates:
 
 
 def _london(moment: datetime) -> datetime:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("Europe/London")).replace(tzinfo=None)
+    return moment.astimezone(LONDON).replace(tzinfo=None)
 
 
 @dataclass

@@ -152,14 +152,10 @@ def compatible(a: str, b: str) -> bool:
     """Whether two leaf categories can describe the same event (for linking records across sources)."""
     if a == b or frozenset((a, b)) in RELATED:
         return True
-    ia, ib = TAXONOMY.get(Category(a)) if a in _LEAVES else None, TAXONOMY.get(Category(b)) if b in _LEAVES else None
+    ia, ib = TAXONOMY.get(a), TAXONOMY.get(b)  # type: ignore[call-overload]  # StrEnum keys match their values
     if ia is None or ib is None or ia.family != "asb" or ib.family != "asb":
         return False
-    generic = {C.ASB.value}
-    if a in generic or b in generic:
+    if C.ASB in (a, b):
         return True
     strand_generic = {f"asb-{s}" for s in STRANDS}
     return (a in strand_generic or b in strand_generic) and ia.strand == ib.strand
-
-
-_LEAVES = frozenset(c.value for c in Category)

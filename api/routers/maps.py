@@ -16,7 +16,7 @@ from api.study_area import StudyArea, StudyAreaDep
 from geo.features import features_bounds
 from ingest.store.areas import forces
 from ingest.store.boundaries import boundary_set_names
-from ingest.store.queries import data_bounds, lads_with_incidents, lads_with_wards, sources_held
+from ingest.store.queries import data_bounds, distinct_values, lads_with_incidents, lads_with_wards
 
 router = APIRouter(tags=["map"])
 PLAN_CELLS = 20
@@ -69,6 +69,6 @@ def map_page(
         state.settings,
         statistics,
         areas,
-        sources_held(con),
+        distinct_values(con, "source"),
     )
     return HTMLResponse(page)

@@ -35,7 +35,7 @@ class Columns(_Strict):
     """Which export column holds each canonical field (names as in the header, matched ignoring case/spaces)."""
 
     reference: str | None = None
-    occurred: str | None = None  # date, or date and time
+    occurred: str  # date, or date and time
     occurred_time: str | None = None  # a separate time column, when the export splits them
     category: str
     longitude: str | None = None
@@ -54,8 +54,6 @@ class Columns(_Strict):
             raise ValueError("give both longitude and latitude, or neither")
         if (self.easting is None) != (self.northing is None):
             raise ValueError("give both easting and northing, or neither")
-        if self.occurred is None:
-            raise ValueError("occurred (the date column) is required")
         return self
 
 

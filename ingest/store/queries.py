@@ -132,11 +132,6 @@ def freshness(con: Connection) -> list[dict[str, object]]:
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def sources_held(con: Connection) -> list[str]:
-    """Sources that have incidents in the store."""
-    return [str(r[0]) for r in con.execute("SELECT DISTINCT source FROM incident_counts ORDER BY 1").fetchall()]
-
-
 def distinct_values(con: Connection, column: str) -> list[str]:
     """Distinct values of the category or source column."""
     if column not in {"category", "source"}:

@@ -166,7 +166,7 @@ class StagedIngest:
             "quarantined": len(self._rejects),
         }
 
-    def commit(self, plan: PartitionPlan, before_commit: Callable[[], None] | None = None) -> dict[str, int]:
+    def commit(self, plan: PartitionPlan, before_commit: Callable[[], object] | None = None) -> dict[str, int]:
         """Replace changed partitions with the staged rows, log the run and commit; returns the counts.
 
         before_commit runs last inside the transaction (cross-source links), only when partitions were written.

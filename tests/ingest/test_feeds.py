@@ -16,7 +16,7 @@ from ingest.errors import FeedFileError, ProfileError
 from ingest.pipeline import ingest_feed_file
 from ingest.places import store_places
 from ingest.profile_rows import Places
-from ingest.profiles import load_profile, parse_profile
+from ingest.profiles import Profile, load_profile, parse_profile
 from ingest.store.connection import Connection
 
 NOW = datetime(2026, 1, 5)
@@ -63,12 +63,18 @@ def places(store: Connection) -> Places:
     return store_places(store, [PROJECT_DATA / "postcodes"])
 
 
-def test_a_layout_nobody_planned_for_loads_with_a_profile_alone(
-    store: Connection, places: Places, tmp_path: Path
-) -> None:
+@pytest.fixture()
+def unseen(tmp_path: Path) -> tuple[Path, Profile]:
+    """The housing association's export and the profile written for it."""
     export = tmp_path / "asb-log.csv"
     export.write_text(UNSEEN)
-    profile = parse_profile(UNSEEN_PROFILE, "test")
+    return export, parse_profile(UNSEEN_PROFILE, "test")
+
+
+def test_a_layout_nobody_planned_for_loads_with_a_profile_alone(
+    store: Connection, places: Places, unseen: tuple[Path, Profile]
+) -> None:
+    export, profile = unseen
     report = ingest_feed_file(store, profile, export, places, NOW)
     assert (report.rows_read, report.loaded, report.quarantined) == (8, 4, 4)
     reasons = dict(store.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall())
@@ -93,10 +99,10 @@ def test_a_layout_nobody_planned_for_loads_with_a_profile_alone(
     assert all(r[10] for r in rows)
 
 
-def test_loading_the_same_file_again_changes_nothing(store: Connection, places: Places, tmp_path: Path) -> None:
-    export = tmp_path / "asb-log.csv"
-    export.write_text(UNSEEN)
-    profile = parse_profile(UNSEEN_PROFILE, "test")
+def test_loading_the_same_file_again_changes_nothing(
+    store: Connection, places: Places, unseen: tuple[Path, Profile]
+) -> None:
+    export, profile = unseen
     ingest_feed_file(store, profile, export, places, NOW)
     before = store.execute("SELECT * FROM incidents ORDER BY incident_id").fetchall()
     again = ingest_feed_file(store, profile, export, places, NOW)
@@ -106,11 +112,9 @@ def test_loading_the_same_file_again_changes_nothing(store: Connection, places: 
 
 
 def test_a_file_that_cannot_be_read_leaves_the_store_as_it_was(
-    store: Connection, places: Places, tmp_path: Path
+    store: Connection, places: Places, unseen: tuple[Path, Profile], tmp_path: Path
 ) -> None:
-    export = tmp_path / "asb-log.csv"
-    export.write_text(UNSEEN)
-    profile = parse_profile(UNSEEN_PROFILE, "test")
+    export, profile = unseen
     ingest_feed_file(store, profile, export, places, NOW)
     before = store.execute("SELECT count(*), sum(n) FROM incident_counts").fetchall()
     renamed = tmp_path / "renamed.csv"
@@ -220,9 +224,8 @@ def test_records_of_one_incident_in_two_channels_are_linked_not_deleted(
     assert links == [("W1", "1", 12.3)]  # the complaint, precisely located and earlier, is the group's primary
     assert store.execute("SELECT count(*), sum(n), sum(n_unique) FROM incident_counts").fetchall()[0][1:] == (5, 4)
     assert store.execute("SELECT count(*) FROM incidents").fetchall() == [(5,)]  # nothing deleted
-    tighter = ingest_feed_file  # a rule of 6 hours leaves them apart on the next load
-    patrol.write_text(patrol.read_text().replace("W3,10/05", "W4,11/05"))
-    tighter(store, load_profile("cleveland-wardens"), patrol, places, NOW, LinkRule(distance_m=150, hours=6))
+    patrol.write_text(patrol.read_text().replace("W3,10/05", "W4,11/05"))  # a rule of 6 hours leaves them apart
+    ingest_feed_file(store, load_profile("cleveland-wardens"), patrol, places, NOW, LinkRule(distance_m=150, hours=6))
     assert store.execute("SELECT sum(n), sum(n_unique) FROM incident_counts").fetchall() == [(5, 5)]
 
 
