@@ -38,6 +38,7 @@ def get_settings(request: Request) -> Settings:
 
 
 Con = Annotated[Connection, Depends(get_con)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @dataclass(frozen=True)

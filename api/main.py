@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routers import evaluate, health, hotspots, layers, maps, patrol, trends
+from api.routers import evaluate, health, hotspots, layers, maps, patrol, sources, trends
 from api.services import WardCache
 from api.settings import Settings
 from api.study_area import LatticeCache
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (layers, trends, hotspots, patrol, evaluate, health, maps):
+    for module in (layers, trends, hotspots, patrol, evaluate, sources, health, maps):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -24,6 +24,26 @@ STATIC_JS = [("leaflet", "/static/leaflet/leaflet.js")]
 STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/static/aim.css")]
 
 
+PRECISION_SHORT = {
+    "point": "exact point",
+    "postcode": "postcode centroid",
+    "snap-point": "police.uk map point",
+    "lsoa": "LSOA only",
+    "ward": "ward only",
+    "none": "not placed",
+}
+
+
+def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
+    """The collection with a `located_text` property per feature (its counts by location precision, in words)."""
+    features = []
+    for ft in fc["features"]:
+        located = ft["properties"].get("located") or {}
+        text = ", ".join(f"{n:,} {PRECISION_SHORT.get(p, p)}" for p, n in sorted(located.items(), key=lambda x: -x[1]))
+        features.append({**ft, "properties": {**ft["properties"], "located_text": text or "–"}})
+    return {**fc, "features": features}
+
+
 def class_breaks(values: list[int], classes: int = len(PALETTE)) -> list[int]:
     """Upper bounds of quantile classes over the non-zero values (at least one class)."""
     positive = np.array([v for v in values if v > 0])
@@ -82,11 +102,26 @@ def _controls(
   <label>Hexes <select name="res">{_options(res_opts, [str(res)])}</select></label>
   <label>Hotspots in <select name="force">{_options([("", "(choose a force)"), *areas], [area])}</select></label>
   <button type="submit">Apply</button>
+  <a href="/sources">Sources and data quality</a>
 </form>"""
 
 
+def _gap_note(flagged: int) -> str:
+    if not flagged:
+        return '<div class="aim-note"><a href="/sources">Sources and data quality</a>: no gaps flagged.</div>'
+    return (
+        f'<div class="aim-warn"><a href="/sources">{flagged} source month(s) flagged</a>: a feed stopped or sent far '
+        "fewer rows than usual; counts there understate what happened.</div>"
+    )
+
+
 def _legend(
-    ward_breaks: list[int], hex_breaks: list[int], wards_fc: dict[str, Any], hexes_fc: dict[str, Any], extra: str
+    ward_breaks: list[int],
+    hex_breaks: list[int],
+    wards_fc: dict[str, Any],
+    hexes_fc: dict[str, Any],
+    extra: str,
+    flagged: int,
 ) -> str:
     total = sum(feat["properties"]["count"] for feat in wards_fc["features"])
     period = wards_fc["period"]
@@ -96,9 +131,11 @@ def _legend(
   <strong>Incidents {period["from"]} to {period["to"]}</strong>
   <div class="aim-total">{total:,} in wards · previous period {prev["from"]} to {prev["to"]}</div>
   <div class="aim-scale"><em>Wards (count)</em>{_legend_rows(ward_breaks, PALETTE)}</div>
-  <div class="aim-scale"><em>Hexagons (count)</em>{_legend_rows(hex_breaks, HEX_PALETTE)}</div>{extra}
-  <div class="aim-note">Locations are police.uk anonymised map points; incidents with no point count in
-  ward totals through their LSOA but are not on the hex layer.</div>
+  <div class="aim-scale"><em>Hexagons (count; per-source layers share this scale)</em>
+  {_legend_rows(hex_breaks, HEX_PALETTE)}</div>{extra}
+  <div class="aim-note">Hexagons place each incident at its point: an exact point (council feeds), a postcode
+  centroid, or a police.uk anonymised map point (tooltips give the mix). Incidents located only by ward or LSOA
+  count in ward totals but are not on the hexagons.</div>{_gap_note(flagged)}
 </div>"""
 
 
@@ -113,6 +150,8 @@ def build_map(
     statistics: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] | None = None,
     areas: tuple[list[tuple[str, str]], str] = ([], ""),
     sources: list[str] | None = None,
+    by_source: dict[str, dict[str, Any]] | None = None,
+    flagged: int = 0,
 ) -> str:
     """Render the analyst map page as HTML."""
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
@@ -124,7 +163,7 @@ def build_map(
     hex_breaks = class_breaks([ft["properties"]["count"] for ft in hexes_fc["features"]])
     ward_colour, hex_colour = _colour(ward_breaks, PALETTE), _colour(hex_breaks, HEX_PALETTE)
     folium.GeoJson(
-        wards_fc,
+        with_located_text(wards_fc),
         name="Wards (count)",
         style_function=lambda ft: {
             "fillColor": ward_colour(ft["properties"]["count"]),
@@ -134,23 +173,28 @@ def build_map(
         },
         highlight_function=lambda ft: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
-            fields=["name", "code", "lad_name", "count", "previous_count", "change"],
-            aliases=["Ward", "Code", "Authority", "Count", "Previous period", "Change"],
+            fields=["name", "code", "lad_name", "count", "previous_count", "change", "located_text"],
+            aliases=["Ward", "Code", "Authority", "Count", "Previous period", "Change", "Located"],
         ),
     ).add_to(m)
-    if hexes_fc["features"]:
-        folium.GeoJson(
-            hexes_fc,
-            name=f"Hexagons (H3 res {res})",
-            show=statistics is None,  # the Gi* layer takes its place when a study area is chosen
-            style_function=lambda ft: {
-                "fillColor": hex_colour(ft["properties"]["count"]),
-                "color": "#2b5c8a",
-                "weight": 0.4,
-                "fillOpacity": HEX_OPACITY,
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["h3", "count"], aliases=["H3 cell", "Count"]),
-        ).add_to(m)
+    layers = [(f"Hexagons, all sources (H3 res {res})", hexes_fc, statistics is None)]
+    layers += [(f"Hexagons: {source} only", fc, False) for source, fc in (by_source or {}).items()]
+    for name, fc, show in layers:  # the Gi* layer takes the combined layer's place when a study area is chosen
+        if fc["features"]:
+            folium.GeoJson(
+                with_located_text(fc),
+                name=name,
+                show=show,
+                style_function=lambda ft: {
+                    "fillColor": hex_colour(ft["properties"]["count"]),
+                    "color": "#2b5c8a",
+                    "weight": 0.4,
+                    "fillOpacity": HEX_OPACITY,
+                },
+                tooltip=folium.GeoJsonTooltip(
+                    fields=["h3", "count", "located_text"], aliases=["H3 cell", "Count", "Located"]
+                ),
+            ).add_to(m)
     if statistics:
         add_statistics_layers(m, *statistics)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -167,6 +211,6 @@ def build_map(
             "patrol plan.</div>"
         )
     )
-    root.html.add_child(folium.Element(_legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, extra)))
+    root.html.add_child(folium.Element(_legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, extra, flagged)))
     root.header.add_child(folium.Element("<title>AIM · ASB intelligence map</title>"))
     return str(root.render())

@@ -18,6 +18,7 @@ from geo.change import fdr_q_values, poisson_change_p
 from geo.features import feature, feature_collection, hex_features
 from geo.hexbin import cells_to_strings
 from geo.trends import add_months, change, previous_period, zero_filled
+from ingest.schema import MAPPED_PRECISIONS, LocationPrecision
 from ingest.store.boundaries import ward_geometries
 from ingest.store.connection import Connection
 from ingest.store.queries import IncidentFilter, hex_counts, monthly_counts, top_cells, ward_counts
@@ -72,32 +73,40 @@ def _period(f: IncidentFilter) -> dict[str, str]:
     return {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"}
 
 
-def wards_layer(con: Connection, filters: Filters, cache: WardCache) -> dict[str, Any]:
-    """Ward FeatureCollection with count, previous_count and change for the period."""
+WARD_PRECISIONS = tuple(p.value for p in LocationPrecision)
+HEX_PRECISIONS = tuple(p.value for p in MAPPED_PRECISIONS)
+
+
+def located(row: dict[str, Any], precisions: tuple[str, ...]) -> dict[str, int]:
+    """Counts by location precision from a query row's located_<i> columns (non-zero only)."""
+    return {p: int(row[f"located_{k}"]) for k, p in enumerate(precisions) if row.get(f"located_{k}")}
+
+
+def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: bool = False) -> dict[str, Any]:
+    """Ward FeatureCollection with count, previous_count and change for the period (and counts by precision)."""
     f = filters.incident
     prev_start, prev_end = previous_period(f.start, f.end)
-    counts = {r["code"]: r for r in ward_counts(con, f, filters.boundary_set, (prev_start, prev_end)).to_pylist()}
+    precisions = WARD_PRECISIONS if precision else ()
+    rows = ward_counts(con, f, filters.boundary_set, (prev_start, prev_end), precisions).to_pylist()
+    counts = {r["code"]: r for r in rows}
     features = []
     for ward in cache.get(con, filters.boundary_set):
         row = counts.get(ward.code, {})
         count, previous = int(row.get("count", 0)), int(row.get("previous_count", 0))
         delta, pct = change(count, previous)
-        features.append(
-            feature(
-                ward.geometry,
-                {
-                    "code": ward.code,
-                    "name": ward.name,
-                    "lad": ward.lad_code,
-                    "lad_name": ward.lad_name,
-                    "count": count,
-                    "previous_count": previous,
-                    "change": delta,
-                    "change_pct": pct,
-                },
-                fid=ward.code,
-            )
-        )
+        props: dict[str, Any] = {
+            "code": ward.code,
+            "name": ward.name,
+            "lad": ward.lad_code,
+            "lad_name": ward.lad_name,
+            "count": count,
+            "previous_count": previous,
+            "change": delta,
+            "change_pct": pct,
+        }
+        if precision:
+            props["located"] = located(row, precisions)
+        features.append(feature(ward.geometry, props, fid=ward.code))
     return feature_collection(
         features,
         period=_period(f),
@@ -107,12 +116,20 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache) -> dict[str
 
 
 def hex_layer(
-    con: Connection, filters: Filters, res: int, bbox: tuple[float, float, float, float] | None
+    con: Connection,
+    filters: Filters,
+    res: int,
+    bbox: tuple[float, float, float, float] | None,
+    precision: bool = False,
 ) -> dict[str, Any]:
-    """H3 hexagon FeatureCollection with counts of incidents that have a point."""
-    t = hex_counts(con, filters.incident, res, bbox)
+    """H3 hexagon FeatureCollection with counts of incidents that have a point (and counts by precision)."""
+    precisions = HEX_PRECISIONS if precision else ()
+    t = hex_counts(con, filters.incident, res, bbox, precisions)
     cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
-    props = [{"count": int(c)} for c in t["count"].to_pylist()]
+    if precision:
+        props = [{"count": int(r["count"]), "located": located(r, precisions)} for r in t.to_pylist()]
+    else:
+        props = [{"count": int(c)} for c in t["count"].to_pylist()]
     return feature_collection(
         hex_features(cells, props), resolution=res, period=_period(filters.incident), filters=filters.echo()
     )

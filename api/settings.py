@@ -25,4 +25,6 @@ class Settings(BaseSettings):
     dedupe_distance_m: float = 150.0  # records of different sources this close ...
     dedupe_hours: float = 48.0  # ... and this close in time may be one incident
     dedupe_month_only: bool = False  # also link month-only records (police.uk) to any record of that month
+    gap_ratio: float = 0.5  # a month below this share of the feed's recent median ...
+    gap_alpha: float = 0.01  # ... and this unlikely under a Poisson count at that median is flagged low
     default_months: int = 12  # period shown when no from/to is given, ending at the latest month held

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+
+def reason_kind(reason: str) -> str:
+    """A quarantine reason without its row-specific values (quoted text, line numbers, details), for grouping."""
+    general = re.sub(r"line \d+", "line N", re.sub(r"'[^']*'", "'…'", reason))
+    return general.split(" (")[0]
 
 
 class IngestError(Exception):

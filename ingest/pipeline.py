@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -18,14 +17,14 @@ from ingest.adapters.police import raw_rows, read_police, to_candidates
 from ingest.adapters.tabular import read_rows
 from ingest.dedupe import LinkRule, relink
 from ingest.enrich import enrich_staged
-from ingest.errors import FeedFileError
+from ingest.errors import FeedFileError, reason_kind
 from ingest.prefetch import prefetch
 from ingest.profile_rows import Places, map_rows
 from ingest.profiles import Profile
 from ingest.schema import Source
 from ingest.store.connection import Connection
 from ingest.store.writer import StagedIngest
-from ingest.validate import split
+from ingest.validate import reject_months, split
 
 Progress = Callable[[int], None]
 MAX_EXAMPLES = 5
@@ -58,15 +57,9 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _reason_kind(reason: str) -> str:
-    """A reason without its row-specific values, for grouping."""
-    general = re.sub(r"line \d+", "line N", re.sub(r"'[^']*'", "'…'", reason))
-    return general.split(" (")[0]
-
-
 def _record(report: IngestReport, rejects: list[tuple[int, str, str]]) -> None:
     for line, _, reason in rejects:
-        report.reasons[_reason_kind(reason)] += 1
+        report.reasons[reason_kind(reason)] += 1
         if len(report.examples) < MAX_EXAMPLES:
             report.examples.append((line, reason))
 
@@ -113,7 +106,7 @@ def ingest_police_file(
             candidates = to_candidates(raw)
             good, rejects = split(candidates, partial(raw_rows, raw))
             all_rejects = raw.rejects + rejects
-            staged.add(good, all_rejects)
+            staged.add(good, all_rejects, reject_months(candidates, rejects))
             _record(report, all_rejects)
             if progress:
                 progress(good.num_rows + len(all_rejects))
@@ -147,7 +140,7 @@ def ingest_feed_file(
     report = IngestReport(file=str(path), status="loaded", unmapped=mapped.unmapped)
     staged = StagedIngest(con, profile.source, str(path), lambda: file_sha256(path), feed=profile.name)
     try:
-        staged.add(mapped.table, mapped.rejects)
+        staged.add(mapped.table, mapped.rejects, mapped.reject_months)
         _record(report, mapped.rejects)
         return _finish(staged, report, started, rule, dry_run)
     except BaseException:

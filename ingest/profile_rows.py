@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,6 +43,7 @@ class Mapped:
     table: pa.Table
     rejects: list[tuple[int, str, str]]
     unmapped: Counter[str] = field(default_factory=Counter)
+    reject_months: dict[int, date] = field(default_factory=dict)  # line -> month, where the row's date parsed
 
 
 class _RowError(Exception):
@@ -232,7 +233,14 @@ def map_rows(rows: TextRows, profile: Profile, places: Places, path: str, now: d
     rejects = list(rows.rejects)
     unmapped: Counter[str] = Counter()
     seen: dict[tuple[object, ...], int] = {}
+    reject_months: dict[int, date] = {}
     for row, line in zip(rows.rows, rows.lines, strict=True):
+        at: datetime | None = None
+        date_error: _RowError | None = None
+        try:
+            at = dates(get["occurred"](row), get["occurred_time"](row))
+        except _RowError as exc:
+            date_error = exc
         try:
             label = get["category"](row)
             if not label:
@@ -241,7 +249,8 @@ def map_rows(rows: TextRows, profile: Profile, places: Places, path: str, now: d
             if category is None:
                 unmapped[label] += 1
                 raise _RowError(f"category {label!r} is not mapped in profile {profile.name}")
-            at = dates(get["occurred"](row), get["occurred_time"](row))
+            if at is None:
+                raise date_error or _RowError("no date")
             place = locate(row)
             ref = get["reference"](row) or None
             key: tuple[object, ...] = (
@@ -255,6 +264,8 @@ def map_rows(rows: TextRows, profile: Profile, places: Places, path: str, now: d
             seen[key] = line
         except _RowError as exc:
             rejects.append((line, profile.file.delimiter.join(row), str(exc)))
+            if at is not None:
+                reject_months[line] = at.date().replace(day=1)
             continue
         if place.grid:
             grid_rows.append(len(out["line"]))
@@ -278,7 +289,7 @@ def map_rows(rows: TextRows, profile: Profile, places: Places, path: str, now: d
     if grid_rows:
         g = np.array(grid_rows)
         lon[g], lat[g] = bng_to_wgs84(lon[g], lat[g])
-    return Mapped(_canonical(out, lon, lat, profile), rejects, unmapped)
+    return Mapped(_canonical(out, lon, lat, profile), rejects, unmapped, reject_months)
 
 
 def _canonical(out: dict[str, list[object]], lon: np.ndarray, lat: np.ndarray, profile: Profile) -> pa.Table:

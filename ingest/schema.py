@@ -95,5 +95,6 @@ QUARANTINE_SCHEMA = pa.schema(
         pa.field("line", pa.int64(), nullable=False),
         pa.field("raw", pa.string(), nullable=False),
         pa.field("reason", pa.string(), nullable=False),
+        pa.field("month", pa.date32()),  # the row's month where it could be read
     ]
 )

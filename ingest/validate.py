@@ -6,7 +6,9 @@ coordinates and categories many times), then spread to rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
@@ -90,6 +92,20 @@ def _reasons(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray) -> list[tu
         ),
         (outside, lambda i: f"coordinates outside the UK (longitude {lons()[i]}, latitude {lats()[i]})"),
     ]
+
+
+def reject_months(candidates: pa.Table, rejects: Rejects) -> dict[int, date]:
+    """Line -> month of each rejected row whose month text is valid."""
+    if not rejects:
+        return {}
+    lines = candidates["line"].to_numpy()
+    months = decoded(candidates["month_text"]).to_pylist()
+    wanted = {r[0] for r in rejects}
+    return {
+        int(line): date(int(m[:4]), int(m[5:7]), 1)
+        for line, m in zip(lines, months, strict=True)
+        if int(line) in wanted and m and re.match(_MONTH, m)
+    }
 
 
 def split(

@@ -65,3 +65,21 @@ def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ingest_police_file(con, police_file("nottinghamshire", "01"))
     con.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo: 12 months of real Cleveland police.uk data plus the shipped warden, casework and CRM samples."""
+    from api.cli_feeds import load_feed_files, sample_feeds
+    from api.settings import Settings
+    from ingest.profiles import load_profile
+
+    path = tmp_path_factory.mktemp("stores") / "demo.duckdb"
+    con = new_store(path)
+    for month in range(1, 13):
+        ingest_police_file(con, police_file("cleveland", f"{month:02d}"))
+    for name, sample in sample_feeds(PROJECT_DATA):
+        _, errors = load_feed_files(con, Settings(store=path), load_profile(name), [sample])
+        assert not errors
+    con.close()
+    return path

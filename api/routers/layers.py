@@ -32,10 +32,19 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return minlon, minlat, maxlon, maxlat
 
 
+PrecisionQuery = Annotated[
+    bool,
+    Query(
+        description="Add `located`: the count at each location precision (point, postcode, snap-point, lsoa, ward, "
+        "none); rows located by ward or LSOA only count in ward totals but never on hexes"
+    ),
+]
+
+
 @router.get("/wards", response_class=GeoJSONResponse)
-def wards(request: Request, con: Con, filters: FiltersDep) -> GeoJSONResponse:
+def wards(request: Request, con: Con, filters: FiltersDep, precision: PrecisionQuery = False) -> GeoJSONResponse:
     """Ward FeatureCollection: code, name, lad, count, previous_count (same-length previous period), change."""
-    return GeoJSONResponse(wards_layer(con, filters, request.app.state.wards))
+    return GeoJSONResponse(wards_layer(con, filters, request.app.state.wards, precision))
 
 
 @router.get("/hexes", response_class=GeoJSONResponse)
@@ -44,6 +53,7 @@ def hexes(
     filters: FiltersDep,
     res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 (coarse) to 10 (fine)")] = 8,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
+    precision: PrecisionQuery = False,
 ) -> GeoJSONResponse:
     """H3 hexagon FeatureCollection with `h3` and `count`; incidents without a point are not on this layer."""
-    return GeoJSONResponse(hex_layer(con, filters, res, parse_bbox(bbox)))
+    return GeoJSONResponse(hex_layer(con, filters, res, parse_bbox(bbox), precision))

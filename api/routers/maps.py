@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +13,7 @@ from api.hotspot_layers import emerging_layer, gi_layer
 from api.map_page import build_map
 from api.patrol import patrol_plan, plan_geojson
 from api.services import hex_layer, wards_layer
+from api.sources import gap_rule, sources_report
 from api.study_area import StudyArea, StudyAreaDep
 from geo.features import features_bounds
 from ingest.store.areas import forces
@@ -33,8 +35,19 @@ def map_page(
     """Ward choropleth, hex layer, Gi* hotspots, emerging hotspots and the patrol plan for the chosen period,
     categories, sources and study area (force, csp or lad), with filter controls."""
     state = request.app.state
-    wards_fc = wards_layer(con, filters, state.wards)
-    hexes_fc = hex_layer(con, filters, res, None)
+    wards_fc = wards_layer(con, filters, state.wards, precision=True)
+    hexes_fc = hex_layer(con, filters, res, None, precision=True)
+    held_sources = distinct_values(con, "source")
+    shown = list(filters.incident.sources) or held_sources
+    by_source = (
+        {
+            s: hex_layer(con, replace(filters, incident=replace(filters.incident, sources=(s,))), res, None, True)
+            for s in shown
+        }
+        if len(shown) > 1
+        else {}
+    )
+    coverage = sources_report(con, gap_rule(state.settings))
     with_counts = [f for f in wards_fc["features"] if f["properties"]["count"] > 0]
     bounds = features_bounds(with_counts) or data_bounds(con)
     # draw the authorities that have incidents in either period, not every ward the boundary set holds
@@ -69,6 +82,8 @@ def map_page(
         state.settings,
         statistics,
         areas,
-        distinct_values(con, "source"),
+        held_sources,
+        by_source,
+        coverage["flagged"],
     )
     return HTMLResponse(page)

@@ -4,7 +4,8 @@ No public incident-level warden, casework or council CRM data exists, so these f
 shape real exports have, on real geography: locations are real Cleveland postcode centroids (OS Code-Point Open),
 chosen near where police.uk recorded ASB in 2025, with the same seasonal shape. The mess is deliberate: title rows,
 mixed date formats, Windows-1252 text, blank cells, postcodes in odd case and spacing, duplicate rows, unmapped
-categories, coordinates missing or swapped. Some warden visits follow a complaint to the council CRM (the same
+categories, coordinates missing or swapped, and a three-week hole in the CRM export (October 2025), the kind
+of drop the source coverage report must flag. Some warden visits follow a complaint to the council CRM (the same
 incident reaching two channels), so duplicate linking has real work to do.
 """
 
@@ -259,6 +260,14 @@ def wardens(places: Places, complaints: list[dict[str, str]]) -> list[list[str]]
     return rows
 
 
+def _lost_in_migration(complaint: dict[str, str]) -> bool:
+    """The CRM export holds nothing logged 6-27 October 2025 (a system change), though wardens still got the jobs."""
+    return CRM_OUTAGE[0] <= _crm_time(complaint["Created"]) < CRM_OUTAGE[1]
+
+
+CRM_OUTAGE = (datetime(2025, 10, 6), datetime(2025, 10, 28))
+
+
 def _crm_time(text: str) -> datetime:
     for fmt in ("%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"):
         try:
@@ -302,7 +311,7 @@ def write_all() -> None:
     with (OUT / "cleveland-council-crm.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(complaints[0]))
         w.writeheader()
-        w.writerows(complaints)
+        w.writerows(c for c in complaints if not _lost_in_migration(c))
     log = wardens(places, complaints)
     with (OUT / "cleveland-wardens.csv").open("w", newline="", encoding="cp1252") as fh:
         fh.write("Cleveland Community Wardens - Patrol Log Export\r\nRun 02/01/2026 09:14\r\n")

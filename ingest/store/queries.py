@@ -56,25 +56,55 @@ def _parent_sql(column: str) -> str:
     return f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) | ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))"
 
 
-def ward_counts(con: Connection, f: IncidentFilter, boundary_set: str, previous: tuple[date, date]) -> pa.Table:
-    """Per ward code: count in the period and in a comparison period (previous = (first month, last month))."""
+def _precision_sums(f: IncidentFilter, precisions: tuple[str, ...], within: str = "TRUE") -> tuple[str, list[object]]:
+    """Extra select columns `located_<i>`: the count at each location precision (rows matching `within`)."""
+    columns = "".join(
+        f", coalesce(sum(i.{f.n}) FILTER (WHERE ({within}) AND i.location_precision = ?), 0)::BIGINT AS located_{k}"
+        for k in range(len(precisions))
+    )
+    return columns, list(precisions)
+
+
+def ward_counts(
+    con: Connection,
+    f: IncidentFilter,
+    boundary_set: str,
+    previous: tuple[date, date],
+    precisions: tuple[str, ...] = (),
+) -> pa.Table:
+    """Per ward code: count in the period and in a comparison period (previous = (first month, last month)).
+
+    With precisions, also the period's count at each of them, as columns located_0, located_1, ...
+    """
     where, params = _where(f, start=min(previous[0], f.start))
+    located, located_params = _precision_sums(f, precisions, "i.month >= ?")
     sql = f"""SELECT pw.ward_code AS code,
                      coalesce(sum(i.{f.n}) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
                      coalesce(sum(i.{f.n}) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
+                     {located}
               FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
               WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [f.start, previous[0], previous[1], boundary_set, *params])
+    located_params = [v for p in located_params for v in (f.start, p)]
+    return arrow(con, sql, [f.start, previous[0], previous[1], *located_params, boundary_set, *params])
 
 
 def hex_counts(
-    con: Connection, f: IncidentFilter, res: int, bbox: tuple[float, float, float, float] | None
+    con: Connection,
+    f: IncidentFilter,
+    res: int,
+    bbox: tuple[float, float, float, float] | None,
+    precisions: tuple[str, ...] = (),
 ) -> pa.Table:
-    """Per H3 cell at res: count of incidents with a point (inside bbox when given)."""
+    """Per H3 cell at res: count of incidents with a point (inside bbox when given).
+
+    With precisions, also the count at each of them, as columns located_0, located_1, ...
+    """
     where, params = _where_with_bbox(f, bbox)
-    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
+    located, located_params = _precision_sums(f, precisions)
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.{f.n})::BIGINT AS count {located}
+              FROM incident_counts i
               WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [res, res, *params])
+    return arrow(con, sql, [res, res, *located_params, *params])
 
 
 def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:

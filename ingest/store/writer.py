@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -73,6 +73,7 @@ class StagedIngest:
         self.rows_read = 0
         self._batches: list[pa.Table] = []
         self._rejects: list[tuple[int, str, str]] = []
+        self._reject_months: dict[int, date] = {}
         self._table: pa.Table | None = None
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
@@ -82,12 +83,15 @@ class StagedIngest:
         """SHA-256 of the file's bytes (computed alongside parsing)."""
         return self._sha()
 
-    def add(self, good: pa.Table, rejects: list[tuple[int, str, str]]) -> None:
-        """Stage a batch of canonical rows (Arrow, low-cardinality text dictionary-encoded) and its rejects."""
+    def add(
+        self, good: pa.Table, rejects: list[tuple[int, str, str]], months: Mapping[int, date] | None = None
+    ) -> None:
+        """Stage a batch of canonical rows (low-cardinality text dictionary-encoded), its rejects and their months."""
         self.rows_read += good.num_rows + len(rejects)
         if good.num_rows:
             self._batches.append(good)
         self._rejects.extend(rejects)
+        self._reject_months.update(months or {})
 
     def _staged(self) -> None:
         """Expose the staged rows and rejects to SQL as `staging` and `staging_rejects`."""
@@ -97,7 +101,11 @@ class StagedIngest:
         self._batches.clear()
         self.con.register("staging", self._table)
         lines, raws, reasons = zip(*self._rejects, strict=True) if self._rejects else ((), (), ())
-        rejects = pa.table([pa.array(lines, pa.int64()), pa.array(raws), pa.array(reasons)], schema=QUARANTINE_SCHEMA)
+        months = [self._reject_months.get(line) for line in lines]
+        rejects = pa.table(
+            [pa.array(lines, pa.int64()), pa.array(raws), pa.array(reasons), pa.array(months, pa.date32())],
+            schema=QUARANTINE_SCHEMA,
+        )
         self.con.register("staging_rejects", rejects)
 
     def distinct_points(self) -> pa.Table:
@@ -209,7 +217,8 @@ class StagedIngest:
         if write:  # an unchanged file keeps its earlier quarantine rows as they are
             con.execute("DELETE FROM quarantine WHERE file_sha256 = ?", [self.sha])
             con.execute(
-                "INSERT INTO quarantine SELECT ?, ?, ?, line, raw, reason FROM staging_rejects",
+                "INSERT INTO quarantine (run_id, file, file_sha256, line, raw, reason, month) "
+                "SELECT ?, ?, ?, line, raw, reason, month FROM staging_rejects",
                 [self.run_id, self.file, self.sha],
             )
         quarantined = count(con, "SELECT count(*) FROM staging_rejects")

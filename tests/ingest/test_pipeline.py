@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,10 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     for column in ("occurred_at", "feed", "ward_code", "duplicate_of"):
         con.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
     con.execute("ALTER TABLE ingest_runs DROP COLUMN feed")
+    con.execute("ALTER TABLE quarantine DROP COLUMN month")
+    con.execute(
+        "INSERT INTO quarantine SELECT run_id, file, file_sha256, 99, ',2025-01,x,y,,,,,,,,', 'bad' FROM ingest_runs"
+    )
     con.execute("DELETE FROM schema_version WHERE version >= 2")
     con.close()
     ro = open_store(path, read_only=True)
@@ -176,4 +181,5 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
         == ro.execute("SELECT count(*), count(*) FROM incidents").fetchall()
     )
     assert ro.execute("SELECT DISTINCT feed FROM incidents").fetchall() == [("police.uk",)]
+    assert ro.execute("SELECT DISTINCT month FROM quarantine WHERE line = 99").fetchall() == [(date(2025, 1, 1),)]
     ro.close()

@@ -1,0 +1,42 @@
+"""Source coverage and data quality: per feed and month, rows held, quarantined by reason, precision, gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from api.deps import Con, SettingsDep
+from api.errors import ParameterError
+from api.sources import gap_rule, sources_report
+from api.sources_page import render_sources_page
+from ingest.store.queries import distinct_values
+
+router = APIRouter(tags=["sources"])
+
+
+def _sources(con: Con, source: list[str] | None) -> tuple[str, ...]:
+    if not source:
+        return ()
+    held = distinct_values(con, "source")
+    unknown = [s for s in source if s not in held]
+    if unknown:
+        raise ParameterError("source", f"no feed of source {', '.join(map(repr, unknown))}; held: {', '.join(held)}")
+    return tuple(dict.fromkeys(source))
+
+
+SourceQuery = Annotated[list[str] | None, Query(description="Only these sources (repeatable); default every source")]
+
+
+@router.get("/api/v1/sources")
+def sources(con: Con, settings: SettingsDep, source: SourceQuery = None) -> dict[str, Any]:
+    """Per feed and month: rows loaded, rows quarantined by reason, share at each location precision, and gap
+    flags (stopped, missing, low, partial) under the documented rule."""
+    return sources_report(con, gap_rule(settings), _sources(con, source))
+
+
+@router.get("/sources", response_class=HTMLResponse, tags=["map"])
+def sources_page(con: Con, settings: SettingsDep, source: SourceQuery = None) -> HTMLResponse:
+    """The coverage report as a page for analysts."""
+    return HTMLResponse(render_sources_page(sources_report(con, gap_rule(settings), _sources(con, source))))

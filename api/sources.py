@@ -1,0 +1,98 @@
+"""The source coverage report: per feed and month, rows held by location precision, quarantine by reason, gaps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from api.settings import Settings
+from geo.gaps import Gap, GapRule, find_gaps
+from ingest.schema import LocationPrecision
+from ingest.store.connection import Connection
+from ingest.store.coverage import FeedCoverage, by_month, feed_coverage, latest_month, merged, total
+
+PRECISIONS = [p.value for p in LocationPrecision]
+
+
+def gap_rule(settings: Settings) -> GapRule:
+    """The gap rule with the thresholds from settings."""
+    return GapRule(ratio=settings.gap_ratio, alpha=settings.gap_alpha)
+
+
+def _shares(precisions: Counter[str]) -> dict[str, float]:
+    n = total(precisions)
+    return {p: round(precisions[p] / n, 4) for p in PRECISIONS if precisions[p]} if n else {}
+
+
+def _gap(g: Gap) -> dict[str, Any]:
+    return {
+        "month": f"{g.month:%Y-%m}",
+        "kind": g.kind,
+        "count": g.count,
+        "expected": g.expected,
+        "p_value": None if g.p_value is None else round(g.p_value, 6),
+        "message": g.message,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def _feed(cov: FeedCoverage, latest: date, rule: GapRule) -> dict[str, Any]:
+    counts = by_month(cov)
+    gaps = {g.month: g for g in find_gaps(counts, latest, cov.last_date, rule)}
+    months = sorted({*counts, *(m for m in cov.quarantined if m is not None), *gaps})
+    rows = []
+    for month in months:
+        rejected = cov.quarantined.get(month, Counter())
+        gap = gaps.get(month)
+        rows.append(
+            {
+                "month": f"{month:%Y-%m}",
+                "loaded": counts.get(month, 0),
+                "quarantined": total(rejected),
+                "quarantine_reasons": dict(rejected.most_common()),
+                "precision": _shares(cov.held.get(month, Counter())),
+                "gap": None if gap is None else _gap(gap),
+            }
+        )
+    all_rejected = merged(list(cov.quarantined.values()))
+    held = merged(list(cov.held.values()))
+    flagged = [_gap(g) for g in gaps.values()]
+    status = "stopped" if any(g["kind"] == "stopped" for g in flagged) else ("gaps" if flagged else "ok")
+    return {
+        "source": cov.source,
+        "feed": cov.feed,
+        "status": status,
+        "first_month": f"{min(counts):%Y-%m}" if counts else None,
+        "latest_month": f"{max(counts):%Y-%m}" if counts else None,
+        "latest_event": _iso(cov.last_date),
+        "last_loaded": _iso(cov.last_loaded),
+        "files": cov.files,
+        "loaded": total(held),
+        "quarantined": total(all_rejected),
+        "quarantined_month_unknown": total(cov.quarantined.get(None)),
+        "quarantine_reasons": dict(all_rejected.most_common()),
+        "precision": _shares(held),
+        "gaps": flagged,
+        "months": rows,
+    }
+
+
+def sources_report(con: Connection, rule: GapRule, sources: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Coverage and data quality of every feed held, with the months flagged as gaps."""
+    latest = latest_month(con)
+    feeds = [] if latest is None else [_feed(c, latest, rule) for c in feed_coverage(con, sources)]
+    return {
+        "latest_month": None if latest is None else f"{latest:%Y-%m}",
+        "gap_rule": {
+            "window_months": rule.window,
+            "ratio": rule.ratio,
+            "alpha": rule.alpha,
+            "min_history_months": rule.min_history,
+        },
+        "flagged": sum(len(f["gaps"]) for f in feeds),
+        "feeds": feeds,
+    }
