@@ -137,6 +137,10 @@ class _Locator:
         self.places = places
         self.get = get
         self.cols = profile.columns
+        kinds = {"lonlat": "coordinates", "grid": "grid reference", "postcode": "postcode", "ward": "ward"}
+        given = [kinds[m] for m in self.order]
+        listed = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]}"
+        self.blank = f"no location: {listed} {'is' if len(given) == 1 else 'are all'} blank"
 
     def _ward(self, text: str) -> str:
         if WARD_CODE.match(text.upper()):
@@ -178,7 +182,7 @@ class _Locator:
                     except _RowError:
                         recorded_ward = None
                 return _Located(lon, lat, precision, recorded_ward, grid=method == "grid")
-        raise _RowError(first_problem or "no location: coordinates, postcode and ward are all blank")
+        raise _RowError(first_problem or self.blank)
 
     @staticmethod
     def _lonlat(lon_text: str, lat_text: str) -> tuple[float, float, LocationPrecision] | None:

@@ -14,7 +14,6 @@ from api.settings import PROJECT_DATA
 from ingest.dedupe import LinkRule
 from ingest.errors import FeedFileError, ProfileError
 from ingest.pipeline import ingest_feed_file
-from ingest.places import store_places
 from ingest.profile_rows import Places
 from ingest.profiles import Profile, load_profile, parse_profile
 from ingest.store.connection import Connection
@@ -58,12 +57,6 @@ order = ["grid"]
 
 
 @pytest.fixture()
-def places(store: Connection) -> Places:
-    """The shipped postcodes and the store's wards."""
-    return store_places(store, [PROJECT_DATA / "postcodes"])
-
-
-@pytest.fixture()
 def unseen(tmp_path: Path) -> tuple[Path, Profile]:
     """The housing association's export and the profile written for it."""
     export = tmp_path / "asb-log.csv"
@@ -78,7 +71,7 @@ def test_a_layout_nobody_planned_for_loads_with_a_profile_alone(
     report = ingest_feed_file(store, profile, export, places, NOW)
     assert (report.rows_read, report.loaded, report.quarantined) == (8, 4, 4)
     reasons = dict(store.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall())
-    assert reasons[6] == "no location: coordinates, postcode and ward are all blank"
+    assert reasons[6] == "no location: grid reference is blank"
     assert reasons[7].startswith("date '31/02/2025 10:00' matches none")
     assert reasons[8] == "category 'Parking on grass' is not mapped in profile thirteen-housing"
     assert reasons[9] == "duplicate of line 5 (reference 'HA-4')"
