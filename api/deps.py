@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from api.auth import AuthError, Grant, grant_of, principal_of
+from api.disclosure import DisclosureRule
 from api.errors import ParameterError
 from api.settings import Settings
 from geo.trends import add_months
@@ -48,6 +50,7 @@ class Filters:
     incident: IncidentFilter
     boundary_set: str
     categories: tuple[str, ...] = ()  # as requested (leaves or groups); the filter holds their leaves
+    disclosure: DisclosureRule | None = None  # set below analyst: publish counts under disclosure control
 
     def echo(self) -> dict[str, object]:
         """The filters as applied, for response metadata."""
@@ -59,6 +62,13 @@ class Filters:
             "source": list(f.sources) or [ALL],
             "dedupe": f.dedupe,
             "wards": self.boundary_set,
+            "disclosure": None
+            if self.disclosure is None
+            else {
+                "suppressed_below": self.disclosure.threshold,
+                "rounded_to": self.disclosure.base,
+                "rule": "cell-key perturbation, suppression and rounding (README: disclosure control)",
+            },
         }
 
 
@@ -77,7 +87,32 @@ def _choices(values: list[str], allowed: list[str], name: str) -> tuple[str, ...
     return tuple(dict.fromkeys(values))
 
 
+def disclosure_rule(settings: Settings) -> DisclosureRule:
+    """The disclosure rule with the thresholds from settings."""
+    return DisclosureRule(settings.sdc_threshold, settings.sdc_round, settings.sdc_max_res)
+
+
+def access_to_sources(
+    request: Request, settings: Settings, requested: list[str] | None, sources: tuple[str, ...]
+) -> tuple[tuple[str, ...], DisclosureRule | None]:
+    """The sources a caller may count on this route, and the disclosure rule to apply (None: exact figures)."""
+    grant, principal = grant_of(request), principal_of(request)
+    if grant == Grant.FULL:
+        return sources, None
+    if grant == Grant.DISCLOSED:
+        return sources, disclosure_rule(settings)
+    own = principal.sources
+    if not requested:  # a partner's default view: the sources its agreement covers
+        return own, None
+    if sources and set(sources) <= set(own):
+        return sources, None
+    if grant == Grant.OWN:
+        return sources, disclosure_rule(settings)
+    raise AuthError(403, f"your agreement covers the sources {', '.join(own)} only")
+
+
 def get_filters(
+    request: Request,
     con: Con,
     settings: Annotated[Settings, Depends(get_settings)],
     from_: Annotated[
@@ -114,7 +149,7 @@ def get_filters(
     known = [s.value for s in Source]
     if source and not set(source) <= {*known, ALL}:  # a source of a feed's own naming: ask the store
         known = list(dict.fromkeys([*known, *distinct_values(con, "source")]))
-    sources = _choices(source or [ALL], known, "source")
+    sources, disclosure = access_to_sources(request, settings, source, _choices(source or [ALL], known, "source"))
     end = _month(to)
     start = _month(from_)
     if end is None:
@@ -132,6 +167,7 @@ def get_filters(
         IncidentFilter(start=start, end=end, categories=categories, sources=sources, dedupe=dedupe),
         resolve_boundary_set(con, wards),
         requested,
+        disclosure,
     )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from api.auth import AuthError
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, StoreError, UnknownBoundarySetError
 
@@ -61,8 +64,19 @@ def _mapped(_: Request, exc: Exception) -> JSONResponse:
     return _problem(status, str(exc), errors)
 
 
+def _auth(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AuthError)
+    if exc.status == 401 and "text/html" in request.headers.get("accept", "") and request.method == "GET":
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    response = _problem(exc.status, exc.message)
+    if exc.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="aim"'
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the exception map on an app."""
     app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(AuthError, _auth)
     for kind in STATUS:
         app.add_exception_handler(kind, _mapped)

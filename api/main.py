@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.access_store import AccessStore
+from api.auth import enforce
 from api.errors import install_error_handlers
-from api.routers import evaluate, health, hotspots, layers, maps, patrol, sources, trends
+from api.routers import evaluate, health, hotspots, layers, maps, patrol, session, sources, trends
 from api.services import WardCache
 from api.settings import Settings
 from api.study_area import LatticeCache
@@ -27,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.con = open_store(settings.store, read_only=True, memory_limit=settings.memory_limit)
+        app.state.access = AccessStore(settings.access_path())
         app.state.wards = WardCache(freeze=True)
         app.state.lattices = LatticeCache()
         try:
@@ -39,11 +42,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="AIM",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(enforce)],
         description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (layers, trends, hotspots, patrol, evaluate, sources, health, maps):
+    for module in (layers, trends, hotspots, patrol, evaluate, sources, health, maps, session):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

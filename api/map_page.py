@@ -9,6 +9,7 @@ from typing import Any
 import folium
 import numpy as np
 
+from api.access_store import PUBLIC, Principal, Role
 from api.deps import ALL, Filters
 from api.map_layers import add_statistics_layers, statistics_legend
 from api.settings import Settings
@@ -24,6 +25,11 @@ STATIC_JS = [("leaflet", "/static/leaflet/leaflet.js")]
 STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/static/aim.css")]
 
 
+DISCLOSED_NOTE = (
+    '<div class="aim-note">Published figures: counts under 10 are not shown; others carry a small fixed '
+    "perturbation and are rounded to 5, so totals and differences are approximate. Hotspot statistics, finer "
+    "hexagons and incident detail need an analyst or partner token.</div>"
+)
 PRECISION_SHORT = {
     "point": "exact point",
     "postcode": "postcode centroid",
@@ -40,7 +46,11 @@ def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
     for ft in fc["features"]:
         located = ft["properties"].get("located") or {}
         text = ", ".join(f"{n:,} {PRECISION_SHORT.get(p, p)}" for p, n in sorted(located.items(), key=lambda x: -x[1]))
-        features.append({**ft, "properties": {**ft["properties"], "located_text": text or "–"}})
+        count = ft["properties"]["count"]
+        count_text = "not published (a small count)" if count is None else f"{count:,}"
+        features.append(
+            {**ft, "properties": {**ft["properties"], "located_text": text or "–", "count_text": count_text}}
+        )
     return {**fc, "features": features}
 
 
@@ -81,8 +91,24 @@ def _options(values: list[tuple[str, str]], chosen: list[str]) -> str:
     )
 
 
+def _account(principal: Principal, analyses: bool) -> str:
+    if principal.role == Role.PUBLIC:
+        return '<a href="/login">Sign in</a>'
+    links = '<a href="/sources">Sources and data quality</a> · ' if analyses else ""
+    return (
+        f"{links}{html.escape(principal.name)} ({principal.role.value}) "
+        '<button type="submit" formaction="/logout" formmethod="post">Sign out</button>'
+    )
+
+
 def _controls(
-    filters: Filters, res: int, boundary_sets: list[str], areas: list[tuple[str, str]], area: str, held: list[str]
+    filters: Filters,
+    res: int,
+    boundary_sets: list[str],
+    areas: list[tuple[str, str]],
+    area: str,
+    held: list[str],
+    principal: Principal,
 ) -> str:
     f = filters.incident
     cats = [(ALL, "All categories"), *GROUP_LABELS.items()] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
@@ -90,7 +116,12 @@ def _controls(
     chosen_c = list(filters.categories) or [ALL]
     chosen_s = list(f.sources) or [ALL]
     sets = [(b, b) for b in boundary_sets]
-    res_opts = [(str(r), f"H3 res {r}") for r in range(6, 11)]
+    finest = 10 if filters.disclosure is None else filters.disclosure.max_res
+    force_options = _options([("", "(choose a force)"), *areas], [area])
+    hotspots = f'<label>Hotspots in <select name="force">{force_options}</select></label>'
+    if filters.disclosure is not None:
+        hotspots = ""
+    res_opts = [(str(r), f"H3 res {r}") for r in range(6, finest + 1)]
     return f"""
 <form id="aim-filters" class="aim-panel" method="get" action="/">
   <strong>AIM · ASB map</strong>
@@ -100,13 +131,15 @@ def _controls(
   <label>Source <select name="source" multiple size="3">{_options(srcs, chosen_s)}</select></label>
   <label>Wards <select name="wards">{_options(sets, [filters.boundary_set])}</select></label>
   <label>Hexes <select name="res">{_options(res_opts, [str(res)])}</select></label>
-  <label>Hotspots in <select name="force">{_options([("", "(choose a force)"), *areas], [area])}</select></label>
+  {hotspots}
   <button type="submit">Apply</button>
-  <a href="/sources">Sources and data quality</a>
+  <span class="aim-account">{_account(principal, principal.role in (Role.ANALYST, Role.PARTNER))}</span>
 </form>"""
 
 
-def _gap_note(flagged: int) -> str:
+def _gap_note(flagged: int | None) -> str:
+    if flagged is None:
+        return ""
     if not flagged:
         return '<div class="aim-note"><a href="/sources">Sources and data quality</a>: no gaps flagged.</div>'
     return (
@@ -121,9 +154,9 @@ def _legend(
     wards_fc: dict[str, Any],
     hexes_fc: dict[str, Any],
     extra: str,
-    flagged: int,
+    flagged: int | None,
 ) -> str:
-    total = sum(feat["properties"]["count"] for feat in wards_fc["features"])
+    total = sum(feat["properties"]["count"] or 0 for feat in wards_fc["features"])
     period = wards_fc["period"]
     prev = wards_fc["previous_period"]
     return f"""
@@ -151,7 +184,8 @@ def build_map(
     areas: tuple[list[tuple[str, str]], str] = ([], ""),
     sources: list[str] | None = None,
     by_source: dict[str, dict[str, Any]] | None = None,
-    flagged: int = 0,
+    flagged: int | None = None,
+    principal: Principal = PUBLIC,
 ) -> str:
     """Render the analyst map page as HTML."""
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
@@ -159,21 +193,21 @@ def build_map(
     m.default_css = STATIC_CSS
     if settings.tile_url:
         folium.TileLayer(settings.tile_url, attr=settings.tile_attribution or "basemap", name="Basemap").add_to(m)
-    ward_breaks = class_breaks([ft["properties"]["count"] for ft in wards_fc["features"]])
-    hex_breaks = class_breaks([ft["properties"]["count"] for ft in hexes_fc["features"]])
+    ward_breaks = class_breaks([ft["properties"]["count"] or 0 for ft in wards_fc["features"]])
+    hex_breaks = class_breaks([ft["properties"]["count"] or 0 for ft in hexes_fc["features"]])
     ward_colour, hex_colour = _colour(ward_breaks, PALETTE), _colour(hex_breaks, HEX_PALETTE)
     folium.GeoJson(
         with_located_text(wards_fc),
         name="Wards (count)",
         style_function=lambda ft: {
-            "fillColor": ward_colour(ft["properties"]["count"]),
+            "fillColor": ward_colour(ft["properties"]["count"] or 0),
             "color": "#555555",
             "weight": 0.8,
             "fillOpacity": WARD_OPACITY,
         },
         highlight_function=lambda ft: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
-            fields=["name", "code", "lad_name", "count", "previous_count", "change", "located_text"],
+            fields=["name", "code", "lad_name", "count_text", "previous_count", "change", "located_text"],
             aliases=["Ward", "Code", "Authority", "Count", "Previous period", "Change", "Located"],
         ),
     ).add_to(m)
@@ -192,7 +226,7 @@ def build_map(
                     "fillOpacity": HEX_OPACITY,
                 },
                 tooltip=folium.GeoJsonTooltip(
-                    fields=["h3", "count", "located_text"], aliases=["H3 cell", "Count", "Located"]
+                    fields=["h3", "count_text", "located_text"], aliases=["H3 cell", "Count", "Located"]
                 ),
             ).add_to(m)
     if statistics:
@@ -202,10 +236,13 @@ def build_map(
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root = m.get_root()
     assert isinstance(root, folium.Figure)
-    root.html.add_child(folium.Element(_controls(filters, res, boundary_sets, *areas, sources or [])))
+    controls = _controls(filters, res, boundary_sets, *areas, sources or [], principal)
+    root.html.add_child(folium.Element(controls))
     extra = (
         statistics_legend(*statistics)
         if statistics
+        else DISCLOSED_NOTE
+        if filters.disclosure is not None
         else (
             '<div class="aim-note">Choose a force under "Hotspots in" for Gi* hotspots, emerging hotspots and the '
             "patrol plan.</div>"

@@ -14,6 +14,8 @@ import shapely
 import shapely.geometry
 
 from api.deps import Filters
+from api.disclosure import DisclosureRule, publish
+from api.errors import ParameterError
 from geo.change import fdr_q_values, poisson_change_p
 from geo.features import feature, feature_collection, hex_features
 from geo.hexbin import cells_to_strings
@@ -86,14 +88,21 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: 
     """Ward FeatureCollection with count, previous_count and change for the period (and counts by precision)."""
     f = filters.incident
     prev_start, prev_end = previous_period(f.start, f.end)
+    rule = filters.disclosure
+    precision = precision and rule is None  # counts by precision would publish small counts
     precisions = WARD_PRECISIONS if precision else ()
-    rows = ward_counts(con, f, filters.boundary_set, (prev_start, prev_end), precisions).to_pylist()
+    keys = rule is not None
+    rows = ward_counts(con, f, filters.boundary_set, (prev_start, prev_end), precisions, keys).to_pylist()
     counts = {r["code"]: r for r in rows}
     features = []
     for ward in cache.get(con, filters.boundary_set):
         row = counts.get(ward.code, {})
-        count, previous = int(row.get("count", 0)), int(row.get("previous_count", 0))
-        delta, pct = change(count, previous)
+        count: int | None = int(row.get("count", 0))
+        previous: int | None = int(row.get("previous_count", 0))
+        if rule is not None:
+            count = publish(int(count or 0), int(row.get("count_key", 0)), rule)
+            previous = publish(int(previous or 0), int(row.get("previous_key", 0)), rule)
+        delta, pct = change(count, previous) if count is not None and previous is not None else (None, None)
         props: dict[str, Any] = {
             "code": ward.code,
             "name": ward.name,
@@ -123,6 +132,9 @@ def hex_layer(
     precision: bool = False,
 ) -> dict[str, Any]:
     """H3 hexagon FeatureCollection with counts of incidents that have a point (and counts by precision)."""
+    rule = filters.disclosure
+    if rule is not None:
+        return _disclosed_hex_layer(con, filters, rule, res, bbox)
     precisions = HEX_PRECISIONS if precision else ()
     t = hex_counts(con, filters.incident, res, bbox, precisions)
     cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
@@ -130,6 +142,28 @@ def hex_layer(
         props = [{"count": int(r["count"]), "located": located(r, precisions)} for r in t.to_pylist()]
     else:
         props = [{"count": int(c)} for c in t["count"].to_pylist()]
+    return feature_collection(
+        hex_features(cells, props), resolution=res, period=_period(filters.incident), filters=filters.echo()
+    )
+
+
+def _disclosed_hex_layer(
+    con: Connection,
+    filters: Filters,
+    rule: DisclosureRule,
+    res: int,
+    bbox: tuple[float, float, float, float] | None,
+) -> dict[str, Any]:
+    """Hexagons under disclosure control: no finer than the rule allows; cells with suppressed counts left out."""
+    if res > rule.max_res:
+        raise ParameterError("res", f"hexagons finer than resolution {rule.max_res} need an analyst or partner token")
+    published = [
+        (r["cell"], value)
+        for r in hex_counts(con, filters.incident, res, bbox, keys=True).to_pylist()
+        if (value := publish(int(r["count"]), int(r["key"]), rule)) is not None
+    ]
+    cells = np.array([c for c, _ in published], dtype=np.uint64)
+    props = [{"count": v} for _, v in published]
     return feature_collection(
         hex_features(cells, props), resolution=res, period=_period(filters.incident), filters=filters.echo()
     )

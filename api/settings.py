@@ -28,3 +28,15 @@ class Settings(BaseSettings):
     gap_ratio: float = 0.5  # a month below this share of the feed's recent median ...
     gap_alpha: float = 0.01  # ... and this unlikely under a Poisson count at that median is flagged low
     default_months: int = 12  # period shown when no from/to is given, ending at the latest month held
+    access_db: Path | None = None  # tokens, sessions and audit (SQLite); default: beside the store
+    session_hours: float = 12.0  # a map-page login lasts this long
+    cookie_secure: bool = True  # session cookie only over HTTPS (turn off only for plain-HTTP local use)
+    cors_origins: list[str] = []  # browser origins allowed to call the API; none by default
+    sdc_threshold: int = 10  # below analyst: counts below this are suppressed ...
+    sdc_round: int = 5  # ... and the rest are rounded to a multiple of this
+    sdc_max_res: int = 8  # ... and hexagons are no finer than this resolution
+    max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413)
+
+    def access_path(self) -> Path:
+        """Where tokens, sessions and the audit log are kept."""
+        return self.access_db or self.store.with_name(f"{self.store.stem}-access.sqlite")

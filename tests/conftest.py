@@ -83,3 +83,13 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert not errors
     con.close()
     return path
+
+
+def sign_in(client: object, role: str = "analyst", sources: tuple[str, ...] = ()) -> object:
+    """Give a test client a fresh token of the role (sent as Authorization: Bearer); returns the client."""
+    from api.access_store import Role
+
+    app = client.app  # type: ignore[attr-defined]
+    token = app.state.access.create_token(f"test {role}", Role(role), sources)
+    client.headers["Authorization"] = f"Bearer {token}"  # type: ignore[attr-defined]
+    return client

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.access_store import Role
+from api.auth import principal_of
 from api.deps import Con, FiltersDep
 from api.hotspot_layers import emerging_layer, gi_layer
 from api.map_page import build_map
@@ -35,6 +37,9 @@ def map_page(
     """Ward choropleth, hex layer, Gi* hotspots, emerging hotspots and the patrol plan for the chosen period,
     categories, sources and study area (force, csp or lad), with filter controls."""
     state = request.app.state
+    principal = principal_of(request)
+    if filters.disclosure is not None:
+        res = min(res, filters.disclosure.max_res)
     wards_fc = wards_layer(con, filters, state.wards, precision=True)
     hexes_fc = hex_layer(con, filters, res, None, precision=True)
     held_sources = distinct_values(con, "source")
@@ -47,8 +52,10 @@ def map_page(
         if len(shown) > 1
         else {}
     )
-    coverage = sources_report(con, gap_rule(state.settings))
-    with_counts = [f for f in wards_fc["features"] if f["properties"]["count"] > 0]
+    analyses = principal.role in (Role.ANALYST, Role.PARTNER) and filters.disclosure is None
+    own = principal.sources if principal.role == Role.PARTNER else ()
+    flagged = sources_report(con, gap_rule(state.settings), own)["flagged"] if analyses else None
+    with_counts = [f for f in wards_fc["features"] if (f["properties"]["count"] or 0) > 0]
     bounds = features_bounds(with_counts) or data_bounds(con)
     # draw the authorities that have incidents in either period, not every ward the boundary set holds
     active = {
@@ -63,7 +70,7 @@ def map_page(
     if area.kind == "all" and len(choices) == 1:  # one force held (the demo): its statistics without asking
         area = StudyArea("force", choices[0].code, choices[0].name, choices[0].lads)
     statistics = None
-    if area.lads and area.kind != "all":
+    if area.lads and area.kind != "all" and analyses:
         stat_res = min(max(res, 7), 9)
         gi_fc = gi_layer(con, filters, area, stat_res, 1, state.wards, state.lattices)
         emerging_fc = emerging_layer(con, filters, area, min(stat_res, 8), 1, 0.1, state.wards, state.lattices)
@@ -84,6 +91,7 @@ def map_page(
         areas,
         held_sources,
         by_source,
-        coverage["flagged"],
+        flagged,
+        principal,
     )
     return HTMLResponse(page)

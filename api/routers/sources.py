@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.access_store import Role
+from api.auth import AuthError, principal_of
 from api.deps import Con, SettingsDep
 from api.errors import ParameterError
 from api.sources import gap_rule, sources_report
@@ -16,7 +18,12 @@ from ingest.store.queries import distinct_values
 router = APIRouter(tags=["sources"])
 
 
-def _sources(con: Con, source: list[str] | None) -> tuple[str, ...]:
+def _sources(request: Request, con: Con, source: list[str] | None) -> tuple[str, ...]:
+    principal = principal_of(request)
+    if principal.role == Role.PARTNER:  # a partner sees the feeds its agreement covers
+        if source and not set(source) <= set(principal.sources):
+            raise AuthError(403, f"your agreement covers the sources {', '.join(principal.sources)} only")
+        source = source or list(principal.sources)
     if not source:
         return ()
     held = distinct_values(con, "source")
@@ -30,13 +37,14 @@ SourceQuery = Annotated[list[str] | None, Query(description="Only these sources 
 
 
 @router.get("/api/v1/sources")
-def sources(con: Con, settings: SettingsDep, source: SourceQuery = None) -> dict[str, Any]:
+def sources(request: Request, con: Con, settings: SettingsDep, source: SourceQuery = None) -> dict[str, Any]:
     """Per feed and month: rows loaded, rows quarantined by reason, share at each location precision, and gap
     flags (stopped, missing, low, partial) under the documented rule."""
-    return sources_report(con, gap_rule(settings), _sources(con, source))
+    return sources_report(con, gap_rule(settings), _sources(request, con, source))
 
 
 @router.get("/sources", response_class=HTMLResponse, tags=["map"])
-def sources_page(con: Con, settings: SettingsDep, source: SourceQuery = None) -> HTMLResponse:
+def sources_page(request: Request, con: Con, settings: SettingsDep, source: SourceQuery = None) -> HTMLResponse:
     """The coverage report as a page for analysts."""
-    return HTMLResponse(render_sources_page(sources_report(con, gap_rule(settings), _sources(con, source))))
+    report = sources_report(con, gap_rule(settings), _sources(request, con, source))
+    return HTMLResponse(render_sources_page(report))

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import Con, Filters, FiltersDep
+from api.disclosed import disclosed_movers, disclosed_trend
 from api.errors import ParameterError
 from api.responses import csv_response
 from api.services import comparison_period, trend_series, ward_movers
@@ -39,6 +40,8 @@ def movers(
     FDR-controlled significance flag."""
     if lad is not None and lad_exists(con, lad) is None:
         raise ParameterError("lad", f"unknown LAD code {lad!r}")
+    if filters.disclosure is not None:
+        return disclosed_movers(con, filters, filters.disclosure, request.app.state.wards, lad, top, compare)
     return ward_movers(con, filters, request.app.state.wards, lad, top, alpha, compare)
 
 
@@ -135,8 +138,14 @@ def trends(
             raise ParameterError("h3", f"{h3!r} is not an H3 cell at resolution 6 to 10")
         cell = (res, int(h3, 16))
         area = {"type": "h3", "code": h3.lower(), "resolution": res}
-    series = trend_series(con, filters, ward, cell)
     f = filters.incident
+    if filters.disclosure is not None:
+        body = disclosed_trend(con, filters, filters.disclosure, area, ward, cell)
+        if format == "csv":
+            rows = [(s["month"], "" if s["count"] is None else s["count"]) for s in body["series"]]
+            return csv_response(["month", "count"], rows, f"aim-trend-{area.get('code', 'all')}.csv")
+        return body
+    series = trend_series(con, filters, ward, cell)
     total = sum(n for _, n in series)
     if format == "csv":
         label = area.get("code", "all")

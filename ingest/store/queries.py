@@ -56,6 +56,14 @@ def _parent_sql(column: str) -> str:
     return f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) | ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))"
 
 
+KEY_MODULUS = 1_048_573  # a prime: cell keys are sums of record keys modulo this
+
+
+def _key_sum(f: IncidentFilter, within: str = "TRUE") -> str:
+    """SQL for the cell key of the records counted (rows matching `within`): record keys summed modulo a prime."""
+    return f"(coalesce(sum(i.{f.n}::HUGEINT * i.record_key) FILTER (WHERE {within}), 0) % {KEY_MODULUS})::BIGINT"
+
+
 def _precision_sums(f: IncidentFilter, precisions: tuple[str, ...], within: str = "TRUE") -> tuple[str, list[object]]:
     """Extra select columns `located_<i>`: the count at each location precision (rows matching `within`)."""
     columns = "".join(
@@ -71,21 +79,29 @@ def ward_counts(
     boundary_set: str,
     previous: tuple[date, date],
     precisions: tuple[str, ...] = (),
+    keys: bool = False,
 ) -> pa.Table:
     """Per ward code: count in the period and in a comparison period (previous = (first month, last month)).
 
-    With precisions, also the period's count at each of them, as columns located_0, located_1, ...
+    With precisions, also the period's count at each of them, as columns located_0, located_1, ...; with keys,
+    the cell keys of both counts (count_key, previous_key) for disclosure control.
     """
     where, params = _where(f, start=min(previous[0], f.start))
     located, located_params = _precision_sums(f, precisions, "i.month >= ?")
+    key_columns = (
+        f", {_key_sum(f, 'i.month >= ?')} AS count_key, {_key_sum(f, 'i.month BETWEEN ? AND ?')} AS previous_key"
+        if keys
+        else ""
+    )
+    key_params: list[object] = [f.start, previous[0], previous[1]] if keys else []
     sql = f"""SELECT pw.ward_code AS code,
                      coalesce(sum(i.{f.n}) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
                      coalesce(sum(i.{f.n}) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
-                     {located}
+                     {located} {key_columns}
               FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
               WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
     located_params = [v for p in located_params for v in (f.start, p)]
-    return arrow(con, sql, [f.start, previous[0], previous[1], *located_params, boundary_set, *params])
+    return arrow(con, sql, [f.start, previous[0], previous[1], *located_params, *key_params, boundary_set, *params])
 
 
 def hex_counts(
@@ -94,14 +110,17 @@ def hex_counts(
     res: int,
     bbox: tuple[float, float, float, float] | None,
     precisions: tuple[str, ...] = (),
+    keys: bool = False,
 ) -> pa.Table:
     """Per H3 cell at res: count of incidents with a point (inside bbox when given).
 
-    With precisions, also the count at each of them, as columns located_0, located_1, ...
+    With precisions, also the count at each of them, as columns located_0, located_1, ...; with keys, the cell
+    key of the count (`key`) for disclosure control.
     """
     where, params = _where_with_bbox(f, bbox)
     located, located_params = _precision_sums(f, precisions)
-    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.{f.n})::BIGINT AS count {located}
+    key_column = f", {_key_sum(f)} AS key" if keys else ""
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, sum(i.{f.n})::BIGINT AS count {located} {key_column}
               FROM incident_counts i
               WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, *located_params, *params])
@@ -121,9 +140,16 @@ def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_s
 
 
 def monthly_counts(
-    con: Connection, f: IncidentFilter, ward: tuple[str, str] | None = None, cell: tuple[int, int] | None = None
+    con: Connection,
+    f: IncidentFilter,
+    ward: tuple[str, str] | None = None,
+    cell: tuple[int, int] | None = None,
+    keys: bool = False,
 ) -> pa.Table:
-    """Incidents per month, optionally within one ward (boundary set, code) or one H3 cell (res, cell)."""
+    """Incidents per month, optionally within one ward (boundary set, code) or one H3 cell (res, cell).
+
+    With keys, each month's cell key (`key`) for disclosure control.
+    """
     where, params = _where(f)
     if cell:
         where += f" AND i.h3_cell IS NOT NULL AND {_parent_sql('i.h3_cell')} = ?"
@@ -132,7 +158,8 @@ def monthly_counts(
     if ward:
         join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"
         join_params = [ward[0], ward[1]]
-    sql = f"""SELECT i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i {join}
+    key_column = f", {_key_sum(f)} AS key" if keys else ""
+    sql = f"""SELECT i.month, sum(i.{f.n})::BIGINT AS count {key_column} FROM incident_counts i {join}
               WHERE {where} GROUP BY i.month ORDER BY i.month"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*join_params, *params])
 

@@ -296,7 +296,9 @@ def refresh_counts(con: Connection, partitions_sql: str) -> None:
     con.execute(
         f"""INSERT INTO incident_counts
             SELECT partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision,
-                   any_value(lon), any_value(lat), count(*), count(*) FILTER (WHERE duplicate_of IS NULL)
+                   any_value(lon), any_value(lat), count(*), count(*) FILTER (WHERE duplicate_of IS NULL),
+                   (hash(partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision)
+                    % 2147483647)::BIGINT
             FROM incidents WHERE partition_key IN ({partitions_sql})
             GROUP BY partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision"""  # noqa: S608
     )

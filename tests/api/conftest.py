@@ -10,10 +10,12 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from tests.conftest import sign_in
 
 
 @pytest.fixture(scope="session")
 def client(cleveland_store: Path) -> Iterator[TestClient]:
-    """A test client for create_app over the Cleveland + Nottinghamshire store."""
+    """A test client for create_app over the Cleveland + Nottinghamshire store, signed in as an analyst."""
     with TestClient(create_app(Settings(store=cleveland_store))) as c:
+        sign_in(c)
         yield c

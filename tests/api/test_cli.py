@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.main import create_app
 from api.settings import Settings
-from tests.conftest import SHARED, police_file, real_lines, write_csv
+from tests.conftest import SHARED, police_file, real_lines, sign_in, write_csv
 
 runner = CliRunner()
 
@@ -69,6 +69,7 @@ def test_own_boundary_set_is_loaded_and_served(tmp_path: Path) -> None:
     listing = runner.invoke(app, ["wards", "list", "--store", str(store)])
     assert "cleveland-lsoa" in listing.output
     with TestClient(create_app(Settings(store=store))) as client:
+        sign_in(client)
         fc = client.get("/api/v1/wards", params={"wards": "cleveland-lsoa"}).json()
     counts = {f["properties"]["code"]: f["properties"]["count"] for f in fc["features"]}
     assert len(counts) == 359 and sum(counts.values()) > 1700  # README: 1773 Cleveland ASB in August

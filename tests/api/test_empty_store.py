@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
-from tests.conftest import new_store
+from tests.conftest import new_store, sign_in
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,7 @@ from tests.conftest import new_store
 def test_empty_store_routes(tmp_path: Path, url: str) -> None:
     new_store(tmp_path / "empty.duckdb").close()
     with TestClient(create_app(Settings(store=tmp_path / "empty.duckdb"))) as client:
+        sign_in(client)
         r = client.get(url)
     assert r.status_code == 200, r.text
 

@@ -10,11 +10,13 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from tests.conftest import sign_in
 
 
 @pytest.fixture(scope="module")
 def demo(demo_store: Path) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(store=demo_store))) as c:
+        sign_in(c)
         yield c
 
 
