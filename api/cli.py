@@ -12,6 +12,7 @@ from rich.table import Table
 
 from api.cli_evaluate import evaluate_command
 from api.cli_feeds import feeds_app, load_feed_files, print_feed_report, sample_feeds, settings_rule
+from api.cli_users import audit_command, users_app
 from api.settings import Settings
 from geo.errors import BoundaryError
 from ingest.adapters.police import police_files
@@ -29,7 +30,9 @@ wards_app = typer.Typer(help="Ward boundary sets.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wards_app, name="wards")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(users_app, name="users")
 app.command("evaluate")(evaluate_command)
+app.command("audit")(audit_command)
 console = Console()
 err = Console(stderr=True)
 

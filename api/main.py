@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api.access_store import AccessStore
 from api.auth import enforce
 from api.errors import install_error_handlers
-from api.routers import evaluate, health, hotspots, layers, maps, patrol, session, sources, trends
+from api.routers import evaluate, health, hotspots, incidents, layers, maps, patrol, session, sources, trends
 from api.services import WardCache
 from api.settings import Settings
 from api.study_area import LatticeCache
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (layers, trends, hotspots, patrol, evaluate, sources, health, maps, session):
+    for module in (layers, trends, hotspots, patrol, evaluate, incidents, sources, health, maps, session):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -12,6 +12,7 @@ from api.responses import GeoJSONResponse
 from api.services import hex_layer, wards_layer
 
 router = APIRouter(prefix="/api/v1", tags=["layers"])
+MAX_BBOX_DEGREES = 15.0
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -29,6 +30,8 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
         raise ParameterError("bbox", "longitudes must be within -180..180 and latitudes within -90..90")
     if minlon >= maxlon or minlat >= maxlat:
         raise ParameterError("bbox", "min values must be smaller than max values (minlon,minlat,maxlon,maxlat)")
+    if maxlon - minlon > MAX_BBOX_DEGREES or maxlat - minlat > MAX_BBOX_DEGREES:
+        raise ParameterError("bbox", f"a box at most {MAX_BBOX_DEGREES} degrees wide and tall, please (the UK fits)")
     return minlon, minlat, maxlon, maxlat
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.audit import record_access
 from api.deps import Con, FiltersDep
 from api.errors import ParameterError
 from api.patrol import patrol_plan, plan_geojson, public_plan
@@ -43,6 +44,7 @@ def plan(
         wards = state.wards.get(con, filters.boundary_set)
         shaped = [(w, state.wards.shape(filters.boundary_set, w.code)) for w in wards if w.lad_code in area.lads]
         name = f"aim-patrol-plan-{area.code or 'all'}-{filters.incident.end:%Y-%m}.{format}"
+        record_access(request, len(result["cells"]), format)
         return Response(
             render_plan(result, shaped, format),
             media_type=MEDIA[format],

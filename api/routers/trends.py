@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.audit import record_access
 from api.deps import Con, Filters, FiltersDep
 from api.disclosed import disclosed_movers, disclosed_trend
 from api.errors import ParameterError
@@ -104,6 +105,7 @@ def _seasonality(
 
 @router.get("/trends", response_model=None)
 def trends(
+    request: Request,
     con: Con,
     filters: FiltersDep,
     ward: Annotated[str | None, Query(description="Ward code in the boundary set (`wards`)")] = None,
@@ -143,12 +145,14 @@ def trends(
         body = disclosed_trend(con, filters, filters.disclosure, area, ward, cell)
         if format == "csv":
             rows = [(s["month"], "" if s["count"] is None else s["count"]) for s in body["series"]]
+            record_access(request, len(rows), "csv")
             return csv_response(["month", "count"], rows, f"aim-trend-{area.get('code', 'all')}.csv")
         return body
     series = trend_series(con, filters, ward, cell)
     total = sum(n for _, n in series)
     if format == "csv":
         label = area.get("code", "all")
+        record_access(request, len(series), "csv")
         return csv_response(
             ["month", "count"],
             [(f"{m:%Y-%m}", n) for m, n in series],

@@ -1,0 +1,89 @@
+"""`aim users` (API tokens: create, list, revoke) and `aim audit` (who read incident-level data)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.access_store import AccessStore, Role
+from api.settings import Settings
+
+users_app = typer.Typer(help="API tokens: who may see what.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store path (default: $AIM_STORE or ./aim.duckdb)")]
+
+
+def access_store(store: Path | None) -> AccessStore:
+    """The access store beside the incident store (or at $AIM_ACCESS_DB)."""
+    settings = Settings()
+    if store is not None:
+        settings = settings.model_copy(update={"store": store})
+    return AccessStore(settings.access_path())
+
+
+@users_app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="Who holds the token (a person or a system)")],
+    role: Annotated[Role, typer.Option(help="analyst, partner or councillor")],
+    source: Annotated[
+        list[str] | None, typer.Option(help="Partner only: a source its agreement covers (repeat)")
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Create a token and print it once (only its hash is kept)."""
+    try:
+        token = access_store(store).create_token(name, role, tuple(source or ()))
+    except ValueError as exc:
+        err.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"token for {name} ({role.value}); it is shown only now:")
+    print(token)
+
+
+@users_app.command("list")
+def list_tokens(store: StoreOpt = None) -> None:
+    """Every token: id, holder, role, sources, created, revoked."""
+    table = Table("id", "name", "role", "sources", "created", "revoked")
+    for t in access_store(store).tokens():
+        table.add_row(
+            str(t["token_id"]), t["name"], t["role"], ", ".join(t["sources"]), t["created_at"], t["revoked_at"] or ""
+        )
+    console.print(table)
+
+
+@users_app.command("revoke")
+def revoke(
+    token_id: Annotated[int, typer.Argument(help="Token id from `aim users list`")], store: StoreOpt = None
+) -> None:
+    """Revoke a token now; its sessions end with it."""
+    if not access_store(store).revoke(token_id):
+        err.print(f"[red]error[/]: no live token {token_id}")
+        raise typer.Exit(1)
+    console.print(f"token {token_id} revoked")
+
+
+def _text(value: object) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def audit_command(
+    who: Annotated[str | None, typer.Option(help="Only this holder")] = None,
+    since: Annotated[datetime | None, typer.Option(help="Only from this time (ISO 8601)")] = None,
+    limit: Annotated[int, typer.Option(help="How many rows, newest first")] = 50,
+    store: StoreOpt = None,
+) -> None:
+    """List accesses to incident-level data and exports: who, when, what filter, rows returned."""
+    table = Table("when (UTC)", "who", "role", "what", "filter", "rows", "format")
+    for r in access_store(store).audit_log(who, since, limit):
+        filters = "; ".join(
+            f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["filters"].items()
+        )
+        table.add_row(r["at"], r["who"], r["role"], r["action"], filters, str(r["rows"]), r["format"])
+    console.print(table)
