@@ -6,8 +6,9 @@ The rule (cell-key method, after the ONS approach for Census 2021 tables):
    the sum of its records' keys modulo a prime, so the same set of incidents gets the same key whichever query,
    filter or boundary set selects it, and a set that differs by even one incident gets an unrelated key;
 2. a count below the threshold (default 10, zero included) is suppressed: it is not published at all;
-3. any other count gets a small offset picked by its key (-2 to +2 for rounding to 5) and is then rounded to the
-   nearest multiple of the base (default 5), never below the threshold;
+3. any other count gets a small offset picked by its key (-4 to +4 for rounding to 5: wide enough that a count
+   that is already a multiple of 5 can still move to a neighbouring one) and is then rounded to the nearest
+   multiple of the base (default 5), never below the threshold;
 4. totals, changes and differences are computed from published values, never from raw ones.
 
 Repeating a query returns the same numbers, so averaging repeated answers learns nothing; two overlapping queries
@@ -30,9 +31,8 @@ class DisclosureRule:
 
     @property
     def offsets(self) -> tuple[int, ...]:
-        """The offsets a key picks from: -base//2 .. +base//2."""
-        half = self.base // 2
-        return tuple(range(-half, half + 1))
+        """The offsets a key picks from: -(base - 1) .. +(base - 1)."""
+        return tuple(range(-(self.base - 1), self.base))
 
     @property
     def floor(self) -> int:

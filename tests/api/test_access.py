@@ -1,0 +1,176 @@
+"""Who sees what: every cell of the README's route-by-role table, checked against the policy and real requests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.access_store import Role
+from api.auth import Grant
+from api.main import create_app
+from api.policy import POLICY
+from api.settings import Settings
+from tests.conftest import sign_in
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+CELLS = {
+    "full": Grant.FULL,
+    "own sources; others disclosure-controlled": Grant.OWN,
+    "own sources only": Grant.OWN_ONLY,
+    "disclosure-controlled": Grant.DISCLOSED,
+    "no": Grant.DENIED,
+}
+ROLES = [Role.ANALYST, Role.PARTNER, Role.COUNCILLOR, Role.PUBLIC]
+PARTNER_SOURCES = ("warden",)
+OTHER_SOURCE = "police"
+PARAMS: dict[str, dict[str, Any]] = {
+    "/": {},
+    "/api/v1/wards": {},
+    "/api/v1/hexes": {"res": 8},
+    "/api/v1/trends": {"lad": "E06000002"},
+    "/api/v1/trends/movers": {"from": "2025-07", "to": "2025-12"},
+    "/api/v1/hotspots": {"res": 8, "top": 5},
+    "/api/v1/hotspots/gi": {"force": "cleveland", "res": 8},
+    "/api/v1/hotspots/emerging": {"force": "cleveland", "res": 8},
+    "/api/v1/patrol-plan": {"force": "cleveland", "cells": 5},
+    "/api/v1/evaluate": {"force": "cleveland", "train": "2025-01:2025-09", "test": "2025-10:2025-12"},
+    "/api/v1/sources": {},
+    "/sources": {},
+    "/api/v1/incidents": {"limit": 5},
+    "/api/v1/incidents/{incident_id}": {},
+    "/healthz": {},
+    "/login": {},
+}
+
+
+def readme_table() -> dict[str, dict[Role, Grant]]:
+    """The README's table: route -> role -> grant."""
+    table: dict[str, dict[Role, Grant]] = {}
+    for line in README.read_text().splitlines():
+        m = re.match(r"^\| `([^`]+)`(?: \(map page\))? \| (.+) \|$", line)
+        if m:
+            cells = [c.strip() for c in m.group(2).split(" | ")]
+            table[m.group(1)] = {role: CELLS[c] for role, c in zip(ROLES, cells, strict=True)}
+    return table
+
+
+@pytest.fixture(scope="module")
+def app_client(demo_store: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store=demo_store))) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def clients(app_client: TestClient) -> dict[Role, TestClient]:
+    """One client per role over the same running app (the partner's agreement covers the warden feed)."""
+    out = {}
+    for role in ROLES:
+        c = TestClient(app_client.app)
+        if role != Role.PUBLIC:
+            sign_in(c, role.value, PARTNER_SOURCES if role == Role.PARTNER else ())
+        out[role] = c
+    return out
+
+
+@pytest.fixture(scope="module")
+def warden_incident(clients: dict[Role, TestClient]) -> str:
+    body = clients[Role.ANALYST].get("/api/v1/incidents", params={"source": "warden", "limit": 1}).json()
+    return str(body["features"][0]["id"])
+
+
+def test_the_readme_table_is_the_enforced_policy() -> None:
+    assert readme_table() == POLICY
+
+
+def test_every_route_of_the_app_is_in_the_policy(app_client: TestClient) -> None:
+    paths = set(app_client.app.openapi()["paths"])  # type: ignore[attr-defined]
+    assert paths == set(POLICY)
+
+
+def _get(c: TestClient, path: str, incident: str, **extra: Any) -> Any:
+    url = path.replace("{incident_id}", incident)
+    return c.get(url, params={**PARAMS[path], **extra})
+
+
+def _counts(path: str, response: Any) -> list[int | None]:
+    """The published counts a route returns."""
+    body = response.json()
+    if path in ("/api/v1/wards", "/api/v1/hexes"):
+        return [f["properties"]["count"] for f in body["features"]]
+    if path == "/api/v1/trends":
+        return [s["count"] for s in body["series"]] + [body["total"], body["previous_total"]]
+    if path == "/api/v1/trends/movers":
+        return [m[k] for m in body["rising"] + body["falling"] for k in ("count", "previous_count")]
+    raise AssertionError(path)
+
+
+def _assert_disclosed(path: str, response: Any) -> None:
+    assert response.status_code == 200, response.text
+    if path == "/":
+        assert "counts under 10 are not shown" in response.text and "Gi* hot and cold" not in response.text
+        return
+    counts = _counts(path, response)
+    assert counts and all(c is None or (c >= 10 and c % 5 == 0) for c in counts)
+    assert response.json()["filters"]["disclosure"]["suppressed_below"] == 10
+
+
+def _assert_exact(path: str, response: Any, reference: Any) -> None:
+    assert response.status_code == 200, response.text
+    if path == "/":
+        assert "counts under 10 are not shown" not in response.text
+        return
+    if path in ("/api/v1/wards", "/api/v1/hexes", "/api/v1/trends", "/api/v1/trends/movers"):
+        assert _counts(path, response) == _counts(path, reference)
+        assert response.json()["filters"]["disclosure"] is None
+
+
+@pytest.mark.parametrize("path", sorted(PARAMS))
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value)
+def test_each_role_gets_what_the_table_says(
+    clients: dict[Role, TestClient], warden_incident: str, path: str, role: Role
+) -> None:
+    grant = POLICY[path][role]
+    c = clients[role]
+    analyst = clients[Role.ANALYST]
+    if grant == Grant.DENIED:
+        response = _get(c, path, warden_incident)
+        assert response.status_code == (401 if role == Role.PUBLIC else 403)
+    elif grant == Grant.FULL:
+        _assert_exact(path, _get(c, path, warden_incident), _get(analyst, path, warden_incident))
+    elif grant == Grant.DISCLOSED:
+        _assert_disclosed(path, _get(c, path, warden_incident))
+    else:  # a partner: its own sources by default and exact; another source disclosure-controlled or refused
+        own = _get(c, path, warden_incident)
+        assert own.status_code == 200, own.text
+        _assert_exact(path, own, _get(analyst, path, warden_incident, source=list(PARTNER_SOURCES)))
+        other = _get(c, path, warden_incident, source=OTHER_SOURCE)
+        if grant == Grant.OWN:
+            _assert_disclosed(path, other)
+        else:
+            assert other.status_code == 403
+
+
+def test_a_partner_sees_only_rows_of_its_sources(clients: dict[Role, TestClient], warden_incident: str) -> None:
+    partner = clients[Role.PARTNER]
+    rows = partner.get("/api/v1/incidents", params={"limit": 200, "dedupe": "false"}).json()["features"]
+    assert rows and {r["properties"]["source"] for r in rows} == {"warden"}
+    report = partner.get("/api/v1/sources").json()
+    assert [f["feed"] for f in report["feeds"]] == ["cleveland-wardens"]
+    # a linked group shows the partner's records and says how many others it holds back
+    params = {"source": "warden", "dedupe": "false", "limit": 2000}
+    linked = clients[Role.ANALYST].get("/api/v1/incidents", params=params)
+    member = next(f for f in linked.json()["features"] if f["properties"]["linked_group"])
+    group = partner.get(f"/api/v1/incidents/{member['id']}").json()
+    assert {f["properties"]["source"] for f in group["features"]} == {"warden"} and group["hidden_records"] >= 1
+
+
+def test_disclosure_control_caps_hexagon_resolution(clients: dict[Role, TestClient]) -> None:
+    public = clients[Role.PUBLIC]
+    assert public.get("/api/v1/hexes", params={"res": 9}).status_code == 422
+    assert public.get("/api/v1/trends", params={"h3": "891946558c3ffff"}).status_code == 422
+    assert clients[Role.ANALYST].get("/api/v1/hexes", params={"res": 9}).status_code == 200
