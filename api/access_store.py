@@ -93,6 +93,7 @@ class AccessStore:
 
     def create_token(self, name: str, role: Role, sources: tuple[str, ...] = ()) -> str:
         """Create a token for a named holder; returns the token (only its hash is kept)."""
+        role = Role(role)
         if role == Role.PUBLIC:
             raise ValueError("the public needs no token")
         if role == Role.PARTNER and not sources:

@@ -10,9 +10,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.access_store import AccessStore
 from api.cli_evaluate import evaluate_command
 from api.cli_feeds import feeds_app, load_feed_files, print_feed_report, sample_feeds, settings_rule
-from api.cli_users import audit_command, users_app
+from api.cli_users import audit_command, demo_token, users_app
 from api.settings import Settings
 from geo.errors import BoundaryError
 from ingest.adapters.police import police_files
@@ -237,5 +238,11 @@ def demo(
         err.print(f"[red]error[/]: {e}", soft_wrap=True)
     if errors:
         raise typer.Exit(1)
+    token = demo_token(AccessStore(settings.access_path()))
+    console.print(
+        "Without a token the map shows published (disclosure-controlled) figures. For the analyst's view, sign in at "
+        f"/login with this demo analyst token (earlier demo tokens are revoked):\n{token}",
+        soft_wrap=True,
+    )
     if serve_after:
         _serve(settings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -69,6 +71,17 @@ def revoke(
     console.print(f"token {token_id} revoked")
 
 
+DEMO_HOLDER = "demo analyst"
+
+
+def demo_token(store: AccessStore) -> str:
+    """A fresh analyst token for the demo; earlier demo tokens are revoked."""
+    for t in store.tokens():
+        if t["name"] == DEMO_HOLDER and t["revoked_at"] is None:
+            store.revoke(int(t["token_id"]))
+    return store.create_token(DEMO_HOLDER, Role.ANALYST)
+
+
 def _text(value: object) -> str:
     return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
@@ -77,13 +90,27 @@ def audit_command(
     who: Annotated[str | None, typer.Option(help="Only this holder")] = None,
     since: Annotated[datetime | None, typer.Option(help="Only from this time (ISO 8601)")] = None,
     limit: Annotated[int, typer.Option(help="How many rows, newest first")] = 50,
+    csv_out: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of a table")] = False,
     store: StoreOpt = None,
 ) -> None:
     """List accesses to incident-level data and exports: who, when, what filter, rows returned."""
-    table = Table("when (UTC)", "who", "role", "what", "filter", "rows", "format")
-    for r in access_store(store).audit_log(who, since, limit):
-        filters = "; ".join(
-            f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}" for k, v in r["filters"].items()
-        )
-        table.add_row(r["at"], r["who"], r["role"], r["action"], filters, str(r["rows"]), r["format"])
+    header = ["when (UTC)", "who", "role", "what", "filter", "rows", "format"]
+    rows = [
+        [
+            r["at"],
+            r["who"],
+            r["role"],
+            r["action"],
+            "; ".join(f"{k}={_text(v)}" for k, v in r["filters"].items()),
+            str(r["rows"]),
+            r["format"],
+        ]
+        for r in access_store(store).audit_log(who, since, limit)
+    ]
+    if csv_out:
+        csv.writer(sys.stdout).writerows([header, *rows])
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from api.access_store import AccessStore
 from api.auth import enforce
 from api.errors import install_error_handlers
+from api.middleware import install_middleware
 from api.routers import evaluate, health, hotspots, incidents, layers, maps, patrol, session, sources, trends
 from api.services import WardCache
 from api.settings import Settings
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_middleware(app, settings)
     for module in (layers, trends, hotspots, patrol, evaluate, incidents, sources, health, maps, session):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
