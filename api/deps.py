@@ -20,7 +20,7 @@ from ingest.store.connection import Connection
 from ingest.store.queries import IncidentFilter, distinct_values, month_extent
 from ingest.taxonomy import FILTER_CHOICES, expand_categories
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"  # years 1900-2199
 ALL = "all"
 
 

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.access_store import AccessStore
 from api.auth import enforce
-from api.errors import install_error_handlers
+from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.middleware import install_middleware
 from api.routers import evaluate, health, hotspots, incidents, layers, maps, patrol, session, sources, trends
 from api.services import WardCache
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(enforce)],
+        responses=ERROR_RESPONSES,
         description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
     )
     app.state.settings = settings

@@ -7,7 +7,7 @@ from datetime import date
 
 from api.errors import ParameterError
 
-SPAN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?::(\d{4})-(0[1-9]|1[0-2]))?$")
+SPAN = re.compile(r"^((?:19|20|21)\d{2})-(0[1-9]|1[0-2])(?::((?:19|20|21)\d{2})-(0[1-9]|1[0-2]))?$")
 
 
 def parse_span(text: str, name: str) -> tuple[date, date]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from api.access_store import Role
 from api.audit import record_access
@@ -52,7 +52,11 @@ def _feature(row: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row}
 
 
-@router.get("/incidents", response_model=None)
+@router.get(
+    "/incidents",
+    response_model=None,
+    responses={200: {"content": {"application/geo+json": {}, "text/csv": {}}, "description": "GeoJSON or CSV"}},
+)
 def incidents(
     request: Request,
     con: Con,
@@ -92,12 +96,12 @@ def incidents(
 
 
 @router.get("/incidents/{incident_id}", response_class=GeoJSONResponse)
-def incident(
+def incident(  # noqa: ANN201 (a GeoJSON answer, or a JSON 404)
     request: Request,
     con: Con,
     filters: FiltersDep,
     incident_id: Annotated[str, Path(description="Incident id (32 hex digits)", max_length=32)],
-) -> GeoJSONResponse:
+) -> Response:
     """One incident with every record linked to it across sources (the same incident reported to several
     channels), each with its distance and hours from the group's primary record."""
     wanted = parse_id(incident_id)
@@ -108,7 +112,7 @@ def incident(
     visible = [r for r in rows if principal.role != Role.PARTNER or r["source"] in principal.sources]
     if not any(r["id"] == incident_id.lower() for r in visible):
         record_access(request, 0, "geojson")
-        return GeoJSONResponse({"status": 404, "detail": f"no incident {incident_id}"}, status_code=404)
+        return JSONResponse({"status": 404, "detail": f"no incident {incident_id}"}, status_code=404)
     record_access(request, len(visible), "geojson")
     return GeoJSONResponse(
         {

@@ -19,7 +19,16 @@ router = APIRouter(prefix="/api/v1", tags=["patrol"])
 MEDIA = {"png": "image/png", "pdf": "application/pdf"}
 
 
-@router.get("/patrol-plan", response_model=None)
+@router.get(
+    "/patrol-plan",
+    response_model=None,
+    responses={
+        200: {
+            "content": {"application/json": {}, "application/geo+json": {}, "image/png": {}, "application/pdf": {}},
+            "description": "JSON, GeoJSON, PNG or PDF",
+        }
+    },
+)
 def plan(
     request: Request,
     con: Con,

@@ -36,18 +36,19 @@ def _form(next_path: str, message: str = "") -> str:
 published figures only. <a href="/">Back to the map</a></p></body></html>"""
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_page(next: Annotated[str, Query(max_length=300)] = "/") -> HTMLResponse:  # noqa: A002
-    """The sign-in form."""
-    return HTMLResponse(_form(_local(next)))
-
-
-@router.post("/login", response_class=HTMLResponse)
-async def login(request: Request, settings: SettingsDep) -> Response:
-    """Exchange a token for a session cookie and go back to the page asked for."""
+@router.api_route("/login", methods=["GET", "POST"], response_class=HTMLResponse)
+async def login(
+    request: Request,
+    settings: SettingsDep,
+    next: Annotated[str, Query(max_length=300, description="Page to go back to after signing in")] = "/",  # noqa: A002
+) -> Response:
+    """GET: the sign-in form. POST (form fields `token`, `next`): exchange a token for a session cookie and go
+    back to the page asked for."""
+    if request.method == "GET":
+        return HTMLResponse(_form(_local(next)))
     fields = parse_qs((await request.body()).decode("utf-8", "replace"))
     token = (fields.get("token") or [""])[0].strip()
-    next_path = _local((fields.get("next") or ["/"])[0])
+    next_path = _local((fields.get("next") or [next])[0])
     store: AccessStore = request.app.state.access
     principal = store.by_token(token) if token else None
     if principal is None:
@@ -66,7 +67,12 @@ async def login(request: Request, settings: SettingsDep) -> Response:
     return response
 
 
-@router.post("/logout")
+@router.post(
+    "/logout",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={303: {"description": "Signed out; back to the map"}},
+)
 def logout(request: Request) -> Response:
     """End the session and clear its cookie."""
     session = request.cookies.get(SESSION_COOKIE)

@@ -103,7 +103,11 @@ def _seasonality(
     return {"index": index, "years": years, "from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}", "note": note}
 
 
-@router.get("/trends", response_model=None)
+@router.get(
+    "/trends",
+    response_model=None,
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}, "description": "JSON or CSV"}},
+)
 def trends(
     request: Request,
     con: Con,
