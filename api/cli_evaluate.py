@@ -20,7 +20,7 @@ from ingest.errors import StoreError
 from ingest.schema import DEFAULT_CATEGORIES
 from ingest.store.areas import forces, resolve_force
 from ingest.store.boundaries import resolve_boundary_set
-from ingest.store.connection import open_store
+from ingest.store.connection import open_served_store
 from ingest.store.queries import IncidentFilter, lads_with_incidents, lads_with_wards
 from ingest.taxonomy import expand_categories
 
@@ -66,7 +66,7 @@ def evaluate_command(
         train_span, test_span = parse_span(train, "train"), parse_span(test, "test")
         check_split(train_span, test_span)
         share = parse_coverage(coverage)
-        con = open_store(settings.store, read_only=True, memory_limit=settings.memory_limit)
+        con = open_served_store(settings.store, settings.memory_limit)
     except (ParameterError, StoreError) as exc:
         err.print(f"[red]error[/]: {exc}", soft_wrap=True)
         raise typer.Exit(2 if isinstance(exc, ParameterError) else 1) from exc

@@ -14,22 +14,34 @@ from api.access_store import AccessStore
 from api.auth import enforce
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.middleware import install_middleware
-from api.routers import evaluate, health, hotspots, incidents, layers, maps, patrol, session, sources, trends
+from api.routers import (
+    evaluate,
+    health,
+    hotspots,
+    incidents,
+    layers,
+    maps,
+    patrol,
+    session,
+    sources,
+    trends,
+    uploads,
+)
 from api.services import WardCache
 from api.settings import Settings
 from api.study_area import LatticeCache
-from ingest.store.connection import open_store
+from ingest.store.connection import open_served_store
 
 STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the store named in settings is opened read-only for the app's lifetime."""
+    """Build the app; the store named in settings is opened for the app's lifetime (it must exist already)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.con = open_store(settings.store, read_only=True, memory_limit=settings.memory_limit)
+        app.state.con = open_served_store(settings.store, settings.memory_limit)
         app.state.access = AccessStore(settings.access_path())
         app.state.wards = WardCache(freeze=True)
         app.state.lattices = LatticeCache()
@@ -50,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     install_middleware(app, settings)
-    for module in (layers, trends, hotspots, patrol, evaluate, incidents, sources, health, maps, session):
+    for module in (layers, trends, hotspots, patrol, evaluate, incidents, sources, uploads, health, maps, session):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

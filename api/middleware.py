@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.settings import Settings
 
 DOCS = ("/docs", "/redoc")
+UPLOADS = "/api/v1/ingest/"
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -29,9 +30,10 @@ def content_security_policy(settings: Settings) -> str:
 class Hardening:
     """Pure ASGI middleware: refuse oversized bodies before reading them, and add security headers."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, csp: str) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int, csp: str) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.csp = csp.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -39,9 +41,10 @@ class Hardening:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        limit = self.max_upload_bytes if scope["path"].startswith(UPLOADS) else self.max_body_bytes
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            await _too_large(send, self.max_body_bytes)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large(send, limit)
             return
         received = 0
 
@@ -50,7 +53,7 @@ class Hardening:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
@@ -74,7 +77,7 @@ class Hardening:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except _BodyTooLarge:
-            await _too_large(send, self.max_body_bytes)
+            await _too_large(send, limit)
 
 
 class _BodyTooLarge(Exception):
@@ -102,4 +105,9 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             allow_methods=["GET"],
             allow_headers=["Authorization"],
         )
-    app.add_middleware(Hardening, max_body_bytes=settings.max_body_bytes, csp=content_security_policy(settings))
+    app.add_middleware(
+        Hardening,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        csp=content_security_policy(settings),
+    )

@@ -13,6 +13,7 @@ AGGREGATES = {A: Grant.FULL, P: Grant.OWN, C: Grant.DISCLOSED, U: Grant.DISCLOSE
 ANALYSIS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
 # incident rows and their exports
 ROWS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
+ANALYSTS = {A: Grant.FULL, P: Grant.DENIED, C: Grant.DENIED, U: Grant.DENIED}
 OPEN = {A: Grant.FULL, P: Grant.FULL, C: Grant.FULL, U: Grant.FULL}
 
 POLICY: dict[str, dict[Role, Grant]] = {
@@ -30,6 +31,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/sources": ANALYSIS,
     "/api/v1/incidents": ROWS,
     "/api/v1/incidents/{incident_id}": ROWS,
+    "/api/v1/ingest/{feed}": ANALYSTS,
     "/healthz": OPEN,
     "/login": OPEN,
     "/logout": OPEN,

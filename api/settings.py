@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     sdc_threshold: int = 10  # below analyst: counts below this are suppressed ...
     sdc_round: int = 5  # ... and the rest are rounded to a multiple of this
     sdc_max_res: int = 8  # ... and hexagons are no finer than this resolution
-    max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413)
+    max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413) ...
+    max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files sent to /api/v1/ingest, up to this
 
     def access_path(self) -> Path:
         """Where tokens, sessions and the audit log are kept."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import zlib
 from collections.abc import Iterator
@@ -50,7 +51,11 @@ def read_header(path: Path) -> list[str]:
         text = first.decode("utf-8-sig").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         raise FeedFileError(path, "not a CSV file (header row is not UTF-8 text)", line=1) from exc
-    return [name.strip().strip('"') for name in text.split(",")]
+    try:  # quoted the way the CSV parser reads it, so both agree on the column names
+        fields = next(csv.reader([text]), [])
+    except csv.Error as exc:
+        raise FeedFileError(path, f"not a CSV header row ({exc})", line=1) from exc
+    return [name.strip() for name in fields]
 
 
 def _line_numbers(first_row: int, count: int, skipped: np.ndarray) -> np.ndarray:
@@ -145,5 +150,5 @@ def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()
                 lines=np.array([], dtype=np.int64),
                 rejects=pending[:],
             )
-    except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as exc:
+    except (pa.ArrowInvalid, pa.ArrowKeyError, OSError, EOFError, zlib.error) as exc:
         raise FeedFileError(path, f"cannot parse as CSV ({exc})") from exc

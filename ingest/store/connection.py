@@ -73,7 +73,13 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str = "2GB") -
     try:
         con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
     except duckdb.IOException as exc:
-        raise StoreError(f"cannot open store {path}: {exc}") from exc
+        hint = (
+            "; another process holds it (a running `aim serve`? send files to it instead: "
+            "POST /api/v1/ingest/police or /api/v1/ingest/<profile>)"
+            if "lock" in str(exc).lower()
+            else ""
+        )
+        raise StoreError(f"cannot open store {path}: {exc}{hint}") from exc
     if not read_only:
         _migrate(con)
     else:
@@ -81,4 +87,20 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str = "2GB") -
         if "incidents" not in tables:
             con.close()
             raise StoreError(f"{path} is not an AIM store")
+    return con
+
+
+def open_served_store(path: Path, memory_limit: str = "2GB") -> Connection:
+    """Open an existing AIM store for a service: writable (uploaded files load through it), migrated, checked."""
+    if not path.exists():
+        raise StoreError(f"no AIM store at {path}: run `aim ingest` or `aim demo` first")
+    try:
+        con = duckdb.connect(str(path), config={"memory_limit": memory_limit})
+    except duckdb.IOException as exc:
+        raise StoreError(f"cannot open store {path}: {exc}") from exc
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if "incidents" not in tables:
+        con.close()
+        raise StoreError(f"{path} is not an AIM store")
+    _migrate(con)
     return con

@@ -10,7 +10,7 @@ from ingest.store.connection import open_store
 
 
 def _scalar(store: Path, sql: str) -> int:
-    con = open_store(store, read_only=True)
+    con = open_store(store)
     try:
         return int(con.execute(sql).fetchall()[0][0])
     finally:

@@ -34,11 +34,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(cleveland_store: Path) -> Iterator[str]:
-    """`aim serve` on a loopback port over the real-data store."""
+def server(cleveland_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`aim serve` on a loopback port over a copy of the real-data store (a served store is the server's alone)."""
+    store = tmp_path_factory.mktemp("served") / "aim.duckdb"
+    shutil.copyfile(cleveland_store, store)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--store", str(cleveland_store), "--port", str(port)],
+        [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

@@ -12,7 +12,7 @@ from ingest.store.queries import IncidentFilter, hex_counts, month_extent, ward_
 
 
 def test_sql_parent_cells_match_h3py(cleveland_store: Path) -> None:
-    con = open_store(cleveland_store, read_only=True)
+    con = open_store(cleveland_store)
     f = IncidentFilter(date(2025, 1, 1), date(2025, 12, 1), ("asb",))
     for res in (6, 8, 10):
         cells = hex_counts(con, f, res, None)["cell"].to_pylist()
@@ -25,7 +25,7 @@ def test_sql_parent_cells_match_h3py(cleveland_store: Path) -> None:
 
 
 def test_counts_respect_period_category_and_source(cleveland_store: Path) -> None:
-    con = open_store(cleveland_store, read_only=True)
+    con = open_store(cleveland_store)
     assert month_extent(con) == (date(2025, 1, 1), date(2025, 12, 1))
     jan = IncidentFilter(date(2025, 1, 1), date(2025, 1, 1), ("asb",), ("police",), lad="E06000002")
     total = sum(hex_counts(con, jan, 8, None)["count"].to_pylist())

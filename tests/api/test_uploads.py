@@ -1,0 +1,97 @@
+"""Loading a file into the running service: atomic for readers, who keep being answered while it loads."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from ingest.pipeline import ingest_police_file
+from tests.conftest import FORCES, new_store, police_file, sign_in
+
+
+@pytest.fixture()
+def service(tmp_path: Path) -> Iterator[TestClient]:
+    path = tmp_path / "aim.duckdb"
+    con = new_store(path)
+    ingest_police_file(con, police_file("cleveland", "01"))
+    con.close()
+    with TestClient(create_app(Settings(store=path))) as c:
+        yield sign_in(c)  # type: ignore[misc]
+
+
+def big_file(tmp_path: Path) -> bytes:
+    """Three months of three forces in one file: long enough that readers run while it loads."""
+    lines: list[str] = []
+    for force in FORCES[1:4]:
+        for month in ("01", "02", "03"):
+            with gzip.open(police_file(force, month), "rt") as fh:
+                rows = fh.read().splitlines()
+            lines += rows if not lines else rows[1:]
+    return gzip.compress(("\n".join(lines) + "\n").encode())
+
+
+def test_an_analyst_loads_a_file_once_and_others_may_not(service: TestClient) -> None:
+    body = police_file("cleveland", "02").read_bytes()
+    first = service.post("/api/v1/ingest/police", params={"filename": "2025-02-cleveland-street.csv.gz"}, content=body)
+    assert first.status_code == 200, first.text
+    assert first.json()["status"] == "loaded" and first.json()["months_new"] == ["police:Cleveland Police:2025-02"]
+    again = service.post("/api/v1/ingest/police", params={"filename": "again.csv.gz"}, content=body)
+    assert again.json()["status"] == "unchanged" and again.json()["loaded"] == 0
+    public = TestClient(service.app)
+    assert public.post("/api/v1/ingest/police", content=body).status_code == 401
+    partner = sign_in(TestClient(service.app), "partner", ("warden",))
+    assert partner.post("/api/v1/ingest/police", content=body).status_code == 403  # type: ignore[attr-defined]
+    audit = service.app.state.access.audit_log(limit=5)  # type: ignore[attr-defined]
+    assert audit[0]["action"] == "POST /api/v1/ingest/police" and audit[0]["format"] == "ingest police"
+
+
+def test_a_broken_upload_is_refused_and_changes_nothing(service: TestClient) -> None:
+    before = service.get("/healthz").json()["incidents"]
+    broken = service.post("/api/v1/ingest/police", content=b"Crime ID,Month\n1,2025-01\n")
+    assert broken.status_code == 400 and "missing column" in broken.json()["detail"]
+    assert service.post("/api/v1/ingest/nope", content=b"x").status_code == 422
+    assert service.get("/healthz").json()["incidents"] == before
+
+
+def test_readers_see_the_store_before_or_after_a_load_never_half_of_it(service: TestClient, tmp_path: Path) -> None:
+    before = service.get("/healthz").json()["incidents"]
+    seen: list[int] = []
+    failures: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        reader = TestClient(service.app)
+        reader.headers.update(service.headers)
+        while not done.is_set():
+            response = reader.get(
+                "/api/v1/hexes", params={"res": 6, "category": "all", "from": "2025-01", "to": "2025-03"}
+            )
+            if response.status_code != 200:
+                failures.append(response.text)
+            else:
+                seen.append(sum(f["properties"]["count"] for f in response.json()["features"]))
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for t in threads:
+        t.start()
+    loaded = service.post(
+        "/api/v1/ingest/police", params={"filename": "three-forces.csv.gz"}, content=big_file(tmp_path)
+    )
+    done.set()
+    for t in threads:
+        t.join()
+    assert loaded.status_code == 200, loaded.text
+    after = service.get("/api/v1/hexes", params={"res": 6, "category": "all", "from": "2025-01", "to": "2025-03"})
+    total_after = sum(f["properties"]["count"] for f in after.json()["features"])
+    first = seen[0]
+    assert not failures
+    assert len(seen) >= 5, "the readers were not answered while the file loaded"
+    assert set(seen) <= {first, total_after}, sorted(set(seen))
+    assert total_after - first > 50_000 and service.get("/healthz").json()["incidents"] > before

@@ -1,0 +1,76 @@
+"""An ingest killed with SIGKILL mid-way leaves the store as it was, and the next ingest succeeds."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from api.cli import app as cli
+from ingest.pipeline import ingest_police_file
+from tests.conftest import FORCES, new_store, police_file
+
+LOADER = """
+import sys
+from pathlib import Path
+from ingest.store.connection import open_store
+from ingest.pipeline import ingest_police_file
+
+con = open_store(Path(sys.argv[1]))
+
+def progress(rows):
+    print("staged", rows, flush=True)
+
+ingest_police_file(con, Path(sys.argv[2]), progress)
+print("committed", flush=True)
+"""
+
+
+def combined_file(path: Path) -> Path:
+    lines: list[str] = []
+    for force in FORCES[1:4]:
+        for month in ("01", "02", "03"):
+            with gzip.open(police_file(force, month), "rt") as fh:
+                rows = fh.read().splitlines()
+            lines += rows if not lines else rows[1:]
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    return path
+
+
+def counts(store: Path) -> tuple[int, int, int]:
+    with duckdb.connect(str(store), read_only=True) as con:
+        return con.execute(
+            "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM ingest_runs), "
+            "(SELECT count(*) FROM partitions)"
+        ).fetchall()[0]
+
+
+def test_a_killed_ingest_leaves_the_store_as_it_was_and_the_next_one_succeeds(tmp_path: Path) -> None:
+    store = tmp_path / "aim.duckdb"
+    con = new_store(store)
+    ingest_police_file(con, police_file("cleveland", "01"))
+    con.close()
+    before = counts(store)
+    big = combined_file(tmp_path / "three-forces.csv.gz")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOADER, str(store), str(big)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    assert first.startswith("staged"), first  # rows are staged inside the open transaction: kill it now
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait(30) == -signal.SIGKILL
+    assert counts(store) == before  # reopening replays the log: nothing of the killed file is there
+    result = CliRunner().invoke(cli, ["ingest", "police", str(big), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    incidents, runs, partitions = counts(store)
+    assert incidents > before[0] + 50_000 and runs == before[1] + 1 and partitions == before[2] + 9
