@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +21,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from serving import served  # noqa: E402
 
 from api.settings import PROJECT_DATA  # noqa: E402
 from ingest.boundary_sets import ensure_reference_data  # noqa: E402
@@ -50,16 +48,9 @@ def build_store(shared: Path, rows: int, work: Path) -> Path:
     return store
 
 
-def free_port() -> int:
-    """An unused loopback port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def force_bbox(store: Path, force: str) -> tuple[str, int]:
     """A force-wide viewport (bbox of its incidents) and how many incidents the store holds."""
-    con = open_store(store, read_only=True)
+    con = open_store(store)
     found = resolve_force(con, force)
     assert found, force
     marks = ", ".join("?" for _ in found.lads)
@@ -97,42 +88,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or build_store(args.shared, args.rows, Path(tmp))
         bbox, total = force_bbox(store, args.force)
-        port = free_port()
-        env = {**os.environ, "AIM_STORE": str(store), "AIM_PORT": str(port)}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            with httpx.Client(base_url=base, timeout=60) as client:
-                for _ in range(300):
-                    try:
-                        if client.get("/healthz").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        time.sleep(0.1)
-                f = args.force
-                cases = [
-                    ("healthz (reference)", "/healthz"),
-                    ("wards (12 months)", "/api/v1/wards"),
-                    ("hexes res 8, force viewport", f"/api/v1/hexes?res=8&bbox={bbox}"),
-                    ("hexes res 9, force viewport", f"/api/v1/hexes?res=9&bbox={bbox}"),
-                    ("trends (LAD)", "/api/v1/trends?lad=E06000018"),
-                    ("hotspots top 20 res 9", "/api/v1/hotspots?res=9"),
-                    ("Gi* res 9, one force", f"/api/v1/hotspots/gi?res=9&force={f}"),
-                    ("patrol plan 20 cells res 9", f"/api/v1/patrol-plan?cells=20&res=9&force={f}"),
-                ]
-                print(f"store: {store} ({total:,} incidents); {args.requests} sequential requests each over HTTP")
-                print(f"{'route':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/ref':>8}")
-                reference = None
-                for name, url in cases:
-                    ms = measure(client, url, args.requests)
-                    p50, p95, p99 = (float(np.percentile(ms, q)) for q in (50, 95, 99))
-                    reference = reference or p95
-                    print(f"{name:32} {p50:8.1f} {p95:8.1f} {p99:8.1f} {p95 / reference:8.1f}")
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=30)
+        with (
+            served(store) as (base, token),
+            httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as client,
+        ):
+            f = args.force
+            cases = [
+                ("healthz (reference)", "/healthz"),
+                ("wards (12 months)", "/api/v1/wards"),
+                ("hexes res 8, force viewport", f"/api/v1/hexes?res=8&bbox={bbox}"),
+                ("hexes res 9, force viewport", f"/api/v1/hexes?res=9&bbox={bbox}"),
+                ("trends (LAD)", "/api/v1/trends?lad=E06000018"),
+                ("hotspots top 20 res 9", "/api/v1/hotspots?res=9"),
+                ("Gi* res 9, one force", f"/api/v1/hotspots/gi?res=9&force={f}"),
+                ("patrol plan 20 cells res 9", f"/api/v1/patrol-plan?cells=20&res=9&force={f}"),
+            ]
+            print(f"store: {store} ({total:,} incidents); {args.requests} sequential requests each over HTTP")
+            print(f"{'route':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/ref':>8}")
+            reference = None
+            for name, url in cases:
+                ms = measure(client, url, args.requests)
+                p50, p95, p99 = (float(np.percentile(ms, q)) for q in (50, 95, 99))
+                reference = reference or p95
+                print(f"{name:32} {p50:8.1f} {p95:8.1f} {p99:8.1f} {p95 / reference:8.1f}")
 
 
 if __name__ == "__main__":

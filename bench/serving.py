@@ -1,0 +1,50 @@
+"""Start `aim serve` on a loopback port over a store, with an analyst token for the benchmark."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.access_store import AccessStore, Role  # noqa: E402
+from api.settings import Settings  # noqa: E402
+
+
+def free_port() -> int:
+    """An unused loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(store: Path) -> Iterator[tuple[str, str]]:
+    """(base URL, analyst token) of a server running over the store, stopped on exit."""
+    token = AccessStore(Settings(store=store).access_path()).create_token("benchmark", Role.ANALYST)
+    port = free_port()
+    env = {**os.environ, "AIM_STORE": str(store), "AIM_PORT": str(port)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base, token
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
