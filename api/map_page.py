@@ -13,7 +13,7 @@ from api.access_store import PUBLIC, Principal, Role
 from api.deps import ALL, Filters
 from api.map_layers import add_statistics_layers, statistics_legend
 from api.settings import Settings
-from ingest.schema import CATEGORY_LABELS, Category, Source
+from ingest.schema import CATEGORY_LABELS, PRECISION_LABELS, Category, Source
 from ingest.taxonomy import GROUP_LABELS
 
 # ColorBrewer YlOrRd, 6 classes.
@@ -30,14 +30,6 @@ DISCLOSED_NOTE = (
     "perturbation and are rounded to 5, so totals and differences are approximate. Hotspot statistics, finer "
     "hexagons and incident detail need an analyst or partner token.</div>"
 )
-PRECISION_SHORT = {
-    "point": "exact point",
-    "postcode": "postcode centroid",
-    "snap-point": "police.uk map point",
-    "lsoa": "LSOA only",
-    "ward": "ward only",
-    "none": "not placed",
-}
 
 
 def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +37,7 @@ def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
     features = []
     for ft in fc["features"]:
         located = ft["properties"].get("located") or {}
-        text = ", ".join(f"{n:,} {PRECISION_SHORT.get(p, p)}" for p, n in sorted(located.items(), key=lambda x: -x[1]))
+        text = ", ".join(f"{n:,} {PRECISION_LABELS.get(p, p)}" for p, n in sorted(located.items(), key=lambda x: -x[1]))
         count = ft["properties"]["count"]
         count_text = "not published (a small count)" if count is None else f"{count:,}"
         features.append(

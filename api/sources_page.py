@@ -5,14 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-PRECISION_LABELS = {
-    "point": "exact point",
-    "postcode": "postcode centroid",
-    "snap-point": "police.uk map point",
-    "lsoa": "LSOA only",
-    "ward": "ward only",
-    "none": "not placed",
-}
+from ingest.schema import PRECISION_LABELS
+
 STATUS_LABELS = {"ok": "receiving", "gaps": "gaps flagged", "stopped": "stopped sending"}
 
 

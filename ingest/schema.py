@@ -35,6 +35,14 @@ class LocationPrecision(StrEnum):
 
 
 # Precisions whose point goes on the hex map (the others count only in area totals).
+PRECISION_LABELS = {
+    LocationPrecision.POINT.value: "exact point",
+    LocationPrecision.POSTCODE.value: "postcode centroid",
+    LocationPrecision.SNAP_POINT.value: "police.uk map point",
+    LocationPrecision.LSOA.value: "LSOA only",
+    LocationPrecision.WARD.value: "ward only",
+    LocationPrecision.NONE.value: "not placed",
+}
 MAPPED_PRECISIONS = (LocationPrecision.POINT, LocationPrecision.POSTCODE, LocationPrecision.SNAP_POINT)
 
 

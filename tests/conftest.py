@@ -93,3 +93,15 @@ def sign_in(client: object, role: str = "analyst", sources: tuple[str, ...] = ()
     token = app.state.access.create_token(f"test {role}", Role(role), sources)
     client.headers["Authorization"] = f"Bearer {token}"  # type: ignore[attr-defined]
     return client
+
+
+def three_forces_file(path: Path) -> Path:
+    """Three months of three forces in one gzipped police.uk file (about 88,000 rows): long enough to overlap."""
+    lines: list[str] = []
+    for force in FORCES[1:4]:
+        for month in ("01", "02", "03"):
+            with gzip.open(police_file(force, month), "rt") as fh:
+                rows = fh.read().splitlines()
+            lines += rows if not lines else rows[1:]
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    return path

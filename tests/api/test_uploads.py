@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from ingest.pipeline import ingest_police_file
-from tests.conftest import FORCES, new_store, police_file, sign_in
+from tests.conftest import new_store, police_file, sign_in, three_forces_file
 
 
 @pytest.fixture()
@@ -24,17 +23,6 @@ def service(tmp_path: Path) -> Iterator[TestClient]:
     con.close()
     with TestClient(create_app(Settings(store=path))) as c:
         yield sign_in(c)  # type: ignore[misc]
-
-
-def big_file(tmp_path: Path) -> bytes:
-    """Three months of three forces in one file: long enough that readers run while it loads."""
-    lines: list[str] = []
-    for force in FORCES[1:4]:
-        for month in ("01", "02", "03"):
-            with gzip.open(police_file(force, month), "rt") as fh:
-                rows = fh.read().splitlines()
-            lines += rows if not lines else rows[1:]
-    return gzip.compress(("\n".join(lines) + "\n").encode())
 
 
 def test_an_analyst_loads_a_file_once_and_others_may_not(service: TestClient) -> None:
@@ -78,11 +66,14 @@ def test_readers_see_the_store_before_or_after_a_load_never_half_of_it(service: 
             else:
                 seen.append(sum(f["properties"]["count"] for f in response.json()["features"]))
 
+    big = three_forces_file(tmp_path / "three-forces.csv.gz").read_bytes()
     threads = [threading.Thread(target=read) for _ in range(2)]
     for t in threads:
         t.start()
     loaded = service.post(
-        "/api/v1/ingest/police", params={"filename": "three-forces.csv.gz"}, content=big_file(tmp_path)
+        "/api/v1/ingest/police",
+        params={"filename": "three-forces.csv.gz"},
+        content=big,
     )
     done.set()
     for t in threads:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import signal
 import subprocess
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from ingest.pipeline import ingest_police_file
-from tests.conftest import FORCES, new_store, police_file
+from tests.conftest import new_store, police_file, three_forces_file
 
 LOADER = """
 import sys
@@ -32,17 +31,6 @@ print("committed", flush=True)
 """
 
 
-def combined_file(path: Path) -> Path:
-    lines: list[str] = []
-    for force in FORCES[1:4]:
-        for month in ("01", "02", "03"):
-            with gzip.open(police_file(force, month), "rt") as fh:
-                rows = fh.read().splitlines()
-            lines += rows if not lines else rows[1:]
-    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
-    return path
-
-
 def counts(store: Path) -> tuple[int, int, int]:
     with duckdb.connect(str(store), read_only=True) as con:
         return con.execute(
@@ -57,7 +45,7 @@ def test_a_killed_ingest_leaves_the_store_as_it_was_and_the_next_one_succeeds(tm
     ingest_police_file(con, police_file("cleveland", "01"))
     con.close()
     before = counts(store)
-    big = combined_file(tmp_path / "three-forces.csv.gz")
+    big = three_forces_file(tmp_path / "three-forces.csv.gz")
     proc = subprocess.Popen(
         [sys.executable, "-c", LOADER, str(store), str(big)],
         stdout=subprocess.PIPE,
