@@ -2,7 +2,7 @@
 
 Access state lives apart from the incident store because it is written while the service runs (sessions, audit)
 and by the CLI at the same time (`aim users create`); SQLite in WAL mode takes writers from several processes,
-which the read-only served DuckDB store cannot.
+which a DuckDB file held by one process cannot.
 """
 
 from __future__ import annotations

@@ -192,7 +192,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default $AIM_HOST or 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default $AIM_PORT or 8000)")] = None,
 ) -> None:
-    """Serve the API and the analyst map over a store (read-only)."""
+    """Serve the API and the analyst map over a store (the server holds it: files load through the API)."""
     _serve(_settings(store, host=host, port=port))
 
 
@@ -204,12 +204,8 @@ def _serve(settings: Settings) -> None:
     if not settings.store.exists():
         err.print(f"[red]error[/]: no store at {settings.store}; run `aim ingest police PATH` or `aim demo`")
         raise typer.Exit(1)
-    try:  # migrate and fill reference tables added since the store was written
-        con = open_store(settings.store, memory_limit=settings.memory_limit)
-        ensure_reference_data(con, settings.data_dir)
-        con.close()
-    except StoreError as exc:  # another process holds the store: serve it as it is
-        err.print(f"[yellow]note[/]: store not brought up to date ({exc})", soft_wrap=True)
+    con = _open(settings)  # migrate and fill reference tables added since the store was written
+    con.close()
     console.print(f"AIM serving {settings.store} on http://{settings.host}:{settings.port}/ (API docs at /docs)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 

@@ -25,7 +25,7 @@ ALL = "all"
 
 
 def get_con(request: Request) -> Iterator[Connection]:
-    """A cursor on the app's read-only store connection, closed after the request."""
+    """A cursor on the app's store connection, closed after the request."""
     cursor = request.app.state.con.cursor()
     try:
         yield cursor

@@ -1,4 +1,4 @@
-"""create_app(settings): the FastAPI application over a read-only AIM store."""
+"""create_app(settings): the FastAPI application over an AIM store it holds for its lifetime."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from threading import Lock
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.con = open_served_store(settings.store, settings.memory_limit)
         app.state.access = AccessStore(settings.access_path())
+        app.state.writer = Lock()
         app.state.wards = WardCache(freeze=True)
         app.state.lattices = LatticeCache()
         try:

@@ -38,7 +38,7 @@ class Ward:
 
 
 class WardCache:
-    """Ward polygons per boundary set, parsed once (the served store is read-only)."""
+    """Ward polygons per boundary set, parsed once (boundaries do not change while serving: uploads add incidents)."""
 
     def __init__(self, freeze: bool = False) -> None:
         self._freeze = freeze

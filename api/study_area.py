@@ -70,7 +70,7 @@ StudyAreaDep = Annotated[StudyArea, Depends(get_study_area)]
 
 
 class LatticeCache:
-    """H3 lattices of study areas per (boundary set, LADs, resolution); the served store is read-only."""
+    """H3 lattices of study areas per (boundary set, LADs, resolution); boundaries do not change while serving."""
 
     def __init__(self, size: int = 32) -> None:
         self._items: OrderedDict[tuple[str, tuple[str, ...], int], tuple[Lattice, tuple[float, ...] | None]] = (

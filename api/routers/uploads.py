@@ -7,7 +7,6 @@ import re
 import tempfile
 from datetime import datetime
 from pathlib import Path as FilePath
-from threading import Lock
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -22,7 +21,6 @@ from ingest.places import store_places
 from ingest.profiles import load_profile, shipped_profiles
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
-WRITER = Lock()  # one load at a time; readers are never blocked
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -71,7 +69,7 @@ async def ingest(
 
 async def _run_in_thread(request: Request, settings: Any, feed: str, path: FilePath) -> IngestReport:
     def load() -> IngestReport:
-        with WRITER:
+        with request.app.state.writer:  # one load at a time; readers are never blocked
             cursor = request.app.state.con.cursor()
             try:
                 if feed == "police":

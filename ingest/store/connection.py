@@ -52,26 +52,9 @@ def _migrate(con: Connection) -> None:
             con.execute("COMMIT")
 
 
-def _bring_up_to_date(path: Path, memory_limit: str) -> None:
-    """Migrate a store written by an earlier version before it is opened read-only."""
+def _connect(path: Path, memory_limit: str) -> Connection:
     try:
-        with duckdb.connect(str(path), read_only=True, config={"memory_limit": memory_limit}) as con:
-            tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            if "incidents" not in tables or _version(con) >= _migrations()[-1][0]:
-                return
-    except duckdb.IOException as exc:
-        raise StoreError(f"cannot open store {path}: {exc}") from exc
-    open_store(path, memory_limit=memory_limit).close()
-
-
-def open_store(path: Path, read_only: bool = False, memory_limit: str = "2GB") -> Connection:
-    """Open (creating and migrating when writable) the store at path."""
-    if read_only and not path.exists():
-        raise StoreError(f"no AIM store at {path}: run `aim ingest` or `aim demo` first")
-    if read_only:
-        _bring_up_to_date(path, memory_limit)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit})
+        return duckdb.connect(str(path), config={"memory_limit": memory_limit})
     except duckdb.IOException as exc:
         hint = (
             "; another process holds it (a running `aim serve`? send files to it instead: "
@@ -80,13 +63,12 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str = "2GB") -
             else ""
         )
         raise StoreError(f"cannot open store {path}: {exc}{hint}") from exc
-    if not read_only:
-        _migrate(con)
-    else:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "incidents" not in tables:
-            con.close()
-            raise StoreError(f"{path} is not an AIM store")
+
+
+def open_store(path: Path, memory_limit: str = "2GB") -> Connection:
+    """Open the store at path, creating it when absent, and bring its schema up to date."""
+    con = _connect(path, memory_limit)
+    _migrate(con)
     return con
 
 
@@ -94,10 +76,7 @@ def open_served_store(path: Path, memory_limit: str = "2GB") -> Connection:
     """Open an existing AIM store for a service: writable (uploaded files load through it), migrated, checked."""
     if not path.exists():
         raise StoreError(f"no AIM store at {path}: run `aim ingest` or `aim demo` first")
-    try:
-        con = duckdb.connect(str(path), config={"memory_limit": memory_limit})
-    except duckdb.IOException as exc:
-        raise StoreError(f"cannot open store {path}: {exc}") from exc
+    con = _connect(path, memory_limit)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "incidents" not in tables:
         con.close()

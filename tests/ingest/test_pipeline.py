@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_police_file
-from ingest.store.connection import Connection, open_store
+from ingest.store.connection import Connection, open_served_store
 from tests.conftest import FORCES, POLICE, new_store, police_file, real_lines, write_csv
 
 # Monthly ASB rows per force, 2025-01..2025-12, as published in ../shared/data/README.md.
@@ -175,7 +175,7 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     )
     con.execute("DELETE FROM schema_version WHERE version >= 2")
     con.close()
-    ro = open_store(path, read_only=True)
+    ro = open_served_store(path)
     assert (
         ro.execute("SELECT sum(n), sum(n_unique) FROM incident_counts").fetchall()
         == ro.execute("SELECT count(*), count(*) FROM incidents").fetchall()
