@@ -17,7 +17,8 @@ from ingest.store.connection import Connection
 
 KDE_BANDWIDTH_M = 400.0
 METHOD_NOTES = {
-    "aim": "AIM's forecast, fitted on the training months only",
+    "aim": "AIM's forecast (the filtered incidents, smoothed, and the other crime recorded), fitted on the training "
+    "months only",
     "previous_period": "top cells by count in the last training months (as many months as the test)",
     "kde": f"quartic kernel density of all training incidents, {KDE_BANDWIDTH_M:g} m bandwidth",
     "random": "cells picked at random, mean of 200 draws",
@@ -43,9 +44,11 @@ def evaluate_area(
     gap = months_between(add_months(train[1], 1), test[0]) - 1  # months between train and test, left out
     train_counts = m.counts[:, :n_train]
     test_counts = m.counts[:, n_train + gap : n_train + gap + n_test]
-    model = fit_forecast(train_counts, m.kernels, m.area_km2, coverage, holdout=n_test)
+    train_context = None if m.context is None else m.context[:, :n_train]
+    model = fit_forecast(train_counts, m.kernels, m.area_km2, coverage, holdout=n_test, context=train_context)
     kde = quartic_kernel(m.distances, KDE_BANDWIDTH_M)
-    scores = evaluate(train_counts, test_counts, m.area_km2, coverage, methods(model, m.kernels, kde, n_test))
+    scorers = methods(model, m.kernels, kde, n_test, train_context)
+    scores = evaluate(train_counts, test_counts, m.area_km2, coverage, scorers)
     best_baseline = max(("previous_period", "kde"), key=lambda k: scores[k].pai)
     return {
         "area": area.echo(),

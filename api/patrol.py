@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,11 +19,13 @@ from geo.hexbin import cells_to_strings
 from geo.hotspots import classify, gi_star
 from geo.lattice import Lattice, distance_matrix, neighbour_matrix
 from ingest.store.connection import Connection
+from ingest.taxonomy import context_categories
 
 MAX_KERNEL_ENTRIES = 30_000_000
 FORECAST_DOC = (
     "Expected incidents per month in each cell, from the period's monthly counts: a recency-weighted rate blended "
-    "with a kernel-smoothed rate. The half-life, blend and bandwidth are chosen per area from a small grid by how "
+    "with a kernel-smoothed rate, then with the cell's share of the other crime recorded over the same months "
+    "(scaled to the same total). The half-life, blends and bandwidth are chosen per area from a small grid by how "
     "well each would have picked the cells of the latest 3 months from the months before (rolling origins), at "
     "this plan's share of the area. Cells are then taken in order of expected incidents until the budget is used."
 )
@@ -31,7 +33,8 @@ FORECAST_DOC = (
 
 @dataclass(frozen=True)
 class AreaModel:
-    """An area's lattice, counts (cells x months), months, cell areas and smoothing kernels."""
+    """An area's lattice, counts (cells x months), months, cell areas, smoothing kernels, and the context: counts
+    of the crime types the filter leaves out, same cells and months (None when it leaves none out)."""
 
     lattice: Lattice
     counts: np.ndarray
@@ -39,6 +42,7 @@ class AreaModel:
     area_km2: np.ndarray
     kernels: dict[float, Any]
     distances: Any
+    context: np.ndarray | None
 
 
 def area_model(
@@ -55,9 +59,11 @@ def area_model(
             "res", f"{len(lattice):,} cells at res {res} in {area.name}: use a coarser res or a smaller area"
         )
     counts, months = lattice_counts(con, filters.incident, lattice, bbox)
+    others = context_categories(filters.incident.categories)
+    context = lattice_counts(con, replace(filters.incident, categories=others), lattice, bbox)[0] if others else None
     distances = distance_matrix(lattice, max(BANDWIDTHS_M))
     kernels = {bw: quartic_kernel(distances, bw, normalise=True) for bw in BANDWIDTHS_M}
-    return AreaModel(lattice, counts, months, lattice.cell_area_km2(), kernels, distances)
+    return AreaModel(lattice, counts, months, lattice.cell_area_km2(), kernels, distances, context)
 
 
 def _trend(series: np.ndarray) -> np.ndarray:
@@ -83,8 +89,9 @@ def patrol_plan(
     else:
         assert budget_km2 is not None
         share = min(budget_km2 / total_area, 1.0)
-    model = fit_forecast(m.counts, m.kernels, m.area_km2, share) if m.counts.sum() else ForecastModel()
-    rate = model.monthly_rate(m.counts, m.kernels)
+    fitted = m.counts.sum() > 0
+    model = fit_forecast(m.counts, m.kernels, m.area_km2, share, context=m.context) if fitted else ForecastModel()
+    rate = model.monthly_rate(m.counts, m.kernels, m.context)
     chosen = select_cells(rate, m.area_km2, budget_km2=budget_km2, n=cells, tiebreak=m.counts.sum(axis=1))
     chosen = chosen[rate[chosen] > 0] if m.counts.sum() else chosen[:0]
     gi = classify(gi_star(m.counts.sum(axis=1), neighbour_matrix(m.lattice, 1)))
@@ -101,8 +108,13 @@ def patrol_plan(
         reason += f", {int(m.counts[i].sum())} over the period; {trend}"
         if gi_class > 0:
             reason += f"; Gi* hot spot at {gi_class}%"
+        other = None if m.context is None else int(m.context[i].sum())
+        if other and model.context_weight > 0:
+            reason += f"; {other} other crimes recorded"
         if m.counts[i].sum() == 0:
-            reason = "no incidents recorded in the cell itself; next to busy cells"
+            reason = "no incidents recorded in the cell itself; " + (
+                f"{other} other crimes recorded there" if other and model.context_weight > 0 else "next to busy cells"
+            )
         rows.append(
             {
                 "rank": rank,
@@ -112,6 +124,7 @@ def patrol_plan(
                 "expected_per_month": round(float(rate[i]), 2),
                 "recent_counts": dict(zip(recent_months, last, strict=True)),
                 "period_count": int(m.counts[i].sum()),
+                "other_crime_count": other,
                 "trend": str(trend),
                 "gi_class": f"hot-{gi_class}" if gi_class > 0 else ("cold" if gi_class < 0 else "not significant"),
                 "area_km2": round(float(m.area_km2[i]), 4),

@@ -39,12 +39,17 @@ Method = Callable[[np.ndarray], np.ndarray]
 
 
 def methods(
-    model: ForecastModel, kernels: dict[float, sp.csr_matrix], kde: sp.csr_matrix, test_months: int
+    model: ForecastModel,
+    kernels: dict[float, sp.csr_matrix],
+    kde: sp.csr_matrix,
+    test_months: int,
+    context: np.ndarray | None = None,
 ) -> dict[str, Method]:
-    """Scoring functions over training counts (cells x months): AIM's forecast and the baselines it must beat
-    (counts of the last `test_months` of training; a quartic kernel density surface of all training incidents)."""
+    """Scoring functions over training counts (cells x months): AIM's forecast (with the training months' context,
+    if any) and the baselines it must beat (counts of the last `test_months` of training; a quartic kernel density
+    surface of all training incidents)."""
     return {
-        "aim": lambda c: model.monthly_rate(c, kernels),
+        "aim": lambda c: model.monthly_rate(c, kernels, context),
         "previous_period": lambda c: c[:, -test_months:].sum(axis=1),
         "kde": lambda c: kde @ c.sum(axis=1),
     }

@@ -1,4 +1,4 @@
-"""Expected ASB per cell for the coming period, fitted per area, and patrol selection under an area budget."""
+"""Expected incidents per cell for the coming period, fitted per area, and patrol selection under an area budget."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import scipy.sparse as sp
 HALF_LIVES = (3.0, 6.0, 12.0, float("inf"))  # inf: every month weighs the same
 OWN_WEIGHTS = (1.0, 0.75, 0.5, 0.25, 0.0)
 BANDWIDTHS_M = (250.0, 400.0, 600.0)
+CONTEXT_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 0.75)
 FOLDS = 3
 
 
@@ -27,40 +28,70 @@ def quartic_kernel(distances_m: sp.csr_matrix, bandwidth_m: float, normalise: bo
     return k.tocsr()
 
 
+def recency_weights(months: int, half_life: float) -> np.ndarray:
+    """Weights of `months` monthly columns, oldest first: each month weighs half as much as one `half_life` later."""
+    return np.asarray(0.5 ** (np.arange(months)[::-1] / half_life))
+
+
+def recency_rate(counts: np.ndarray, half_life: float) -> np.ndarray:
+    """Recency-weighted mean monthly count per cell (counts: cells x months, oldest first)."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.shape[1] == 0:
+        return np.zeros(counts.shape[0])
+    weights = recency_weights(counts.shape[1], half_life)
+    return np.asarray(counts @ weights / weights.sum())
+
+
+def context_rate(own_rate: np.ndarray, context_rate_: np.ndarray) -> np.ndarray:
+    """The context's rate per cell rescaled so that it sums to the same total as own_rate: the incidents each cell
+    would expect if they were spread like the context."""
+    total = float(context_rate_.sum())
+    return context_rate_ * (float(own_rate.sum()) / total) if total > 0 else np.zeros_like(own_rate)
+
+
 @dataclass(frozen=True)
 class ForecastModel:
-    """Expected incidents per month in each cell: a recency-weighted rate (each month weighs half as much as one
-    `half_life` months later), blended with the same rate kernel-smoothed over `bandwidth_m` (quartic kernel):
-    own_weight * own + (1 - own_weight) * smoothed. Smoothing helps where police.uk snapping and sparse counts put
-    incidents in the cell next door; fitting chooses the blend each area's own history supports."""
+    """Expected incidents per month in each cell. A recency-weighted rate (each month weighs half as much as one
+    `half_life` months later) blended with the same rate kernel-smoothed over `bandwidth_m` (quartic kernel):
+    own_weight * own + (1 - own_weight) * smoothed. That is then blended with context: the other recorded crime in
+    each cell (same months, same recency weighting), scaled to the same total, with `context_weight`. Smoothing helps
+    where police.uk snapping and sparse counts put incidents in the cell next door; context helps where the area's
+    own counts are too sparse to rank cells (ASB and other crime gather at the same streets and centres). Fitting
+    chooses the blend each area's own history supports."""
 
     half_life: float = 6.0
     own_weight: float = 0.75
     bandwidth_m: float = 400.0
+    context_weight: float = 0.0
 
     def recency_rate(self, counts: np.ndarray) -> np.ndarray:
         """Recency-weighted mean monthly count per cell (counts: cells x months, oldest first)."""
-        counts = np.asarray(counts, dtype=np.float64)
-        if counts.shape[1] == 0:
-            return np.zeros(counts.shape[0])
-        weights = 0.5 ** (np.arange(counts.shape[1])[::-1] / self.half_life)
-        return np.asarray(counts @ weights / weights.sum())
+        return recency_rate(counts, self.half_life)
 
-    def monthly_rate(self, counts: np.ndarray, kernels: dict[float, sp.csr_matrix]) -> np.ndarray:
-        """Expected incidents per month per cell; kernels: row-normalised quartic kernels by bandwidth."""
-        rate = self.recency_rate(counts)
-        if self.own_weight >= 1:
-            return rate
-        smoothed = kernels[self.bandwidth_m] @ rate
-        return np.asarray(self.own_weight * rate + (1 - self.own_weight) * smoothed)
+    def monthly_rate(
+        self, counts: np.ndarray, kernels: dict[float, sp.csr_matrix], context: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Expected incidents per month per cell; kernels: row-normalised quartic kernels by bandwidth; context:
+        other recorded crime per cell and month over the same months (cells x months), if any."""
+        own = self.recency_rate(counts)
+        rate = own
+        if self.own_weight < 1:
+            rate = self.own_weight * own + (1 - self.own_weight) * (kernels[self.bandwidth_m] @ own)
+        if self.context_weight > 0 and context is not None:
+            extra = context_rate(own, self.recency_rate(context))
+            rate = (1 - self.context_weight) * rate + self.context_weight * extra
+        return np.asarray(rate)
 
     def describe(self) -> str:
         """The fitted model in words."""
         recency = "every month weighed the same" if np.isinf(self.half_life) else f"half-life {self.half_life:g} months"
-        return (
+        text = (
             f"monthly rate ({recency}), {self.own_weight:.0%} the cell's "
             f"own rate and {1 - self.own_weight:.0%} the rate smoothed with a {self.bandwidth_m:g} m quartic kernel"
         )
+        if self.context_weight > 0:
+            text += f"; {self.context_weight:.0%} from the other crime recorded in the cell"
+        return text
 
 
 def select_cells(
@@ -70,45 +101,68 @@ def select_cells(
     n: int | None = None,
     tiebreak: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Indices of the highest-scoring cells, best first, until n cells or the area budget is used."""
-    secondary = -(tiebreak if tiebreak is not None else np.zeros(len(score)))
-    order = np.lexsort((np.arange(len(score)), secondary, -score))
+    """Indices of the highest-scoring cells, best first (ties: higher tiebreak, then lower index), until n cells or
+    the area budget is used."""
+    size = len(score)
     if n is not None:
-        return order[: max(n, 0)]
-    if budget_km2 is None:
+        k = max(n, 0)
+    elif budget_km2 is not None:
+        smallest = float(area_km2.min()) if size else 0.0
+        k = int(np.ceil(budget_km2 * (1 + 1e-9) / smallest)) + 1 if smallest > 0 else size
+    else:
         raise ValueError("give a number of cells or an area budget")
+    # only cells scoring at least the k-th highest can be among the first k: sort those alone
+    candidates = np.arange(size)
+    if 0 < k < size:
+        kth = np.partition(score, size - k)[size - k]
+        candidates = np.flatnonzero(score >= kth)
+    secondary = tiebreak[candidates] if tiebreak is not None else np.zeros(len(candidates))
+    order = candidates[np.lexsort((candidates, -secondary, -score[candidates]))]
+    if n is not None or budget_km2 is None:
+        return order[:k]
     used = np.cumsum(area_km2[order])
     return order[: int(np.searchsorted(used, budget_km2 * (1 + 1e-9), side="right"))]
 
 
 def fit_forecast(
-    counts: np.ndarray, kernels: dict[float, sp.csr_matrix], area_km2: np.ndarray, coverage: float, holdout: int = 3
+    counts: np.ndarray,
+    kernels: dict[float, sp.csr_matrix],
+    area_km2: np.ndarray,
+    coverage: float,
+    holdout: int = 3,
+    context: np.ndarray | None = None,
 ) -> ForecastModel:
     """The model (from a small grid) whose selection would have captured most of the last `holdout` months of
-    counts from the months before them, at this coverage of the area; the default when there is too little history."""
+    counts from the months before them, at this coverage of the area, summed over rolling origins; the default when
+    there is too little history. Context weights are tried only when context (cells x months, as counts) is given."""
     months = counts.shape[1]
     holdout = min(holdout, months // 3)
     if holdout < 1:
         return ForecastModel()
-    # rolling origins: predict each of the last `FOLDS` windows of `holdout` months from the months before it
-    folds = [
-        (counts[:, : end - holdout], counts[:, end - holdout : end].sum(axis=1))
-        for end in range(months, max(months - FOLDS, 2 * holdout) - 1, -1)
-    ]
-    folds = [(past, recent) for past, recent in folds if recent.sum() > 0]
-    if not folds:
-        return ForecastModel()
+    context_weights = CONTEXT_WEIGHTS if context is not None and float(context.sum()) > 0 else (0.0,)
     budget = coverage * float(area_km2.sum())
-    best, best_hits = ForecastModel(), -1.0
-    for half_life, own, bandwidth in itertools.product(HALF_LIVES, OWN_WEIGHTS, BANDWIDTHS_M):
-        if own >= 1 and bandwidth != BANDWIDTHS_M[0]:
-            continue  # bandwidth is irrelevant without smoothing
-        model = ForecastModel(half_life, own, bandwidth)
-        hits = 0.0
-        for past, recent in folds:
-            score = model.monthly_rate(past, kernels)
-            chosen = select_cells(score, area_km2, budget_km2=budget, tiebreak=past.sum(axis=1))
-            hits += float(recent[chosen].sum()) / float(recent.sum())
-        if hits > best_hits + 1e-9:
-            best, best_hits = model, hits
+    captured: dict[ForecastModel, float] = {}
+    # rolling origins: predict each of the last `FOLDS` windows of `holdout` months from the months before it
+    for end in range(months, max(months - FOLDS, 2 * holdout) - 1, -1):
+        past, recent = counts[:, : end - holdout], counts[:, end - holdout : end].sum(axis=1)
+        if recent.sum() <= 0:
+            continue
+        tiebreak = past.sum(axis=1)
+        for half_life in HALF_LIVES:
+            own = recency_rate(past, half_life)
+            smoothed = {bw: kernels[bw] @ own for bw in BANDWIDTHS_M}
+            extra = own if context is None else context_rate(own, recency_rate(context[:, : end - holdout], half_life))
+            for own_weight, bandwidth, context_weight in itertools.product(OWN_WEIGHTS, BANDWIDTHS_M, context_weights):
+                if own_weight >= 1 and bandwidth != BANDWIDTHS_M[0]:
+                    continue  # bandwidth is irrelevant without smoothing
+                rate = own_weight * own + (1 - own_weight) * smoothed[bandwidth] if own_weight < 1 else own
+                if context_weight > 0:
+                    rate = (1 - context_weight) * rate + context_weight * extra
+                chosen = select_cells(rate, area_km2, budget_km2=budget, tiebreak=tiebreak)
+                model = ForecastModel(half_life, own_weight, bandwidth, context_weight)
+                captured[model] = captured.get(model, 0.0) + float(recent[chosen].sum()) / float(recent.sum())
+    best, best_captured = ForecastModel(), -1.0
+    for model, value in captured.items():  # grid order: the first of equals wins
+        if value > best_captured + 1e-9:
+            best, best_captured = model, value
     return best

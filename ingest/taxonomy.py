@@ -148,6 +148,14 @@ def expand_categories(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(c.value for c in Category if c.value in wanted)
 
 
+def context_categories(categories: tuple[str, ...]) -> tuple[str, ...]:
+    """The crime types a category filter (leaves; empty: every category) leaves out: the context a forecast of the
+    filtered incidents may lean on. Empty when the filter already takes every crime type."""
+    if not categories:
+        return ()
+    return tuple(c for c in GROUPS["crime"] if c not in categories)
+
+
 def compatible(a: str, b: str) -> bool:
     """Whether two leaf categories can describe the same event (for linking records across sources)."""
     if a == b or frozenset((a, b)) in RELATED:
