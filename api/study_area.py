@@ -70,13 +70,16 @@ StudyAreaDep = Annotated[StudyArea, Depends(get_study_area)]
 
 
 class LatticeCache:
-    """H3 lattices of study areas per (boundary set, LADs, resolution); boundaries do not change while serving."""
+    """H3 lattices of study areas per (boundary set, LADs, resolution); boundaries do not change while serving. The
+    oldest go once there are more than `size`, or once the lattices and the matrices kept with them hold more than
+    `max_entries` cells and matrix entries (about 12 bytes each)."""
 
-    def __init__(self, size: int = 32) -> None:
+    def __init__(self, size: int = 32, max_entries: int = 20_000_000) -> None:
         self._items: OrderedDict[tuple[str, tuple[str, ...], int], tuple[Lattice, tuple[float, ...] | None]] = (
             OrderedDict()
         )
         self._size = size
+        self._max_entries = max_entries
         self._lock = Lock()
 
     def get(
@@ -95,9 +98,12 @@ class LatticeCache:
         bbox = tuple(float(v) for v in shapely.total_bounds(geometries)) if geometries else None
         with self._lock:
             self._items[key] = (lattice, bbox)
-            if len(self._items) > self._size:
+            while len(self._items) > 1 and (len(self._items) > self._size or self._entries() > self._max_entries):
                 self._items.popitem(last=False)
         return lattice, bbox  # type: ignore[return-value]
+
+    def _entries(self) -> int:
+        return sum(len(lat) + sum(m.nnz for m in lat.derived.values()) for lat, _ in self._items.values())
 
 
 def lattice_counts(
@@ -111,8 +117,8 @@ def lattice_counts(
     t = cell_month_counts(con, f, lattice.res, bbox)
     if t.num_rows:
         idx = lattice.index_of(t["cell"].to_numpy().astype(np.uint64))
-        month_index = {m: i for i, m in enumerate(months)}
-        cols = np.array([month_index[m] for m in t["month"].to_pylist()])
-        keep = idx >= 0
+        month = t["month"].to_numpy().astype("datetime64[M]")
+        cols = (month - np.datetime64(f"{months[0]:%Y-%m}", "M")).astype(np.int64)
+        keep = (idx >= 0) & (cols >= 0) & (cols < len(months))
         np.add.at(out, (idx[keep], cols[keep]), t["count"].to_numpy()[keep])
     return out, months

@@ -111,11 +111,15 @@ def select_cells(
         k = int(np.ceil(budget_km2 * (1 + 1e-9) / smallest)) + 1 if smallest > 0 else size
     else:
         raise ValueError("give a number of cells or an area budget")
-    # only cells scoring at least the k-th highest can be among the first k: sort those alone
-    candidates = np.arange(size)
+    # only cells scoring at least the k-th highest can be among the first k: sort those alone (looked for among the
+    # positive scores first, as most cells of a large area score nothing)
     if 0 < k < size:
-        kth = np.partition(score, size - k)[size - k]
-        candidates = np.flatnonzero(score >= kth)
+        positive = np.flatnonzero(score > 0)
+        pool = positive if len(positive) >= k else np.arange(size)
+        kth = np.partition(score[pool], len(pool) - k)[len(pool) - k]
+        candidates = pool[score[pool] >= kth]
+    else:
+        candidates = np.arange(size)
     secondary = tiebreak[candidates] if tiebreak is not None else np.zeros(len(candidates))
     order = candidates[np.lexsort((candidates, -secondary, -score[candidates]))]
     if n is not None or budget_km2 is None:

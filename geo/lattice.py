@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import h3ronpy
 import numpy as np
@@ -20,6 +21,8 @@ class Lattice:
     cells: np.ndarray
     ward: np.ndarray  # index into ward_codes
     ward_codes: tuple[str, ...]
+    # derived matrices kept with the lattice (which is cached between requests), by what they were built for
+    derived: dict[object, sp.csr_matrix] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.cells)
@@ -33,10 +36,16 @@ class Lattice:
         return np.where(self.cells[pos] == cells, pos, -1).astype(np.int64)
 
     def cell_area_km2(self) -> np.ndarray:
-        """Area of each cell, km2."""
+        """Area of each cell, km2 (read-only)."""
+        return self._areas
+
+    @cached_property
+    def _areas(self) -> np.ndarray:
         if len(self.cells) == 0:
             return np.array([], dtype=np.float64)
-        return np.asarray(pa.array(h3ronpy.cells_area_km2(pa.array(self.cells))).to_numpy(zero_copy_only=False))
+        areas = np.array(pa.array(h3ronpy.cells_area_km2(pa.array(self.cells))).to_numpy(zero_copy_only=False))
+        areas.setflags(write=False)
+        return areas
 
 
 def build_lattice(ward_codes: list[str], geometries: list[shapely.Geometry], res: int) -> Lattice:
@@ -58,7 +67,15 @@ def build_lattice(ward_codes: list[str], geometries: list[shapely.Geometry], res
 
 
 def neighbour_matrix(lattice: Lattice, k: int = 1, include_self: bool = True) -> sp.csr_matrix:
-    """Binary weights: cell j is a neighbour of i when within k grid steps of it (and inside the lattice)."""
+    """Binary weights: cell j is a neighbour of i when within k grid steps of it (and inside the lattice); kept with
+    the lattice."""
+    key = ("neighbours", k, include_self)
+    if key not in lattice.derived:
+        lattice.derived[key] = _read_only(_neighbours(lattice, k, include_self))
+    return lattice.derived[key]
+
+
+def _neighbours(lattice: Lattice, k: int, include_self: bool) -> sp.csr_matrix:
     n = len(lattice)
     if n == 0:
         return sp.csr_matrix((0, 0))
@@ -84,13 +101,28 @@ def cell_centres(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def distance_matrix(lattice: Lattice, radius_m: float) -> sp.csr_matrix:
-    """Centre-to-centre distances (metres) between lattice cells no more than radius_m apart (self stored as 0)."""
+    """Centre-to-centre distances (metres) between lattice cells no more than radius_m apart (self stored as 0); kept
+    with the lattice."""
     n = len(lattice)
     if n == 0:
         return sp.csr_matrix((0, 0))
+    key = ("distances", radius_m)
+    if key not in lattice.derived:
+        lattice.derived[key] = _read_only(_distances(lattice, radius_m))
+    return lattice.derived[key]
+
+
+def _read_only(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    for part in (matrix.data, matrix.indices, matrix.indptr):
+        part.setflags(write=False)
+    return matrix
+
+
+def _distances(lattice: Lattice, radius_m: float) -> sp.csr_matrix:
+    n = len(lattice)
     spacing = float(np.sqrt(lattice.cell_area_km2().mean() * 1e6 * 2 / np.sqrt(3)))  # centre-to-centre, metres
     k = max(1, int(np.ceil(radius_m / spacing)))
-    ring = neighbour_matrix(lattice, k).tocoo()
+    ring = _neighbours(lattice, k, include_self=True).tocoo()
     lon, lat = cell_centres(lattice.cells)
     scale = np.cos(np.radians(lat.mean()))
     dx = (lon[ring.row] - lon[ring.col]) * scale * 111_320.0
