@@ -9,10 +9,12 @@ import numpy as np
 from api.deps import Filters
 from api.services import WardCache
 from api.study_area import LatticeCache, StudyArea, lattice_counts
+from api.weekly import lattice_week_counts
 from geo.emerging import emerging_hotspots
 from geo.features import feature, feature_collection, hex_features
 from geo.hotspots import LEVELS, HotspotClasses, classify, gi_star, sparsity_warnings
 from geo.lattice import neighbour_matrix, polygon_neighbours
+from geo.weeks import week_label
 from ingest.store.connection import Connection
 from ingest.store.queries import ward_counts
 
@@ -23,13 +25,13 @@ GI_METHOD = (
     "99/95/90% when its z is positive (negative) and its q-value is at most 0.01/0.05/0.10."
 )
 EMERGING_METHOD = (
-    "Gi* per month over a space-time neighbourhood (the cell's k-ring in this month and the month before), FDR at "
-    "alpha across all cell-months; a Mann-Kendall test on each cell's Gi* z-scores gives its trend. Classes follow "
-    "space-time hotspot analysis: new (hot only in the last month), consecutive (one unbroken run of at least two "
-    "hot months up to the last, never hot before), intensifying / persistent / diminishing (hot in at least 90% of "
-    "months including the last; trend up / none / down), sporadic (hot in the last month, on and off before, never "
-    "cold), oscillating (as sporadic, but cold in some month), historical (hot in at least 90% of months, not the "
-    "last)."
+    "Gi* per slice (month, or week with interval=week) over a space-time neighbourhood (the cell's k-ring in this "
+    "slice and the one before), FDR at alpha across all cell-slices; a Mann-Kendall test on each cell's Gi* z-scores "
+    "gives its trend. Classes follow space-time hotspot analysis: new (hot only in the last slice), consecutive (one "
+    "unbroken run of at least two hot slices up to the last, never hot before), intensifying / persistent / "
+    "diminishing (hot in at least 90% of slices including the last; trend up / none / down), sporadic (hot in the "
+    "last slice, on and off before, never cold), oscillating (as sporadic, but cold in some slice), historical (hot "
+    "in at least 90% of slices, not the last)."
 )
 GI_LEGEND = [
     {"class": "hot-99", "meaning": "hot spot, 99% confidence (FDR q <= 0.01)", "colour": "#b2182b"},
@@ -170,10 +172,18 @@ def emerging_layer(
     alpha: float,
     wards: WardCache,
     lattices: LatticeCache,
+    interval: str = "month",
 ) -> dict[str, Any]:
-    """Cells with an emerging-hotspot pattern over the period's months."""
+    """Cells with an emerging-hotspot pattern over the period's months (or whole weeks, from incidents dated to the
+    day)."""
     lattice, bbox = lattices.get(con, wards, filters.boundary_set, area, res)
-    counts, months = lattice_counts(con, filters.incident, lattice, bbox)
+    month_only = 0
+    if interval == "week":
+        counts, mondays, month_only = lattice_week_counts(con, filters.incident, lattice, bbox)
+        slices = [week_label(w) for w in mondays]
+    else:
+        counts, months = lattice_counts(con, filters.incident, lattice, bbox)
+        slices = [f"{m:%Y-%m}" for m in months]
     weights = neighbour_matrix(lattice, k)
     result = emerging_hotspots(counts, weights, alpha=alpha)
     chosen = np.flatnonzero(result.pattern != "")
@@ -191,8 +201,8 @@ def emerging_layer(
                 "colour": EMERGING_COLOURS[str(result.pattern[i])] if result.side[i] == "hot" else "#4575b4",
                 "trend_z": round(float(result.trend_z[i]), 3),
                 "trend_p": float(f"{result.trend_p[i]:.3g}"),
-                "months_hot": int((result.significant[i] > 0).sum()),
-                "months_cold": int((result.significant[i] < 0).sum()),
+                "slices_hot": int((result.significant[i] > 0).sum()),
+                "slices_cold": int((result.significant[i] < 0).sum()),
                 "counts": [int(c) for c in counts[i]],
                 "ward": code,
                 "ward_name": names.get(code),
@@ -203,15 +213,21 @@ def emerging_layer(
         key = f"{result.pattern[i]}-{result.side[i]}"
         tally[key] = tally.get(key, 0) + 1
     warnings = sparsity_warnings(counts.sum(axis=1), weights)
-    if len(months) < 10:
-        warnings.append(f"only {len(months)} monthly slices; trends and 90%-of-slices classes want at least 10")
+    if len(slices) < 10:
+        warnings.append(f"only {len(slices)} {interval}ly slices; trends and 90%-of-slices classes want at least 10")
+    if month_only:
+        warnings.append(
+            f"{month_only:,} incidents in the filtered months have a month only (police.uk gives no day) and are "
+            "not in weekly slices"
+        )
     return feature_collection(
         hex_features(lattice.cells[chosen], props),
         area=area.echo(),
         resolution=res,
         k=k,
         alpha=alpha,
-        slices=[f"{m:%Y-%m}" for m in months],
+        interval=interval,
+        slices=slices,
         filters=filters.echo(),
         cells_tested=len(lattice),
         patterns=tally,

@@ -41,7 +41,7 @@ def add_statistics_layers(
             "fillOpacity": 0.8,
         },
         tooltip=folium.GeoJsonTooltip(
-            fields=["pattern", "months_hot", "trend_p", "ward_name"],
+            fields=["pattern", "slices_hot", "trend_p", "ward_name"],
             aliases=["Pattern", "Months hot", "Trend p", "Ward"],
         ),
     ).add_to(m)

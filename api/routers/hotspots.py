@@ -58,11 +58,16 @@ def emerging(
     area: StudyAreaDep,
     res: Res = 8,
     k: K = 1,
-    alpha: Annotated[float, Query(gt=0, lt=0.5, description="False discovery rate for a significant month")] = 0.1,
+    alpha: Annotated[float, Query(gt=0, lt=0.5, description="False discovery rate for a significant slice")] = 0.1,
+    interval: Annotated[
+        Literal["month", "week"],
+        Query(description="Time slices: months, or whole ISO weeks of incidents dated to the day (not police.uk)"),
+    ] = "month",
 ) -> GeoJSONResponse:
-    """Emerging hotspots: each cell's pattern over the monthly slices of the period, as GeoJSON."""
+    """Emerging hotspots: each cell's pattern over the monthly (or weekly) slices of the period, as GeoJSON."""
     f = filters.incident
-    if months_between(f.start, f.end) < 3:
+    if interval == "month" and months_between(f.start, f.end) < 3:
         raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
     state = request.app.state
-    return GeoJSONResponse(emerging_layer(con, filters, area, res, k, alpha, state.wards, state.lattices))
+    layer = emerging_layer(con, filters, area, res, k, alpha, state.wards, state.lattices, interval)
+    return GeoJSONResponse(layer)

@@ -1,4 +1,4 @@
-"""Monthly trend series for a ward, a LAD or the whole filtered area, as JSON or CSV."""
+"""Monthly or weekly trend series for a ward, a LAD, a cell or the whole filtered area, as JSON or CSV."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from api.disclosed import disclosed_movers, disclosed_trend
 from api.errors import ParameterError
 from api.responses import csv_response
 from api.services import comparison_period, trend_series, ward_movers
+from api.weekly import weekly_trend
 from geo.change import poisson_change_p
 from geo.hexbin import cell_resolution
 from geo.trends import change
@@ -117,12 +118,16 @@ def trends(
     h3: Annotated[
         str | None, Query(description="H3 cell id, resolution 6 to 10", pattern=r"^[0-9a-fA-F]{15,16}$")
     ] = None,
-    interval: Annotated[Literal["month"], Query(description="Series interval; police.uk data are monthly")] = "month",
+    interval: Annotated[
+        Literal["month", "week"],
+        Query(description="month, or week: whole ISO weeks, incidents dated to the day only (police.uk has months)"),
+    ] = "month",
     alpha: Annotated[float, Query(gt=0, lt=1, description="Significance level of the change tests")] = 0.05,
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
 ) -> dict[str, Any] | Response:
-    """Zero-filled monthly series for a ward, LAD, H3 cell or the whole filtered area; change against the previous
-    period and the same months last year, each with a two-sided conditional Poisson test; seasonal profile."""
+    """Zero-filled monthly (or weekly) series for a ward, LAD, H3 cell or the whole filtered area; change against the
+    previous period and the same months (weeks) last year, each with a two-sided conditional Poisson test; seasonal
+    (weekday) profile."""
     if sum(v is not None for v in (ward, lad, h3)) > 1:
         raise ParameterError("ward", "give one of ward, lad or h3")
     area: dict[str, Any] = {"type": "all"}
@@ -145,6 +150,16 @@ def trends(
         cell = (res, int(h3, 16))
         area = {"type": "h3", "code": h3.lower(), "resolution": res}
     f = filters.incident
+    if interval == "week":
+        if filters.disclosure is not None:
+            raise ParameterError("interval", "published series are monthly; weekly series need an analyst or partner")
+        body = weekly_trend(con, filters, area, ward, cell, alpha)
+        if format == "csv":
+            weekly_rows = [(s["week"], s["week_start"], s["count"]) for s in body["series"]]
+            record_access(request, len(weekly_rows), "csv")
+            name = f"aim-trend-{area.get('code', 'all')}-{body['weeks']['from']}-{body['weeks']['to']}.csv"
+            return csv_response(["week", "week_start", "count"], weekly_rows, name)
+        return body
     if filters.disclosure is not None:
         body = disclosed_trend(con, filters, filters.disclosure, area, ward, cell)
         if format == "csv":

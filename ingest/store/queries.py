@@ -150,14 +150,7 @@ def monthly_counts(
 
     With keys, each month's cell key (`key`) for disclosure control.
     """
-    where, params = _where(f)
-    if cell:
-        where += f" AND i.h3_cell IS NOT NULL AND {_parent_sql('i.h3_cell')} = ?"
-        params = [*params, cell[0], cell[0], cell[1]]
-    join, join_params = "", []
-    if ward:
-        join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"
-        join_params = [ward[0], ward[1]]
+    where, params, join, join_params = _scoped(*_where(f), ward, cell)
     key_column = f", {_key_sum(f)} AS key" if keys else ""
     sql = f"""SELECT i.month, sum(i.{f.n})::BIGINT AS count {key_column} FROM incident_counts i {join}
               WHERE {where} GROUP BY i.month ORDER BY i.month"""  # noqa: S608 (fixed fragments; values are ? parameters)
@@ -234,3 +227,91 @@ def lads_with_wards(con: Connection, boundary_set: str) -> tuple[str, ...]:
     """LAD codes that have wards in a boundary set."""
     sql = "SELECT DISTINCT lad_code FROM wards WHERE boundary_set = ? AND lad_code IS NOT NULL ORDER BY 1"
     return tuple(r[0] for r in con.execute(sql, [boundary_set]).fetchall())
+
+
+def _dated_where(
+    f: IncidentFilter, weeks: tuple[date, date], bbox: tuple[float, float, float, float] | None = None
+) -> tuple[str, list[object], str]:
+    """Clauses over `incidents` for rows dated inside weeks = (first Monday, the Monday after the last week), and the
+    count expression (de-duplicated or raw). The filter's months must cover the weeks."""
+    where, params = _where_with_bbox(f, bbox)
+    where += " AND i.occurred_at >= ? AND i.occurred_at < ?"
+    count = "count(*) FILTER (WHERE i.duplicate_of IS NULL)" if f.dedupe else "count(*)"
+    return where, [*params, weeks[0], weeks[1]], count
+
+
+def _scoped(
+    where: str, params: list[object], ward: tuple[str, str] | None, cell: tuple[int, int] | None
+) -> tuple[str, list[object], str, list[object]]:
+    """Clauses and a join restricting rows to one ward (boundary set, code) or one H3 cell (res, cell)."""
+    if cell:
+        where += f" AND i.h3_cell IS NOT NULL AND {_parent_sql('i.h3_cell')} = ?"
+        params = [*params, cell[0], cell[0], cell[1]]
+    if not ward:
+        return where, params, "", []
+    join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"
+    return where, params, join, [ward[0], ward[1]]
+
+
+def weekly_counts(
+    con: Connection,
+    f: IncidentFilter,
+    weeks: tuple[date, date],
+    ward: tuple[str, str] | None = None,
+    cell: tuple[int, int] | None = None,
+) -> pa.Table:
+    """Incidents dated to the day per week (`week`: its Monday) within weeks = (first Monday, the Monday after the
+    last), optionally within one ward (boundary set, code) or one H3 cell (res, cell)."""
+    where, params, count = _dated_where(f, weeks)
+    where, params, join, join_params = _scoped(where, params, ward, cell)
+    sql = f"""SELECT date_trunc('week', i.occurred_at)::DATE AS week, {count}::BIGINT AS count
+              FROM incidents i {join} WHERE {where} GROUP BY week ORDER BY week"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*join_params, *params])
+
+
+def month_only_count(
+    con: Connection, f: IncidentFilter, ward: tuple[str, str] | None = None, cell: tuple[int, int] | None = None
+) -> int:
+    """Incidents in the filter's months that have a month only (no date), so no week."""
+    where, params, join, join_params = _scoped(*_where(f), ward, cell)
+    count = "count(*) FILTER (WHERE i.duplicate_of IS NULL)" if f.dedupe else "count(*)"
+    sql = f"SELECT {count} FROM incidents i {join} WHERE {where} AND i.occurred_at IS NULL"  # noqa: S608 (fixed fragments; values are ? parameters)
+    return int(con.execute(sql, [*join_params, *params]).fetchall()[0][0])
+
+
+def cell_week_counts(
+    con: Connection,
+    f: IncidentFilter,
+    res: int,
+    bbox: tuple[float, float, float, float] | None,
+    weeks: tuple[date, date],
+) -> pa.Table:
+    """Per (H3 cell at res, week Monday): incidents dated to the day with a point (inside bbox when given)."""
+    where, params, count = _dated_where(f, weeks, bbox)
+    sql = f"""SELECT {_parent_sql("i.h3_cell")} AS cell, date_trunc('week', i.occurred_at)::DATE AS week,
+                     {count}::BIGINT AS count
+              FROM incidents i WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, res, *params])
+
+
+def weekday_counts(
+    con: Connection,
+    f: IncidentFilter,
+    weeks: tuple[date, date],
+    ward: tuple[str, str] | None = None,
+    cell: tuple[int, int] | None = None,
+) -> pa.Table:
+    """Incidents dated to the day per ISO weekday (`weekday`: 1 Monday .. 7 Sunday) within the weeks."""
+    where, params, count = _dated_where(f, weeks)
+    where, params, join, join_params = _scoped(where, params, ward, cell)
+    sql = f"""SELECT isodow(i.occurred_at) AS weekday, {count}::BIGINT AS count
+              FROM incidents i {join} WHERE {where} GROUP BY weekday ORDER BY weekday"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*join_params, *params])
+
+
+def date_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
+    """First and last day of incidents dated to the day (for the given sources)."""
+    clause = f"AND source IN ({', '.join('?' for _ in sources)})" if sources else ""
+    sql = f"SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM incidents WHERE occurred_at IS NOT NULL {clause}"  # noqa: S608 (fixed fragments; values are ? parameters)
+    rows = con.execute(sql, list(sources)).fetchall()
+    return rows[0][0], rows[0][1]

@@ -50,7 +50,7 @@ def test_emerging_hotspots_of_cleveland(client: TestClient) -> None:
         assert p["class"] in CLASSES
         assert len(p["counts"]) == 12
         if p["class"] in {"persistent", "intensifying", "diminishing"}:
-            assert p["months_hot"] >= 11
+            assert p["slices_hot"] >= 11
 
 
 def test_patrol_plan_by_cells_and_by_budget(client: TestClient) -> None:
