@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,10 +101,20 @@ def _decode(table: pa.Table, lines: np.ndarray, rejects: list[tuple[int, str, st
         return text, lines[keep]
 
 
+class _UndecodableInvalidRow(Exception):
+    """A row with the wrong field count holds bytes that are not UTF-8, so the parser cannot hand it over as text."""
+
+
+def _last_line(batch: RawBatch) -> int:
+    return max([int(batch.lines.max()) if len(batch.lines) else 0, *(line for line, _, _ in batch.rejects)])
+
+
 def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()) -> Iterator[RawBatch]:
     """Yield batches of the named columns as text; rows with the wrong field count become rejects.
 
-    Columns are dictionary-encoded (most feed columns repeat heavily) except those named in `plain`.
+    Columns are dictionary-encoded (most feed columns repeat heavily) except those named in `plain`. A malformed row
+    whose bytes are not UTF-8 stops the fast reader; the rest of the file is then read byte for byte (as latin-1,
+    which decodes any bytes, and turned back into the bytes read), so that row is kept aside like any other.
     """
     header = read_header(path)
     missing = [c for c in columns if c not in header]
@@ -111,6 +122,37 @@ def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()
         raise FeedFileError(
             path, f"missing column(s) {', '.join(map(repr, missing))}; header has {', '.join(header)}", line=1
         )
+    done = 0
+    try:
+        for batch in _batches(path, header, columns, plain, as_bytes=False, after_line=0):
+            done = max(done, _last_line(batch))
+            yield batch
+    except _UndecodableInvalidRow:
+        yield from _batches(path, header, columns, plain, as_bytes=True, after_line=done)
+
+
+def _raw_header(path: Path) -> list[str]:
+    """The header fields as the parser names them when reading latin-1 (BOM and spaces kept)."""
+    opener = gzip.open if _is_gzip(path) else open
+    with opener(path, "rb") as fh:
+        first = fh.readline(1 << 16).decode("latin-1").rstrip("\r\n")
+    return next(csv.reader([first]), [])
+
+
+def _as_read_bytes(column: pa.ChunkedArray) -> pa.Array:
+    """Values read as latin-1 text, back as the bytes in the file."""
+    return pa.array(
+        [None if v is None else v.decode("utf-8").encode("latin-1") for v in column.to_pylist()], pa.binary()
+    )
+
+
+def _batches(
+    path: Path, header: list[str], columns: list[str], plain: tuple[str, ...], as_bytes: bool, after_line: int
+) -> Iterator[RawBatch]:
+    """Batches of the file from after `after_line` (source lines), read as UTF-8 or (as_bytes) byte for byte."""
+    names = dict(zip(_raw_header(path), header, strict=False)) if as_bytes else {n: n for n in header}
+    raw_of = {name: raw for raw, name in names.items()}
+    wanted = [raw_of[c] for c in columns]  # in the order asked for, as the fast reader gives them
     skipped: list[int] = []
     pending: list[tuple[int, str, str]] = []
 
@@ -118,20 +160,33 @@ def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()
         line = int(row.number) if row.number is not None else -1
         skipped.append(line)
         reason = f"expected {row.expected_columns} fields, found {row.actual_columns}"
-        pending.append((line, row.text, reason))
+        text = row.text.encode("latin-1").decode("utf-8", "replace") if as_bytes else row.text
+        if line > after_line:
+            pending.append((line, text, reason))
         return "skip"
 
+    def binary(name: str) -> pa.DataType:
+        return pa.binary() if as_bytes or name in plain else pa.dictionary(pa.int32(), pa.binary())
+
+    previous_hook = sys.unraisablehook
+
+    def quiet(report: sys.UnraisableHookArgs) -> None:
+        # the parser reports the undecodable row it could not give on_invalid, then fails: that failure is handled
+        if report.object is not on_invalid or not isinstance(report.exc_value, UnicodeDecodeError):
+            previous_hook(report)
+
+    sys.unraisablehook = quiet
     try:
         stream = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
         reader = pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_SIZE, encoding="utf8"),
+            read_options=pacsv.ReadOptions(
+                use_threads=False, block_size=BLOCK_SIZE, encoding="latin-1" if as_bytes else "utf8"
+            ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={
-                    name: pa.binary() if name in plain else pa.dictionary(pa.int32(), pa.binary()) for name in header
-                },
-                include_columns=columns,
+                column_types={raw: binary(name) for raw, name in names.items()},
+                include_columns=wanted,
                 strings_can_be_null=False,
             ),
         )
@@ -142,6 +197,17 @@ def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()
             parsed += table.num_rows
             rejects = pending[:]
             pending.clear()
+            if as_bytes:
+                later = np.flatnonzero(lines > after_line)
+                table = pa.table(
+                    {
+                        names[raw]: _as_read_bytes(table[raw].take(pa.array(later)))
+                        if names[raw] in plain
+                        else pc.dictionary_encode(_as_read_bytes(table[raw].take(pa.array(later))))
+                        for raw in table.column_names
+                    }
+                )
+                lines = lines[later]
             table, lines = _decode(table, lines, rejects)
             yield RawBatch(table=table, lines=lines, rejects=rejects)
         if pending:
@@ -150,5 +216,11 @@ def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()
                 lines=np.array([], dtype=np.int64),
                 rejects=pending[:],
             )
-    except (pa.ArrowInvalid, pa.ArrowKeyError, OSError, EOFError, zlib.error) as exc:
+    except pa.ArrowInvalid as exc:
+        if not as_bytes and str(exc).startswith("CSV parse error"):
+            raise _UndecodableInvalidRow from exc
         raise FeedFileError(path, f"cannot parse as CSV ({exc})") from exc
+    except (pa.ArrowKeyError, OSError, EOFError, zlib.error) as exc:
+        raise FeedFileError(path, f"cannot parse as CSV ({exc})") from exc
+    finally:
+        sys.unraisablehook = previous_hook

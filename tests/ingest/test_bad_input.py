@@ -119,6 +119,37 @@ def test_invalid_utf8_rows_are_quarantined_and_the_rest_load(store: Connection, 
     assert line == 3 and "not UTF-8" in reason
 
 
+@pytest.mark.parametrize("block_size", [1 << 10, 8 << 20])  # small blocks: rows already yielded before the bad one
+def test_a_short_row_with_invalid_bytes_is_kept_aside_not_the_whole_file(
+    store: Connection, tmp_path: Path, block_size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.adapters.csv_batches as csv_batches
+
+    monkeypatch.setattr(csv_batches, "BLOCK_SIZE", block_size)
+    real = [line.encode() for line in real_lines("suffolk", "02", 60)]
+    broken = "T\xffmpest Road,only,four,fields".encode("latin-1")
+    bad_utf8 = GOOD.replace("Tempest Road", "T\xe9mpest").encode("latin-1")  # right field count, not UTF-8
+    accented = GOOD.replace("Tempest Road", "Caf\u00e9 Street").encode("utf-8")  # real UTF-8 must survive
+    lines = [*real[:40], broken, bad_utf8, *real[40:50], b"a,b", accented, *real[50:]]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    report = ingest_police_file(store, path)
+    body = len(lines) - 1  # the header
+    assert report.loaded == body - 3 and report.quarantined == 3
+    quarantined = dict(store.execute("SELECT line, reason FROM quarantine").fetchall())
+    assert quarantined == {
+        41: "expected 12 fields, found 4",
+        42: quarantined[42],
+        53: "expected 12 fields, found 2",
+    } and "not UTF-8" in quarantined[42]
+    raw = store.execute("SELECT raw FROM quarantine WHERE line = 41").fetchall()[0][0]
+    assert raw.startswith("T\ufffdmpest Road,only")  # the bytes shown, with the undecodable one replaced
+    loaded = [r[0] for r in store.execute("SELECT line FROM incidents ORDER BY line").fetchall()]
+    assert loaded == [n for n in range(2, len(lines) + 1) if n not in (41, 42, 53)]  # each row once, none lost
+    assert store.execute("SELECT count(*) FROM incidents WHERE location_text LIKE '%Café Street%'").fetchall()[0][0]
+    assert ingest_police_file(store, path).status == "unchanged"
+
+
 def test_a_missing_path_is_a_clear_error(store: Connection, tmp_path: Path) -> None:
     with pytest.raises(FeedFileError, match="no such file"):
         ingest_police_file(store, tmp_path / "nope.csv")
