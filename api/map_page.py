@@ -67,9 +67,18 @@ def _colour(breaks: list[int], palette: list[str]) -> Callable[[int], str]:
     return pick
 
 
-def _legend_rows(breaks: list[int], palette: list[str]) -> str:
-    rows, lower = [], 1
+def _lowest(fc: dict[str, Any]) -> int:
+    """The smallest count shown (published counts start well above 1)."""
+    return min((c for ft in fc["features"] if (c := ft["properties"].get("count")) and c > 0), default=1)
+
+
+def _legend_rows(breaks: list[int], palette: list[str], lowest: int = 1, withheld: str = "") -> str:
+    rows, lower = [], lowest
+    if withheld:
+        rows.append(f'<div><i style="background:#ffffff"></i>{html.escape(withheld)}</div>')
     for i, upper in enumerate(breaks):
+        if upper < lower:
+            continue
         label = f"{lower}" if lower == upper else f"{lower}–{upper}"
         rows.append(f'<div><i style="background:{palette[min(i, len(palette) - 1)]}"></i>{label}</div>')
         lower = upper + 1
@@ -149,15 +158,19 @@ def _legend(
     flagged: int | None,
 ) -> str:
     total = sum(feat["properties"]["count"] or 0 for feat in wards_fc["features"])
+    rule = wards_fc.get("filters", {}).get("disclosure")
+    withheld = f"under {rule['suppressed_below']}: not published" if rule else ""
+    ward_rows = _legend_rows(ward_breaks, PALETTE, _lowest(wards_fc), withheld)
+    hex_rows = _legend_rows(hex_breaks, HEX_PALETTE, _lowest(hexes_fc), withheld)
     period = wards_fc["period"]
     prev = wards_fc["previous_period"]
     return f"""
 <div id="aim-legend" class="aim-panel">
   <strong>Incidents {period["from"]} to {period["to"]}</strong>
   <div class="aim-total">{total:,} in wards · previous period {prev["from"]} to {prev["to"]}</div>
-  <div class="aim-scale"><em>Wards (count)</em>{_legend_rows(ward_breaks, PALETTE)}</div>
+  <div class="aim-scale"><em>Wards (count)</em>{ward_rows}</div>
   <div class="aim-scale"><em>Hexagons (count; per-source layers share this scale)</em>
-  {_legend_rows(hex_breaks, HEX_PALETTE)}</div>{extra}
+  {hex_rows}</div>{extra}
   <div class="aim-note">Hexagons place each incident at its point: an exact point (council feeds), a postcode
   centroid, or a police.uk anonymised map point (tooltips give the mix). Incidents located only by ward or LSOA
   count in ward totals but are not on the hexagons.</div>{_gap_note(flagged)}

@@ -142,3 +142,19 @@ def test_asking_the_same_incidents_another_way_gives_the_same_numbers(public: Te
     answers = [wards(public, **{**base, **v}) for v in variants]
     assert all(a == answers[0] for a in answers[1:])
     assert any(v is not None for v in answers[0].values()) and any(v is None for v in answers[0].values())
+
+
+def test_the_published_map_legend_starts_at_published_values(public: TestClient, client: TestClient) -> None:
+    import re
+
+    def legend_classes(page: str) -> list[tuple[int, int]]:
+        legend = page[page.index('id="aim-legend"') :]
+        legend = legend[: legend.index('class="aim-note"')]
+        return [(int(a), int(b or a)) for a, b in re.findall(r"</i>(\d+)(?:–(\d+))?</div>", legend)]
+
+    page = public.get("/").text
+    assert "under 10: not published" in page
+    published = legend_classes(page)
+    assert published and min(lo for lo, _ in published) >= 5  # nothing published below the rounding base
+    analyst = client.get("/").text
+    assert "not published" not in analyst[analyst.index('id="aim-legend"') :]
