@@ -137,11 +137,15 @@ def test_a_short_row_with_invalid_bytes_is_kept_aside_not_the_whole_file(
     body = len(lines) - 1  # the header
     assert report.loaded == body - 3 and report.quarantined == 3
     quarantined = dict(store.execute("SELECT line, reason FROM quarantine").fetchall())
-    assert quarantined == {
-        41: "expected 12 fields, found 4",
-        42: quarantined[42],
-        53: "expected 12 fields, found 2",
-    } and "not UTF-8" in quarantined[42]
+    assert (
+        quarantined
+        == {
+            41: "expected 12 fields, found 4",
+            42: quarantined[42],
+            53: "expected 12 fields, found 2",
+        }
+        and "not UTF-8" in quarantined[42]
+    )
     raw = store.execute("SELECT raw FROM quarantine WHERE line = 41").fetchall()[0][0]
     assert raw.startswith("T\ufffdmpest Road,only")  # the bytes shown, with the undecodable one replaced
     loaded = [r[0] for r in store.execute("SELECT line FROM incidents ORDER BY line").fetchall()]
