@@ -30,6 +30,7 @@ from api.routers import (
 )
 from api.services import WardCache
 from api.settings import Settings
+from api.sources import ReportCache
 from api.study_area import LatticeCache
 from ingest.store.connection import open_served_store
 
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.writer = Lock()
         app.state.wards = WardCache(freeze=True)
         app.state.lattices = LatticeCache()
+        app.state.reports = ReportCache()
         try:
             yield
         finally:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from datetime import date, datetime
+from threading import Lock
 from typing import Any
 
 from api.settings import Settings
@@ -96,3 +98,31 @@ def sources_report(con: Connection, rule: GapRule, sources: tuple[str, ...] = ()
         "flagged": sum(len(f["gaps"]) for f in feeds),
         "feeds": feeds,
     }
+
+
+def store_version(con: Connection) -> int:
+    """The latest ingest run: every load (through the API or the CLI) adds one, so the report only changes with it."""
+    return int(con.execute("SELECT coalesce(max(run_id), 0) FROM ingest_runs").fetchall()[0][0])
+
+
+class ReportCache:
+    """Sources reports by gap rule and sources, kept until the next ingest run (the report groups every incident)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._items: dict[tuple[int, GapRule, tuple[str, ...]], dict[str, Any]] = {}
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, con: Connection, rule: GapRule, sources: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The report for these sources as the store holds them now (a copy the caller may change)."""
+        key = (store_version(con), rule, sources)
+        with self._lock:
+            found = self._items.get(key)
+        if found is None:
+            found = sources_report(con, rule, sources)
+            with self._lock:
+                self._items = {k: v for k, v in self._items.items() if k[0] == key[0]}  # older versions are stale
+                if len(self._items) >= self._size:
+                    self._items.clear()
+                self._items[key] = found
+        return copy.deepcopy(found)

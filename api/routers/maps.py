@@ -15,7 +15,7 @@ from api.hotspot_layers import emerging_layer, gi_layer
 from api.map_page import build_map
 from api.patrol import patrol_plan, plan_geojson
 from api.services import hex_layer, wards_layer
-from api.sources import gap_rule, sources_report
+from api.sources import gap_rule
 from api.study_area import StudyArea, StudyAreaDep
 from geo.features import features_bounds
 from ingest.store.areas import forces
@@ -54,7 +54,7 @@ def map_page(
     )
     analyses = principal.role in (Role.ANALYST, Role.PARTNER) and filters.disclosure is None
     own = principal.sources if principal.role == Role.PARTNER else ()
-    flagged = sources_report(con, gap_rule(state.settings), own)["flagged"] if analyses else None
+    flagged = state.reports.get(con, gap_rule(state.settings), own)["flagged"] if analyses else None
     with_counts = [f for f in wards_fc["features"] if (f["properties"]["count"] or 0) > 0]
     bounds = features_bounds(with_counts) or data_bounds(con)
     # draw the authorities that have incidents in either period, not every ward the boundary set holds

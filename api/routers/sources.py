@@ -11,7 +11,7 @@ from api.access_store import Role
 from api.auth import AuthError, principal_of
 from api.deps import Con, SettingsDep
 from api.errors import ParameterError
-from api.sources import gap_rule, sources_report
+from api.sources import gap_rule
 from api.sources_page import render_sources_page
 from ingest.store.queries import distinct_values
 
@@ -40,11 +40,11 @@ SourceQuery = Annotated[list[str] | None, Query(description="Only these sources 
 def sources(request: Request, con: Con, settings: SettingsDep, source: SourceQuery = None) -> dict[str, Any]:
     """Per feed and month: rows loaded, rows quarantined by reason, share at each location precision, and gap
     flags (stopped, missing, low, partial) under the documented rule."""
-    return sources_report(con, gap_rule(settings), _sources(request, con, source))
+    return request.app.state.reports.get(con, gap_rule(settings), _sources(request, con, source))
 
 
 @router.get("/sources", response_class=HTMLResponse, tags=["map"])
 def sources_page(request: Request, con: Con, settings: SettingsDep, source: SourceQuery = None) -> HTMLResponse:
     """The coverage report as a page for analysts."""
-    report = sources_report(con, gap_rule(settings), _sources(request, con, source))
+    report = request.app.state.reports.get(con, gap_rule(settings), _sources(request, con, source))
     return HTMLResponse(render_sources_page(report))

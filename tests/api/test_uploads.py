@@ -86,3 +86,17 @@ def test_readers_see_the_store_before_or_after_a_load_never_half_of_it(service: 
     assert len(seen) >= 5, "the readers were not answered while the file loaded"
     assert set(seen) <= {first, total_after}, sorted(set(seen))
     assert total_after - first > 50_000 and service.get("/healthz").json()["incidents"] > before
+
+
+def test_the_sources_report_is_kept_until_a_load_changes_the_store(service: TestClient) -> None:
+    first = service.get("/api/v1/sources").json()
+    months = [m["month"] for m in first["feeds"][0]["months"]]
+    assert months == ["2025-01"]
+    first["feeds"].clear()  # a caller changing its copy changes nothing kept
+    assert service.get("/api/v1/sources").json()["feeds"][0]["months"][0]["month"] == "2025-01"
+    body = police_file("cleveland", "02").read_bytes()
+    loaded = service.post("/api/v1/ingest/police", params={"filename": "feb.csv.gz"}, content=body)
+    assert loaded.status_code == 200
+    after = service.get("/api/v1/sources").json()
+    assert [m["month"] for m in after["feeds"][0]["months"]] == ["2025-01", "2025-02"]
+    assert after["latest_month"] == "2025-02"
