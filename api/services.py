@@ -187,6 +187,18 @@ def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: W
     ]
 
 
+def comparison_members(previous: dict[str, Any], last_year: dict[str, Any]) -> dict[str, Any]:
+    """The members of a trend answer that compare it with the previous period and with last year, and the test."""
+    return {
+        "previous_total": previous["total"],
+        "change": previous["change"],
+        "change_pct": previous["change_pct"],
+        "compared": {"previous_period": previous, "last_year": last_year},
+        "test": "two-sided conditional Poisson test: given both totals, is this period's share different from "
+        "what equal rates give (exact binomial)",
+    }
+
+
 def comparison_period(start: date, end: date, compare: str) -> tuple[date, date]:
     """The period compared with: the one just before (`previous`) or the same months a year earlier (`last_year`)."""
     if compare == "last_year":

@@ -11,6 +11,7 @@ import numpy as np
 
 from api.deps import Filters
 from api.errors import ParameterError
+from api.services import comparison_members
 from geo.change import poisson_change_p
 from geo.lattice import Lattice
 from geo.trends import change
@@ -20,9 +21,8 @@ from ingest.store.queries import (
     IncidentFilter,
     cell_week_counts,
     date_extent,
+    dated_counts,
     month_only_count,
-    weekday_counts,
-    weekly_counts,
 )
 
 WEEKDAY_NOTE = (
@@ -52,7 +52,7 @@ def weekly_series(
     con: Connection, f: IncidentFilter, weeks: list[date], ward: tuple[str, str] | None, cell: tuple[int, int] | None
 ) -> list[tuple[date, int]]:
     """Zero-filled weekly counts (week Monday, count) of incidents dated to the day."""
-    t = weekly_counts(con, _covering(f, weeks), _span(weeks), ward, cell)
+    t = dated_counts(con, _covering(f, weeks), _span(weeks), "week", ward, cell)
     seen = dict(zip(t["week"].to_pylist(), t["count"].to_pylist(), strict=True))
     return [(w, int(seen.get(w, 0))) for w in weeks]
 
@@ -88,7 +88,7 @@ def _comparison(
 def _weekdays(
     con: Connection, f: IncidentFilter, weeks: list[date], ward: tuple[str, str] | None, cell: tuple[int, int] | None
 ) -> dict[str, Any]:
-    t = weekday_counts(con, _covering(f, weeks), _span(weeks), ward, cell)
+    t = dated_counts(con, _covering(f, weeks), _span(weeks), "weekday", ward, cell)
     seen = dict(zip(t["weekday"].to_pylist(), t["count"].to_pylist(), strict=True))
     total = sum(seen.values())
     mean = total / 7
@@ -134,12 +134,7 @@ def weekly_trend(
         "series": [{"week": week_label(w), "week_start": f"{w:%Y-%m-%d}", "count": n} for w, n in series],
         "total": total,
         "month_only": month_only,
-        "previous_total": previous["total"],
-        "change": previous["change"],
-        "change_pct": previous["change_pct"],
-        "compared": {"previous_period": previous, "last_year": last_year},
-        "test": "two-sided conditional Poisson test: given both totals, is this period's share different from "
-        "what equal rates give (exact binomial)",
+        **comparison_members(previous, last_year),
         "seasonality": _weekdays(con, f, weeks, scope, cell),
         "warnings": warnings,
     }

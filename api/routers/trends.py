@@ -15,7 +15,7 @@ from api.deps import Con, Filters, FiltersDep
 from api.disclosed import disclosed_movers, disclosed_trend
 from api.errors import ParameterError
 from api.responses import csv_response
-from api.services import comparison_period, trend_series, ward_movers
+from api.services import comparison_members, comparison_period, trend_series, ward_movers
 from api.weekly import weekly_trend
 from geo.change import poisson_change_p
 from geo.hexbin import cell_resolution
@@ -186,11 +186,6 @@ def trends(
         "filters": filters.echo(),
         "series": [{"month": f"{m:%Y-%m}", "count": n} for m, n in series],
         "total": total,
-        "previous_total": previous["total"],
-        "change": previous["change"],
-        "change_pct": previous["change_pct"],
-        "compared": {"previous_period": previous, "last_year": last_year},
-        "test": "two-sided conditional Poisson test: given both totals, is this period's share different from "
-        "what equal rates give (exact binomial)",
+        **comparison_members(previous, last_year),
         "seasonality": _seasonality(con, filters, ward, cell, held),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 import pyarrow as pa
 
@@ -253,19 +254,22 @@ def _scoped(
     return where, params, join, [ward[0], ward[1]]
 
 
-def weekly_counts(
+def dated_counts(
     con: Connection,
     f: IncidentFilter,
     weeks: tuple[date, date],
+    by: Literal["week", "weekday"],
     ward: tuple[str, str] | None = None,
     cell: tuple[int, int] | None = None,
 ) -> pa.Table:
-    """Incidents dated to the day per week (`week`: its Monday) within weeks = (first Monday, the Monday after the
-    last), optionally within one ward (boundary set, code) or one H3 cell (res, cell)."""
+    """Incidents dated to the day within weeks = (first Monday, the Monday after the last) per week (`week`: its
+    Monday) or per ISO weekday (`weekday`: 1 Monday .. 7 Sunday), optionally within one ward (boundary set, code) or
+    one H3 cell (res, cell)."""
     where, params, count = _dated_where(f, weeks)
     where, params, join, join_params = _scoped(where, params, ward, cell)
-    sql = f"""SELECT date_trunc('week', i.occurred_at)::DATE AS week, {count}::BIGINT AS count
-              FROM incidents i {join} WHERE {where} GROUP BY week ORDER BY week"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    key = "date_trunc('week', i.occurred_at)::DATE" if by == "week" else "isodow(i.occurred_at)"
+    sql = f"""SELECT {key} AS {by}, {count}::BIGINT AS count
+              FROM incidents i {join} WHERE {where} GROUP BY 1 ORDER BY 1"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*join_params, *params])
 
 
@@ -292,21 +296,6 @@ def cell_week_counts(
                      {count}::BIGINT AS count
               FROM incidents i WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [res, res, *params])
-
-
-def weekday_counts(
-    con: Connection,
-    f: IncidentFilter,
-    weeks: tuple[date, date],
-    ward: tuple[str, str] | None = None,
-    cell: tuple[int, int] | None = None,
-) -> pa.Table:
-    """Incidents dated to the day per ISO weekday (`weekday`: 1 Monday .. 7 Sunday) within the weeks."""
-    where, params, count = _dated_where(f, weeks)
-    where, params, join, join_params = _scoped(where, params, ward, cell)
-    sql = f"""SELECT isodow(i.occurred_at) AS weekday, {count}::BIGINT AS count
-              FROM incidents i {join} WHERE {where} GROUP BY weekday ORDER BY weekday"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [*join_params, *params])
 
 
 def date_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
