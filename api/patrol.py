@@ -93,7 +93,7 @@ def patrol_plan(
     model = fit_forecast(m.counts, m.kernels, m.area_km2, share, context=m.context) if fitted else ForecastModel()
     rate = model.monthly_rate(m.counts, m.kernels, m.context)
     chosen = select_cells(rate, m.area_km2, budget_km2=budget_km2, n=cells, tiebreak=m.counts.sum(axis=1))
-    chosen = chosen[rate[chosen] > 0] if m.counts.sum() else chosen[:0]
+    chosen = chosen[rate[chosen] > 0] if fitted else chosen[:0]
     gi = classify(gi_star(m.counts.sum(axis=1), neighbour_matrix(m.lattice, 1)))
     recent = m.counts[:, -3:] if m.counts.shape[1] >= 3 else m.counts
     trends = _trend(m.counts[chosen]) if len(chosen) and m.counts.shape[1] >= 4 else np.full(len(chosen), "steady")
@@ -109,12 +109,11 @@ def patrol_plan(
         if gi_class > 0:
             reason += f"; Gi* hot spot at {gi_class}%"
         other = None if m.context is None else int(m.context[i].sum())
-        if other and model.context_weight > 0:
-            reason += f"; {other} other crimes recorded"
+        context_said = f"{other} other crimes recorded" if other and model.context_weight > 0 else ""
+        if context_said:
+            reason += f"; {context_said}"
         if m.counts[i].sum() == 0:
-            reason = "no incidents recorded in the cell itself; " + (
-                f"{other} other crimes recorded there" if other and model.context_weight > 0 else "next to busy cells"
-            )
+            reason = f"no incidents recorded in the cell itself; {context_said or 'next to busy cells'}"
         rows.append(
             {
                 "rank": rank,
