@@ -187,6 +187,19 @@ def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: W
     ]
 
 
+def compared_with(total: int, before: int, alpha: float) -> dict[str, Any]:
+    """This period's total against another's: the other total, the change, and the conditional Poisson test."""
+    delta, pct = change(total, before)
+    p = poisson_change_p(total, before)
+    return {
+        "total": before,
+        "change": delta,
+        "change_pct": pct,
+        "p_value": float(f"{p:.3g}"),
+        "significant": bool(p < alpha),
+    }
+
+
 def comparison_members(previous: dict[str, Any], last_year: dict[str, Any]) -> dict[str, Any]:
     """The members of a trend answer that compare it with the previous period and with last year, and the test."""
     return {

@@ -11,10 +11,8 @@ import numpy as np
 
 from api.deps import Filters
 from api.errors import ParameterError
-from api.services import comparison_members
-from geo.change import poisson_change_p
+from api.services import compared_with, comparison_members
 from geo.lattice import Lattice
-from geo.trends import change
 from geo.weeks import WEEK, months_spanned, previous_weeks, week_label, weeks_last_year, whole_weeks
 from ingest.store.connection import Connection
 from ingest.store.queries import (
@@ -68,19 +66,12 @@ def _comparison(
     alpha: float,
 ) -> dict[str, Any]:
     series = weekly_series(con, f, weeks, ward, cell)
-    before = sum(n for _, n in series)
-    delta, pct = change(total, before)
-    p = poisson_change_p(total, before)
     last_day = weeks[-1] + timedelta(days=6)
     return {
         "from": week_label(weeks[0]),
         "to": week_label(weeks[-1]),
         "held": bool(held[0] and held[1] and held[0] <= weeks[0] and last_day <= held[1]),
-        "total": before,
-        "change": delta,
-        "change_pct": pct,
-        "p_value": float(f"{p:.3g}"),
-        "significant": bool(p < alpha),
+        **compared_with(total, sum(n for _, n in series), alpha),
         "series": [{"week": week_label(w), "week_start": f"{w:%Y-%m-%d}", "count": n} for w, n in series],
     }
 

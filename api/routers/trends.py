@@ -15,11 +15,9 @@ from api.deps import Con, Filters, FiltersDep
 from api.disclosed import disclosed_movers, disclosed_trend
 from api.errors import ParameterError
 from api.responses import csv_response
-from api.services import comparison_members, comparison_period, trend_series, ward_movers
+from api.services import compared_with, comparison_members, comparison_period, trend_series, ward_movers
 from api.weekly import weekly_trend
-from geo.change import poisson_change_p
 from geo.hexbin import cell_resolution
-from geo.trends import change
 from ingest.store.connection import Connection
 from ingest.store.queries import lad_exists, month_extent, ward_lad
 
@@ -60,18 +58,11 @@ def _comparison(
     f = filters.incident
     start, end = comparison_period(f.start, f.end, compare)
     series = trend_series(con, replace(filters, incident=replace(f, start=start, end=end)), ward, cell)
-    before = sum(n for _, n in series)
-    delta, pct = change(total, before)
-    p = poisson_change_p(total, before)
     return {
         "from": f"{start:%Y-%m}",
         "to": f"{end:%Y-%m}",
         "held": bool(held[0] and held[1] and held[0] <= start and end <= held[1]),
-        "total": before,
-        "change": delta,
-        "change_pct": pct,
-        "p_value": float(f"{p:.3g}"),
-        "significant": bool(p < alpha),
+        **compared_with(total, sum(n for _, n in series), alpha),
         "series": [{"month": f"{m:%Y-%m}", "count": n} for m, n in series],
     }
 
