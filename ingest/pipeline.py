@@ -18,9 +18,11 @@ from ingest.adapters.tabular import read_rows
 from ingest.dedupe import LinkRule, relink
 from ingest.enrich import enrich_staged
 from ingest.errors import FeedFileError, reason_kind
+from ingest.places import store_places
 from ingest.prefetch import prefetch
 from ingest.profile_rows import Places, map_rows
 from ingest.profiles import Profile
+from ingest.registry import Feed
 from ingest.schema import Source
 from ingest.store.connection import Connection
 from ingest.store.writer import StagedIngest
@@ -28,6 +30,17 @@ from ingest.validate import reject_months, split
 
 Progress = Callable[[int], None]
 MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How one file is loaded: duplicate-link rule, postcode files, the present moment, dry run, progress."""
+
+    rule: LinkRule | None = None  # rebuild cross-source duplicate links before committing
+    postcodes: tuple[Path, ...] = ()  # Code-Point Open files or folders, for profile feeds
+    now: datetime | None = None  # dates later than now + 1 day are rejected; None: datetime.now()
+    dry_run: bool = False  # stage, report, roll back
+    progress: Progress | None = None  # called with the rows of each batch as it is staged
 
 
 @dataclass
@@ -146,3 +159,12 @@ def ingest_feed_file(
     except BaseException:
         staged.rollback()
         raise
+
+
+def run(feed: Feed, path: Path, con: Connection, options: IngestOptions = IngestOptions()) -> IngestReport:
+    """Load one file of a feed: atomic (the store changes only if the whole file commits) and idempotent."""
+    if feed.profile is None:
+        return ingest_police_file(con, path, options.progress, options.rule)
+    places = store_places(con, list(options.postcodes))
+    now = options.now or datetime.now()
+    return ingest_feed_file(con, feed.profile, path, places, now, options.rule, options.dry_run)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from api.settings import PROJECT_DATA
 from ingest.places import store_places
 from ingest.profile_rows import Places
 from ingest.store.connection import Connection
+from tests.conftest import PROJECT_DATA
 
 
 @pytest.fixture()

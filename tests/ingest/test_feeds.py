@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from api.settings import PROJECT_DATA
 from ingest.dedupe import LinkRule
 from ingest.errors import FeedFileError, ProfileError
 from ingest.pipeline import ingest_feed_file
 from ingest.profile_rows import Places
 from ingest.profiles import Profile, load_profile, parse_profile
 from ingest.store.connection import Connection
+from tests.conftest import PROJECT_DATA
 
 NOW = datetime(2026, 1, 5)
 FEEDS = PROJECT_DATA / "feeds"

@@ -11,13 +11,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.settings import PROJECT_DATA
 from ingest.errors import IngestError
 from ingest.pipeline import IngestReport, ingest_feed_file, ingest_police_file
 from ingest.places import store_places
 from ingest.profiles import load_profile
 from ingest.store.connection import Connection
-from tests.conftest import police_file
+from tests.conftest import PROJECT_DATA, police_file
 
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 with gzip.open(police_file("cleveland", "03"), "rt") as _fh:
