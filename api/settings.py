@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"
+
+def installed_data() -> Path:
+    """The shipped reference data installed with AIM (package `aim_data`; `data/` in the repository)."""
+    root = resources.files("aim_data")
+    if not isinstance(root, Path):
+        raise RuntimeError(f"AIM's shipped data must be installed as files on disk, not {root!r}")
+    return root
+
+
+PROJECT_DATA = installed_data()
 
 
 class Settings(BaseSettings):
@@ -17,7 +27,7 @@ class Settings(BaseSettings):
     store: Path = Path("aim.duckdb")
     host: str = "127.0.0.1"
     port: int = 8000
-    data_dir: Path = PROJECT_DATA
+    data_dir: Path = PROJECT_DATA  # the installed shipped data unless AIM_DATA_DIR says otherwise
     memory_limit: str = "2GB"
     tile_url: str | None = None  # optional basemap tile URL template; none by default so maps work offline
     tile_attribution: str = ""
