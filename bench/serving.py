@@ -16,7 +16,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.access_store import AccessStore, Role  # noqa: E402
+from api.access.principals import Role  # noqa: E402
+from api.access.store import AccessStore  # noqa: E402
 from api.settings import Settings  # noqa: E402
 
 

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.access_store import Role
-from api.auth import Grant
-from api.main import create_app
-from api.policy import POLICY
+from api.access.policy import POLICY, Grant
+from api.access.principals import Role
+from api.http.app import create_app
 from api.settings import Settings
 from tests.conftest import sign_in
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
 from tests.conftest import SHARED, police_file, real_lines, sign_in, write_csv
 

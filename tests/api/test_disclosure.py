@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.disclosure import DisclosureRule, publish
+from api.access.disclosure import DisclosureRule, publish
 
 RULE = DisclosureRule()
 # crime types with small ward counts in a month: plenty of suppressed cells to attack

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
 
 SLOW = {"/api/v1/evaluate", "/api/v1/hotspots/emerging", "/api/v1/patrol-plan", "/"}

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY
+from api.render.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY
 
 BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim.css
 

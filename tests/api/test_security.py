@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
 
 INJECTIONS = ["x' OR '1'='1", "'; DROP TABLE incidents; --", 'a" UNION SELECT * FROM quarantine --', "%' --", "\\x00"]

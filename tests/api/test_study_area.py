@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.services import WardCache
-from api.settings import Settings
-from api.study_area import LatticeCache, StudyArea
-from geo.lattice import distance_matrix
 from ingest.store.boundaries import resolve_boundary_set
+
+from api.services.reference import WardCache
+from api.services.study_area import LatticeCache, StudyArea
+from api.settings import Settings
+from geo.lattice import distance_matrix
 from ingest.store.connection import open_served_store
 
 MIDDLESBROUGH = StudyArea("lad", "E06000002", "Middlesbrough", ("E06000002",))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
 from ingest.pipeline import ingest_police_file
 from tests.conftest import new_store, police_file, sign_in, three_forces_file

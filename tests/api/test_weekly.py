@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
 from ingest.store.connection import open_served_store
 from tests.conftest import sign_in

@@ -1,0 +1,63 @@
+"""Route by route, what each role gets. Every route must be listed: a route missing here is refused to everyone."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from api.access.principals import Role
+
+
+class Grant(StrEnum):
+    """What a role gets from a route."""
+
+    FULL = "full"  # exact figures (and rows, where the route gives rows)
+    DISCLOSED = "disclosed"  # aggregates under disclosure control only
+    OWN = "own"  # partner: full for the sources its agreement covers; disclosure control across other sources
+    OWN_ONLY = "own only"  # partner: the sources its agreement covers, nothing across other sources
+    DENIED = "denied"
+
+
+A, P, C, U = Role.ANALYST, Role.PARTNER, Role.COUNCILLOR, Role.PUBLIC
+
+# counts on wards, hexagons and series: disclosure control below analyst
+AGGREGATES = {A: Grant.FULL, P: Grant.OWN, C: Grant.DISCLOSED, U: Grant.DISCLOSED}
+# exact counts at fine cells, hotspot statistics, patrol plans, feed quality
+ANALYSIS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
+# incident rows and their exports
+ROWS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
+ANALYSTS = {A: Grant.FULL, P: Grant.DENIED, C: Grant.DENIED, U: Grant.DENIED}
+OPEN = {A: Grant.FULL, P: Grant.FULL, C: Grant.FULL, U: Grant.FULL}
+
+POLICY: dict[str, dict[Role, Grant]] = {
+    "/": AGGREGATES,
+    "/api/v1/wards": AGGREGATES,
+    "/api/v1/hexes": AGGREGATES,
+    "/api/v1/trends": AGGREGATES,
+    "/api/v1/trends/movers": AGGREGATES,
+    "/api/v1/hotspots": ANALYSIS,
+    "/api/v1/hotspots/gi": ANALYSIS,
+    "/api/v1/hotspots/emerging": ANALYSIS,
+    "/api/v1/patrol-plan": ANALYSIS,
+    "/api/v1/evaluate": ANALYSIS,
+    "/api/v1/sources": ANALYSIS,
+    "/sources": ANALYSIS,
+    "/api/v1/incidents": ROWS,
+    "/api/v1/incidents/{incident_id}": ROWS,
+    "/api/v1/ingest/{feed}": ANALYSTS,
+    "/healthz": OPEN,
+    "/login": OPEN,
+    "/logout": OPEN,
+}
+
+
+def grant_for(route: str | None, role: Role) -> Grant:
+    """The role's grant on a route (deny when the route is not in the policy)."""
+    roles = POLICY.get(route) if route is not None else None
+    return roles.get(role, Grant.DENIED) if roles else Grant.DENIED
+
+
+def refusal(principal_role: Role) -> tuple[int, str]:
+    """The status and message for a caller the policy does not let in."""
+    if principal_role == Role.PUBLIC:
+        return 401, "sign in: this route needs a token (Authorization: Bearer <token>)"
+    return 403, f"the {principal_role.value} role may not use this route"

@@ -1,0 +1,37 @@
+"""`aim` command line: ingest feeds, manage ward boundary sets and tokens, evaluate, serve the API, run the demo."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.common import configure_logging
+from api.cli.evaluate import evaluate_command
+from api.cli.feeds import feeds_app
+from api.cli.ingest import ingest_app
+from api.cli.serve import demo, serve
+from api.cli.users import audit_command, users_app
+from api.cli.wards import wards_app
+
+app = typer.Typer(help="AIM: ASB intelligence mapping for Community Safety Partnerships.", no_args_is_help=True)
+
+
+@app.callback()
+def main(
+    log_level: Annotated[
+        str, typer.Option("--log-level", envvar="AIM_LOG_LEVEL", help="debug, info, warning")
+    ] = "warning",
+) -> None:
+    """AIM: ASB intelligence mapping for Community Safety Partnerships."""
+    configure_logging(log_level)
+
+
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(wards_app, name="wards")
+app.add_typer(feeds_app, name="feeds")
+app.add_typer(users_app, name="users")
+app.command("evaluate")(evaluate_command)
+app.command("audit")(audit_command)
+app.command("serve")(serve)
+app.command("demo")(demo)

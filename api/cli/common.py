@@ -1,0 +1,64 @@
+"""What every command shares: the consoles, settings from options, opening the store, one map of errors to exits."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from api.services.errors import NotFoundError, ParameterError
+from api.settings import Settings
+from geo.errors import BoundaryError
+from ingest.boundary_sets import ensure_reference_data
+from ingest.errors import IngestError, StoreError
+from ingest.store.connection import Connection, open_store
+
+console = Console()
+err = Console(stderr=True)
+log = logging.getLogger("aim")
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store path (default: $AIM_STORE or ./aim.duckdb)")]
+
+# one map from our exceptions to exit codes: 2 for what the user asked, 1 for what the data or store did
+EXIT_CODES: dict[type[Exception], int] = {
+    ParameterError: 2,
+    NotFoundError: 1,
+    BoundaryError: 1,
+    StoreError: 1,
+    IngestError: 1,
+    ValueError: 2,
+}
+
+
+def fail(exc: Exception) -> NoReturn:
+    """Print an error and exit with its code."""
+    code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
+    err.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+    raise typer.Exit(code) from exc
+
+
+def settings_from(store: Path | None, **overrides: object) -> Settings:
+    """Settings from the environment, with the options given on the command line."""
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if store is not None:
+        values["store"] = store
+    return Settings().model_copy(update=values)
+
+
+def open_writable(settings: Settings) -> Connection:
+    """The store, created or migrated, with the shipped reference data loaded."""
+    try:
+        con = open_store(settings.store, memory_limit=settings.memory_limit)
+    except StoreError as exc:
+        fail(exc)
+    ensure_reference_data(con, settings.data_dir)
+    return con
+
+
+def configure_logging(level: str) -> None:
+    """Standard-library logging for this process, at the level asked for."""
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")

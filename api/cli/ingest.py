@@ -1,0 +1,68 @@
+"""`aim ingest`: load data.police.uk files (or any registered feed) with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.common import StoreOpt, console, open_writable, settings_from
+from api.cli.report import print_reports
+from api.rules import ingest_options
+from api.services.loading import load_files
+from api.settings import Settings
+from ingest.pipeline import IngestReport
+from ingest.registry import Feed, feed_files, resolve_feed
+from ingest.store.connection import Connection
+
+ingest_app = typer.Typer(help="Load feed files into the store.", no_args_is_help=True)
+
+
+def load_with_progress(
+    con: Connection, settings: Settings, feed: Feed, paths: list[Path], dry_run: bool = False
+) -> tuple[list[IngestReport], list[str]]:
+    """Load every file of a feed at these paths, each atomically, showing files and rows done."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rows]}"),
+        TimeElapsedColumn(),
+    )
+    files = feed_files(feed, paths)
+    rows = 0
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("ingest", total=len(files), rows="")
+        current: list[Path] = []
+
+        def advance(path: Path, n: int) -> None:
+            nonlocal rows
+            if not current or current[-1] != path:
+                if current:
+                    bar.advance(task)
+                current.append(path)
+                bar.update(task, description=f"ingest {path.name}")
+            rows += n
+            bar.update(task, rows=f"{rows:,} rows")
+
+        result = load_files(con, feed, paths, ingest_options(settings, dry_run), advance)
+    return result
+
+
+@ingest_app.command("police")
+def ingest_police(
+    paths: Annotated[list[Path], typer.Argument(help="police.uk CSV files or folders")],
+    store: StoreOpt = None,
+) -> None:
+    """Load data.police.uk street-level CSV files (plain or .gz; files or folders of monthly files)."""
+    settings = settings_from(store)
+    con = open_writable(settings)
+    try:
+        reports, errors = load_with_progress(con, settings, resolve_feed("police"), paths)
+    finally:
+        con.close()
+    print_reports(reports, errors)
+    if errors:
+        raise typer.Exit(1)

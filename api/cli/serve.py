@@ -1,0 +1,74 @@
+"""`aim serve` and `aim demo`: serve a store over HTTP; load the bundled demo first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.access.store import AccessStore
+from api.cli.common import StoreOpt, console, err, log, open_writable, settings_from
+from api.cli.feeds import sample_feeds
+from api.cli.ingest import load_with_progress
+from api.cli.report import print_reports
+from api.cli.users import demo_token
+from api.rules import ingest_options
+from api.services.loading import load_files
+from api.settings import Settings
+from ingest.registry import resolve_feed
+
+
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default $AIM_HOST or 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default $AIM_PORT or 8000)")] = None,
+) -> None:
+    """Serve the API and the analyst map over a store (the server holds it: files load through the API)."""
+    run_server(settings_from(store, host=host, port=port))
+
+
+def run_server(settings: Settings) -> None:
+    """Migrate the store, then serve it until stopped."""
+    import uvicorn
+
+    from api.http.app import create_app
+
+    if not settings.store.exists():
+        err.print(f"[red]error[/]: no store at {settings.store}; run `aim ingest police PATH` or `aim demo`")
+        raise typer.Exit(1)
+    con = open_writable(settings)  # migrate and fill reference tables added since the store was written
+    con.close()
+    log.info("serving %s on http://%s:%s/", settings.store, settings.host, settings.port)
+    console.print(f"AIM serving {settings.store} on http://{settings.host}:{settings.port}/ (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def demo(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="Interface")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading")] = True,
+) -> None:
+    """Load the bundled demo: real Cleveland Police data (2025) plus the sample warden, casework and CRM feeds."""
+    settings = settings_from(store, host=host, port=port)
+    con = open_writable(settings)
+    errors: list[str] = []
+    try:
+        reports, errors = load_with_progress(con, settings, resolve_feed("police"), [settings.data_dir / "demo"])
+        print_reports(reports, errors)
+        for feed, sample in sample_feeds(settings.data_dir):
+            feed_reports, feed_errors = load_files(con, feed, [sample], ingest_options(settings))
+            print_reports(feed_reports, feed_errors)
+            errors += feed_errors
+    finally:
+        con.close()
+    if errors:
+        raise typer.Exit(1)
+    token = demo_token(AccessStore(settings.access_path()))
+    console.print(
+        "Without a token the map shows published (disclosure-controlled) figures. For the analyst's view, sign in at "
+        f"/login with this demo analyst token (earlier demo tokens are revoked):\n{token}",
+        soft_wrap=True,
+    )
+    if serve_after:
+        run_server(settings)

@@ -1,0 +1,108 @@
+"""`aim users` (API tokens: create, list, revoke) and `aim audit` (who read incident-level data)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.access.principals import Role
+from api.access.store import AccessStore
+from api.cli.common import StoreOpt, console, fail, settings_from
+from api.services.errors import NotFoundError
+
+users_app = typer.Typer(help="API tokens: who may see what.", no_args_is_help=True)
+
+
+def access_store(store: Path | None) -> AccessStore:
+    """The access store beside the incident store (or at $AIM_ACCESS_DB)."""
+    return AccessStore(settings_from(store).access_path())
+
+
+@users_app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="Who holds the token (a person or a system)")],
+    role: Annotated[Role, typer.Option(help="analyst, partner or councillor")],
+    source: Annotated[
+        list[str] | None, typer.Option(help="Partner only: a source its agreement covers (repeat)")
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Create a token and print it once (only its hash is kept)."""
+    try:
+        token = access_store(store).create_token(name, role, tuple(source or ()))
+    except ValueError as exc:
+        fail(exc)
+    console.print(f"token for {name} ({role.value}); it is shown only now:")
+    print(token)
+
+
+@users_app.command("list")
+def list_tokens(store: StoreOpt = None) -> None:
+    """Every token: id, holder, role, sources, created, revoked."""
+    table = Table("id", "name", "role", "sources", "created", "revoked")
+    for t in access_store(store).tokens():
+        table.add_row(
+            str(t["token_id"]), t["name"], t["role"], ", ".join(t["sources"]), t["created_at"], t["revoked_at"] or ""
+        )
+    console.print(table)
+
+
+@users_app.command("revoke")
+def revoke(
+    token_id: Annotated[int, typer.Argument(help="Token id from `aim users list`")], store: StoreOpt = None
+) -> None:
+    """Revoke a token now; its sessions end with it."""
+    if not access_store(store).revoke(token_id):
+        fail(NotFoundError(f"no live token {token_id}"))
+    console.print(f"token {token_id} revoked")
+
+
+DEMO_HOLDER = "demo analyst"
+
+
+def demo_token(store: AccessStore) -> str:
+    """A fresh analyst token for the demo; earlier demo tokens are revoked."""
+    for t in store.tokens():
+        if t["name"] == DEMO_HOLDER and t["revoked_at"] is None:
+            store.revoke(int(t["token_id"]))
+    return store.create_token(DEMO_HOLDER, Role.ANALYST)
+
+
+def _text(value: object) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def audit_command(
+    who: Annotated[str | None, typer.Option(help="Only this holder")] = None,
+    since: Annotated[datetime | None, typer.Option(help="Only from this time (ISO 8601)")] = None,
+    limit: Annotated[int, typer.Option(help="How many rows, newest first")] = 50,
+    csv_out: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of a table")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """List accesses to incident-level data and exports: who, when, what filter, rows returned."""
+    header = ["when (UTC)", "who", "role", "what", "filter", "rows", "format"]
+    rows = [
+        [
+            r["at"],
+            r["who"],
+            r["role"],
+            r["action"],
+            "; ".join(f"{k}={_text(v)}" for k, v in r["filters"].items()),
+            str(r["rows"]),
+            r["format"],
+        ]
+        for r in access_store(store).audit_log(who, since, limit)
+    ]
+    if csv_out:
+        csv.writer(sys.stdout).writerows([header, *rows])
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)

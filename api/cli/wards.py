@@ -1,0 +1,55 @@
+"""`aim wards`: add your own ward boundary sets, list those held."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli.common import StoreOpt, console, fail, open_writable, settings_from
+from geo.errors import BoundaryError
+from ingest.boundary_sets import load_boundary_set
+from ingest.store import read
+
+wards_app = typer.Typer(help="Ward boundary sets.", no_args_is_help=True)
+
+
+@wards_app.command("load")
+def wards_load(
+    files: Annotated[list[Path], typer.Argument(help="GeoJSON boundary file(s), plain or .gz")],
+    code_field: Annotated[str, typer.Option("--code-field", help="Property holding the ward code")],
+    name_field: Annotated[str, typer.Option("--name-field", help="Property holding the ward name")],
+    name: Annotated[str | None, typer.Option("--name", help="Boundary set name (default: first file's stem)")] = None,
+    lad_field: Annotated[str | None, typer.Option("--lad-field", help="Property holding the LAD code")] = None,
+    lad_name_field: Annotated[str | None, typer.Option("--lad-name-field", help="Property with the LAD name")] = None,
+    default: Annotated[bool, typer.Option("--default", help="Make this the default boundary set")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Add (or replace) a boundary set from your own GeoJSON; every incident is placed in its wards."""
+    settings = settings_from(store)
+    set_name = name or files[0].name.split(".")[0]
+    con = open_writable(settings)
+    try:
+        count = load_boundary_set(
+            con, set_name, files, code_field, name_field, lad_field, lad_name_field, make_default=default
+        )
+    except BoundaryError as exc:
+        fail(exc)
+    finally:
+        con.close()
+    console.print(f"boundary set [bold]{set_name}[/]: {count} wards loaded")
+
+
+@wards_app.command("list")
+def wards_list(store: StoreOpt = None) -> None:
+    """List the boundary sets in the store."""
+    con = open_writable(settings_from(store))
+    try:
+        table = Table("name", "default", "wards", "description")
+        for b in read.list_boundary_sets(con):
+            table.add_row(str(b["name"]), "yes" if b["is_default"] else "", str(b["features"]), str(b["description"]))
+        console.print(table)
+    finally:
+        con.close()

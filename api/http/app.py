@@ -1,0 +1,68 @@
+"""create_app(settings): the FastAPI application over an AIM store it holds for its lifetime."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from threading import Lock
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.access.store import AccessStore
+from api.http.auth import enforce
+from api.http.errors import ERROR_RESPONSES, install_error_handlers
+from api.http.middleware import install_middleware
+from api.http.routers import (
+    evaluate,
+    health,
+    hotspots,
+    incidents,
+    layers,
+    maps,
+    patrol,
+    session,
+    sources,
+    trends,
+    uploads,
+)
+from api.services.caches import Caches
+from api.settings import Settings
+from ingest.store.connection import open_served_store
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the store named in settings is opened for the app's lifetime (it must exist already)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.con = open_served_store(settings.store, settings.memory_limit)
+        app.state.access = AccessStore(settings.access_path())
+        app.state.writer = Lock()
+        app.state.caches = Caches.serving()
+        try:
+            yield
+        finally:
+            app.state.con.close()
+            gc.unfreeze()
+
+    app = FastAPI(
+        title="AIM",
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(enforce)],
+        responses=ERROR_RESPONSES,
+        description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    install_middleware(app, settings)
+    for module in (layers, trends, hotspots, patrol, evaluate, incidents, sources, uploads, health, maps, session):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,119 @@
+"""Request dependencies: a store cursor per request, the caches, the caller, the common filters, the study area."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from api.access.principals import Principal
+from api.access.scope import source_scope
+from api.http.auth import grant_of, principal_of
+from api.rules import disclosure_rule
+from api.services.caches import Caches
+from api.services.filters import Filters, month_of, requested_categories, requested_sources, resolve_filters
+from api.services.study_area import StudyArea, resolve_study_area
+from api.settings import Settings
+from ingest.store.connection import Connection
+
+MONTH_PATTERN = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"  # years 1900-2199
+
+
+def get_con(request: Request) -> Iterator[Connection]:
+    """A cursor on the app's store connection, closed after the request."""
+    cursor = request.app.state.con.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_caches(request: Request) -> Caches:
+    """The caches the app keeps between requests."""
+    caches: Caches = request.app.state.caches
+    return caches
+
+
+Con = Annotated[Connection, Depends(get_con)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CachesDep = Annotated[Caches, Depends(get_caches)]
+PrincipalDep = Annotated[Principal, Depends(principal_of)]
+
+
+def get_filters(
+    request: Request,
+    con: Con,
+    settings: SettingsDep,
+    from_: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            pattern=MONTH_PATTERN,
+            description="First month, YYYY-MM (default: 11 months before `to`)",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        Query(pattern=MONTH_PATTERN, description="Last month, YYYY-MM (default: latest month held)"),
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        Query(
+            description="Category or group (repeatable): a leaf such as `noise`, a group (`asb`, `asb-personal`, "
+            "`asb-nuisance`, `asb-environmental`, `crime`), or `all`. Default: asb (every ASB category)"
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        Query(description="Source (repeatable): police, warden, councillor, complaint, ...; default all"),
+    ] = None,
+    dedupe: Annotated[
+        bool, Query(description="Count records linked as one incident across sources once (false: raw counts)")
+    ] = True,
+    wards: Annotated[str | None, Query(description="Boundary set name; default: the store's default set")] = None,
+) -> Filters:
+    """Validate and resolve from/to/category/source/wards into one filter, with the caller's figures strategy."""
+    categories = requested_categories(category)
+    sources, figures = source_scope(
+        principal_of(request),
+        grant_of(request),
+        disclosure_rule(settings),
+        bool(source),
+        requested_sources(con, source),
+    )
+    return resolve_filters(
+        con,
+        start=month_of(from_),
+        end=month_of(to),
+        categories=categories,
+        sources=sources,
+        dedupe=dedupe,
+        boundary_set=wards,
+        default_months=settings.default_months,
+        figures=figures,
+    )
+
+
+FiltersDep = Annotated[Filters, Depends(get_filters)]
+
+
+def get_study_area(
+    con: Con,
+    force: Annotated[
+        str | None, Query(description="Police force area: code (E23000013), name or slug (devon-and-cornwall)")
+    ] = None,
+    csp: Annotated[str | None, Query(description="Community safety partnership: code or name")] = None,
+    lad: Annotated[str | None, Query(description="Local authority district code, e.g. E06000002")] = None,
+) -> StudyArea:
+    """The study area of a statistics request."""
+    return resolve_study_area(con, force, csp, lad)
+
+
+StudyAreaDep = Annotated[StudyArea, Depends(get_study_area)]

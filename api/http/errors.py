@@ -1,0 +1,126 @@
+"""One map from our exceptions (domain, access, ingest, geo) to HTTP status codes and problem JSON bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from api.access.principals import AuthError
+from api.services.errors import NotFoundError, ParameterError
+from geo.errors import BoundaryError
+from ingest.errors import FeedFileError, StoreError, UnknownBoundarySetError
+
+
+class ProblemItem(BaseModel):
+    """One parameter's problem."""
+
+    parameter: str | None
+    message: str
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    status: int
+    detail: str
+    errors: list[ProblemItem] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": text}
+    for status, text in (
+        (401, "No valid token (send Authorization: Bearer <token>)"),
+        (403, "The caller's role may not use this route, or not with these sources"),
+        (404, "No such item"),
+        (413, "Request body too large"),
+        (422, "A parameter is missing, malformed or not acceptable"),
+        (503, "The store is not available"),
+    )
+}
+
+
+STATUS: dict[type[Exception], int] = {
+    ParameterError: 422,
+    NotFoundError: 404,
+    UnknownBoundarySetError: 422,
+    BoundaryError: 422,
+    FeedFileError: 400,
+    StoreError: 503,
+}
+
+
+def _problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+    body: dict[str, object] = {"status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(status_code=status, content=body)
+
+
+def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
+        message = str(err.get("msg", "invalid value"))
+        if err.get("type") == "string_pattern_mismatch" and "(0[1-9]|1[0-2])" in str(err.get("ctx", {}).get("pattern")):
+            message = "must be a month written YYYY-MM (1900 to 2199), e.g. 2025-03"
+        if "input" in err and err["input"] is not None:
+            message += f" (got {err['input']!r})"
+        errors.append({"parameter": where, "message": message})
+    detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
+    return _problem(422, detail, errors)
+
+
+def _mapped(_: Request, exc: Exception) -> JSONResponse:
+    status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
+    parameter = (
+        exc.parameter
+        if isinstance(exc, ParameterError)
+        else ("wards" if isinstance(exc, UnknownBoundarySetError) else None)
+    )
+    errors = [{"parameter": parameter, "message": str(exc)}] if parameter else None
+    return _problem(status, str(exc), errors)
+
+
+def _auth(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AuthError)
+    if exc.status == 401 and "text/html" in request.headers.get("accept", "") and request.method == "GET":
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    response = _problem(exc.status, exc.message)
+    if exc.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="aim"'
+    return response
+
+
+def errors_as_json(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document every error response as application/json (FastAPI gives them the route's own media type)."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content")
+                if status[0] in "45" and content:
+                    # pages may also answer with a page (the sign-in form says why it refused a token)
+                    page = {"text/html": {"schema": {"type": "string"}}} if "text/html" in content else {}
+                    response["content"] = {"application/json": next(iter(content.values())), **page}
+    return schema
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the exception map on an app."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(AuthError, _auth)
+    build_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = errors_as_json(build_schema())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    for kind in STATUS:
+        app.add_exception_handler(kind, _mapped)

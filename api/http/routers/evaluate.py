@@ -1,0 +1,32 @@
+"""Evaluation of patrol selection on held-out months: hit rate, PAI and RRI against baselines."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
+from api.services.evaluation import evaluate_area
+from api.services.params import check_split, parse_coverage, parse_span
+
+router = APIRouter(prefix="/api/v1", tags=["evaluate"])
+
+
+@router.get("/evaluate")
+def evaluate(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    train: Annotated[str, Query(description="Training months, e.g. 2025-01:2025-09")],
+    test: Annotated[str, Query(description="Test months, e.g. 2025-10:2025-12")],
+    coverage: Annotated[str, Query(description="Share of the area to select, e.g. 5%")] = "5%",
+    res: Annotated[int, Query(ge=8, le=10, description="H3 resolution, 8 to 10")] = 9,
+) -> dict[str, Any]:
+    """Score AIM's patrol selection and the baselines (previous period, kernel density, random) on the test months.
+    `from`/`to` are ignored: the train and test spans set the months."""
+    train_span, test_span = parse_span(train, "train"), parse_span(test, "test")
+    check_split(train_span, test_span)
+    share = parse_coverage(coverage)
+    return evaluate_area(con, filters, area, res, train_span, test_span, share, caches.wards, caches.lattices)

@@ -1,0 +1,18 @@
+"""Liveness plus data freshness: latest month per source, boundary sets, what can be filtered on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.http.deps import Con
+from api.services.health import store_status
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz(con: Con) -> dict[str, Any]:
+    """Service status and, per source, rows held and the latest month loaded."""
+    return store_status(con)

@@ -1,0 +1,70 @@
+"""Hotspots: top cells by count, Getis-Ord Gi* hot and cold spots, and emerging hotspots."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
+from api.http.formats import GeoJSONResponse
+from api.services.errors import ParameterError
+from api.services.hotspots import emerging_layer, gi_layer, ward_gi_layer
+from api.services.layers import hotspot_rows
+from geo.trends import months_between
+
+router = APIRouter(prefix="/api/v1", tags=["hotspots"])
+Res = Annotated[int, Query(ge=7, le=10, description="H3 resolution, 7 to 10")]
+K = Annotated[int, Query(ge=1, le=3, description="Neighbourhood: cells within k grid steps")]
+
+
+@router.get("/hotspots")
+def hotspots(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 to 10")] = 9,
+    top: Annotated[int, Query(ge=1, le=500, description="How many cells")] = 20,
+) -> dict[str, Any]:
+    """The `top` cells by incident count over the period, ranked, with the ward most of each cell falls in."""
+    rows = hotspot_rows(con, filters, res, top, caches.wards)
+    return {"resolution": res, "filters": filters.echo(), "hotspots": rows}
+
+
+@router.get("/hotspots/gi", response_class=GeoJSONResponse)
+def gi(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    res: Res = 9,
+    k: K = 1,
+    all_cells: Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")] = False,
+    unit: Annotated[Literal["h3", "ward"], Query(description="h3 cells (res, k) or wards (contiguity)")] = "h3",
+) -> GeoJSONResponse:
+    """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area's H3 cells or wards."""
+    if unit == "ward":
+        return GeoJSONResponse(ward_gi_layer(con, filters, area, caches.wards, all_cells))
+    return GeoJSONResponse(gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+
+
+@router.get("/hotspots/emerging", response_class=GeoJSONResponse)
+def emerging(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    res: Res = 8,
+    k: K = 1,
+    alpha: Annotated[float, Query(gt=0, lt=0.5, description="False discovery rate for a significant slice")] = 0.1,
+    interval: Annotated[
+        Literal["month", "week"],
+        Query(description="Time slices: months, or whole ISO weeks of incidents dated to the day (not police.uk)"),
+    ] = "month",
+) -> GeoJSONResponse:
+    """Emerging hotspots: each cell's pattern over the monthly (or weekly) slices of the period, as GeoJSON."""
+    f = filters.incident
+    if interval == "month" and months_between(f.start, f.end) < 3:
+        raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
+    layer = emerging_layer(con, filters, area, res, k, alpha, caches.wards, caches.lattices, interval)
+    return GeoJSONResponse(layer)

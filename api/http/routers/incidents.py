@@ -1,0 +1,74 @@
+"""Incident-level rows for analysts (and partners, for their sources): pages of GeoJSON or CSV, and linked groups.
+
+Every response is written to the audit log: who, when, the filter, how many rows.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from api.access.scope import visible_sources
+from api.http.audit import record_access
+from api.http.deps import Con, FiltersDep, PrincipalDep
+from api.http.formats import Answer, GeoJSONResponse, documented, respond
+from api.services.errors import NotFoundError
+from api.services.incidents import CSV_COLUMNS, csv_rows, feature, incident_group, incident_page
+from api.services.params import parse_bbox
+
+router = APIRouter(prefix="/api/v1", tags=["incidents"])
+MAX_LIMIT = 5000
+
+
+@router.get("/incidents", response_model=None, responses=documented("geojson", "csv"))
+def incidents(
+    request: Request,
+    con: Con,
+    filters: FiltersDep,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
+    ward: Annotated[str | None, Query(description="Ward code in the boundary set (`wards`)", max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 500,
+    after: Annotated[str | None, Query(description="Cursor: the `next` link carries it", max_length=32)] = None,
+    format: Annotated[Literal["geojson", "csv"], Query(description="geojson (default) or csv")] = "geojson",  # noqa: A002
+) -> Response:
+    """Incidents matching the filters, ordered by id, `limit` at a time; follow `next` for the following page.
+    `dedupe=true` (default) gives one record per linked group, its primary; `dedupe=false` gives every record."""
+    page = incident_page(con, filters, limit, after, parse_bbox(bbox), ward)
+    next_url = str(request.url.include_query_params(after=page.last_id)) if page.last_id else None
+    record_access(request, len(page.rows), format)
+
+    def geojson() -> dict[str, Any]:
+        return {
+            "type": "FeatureCollection",
+            "features": [feature(r) for r in page.rows],
+            "numberReturned": len(page.rows),
+            "filters": filters.echo(),
+            "next": next_url,
+            "links": [{"rel": "next", "href": next_url, "type": "application/geo+json"}] if next_url else [],
+        }
+
+    answer = Answer(
+        geojson=geojson, table=lambda: (CSV_COLUMNS, csv_rows(page.rows), "aim-incidents.csv"), audited=True
+    )
+    return respond(request, answer, format, {"Link": f'<{next_url}>; rel="next"'} if next_url else None)
+
+
+@router.get("/incidents/{incident_id}", response_class=GeoJSONResponse)
+def incident(
+    request: Request,
+    con: Con,
+    principal: PrincipalDep,
+    filters: FiltersDep,
+    incident_id: Annotated[str, Path(description="Incident id (32 hex digits)", max_length=32)],
+) -> GeoJSONResponse:
+    """One incident with every record linked to it across sources (the same incident reported to several
+    channels), each with its distance and hours from the group's primary record."""
+    try:
+        group = incident_group(con, incident_id, filters.boundary_set, visible_sources(principal))
+    except NotFoundError:
+        record_access(request, 0, "geojson")
+        raise
+    record_access(request, len(group["features"]), "geojson")
+    return GeoJSONResponse(group)

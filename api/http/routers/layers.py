@@ -1,0 +1,40 @@
+"""Map layers: ward choropleth and H3 hexagons, as GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.http.deps import CachesDep, Con, FiltersDep
+from api.http.formats import GeoJSONResponse
+from api.services.layers import hex_layer, wards_layer
+from api.services.params import parse_bbox
+
+router = APIRouter(prefix="/api/v1", tags=["layers"])
+
+PrecisionQuery = Annotated[
+    bool,
+    Query(
+        description="Add `located`: the count at each location precision (point, postcode, snap-point, lsoa, ward, "
+        "none); rows located by ward or LSOA only count in ward totals but never on hexes"
+    ),
+]
+
+
+@router.get("/wards", response_class=GeoJSONResponse)
+def wards(con: Con, caches: CachesDep, filters: FiltersDep, precision: PrecisionQuery = False) -> GeoJSONResponse:
+    """Ward FeatureCollection: code, name, lad, count, previous_count (same-length previous period), change."""
+    return GeoJSONResponse(wards_layer(con, filters, caches.wards, precision))
+
+
+@router.get("/hexes", response_class=GeoJSONResponse)
+def hexes(
+    con: Con,
+    filters: FiltersDep,
+    res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 (coarse) to 10 (fine)")] = 8,
+    bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
+    precision: PrecisionQuery = False,
+) -> GeoJSONResponse:
+    """H3 hexagon FeatureCollection with `h3` and `count`; incidents without a point are not on this layer."""
+    return GeoJSONResponse(hex_layer(con, filters, res, parse_bbox(bbox), precision))

@@ -1,0 +1,51 @@
+"""Patrol plan for the tasking meeting: ranked cells for an area budget, as JSON, GeoJSON, PNG or PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
+from api.http.formats import Answer, documented, respond
+from api.render.patrol_print import render_plan
+from api.services.errors import ParameterError
+from api.services.patrol import patrol_plan, plan_geojson, public_plan
+
+router = APIRouter(prefix="/api/v1", tags=["patrol"])
+
+
+@router.get("/patrol-plan", response_model=None, responses=documented("json", "geojson", "png", "pdf"))
+def plan(
+    request: Request,
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    budget_km2: Annotated[float | None, Query(gt=0, le=5000, description="Area to patrol, km2")] = None,
+    cells: Annotated[int | None, Query(ge=1, le=500, description="Number of cells to patrol")] = None,
+    res: Annotated[int, Query(ge=8, le=10, description="H3 resolution, 8 to 10")] = 9,
+    format: Annotated[  # noqa: A002
+        Literal["json", "geojson", "png", "pdf"], Query(description="json, geojson, png or pdf")
+    ] = "json",
+) -> Response:
+    """The cells that capture most expected incidents for the budget (`budget_km2` or `cells`), ranked, each with
+    its ward, recent counts, trend, Gi* class and the reason it was picked. History: the period (`from`..`to`)."""
+    if (budget_km2 is None) == (cells is None):
+        raise ParameterError("budget_km2", "give exactly one of budget_km2 or cells")
+    result = patrol_plan(con, filters, area, res, budget_km2, cells, caches.wards, caches.lattices)
+
+    def printed(fmt: str) -> tuple[bytes, str]:
+        wards = caches.wards.get(con, filters.boundary_set)
+        shaped = [(w, caches.wards.shape(filters.boundary_set, w.code)) for w in wards if w.lad_code in area.lads]
+        name = f"aim-patrol-plan-{area.code or 'all'}-{filters.incident.end:%Y-%m}.{fmt}"
+        return render_plan(result, shaped, fmt), name
+
+    answer = Answer(
+        json=lambda: public_plan(result),
+        geojson=lambda: plan_geojson(result),
+        printed=printed,
+        rows=lambda: len(result["cells"]),
+    )
+    return respond(request, answer, format)

@@ -1,0 +1,68 @@
+"""Map-page login: a token exchanged for a session cookie (HttpOnly, SameSite=Strict, Secure unless turned off)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.access.store import AccessStore
+from api.http.auth import SESSION_COOKIE
+from api.http.deps import SettingsDep
+from api.render.login_page import render_login
+
+router = APIRouter(tags=["session"])
+
+
+def _local(path: str | None) -> str:
+    """Only same-site paths are followed after login (no open redirects)."""
+    return path if path and path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+
+
+@router.api_route("/login", methods=["GET", "POST"], response_class=HTMLResponse)
+async def login(
+    request: Request,
+    settings: SettingsDep,
+    next: Annotated[str, Query(max_length=300, description="Page to go back to after signing in")] = "/",  # noqa: A002
+) -> Response:
+    """GET: the sign-in form. POST (form fields `token`, `next`): exchange a token for a session cookie and go
+    back to the page asked for."""
+    if request.method == "GET":
+        return HTMLResponse(render_login(_local(next)))
+    fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+    token = (fields.get("token") or [""])[0].strip()
+    next_path = _local((fields.get("next") or [next])[0])
+    store: AccessStore = request.app.state.access
+    principal = store.by_token(token) if token else None
+    if principal is None:
+        return HTMLResponse(render_login(next_path, "That token is not valid or has been revoked."), status_code=401)
+    session = store.start_session(principal, settings.session_hours)
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session,
+        max_age=int(settings.session_hours * 3600),
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="strict",
+        path="/",
+    )
+    return response
+
+
+@router.post(
+    "/logout",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={303: {"description": "Signed out; back to the map"}},
+)
+def logout(request: Request) -> Response:
+    """End the session and clear its cookie."""
+    session = request.cookies.get(SESSION_COOKIE)
+    if session:
+        request.app.state.access.end_session(session)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -1,0 +1,59 @@
+"""Monthly or weekly trend series for a ward, a LAD, a cell or the whole filtered area, and the ward movers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.http.deps import CachesDep, Con, FiltersDep
+from api.http.formats import Answer, documented, respond
+from api.services.movers import ward_movers
+from api.services.trends import monthly_trend, resolve_trend_area, trend_table
+from api.services.weekly import weekly_trend
+
+router = APIRouter(prefix="/api/v1", tags=["trends"])
+
+
+@router.get("/trends/movers")
+def movers(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    lad: Annotated[str | None, Query(description="Only wards of this local authority district")] = None,
+    top: Annotated[int, Query(ge=1, le=200, description="How many rising and how many falling wards")] = 10,
+    alpha: Annotated[float, Query(gt=0, lt=1, description="False discovery rate for `significant`")] = 0.05,
+    compare: Annotated[
+        Literal["previous", "last_year"], Query(description="previous period of the same length, or last year")
+    ] = "previous",
+) -> dict[str, Any]:
+    """Rising and falling wards: change against the previous period or the same months last year, with an
+    FDR-controlled significance flag."""
+    return ward_movers(con, filters, caches.wards, lad, top, alpha, compare)
+
+
+@router.get("/trends", response_model=None, responses=documented("json", "csv"))
+def trends(
+    request: Request,
+    con: Con,
+    filters: FiltersDep,
+    ward: Annotated[str | None, Query(description="Ward code in the boundary set (`wards`)")] = None,
+    lad: Annotated[str | None, Query(description="Local authority district code, e.g. E06000002")] = None,
+    h3: Annotated[
+        str | None, Query(description="H3 cell id, resolution 6 to 10", pattern=r"^[0-9a-fA-F]{15,16}$")
+    ] = None,
+    interval: Annotated[
+        Literal["month", "week"],
+        Query(description="month, or week: whole ISO weeks, incidents dated to the day only (police.uk has months)"),
+    ] = "month",
+    alpha: Annotated[float, Query(gt=0, lt=1, description="Significance level of the change tests")] = 0.05,
+    format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",  # noqa: A002
+) -> Response:
+    """Zero-filled monthly (or weekly) series for a ward, LAD, H3 cell or the whole filtered area; change against the
+    previous period and the same months (weeks) last year, each with a two-sided conditional Poisson test; seasonal
+    (weekday) profile."""
+    area, filters = resolve_trend_area(con, filters, ward, lad, h3)
+    question = weekly_trend if interval == "week" else monthly_trend
+    body = question(con, filters, area, alpha)
+    return respond(request, Answer(json=lambda: body, table=lambda: trend_table(body)), format)

@@ -1,0 +1,105 @@
+"""A printable one-page patrol plan (PNG or PDF) for the tasking meeting: map of the ranked cells and their table."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
+from matplotlib.patches import Polygon as PolygonPatch  # noqa: E402
+
+from api.services.reference import Ward  # noqa: E402
+from geo.hexbin import cell_polygons  # noqa: E402
+
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0 (data.police.uk). "
+    "Boundaries: Office for National Statistics, OGL v3.0; contains OS data (c) Crown copyright and database right."
+)
+
+
+def _rings(geometry: shapely.Geometry) -> list[np.ndarray]:
+    polygons = list(geometry.geoms) if hasattr(geometry, "geoms") else [geometry]
+    return [np.asarray(p.exterior.coords) for p in polygons]
+
+
+def render_plan(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt: str) -> bytes:
+    """The plan drawn on one A4 landscape page, as PNG or PDF bytes."""
+    fig = plt.figure(figsize=(11.69, 8.27), dpi=110)
+    area = plan["area"]["name"]
+    fig.suptitle(f"Patrol plan: {area}", x=0.02, ha="left", fontsize=16, fontweight="bold")
+    period = plan["period"]
+    fig.text(
+        0.02,
+        0.925,
+        f"{len(plan['cells'])} cells, {plan['selected_area_km2']:.2f} km2 ({plan['area_share']:.1%} of the area); "
+        f"expected {plan['expected_per_month']:.0f} incidents a month ({plan['expected_share']:.0%} of the area's). "
+        f"History {period['from']} to {period['to']}; printed {date.today():%d %b %Y}.",
+        fontsize=9,
+    )
+    ax = fig.add_axes((0.02, 0.08, 0.48, 0.82))
+    ax.set_aspect(1 / np.cos(np.radians(54)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    hexes = cell_polygons(plan["_lattice"].cells[plan["_selected"]])
+    if len(hexes):
+        minx, miny, maxx, maxy = shapely.total_bounds(hexes)
+        pad = max(maxx - minx, maxy - miny) * 0.08 + 0.002
+        ax.set_xlim(minx - pad, maxx + pad)
+        ax.set_ylim(miny - pad, maxy + pad)
+        view = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+        for ward, shape in wards:
+            if shape.intersects(view):
+                for ring in _rings(shape):
+                    ax.plot(ring[:, 0], ring[:, 1], color="#999999", linewidth=0.5)
+                c = shape.representative_point()
+                if view.contains(c):
+                    ax.text(c.x, c.y, ward.name, fontsize=5, color="#666666", ha="center")
+        colours = plt.get_cmap("YlOrRd_r")(np.linspace(0.05, 0.75, len(hexes)))
+        patches = [PolygonPatch(np.asarray(h.exterior.coords)) for h in hexes]
+        ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="#333333", linewidth=0.6, alpha=0.9))
+        for rank, h in enumerate(hexes, start=1):
+            if rank <= 40:
+                c = h.centroid
+                ax.text(c.x, c.y, str(rank), fontsize=6, ha="center", va="center", fontweight="bold")
+    else:
+        ax.text(0.5, 0.5, "No cells: no incidents in the period", ha="center", transform=ax.transAxes)
+    table = fig.add_axes((0.52, 0.08, 0.46, 0.82))
+    table.axis("off")
+    rows = [
+        [
+            str(r["rank"]),
+            (r["ward_name"] or r["ward"] or "")[:24],
+            " ".join(str(v) for v in r["recent_counts"].values()),
+            f"{r['expected_per_month']:.1f}",
+            r["trend"],
+            r["gi_class"].replace("not significant", "-"),
+        ]
+        for r in plan["cells"][:30]
+    ]
+    if rows:
+        t = table.table(
+            cellText=rows,
+            colLabels=["#", "Ward", "Last 3 months", "Exp./month", "Trend", "Gi*"],
+            loc="upper left",
+            colLoc="left",
+            cellLoc="left",
+            colWidths=[0.06, 0.4, 0.18, 0.13, 0.11, 0.12],
+        )
+        t.auto_set_font_size(False)
+        t.set_fontsize(7)
+        t.scale(1, 1.15)
+    if len(plan["cells"]) > 30:
+        table.text(0, 0.0, f"... and {len(plan['cells']) - 30} more cells (see the GeoJSON or JSON plan)", fontsize=7)
+    fig.text(0.02, 0.045, "How cells are chosen: " + plan["forecast"]["fitted"] + ".", fontsize=7)
+    fig.text(0.02, 0.02, ATTRIBUTION, fontsize=6, color="#555555")
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt)
+    plt.close(fig)
+    return out.getvalue()

@@ -1,0 +1,31 @@
+"""The rules settings configure, built at the entry points and passed down: gaps, duplicates, disclosure, loads."""
+
+from __future__ import annotations
+
+from api.access.disclosure import DisclosureRule
+from api.settings import Settings
+from geo.gaps import GapRule
+from ingest.dedupe import LinkRule
+from ingest.pipeline import IngestOptions
+
+
+def gap_rule(settings: Settings) -> GapRule:
+    """The feed-gap rule with the thresholds from settings."""
+    return GapRule(ratio=settings.gap_ratio, alpha=settings.gap_alpha)
+
+
+def link_rule(settings: Settings) -> LinkRule:
+    """The duplicate-linking rule from settings."""
+    return LinkRule(
+        distance_m=settings.dedupe_distance_m, hours=settings.dedupe_hours, month_only=settings.dedupe_month_only
+    )
+
+
+def disclosure_rule(settings: Settings) -> DisclosureRule:
+    """The disclosure rule with the thresholds from settings."""
+    return DisclosureRule(settings.sdc_threshold, settings.sdc_round, settings.sdc_max_res)
+
+
+def ingest_options(settings: Settings, dry_run: bool = False) -> IngestOptions:
+    """How files load: the duplicate rule, the postcode lookup, and whether to roll back (a dry run)."""
+    return IngestOptions(rule=link_rule(settings), postcodes=tuple(settings.postcodes), dry_run=dry_run)

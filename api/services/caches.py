@@ -1,0 +1,23 @@
+"""What a running service keeps between questions: ward polygons, study-area lattices and coverage reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from api.services.reference import WardCache
+from api.services.sources import ReportCache
+from api.services.study_area import LatticeCache
+
+
+@dataclass
+class Caches:
+    """The caches one service (or one CLI run) shares across questions."""
+
+    wards: WardCache = field(default_factory=WardCache)
+    lattices: LatticeCache = field(default_factory=LatticeCache)
+    reports: ReportCache = field(default_factory=ReportCache)
+
+    @classmethod
+    def serving(cls) -> Caches:
+        """Caches for a long-running service (ward geometries kept out of garbage collection)."""
+        return cls(wards=WardCache(freeze=True))

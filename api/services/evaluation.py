@@ -1,0 +1,115 @@
+"""Evaluate patrol selection on held-out months: AIM's forecast against previous-period, KDE and random picks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from api.services.caches import Caches
+from api.services.errors import ParameterError
+from api.services.filters import Filters, resolve_filters
+from api.services.patrol import area_model
+from api.services.reference import WardCache
+from api.services.study_area import LatticeCache, StudyArea
+from geo.evaluate import evaluate, methods
+from geo.forecast import fit_forecast, quartic_kernel
+from geo.trends import add_months, months_between
+from ingest.schema import DEFAULT_CATEGORIES
+from ingest.store import read
+from ingest.store.connection import Connection
+
+KDE_BANDWIDTH_M = 400.0
+METHOD_NOTES = {
+    "aim": "AIM's forecast (the filtered incidents, smoothed, and the other crime recorded), fitted on the training "
+    "months only",
+    "previous_period": "top cells by count in the last training months (as many months as the test)",
+    "kde": f"quartic kernel density of all training incidents, {KDE_BANDWIDTH_M:g} m bandwidth",
+    "random": "cells picked at random, mean of 200 draws",
+}
+
+
+def evaluate_area(
+    con: Connection,
+    filters: Filters,
+    area: StudyArea,
+    res: int,
+    train: tuple[date, date],
+    test: tuple[date, date],
+    coverage: float,
+    wards: WardCache,
+    lattices: LatticeCache,
+) -> dict[str, Any]:
+    """Hit rate, PAI and RRI of each method when it picks `coverage` of the area's cells from train, scored on test."""
+    span = replace(filters, incident=replace(filters.incident, start=train[0], end=test[1]))
+    m = area_model(con, span, area, res, wards, lattices)
+    n_train = months_between(*train)
+    n_test = months_between(*test)
+    gap = months_between(add_months(train[1], 1), test[0]) - 1  # months between train and test, left out
+    train_counts = m.counts[:, :n_train]
+    test_counts = m.counts[:, n_train + gap : n_train + gap + n_test]
+    train_context = None if m.context is None else m.context[:, :n_train]
+    model = fit_forecast(train_counts, m.kernels, m.area_km2, coverage, holdout=n_test, context=train_context)
+    kde = quartic_kernel(m.distances, KDE_BANDWIDTH_M)
+    scorers = methods(model, m.kernels, kde, n_test, train_context)
+    scores = evaluate(train_counts, test_counts, m.area_km2, coverage, scorers)
+    best_baseline = max(("previous_period", "kde"), key=lambda k: scores[k].pai)
+    return {
+        "area": area.echo(),
+        "resolution": res,
+        "train": {"from": f"{train[0]:%Y-%m}", "to": f"{train[1]:%Y-%m}"},
+        "test": {"from": f"{test[0]:%Y-%m}", "to": f"{test[1]:%Y-%m}"},
+        "coverage": coverage,
+        "filters": filters.echo(),
+        "cells": len(m.lattice),
+        "area_km2": round(float(m.area_km2.sum()), 1),
+        "train_incidents": int(train_counts.sum()),
+        "test_incidents": int(test_counts.sum()),
+        "aim_model": model.describe(),
+        "methods": {
+            name: {
+                "cells": s.cells,
+                "area_share": round(s.area_share, 4),
+                "hit_rate": round(s.hit_rate, 4),
+                "pai": round(s.pai, 2),
+                "rri": None if s.rri is None else round(s.rri, 3),
+                "how": METHOD_NOTES[name],
+            }
+            for name, s in scores.items()
+        },
+        "best_baseline": best_baseline,
+        "aim_vs_best_baseline_pai": round(scores["aim"].pai / scores[best_baseline].pai, 4)
+        if scores[best_baseline].pai
+        else None,
+    }
+
+
+def evaluate_forces(
+    con: Connection,
+    forces: list[str] | None,
+    train: tuple[date, date],
+    test: tuple[date, date],
+    coverage: float,
+    res: int,
+    caches: Caches,
+) -> list[dict[str, Any]]:
+    """Evaluate every force asked for (code, name or slug), or every force held whose whole area the default
+    boundary set covers, on ASB over the train and test months."""
+    boundary_set = read.resolve_boundary_set(con, None)
+    held, mapped = set(read.lads_with_incidents(con)), set(read.lads_with_wards(con, boundary_set))
+    if forces:
+        chosen = [read.resolve_force(con, f) for f in forces]
+        unknown = [f for f, found in zip(forces, chosen, strict=True) if found is None]
+        if unknown:
+            raise ParameterError("force", f"unknown force {', '.join(map(repr, unknown))}")
+    else:
+        chosen = [f for f in read.forces(con) if held & set(f.lads) and set(f.lads) <= mapped]
+    filters = resolve_filters(
+        con, start=train[0], end=test[1], categories=DEFAULT_CATEGORIES, sources=(), boundary_set=boundary_set
+    )
+    results = []
+    for f in chosen:
+        assert f is not None
+        area = StudyArea("force", f.code, f.name, f.lads)
+        results.append(evaluate_area(con, filters, area, res, train, test, coverage, caches.wards, caches.lattices))
+    return results

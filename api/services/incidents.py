@@ -1,0 +1,94 @@
+"""Incident-level rows: filtered pages (GeoJSON or CSV) and one incident with the records linked to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from api.services.errors import NotFoundError, ParameterError
+from api.services.filters import Filters
+from ingest.store import read
+from ingest.store.connection import Connection
+
+CSV_COLUMNS = [
+    "id",
+    "source",
+    "feed",
+    "category",
+    "source_category",
+    "month",
+    "occurred_at",
+    "location_precision",
+    "lon",
+    "lat",
+    "location_text",
+    "lsoa_code",
+    "lad_code",
+    "ward",
+    "recorded_ward",
+    "source_ref",
+    "outcome",
+    "reported_by",
+    "linked_group",
+]
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    """One page of incident rows, and the id to continue after (None on the last page)."""
+
+    rows: list[dict[str, Any]]
+    last_id: str | None
+
+
+def incident_page(
+    con: Connection,
+    filters: Filters,
+    limit: int,
+    after: str | None,
+    bbox: tuple[float, float, float, float] | None,
+    ward: str | None,
+) -> IncidentPage:
+    """Incidents matching the filters, ordered by id, `limit` at a time after the cursor."""
+    cursor = None
+    if after is not None and (cursor := read.parse_id(after)) is None:
+        raise ParameterError("after", "not a cursor from a `next` link (32 hex digits)")
+    rows = read.incident_page(con, filters.incident, filters.boundary_set, limit + 1, cursor, bbox, ward).to_pylist()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return IncidentPage(rows, rows[-1]["id"] if more else None)
+
+
+def feature(row: dict[str, Any]) -> dict[str, Any]:
+    """An incident row as a GeoJSON feature (a row without a point has a null geometry)."""
+    row = dict(row)
+    lon, lat = row.pop("lon"), row.pop("lat")
+    geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None and lat is not None else None
+    if row.get("occurred_at") is not None:
+        row["occurred_at"] = row["occurred_at"].isoformat(timespec="minutes")
+    return {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row}
+
+
+def csv_rows(rows: list[dict[str, Any]]) -> list[list[object]]:
+    """Incident rows in CSV_COLUMNS order."""
+    return [[r[c] for c in CSV_COLUMNS] for r in rows]
+
+
+def incident_group(
+    con: Connection, incident_id: str, boundary_set: str, visible: tuple[str, ...] | None
+) -> dict[str, Any]:
+    """One incident and every record linked to it that the caller may see (`visible` sources; None: all)."""
+    wanted = read.parse_id(incident_id)
+    if wanted is None:
+        raise ParameterError("incident_id", "not an incident id (32 hex digits)")
+    rows = read.incident_group(con, wanted, boundary_set).to_pylist()
+    shown = [r for r in rows if visible is None or r["source"] in visible]
+    if not any(r["id"] == incident_id.lower() for r in shown):
+        raise NotFoundError(f"no incident {incident_id}")
+    return {
+        "type": "FeatureCollection",
+        "id": incident_id.lower(),
+        "features": [feature(r) for r in shown],
+        "linked_records": len(rows) - 1,
+        "hidden_records": len(rows) - len(shown),  # linked records of sources outside a partner's agreement
+    }

@@ -1,0 +1,111 @@
+"""Map layers: ward counts with the previous period, H3 hexagon counts, and the top cells by count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from api.services.figures import check_resolution
+from api.services.filters import Filters
+from api.services.reference import WardCache
+from geo.features import feature, feature_collection, hex_features
+from geo.hexbin import cells_to_strings
+from geo.trends import change, previous_period
+from ingest.schema import MAPPED_PRECISIONS, LocationPrecision
+from ingest.store import read
+from ingest.store.connection import Connection
+
+WARD_PRECISIONS = tuple(p.value for p in LocationPrecision)
+HEX_PRECISIONS = tuple(p.value for p in MAPPED_PRECISIONS)
+Box = tuple[float, float, float, float]
+
+
+def period_of(filters: Filters) -> dict[str, str]:
+    """The filters' months as reported."""
+    f = filters.incident
+    return {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"}
+
+
+def located(row: dict[str, Any], precisions: tuple[str, ...]) -> dict[str, int]:
+    """Counts by location precision from a query row's located_<i> columns (non-zero only)."""
+    return {p: int(row[f"located_{k}"]) for k, p in enumerate(precisions) if row.get(f"located_{k}")}
+
+
+def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: bool = False) -> dict[str, Any]:
+    """Ward FeatureCollection with count, previous_count and change for the period (and counts by precision)."""
+    f, figures = filters.incident, filters.figures
+    prev_start, prev_end = previous_period(f.start, f.end)
+    precision = precision and figures.exact  # counts by precision would publish small counts
+    precisions = WARD_PRECISIONS if precision else ()
+    keys = not figures.exact
+    rows = read.ward_counts(con, f, filters.boundary_set, (prev_start, prev_end), precisions, keys).to_pylist()
+    counts = {r["code"]: r for r in rows}
+    features = []
+    for ward in cache.get(con, filters.boundary_set):
+        row = counts.get(ward.code, {})
+        count = figures.count(int(row.get("count", 0)), int(row.get("count_key", 0)))
+        previous = figures.count(int(row.get("previous_count", 0)), int(row.get("previous_key", 0)))
+        delta, pct = change(count, previous) if count is not None and previous is not None else (None, None)
+        props: dict[str, Any] = {
+            "code": ward.code,
+            "name": ward.name,
+            "lad": ward.lad_code,
+            "lad_name": ward.lad_name,
+            "count": count,
+            "previous_count": previous,
+            "change": delta,
+            "change_pct": pct,
+        }
+        if precision:
+            props["located"] = located(row, precisions)
+        features.append(feature(ward.geometry, props, fid=ward.code))
+    return feature_collection(
+        features,
+        period=period_of(filters),
+        previous_period={"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
+        filters=filters.echo(),
+    )
+
+
+def hex_layer(con: Connection, filters: Filters, res: int, bbox: Box | None, precision: bool = False) -> dict[str, Any]:
+    """H3 hexagon FeatureCollection with counts of incidents that have a point (and counts by precision); cells
+    whose count is not published are left out."""
+    figures = filters.figures
+    check_resolution(figures, res, "res")
+    precision = precision and figures.exact
+    precisions = HEX_PRECISIONS if precision else ()
+    t = read.hex_counts(con, filters.incident, res, bbox, precisions, keys=not figures.exact)
+    raw = t["count"].to_pylist()
+    keys = t["key"].to_pylist() if "key" in t.column_names else [0] * len(raw)
+    published = [figures.count(int(n), int(k)) for n, k in zip(raw, keys, strict=True)]
+    kept = [i for i, value in enumerate(published) if value is not None]
+    cells = t["cell"].to_numpy().astype(np.uint64)[kept] if t.num_rows else np.array([], dtype=np.uint64)
+    rows = t.to_pylist() if precision else []
+    props: list[dict[str, Any]] = []
+    for i in kept:
+        item: dict[str, Any] = {"count": published[i]}
+        if precision:
+            item["located"] = located(rows[i], precisions)
+        props.append(item)
+    return feature_collection(
+        hex_features(cells, props), resolution=res, period=period_of(filters), filters=filters.echo()
+    )
+
+
+def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: WardCache) -> list[dict[str, Any]]:
+    """Top cells by count, each with the ward most of its incidents fall in."""
+    t = read.top_cells(con, filters.incident, res, top, filters.boundary_set)
+    names = cache.names(con, filters.boundary_set)
+    cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
+    ids = cells_to_strings(cells)
+    return [
+        {
+            "rank": i + 1,
+            "h3": h,
+            "count": int(r["count"]),
+            "ward": r["ward_code"],
+            "ward_name": names.get(r["ward_code"]) if r["ward_code"] else None,
+        }
+        for i, (h, r) in enumerate(zip(ids, t.to_pylist(), strict=True))
+    ]

@@ -1,0 +1,96 @@
+"""Everything the analyst map shows for one request: layers, per-source hexagons, statistics, places to choose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from api.services.caches import Caches
+from api.services.filters import Filters
+from api.services.hotspots import emerging_layer, gi_layer
+from api.services.layers import hex_layer, wards_layer
+from api.services.patrol import patrol_plan, plan_geojson
+from api.services.study_area import StudyArea
+from geo.features import features_bounds
+from geo.gaps import GapRule
+from ingest.store import read
+from ingest.store.connection import Connection
+
+PLAN_CELLS = 20
+Layer = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The layers and choices of one map page."""
+
+    wards: Layer
+    hexes: Layer
+    res: int
+    by_source: dict[str, Layer]
+    statistics: tuple[Layer, Layer, Layer] | None  # Gi*, emerging, patrol plan (study area chosen, analyses allowed)
+    bounds: tuple[float, float, float, float] | None
+    forces: list[tuple[str, str]]  # (slug, name) of forces whose statistics can be drawn
+    chosen_force: str
+    boundary_sets: list[str]
+    held_sources: list[str]
+    flagged: int | None  # feed months flagged as gaps (None: not shown to this caller)
+
+
+def map_view(
+    con: Connection,
+    filters: Filters,
+    area: StudyArea,
+    res: int,
+    caches: Caches,
+    gap_rule: GapRule,
+    analyses: bool,
+    own_sources: tuple[str, ...] = (),
+) -> MapView:
+    """The map's layers for the filters; with `analyses`, feed gaps and the study area's statistics too."""
+    res = min(res, filters.figures.max_res)
+    analyses = analyses and filters.figures.exact
+    wards_fc = wards_layer(con, filters, caches.wards, precision=True)
+    hexes_fc = hex_layer(con, filters, res, None, precision=True)
+    held_sources = read.distinct_values(con, "source")
+    shown = list(filters.incident.sources) or held_sources
+    by_source = (
+        {s: hex_layer(con, filters.only(sources=(s,)), res, None, True) for s in shown} if len(shown) > 1 else {}
+    )
+    flagged = caches.reports.get(con, gap_rule, own_sources)["flagged"] if analyses else None
+    with_counts = [f for f in wards_fc["features"] if (f["properties"]["count"] or 0) > 0]
+    bounds = features_bounds(with_counts) or read.data_bounds(con)
+    # draw the authorities that have incidents in either period, not every ward the boundary set holds
+    active = {
+        f["properties"]["lad"]
+        for f in wards_fc["features"]
+        if f["properties"]["count"] or f["properties"]["previous_count"]
+    }
+    if active:
+        wards_fc = {**wards_fc, "features": [f for f in wards_fc["features"] if f["properties"]["lad"] in active]}
+    held, mapped = set(read.lads_with_incidents(con)), set(read.lads_with_wards(con, filters.boundary_set))
+    choices = [f for f in read.forces(con) if held & set(f.lads) and set(f.lads) <= mapped]
+    if area.kind == "all" and len(choices) == 1:  # one force held (the demo): its statistics without asking
+        area = StudyArea("force", choices[0].code, choices[0].name, choices[0].lads)
+    statistics = None
+    if area.lads and area.kind != "all" and analyses:
+        stat_res = min(max(res, 7), 9)
+        gi_fc = gi_layer(con, filters, area, stat_res, 1, caches.wards, caches.lattices)
+        emerging_fc = emerging_layer(con, filters, area, min(stat_res, 8), 1, 0.1, caches.wards, caches.lattices)
+        plan = patrol_plan(con, filters, area, 9, None, PLAN_CELLS, caches.wards, caches.lattices)
+        statistics = (gi_fc, emerging_fc, plan_geojson(plan))
+        in_area = [f for f in wards_fc["features"] if f["properties"]["lad"] in set(area.lads)]
+        bounds = features_bounds(in_area) or bounds
+    return MapView(
+        wards=wards_fc,
+        hexes=hexes_fc,
+        res=res,
+        by_source=by_source,
+        statistics=statistics,
+        bounds=bounds,
+        forces=[(f.slug, f.name) for f in choices],
+        chosen_force=next((f.slug for f in choices if f.code == area.code), ""),
+        boundary_sets=read.boundary_set_names(con),
+        held_sources=held_sources,
+        flagged=flagged,
+    )

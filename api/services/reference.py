@@ -1,0 +1,64 @@
+"""Ward polygons of a boundary set, parsed once and kept while serving (uploads add incidents, not boundaries)."""
+
+from __future__ import annotations
+
+import gc
+import json
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+import shapely
+import shapely.geometry
+
+from ingest.store import read
+from ingest.store.connection import Connection
+
+
+@dataclass(frozen=True)
+class Ward:
+    """A ward as drawn: code, name, LAD and GeoJSON geometry."""
+
+    code: str
+    name: str
+    lad_code: str | None
+    lad_name: str | None
+    geometry: dict[str, Any]
+
+
+class WardCache:
+    """Ward polygons per boundary set, parsed once."""
+
+    def __init__(self, freeze: bool = False) -> None:
+        self._freeze = freeze
+        self._sets: dict[str, list[Ward]] = {}
+        self._shapes: dict[str, dict[str, shapely.Geometry]] = {}
+        self._lock = Lock()
+
+    def shape(self, boundary_set: str, code: str) -> shapely.Geometry:
+        """A ward's polygon as a shapely geometry (after `get` has loaded its set)."""
+        with self._lock:
+            shapes = self._shapes.setdefault(boundary_set, {})
+            if code not in shapes:
+                ward = next(w for w in self._sets[boundary_set] if w.code == code)
+                shapes[code] = shapely.geometry.shape(ward.geometry)
+            return shapes[code]
+
+    def get(self, con: Connection, boundary_set: str) -> list[Ward]:
+        """The wards of a boundary set."""
+        with self._lock:
+            if boundary_set not in self._sets:
+                t = read.ward_geometries(con, boundary_set).to_pylist()
+                self._sets[boundary_set] = [
+                    Ward(r["code"], r["name"], r["lad_code"], r["lad_name"], json.loads(r["geometry"])) for r in t
+                ]
+                # millions of coordinate objects that live as long as the app: keep them out of every later
+                # garbage collection, whose full passes would otherwise stall requests for a quarter second
+                if self._freeze:
+                    gc.collect()
+                    gc.freeze()
+            return self._sets[boundary_set]
+
+    def names(self, con: Connection, boundary_set: str) -> dict[str, str]:
+        """Ward code -> name in a boundary set."""
+        return {w.code: w.name for w in self.get(con, boundary_set)}

@@ -1,0 +1,155 @@
+"""Trend series for a ward, a LAD, an H3 cell or the whole filtered area: counts by month, changes, seasonality."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from api.services.comparison import compared_with, comparison_members, comparison_period
+from api.services.errors import ParameterError
+from api.services.figures import check_resolution
+from api.services.filters import Filters
+from geo.hexbin import cell_resolution
+from geo.trends import month_range
+from ingest.store import read
+from ingest.store.connection import Connection
+
+MonthCounts = dict[date, tuple[int, int]]  # month -> (count, cell key)
+
+
+@dataclass(frozen=True)
+class TrendArea:
+    """Where a trend is counted: the whole filtered area, one ward, one LAD or one H3 cell (res, cell)."""
+
+    echo: dict[str, Any] = field(default_factory=lambda: {"type": "all"})
+    ward: str | None = None
+    cell: tuple[int, int] | None = None
+
+    @property
+    def code(self) -> str:
+        """The area's code for file names ('all' for the whole area)."""
+        return str(self.echo.get("code", "all"))
+
+
+def resolve_trend_area(
+    con: Connection, filters: Filters, ward: str | None, lad: str | None, h3: str | None
+) -> tuple[TrendArea, Filters]:
+    """The area of a trend question (at most one of ward, lad, h3) and the filters restricted to it."""
+    if sum(v is not None for v in (ward, lad, h3)) > 1:
+        raise ParameterError("ward", "give one of ward, lad or h3")
+    if ward:
+        found = read.ward_lad(con, filters.boundary_set, ward)
+        if found is None:
+            raise ParameterError("ward", f"no ward {ward!r} in boundary set {filters.boundary_set!r}")
+        echo = {"type": "ward", "code": ward, "name": found[0], "lad": found[1], "wards": filters.boundary_set}
+        return TrendArea(echo, ward=ward), filters
+    if lad:
+        name = read.lad_exists(con, lad)
+        if name is None:
+            raise ParameterError("lad", f"unknown LAD code {lad!r}")
+        return TrendArea({"type": "lad", "code": lad, "name": name}), filters.only(lad=lad)
+    if h3:
+        res = cell_resolution(h3)
+        if res is None or not 6 <= res <= 10:
+            raise ParameterError("h3", f"{h3!r} is not an H3 cell at resolution 6 to 10")
+        check_resolution(filters.figures, res, "h3")
+        return TrendArea({"type": "h3", "code": h3.lower(), "resolution": res}, cell=(res, int(h3, 16))), filters
+    return TrendArea(), filters
+
+
+def month_counts(con: Connection, filters: Filters, area: TrendArea) -> MonthCounts:
+    """Counts (and, when the figures need them, cell keys) per month of the filters' period in the area."""
+    scope = (filters.boundary_set, area.ward) if area.ward else None
+    keys = not filters.figures.exact
+    t = read.monthly_counts(con, filters.incident, scope, area.cell, keys=keys)
+    key = t["key"].to_pylist() if keys else [0] * t.num_rows
+    return {m: (int(n), int(k)) for m, n, k in zip(t["month"].to_pylist(), t["count"].to_pylist(), key, strict=True)}
+
+
+def trend_series(con: Connection, filters: Filters, area: TrendArea) -> list[tuple[date, int | None]]:
+    """Zero-filled monthly counts over the period, as published."""
+    f, figures = filters.incident, filters.figures
+    counts = month_counts(con, filters, area)
+    return [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
+
+
+def _held(held: tuple[date | None, date | None], start: date, end: date) -> bool:
+    return bool(held[0] and held[1] and held[0] <= start and end <= held[1])
+
+
+def _compared(
+    con: Connection, filters: Filters, area: TrendArea, total: int | None, compare: str, alpha: float, held: Any
+) -> dict[str, Any]:
+    f, figures = filters.incident, filters.figures
+    start, end = comparison_period(f.start, f.end, compare)
+    counts = month_counts(con, filters.months(start, end), area)
+    before = figures.total(counts.values())
+    out: dict[str, Any] = {"from": f"{start:%Y-%m}", "to": f"{end:%Y-%m}"}
+    if not figures.exact or total is None or before is None:
+        change = None if total is None or before is None else total - before
+        return {**out, "total": before, "change": change}
+    series = [{"month": f"{m:%Y-%m}", "count": counts.get(m, (0, 0))[0]} for m in month_range(start, end)]
+    return {**out, "held": _held(held, start, end), **compared_with(total, before, alpha), "series": series}
+
+
+def seasonality(con: Connection, filters: Filters, area: TrendArea, held: tuple[date | None, date | None]) -> dict:
+    """Mean count in each calendar month over every month held, against the mean of all months."""
+    if not (held[0] and held[1]):
+        return {"index": {}, "years": 0, "note": "no data held"}
+    first, last = held[0].replace(day=1), held[1].replace(day=1)
+    everything = [(m, n or 0) for m, n in trend_series(con, filters.months(first, last), area)]
+    by_month: dict[int, list[int]] = {}
+    for m, n in everything:
+        by_month.setdefault(m.month, []).append(n)
+    overall = sum(n for _, n in everything) / len(everything) if everything else 0
+    index = {
+        calendar.month_abbr[k]: round(sum(v) / len(v) / overall, 3) if overall else None
+        for k, v in sorted(by_month.items())
+    }
+    years = min(len(v) for v in by_month.values()) if len(by_month) == 12 else 0
+    note = "mean count in each calendar month over the months held, divided by the mean of all months (1 = average)" + (
+        "" if years >= 2 else "; under two full years held, so season and trend cannot be told apart"
+    )
+    return {"index": index, "years": years, "from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}", "note": note}
+
+
+def monthly_trend(con: Connection, filters: Filters, area: TrendArea, alpha: float = 0.05) -> dict[str, Any]:
+    """The series, its total, the change against the previous period and the same months last year (tested where
+    figures are exact), and the seasonal profile."""
+    figures = filters.figures
+    f = filters.incident
+    counts = month_counts(con, filters, area)
+    series = [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
+    total = figures.total(counts.values())
+    held = read.month_extent(con, f.sources)
+    previous = _compared(con, filters, area, total, "previous", alpha, held)
+    last_year = _compared(con, filters, area, total, "last_year", alpha, held)
+    body: dict[str, Any] = {
+        "area": area.echo,
+        "interval": "month",
+        "filters": filters.echo(),
+        "series": [{"month": f"{m:%Y-%m}", "count": n} for m, n in series],
+        "total": total,
+    }
+    if not figures.exact:
+        return {
+            **body,
+            "previous_total": previous["total"],
+            "change": previous["change"],
+            "compared": {"previous_period": previous, "last_year": last_year},
+            "note": figures.note,
+        }
+    return {**body, **comparison_members(previous, last_year), "seasonality": seasonality(con, filters, area, held)}
+
+
+def trend_table(body: dict[str, Any]) -> tuple[list[str], list[tuple[object, ...]], str]:
+    """A trend answer as a CSV table: header, rows, file name."""
+    if body["interval"] == "week":
+        rows: list[tuple[object, ...]] = [(s["week"], s["week_start"], s["count"]) for s in body["series"]]
+        name = f"aim-trend-{body['area'].get('code', 'all')}-{body['weeks']['from']}-{body['weeks']['to']}.csv"
+        return ["week", "week_start", "count"], rows, name
+    period = body["filters"]
+    name = f"aim-trend-{body['area'].get('code', 'all')}-{period['from']}-{period['to']}.csv"
+    return ["month", "count"], [(s["month"], "" if s["count"] is None else s["count"]) for s in body["series"]], name
