@@ -16,7 +16,7 @@ from api.http.app import create_app
 from api.settings import Settings
 from tests.conftest import sign_in
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 CELLS = {
     "full": Grant.FULL,
     "own sources; others disclosure-controlled": Grant.OWN,
