@@ -13,15 +13,16 @@ import pyarrow.csv as pacsv
 from geo.errors import BoundaryError
 from geo.wards import BoundarySet, read_boundary_file, to_feature_geometry
 from ingest.enrich import place_in_wards, with_cells
-from ingest.store.areas import lad_areas_loaded, load_lad_areas
-from ingest.store.boundaries import (
+from ingest.store.connection import Connection
+from ingest.store.read.reference import boundary_set_names
+from ingest.store.write.reference import (
     all_places,
-    boundary_set_names,
+    lad_areas_loaded,
+    load_lad_areas,
     load_lsoa_places,
     lsoa_places_loaded,
     save_boundary_set,
 )
-from ingest.store.connection import Connection
 
 
 @dataclass(frozen=True)

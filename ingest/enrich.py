@@ -9,9 +9,10 @@ import shapely
 from geo.hexbin import points_to_cells
 from geo.wards import locate
 from ingest.schema import H3_STORED_RES
-from ingest.store.boundaries import boundary_set_names, save_ward_points, ward_geometries, ward_shapes
 from ingest.store.connection import Connection
-from ingest.store.writer import StagedIngest
+from ingest.store.read.reference import boundary_set_names, ward_geometries, ward_shapes
+from ingest.store.write.reference import save_ward_points
+from ingest.store.write.staging import StagedIngest
 
 
 def ward_polygons(con: Connection, boundary_set: str) -> tuple[np.ndarray, np.ndarray]:

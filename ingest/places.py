@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from ingest.geocode import load_postcodes
-from ingest.profile_rows import Places
-from ingest.profiles import normalise_label
-from ingest.store.boundaries import ward_names
+from ingest.geocode import PostcodeIndex, load_postcodes
+from ingest.profiles import Profile, normalise_label
 from ingest.store.connection import Connection
+from ingest.store.read.reference import ward_names
 
 
-def store_places(con: Connection, postcode_paths: list[Path]) -> Places:
-    """Postcodes from Code-Point Open files plus every ward code and name the store holds.
+@dataclass(frozen=True)
+class Places:
+    """What rows can be placed against: postcode centroids and the store's wards (codes and names)."""
 
-    A ward name resolves within the first boundary set that holds it (the default set first); a name held by
-    more than one ward of that set is ambiguous.
+    postcodes: PostcodeIndex
+    ward_codes: frozenset[str]
+    ward_by_name: dict[str, tuple[str, ...]]  # normalised name -> codes (more than one: ambiguous)
+
+
+@lru_cache(maxsize=4)
+def _postcodes(files: tuple[tuple[str, int, int], ...]) -> PostcodeIndex:
+    """The postcode index of these files (path, size, mtime): read once while they stay the same."""
+    return load_postcodes([Path(f[0]) for f in files])
+
+
+def postcode_index(paths: tuple[Path, ...]) -> PostcodeIndex:
+    """Postcode centroids from Code-Point Open files or folders (read again only when a file changes)."""
+    files = sorted(f for p in paths for f in ([p] if p.is_file() else p.glob("*.csv*")) if f.is_file())
+    return _postcodes(tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+
+
+def _wards(con: Connection) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """Every ward code the store holds, and ward names resolved within the first boundary set that holds them.
+
+    The default set comes first; a name held by more than one ward of that set is ambiguous.
     """
     wards = ward_names(con).to_pylist()
     codes = frozenset(str(w["code"]) for w in wards)
@@ -24,4 +45,17 @@ def store_places(con: Connection, postcode_paths: list[Path]) -> Places:
         held_in, named = by_name.setdefault(normalise_label(str(w["name"])), (str(w["boundary_set"]), []))
         if str(w["boundary_set"]) == held_in and str(w["code"]) not in named:
             named.append(str(w["code"]))
-    return Places(load_postcodes(postcode_paths), codes, {k: tuple(v[1]) for k, v in by_name.items()})
+    return codes, {k: tuple(v[1]) for k, v in by_name.items()}
+
+
+def load_places(con: Connection, profile: Profile, postcodes: tuple[Path, ...]) -> Places:
+    """What a profile's rows can be placed against: postcodes (if it has a postcode column) and the store's wards."""
+    index = postcode_index(postcodes) if profile.columns.postcode else load_postcodes([])
+    codes, by_name = _wards(con) if profile.columns.ward else (frozenset(), {})
+    return Places(index, codes, by_name)
+
+
+def store_places(con: Connection, postcode_paths: list[Path]) -> Places:
+    """Deprecated: the pipeline builds places itself from IngestOptions.postcodes."""
+    codes, by_name = _wards(con)
+    return Places(postcode_index(tuple(postcode_paths)), codes, by_name)

@@ -24,7 +24,8 @@ class Feed:
 POLICE_FEED = Feed(POLICE, Source.POLICE.value, None)
 
 
-def _profile_feed(profile: Profile) -> Feed:
+def profile_feed(profile: Profile) -> Feed:
+    """The feed a profile describes."""
     return Feed(profile.name, profile.source, profile)
 
 
@@ -32,7 +33,7 @@ def shipped_feeds() -> dict[str, Feed]:
     """The police.uk feed and every shipped profile, by name."""
     feeds = {POLICE: POLICE_FEED}
     for name in sorted(shipped_profiles()):
-        feeds[name] = _profile_feed(load_profile(name))
+        feeds[name] = profile_feed(load_profile(name))
     return feeds
 
 
@@ -42,9 +43,9 @@ def resolve_feed(ref: str | Path) -> Feed:
         return POLICE_FEED
     path = Path(ref)
     if path.is_file():
-        return _profile_feed(load_profile(path))
+        return profile_feed(load_profile(path))
     if str(ref) in shipped_profiles():
-        return _profile_feed(load_profile(str(ref)))
+        return profile_feed(load_profile(str(ref)))
     known = ", ".join([POLICE, *sorted(shipped_profiles())])
     raise ProfileError(str(ref), f"no such feed or profile file; feeds: {known}")
 

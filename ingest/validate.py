@@ -1,14 +1,17 @@
-"""Split candidate rows into canonical good rows and rejects, each reject with a reason a person understands.
+"""The checks every feed shares (UK bounds, months, dates) and the one builder of canonical rows.
 
-Text checks run once per distinct value of dictionary-encoded columns (feeds repeat the same months,
-coordinates and categories many times), then spread to rows.
+Adapters yield `Candidates`: rows in the candidate layout with the problems their own parsing found; `split`
+adds the shared coordinate checks, sets rejects aside with a reason a person understands, and builds the
+canonical rows. Text checks run once per distinct value of dictionary-encoded columns, then spread to rows.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -20,49 +23,124 @@ from ingest.schema import DICTIONARY_COLUMNS, LocationPrecision, staged_schema
 # Generous bounding box of the UK and Crown dependencies (lon, lat).
 UK_LON = (-8.75, 1.85)
 UK_LAT = (49.8, 60.95)
-_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+EARLIEST = datetime(1990, 1, 1)  # dated rows before this are refused
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
+Rejects = list[tuple[int, str, str]]  # (line, raw text, reason)
 RenderRaw = Callable[[list[int]], list[str]]
-Rejects = list[tuple[int, str, str]]
+Check = tuple[np.ndarray, Callable[[int], str]]  # (failing-row mask, message for row i)
+
+# The candidate layout every adapter yields (text columns may be dictionary-encoded).
+CANDIDATE_COLUMNS = (
+    "line",  # source line (or sheet row, or position in a JSON array)
+    "source",
+    "partition_scope",  # what a snapshot partition is within the source: police force, or the feed
+    "feed",
+    "source_ref",
+    "month_text",  # YYYY-MM
+    "category",
+    "source_category",
+    "lon",  # float64, NULL: no point
+    "lat",
+    "lon_text",  # the coordinates as recorded, for messages
+    "lat_text",
+    "located",  # precision of the point, where there is one
+    "location_text",
+    "lsoa_code",
+    "lsoa_name",
+    "reported_by",
+    "outcome",
+    "occurred_at",  # timestamp[s], NULL: month only
+    "ward_code",  # the ward the source recorded
+)
 
 
-def _number(values: pa.Array) -> pa.Array:
+class RowError(Exception):
+    """Why one row cannot load, found while parsing it (the row is quarantined with this message)."""
+
+
+@dataclass
+class Candidates:
+    """One batch from an adapter: candidate rows, the problems its parsing found, and rows it refused while reading."""
+
+    table: pa.Table  # CANDIDATE_COLUMNS
+    problems: dict[int, str]  # row index -> why the row cannot load
+    render_raw: RenderRaw  # raw text of rows by index (only rejects need it)
+    rejects: Rejects = field(default_factory=list)  # rows refused while reading: not in `table`
+    unmapped: Counter[str] = field(default_factory=Counter)  # source categories the profile does not map
+
+
+def number(values: pa.Array) -> pa.Array:
+    """Text that is a decimal number as float64; anything else NULL."""
     ok = pc.match_substring_regex(values, _NUMBER)
     return pc.cast(pc.if_else(ok, values, pa.scalar(None, pa.string())), pa.float64())
 
 
-def _not_a_number(values: pa.Array) -> pa.Array:
+def not_a_number(values: pa.Array) -> pa.Array:
+    """Whether text is given but is not a number."""
     return pc.and_(pc.not_equal(values, ""), pc.invert(pc.match_substring_regex(values, _NUMBER)))
 
 
-def _blank(values: pa.Array) -> pa.Array:
+def blank(values: pa.Array) -> pa.Array:
+    """Whether text is empty."""
     return pc.equal(values, "")
 
 
-def _bad_month(values: pa.Array) -> pa.Array:
-    return pc.invert(pc.match_substring_regex(values, _MONTH))
+def bad_month(values: pa.Array) -> pa.Array:
+    """Whether text is not a YYYY-MM month."""
+    return pc.invert(pc.match_substring_regex(values, MONTH))
 
 
-def _month_start(values: pa.Array) -> pa.Array:
-    text = pc.if_else(pc.match_substring_regex(values, _MONTH), values, "1970-01")
-    parsed = pc.strptime(pc.binary_join_element_wise(text, "01", "-"), format="%Y-%m-%d", unit="s")
-    return pc.cast(parsed, pa.date32())
+def mask(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A boolean Arrow column as a numpy mask (NULL is False)."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _in_range(values: pa.ChunkedArray, bounds: tuple[float, float]) -> pa.ChunkedArray:
-    return pc.and_(pc.greater_equal(values, bounds[0]), pc.less_equal(values, bounds[1]))
+def _in_range(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    return (values >= bounds[0]) & (values <= bounds[1])
 
 
-def _np(mask: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+def coordinate_masks(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(looks swapped, outside the UK) for points; NaN coordinates are neither."""
+    with np.errstate(invalid="ignore"):
+        outside = ~np.isnan(lon) & ~np.isnan(lat) & ~(_in_range(lon, UK_LON) & _in_range(lat, UK_LAT))
+        swapped = outside & _in_range(lat, UK_LON) & _in_range(lon, UK_LAT)
+    return swapped, outside
 
 
-def _lazy(column: pa.ChunkedArray) -> Callable[[], list[str]]:
+def swapped_message(lon_text: object, lat_text: object) -> str:
+    """Why a point whose latitude and longitude look swapped is refused."""
+    return f"latitude and longitude look swapped (longitude {lon_text}, latitude {lat_text})"
+
+
+def outside_message(lon_text: object, lat_text: object) -> str:
+    """Why a point outside the UK is refused."""
+    return f"coordinates outside the UK (longitude {lon_text}, latitude {lat_text})"
+
+
+def coordinate_problem(lon: float, lat: float, lon_text: str, lat_text: str) -> str | None:
+    """Why one point cannot be used (swapped, outside the UK), or None."""
+    swapped, outside = coordinate_masks(np.array([lon]), np.array([lat]))
+    if swapped[0]:
+        return swapped_message(lon_text, lat_text)
+    return outside_message(lon_text, lat_text) if outside[0] else None
+
+
+def date_problem(moment: datetime, text: str, latest: datetime) -> str | None:
+    """Why a recorded date cannot be right (before EARLIEST, after `latest`), or None."""
+    if moment < EARLIEST:
+        return f"date {text!r} is before {EARLIEST:%Y}"
+    if moment > latest:
+        return f"date {text!r} is in the future"
+    return None
+
+
+def lazy(column: pa.ChunkedArray) -> Callable[[], list[object]]:
     """A column's Python values, converted once on first use (only rejects need them)."""
-    cache: list[list[str]] = []
+    cache: list[list[object]] = []
 
-    def values() -> list[str]:
+    def values() -> list[object]:
         if not cache:
             cache.append(column.to_pylist())
         return cache[0]
@@ -70,74 +148,74 @@ def _lazy(column: pa.ChunkedArray) -> Callable[[], list[str]]:
     return values
 
 
-def _reasons(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray) -> list[tuple[np.ndarray, Callable[[int], str]]]:
-    """Checks in priority order: (failing-row mask, message for row i)."""
-    lon_blank, lat_blank = _np(per_row(c["lon_text"], _blank)), _np(per_row(c["lat_text"], _blank))
-    month_blank = _np(per_row(c["month_text"], _blank))
-    category_blank = _np(per_row(c["source_category"], _blank))
-    lon_uk, lat_uk = _in_range(lon, UK_LON), _in_range(lat, UK_LAT)
-    swapped = _np(pc.and_(_in_range(lat, UK_LON), _in_range(lon, UK_LAT)))
-    outside = _np(pc.and_(pc.and_(pc.is_valid(lon), pc.is_valid(lat)), pc.invert(pc.and_(lon_uk, lat_uk))))
-    months, lons, lats = _lazy(c["month_text"]), _lazy(c["lon_text"]), _lazy(c["lat_text"])
+def _coordinate_checks(c: pa.Table) -> list[Check]:
+    lon = c["lon"].to_numpy(zero_copy_only=False).astype(np.float64)
+    lat = c["lat"].to_numpy(zero_copy_only=False).astype(np.float64)
+    swapped, outside = coordinate_masks(lon, lat)
+    lon_texts, lat_texts = lazy(c["lon_text"]), lazy(c["lat_text"])
+
+    def texts(i: int) -> tuple[object, object]:  # as recorded, or the point's values where no text was kept
+        return lon_texts()[i] or lon[i], lat_texts()[i] or lat[i]
+
     return [
-        (month_blank & category_blank & lon_blank & lat_blank, lambda i: "blank row"),
-        (category_blank, lambda i: "missing crime type / category"),
-        (_np(per_row(c["month_text"], _bad_month)), lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month"),
-        (_np(per_row(c["lon_text"], _not_a_number)), lambda i: f"longitude {lons()[i]!r} is not a number"),
-        (_np(per_row(c["lat_text"], _not_a_number)), lambda i: f"latitude {lats()[i]!r} is not a number"),
-        (lon_blank ^ lat_blank, lambda i: "only one of longitude/latitude is given"),
-        (
-            outside & swapped,
-            lambda i: f"latitude and longitude look swapped (longitude {lons()[i]}, latitude {lats()[i]})",
-        ),
-        (outside, lambda i: f"coordinates outside the UK (longitude {lons()[i]}, latitude {lats()[i]})"),
+        (swapped, lambda i: swapped_message(*texts(i))),
+        (outside, lambda i: outside_message(*texts(i))),
     ]
 
 
-def reject_months(candidates: pa.Table, rejects: Rejects) -> dict[int, date]:
-    """Line -> month of each rejected row whose month text is valid."""
-    if not rejects:
-        return {}
-    lines = candidates["line"].to_numpy()
-    months = decoded(candidates["month_text"]).to_pylist()
-    wanted = {r[0] for r in rejects}
-    return {
-        int(line): date(int(m[:4]), int(m[5:7]), 1)
-        for line, m in zip(lines, months, strict=True)
-        if int(line) in wanted and m and re.match(_MONTH, m)
-    }
-
-
-def split(
-    candidates: pa.Table, render_raw: RenderRaw, located: LocationPrecision = LocationPrecision.SNAP_POINT
-) -> tuple[pa.Table, Rejects]:
-    """Return (canonical good rows, rejects as (line, raw, reason)) for a table of candidate rows."""
-    c = candidates
-    lon, lat = per_row(c["lon_text"], _number), per_row(c["lat_text"], _number)
-    rejected = np.zeros(c.num_rows, dtype=bool)
+def first_failing(checks: list[Check], n: int) -> dict[int, str]:
+    """Row index -> the message of the first check (in priority order) each failing row fails."""
+    rejected = np.zeros(n, dtype=bool)
     reason_of: dict[int, str] = {}
-    for mask, message in _reasons(c, lon, lat):
-        new = mask & ~rejected
-        for i in np.flatnonzero(new):
+    for failing, message in checks:
+        for i in np.flatnonzero(failing & ~rejected):
             reason_of[int(i)] = message(int(i))
-        rejected |= new
-    bad = sorted(reason_of)
-    rejects: Rejects = []
-    if bad:
+        rejected |= failing
+    return reason_of
+
+
+def _month_of(text: object) -> date | None:
+    return date(int(text[:4]), int(text[5:7]), 1) if isinstance(text, str) and re.match(MONTH, text) else None
+
+
+def split(batch: Candidates) -> tuple[pa.Table, Rejects, dict[int, date]]:
+    """(canonical good rows, rejects as (line, raw, reason), line -> month of each reject whose month is valid)."""
+    c = batch.table
+    given = np.zeros(c.num_rows, dtype=bool)
+    given[list(batch.problems)] = True
+    reason_of = first_failing([(given, batch.problems.__getitem__), *_coordinate_checks(c)], c.num_rows)
+    rejects: Rejects = list(batch.rejects)
+    months: dict[int, date] = {}
+    if reason_of:
+        bad = sorted(reason_of)
         lines = c["line"].to_numpy()
-        rejects = [(int(lines[i]), raw, reason_of[i]) for i, raw in zip(bad, render_raw(bad), strict=True)]
-        keep = pa.array(~rejected)
-        c, lon, lat = c.filter(keep), lon.filter(keep), lat.filter(keep)
-    return _canonical(c, lon, lat, located), rejects
+        rejects += [(int(lines[i]), raw, reason_of[i]) for i, raw in zip(bad, batch.render_raw(bad), strict=True)]
+        month_texts = decoded(c["month_text"]).take(pa.array(bad, pa.int64())).to_pylist()
+        months = {int(lines[i]): m for i, t in zip(bad, month_texts, strict=True) if (m := _month_of(t))}
+        keep = np.ones(c.num_rows, dtype=bool)
+        keep[bad] = False
+        c = c.filter(pa.array(keep))
+    return canonical(c), rejects, months
 
 
-def _precision(has_point: pa.ChunkedArray, has_lsoa: pa.ChunkedArray, located: LocationPrecision) -> pa.Array:
-    lsoa_or_none = pc.if_else(has_lsoa, LocationPrecision.LSOA.value, LocationPrecision.NONE.value)
-    return pc.if_else(has_point, located.value, lsoa_or_none)
+def _month_start(values: pa.Array) -> pa.Array:
+    text = pc.if_else(pc.match_substring_regex(values, MONTH), values, "1970-01")
+    parsed = pc.strptime(pc.binary_join_element_wise(text, "01", "-"), format="%Y-%m-%d", unit="s")
+    return pc.cast(parsed, pa.date32())
 
 
-def _canonical(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray, located: LocationPrecision) -> pa.Table:
-    has_point = pc.and_(pc.is_valid(lon), pc.is_valid(lat))
+def _precision(c: pa.Table) -> pa.Array:
+    """A point: its precision as located; else the recorded ward, else the LSOA, else none."""
+    has_point = pc.and_(pc.is_valid(c["lon"]), pc.is_valid(c["lat"]))
+    lsoa_or_none = pc.if_else(
+        per_row(c["lsoa_code"], pc.is_valid), LocationPrecision.LSOA.value, LocationPrecision.NONE.value
+    )
+    ward_lsoa_or_none = pc.if_else(per_row(c["ward_code"], pc.is_valid), LocationPrecision.WARD.value, lsoa_or_none)
+    return pc.if_else(has_point, decoded(c["located"]), ward_lsoa_or_none)
+
+
+def canonical(c: pa.Table) -> pa.Table:
+    """The canonical rows (staged schema) of valid candidate rows: the one builder every feed goes through."""
     partition = pc.binary_join_element_wise(
         decoded(c["source"]), decoded(c["partition_scope"]), decoded(c["month_text"]), ":"
     )
@@ -149,9 +227,9 @@ def _canonical(c: pa.Table, lon: pa.ChunkedArray, lat: pa.ChunkedArray, located:
         "month": per_row(c["month_text"], _month_start),
         "category": c["category"],
         "source_category": c["source_category"],
-        "lon": lon,
-        "lat": lat,
-        "location_precision": _precision(has_point, per_row(c["lsoa_code"], pc.is_valid), located),
+        "lon": c["lon"],
+        "lat": c["lat"],
+        "location_precision": _precision(c),
         "location_text": c["location_text"],
         "lsoa_code": c["lsoa_code"],
         "lsoa_name": c["lsoa_name"],

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest.boundary_sets import ensure_reference_data
-from ingest.pipeline import ingest_police_file
+from ingest.pipeline import IngestOptions, IngestReport, run
+from ingest.registry import resolve_feed
 from ingest.store.connection import Connection, open_store
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"  # the shipped reference data, as in the repository
@@ -40,6 +41,11 @@ def real_lines(force: str, month: str, n: int) -> list[str]:
         return [next(fh).rstrip("\n") for _ in range(n + 1)]
 
 
+def load_police(con: Connection, path: Path, options: IngestOptions | None = None) -> IngestReport:
+    """Load one police.uk file through the pipeline."""
+    return run(resolve_feed("police"), path, con, options or IngestOptions())
+
+
 def new_store(path: Path) -> Connection:
     """A fresh store with the shipped reference data loaded."""
     con = open_store(path)
@@ -61,8 +67,8 @@ def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("stores") / "cleveland.duckdb"
     con = new_store(path)
     for month in range(1, 13):
-        ingest_police_file(con, police_file("cleveland", f"{month:02d}"))
-    ingest_police_file(con, police_file("nottinghamshire", "01"))
+        load_police(con, police_file("cleveland", f"{month:02d}"))
+    load_police(con, police_file("nottinghamshire", "01"))
     con.close()
     return path
 
@@ -70,14 +76,14 @@ def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo: 12 months of real Cleveland police.uk data plus the shipped warden, casework and CRM samples."""
-    from ingest.pipeline import IngestOptions, run
     from ingest.dedupe import LinkRule
+    from ingest.pipeline import IngestOptions, run
     from ingest.registry import shipped_feeds
 
     path = tmp_path_factory.mktemp("stores") / "demo.duckdb"
     con = new_store(path)
     for month in range(1, 13):
-        ingest_police_file(con, police_file("cleveland", f"{month:02d}"))
+        load_police(con, police_file("cleveland", f"{month:02d}"))
     feeds = shipped_feeds()
     options = IngestOptions(rule=LinkRule(), postcodes=(PROJECT_DATA / "postcodes",))
     for sample in sorted((PROJECT_DATA / "feeds").glob("*.*")):

@@ -1,4 +1,4 @@
-"""data.police.uk street-level crime CSV adapter: monthly force files, plain or gzipped, to candidate rows."""
+"""data.police.uk street-level crime CSV adapter: monthly force files, plain or gzipped, as batches of candidates."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.adapters.csv_batches import RawBatch, iter_csv_batches
-from ingest.columns import map_values
-from ingest.schema import Category, Source
+from ingest.columns import map_values, per_row
+from ingest.prefetch import prefetch
+from ingest.schema import Category, LocationPrecision, Source
+from ingest.validate import Candidates, Check, bad_month, blank, first_failing, lazy, mask, not_a_number, number
 
 POLICE_FEED = "police.uk"
 POLICE_COLUMNS = [
@@ -47,13 +49,6 @@ CRIME_TYPES: dict[str, Category] = {
 }
 
 
-def police_files(path: Path) -> list[Path]:
-    """The police.uk CSV files at a path: the file itself, or every *.csv / *.csv.gz below a folder."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith((".csv", ".csv.gz")))
-    return [path]
-
-
 def _trimmed(values: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(values)
 
@@ -77,29 +72,56 @@ def _constant(value: str, n: int) -> pa.DictionaryArray:
 
 
 def to_candidates(raw: RawBatch) -> pa.Table:
-    """Map police.uk columns onto the candidate layout that validate.split checks (text stays dictionary-encoded)."""
+    """Map police.uk columns onto the candidate layout (text stays dictionary-encoded; numbers per distinct text)."""
     t = raw.table
+    n = t.num_rows
+    lon_text, lat_text = map_values(t["Longitude"], _trimmed), map_values(t["Latitude"], _trimmed)
     return pa.table(
         {
-            "source": _constant(Source.POLICE.value, t.num_rows),
-            "partition_scope": map_values(t["Falls within"], _trimmed),
-            "source_ref": map_values(t["Crime ID"], _blank_to_null),
             "line": pa.array(raw.lines, pa.int64()),
+            "source": _constant(Source.POLICE.value, n),
+            "partition_scope": map_values(t["Falls within"], _trimmed),
+            "feed": _constant(POLICE_FEED, n),
+            "source_ref": map_values(t["Crime ID"], _blank_to_null),
             "month_text": map_values(t["Month"], _trimmed),
             "category": map_values(t["Crime type"], _category_codes),
             "source_category": map_values(t["Crime type"], _trimmed),
-            "lon_text": map_values(t["Longitude"], _trimmed),
-            "lat_text": map_values(t["Latitude"], _trimmed),
+            "lon": per_row(lon_text, number),
+            "lat": per_row(lat_text, number),
+            "lon_text": lon_text,
+            "lat_text": lat_text,
+            "located": _constant(LocationPrecision.SNAP_POINT.value, n),
             "location_text": map_values(t["Location"], _blank_to_null),
             "lsoa_code": map_values(t["LSOA code"], _blank_to_null),
             "lsoa_name": map_values(t["LSOA name"], _blank_to_null),
             "reported_by": map_values(t["Reported by"], _blank_to_null),
             "outcome": map_values(t["Last outcome category"], _blank_to_null),
-            "occurred_at": pa.nulls(t.num_rows, pa.timestamp("s")),  # police.uk gives the month only
-            "feed": _constant(POLICE_FEED, t.num_rows),
-            "ward_code": pa.nulls(t.num_rows, pa.string()),
+            "occurred_at": pa.nulls(n, pa.timestamp("s")),  # police.uk gives the month only
+            "ward_code": pa.nulls(n, pa.string()),
         }
     )
+
+
+def _checks(c: pa.Table) -> list[Check]:
+    """The text checks of a police.uk row, in priority order (coordinates are checked for every feed later)."""
+    lon_blank, lat_blank = mask(per_row(c["lon_text"], blank)), mask(per_row(c["lat_text"], blank))
+    month_blank, category_blank = mask(per_row(c["month_text"], blank)), mask(per_row(c["source_category"], blank))
+    months, lons, lats = lazy(c["month_text"]), lazy(c["lon_text"]), lazy(c["lat_text"])
+    return [
+        (month_blank & category_blank & lon_blank & lat_blank, lambda i: "blank row"),
+        (category_blank, lambda i: "missing crime type / category"),
+        (mask(per_row(c["month_text"], bad_month)), lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month"),
+        (mask(per_row(c["lon_text"], not_a_number)), lambda i: f"longitude {lons()[i]!r} is not a number"),
+        (mask(per_row(c["lat_text"], not_a_number)), lambda i: f"latitude {lats()[i]!r} is not a number"),
+        (lon_blank ^ lat_blank, lambda i: "only one of longitude/latitude is given"),
+    ]
+
+
+def candidates(raw: RawBatch) -> Candidates:
+    """One raw batch as candidates, with the problems of its text and the rows refused while reading."""
+    table = to_candidates(raw)
+    problems = first_failing(_checks(table), table.num_rows)
+    return Candidates(table, problems, lambda rows: raw_rows(raw, rows), raw.rejects)
 
 
 def raw_rows(raw: RawBatch, indices: list[int]) -> list[str]:
@@ -116,3 +138,13 @@ def _quote(value: str | None) -> str:
 def read_police(path: Path) -> Iterator[RawBatch]:
     """Stream one police.uk street-level CSV file as raw batches."""
     return iter_csv_batches(path, POLICE_COLUMNS, plain=("Crime ID",))
+
+
+def police_batches(path: Path) -> Iterator[Candidates]:
+    """Candidates of one police.uk file; the next batch parses on another thread while this one is mapped."""
+    raws = prefetch(read_police(path))
+    try:
+        for raw in raws:
+            yield candidates(raw)
+    finally:
+        raws.close()

@@ -1,179 +1,161 @@
-"""Read a council export (CSV, XLSX or Open311 GeoReport v2 JSON) as text rows with their source line numbers."""
+"""Profile-driven adapter: a council export's text rows, batch by batch, as candidates (dates, category, place).
+
+Dates and locations are parsed per row (once per distinct date text); grid references are converted a batch at
+a time. Duplicates are found across the whole file: a row repeating an earlier reference, or time, category and
+place, is refused as a duplicate of the first.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import zipfile
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
+from ingest.adapters.text_rows import TextRows, read_text_rows
+from ingest.dates import DateParser
 from ingest.errors import FeedFileError
-from ingest.profiles import FileFormat, normalise_label
+from ingest.geocode import bng_to_wgs84
+from ingest.locate import Getter, Locator
+from ingest.places import Places
+from ingest.profiles import Profile, normalise_label
+from ingest.taxonomy import Category
+from ingest.validate import Candidates, RowError
 
-MAX_FILE_BYTES = 512 << 20
-GEOREPORT_FIELDS = (
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-)
+TEXT_COLUMNS = ("source_ref", "month_text", "category", "source_category", "located", "location_text")
+MORE_TEXT = ("reported_by", "outcome", "ward_code")
 
 
-@dataclass
-class TextRows:
-    """A file's header, its rows as text, each row's line (or sheet row) number, and rows rejected while reading."""
-
-    header: list[str]
-    rows: list[list[str]]
-    lines: list[int]
-    rejects: list[tuple[int, str, str]]
-
-    def column(self, name: str) -> int:
-        """Index of a header column, matched ignoring case and spacing."""
-        wanted = normalise_label(name)
-        for i, h in enumerate(self.header):
-            if normalise_label(h) == wanted:
-                return i
-        raise KeyError(name)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(path: Path, fmt: FileFormat) -> TextRows:
-    raw = path.read_bytes()
+def _getter(rows: TextRows, name: str | None, path: str) -> Getter:
+    if name is None:
+        return lambda row: ""
     try:
-        text = raw.decode(fmt.encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        i = rows.column(name)
+    except KeyError as exc:
         raise FeedFileError(
-            path, f"not {fmt.encoding} text (byte {exc.start}); set file.encoding in the profile (e.g. cp1252)", line
+            path, f"column {name!r} named in the profile is not in the header ({', '.join(rows.header)})", 1
         ) from exc
-    except LookupError as exc:
-        raise FeedFileError(path, f"unknown encoding {fmt.encoding!r} in the profile") from exc
-    if "\x00" in text[:4096]:
-        raise FeedFileError(path, "not a text file (binary content)")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.delimiter)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    rejects: list[tuple[int, str, str]] = []
-    try:
-        for record in reader:
-            line = reader.line_num
-            if header is None:
-                if line >= fmt.header_row:
-                    header = [h.strip() for h in record]
-                continue
-            if not any(v.strip() for v in record):
-                continue  # blank line
-            if len(record) != len(header):
-                rejects.append(
-                    (line, fmt.delimiter.join(record), f"expected {len(header)} fields, found {len(record)}")
+    return lambda row: row[i]
+
+
+class RowMapper:
+    """Maps the batches of one file through a profile, remembering the rows seen so far for duplicates."""
+
+    def __init__(self, header: TextRows, profile: Profile, places: Places, path: str, now: datetime) -> None:
+        names = profile.columns.model_dump()
+        self.get = {key: _getter(header, names[key], path) for key in names}
+        self.profile = profile
+        self.locate = Locator(profile, places, self.get)
+        self.dates = DateParser(profile, now)
+        self.lookup = profile.category_lookup()
+        self.seen: dict[tuple[object, ...], int] = {}
+
+    def _category(self, label: str, unmapped: Counter[str]) -> Category:
+        if not label:
+            raise RowError("missing category")
+        category = self.lookup.get(normalise_label(label))
+        if category is None:
+            unmapped[label] += 1
+            raise RowError(f"category {label!r} is not mapped in profile {self.profile.name}")
+        return category
+
+    def candidates(self, rows: TextRows) -> Candidates:
+        """One batch of text rows as candidates; rows that cannot load carry their problem."""
+        get, n = self.get, len(rows.rows)
+        out: dict[str, list[object]] = {k: [None] * n for k in (*TEXT_COLUMNS, *MORE_TEXT, "at", "lon", "lat")}
+        problems: dict[int, str] = {}
+        unmapped: Counter[str] = Counter()
+        grid: list[int] = []
+        for i, (row, line) in enumerate(zip(rows.rows, rows.lines, strict=True)):
+            at: datetime | None = None
+            date_error: RowError | None = None
+            try:
+                at = self.dates(get["occurred"](row), get["occurred_time"](row))
+                out["month_text"][i] = f"{at:%Y-%m}"
+            except RowError as exc:
+                date_error = exc
+            try:
+                label = get["category"](row)
+                category = self._category(label, unmapped)
+                if at is None:
+                    raise date_error or RowError("no date")
+                place = self.locate(row)
+                ref = get["reference"](row) or None
+                key: tuple[object, ...] = (
+                    ("ref", ref)
+                    if ref
+                    else ("row", at, category, place.lon, place.lat, place.ward, get["location_text"](row))
                 )
+                if key in self.seen:
+                    what = f"reference {ref!r}" if ref else "same time, category and place"
+                    raise RowError(f"duplicate of line {self.seen[key]} ({what})")
+                self.seen[key] = line
+            except RowError as exc:
+                problems[i] = str(exc)
                 continue
-            rows.append([v.strip() for v in record])
-            lines.append(line)
-    except csv.Error as exc:
-        raise FeedFileError(path, f"cannot parse as CSV ({exc})", reader.line_num) from exc
-    if header is None:
-        raise FeedFileError(path, f"no header row at line {fmt.header_row}", fmt.header_row)
-    return TextRows(header, rows, lines, rejects)
+            if place.grid:
+                grid.append(i)
+            for k, v in (
+                ("source_ref", ref),
+                ("at", at),
+                ("category", category.value),
+                ("source_category", label.strip()),
+                ("lon", place.lon),
+                ("lat", place.lat),
+                ("located", place.precision.value),
+                ("ward_code", place.ward),
+                ("location_text", get["location_text"](row) or None),
+                ("outcome", get["outcome"](row) or None),
+                ("reported_by", get["reported_by"](row) or None),
+            ):
+                out[k][i] = v
+        delimiter = self.profile.file.delimiter
+        return Candidates(
+            self._table(rows, out, grid),
+            problems,
+            lambda bad: [delimiter.join(rows.rows[i]) for i in bad],
+            list(rows.rejects),
+            unmapped,
+        )
+
+    def _table(self, rows: TextRows, out: dict[str, list[object]], grid: list[int]) -> pa.Table:
+        n = len(rows.rows)
+        lon = np.array([np.nan if v is None else v for v in out["lon"]], dtype=np.float64)
+        lat = np.array([np.nan if v is None else v for v in out["lat"]], dtype=np.float64)
+        if grid:
+            g = np.array(grid)
+            lon[g], lat[g] = bng_to_wgs84(lon[g], lat[g])
+        text = {k: pa.array(out[k], pa.string()) for k in (*TEXT_COLUMNS, *MORE_TEXT)}
+        return pa.table(
+            {
+                "line": pa.array(rows.lines, pa.int64()),
+                "source": pa.array([self.profile.source] * n, pa.string()),
+                "partition_scope": pa.array([self.profile.name] * n, pa.string()),
+                "feed": pa.array([self.profile.name] * n, pa.string()),
+                **{k: text[k] for k in ("source_ref", "month_text", "category", "source_category")},
+                "lon": pa.array(lon, pa.float64(), mask=np.isnan(lon)),
+                "lat": pa.array(lat, pa.float64(), mask=np.isnan(lat)),
+                "lon_text": pa.nulls(n, pa.string()),
+                "lat_text": pa.nulls(n, pa.string()),
+                "located": text["located"],
+                "location_text": text["location_text"],
+                "lsoa_code": pa.nulls(n, pa.string()),
+                "lsoa_name": pa.nulls(n, pa.string()),
+                "reported_by": text["reported_by"],
+                "outcome": text["outcome"],
+                "occurred_at": pa.array(out["at"], pa.timestamp("s")),
+                "ward_code": text["ward_code"],
+            }
+        )
 
 
-def _read_xlsx(path: Path, fmt: FileFormat) -> TextRows:
-    from openpyxl import load_workbook  # imported here: only XLSX feeds need it
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FeedFileError(path, f"not an XLSX workbook ({exc})") from exc
-    try:
-        if fmt.sheet is not None and fmt.sheet not in book.sheetnames:
-            raise FeedFileError(path, f"no sheet {fmt.sheet!r}; sheets: {', '.join(book.sheetnames)}")
-        sheet = book[fmt.sheet] if fmt.sheet else book.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            if header is None:
-                if number >= fmt.header_row:
-                    header = cells
-                    while header and not header[-1]:
-                        header.pop()
-                continue
-            if not any(cells):
-                continue
-            rows.append((cells + [""] * len(header))[: len(header)])
-            lines.append(number)
-    finally:
-        book.close()
-    if header is None:
-        raise FeedFileError(path, f"no header row at row {fmt.header_row}", fmt.header_row)
-    return TextRows(header, rows, lines, [])
-
-
-def _read_open311(path: Path) -> TextRows:
-    try:
-        data = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FeedFileError(path, f"not JSON ({exc})") from exc
-    if isinstance(data, dict) and "service_requests" in data:  # some servers wrap the list
-        data = data["service_requests"]
-    if not isinstance(data, list):
-        raise FeedFileError(path, "not an Open311 GeoReport v2 requests list (expected a JSON array)")
-    header: list[str] = list(GEOREPORT_FIELDS)  # optional fields may be absent from every request
-    for item in data:
-        if isinstance(item, dict):
-            header.extend(k for k in item if k not in header)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    rejects: list[tuple[int, str, str]] = []
-    for number, item in enumerate(data, start=1):
-        if not isinstance(item, dict):
-            rejects.append((number, json.dumps(item)[:500], "request is not a JSON object"))
-            continue
-        rows.append([_cell_text(item.get(k)) for k in header])
-        lines.append(number)
-    return TextRows(header, rows, lines, rejects)
-
-
-def read_rows(path: Path, fmt: FileFormat) -> TextRows:
-    """Read an export as text rows (line numbers: CSV lines, sheet rows, or positions in the JSON array)."""
-    if not path.is_file():
-        raise FeedFileError(path, "no such file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise FeedFileError(path, f"file larger than {MAX_FILE_BYTES >> 20} MB")
-    if fmt.format == "xlsx":
-        return _read_xlsx(path, fmt)
-    if fmt.format == "open311-json":
-        return _read_open311(path)
-    return _read_csv(path, fmt)
+def profile_batches(path: Path, profile: Profile, places: Places, now: datetime) -> Iterator[Candidates]:
+    """Candidates of one export read through its profile, a batch at a time."""
+    mapper: RowMapper | None = None
+    for rows in read_text_rows(path, profile.file):
+        if mapper is None:  # the header is checked against the profile before any row is used
+            mapper = RowMapper(rows, profile, places, str(path), now)
+        yield mapper.candidates(rows)

@@ -1,1 +1,1 @@
-"""The only code that imports duckdb: connection, migrations, writer and queries."""
+"""The only code that imports duckdb: connection and migrations, the write side and the read side."""

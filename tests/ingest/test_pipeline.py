@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_police_file
 from ingest.store.connection import Connection, open_served_store
-from tests.conftest import FORCES, POLICE, new_store, police_file, real_lines, write_csv
+from tests.conftest import FORCES, POLICE, load_police, new_store, police_file, real_lines, write_csv
 
 # Monthly ASB rows per force, 2025-01..2025-12, as published in ../shared/data/README.md.
 README_ASB = {
@@ -46,7 +45,7 @@ def _snapshot(con: Connection) -> list[tuple[object, ...]]:
 @pytest.mark.parametrize("force", FORCES)
 def test_every_force_loads_with_readme_monthly_asb_totals(tmp_path: Path, force: str) -> None:
     con = new_store(tmp_path / "aim.duckdb")
-    reports = [ingest_police_file(con, f) for f in sorted((POLICE / force).glob("*.csv.gz"))]
+    reports = [load_police(con, f) for f in sorted((POLICE / force).glob("*.csv.gz"))]
     assert sum(r.loaded for r in reports) == README_ROWS[force]
     assert sum(r.quarantined for r in reports) == 0
     monthly = con.execute(
@@ -67,9 +66,9 @@ def test_every_force_loads_with_readme_monthly_asb_totals(tmp_path: Path, force:
 
 def test_same_file_twice_changes_nothing(store: Connection) -> None:
     path = police_file("suffolk", "03")
-    first = ingest_police_file(store, path)
+    first = load_police(store, path)
     before = _snapshot(store)
-    second = ingest_police_file(store, path)
+    second = load_police(store, path)
     assert first.status == "loaded" and first.loaded == first.rows_read > 0
     assert second.status == "unchanged" and second.loaded == 0 and second.unchanged == first.loaded
     assert _snapshot(store) == before
@@ -78,20 +77,20 @@ def test_same_file_twice_changes_nothing(store: Connection) -> None:
 def test_ids_are_stable_across_stores(tmp_path: Path) -> None:
     path = police_file("cleveland", "02")
     a, b = new_store(tmp_path / "a.duckdb"), new_store(tmp_path / "b.duckdb")
-    ingest_police_file(a, path)
-    ingest_police_file(b, path)
+    load_police(a, path)
+    load_police(b, path)
     assert _snapshot(a) == _snapshot(b)
 
 
 def test_newer_copy_of_a_force_month_replaces_it(store: Connection, tmp_path: Path) -> None:
     lines = real_lines("cleveland", "04", 500)
     old = write_csv(tmp_path / "2025-04-cleveland-street.csv", lines)
-    ingest_police_file(store, police_file("cleveland", "05"))
-    ingest_police_file(store, old)
+    load_police(store, police_file("cleveland", "05"))
+    load_police(store, old)
     # the republished month lost its last 100 rows
     edited = lines[:401]
     newer = write_csv(tmp_path / "2025-04-cleveland-street-republished.csv.gz", edited, gz=True)
-    report = ingest_police_file(store, newer)
+    report = load_police(store, newer)
     assert report.status == "loaded"
     assert report.replaced == 500 and report.loaded == 400
     assert report.partitions_replaced == ["police:Cleveland Police:2025-04"]
@@ -107,11 +106,11 @@ def test_identical_asb_rows_get_distinct_stable_ids(store: Connection, tmp_path:
     )
     lines = real_lines("cleveland", "01", 0) + [row, row, row]
     path = write_csv(tmp_path / "dupes.csv", lines)
-    ingest_police_file(store, path)
+    load_police(store, path)
     ids = [r[0] for r in store.execute("SELECT incident_id FROM incidents ORDER BY line").fetchall()]
     assert len(set(ids)) == 3
     other = new_store(tmp_path / "other.duckdb")
-    ingest_police_file(other, path)
+    load_police(other, path)
     assert [r[0] for r in other.execute("SELECT incident_id FROM incidents ORDER BY line").fetchall()] == ids
 
 
@@ -119,8 +118,8 @@ def test_gzip_and_plain_copies_give_the_same_rows(tmp_path: Path) -> None:
     with gzip.open(police_file("suffolk", "01"), "rt") as fh:
         plain = write_csv(tmp_path / "plain.csv", fh.read().splitlines())
     a, b = new_store(tmp_path / "a.duckdb"), new_store(tmp_path / "b.duckdb")
-    ingest_police_file(a, plain)
-    ingest_police_file(b, police_file("suffolk", "01"))
+    load_police(a, plain)
+    load_police(b, police_file("suffolk", "01"))
     assert _snapshot(a) == _snapshot(b)
 
 
@@ -129,7 +128,7 @@ def test_rows_with_only_an_lsoa_count_in_ward_totals_not_on_hexes(store: Connect
         ",2025-01,Cleveland Police,Cleveland Police,,,No Location,E01011954,Hartlepool 001A,Anti-social behaviour,,",
         ",2025-01,Cleveland Police,Cleveland Police,,,No Location,,,Anti-social behaviour,,",
     ]
-    ingest_police_file(store, write_csv(tmp_path / "nolocation.csv", lines))
+    load_police(store, write_csv(tmp_path / "nolocation.csv", lines))
     rows = store.execute(
         "SELECT i.location_precision, i.h3_cell IS NULL, i.lad_code, pw.ward_code FROM incidents i "
         "LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = 'wards-2024' ORDER BY line"
@@ -147,10 +146,10 @@ COUNTS_HELD = """SELECT partition_key, month, category, source, lad_code, h3_cel
 
 def test_aggregate_counts_follow_every_load_and_replace(store: Connection, tmp_path: Path) -> None:
     lines = real_lines("nottinghamshire", "03", 800)
-    ingest_police_file(store, write_csv(tmp_path / "a.csv", lines))
-    ingest_police_file(store, police_file("cleveland", "02"))
+    load_police(store, write_csv(tmp_path / "a.csv", lines))
+    load_police(store, police_file("cleveland", "02"))
     assert store.execute(COUNTS_HELD).fetchall() == store.execute(COUNTS_FROM_INCIDENTS).fetchall()
-    ingest_police_file(store, write_csv(tmp_path / "b.csv", lines[:301]))  # republished with fewer rows
+    load_police(store, write_csv(tmp_path / "b.csv", lines[:301]))  # republished with fewer rows
     held = store.execute(COUNTS_HELD).fetchall()
     assert held == store.execute(COUNTS_FROM_INCIDENTS).fetchall()
     notts = [r for r in held if r[0].startswith("police:Nottinghamshire")]
@@ -161,7 +160,7 @@ def test_aggregate_counts_follow_every_load_and_replace(store: Connection, tmp_p
 def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     con = new_store(path)
-    ingest_police_file(con, police_file("suffolk", "01"))
+    load_police(con, police_file("suffolk", "01"))
     con.execute("DROP TABLE incident_counts")  # as the store was before migrations 2, 3 and 4
     con.execute("DROP TABLE lad_areas")
     con.execute("DROP TABLE incident_links")

@@ -1,37 +1,32 @@
 """The read side of the store: every query the services ask, as Arrow tables or plain values."""
 
-from ingest.store.areas import NamedArea, forces, resolve_csp, resolve_force
-from ingest.store.boundaries import (
-    boundary_set_names,
-    list_boundary_sets,
-    resolve_boundary_set,
-    ward_geometries,
-    ward_names,
-)
-from ingest.store.coverage import FeedCoverage, by_month, feed_coverage, latest_month, merged, total
-from ingest.store.incidents import incident_group, incident_page, parse_id
-from ingest.store.queries import (
-    KEY_MODULUS,
-    IncidentFilter,
-    cell_month_counts,
-    cell_week_counts,
+from ingest.store.read.counts import cell_month_counts, hex_counts, monthly_counts, top_cells, ward_counts
+from ingest.store.read.coverage import FeedCoverage, by_month, feed_coverage, latest_month, merged, total
+from ingest.store.read.dated import cell_week_counts, date_extent, dated_counts, month_only_count
+from ingest.store.read.extents import (
     data_bounds,
-    date_extent,
-    dated_counts,
     distinct_values,
     freshness,
-    hex_counts,
     lad_exists,
     lads_with_incidents,
     lads_with_wards,
     month_extent,
-    month_only_count,
-    monthly_counts,
-    top_cells,
-    ward_counts,
+    store_version,
     ward_lad,
 )
-from ingest.store.runs import store_version
+from ingest.store.read.filters import KEY_MODULUS, IncidentFilter
+from ingest.store.read.incidents import incident_group, incident_page, parse_id
+from ingest.store.read.reference import (
+    NamedArea,
+    boundary_set_names,
+    forces,
+    list_boundary_sets,
+    resolve_boundary_set,
+    resolve_csp,
+    resolve_force,
+    ward_geometries,
+    ward_names,
+)
 
 __all__ = [
     "KEY_MODULUS",

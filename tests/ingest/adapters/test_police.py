@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import FeedFileError
-from ingest.pipeline import ingest_police_file
 from ingest.store.connection import Connection
-from tests.conftest import HEADER, police_file, real_lines, write_csv
+from tests.conftest import HEADER, load_police, police_file, real_lines, write_csv
 
 GOOD = (
     ",2025-03,Cleveland Police,Cleveland Police,-1.235869,54.710159,On or near Tempest Road,E01011954,"
@@ -26,7 +25,7 @@ def _state(con: Connection) -> tuple[object, ...]:
 
 
 def _loaded_store(store: Connection) -> Connection:
-    ingest_police_file(store, police_file("cleveland", "01"))
+    load_police(store, police_file("cleveland", "01"))
     return store
 
 
@@ -53,7 +52,7 @@ def test_unreadable_files_raise_and_leave_the_store_untouched(
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(FeedFileError) as err:
-        ingest_police_file(store, path)
+        load_police(store, path)
     assert str(path) in str(err.value) and reason in str(err.value)
     assert _state(store) == before
 
@@ -65,10 +64,10 @@ def test_truncated_gzip_mid_file_rolls_back_everything(store: Connection, tmp_pa
     path = tmp_path / "truncated.csv.gz"
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(FeedFileError):
-        ingest_police_file(store, path)
+        load_police(store, path)
     assert _state(store) == before
     # the next ingest of a good file succeeds
-    assert ingest_police_file(store, police_file("derbyshire", "06")).loaded > 0
+    assert load_police(store, police_file("derbyshire", "06")).loaded > 0
 
 
 def test_bad_rows_go_to_quarantine_with_line_and_reason(store: Connection, tmp_path: Path) -> None:
@@ -86,7 +85,7 @@ def test_bad_rows_go_to_quarantine_with_line_and_reason(store: Connection, tmp_p
         GOOD.replace("2025-03", "2025-13"),  # line 16
     ]
     path = write_csv(tmp_path / "mixed.csv", lines + bad)
-    report = ingest_police_file(store, path)
+    report = load_police(store, path)
     assert report.loaded == 6 and report.quarantined == 9 and report.rows_read == 15
     rows = store.execute("SELECT line, reason, raw, file FROM quarantine ORDER BY line").fetchall()
     got = {line: reason for line, reason, _, _ in rows}
@@ -103,7 +102,7 @@ def test_bad_rows_go_to_quarantine_with_line_and_reason(store: Connection, tmp_p
     assert rows[0][2].startswith(",March 2025,Cleveland Police")
     loaded_lines = [r[0] for r in store.execute("SELECT line FROM incidents ORDER BY line").fetchall()]
     assert loaded_lines == [2, 3, 4, 5, 6, 15]
-    again = ingest_police_file(store, path)
+    again = load_police(store, path)
     assert again.status == "unchanged"
     assert store.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 9
 
@@ -113,7 +112,7 @@ def test_invalid_utf8_rows_are_quarantined_and_the_rest_load(store: Connection, 
     lines.insert(2, GOOD.replace("Tempest Road", "T\xffmpest").encode("latin-1"))
     path = tmp_path / "latin1.csv.gz"
     path.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
-    report = ingest_police_file(store, path)
+    report = load_police(store, path)
     assert report.loaded == 3 and report.quarantined == 1
     line, reason = store.execute("SELECT line, reason FROM quarantine").fetchall()[0]
     assert line == 3 and "not UTF-8" in reason
@@ -133,7 +132,7 @@ def test_a_short_row_with_invalid_bytes_is_kept_aside_not_the_whole_file(
     lines = [*real[:40], broken, bad_utf8, *real[40:50], b"a,b", accented, *real[50:]]
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    report = ingest_police_file(store, path)
+    report = load_police(store, path)
     body = len(lines) - 1  # the header
     assert report.loaded == body - 3 and report.quarantined == 3
     quarantined = dict(store.execute("SELECT line, reason FROM quarantine").fetchall())
@@ -151,9 +150,9 @@ def test_a_short_row_with_invalid_bytes_is_kept_aside_not_the_whole_file(
     loaded = [r[0] for r in store.execute("SELECT line FROM incidents ORDER BY line").fetchall()]
     assert loaded == [n for n in range(2, len(lines) + 1) if n not in (41, 42, 53)]  # each row once, none lost
     assert store.execute("SELECT count(*) FROM incidents WHERE location_text LIKE '%Café Street%'").fetchall()[0][0]
-    assert ingest_police_file(store, path).status == "unchanged"
+    assert load_police(store, path).status == "unchanged"
 
 
 def test_a_missing_path_is_a_clear_error(store: Connection, tmp_path: Path) -> None:
     with pytest.raises(FeedFileError, match="no such file"):
-        ingest_police_file(store, tmp_path / "nope.csv")
+        load_police(store, tmp_path / "nope.csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow
-from ingest.store.queries import IncidentFilter
+from ingest.store.read.filters import IncidentFilter
 
 ID_SQL = "lower(lpad(to_hex({col}), 32, '0'))"
 COLUMNS = f"""{ID_SQL.format(col="i.incident_id")} AS id, i.source, i.feed, i.category, i.source_category,

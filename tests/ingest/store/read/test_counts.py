@@ -8,7 +8,7 @@ from pathlib import Path
 import h3
 
 from ingest.store.connection import open_store
-from ingest.store.queries import IncidentFilter, hex_counts, month_extent, ward_counts
+from ingest.store.read import IncidentFilter, hex_counts, month_extent, ward_counts
 
 
 def test_sql_parent_cells_match_h3py(cleveland_store: Path) -> None:

@@ -1,39 +1,19 @@
-"""Store boundary sets, their ward polygons, and the LSOA reference table."""
+"""Reference data writes: boundary sets and their ward placements, ward counting points, LSOA and LAD lookups."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-from ingest.errors import UnknownBoundarySetError
-from ingest.store.connection import Connection, arrow, scalar
-from ingest.store.writer import add_place_wards
+from ingest.store.connection import Connection, arrow, count, scalar
 
 
-def boundary_set_names(con: Connection) -> list[str]:
-    """Names of the loaded boundary sets, the default first."""
-    return [r[0] for r in con.execute("SELECT name FROM boundary_sets ORDER BY is_default DESC, name").fetchall()]
-
-
-def list_boundary_sets(con: Connection) -> list[dict[str, object]]:
-    """Every loaded boundary set with its metadata."""
-    cur = con.execute(
-        "SELECT name, description, source_file, is_default, features, loaded_at FROM boundary_sets "
-        "ORDER BY is_default DESC, name"
-    )
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-
-
-def resolve_boundary_set(con: Connection, name: str | None) -> str:
-    """The named boundary set, or the default one when name is None."""
-    names = boundary_set_names(con)
-    if name is None:
-        if not names:
-            raise UnknownBoundarySetError("(default)", names)
-        return names[0]
-    if name not in names:
-        raise UnknownBoundarySetError(name, names)
-    return name
+def add_place_wards(con: Connection, boundary_set: str, cells: pa.Table) -> None:
+    """Insert ward assignments (columns place_cell, ward_code) for a boundary set."""
+    if cells.num_rows == 0:
+        return
+    con.register("_pw", cells)
+    con.execute("INSERT INTO place_wards SELECT ?, place_cell::UBIGINT, ward_code FROM _pw", [boundary_set])
+    con.unregister("_pw")
 
 
 def save_boundary_set(
@@ -69,7 +49,7 @@ def save_boundary_set(
 
 
 def all_places(con: Connection) -> pa.Table:
-    """Every place cell in the store with a point for it (columns cell, lon, lat)."""
+    """Every place cell in the store with a point for it (columns cell, lon, lat): what a new boundary set places."""
     return arrow(
         con,
         """SELECT h3_cell AS cell, any_value(lon) AS lon, any_value(lat) AS lat FROM incidents
@@ -79,39 +59,6 @@ def all_places(con: Connection) -> pa.Table:
            UNION ALL
            SELECT place_cell, lon, lat FROM ward_points""",
     )
-
-
-def ward_geometries(con: Connection, boundary_set: str) -> pa.Table:
-    """Wards of a boundary set: code, name, lad_code, lad_name, geometry (GeoJSON text)."""
-    return arrow(
-        con,
-        "SELECT code, name, lad_code, lad_name, geometry FROM wards WHERE boundary_set = ? ORDER BY code",
-        [boundary_set],
-    )
-
-
-def ward_names(con: Connection) -> pa.Table:
-    """Every stored ward with its name and LAD name, default set first (boundary_set, code, name, lad_name)."""
-    return arrow(
-        con,
-        """SELECT w.boundary_set, w.code, w.name, w.lad_name
-           FROM wards w JOIN boundary_sets b ON b.name = w.boundary_set
-           ORDER BY b.is_default DESC, b.name, w.code""",
-    )
-
-
-def ward_shapes(con: Connection, codes: list[str]) -> pa.Table:
-    """The given wards' geometry and LAD, each from the default boundary set where it holds the code."""
-    con.register("_codes", pa.table({"code": pa.array(codes, pa.string())}))
-    try:
-        return arrow(
-            con,
-            """SELECT w.code, w.lad_code, w.geometry FROM wards w JOIN boundary_sets b ON b.name = w.boundary_set
-               SEMI JOIN _codes c ON c.code = w.code
-               QUALIFY row_number() OVER (PARTITION BY w.code ORDER BY b.is_default DESC, b.name) = 1""",
-        )
-    finally:
-        con.unregister("_codes")
 
 
 def save_ward_points(con: Connection, points: pa.Table) -> None:
@@ -140,3 +87,18 @@ def load_lsoa_places(con: Connection, table: pa.Table) -> None:
     )
     con.execute("COMMIT")
     con.unregister("_lsoa")
+
+
+def lad_areas_loaded(con: Connection) -> bool:
+    """Whether the LAD -> CSP -> force lookup has been filled."""
+    return count(con, "SELECT count(*) FROM lad_areas") > 0
+
+
+def load_lad_areas(con: Connection, table: pa.Table) -> None:
+    """Fill the lookup (columns lad_code, lad_name, csp_code, csp_name, pfa_code, pfa_name)."""
+    con.register("_areas", table)
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM lad_areas")
+    con.execute("INSERT INTO lad_areas SELECT lad_code, lad_name, csp_code, csp_name, pfa_code, pfa_name FROM _areas")
+    con.execute("COMMIT")
+    con.unregister("_areas")

@@ -5,18 +5,17 @@ quarantined adding up to rows read."""
 from __future__ import annotations
 
 import gzip
-from datetime import datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.errors import IngestError
-from ingest.pipeline import IngestReport, ingest_feed_file, ingest_police_file
-from ingest.places import store_places
+from ingest.pipeline import IngestReport
 from ingest.profiles import load_profile
 from ingest.store.connection import Connection
-from tests.conftest import PROJECT_DATA, police_file
+from tests.conftest import PROJECT_DATA, load_police, police_file
+from tests.ingest.conftest import load_feed
 
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 with gzip.open(police_file("cleveland", "03"), "rt") as _fh:
@@ -77,7 +76,7 @@ def mutate(lines: list[str], data: st.DataObject) -> str:
 def test_police_adapter_takes_random_bytes(store: Connection, tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "random.csv"
     path.write_bytes(raw)
-    check(store, lambda: ingest_police_file(store, path))
+    check(store, lambda: load_police(store, path))
 
 
 @FUZZ
@@ -87,7 +86,7 @@ def test_police_adapter_takes_broken_rows_in_any_encoding(
 ) -> None:
     path = tmp_path / "broken.csv"
     path.write_bytes(mutate(POLICE_LINES, data).encode(encoding, "replace"))
-    check(store, lambda: ingest_police_file(store, path))
+    check(store, lambda: load_police(store, path))
 
 
 @FUZZ
@@ -95,9 +94,8 @@ def test_police_adapter_takes_broken_rows_in_any_encoding(
 def test_profile_adapter_takes_broken_rows_random_bytes_and_encodings(
     store: Connection, tmp_path: Path, data: st.DataObject, encoding: str, raw: bytes
 ) -> None:
-    places = store_places(store, [PROJECT_DATA / "postcodes"])
     profile = load_profile("cleveland-wardens")
     path = tmp_path / "wardens.csv"
     body = mutate(WARDEN_LINES, data).encode(encoding, "replace")
     path.write_bytes(body + raw if data.draw(st.booleans()) else body)
-    check(store, lambda: ingest_feed_file(store, profile, path, places, datetime(2026, 1, 5)))
+    check(store, lambda: load_feed(store, profile, path))

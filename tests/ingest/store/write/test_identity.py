@@ -6,7 +6,7 @@ from collections import Counter
 
 import numpy as np
 
-from ingest.store.writer import ordinal_within_groups
+from ingest.store.write.identity import ordinal_within_groups
 
 
 def _reference(keys: list[int]) -> list[int]:

@@ -12,13 +12,12 @@ from pyproj import Transformer
 
 from ingest.dedupe import LinkRule
 from ingest.errors import FeedFileError, ProfileError
-from ingest.pipeline import ingest_feed_file
-from ingest.profile_rows import Places
+from ingest.places import postcode_index
 from ingest.profiles import Profile, load_profile, parse_profile
 from ingest.store.connection import Connection
 from tests.conftest import PROJECT_DATA
+from tests.ingest.conftest import POSTCODES, load_feed
 
-NOW = datetime(2026, 1, 5)
 FEEDS = PROJECT_DATA / "feeds"
 
 # A housing association's ASB log: columns in another order, other names, dd/mm/yyyy HH:MM, BNG, local labels.
@@ -65,10 +64,10 @@ def unseen(tmp_path: Path) -> tuple[Path, Profile]:
 
 
 def test_a_layout_nobody_planned_for_loads_with_a_profile_alone(
-    store: Connection, places: Places, unseen: tuple[Path, Profile]
+    store: Connection, unseen: tuple[Path, Profile]
 ) -> None:
     export, profile = unseen
-    report = ingest_feed_file(store, profile, export, places, NOW)
+    report = load_feed(store, profile, export)
     assert (report.rows_read, report.loaded, report.quarantined) == (8, 4, 4)
     reasons = dict(store.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall())
     assert reasons[6] == "no location: grid reference is blank"
@@ -92,52 +91,48 @@ def test_a_layout_nobody_planned_for_loads_with_a_profile_alone(
     assert all(r[10] for r in rows)
 
 
-def test_loading_the_same_file_again_changes_nothing(
-    store: Connection, places: Places, unseen: tuple[Path, Profile]
-) -> None:
+def test_loading_the_same_file_again_changes_nothing(store: Connection, unseen: tuple[Path, Profile]) -> None:
     export, profile = unseen
-    ingest_feed_file(store, profile, export, places, NOW)
+    load_feed(store, profile, export)
     before = store.execute("SELECT * FROM incidents ORDER BY incident_id").fetchall()
-    again = ingest_feed_file(store, profile, export, places, NOW)
+    again = load_feed(store, profile, export)
     assert again.status == "unchanged" and again.loaded == 0
     assert store.execute("SELECT * FROM incidents ORDER BY incident_id").fetchall() == before
     assert store.execute("SELECT count(*) FROM quarantine").fetchall() == [(4,)]
 
 
 def test_a_file_that_cannot_be_read_leaves_the_store_as_it_was(
-    store: Connection, places: Places, unseen: tuple[Path, Profile], tmp_path: Path
+    store: Connection, unseen: tuple[Path, Profile], tmp_path: Path
 ) -> None:
     export, profile = unseen
-    ingest_feed_file(store, profile, export, places, NOW)
+    load_feed(store, profile, export)
     before = store.execute("SELECT count(*), sum(n) FROM incident_counts").fetchall()
     renamed = tmp_path / "renamed.csv"
     renamed.write_text(UNSEEN.replace("Grid E", "Easting"))
     with pytest.raises(FeedFileError, match="column 'Grid E' named in the profile is not in the header"):
-        ingest_feed_file(store, profile, renamed, places, NOW)
+        load_feed(store, profile, renamed)
     assert store.execute("SELECT count(*), sum(n) FROM incident_counts").fetchall() == before
     cp1252 = tmp_path / "latin.csv"
     cp1252.write_bytes(UNSEEN.replace("Gresham", "Caf\u00e9").encode("cp1252"))
     with pytest.raises(FeedFileError, match="not utf-8-sig text"):
-        ingest_feed_file(store, profile, cp1252, places, NOW)
+        load_feed(store, profile, cp1252)
 
 
-def test_a_dry_run_reports_without_writing(store: Connection, places: Places) -> None:
-    report = ingest_feed_file(
-        store, load_profile("cleveland-wardens"), FEEDS / "cleveland-wardens.csv", places, NOW, dry_run=True
-    )
+def test_a_dry_run_reports_without_writing(store: Connection) -> None:
+    report = load_feed(store, load_profile("cleveland-wardens"), FEEDS / "cleveland-wardens.csv", dry_run=True)
     assert report.status == "would load" and report.loaded > 1500
     assert report.unmapped == {"Waste in garden": 50}
     assert store.execute("SELECT count(*) FROM incidents").fetchall() == [(0,)]
     assert store.execute("SELECT count(*) FROM ingest_runs").fetchall() == [(0,)]
 
 
-def test_shipped_samples_load_with_the_precision_of_each_location(store: Connection, places: Places) -> None:
+def test_shipped_samples_load_with_the_precision_of_each_location(store: Connection) -> None:
     for name, file in [
         ("cleveland-wardens", "cleveland-wardens.csv"),
         ("cleveland-council-crm", "cleveland-council-crm.csv"),
         ("cleveland-councillor-casework", "cleveland-councillor-casework.xlsx"),
     ]:
-        ingest_feed_file(store, load_profile(name), FEEDS / file, places, NOW, LinkRule())
+        load_feed(store, load_profile(name), FEEDS / file, LinkRule())
     got = dict(
         ((s, p), n)
         for s, p, n in store.execute(
@@ -164,7 +159,8 @@ def test_shipped_samples_load_with_the_precision_of_each_location(store: Connect
     pc = store.execute(
         "SELECT lon, lat FROM incidents WHERE source = 'councillor' AND location_precision = 'postcode' LIMIT 1"
     ).fetchall()[0]
-    assert any(np.isclose(places.postcodes.lon, pc[0]) & np.isclose(places.postcodes.lat, pc[1]))
+    postcodes = postcode_index(POSTCODES)
+    assert any(np.isclose(postcodes.lon, pc[0]) & np.isclose(postcodes.lat, pc[1]))
     # excel dates and dates typed as text both land
     assert store.execute("SELECT count(*) FROM incidents WHERE occurred_at IS NULL").fetchall() == [(0,)]
     lads, unplaced, total = store.execute(
@@ -173,9 +169,7 @@ def test_shipped_samples_load_with_the_precision_of_each_location(store: Connect
     assert lads == 4 and unplaced / total < 0.01  # points beyond the generalised ward edges (coast) have no LAD
 
 
-def test_records_of_one_incident_in_two_channels_are_linked_not_deleted(
-    store: Connection, places: Places, tmp_path: Path
-) -> None:
+def test_records_of_one_incident_in_two_channels_are_linked_not_deleted(store: Connection, tmp_path: Path) -> None:
     complaint = tmp_path / "crm.json"
     requests = [
         {
@@ -207,8 +201,8 @@ def test_records_of_one_incident_in_two_channels_are_linked_not_deleted(
         f"W3,10/05/2025,09:30,J,NOISE,x,{e:.0f},{n:.0f},,done\n"  # a week later: not the same incident
     )
     rule = LinkRule(distance_m=150, hours=48)
-    ingest_feed_file(store, load_profile("open311"), complaint, places, NOW, rule)
-    ingest_feed_file(store, load_profile("cleveland-wardens"), patrol, places, NOW, rule)
+    load_feed(store, load_profile("open311"), complaint, rule)
+    load_feed(store, load_profile("cleveland-wardens"), patrol, rule)
     links = store.execute(
         """SELECT i.source_ref, p.source_ref, round(l.hours_apart, 1) FROM incident_links l
            JOIN incidents i USING (incident_id) JOIN incidents p ON p.incident_id = l.group_id
@@ -218,7 +212,7 @@ def test_records_of_one_incident_in_two_channels_are_linked_not_deleted(
     assert store.execute("SELECT count(*), sum(n), sum(n_unique) FROM incident_counts").fetchall()[0][1:] == (5, 4)
     assert store.execute("SELECT count(*) FROM incidents").fetchall() == [(5,)]  # nothing deleted
     patrol.write_text(patrol.read_text().replace("W3,10/05", "W4,11/05"))  # a rule of 6 hours leaves them apart
-    ingest_feed_file(store, load_profile("cleveland-wardens"), patrol, places, NOW, LinkRule(distance_m=150, hours=6))
+    load_feed(store, load_profile("cleveland-wardens"), patrol, LinkRule(distance_m=150, hours=6))
     assert store.execute("SELECT sum(n), sum(n_unique) FROM incident_counts").fetchall() == [(5, 5)]
 
 

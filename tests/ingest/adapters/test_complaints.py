@@ -10,12 +10,10 @@ import pytest
 from pyproj import Transformer
 
 from ingest.errors import FeedFileError
-from ingest.pipeline import ingest_feed_file
-from ingest.profile_rows import Places
 from ingest.profiles import load_profile
 from ingest.store.connection import Connection
+from tests.ingest.conftest import load_feed
 
-NOW = datetime(2026, 1, 5)
 TO_WGS84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 FMS_HEADER = (
     "Report ID,Title,Detail,User Name,Category,Created,Confirmed,Acknowledged,Fixed,Closed,Status,Latitude,"
@@ -42,10 +40,10 @@ def rows(con: Connection, sql: str) -> list[tuple[object, ...]]:
     return con.execute(sql).fetchall()
 
 
-def test_a_fixmystreet_export_loads_through_its_profile(store: Connection, places: Places, tmp_path: Path) -> None:
+def test_a_fixmystreet_export_loads_through_its_profile(store: Connection, tmp_path: Path) -> None:
     export = tmp_path / "fms-export.csv"
     export.write_text("\n".join([FMS_HEADER, *FMS_ROWS]) + "\n")
-    report = ingest_feed_file(store, load_profile("fixmystreet"), export, places, NOW)
+    report = load_feed(store, load_profile("fixmystreet"), export)
     assert (report.rows_read, report.loaded, report.quarantined) == (5, 3, 2)
     assert report.unmapped == {"Hedges": 1}
     got = rows(
@@ -68,13 +66,11 @@ def test_a_fixmystreet_export_loads_through_its_profile(store: Connection, place
         5: "category 'Hedges' is not mapped in profile fixmystreet",
         6: "duplicate of line 2 (reference '4101')",
     }
-    again = ingest_feed_file(store, load_profile("fixmystreet"), export, places, NOW)
+    again = load_feed(store, load_profile("fixmystreet"), export)
     assert again.status == "unchanged" and rows(store, "SELECT count(*) FROM incidents") == [(3,)]
 
 
-def test_open311_requests_load_with_offsets_converted_and_postcodes_geocoded(
-    store: Connection, places: Places, tmp_path: Path
-) -> None:
+def test_open311_requests_load_with_offsets_converted_and_postcodes_geocoded(store: Connection, tmp_path: Path) -> None:
     requests = {
         "service_requests": [
             {  # BST offset: stored as UK local time
@@ -105,7 +101,7 @@ def test_open311_requests_load_with_offsets_converted_and_postcodes_geocoded(
     }
     path = tmp_path / "requests.json"
     path.write_text(json.dumps(requests))
-    report = ingest_feed_file(store, load_profile("open311"), path, places, NOW)
+    report = load_feed(store, load_profile("open311"), path)
     assert (report.rows_read, report.loaded, report.quarantined) == (5, 3, 2)
     got = rows(
         store, "SELECT source_ref, occurred_at, month, location_precision, lon, outcome FROM incidents ORDER BY 1"
@@ -120,9 +116,9 @@ def test_open311_requests_load_with_offsets_converted_and_postcodes_geocoded(
     assert reasons == ["no location: coordinates and postcode are all blank", "request is not a JSON object"]
 
 
-def test_a_file_that_is_not_a_requests_list_is_refused(store: Connection, places: Places, tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_requests_list_is_refused(store: Connection, tmp_path: Path) -> None:
     path = tmp_path / "requests.json"
     path.write_text(json.dumps({"error": "rate limited"}))
     with pytest.raises(FeedFileError, match="not an Open311 GeoReport v2 requests list"):
-        ingest_feed_file(store, load_profile("open311"), path, places, NOW)
+        load_feed(store, load_profile("open311"), path)
     assert rows(store, "SELECT count(*) FROM ingest_runs") == [(0,)]

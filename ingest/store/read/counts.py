@@ -1,0 +1,112 @@
+"""Counts from the aggregate table: per ward, per H3 cell, top cells, per month, per cell and month."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+
+from ingest.store.connection import Connection, arrow
+from ingest.store.read.filters import (
+    IncidentFilter,
+    clauses,
+    clauses_with_bbox,
+    key_sum,
+    parent_sql,
+    precision_sums,
+    scoped,
+)
+
+
+def ward_counts(
+    con: Connection,
+    f: IncidentFilter,
+    boundary_set: str,
+    previous: tuple[date, date],
+    precisions: tuple[str, ...] = (),
+    keys: bool = False,
+) -> pa.Table:
+    """Per ward code: count in the period and in a comparison period (previous = (first month, last month)).
+
+    With precisions, also the period's count at each of them, as columns located_0, located_1, ...; with keys,
+    the cell keys of both counts (count_key, previous_key) for disclosure control.
+    """
+    where, params = clauses(f, start=min(previous[0], f.start))
+    located, located_params = precision_sums(f, precisions, "i.month >= ?")
+    key_columns = (
+        f", {key_sum(f, 'i.month >= ?')} AS count_key, {key_sum(f, 'i.month BETWEEN ? AND ?')} AS previous_key"
+        if keys
+        else ""
+    )
+    key_params: list[object] = [f.start, previous[0], previous[1]] if keys else []
+    sql = f"""SELECT pw.ward_code AS code,
+                     coalesce(sum(i.{f.n}) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
+                     coalesce(sum(i.{f.n}) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
+                     {located} {key_columns}
+              FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+              WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    located_params = [v for p in located_params for v in (f.start, p)]
+    return arrow(con, sql, [f.start, previous[0], previous[1], *located_params, *key_params, boundary_set, *params])
+
+
+def hex_counts(
+    con: Connection,
+    f: IncidentFilter,
+    res: int,
+    bbox: tuple[float, float, float, float] | None,
+    precisions: tuple[str, ...] = (),
+    keys: bool = False,
+) -> pa.Table:
+    """Per H3 cell at res: count of incidents with a point (inside bbox when given).
+
+    With precisions, also the count at each of them, as columns located_0, located_1, ...; with keys, the cell
+    key of the count (`key`) for disclosure control.
+    """
+    where, params = clauses_with_bbox(f, bbox)
+    located, located_params = precision_sums(f, precisions)
+    key_column = f", {key_sum(f)} AS key" if keys else ""
+    sql = f"""SELECT {parent_sql("i.h3_cell")} AS cell, sum(i.{f.n})::BIGINT AS count {located} {key_column}
+              FROM incident_counts i
+              WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, res, *located_params, *params])
+
+
+def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
+    """The top cells at res by count, each with the ward most of its incidents fall in."""
+    where, params = clauses(f)
+    sql = f"""WITH by_ward AS (
+                  SELECT {parent_sql("i.h3_cell")} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n
+                  FROM incident_counts i
+                  LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+                  WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL)
+              SELECT cell, sum(n)::BIGINT AS count, arg_max(ward_code, n) AS ward_code
+              FROM by_ward GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, res, boundary_set, *params, top])
+
+
+def monthly_counts(
+    con: Connection,
+    f: IncidentFilter,
+    ward: tuple[str, str] | None = None,
+    cell: tuple[int, int] | None = None,
+    keys: bool = False,
+) -> pa.Table:
+    """Incidents per month, optionally within one ward (boundary set, code) or one H3 cell (res, cell).
+
+    With keys, each month's cell key (`key`) for disclosure control.
+    """
+    where, params, join, join_params = scoped(*clauses(f), ward, cell)
+    key_column = f", {key_sum(f)} AS key" if keys else ""
+    sql = f"""SELECT i.month, sum(i.{f.n})::BIGINT AS count {key_column} FROM incident_counts i {join}
+              WHERE {where} GROUP BY i.month ORDER BY i.month"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*join_params, *params])
+
+
+def cell_month_counts(
+    con: Connection, f: IncidentFilter, res: int, bbox: tuple[float, float, float, float] | None
+) -> pa.Table:
+    """Per (H3 cell at res, month): count of incidents with a point (inside bbox when given)."""
+    where, params = clauses_with_bbox(f, bbox)
+    sql = f"""SELECT {parent_sql("i.h3_cell")} AS cell, i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
+              WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, res, *params])

@@ -1,0 +1,74 @@
+"""What the store holds: month extents, the data's bounds, freshness per source, distinct values, LADs, the run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ingest.store.connection import Connection, count
+
+
+def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
+    """First and last month held (for the given sources)."""
+    clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
+    rows = con.execute(f"SELECT min(month), max(month) FROM incident_counts {clause}", list(sources)).fetchall()  # noqa: S608 (fixed fragments; values are ? parameters)
+    return rows[0][0], rows[0][1]
+
+
+def data_bounds(con: Connection) -> tuple[float, float, float, float] | None:
+    """Bounding box (minlon, minlat, maxlon, maxlat) of incidents with a point."""
+    sql = "SELECT min(lon), min(lat), max(lon), max(lat) FROM incident_counts WHERE lon IS NOT NULL"
+    rows = con.execute(sql).fetchall()
+    return None if rows[0][0] is None else tuple(rows[0])  # type: ignore[return-value]
+
+
+def freshness(con: Connection) -> list[dict[str, object]]:
+    """Per source: rows held, first and latest month, and when it was last loaded."""
+    cur = con.execute(
+        """SELECT i.source, sum(i.n)::BIGINT AS incidents, min(i.month) AS first_month, max(i.month) AS latest_month,
+                  (SELECT max(finished_at) FROM ingest_runs r WHERE r.source = i.source) AS last_loaded
+           FROM incident_counts i GROUP BY i.source ORDER BY i.source"""
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def distinct_values(con: Connection, column: str) -> list[str]:
+    """Distinct values of the category or source column."""
+    if column not in {"category", "source"}:
+        raise ValueError(column)
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM incident_counts ORDER BY 1").fetchall()]  # noqa: S608 (fixed fragments; values are ? parameters)
+
+
+def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | None] | None:
+    """(name, lad_code) of a ward in a boundary set, or None when absent."""
+    rows = con.execute(
+        "SELECT name, lad_code FROM wards WHERE boundary_set = ? AND code = ?", [boundary_set, code]
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def lad_exists(con: Connection, lad_code: str) -> str | None:
+    """The LAD's name when the reference data or any boundary set knows it."""
+    rows = con.execute(
+        "SELECT any_value(lad_name) FROM (SELECT lad_name FROM lsoa_places WHERE lad_code = ? "
+        "UNION ALL SELECT lad_name FROM wards WHERE lad_code = ?)",
+        [lad_code, lad_code],
+    ).fetchall()
+    return rows[0][0] if rows and rows[0][0] is not None else None
+
+
+def lads_with_incidents(con: Connection) -> tuple[str, ...]:
+    """LAD codes that hold any incident."""
+    sql = "SELECT DISTINCT lad_code FROM incident_counts WHERE lad_code IS NOT NULL ORDER BY 1"
+    return tuple(r[0] for r in con.execute(sql).fetchall())
+
+
+def lads_with_wards(con: Connection, boundary_set: str) -> tuple[str, ...]:
+    """LAD codes that have wards in a boundary set."""
+    sql = "SELECT DISTINCT lad_code FROM wards WHERE boundary_set = ? AND lad_code IS NOT NULL ORDER BY 1"
+    return tuple(r[0] for r in con.execute(sql, [boundary_set]).fetchall())
+
+
+def store_version(con: Connection) -> int:
+    """The latest ingest run: every load (through the API or the CLI) adds one, so derived reports change with it."""
+    return count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")

@@ -1,0 +1,116 @@
+"""Snapshot partitions: what a staged file does to each (new, replaced, unchanged), and the run's log rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyarrow as pa
+
+from ingest.store.connection import Connection
+
+
+@dataclass
+class PartitionPlan:
+    """What committing a staged file will do to each snapshot partition."""
+
+    new: list[str]
+    replaced: list[str]
+    unchanged: list[str]
+    replaced_rows: int
+    unchanged_rows: int
+    rows: dict[str, int]  # staged rows per partition
+
+    @property
+    def write(self) -> list[str]:
+        """The partitions the file writes: new and replaced."""
+        return self.new + self.replaced
+
+    @property
+    def loaded(self) -> int:
+        """Staged rows in the partitions the file writes."""
+        return sum(self.rows[k] for k in self.write)
+
+
+def plan_partitions(con: Connection, file_sha256: str) -> PartitionPlan:
+    """Compare staged partitions with stored ones: new, replaced (a different file) or unchanged (the same file)."""
+    rows = con.execute(
+        """SELECT s.partition_key, p.file_sha256, coalesce(p.row_count, 0), s.n
+           FROM (SELECT partition_key::VARCHAR AS partition_key, count(*) AS n FROM staging GROUP BY 1) s
+           LEFT JOIN partitions p USING (partition_key) ORDER BY 1"""
+    ).fetchall()
+    plan = PartitionPlan([], [], [], 0, 0, {})
+    for key, sha, stored_rows, staged_rows in rows:
+        plan.rows[key] = int(staged_rows)
+        if sha is None:
+            plan.new.append(key)
+        elif sha == file_sha256:
+            plan.unchanged.append(key)
+            plan.unchanged_rows += int(stored_rows)
+        else:
+            plan.replaced.append(key)
+            plan.replaced_rows += int(stored_rows)
+    return plan
+
+
+def clear_partitions(con: Connection, plan: PartitionPlan) -> None:
+    """Register the partitions to write as `_write` and delete their stored incidents."""
+    con.register("_write", pa.table({"partition_key": pa.array(plan.write, pa.string())}))
+    con.execute("DELETE FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write)")
+
+
+def record_partitions(con: Connection, plan: PartitionPlan, source: str, file_sha256: str, run_id: int) -> None:
+    """Record which file and run each written partition now comes from; drops `_write`."""
+    con.execute("DELETE FROM partitions WHERE partition_key IN (SELECT partition_key FROM _write)")
+    if plan.write:
+        con.executemany(
+            "INSERT INTO partitions VALUES (?, ?, ?, ?, ?)",
+            [[k, source, file_sha256, run_id, plan.rows[k]] for k in plan.write],
+        )
+    con.unregister("_write")
+
+
+def replace_quarantine(con: Connection, run_id: int, file: str, file_sha256: str) -> None:
+    """Replace the file's quarantined rows with the staged rejects (`staging_rejects`)."""
+    con.execute("DELETE FROM quarantine WHERE file_sha256 = ?", [file_sha256])
+    con.execute(
+        "INSERT INTO quarantine (run_id, file, file_sha256, line, raw, reason, month) "
+        "SELECT ?, ?, ?, line, raw, reason, month FROM staging_rejects",
+        [run_id, file, file_sha256],
+    )
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """One ingest run as the log records it."""
+
+    run_id: int
+    source: str
+    feed: str
+    file: str
+    file_sha256: str
+    started_at: datetime
+    status: str
+
+
+def log_run(con: Connection, run: RunLog, counts: dict[str, int]) -> None:
+    """Add the run to ingest_runs with its counts."""
+    con.execute(
+        """INSERT INTO ingest_runs (run_id, source, file, file_sha256, started_at, finished_at, status, rows_read,
+                                    loaded, replaced, unchanged, quarantined, feed)
+           VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            run.run_id,
+            run.source,
+            run.file,
+            run.file_sha256,
+            run.started_at,
+            run.status,
+            counts["rows_read"],
+            counts["loaded"],
+            counts["replaced"],
+            counts["unchanged"],
+            counts["quarantined"],
+            run.feed,
+        ],
+    )
