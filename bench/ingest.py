@@ -1,10 +1,12 @@
 """Ingest throughput: AIM's full police.uk ingest against a raw DuckDB read_csv of the same file, in one process.
 
     python bench/ingest.py [--rows 5000000] [--shared ../shared/data] [--profile]
+    python bench/ingest.py --real [--shared ../shared/data]
 
 Builds a national-scale file in police.uk layout by resampling the real monthly files (all five forces), then
-times (a) DuckDB `read_csv` into a table and (b) `ingest_police_file` into a fresh store. Prints rows/s for both,
-the ratio (b)/(a), and each phase's peak resident memory.
+times (a) DuckDB `read_csv` into a table and (b) `pipeline.run` into a fresh store. Prints rows/s for both,
+the ratio (b)/(a), and each phase's peak resident memory. With --real, times loading the 12 real Cleveland
+monthly files and the three shipped sample council feeds into a fresh store instead.
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.settings import PROJECT_DATA  # noqa: E402
 from ingest.adapters.police import POLICE_COLUMNS  # noqa: E402
 from ingest.boundary_sets import ensure_reference_data  # noqa: E402
-from ingest.pipeline import ingest_police_file  # noqa: E402
+from ingest.dedupe import LinkRule  # noqa: E402
+from ingest.pipeline import IngestOptions, run  # noqa: E402
+from ingest.registry import feed_files, resolve_feed, shipped_feeds  # noqa: E402
 from ingest.store.connection import open_store  # noqa: E402
+
+PROJECT_DATA = ROOT / "data"
 
 
 def reset_peak_rss() -> None:
@@ -86,7 +91,7 @@ def time_ingest(path: Path, work: Path, profile: bool) -> tuple[float, int, floa
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    report = ingest_police_file(con, path)
+    report = run(resolve_feed("police"), path, con)
     if profiler:
         profiler.disable()
     seconds = time.perf_counter() - start
@@ -96,6 +101,23 @@ def time_ingest(path: Path, work: Path, profile: bool) -> tuple[float, int, floa
     return seconds, report.loaded, peak_rss_mb()
 
 
+def time_real(shared: Path, work: Path) -> None:
+    """Print the seconds to load the 12 real Cleveland files, then the three sample council feeds."""
+    con = open_store(work / "real.duckdb")
+    ensure_reference_data(con, PROJECT_DATA)
+    police = resolve_feed("police")
+    start = time.perf_counter()
+    rows = sum(run(police, f, con).loaded for f in feed_files(police, [shared / "police_uk" / "cleveland"]))
+    print(f"cleveland police.uk, 12 files: {rows:,} rows in {time.perf_counter() - start:6.2f} s")
+    feeds = shipped_feeds()
+    options = IngestOptions(rule=LinkRule(), postcodes=(PROJECT_DATA / "postcodes",))
+    start = time.perf_counter()
+    samples = [f for f in sorted((PROJECT_DATA / "feeds").glob("*.*")) if f.name.split(".")[0] in feeds]
+    rows = sum(run(feeds[f.name.split(".")[0]], f, con, options).loaded for f in samples)
+    print(f"sample council feeds, {len(samples)} files: {rows:,} rows in {time.perf_counter() - start:6.2f} s")
+    con.close()
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -103,7 +125,12 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--work", type=Path, default=None, help="folder for the file and stores (default: temp)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of AIM's ingest")
+    parser.add_argument("--real", action="store_true", help="time the real Cleveland files and sample feeds")
     args = parser.parse_args()
+    if args.real:
+        with tempfile.TemporaryDirectory(dir=args.work) as tmp:
+            time_real(args.shared, Path(tmp))
+        return
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         work = Path(tmp)
         path = work / "national-street.csv"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import gzip
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ingest.boundary_sets import ensure_reference_data
+from ingest.dedupe import LinkRule
 from ingest.pipeline import IngestOptions, IngestReport, run
-from ingest.registry import resolve_feed
+from ingest.registry import resolve_feed, shipped_feeds
 from ingest.store.connection import Connection, open_store
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"  # the shipped reference data, as in the repository
@@ -46,11 +50,25 @@ def load_police(con: Connection, path: Path, options: IngestOptions | None = Non
     return run(resolve_feed("police"), path, con, options or IngestOptions())
 
 
+_REFERENCE: list[Path] = []  # the empty reference store, built once per test session
+
+
+def _reference_store() -> Path:
+    """An empty store with the shipped reference data, built on first use and copied for every new store."""
+    if not _REFERENCE:
+        folder = Path(tempfile.mkdtemp(prefix="aim-reference-"))
+        atexit.register(shutil.rmtree, folder, True)
+        con = open_store(folder / "reference.duckdb")
+        ensure_reference_data(con, PROJECT_DATA)
+        con.close()
+        _REFERENCE.append(folder / "reference.duckdb")
+    return _REFERENCE[0]
+
+
 def new_store(path: Path) -> Connection:
-    """A fresh store with the shipped reference data loaded."""
-    con = open_store(path)
-    ensure_reference_data(con, PROJECT_DATA)
-    return con
+    """A fresh store with the shipped reference data loaded (a copy of the session's reference store)."""
+    shutil.copyfile(_reference_store(), path)
+    return open_store(path)
 
 
 @pytest.fixture()
@@ -76,9 +94,7 @@ def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo: 12 months of real Cleveland police.uk data plus the shipped warden, casework and CRM samples."""
-    from ingest.dedupe import LinkRule
     from ingest.pipeline import IngestOptions, run
-    from ingest.registry import shipped_feeds
 
     path = tmp_path_factory.mktemp("stores") / "demo.duckdb"
     con = new_store(path)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.adapters.text_rows import BATCH_ROWS, Batcher, TextRows, cell_text
+from ingest.adapters.text_rows import Batcher, TextRows, cell_text
 from ingest.errors import FeedFileError
 
 GEOREPORT_FIELDS = (
@@ -42,7 +42,7 @@ def _requests(path: Path) -> list[object]:
     return data
 
 
-def read_open311(path: Path, size: int = BATCH_ROWS) -> Iterator[TextRows]:
+def read_open311(path: Path, size: int) -> Iterator[TextRows]:
     """Batches of requests as text rows, one column per field; items that are not objects are refused."""
     data = _requests(path)  # read before the first batch, so a file that is not a list is refused at once
     header: list[str] = list(GEOREPORT_FIELDS)  # optional fields may be absent from every request

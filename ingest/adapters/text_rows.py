@@ -38,7 +38,7 @@ class TextRows:
 class Batcher:
     """Collects rows into TextRows batches of at most `size` rows."""
 
-    def __init__(self, size: int = BATCH_ROWS) -> None:
+    def __init__(self, size: int) -> None:
         self.size = size
         self.header: list[str] = []
         self.rows: list[list[str]] = []
@@ -154,10 +154,11 @@ def _read_xlsx(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
     yield from batch.rest()
 
 
-def read_text_rows(path: Path, fmt: FileFormat, size: int = BATCH_ROWS) -> Iterator[TextRows]:
+def read_text_rows(path: Path, fmt: FileFormat, size: int | None = None) -> Iterator[TextRows]:
     """Batches of an export's text rows (line numbers: CSV lines, sheet rows, or positions in the JSON array)."""
     from ingest.adapters.open311 import read_open311
 
+    size = size or BATCH_ROWS
     if not path.is_file():
         raise FeedFileError(path, "no such file")
     if path.stat().st_size > MAX_FILE_BYTES:

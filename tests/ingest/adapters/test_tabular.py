@@ -223,3 +223,18 @@ def test_profiles_with_mistakes_are_refused_with_the_key_named() -> None:
         parse_profile(UNSEEN_PROFILE.replace('northing = "Grid N"\n', ""), "p.toml")
     with pytest.raises(ProfileError, match="not valid TOML"):
         parse_profile("name = ", "p.toml")
+
+
+def test_rows_are_mapped_in_batches_and_duplicates_found_across_them(
+    store: Connection, unseen: tuple[Path, Profile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.adapters.text_rows as text_rows
+
+    export, profile = unseen
+    whole = load_feed(store, profile, export, dry_run=True)
+    monkeypatch.setattr(text_rows, "BATCH_ROWS", 2)  # line 9 repeats line 5, two batches earlier
+    batched = load_feed(store, profile, export)
+    assert (batched.rows_read, batched.loaded, batched.quarantined) == (whole.rows_read, whole.loaded, 4)
+    assert batched.reasons == whole.reasons and batched.unmapped == whole.unmapped
+    reasons = dict(store.execute("SELECT line, reason FROM quarantine ORDER BY line").fetchall())
+    assert reasons[9] == "duplicate of line 5 (reference 'HA-4')"
