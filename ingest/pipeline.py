@@ -137,29 +137,3 @@ def run(feed: Feed, path: Path, con: Connection, options: IngestOptions = Ingest
     finally:
         batches.close()
         hashing.shutdown(wait=True, cancel_futures=True)
-
-
-def ingest_police_file(
-    con: Connection, path: Path, progress: Progress | None = None, rule: LinkRule | None = None
-) -> IngestReport:
-    """Deprecated: run(police feed, path, con, IngestOptions(...)); kept while callers move to run."""
-    from ingest.registry import POLICE_FEED as police
-
-    return run(police, path, con, IngestOptions(rule=rule, progress=progress))
-
-
-def ingest_feed_file(
-    con: Connection,
-    profile: object,
-    path: Path,
-    places: object,
-    now: datetime,
-    rule: LinkRule | None = None,
-    dry_run: bool = False,
-) -> IngestReport:
-    """Deprecated: run(profile feed, path, con, IngestOptions(...)); kept while callers move to run."""
-    from ingest.registry import profile_feed
-
-    files = tuple(Path(f) for f in getattr(getattr(places, "postcodes", None), "files", ()))
-    options = IngestOptions(rule=rule, postcodes=files, now=now, dry_run=dry_run)
-    return run(profile_feed(profile), path, con, options)  # type: ignore[arg-type]

@@ -53,9 +53,3 @@ def load_places(con: Connection, profile: Profile, postcodes: tuple[Path, ...]) 
     index = postcode_index(postcodes) if profile.columns.postcode else load_postcodes([])
     codes, by_name = _wards(con) if profile.columns.ward else (frozenset(), {})
     return Places(index, codes, by_name)
-
-
-def store_places(con: Connection, postcode_paths: list[Path]) -> Places:
-    """Deprecated: the pipeline builds places itself from IngestOptions.postcodes."""
-    codes, by_name = _wards(con)
-    return Places(postcode_index(tuple(postcode_paths)), codes, by_name)
