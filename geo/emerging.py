@@ -11,7 +11,8 @@ import scipy.sparse as sp
 from scipy.stats import norm
 
 from geo.change import fdr_q_values
-from geo.hotspots import gi_star_many, two_sided_p
+from geo.hotspots import gi_star_many
+from geo.inference import space_time_p_values
 
 MOSTLY = 0.9  # "at least 90% of the time slices"
 CLASSES = (
@@ -57,15 +58,22 @@ class EmergingResult:
     significant: np.ndarray
 
 
-def space_time_gi(counts: np.ndarray, weights: sp.csr_matrix, time_window: int = 1) -> np.ndarray:
-    """Gi* z per (cell, slice): neighbours are the spatial neighbours in this slice and the `time_window` before it."""
-    n, t = counts.shape
+def _space_time_sums(counts: np.ndarray, weights: sp.csr_matrix, time_window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each bin's neighbourhood sum (spatial neighbours in this slice and the `time_window` before it) and the
+    number of slices each slice's neighbourhood spans."""
+    t = counts.shape[1]
     spatial = np.asarray(weights @ counts)
     local = spatial.copy()
     steps = np.ones(t)
     for lag in range(1, time_window + 1):
         local[:, lag:] += spatial[:, :-lag]
         steps[lag:] += 1
+    return local, steps
+
+
+def space_time_gi(counts: np.ndarray, weights: sp.csr_matrix, time_window: int = 1) -> np.ndarray:
+    """Gi* z per (cell, slice): neighbours are the spatial neighbours in this slice and the `time_window` before it."""
+    local, steps = _space_time_sums(counts, weights, time_window)
     return gi_star_many(counts, weights, local, steps)
 
 
@@ -99,10 +107,13 @@ def _pattern(sig: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray, alpha: f
 def emerging_hotspots(
     counts: np.ndarray, weights: sp.csr_matrix, alpha: float = 0.10, time_window: int = 1
 ) -> EmergingResult:
-    """Classify every cell from its counts per slice (cells x slices); significance is FDR-controlled at alpha."""
+    """Classify every cell from its counts per slice (cells x slices): conditional p-values per bin (exact under
+    shuffling counts across bins), FDR-controlled at alpha across all bins."""
     n, t = counts.shape
-    z = space_time_gi(counts, weights, time_window)
-    q = fdr_q_values(two_sided_p(z).ravel()).reshape(z.shape) if z.size else z
+    local, steps = _space_time_sums(counts, weights, time_window)
+    z = gi_star_many(counts, weights, local, steps)
+    p = space_time_p_values(counts, weights, local, steps) if z.size else z
+    q = fdr_q_values(p.ravel()).reshape(z.shape) if z.size else z
     significant = np.where(q <= alpha, np.sign(z), 0).astype(np.int64)
     # the first slices have a truncated time window (less data, less extreme z): left out of the trend
     _, trend_z, trend_p = mann_kendall(z[:, time_window:] if t > time_window + 2 else z) if n else (np.zeros(0),) * 3

@@ -12,7 +12,7 @@ from api.services.study_area import LatticeCache, StudyArea, lattice_counts
 from api.services.weekly import lattice_week_counts
 from geo.emerging import emerging_hotspots
 from geo.features import feature, feature_collection, hex_features
-from geo.hotspots import LEVELS, HotspotClasses, classify, gi_star, sparsity_warnings
+from geo.hotspots import LEVELS, HotspotClasses, hotspot_classes, sparsity_warnings
 from geo.lattice import neighbour_matrix, polygon_neighbours
 from geo.weeks import week_label
 from ingest.store import read
@@ -20,13 +20,16 @@ from ingest.store.connection import Connection
 
 GI_METHOD = (
     "Getis-Ord Gi* (Ord & Getis 1995) on incident counts per H3 cell; neighbourhood: the cell and every cell within "
-    "k grid steps, binary weights; every cell of the study area counts, empty ones as zero. Two-sided p-values from "
-    "the normal approximation, Benjamini-Hochberg false discovery rate across all cells: a cell is hot (cold) at "
-    "99/95/90% when its z is positive (negative) and its q-value is at most 0.01/0.05/0.10."
+    "k grid steps, binary weights; every cell of the study area counts, empty ones as zero. p-values are conditional "
+    "and exact: given a cell's own count, how unusual its neighbours' sum is when the counts are shuffled across the "
+    "study area's cells (two-sided mid-p; the normal approximation calls far too many cells on sparse, skewed "
+    "counts). Benjamini-Hochberg false discovery rate across all cells: a cell is hot (cold) at 99/95/90% when its z "
+    "is positive (negative) and its q-value is at most 0.01/0.05/0.10."
 )
 EMERGING_METHOD = (
     "Gi* per slice (month, or week with interval=week) over a space-time neighbourhood (the cell's k-ring in this "
-    "slice and the one before), FDR at alpha across all cell-slices; a Mann-Kendall test on each cell's Gi* z-scores "
+    "slice and the one before), conditional exact p-values (counts shuffled across all cell-slices), FDR at alpha "
+    "across all cell-slices; a Mann-Kendall test on each cell's Gi* z-scores "
     "gives its trend. Classes follow space-time hotspot analysis: new (hot only in the last slice), consecutive (one "
     "unbroken run of at least two hot slices up to the last, never hot before), intensifying / persistent / "
     "diminishing (hot in at least 90% of slices including the last; trend up / none / down), sporadic (hot in the "
@@ -85,7 +88,7 @@ def gi_layer(
     counts, _ = lattice_counts(con, filters.incident, lattice, bbox)
     x = counts.sum(axis=1)
     weights = neighbour_matrix(lattice, k)
-    result = classify(gi_star(x, weights))
+    result = hotspot_classes(x, weights)
     local = weights @ x
     chosen = np.arange(len(lattice)) if include_all else np.flatnonzero(result.confidence != 0)
     chosen = chosen[np.argsort(-result.z[chosen], kind="stable")]
@@ -130,7 +133,7 @@ def ward_gi_layer(
     }
     x = np.array([counts.get(w.code, 0) for w in chosen], dtype=np.float64)
     weights = polygon_neighbours([wards.shape(filters.boundary_set, w.code) for w in chosen])
-    result = classify(gi_star(x, weights))
+    result = hotspot_classes(x, weights)
     local = weights @ x
     features = []
     for i in np.argsort(-result.z, kind="stable"):

@@ -16,7 +16,7 @@ from geo.emerging import mann_kendall
 from geo.features import feature_collection, hex_features
 from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, quartic_kernel, select_cells
 from geo.hexbin import cells_to_strings
-from geo.hotspots import classify, gi_star
+from geo.hotspots import hotspot_classes
 from geo.lattice import Lattice, distance_matrix, neighbour_matrix
 from ingest.store.connection import Connection
 from ingest.taxonomy import context_categories
@@ -94,7 +94,7 @@ def patrol_plan(
     rate = model.monthly_rate(m.counts, m.kernels, m.context)
     chosen = select_cells(rate, m.area_km2, budget_km2=budget_km2, n=cells, tiebreak=m.counts.sum(axis=1))
     chosen = chosen[rate[chosen] > 0] if fitted else chosen[:0]
-    gi = classify(gi_star(m.counts.sum(axis=1), neighbour_matrix(m.lattice, 1)))
+    gi = hotspot_classes(m.counts.sum(axis=1), neighbour_matrix(m.lattice, 1))
     recent = m.counts[:, -3:] if m.counts.shape[1] >= 3 else m.counts
     trends = _trend(m.counts[chosen]) if len(chosen) and m.counts.shape[1] >= 4 else np.full(len(chosen), "steady")
     names = {w.code: w.name for w in wards.get(con, filters.boundary_set)}

@@ -60,7 +60,7 @@ def test_classes_of_planted_patterns() -> None:
     for t in range(12):
         _plant(counts, weights, intensifying, [t], 10 + 4 * t)
     _plant(counts, weights, new, [11], 40)
-    _plant(counts, weights, historical, list(range(10)), 15)  # the window carries month 10 into 11
+    _plant(counts, weights, historical, list(range(10)), 30)  # the window carries month 10 into 11
     for t in range(12):
         _plant(counts, weights, diminishing, [t], 45 - 3 * t)
     result = emerging_hotspots(counts, weights)

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import shapely
 
-from geo.hotspots import classify, gi_star, sparsity_warnings
+from geo.hotspots import classify, gi_star, hotspot_classes, sparsity_warnings, two_sided_p
 from geo.lattice import build_lattice, neighbour_matrix
 
 MIDDLESBROUGH = shapely.box(-1.26, 54.54, -1.20, 54.58)
@@ -38,7 +38,7 @@ def test_a_planted_cluster_is_hot_and_nothing_else_at_99() -> None:
     centre = len(lattice) // 2
     cluster = weights[centre].indices
     x[cluster] += 12
-    result = classify(gi_star(x, weights))
+    result = hotspot_classes(x, weights)
     assert result.confidence[centre] == 99
     hot99 = set(np.flatnonzero(result.confidence == 99))
     # every 99% hot cell touches the planted cluster
@@ -48,7 +48,7 @@ def test_a_planted_cluster_is_hot_and_nothing_else_at_99() -> None:
 
 def test_classes_follow_fdr_q_values() -> None:
     z = np.array([4.0, 2.2, 1.8, 0.1, -3.5, -2.0])
-    result = classify(z)
+    result = classify(z, two_sided_p(z))
     assert (result.q >= result.p).all()
     for c, q, zi in zip(result.confidence, result.q, z, strict=True):
         expected = next((lvl for lvl, rate in ((99, 0.01), (95, 0.05), (90, 0.10)) if q <= rate), 0)

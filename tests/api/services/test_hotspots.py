@@ -17,7 +17,7 @@ def test_gi_star_hotspots_of_cleveland(client: TestClient) -> None:
     body = r.json()
     assert body["area"] == {"type": "force", "code": "E23000013", "name": "Cleveland"}
     assert body["cells_tested"] > 5000 and body["incidents"] > 15000
-    assert body["hot"]["99"] > 50 and body["warnings"] == []
+    assert body["hot"]["99"] >= 10 and body["warnings"] == []  # exact inference: 22 at res 9 (normal: 325)
     first = body["features"][0]["properties"]
     assert first["class"] == "hot-99" and first["q"] <= 0.01 and first["z"] > 3
     zs = [f["properties"]["z"] for f in body["features"]]
@@ -30,7 +30,7 @@ def test_gi_star_hotspots_of_cleveland(client: TestClient) -> None:
         "cold-95",
         "cold-99",
     }
-    assert "Benjamini-Hochberg" in body["method"] and len(body["legend"]) == 6
+    assert "Benjamini-Hochberg" in body["method"] and "shuffled" in body["method"] and len(body["legend"]) == 6
 
 
 def test_gi_star_warns_when_counts_are_sparse(client: TestClient) -> None:
@@ -50,7 +50,7 @@ def test_emerging_hotspots_of_cleveland(client: TestClient) -> None:
         assert p["class"] in CLASSES
         assert len(p["counts"]) == 12
         if p["class"] in {"persistent", "intensifying", "diminishing"}:
-            assert p["slices_hot"] >= 11
+            assert p[f"slices_{p['side']}"] >= 11
 
 
 def test_patrol_plan_by_cells_and_by_budget(client: TestClient) -> None:
@@ -141,6 +141,10 @@ def test_gi_star_over_wards(client: TestClient) -> None:
     body = r.json()
     assert body["unit"] == "ward" and body["cells_tested"] == len(body["features"]) > 80
     assert sum(f["properties"]["count"] for f in body["features"]) == body["incidents"]
-    hot = [f["properties"] for f in body["features"] if f["properties"]["class"].startswith("hot")]
-    assert hot and all(p["neighbours"] >= 1 for p in hot)
+    props = [f["properties"] for f in body["features"]]
+    assert all(0 < p["p"] <= p["q"] <= 1 and p["neighbours"] >= 1 for p in props)
+    # 83 wards with heavy-tailed counts: the exact test finds no ward cluster at FDR 10% (the normal approximation
+    # called several); the strongest is the ward with the largest z
+    strongest = min(props, key=lambda p: p["p"])
+    assert strongest["z"] == max(p["z"] for p in props) and strongest["p"] < 0.05
     assert "queen contiguity" in body["method"]
