@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +18,6 @@ from ingest.dedupe import LinkRule, relink
 from ingest.enrich import enrich_staged
 from ingest.errors import FeedFileError, reason_kind
 from ingest.places import load_places
-from ingest.prefetch import prefetch
 from ingest.registry import Feed
 from ingest.store.connection import Connection
 from ingest.store.write.staging import StagedIngest
@@ -74,8 +73,8 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _batches(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Iterator[Candidates]:
-    """The feed's adapter over the file: batches of candidate rows."""
+def _batches(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Generator[Candidates, None, None]:
+    """The feed's adapter over the file: batches of candidate rows (police.uk parses the next batch meanwhile)."""
     if feed.profile is None:
         return police_batches(path)
     places = load_places(con, feed.profile, options.postcodes)  # read here: adapters never touch the store
@@ -107,7 +106,7 @@ def run(feed: Feed, path: Path, con: Connection, options: IngestOptions = Ingest
     started = time.perf_counter()
     if not path.is_file():
         raise FeedFileError(path, "no such file")
-    batches = prefetch(_batches(feed, path, con, options))  # the next batch is read while this one is staged
+    batches = _batches(feed, path, con, options)
     hashing = ThreadPoolExecutor(max_workers=1)  # the digest runs on the other core while the file parses
     try:
         first = next(batches, None)  # header problems raise here, before anything is staged

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -140,7 +140,7 @@ def read_police(path: Path) -> Iterator[RawBatch]:
     return iter_csv_batches(path, POLICE_COLUMNS, plain=("Crime ID",))
 
 
-def police_batches(path: Path) -> Iterator[Candidates]:
+def police_batches(path: Path) -> Generator[Candidates, None, None]:
     """Candidates of one police.uk file; the next batch parses on another thread while this one is mapped."""
     raws = prefetch(read_police(path))
     try:

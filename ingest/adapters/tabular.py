@@ -8,7 +8,7 @@ place, is refused as a duplicate of the first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator
 from datetime import datetime
 from pathlib import Path
 
@@ -152,7 +152,7 @@ class RowMapper:
         )
 
 
-def profile_batches(path: Path, profile: Profile, places: Places, now: datetime) -> Iterator[Candidates]:
+def profile_batches(path: Path, profile: Profile, places: Places, now: datetime) -> Generator[Candidates, None, None]:
     """Candidates of one export read through its profile, a batch at a time."""
     mapper: RowMapper | None = None
     for rows in read_text_rows(path, profile.file):
