@@ -10,11 +10,14 @@ from rich.table import Table
 
 from api.cli.common import console, fail, settings_from
 from api.services.caches import Caches
+from api.services.calibration import calibrate_forces
 from api.services.errors import ParameterError
-from api.services.evaluation import evaluate_forces
+from api.services.evaluation import evaluate_forces, force_areas
+from api.services.filters import resolve_filters
 from api.services.params import check_split, parse_coverage, parse_span
 from ingest.errors import StoreError
-from ingest.store.connection import open_served_store
+from ingest.schema import DEFAULT_CATEGORIES
+from ingest.store.connection import Connection, open_served_store
 
 ORDER = ("aim", "previous_period", "kde", "random")
 
@@ -41,27 +44,40 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
 
 
 def evaluate_command(
-    train: Annotated[str, typer.Option(help="Training months, e.g. 2025-01:2025-09")],
-    test: Annotated[str, typer.Option(help="Test months, e.g. 2025-10:2025-12")],
+    train: Annotated[str | None, typer.Option(help="Training months, e.g. 2025-01:2025-09")] = None,
+    test: Annotated[str | None, typer.Option(help="Test months, e.g. 2025-10:2025-12")] = None,
     coverage: Annotated[str, typer.Option(help="Share of each area to select, e.g. 5%")] = "5%",
     force: Annotated[
         list[str] | None, typer.Option(help="Force (code, name or slug); repeatable. Default: all held")
     ] = None,
-    res: Annotated[int, typer.Option(min=8, max=10, help="H3 resolution")] = 9,
+    res: Annotated[
+        int | None, typer.Option(min=7, max=10, help="H3 resolution (default 9; calibration: 8 and 9)")
+    ] = None,
     markdown: Annotated[bool, typer.Option(help="Print a Markdown table (for the README)")] = False,
+    calibration: Annotated[
+        bool, typer.Option("--calibration", help="Check hotspot significance on shuffled counts instead")
+    ] = False,
+    draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
+    seed: Annotated[int, typer.Option(help="Calibration: random seed")] = 0,
     store: Annotated[Path | None, typer.Option(help="Store path (default: $AIM_STORE or ./aim.duckdb)")] = None,
 ) -> None:
-    """Score AIM's patrol selection against previous-period, kernel-density and random picks on held-out months."""
+    """Score AIM's patrol selection against previous-period, kernel-density and random picks on held-out months;
+    with --calibration, check that hotspot significance holds its nominal level on shuffled counts."""
     settings = settings_from(store)
     try:
+        con = open_served_store(settings.store, settings.memory_limit)
+    except StoreError as exc:
+        fail(exc)
+    try:
+        if calibration:
+            _calibrate(con, train, force, [res] if res else [8, 9], draws, seed, markdown)
+            return
+        if train is None or test is None:
+            raise ParameterError("train", "give --train and --test months (or --calibration)")
         train_span, test_span = parse_span(train, "train"), parse_span(test, "test")
         check_split(train_span, test_span)
         share = parse_coverage(coverage)
-        con = open_served_store(settings.store, settings.memory_limit)
-    except (ParameterError, StoreError) as exc:
-        fail(exc)
-    try:
-        results = evaluate_forces(con, force, train_span, test_span, share, res, Caches())
+        results = evaluate_forces(con, force, train_span, test_span, share, res or 9, Caches())
     except ParameterError as exc:
         fail(exc)
     finally:
@@ -69,7 +85,64 @@ def evaluate_command(
     if markdown:
         console.print(markdown_table(results), soft_wrap=True, markup=False)
         return
-    print_results(results, f"Train {train}, test {test}, {share:.1%} of each area, H3 res {res}")
+    print_results(results, f"Train {train}, test {test}, {share:.1%} of each area, H3 res {res or 9}")
+
+
+def _calibrate(
+    con: Connection,
+    period: str | None,
+    force: list[str] | None,
+    resolutions: list[int],
+    draws: int,
+    seed: int,
+    md: bool,
+) -> None:
+    start, end = parse_span(period, "train") if period else (None, None)
+    filters = resolve_filters(con, start=start, end=end, categories=DEFAULT_CATEGORIES, sources=())
+    caches = Caches()
+    areas = force_areas(con, force, filters.boundary_set)
+    results = calibrate_forces(con, areas, filters, resolutions, draws, seed, caches.wards, caches.lattices)
+    console.print(calibration_table(results) if md else calibration_text(results), soft_wrap=True, markup=False)
+
+
+def calibration_table(results: list[dict[str, Any]]) -> str:
+    """The calibration as a Markdown table: share of shuffled cells called hot at 1/5/10% (expected a/2), AIM's test
+    against the normal approximation, and FDR calls."""
+    head = (
+        "| area | res | cells | empty | hot at 1% (exp. 0.5%) | hot at 5% (exp. 2.5%) | hot at 10% (exp. 5%) "
+        "| normal approx. 1% / 5% / 10% | shuffles with an FDR call | observed hot cells (99/95/90) |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for r in results:
+        lv = r["levels"]
+        fdr = r["fdr_hot"]
+        lines.append(
+            f"| {r['area']['name']} | {r['resolution']} | {r['cells']:,} | {r['empty_share']:.0%} | "
+            + " | ".join(f"{x['hot_share']:.2%}" for x in lv)
+            + " | "
+            + " / ".join(f"{x['normal_hot_share']:.2%}" for x in lv)
+            + f" | {fdr[-1]['shuffles_with_any']} of {r['draws']} | "
+            + "/".join(str(f["observed_cells"]) for f in fdr)
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def calibration_text(results: list[dict[str, Any]]) -> str:
+    """The calibration in plain lines."""
+    out = []
+    for r in results:
+        shares = ", ".join(
+            f"p<{x['level']:g}: {x['hot_share']:.2%} hot (expected {x['hot_share_expected']:.1%}; normal approximation "
+            f"{x['normal_hot_share']:.2%})"
+            for x in r["levels"]
+        )
+        fdr = r["fdr_hot"][-1]
+        out.append(
+            f"{r['area']['name']} res {r['resolution']}, {r['cells']:,} cells, {r['draws']} shuffles: {shares}; "
+            f"an FDR hot call in {fdr['shuffles_with_any']} shuffles (observed data: {fdr['observed_cells']} hot cells)"
+        )
+    return "\n".join(out)
 
 
 def print_results(results: list[dict[str, Any]], title: str) -> None:

@@ -95,21 +95,22 @@ def evaluate_forces(
 ) -> list[dict[str, Any]]:
     """Evaluate every force asked for (code, name or slug), or every force held whose whole area the default
     boundary set covers, on ASB over the train and test months."""
-    boundary_set = read.resolve_boundary_set(con, None)
-    held, mapped = set(read.lads_with_incidents(con)), set(read.lads_with_wards(con, boundary_set))
+    filters = resolve_filters(con, start=train[0], end=test[1], categories=DEFAULT_CATEGORIES, sources=())
+    return [
+        evaluate_area(con, filters, area, res, train, test, coverage, caches.wards, caches.lattices)
+        for area in force_areas(con, forces, filters.boundary_set)
+    ]
+
+
+def force_areas(con: Connection, forces: list[str] | None, boundary_set: str) -> list[StudyArea]:
+    """The forces asked for (code, name or slug), or every force held whose whole area the boundary set covers."""
     if forces:
-        chosen = [read.resolve_force(con, f) for f in forces]
-        unknown = [f for f, found in zip(forces, chosen, strict=True) if found is None]
+        found = [read.resolve_force(con, f) for f in forces]
+        unknown = [f for f, area in zip(forces, found, strict=True) if area is None]
         if unknown:
             raise ParameterError("force", f"unknown force {', '.join(map(repr, unknown))}")
+        chosen = [f for f in found if f is not None]
     else:
+        held, mapped = set(read.lads_with_incidents(con)), set(read.lads_with_wards(con, boundary_set))
         chosen = [f for f in read.forces(con) if held & set(f.lads) and set(f.lads) <= mapped]
-    filters = resolve_filters(
-        con, start=train[0], end=test[1], categories=DEFAULT_CATEGORIES, sources=(), boundary_set=boundary_set
-    )
-    results = []
-    for f in chosen:
-        assert f is not None
-        area = StudyArea("force", f.code, f.name, f.lads)
-        results.append(evaluate_area(con, filters, area, res, train, test, coverage, caches.wards, caches.lattices))
-    return results
+    return [StudyArea("force", f.code, f.name, f.lads) for f in chosen]

@@ -36,3 +36,18 @@ def test_evaluate_rejects_overlapping_months_and_unknown_forces(cleveland_store:
     assert bad.exit_code == 2 and "after the training months" in bad.output
     unknown = runner.invoke(app, ["evaluate", *SPLIT, "--force", "gotham", "--store", str(cleveland_store)])
     assert unknown.exit_code == 2 and "unknown force" in unknown.output
+
+
+def test_evaluate_calibration_reports_each_resolution(cleveland_store: Path) -> None:
+    args = ["evaluate", "--calibration", "--draws", "5", "--force", "cleveland", "--store", str(cleveland_store)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Cleveland res 8" in result.output and "Cleveland res 9" in result.output
+    assert "expected 0.5%" in result.output
+    table = runner.invoke(app, [*args, "--markdown", "--res", "8"])
+    assert table.exit_code == 0 and table.output.count("| Cleveland | 8 |") == 1
+
+
+def test_evaluate_without_months_or_calibration_is_refused(cleveland_store: Path) -> None:
+    result = runner.invoke(app, ["evaluate", "--store", str(cleveland_store)])
+    assert result.exit_code == 2 and "--train" in result.output
