@@ -26,9 +26,10 @@ from serving import served  # noqa: E402
 
 from api.settings import PROJECT_DATA  # noqa: E402
 from ingest.boundary_sets import ensure_reference_data  # noqa: E402
-from ingest.pipeline import ingest_police_file  # noqa: E402
-from ingest.store.areas import resolve_force  # noqa: E402
+from ingest.pipeline import run  # noqa: E402
+from ingest.registry import resolve_feed  # noqa: E402
 from ingest.store.connection import open_store  # noqa: E402
+from ingest.store.read import resolve_force  # noqa: E402
 
 
 def build_store(shared: Path, rows: int, work: Path) -> Path:
@@ -42,7 +43,7 @@ def build_store(shared: Path, rows: int, work: Path) -> Path:
     store = work / "aim.duckdb"
     con = open_store(store)
     ensure_reference_data(con, PROJECT_DATA)
-    ingest_police_file(con, csv)
+    run(resolve_feed("police"), csv, con)
     con.close()
     csv.unlink()
     return store

@@ -7,6 +7,8 @@ from typing import Any
 
 from geo.change import poisson_change_p
 from geo.trends import add_months, change, previous_period
+from ingest.store import read
+from ingest.store.connection import Connection
 
 POISSON_TEST = (
     "two-sided conditional Poisson test: given both totals, is this period's share different from what equal rates "
@@ -26,6 +28,8 @@ def compared_with(total: int, before: int, alpha: float) -> dict[str, Any]:
     delta, pct = change(total, before)
     p = poisson_change_p(total, before)
     return {
+        "held": True,
+        "comparable": True,
         "total": before,
         "change": delta,
         "change_pct": pct,
@@ -39,7 +43,37 @@ def comparison_members(previous: dict[str, Any], last_year: dict[str, Any]) -> d
     return {
         "previous_total": previous["total"],
         "change": previous["change"],
-        "change_pct": previous["change_pct"],
+        "change_pct": previous.get("change_pct"),
         "compared": {"previous_period": previous, "last_year": last_year},
         "test": POISSON_TEST,
+    }
+
+
+NOT_COMPARABLE = "not comparable: these months are not held for every source counted, so a change would be invented"
+
+
+def months_held(con: Connection, sources: tuple[str, ...], start: date, end: date) -> bool:
+    """Whether every source counted (every source held, when none is named) holds data from start to end."""
+    extents: dict[str, tuple[date, date]] = {}
+    for row in read.freshness(con):
+        first, last = row["first_month"], row["latest_month"]
+        if isinstance(first, date) and isinstance(last, date):
+            extents[str(row["source"])] = (first, last)
+    counted = [s for s in (sources or tuple(extents)) if s in extents]
+    return bool(counted) and all(extents[s][0] <= start and end <= extents[s][1] for s in counted)
+
+
+def not_comparable(start: str, end: str) -> dict[str, Any]:
+    """A comparison with months that are not held: no total, no change, no test."""
+    return {
+        "from": start,
+        "to": end,
+        "held": False,
+        "comparable": False,
+        "total": None,
+        "change": None,
+        "change_pct": None,
+        "p_value": None,
+        "significant": None,
+        "note": NOT_COMPARABLE,
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from api.services.comparison import months_held
 from api.services.figures import check_resolution
 from api.services.filters import Filters
 from api.services.reference import WardCache
@@ -39,13 +40,14 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: 
     precision = precision and figures.exact  # counts by precision would publish small counts
     precisions = WARD_PRECISIONS if precision else ()
     keys = not figures.exact
+    held = months_held(con, f.sources, prev_start, prev_end)  # a previous period not held has no count to compare
     rows = read.ward_counts(con, f, filters.boundary_set, (prev_start, prev_end), precisions, keys).to_pylist()
     counts = {r["code"]: r for r in rows}
     features = []
     for ward in cache.get(con, filters.boundary_set):
         row = counts.get(ward.code, {})
         count = figures.count(int(row.get("count", 0)), int(row.get("count_key", 0)))
-        previous = figures.count(int(row.get("previous_count", 0)), int(row.get("previous_key", 0)))
+        previous = figures.count(int(row.get("previous_count", 0)), int(row.get("previous_key", 0))) if held else None
         delta, pct = change(count, previous) if count is not None and previous is not None else (None, None)
         props: dict[str, Any] = {
             "code": ward.code,
@@ -63,7 +65,7 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: 
     return feature_collection(
         features,
         period=period_of(filters),
-        previous_period={"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
+        previous_period={"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}", "held": held},
         filters=filters.echo(),
     )
 

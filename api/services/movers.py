@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from api.services.comparison import comparison_period
+from api.services.comparison import NOT_COMPARABLE, comparison_period, months_held
 from api.services.errors import ParameterError
 from api.services.filters import Filters
 from api.services.reference import WardCache
@@ -16,8 +16,11 @@ from ingest.store import read
 from ingest.store.connection import Connection
 
 MOVERS_TEST = (
-    "two-sided conditional Poisson test (exact binomial on the two counts), Benjamini-Hochberg FDR across the wards "
-    "tested; significant when q < alpha"
+    "each ward against its area's own change: given the ward's two counts, is its share of this period different "
+    "from what the area's overall change gives (exact binomial with p = area total / (area total + area previous "
+    "total), two-sided), Benjamini-Hochberg FDR across the wards tested; significant when q < alpha. `expected` is "
+    "the ward's previous count scaled by the area's change; wards are ranked by their count above (rising) or below "
+    "(falling) that expectation, so a season that moves every ward is not read as change; `change` is the raw change"
 )
 
 
@@ -37,6 +40,15 @@ def ward_movers(
     f, figures = filters.incident, filters.figures
     prev_start, prev_end = comparison_period(f.start, f.end, compare)
     wards = {w.code: w for w in cache.get(con, filters.boundary_set) if lad is None or w.lad_code == lad}
+    body: dict[str, Any] = {
+        "period": {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"},
+        "compare": compare,
+        "previous_period": {"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
+        "filters": filters.echo(),
+        "lad": lad,
+    }
+    if not months_held(con, f.sources, prev_start, prev_end):
+        return {**body, "comparable": False, "note": NOT_COMPARABLE, "rising": [], "falling": []}
     keys = not figures.exact
     movers: list[dict[str, Any]] = []
     for r in read.ward_counts(con, f, filters.boundary_set, (prev_start, prev_end), keys=keys).to_pylist():
@@ -57,32 +69,42 @@ def ward_movers(
         if figures.exact:
             mover["change_pct"] = pct
         movers.append(mover)
-    body: dict[str, Any] = {
-        "period": {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"},
-        "compare": compare,
-        "previous_period": {"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
-        "filters": filters.echo(),
-        "lad": lad,
-    }
+    total, previous_total = sum(m["count"] for m in movers), sum(m["previous_count"] for m in movers)
+    body["comparable"] = True
     if figures.exact:
-        _test(movers, alpha)
-        body.update({"alpha": alpha, "wards_tested": len(movers), "test": MOVERS_TEST})
+        ratio = total / previous_total if total and previous_total else None
+        _test(movers, alpha, ratio)
+        body.update(
+            {
+                "alpha": alpha,
+                "wards_tested": len(movers),
+                "area_total": total,
+                "area_previous_total": previous_total,
+                "area_change_pct": None if ratio is None else round(100 * (ratio - 1), 1),
+                "test": MOVERS_TEST,
+            }
+        )
+        key = "excess"
     else:
         body["note"] = f"{figures.note}; wards with a suppressed count in either period are not listed"
-    rising = sorted((m for m in movers if m["change"] > 0), key=lambda m: (-m["change"], m["code"]))[:top]
-    falling = sorted((m for m in movers if m["change"] < 0), key=lambda m: (m["change"], m["code"]))[:top]
+        key = "change"
+    rising = sorted((m for m in movers if m[key] > 0), key=lambda m: (-m[key], m["code"]))[:top]
+    falling = sorted((m for m in movers if m[key] < 0), key=lambda m: (m[key], m["code"]))[:top]
     return {**body, "rising": rising, "falling": falling}
 
 
-def _test(movers: list[dict[str, Any]], alpha: float) -> None:
-    """Add p, q and significant to each mover (Benjamini-Hochberg across all of them)."""
-    p = np.array([poisson_change_p(m["count"], m["previous_count"]) for m in movers])
+def _test(movers: list[dict[str, Any]], alpha: float, ratio: float | None) -> None:
+    """Add the expected count, the excess over it, p, q and significant to each mover (Benjamini-Hochberg across
+    all of them); with no area change to compare with (an empty period), nothing is significant."""
+    if ratio is None:
+        for m in movers:
+            m.update({"expected": None, "excess": 0.0, "p_value": None, "q_value": None, "significant": False})
+        return
+    p = np.array([poisson_change_p(m["count"], m["previous_count"], ratio) for m in movers])
     q = fdr_q_values(p)
     for m, p_value, q_value in zip(movers, p, q, strict=True):
-        m.update(
-            {
-                "p_value": float(f"{p_value:.3g}"),
-                "q_value": float(f"{q_value:.3g}"),
-                "significant": bool(q_value < alpha),
-            }
-        )
+        expected = m["previous_count"] * ratio
+        m["expected"] = round(expected, 1)
+        m["excess"] = round(m["count"] - expected, 1)
+        m["p_value"], m["q_value"] = float(f"{p_value:.3g}"), float(f"{q_value:.3g}")
+        m["significant"] = bool(q_value < alpha)

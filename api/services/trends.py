@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from api.services.comparison import compared_with, comparison_members, comparison_period
+from api.services.comparison import (
+    compared_with,
+    comparison_members,
+    comparison_period,
+    months_held,
+    not_comparable,
+)
 from api.services.errors import ParameterError
 from api.services.figures import check_resolution
 from api.services.filters import Filters
@@ -75,23 +81,21 @@ def trend_series(con: Connection, filters: Filters, area: TrendArea) -> list[tup
     return [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
 
 
-def _held(held: tuple[date | None, date | None], start: date, end: date) -> bool:
-    return bool(held[0] and held[1] and held[0] <= start and end <= held[1])
-
-
 def _compared(
-    con: Connection, filters: Filters, area: TrendArea, total: int | None, compare: str, alpha: float, held: Any
+    con: Connection, filters: Filters, area: TrendArea, total: int | None, compare: str, alpha: float
 ) -> dict[str, Any]:
     f, figures = filters.incident, filters.figures
     start, end = comparison_period(f.start, f.end, compare)
+    if not months_held(con, f.sources, start, end):
+        return not_comparable(f"{start:%Y-%m}", f"{end:%Y-%m}")
     counts = month_counts(con, filters.months(start, end), area)
     before = figures.total(counts.values())
     out: dict[str, Any] = {"from": f"{start:%Y-%m}", "to": f"{end:%Y-%m}"}
     if not figures.exact or total is None or before is None:
         change = None if total is None or before is None else total - before
-        return {**out, "total": before, "change": change}
+        return {**out, "held": True, "comparable": True, "total": before, "change": change}
     series = [{"month": f"{m:%Y-%m}", "count": counts.get(m, (0, 0))[0]} for m in month_range(start, end)]
-    return {**out, "held": _held(held, start, end), **compared_with(total, before, alpha), "series": series}
+    return {**out, **compared_with(total, before, alpha), "series": series}
 
 
 def seasonality(con: Connection, filters: Filters, area: TrendArea, held: tuple[date | None, date | None]) -> dict:
@@ -124,8 +128,8 @@ def monthly_trend(con: Connection, filters: Filters, area: TrendArea, alpha: flo
     series = [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
     total = figures.total(counts.values())
     held = read.month_extent(con, f.sources)
-    previous = _compared(con, filters, area, total, "previous", alpha, held)
-    last_year = _compared(con, filters, area, total, "last_year", alpha, held)
+    previous = _compared(con, filters, area, total, "previous", alpha)
+    last_year = _compared(con, filters, area, total, "last_year", alpha)
     body: dict[str, Any] = {
         "area": area.echo,
         "interval": "month",

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from api.services.comparison import compared_with, comparison_members
+from api.services.comparison import compared_with, comparison_members, not_comparable
 from api.services.errors import ParameterError
 from api.services.filters import Filters
 from api.services.trends import TrendArea
@@ -61,12 +61,13 @@ def _comparison(
     held: tuple[date | None, date | None],
     alpha: float,
 ) -> dict[str, Any]:
-    series = weekly_series(con, f, weeks, ward, cell)
     last_day = weeks[-1] + timedelta(days=6)
+    if not (held[0] and held[1] and held[0] <= weeks[0] and last_day <= held[1]):
+        return not_comparable(week_label(weeks[0]), week_label(weeks[-1]))
+    series = weekly_series(con, f, weeks, ward, cell)
     return {
         "from": week_label(weeks[0]),
         "to": week_label(weeks[-1]),
-        "held": bool(held[0] and held[1] and held[0] <= weeks[0] and last_day <= held[1]),
         **compared_with(total, sum(n for _, n in series), alpha),
         "series": [{"week": week_label(w), "week_start": f"{w:%Y-%m-%d}", "count": n} for w, n in series],
     }
@@ -99,8 +100,7 @@ def weekly_trend(con: Connection, filters: Filters, trend_area: TrendArea, alpha
     last_year = _comparison(con, f, weeks_last_year(weeks), scope, cell, total, held, alpha)
     month_only = read.month_only_count(con, f, scope, cell)
     warnings = [
-        f"the {label} ({c['from']} to {c['to']}) are not all within the dated incidents held, so the change against "
-        "them overstates"
+        f"the {label} ({c['from']} to {c['to']}) are not all within the dated incidents held: not comparable"
         for label, c in (("weeks before", previous), ("same weeks last year", last_year))
         if not c["held"]
     ]

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.settings import Settings
-from ingest.pipeline import ingest_police_file
+from ingest.pipeline import run
+from ingest.registry import resolve_feed
 from tests.conftest import new_store, police_file, sign_in, three_forces_file
 
 
@@ -19,7 +20,7 @@ from tests.conftest import new_store, police_file, sign_in, three_forces_file
 def service(tmp_path: Path) -> Iterator[TestClient]:
     path = tmp_path / "aim.duckdb"
     con = new_store(path)
-    ingest_police_file(con, police_file("cleveland", "01"))
+    run(resolve_feed("police"), police_file("cleveland", "01"), con)
     con.close()
     with TestClient(create_app(Settings(store=path))) as c:
         yield sign_in(c)  # type: ignore[misc]

@@ -21,7 +21,8 @@ def test_wards_is_rfc7946_with_counts_and_change(client: TestClient, cleveland_s
     r = client.get("/api/v1/wards", params={"from": "2025-10", "to": "2025-12"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
     fc = r.json()
-    assert fc["type"] == "FeatureCollection" and fc["previous_period"] == {"from": "2025-07", "to": "2025-09"}
+    assert fc["type"] == "FeatureCollection"
+    assert fc["previous_period"] == {"from": "2025-07", "to": "2025-09", "held": True}
     props = [f["properties"] for f in fc["features"]]
     assert {"code", "name", "lad", "count", "previous_count", "change"} <= set(props[0])
     for p in props:
@@ -76,3 +77,11 @@ def test_hexes_bbox_limits_the_layer(client: TestClient) -> None:
     assert 0 < len(fc["features"]) < 60
     everywhere = client.get("/api/v1/hexes", params={"res": 9}).json()
     assert len(everywhere["features"]) > 5 * len(fc["features"])
+
+
+def test_wards_without_the_previous_period_held_have_no_change(client: TestClient) -> None:
+    fc = client.get("/api/v1/wards", params={"from": "2025-01", "to": "2025-03"}).json()
+    assert fc["previous_period"] == {"from": "2024-10", "to": "2024-12", "held": False}
+    props = [f["properties"] for f in fc["features"]]
+    assert any(p["count"] for p in props)
+    assert all(p["previous_count"] is None and p["change"] is None for p in props)  # no "previous 0, change +1347"

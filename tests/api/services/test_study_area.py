@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.store.boundaries import resolve_boundary_set
-
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea
 from api.settings import Settings
 from geo.lattice import distance_matrix
 from ingest.store.connection import open_served_store
+from ingest.store.read import resolve_boundary_set
 
 MIDDLESBROUGH = StudyArea("lad", "E06000002", "Middlesbrough", ("E06000002",))
 HARTLEPOOL = StudyArea("lad", "E06000001", "Hartlepool", ("E06000001",))
