@@ -7,13 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
+from api.http.models.base import plain
+from api.http.models.patrol import Evaluation
 from api.services.evaluation import evaluate_area
 from api.services.params import check_split, parse_coverage, parse_span
 
 router = APIRouter(prefix="/api/v1", tags=["evaluate"])
 
 
-@router.get("/evaluate")
+@router.get("/evaluate", response_model=Evaluation, **plain)
 def evaluate(
     con: Con,
     caches: CachesDep,

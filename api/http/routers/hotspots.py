@@ -8,6 +8,9 @@ from fastapi import APIRouter, Query
 
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
 from api.http.formats import GeoJSONResponse
+from api.http.models.base import plain
+from api.http.models.hotspots import EmergingLayer, GiCellLayer, GiWardLayer
+from api.http.models.layers import TopCells
 from api.services.errors import ParameterError
 from api.services.hotspots import emerging_layer, gi_layer, ward_gi_layer
 from api.services.layers import hotspot_rows
@@ -18,7 +21,7 @@ Res = Annotated[int, Query(ge=7, le=10, description="H3 resolution, 7 to 10")]
 K = Annotated[int, Query(ge=1, le=3, description="Neighbourhood: cells within k grid steps")]
 
 
-@router.get("/hotspots")
+@router.get("/hotspots", response_model=TopCells, **plain)
 def hotspots(
     con: Con,
     caches: CachesDep,
@@ -31,7 +34,7 @@ def hotspots(
     return {"resolution": res, "filters": filters.echo(), "hotspots": rows}
 
 
-@router.get("/hotspots/gi", response_class=GeoJSONResponse)
+@router.get("/hotspots/gi", response_class=GeoJSONResponse, response_model=GiCellLayer | GiWardLayer)
 def gi(
     con: Con,
     caches: CachesDep,
@@ -48,7 +51,7 @@ def gi(
     return GeoJSONResponse(gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
 
 
-@router.get("/hotspots/emerging", response_class=GeoJSONResponse)
+@router.get("/hotspots/emerging", response_class=GeoJSONResponse, response_model=EmergingLayer)
 def emerging(
     con: Con,
     caches: CachesDep,

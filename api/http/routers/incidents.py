@@ -13,7 +13,9 @@ from fastapi.responses import Response
 from api.access.scope import visible_sources
 from api.http.audit import record_access
 from api.http.deps import Con, FiltersDep, PrincipalDep
-from api.http.formats import Answer, GeoJSONResponse, documented, respond
+from api.http.formats import Answer, GeoJSONResponse, respond
+from api.http.models.base import documented_as
+from api.http.models.status import IncidentGroup, IncidentPage
 from api.services.errors import NotFoundError
 from api.services.incidents import CSV_COLUMNS, csv_rows, feature, incident_group, incident_page
 from api.services.params import parse_bbox
@@ -22,7 +24,12 @@ router = APIRouter(prefix="/api/v1", tags=["incidents"])
 MAX_LIMIT = 5000
 
 
-@router.get("/incidents", response_model=None, responses=documented("geojson", "csv"))
+@router.get(
+    "/incidents",
+    response_class=Response,
+    response_model=IncidentPage,
+    responses=documented_as({"geojson": IncidentPage}, "csv"),
+)
 def incidents(
     request: Request,
     con: Con,
@@ -55,7 +62,7 @@ def incidents(
     return respond(request, answer, format, {"Link": f'<{next_url}>; rel="next"'} if next_url else None)
 
 
-@router.get("/incidents/{incident_id}", response_class=GeoJSONResponse)
+@router.get("/incidents/{incident_id}", response_class=GeoJSONResponse, response_model=IncidentGroup)
 def incident(
     request: Request,
     con: Con,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.http.deps import CachesDep, Con, FiltersDep
 from api.http.formats import GeoJSONResponse
+from api.http.models.layers import HexLayer, WardLayer
 from api.services.layers import hex_layer, wards_layer
 from api.services.params import parse_bbox
 
@@ -22,13 +23,13 @@ PrecisionQuery = Annotated[
 ]
 
 
-@router.get("/wards", response_class=GeoJSONResponse)
+@router.get("/wards", response_class=GeoJSONResponse, response_model=WardLayer)
 def wards(con: Con, caches: CachesDep, filters: FiltersDep, precision: PrecisionQuery = False) -> GeoJSONResponse:
     """Ward FeatureCollection: code, name, lad, count, previous_count (same-length previous period), change."""
     return GeoJSONResponse(wards_layer(con, filters, caches.wards, precision))
 
 
-@router.get("/hexes", response_class=GeoJSONResponse)
+@router.get("/hexes", response_class=GeoJSONResponse, response_model=HexLayer)
 def hexes(
     con: Con,
     filters: FiltersDep,

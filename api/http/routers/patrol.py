@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
-from api.http.formats import Answer, documented, respond
+from api.http.formats import Answer, respond
+from api.http.models.base import documented_as
+from api.http.models.patrol import PatrolPlan, PatrolPlanCollection
 from api.render.patrol_print import render_plan
 from api.services.errors import ParameterError
 from api.services.patrol import patrol_plan, plan_geojson, public_plan
@@ -16,7 +18,12 @@ from api.services.patrol import patrol_plan, plan_geojson, public_plan
 router = APIRouter(prefix="/api/v1", tags=["patrol"])
 
 
-@router.get("/patrol-plan", response_model=None, responses=documented("json", "geojson", "png", "pdf"))
+@router.get(
+    "/patrol-plan",
+    response_class=Response,
+    response_model=PatrolPlan | PatrolPlanCollection,
+    responses=documented_as({"json": PatrolPlan, "geojson": PatrolPlanCollection}, "png", "pdf"),
+)
 def plan(
     request: Request,
     con: Con,

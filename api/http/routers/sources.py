@@ -9,6 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from api.access.scope import feed_scope
 from api.http.deps import CachesDep, Con, PrincipalDep, SettingsDep
+from api.http.models.base import plain
+from api.http.models.status import SourcesReport
 from api.render.sources_page import render_sources_page
 from api.rules import gap_rule
 from api.services.sources import held_sources
@@ -17,7 +19,7 @@ router = APIRouter(tags=["sources"])
 SourceQuery = Annotated[list[str] | None, Query(description="Only these sources (repeatable); default every source")]
 
 
-@router.get("/api/v1/sources")
+@router.get("/api/v1/sources", response_model=SourcesReport, **plain)
 def sources(
     con: Con, caches: CachesDep, settings: SettingsDep, principal: PrincipalDep, source: SourceQuery = None
 ) -> dict[str, Any]:

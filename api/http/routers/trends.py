@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.http.deps import CachesDep, Con, FiltersDep
-from api.http.formats import Answer, documented, respond
+from api.http.formats import Answer, respond
+from api.http.models.base import documented_as, plain
+from api.http.models.trends import Movers, Trend
 from api.services.movers import ward_movers
 from api.services.trends import monthly_trend, resolve_trend_area, trend_table
 from api.services.weekly import weekly_trend
@@ -16,7 +18,7 @@ from api.services.weekly import weekly_trend
 router = APIRouter(prefix="/api/v1", tags=["trends"])
 
 
-@router.get("/trends/movers")
+@router.get("/trends/movers", response_model=Movers, **plain)
 def movers(
     con: Con,
     caches: CachesDep,
@@ -33,7 +35,7 @@ def movers(
     return ward_movers(con, filters, caches.wards, lad, top, alpha, compare)
 
 
-@router.get("/trends", response_model=None, responses=documented("json", "csv"))
+@router.get("/trends", response_class=Response, response_model=Trend, responses=documented_as({"json": Trend}, "csv"))
 def trends(
     request: Request,
     con: Con,

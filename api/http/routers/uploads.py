@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http.audit import record_access
 from api.http.deps import SettingsDep
+from api.http.models.base import plain
+from api.http.models.status import IngestSummary
 from api.rules import ingest_options
 from api.services.errors import ParameterError
 from api.services.loading import report_summary
@@ -24,7 +26,7 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@router.post("/ingest/{feed}")
+@router.post("/ingest/{feed}", response_model=IngestSummary, **plain)
 async def ingest(
     request: Request,
     settings: SettingsDep,

@@ -1,0 +1,154 @@
+"""Hotspot statistics: Getis-Ord Gi* over H3 cells or wards, and emerging hotspots."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from api.http.models.base import FiltersEcho, MultiPolygon, Period, Polygon, Schema, StudyAreaEcho
+
+GI_CLASS = "hot-99, hot-95, hot-90, cold-90, cold-95, cold-99 or `not significant`"
+CONFIDENCE = "Confidence in per cent (99, 95, 90), 0 when not significant"
+
+
+class GiFigures(Schema):
+    """The Gi* figures of one cell or ward."""
+
+    class_: str = Field(alias="class", description=GI_CLASS)
+    confidence: int = Field(description=CONFIDENCE)
+    z: float = Field(description="Gi* z-score")
+    p: float = Field(description="Two-sided p-value (normal approximation)")
+    q: float = Field(description="Benjamini-Hochberg q-value across the cells tested")
+    count: int = Field(description="Incidents in the cell or ward")
+    neighbourhood_count: int = Field(description="Incidents in its neighbourhood, itself included")
+
+
+class GiCellProperties(GiFigures):
+    """A cell's Gi* figures and its ward."""
+
+    h3: str = Field(description="H3 cell id")
+    ward: str = Field(description="Code of the ward the cell belongs to in the study area's lattice")
+    ward_name: str | None
+
+
+class GiWardProperties(GiFigures):
+    """A ward's Gi* figures."""
+
+    code: str = Field(description="Ward code")
+    name: str
+    lad: str | None = Field(description="Local authority district code")
+    neighbours: int = Field(description="Wards it touches (queen contiguity)")
+
+
+class GiCellFeature(Schema):
+    """One cell of a Gi* layer."""
+
+    type: Literal["Feature"]
+    geometry: Polygon
+    properties: GiCellProperties
+    id: str = Field(description="H3 cell id")
+
+
+class GiWardFeature(Schema):
+    """One ward of a Gi* layer."""
+
+    type: Literal["Feature"]
+    geometry: Polygon | MultiPolygon
+    properties: GiWardProperties
+    id: str = Field(description="Ward code")
+
+
+class GiLegendItem(Schema):
+    """A Gi* class as drawn."""
+
+    class_: str = Field(alias="class")
+    meaning: str
+    colour: str = Field(description="CSS colour")
+
+
+class GiSummary(Schema):
+    """Members every Gi* layer carries."""
+
+    type: Literal["FeatureCollection"]
+    area: StudyAreaEcho
+    period: Period
+    filters: FiltersEcho
+    cells_tested: int = Field(description="Cells (or wards) in the study area, every one of them tested")
+    incidents: int = Field(description="Incidents counted over the study area")
+    hot: dict[str, int] = Field(description="Hot cells at each confidence level (keys 99, 95, 90)")
+    cold: dict[str, int] = Field(description="Cold cells at each confidence level (keys 99, 95, 90)")
+    warnings: list[str] = Field(description="Plain-language reasons Gi* may not mean much on these counts")
+    method: str
+    legend: list[GiLegendItem]
+
+
+class GiCellLayer(GiSummary):
+    """Gi* hot and cold H3 cells (`unit=h3`): significant cells only unless `all=true`, hottest first."""
+
+    features: list[GiCellFeature]
+    resolution: int = Field(description="H3 resolution")
+    k: int = Field(description="Neighbourhood: cells within k grid steps")
+
+
+class GiWardLayer(GiSummary):
+    """Gi* hot and cold wards (`unit=ward`): significant wards only unless `all=true`, hottest first."""
+
+    features: list[GiWardFeature]
+    unit: Literal["ward"]
+    wards: str = Field(description="Boundary set")
+
+
+class EmergingProperties(Schema):
+    """A cell's emerging-hotspot pattern over the slices."""
+
+    h3: str = Field(description="H3 cell id")
+    pattern: str = Field(description="Class and side in words, e.g. `persistent hot spot`")
+    class_: str = Field(
+        alias="class",
+        description="new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating or historical",
+    )
+    side: Literal["hot", "cold"]
+    colour: str = Field(description="CSS colour of the class")
+    trend_z: float = Field(description="Mann-Kendall z of the cell's Gi* z-scores over the slices")
+    trend_p: float = Field(description="Mann-Kendall p-value")
+    slices_hot: int = Field(description="Slices in which the cell is a significant hot spot")
+    slices_cold: int = Field(description="Slices in which the cell is a significant cold spot")
+    counts: list[int] = Field(description="Incidents in each slice (as `slices`)")
+    ward: str = Field(description="Code of the ward the cell belongs to in the study area's lattice")
+    ward_name: str | None
+
+
+class EmergingFeature(Schema):
+    """One cell with an emerging-hotspot pattern."""
+
+    type: Literal["Feature"]
+    geometry: Polygon
+    properties: EmergingProperties
+    id: str = Field(description="H3 cell id")
+
+
+class EmergingLegendItem(Schema):
+    """An emerging-hotspot class as drawn."""
+
+    class_: str = Field(alias="class")
+    colour: str = Field(description="CSS colour")
+
+
+class EmergingLayer(Schema):
+    """Cells with an emerging-hotspot pattern, by class then count."""
+
+    type: Literal["FeatureCollection"]
+    features: list[EmergingFeature]
+    area: StudyAreaEcho
+    resolution: int = Field(description="H3 resolution")
+    k: int = Field(description="Neighbourhood: cells within k grid steps")
+    alpha: float = Field(description="False discovery rate for a significant slice")
+    interval: Literal["month", "week"]
+    slices: list[str] = Field(description="The slices: months YYYY-MM or ISO weeks YYYY-Www")
+    filters: FiltersEcho
+    cells_tested: int
+    patterns: dict[str, int] = Field(description="Cells per pattern, keyed `<class>-<side>`")
+    warnings: list[str]
+    method: str
+    legend: list[EmergingLegendItem]

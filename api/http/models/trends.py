@@ -1,0 +1,225 @@
+"""Trend series (monthly and weekly, exact or published) and the ward movers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from api.http.models.base import FiltersEcho, Period, Schema, absent
+
+PUBLISHED = "null: suppressed by disclosure control"
+
+
+class AllArea(Schema):
+    """The whole filtered area."""
+
+    type: Literal["all"]
+
+
+class WardArea(Schema):
+    """One ward."""
+
+    type: Literal["ward"]
+    code: str
+    name: str
+    lad: str | None = Field(description="Local authority district code")
+    wards: str = Field(description="Boundary set")
+
+
+class LadArea(Schema):
+    """One local authority district."""
+
+    type: Literal["lad"]
+    code: str
+    name: str
+
+
+class CellArea(Schema):
+    """One H3 cell."""
+
+    type: Literal["h3"]
+    code: str = Field(description="H3 cell id")
+    resolution: int
+
+
+TrendArea = AllArea | WardArea | LadArea | CellArea
+
+
+class MonthCount(Schema):
+    """One month of a series."""
+
+    month: str = Field(description="YYYY-MM")
+    count: int | None = Field(description=f"Incidents in the month ({PUBLISHED}; always a number for exact figures)")
+
+
+class WeekCount(Schema):
+    """One whole ISO week of a series."""
+
+    week: str = Field(description="ISO week, YYYY-Www")
+    week_start: str = Field(description="Its Monday, YYYY-MM-DD")
+    count: int
+
+
+class Tested(Schema):
+    """This period's total against another's, with the conditional Poisson test (exact figures)."""
+
+    from_: str = Field(alias="from", description="First month (YYYY-MM) or week (YYYY-Www) compared with")
+    to: str
+    held: bool = Field(description="Whether the store holds data for all of the period compared with")
+    total: int = Field(description="Incidents in the period compared with")
+    change: int = Field(description="This total minus that total")
+    change_pct: float | None = Field(description="Change in per cent (null when that total is 0)")
+    p_value: float = Field(description="Two-sided conditional Poisson test (exact binomial)")
+    significant: bool = Field(description="p_value below alpha")
+
+
+class MonthTested(Tested):
+    """A monthly comparison with its series."""
+
+    series: list[MonthCount]
+
+
+class WeekTested(Tested):
+    """A weekly comparison with its series."""
+
+    series: list[WeekCount]
+
+
+class PublishedComparison(Schema):
+    """This period's published total against another's (no tests under disclosure control)."""
+
+    from_: str = Field(alias="from")
+    to: str
+    total: int | None = Field(description=f"Published total of the period compared with ({PUBLISHED})")
+    change: int | None = Field(description="Difference of the published totals (null when either is)")
+
+
+class MonthComparisons(Schema):
+    """Against the previous period of the same length and the same months a year earlier."""
+
+    previous_period: MonthTested
+    last_year: MonthTested
+
+
+class WeekComparisons(Schema):
+    """Against the weeks just before and the same weeks a year earlier."""
+
+    previous_period: WeekTested
+    last_year: WeekTested
+
+
+class PublishedComparisons(Schema):
+    """Published comparisons."""
+
+    previous_period: PublishedComparison
+    last_year: PublishedComparison
+
+
+class Seasonality(Schema):
+    """Mean count in each calendar month over every month held, against the mean of all months."""
+
+    index: dict[str, float | None] = Field(description="Per calendar month (Jan..Dec): 1 = average")
+    years: int = Field(description="Full years held for every calendar month")
+    from_: str = absent("First month held (absent when nothing is held)", alias="from")
+    to: str = absent("Last month held (absent when nothing is held)")
+    note: str
+
+
+class WeekdayProfile(Schema):
+    """Mean count on each weekday over the weeks, against the mean of all days."""
+
+    index: dict[str, float | None] = Field(description="Per weekday (Mon..Sun): 1 = average")
+    weeks: int
+    note: str
+
+
+class WeekSpan(Schema):
+    """The whole weeks inside the period."""
+
+    from_: str = Field(alias="from", description="ISO week, YYYY-Www")
+    to: str
+    count: int
+
+
+class MonthlyTrend(Schema):
+    """A monthly series with exact figures: changes tested, and the seasonal profile."""
+
+    area: TrendArea
+    interval: Literal["month"]
+    filters: FiltersEcho
+    series: list[MonthCount]
+    total: int
+    previous_total: int = Field(description="Total of the previous period of the same length")
+    change: int = Field(description="total - previous_total")
+    change_pct: float | None
+    compared: MonthComparisons
+    test: str = Field(description="The change test in words")
+    seasonality: Seasonality
+
+
+class WeeklyTrend(Schema):
+    """A weekly series (incidents dated to the day; exact figures only)."""
+
+    area: TrendArea
+    interval: Literal["week"]
+    filters: FiltersEcho
+    weeks: WeekSpan
+    series: list[WeekCount]
+    total: int
+    month_only: int = Field(description="Incidents in these months with a month only (not in weekly series)")
+    previous_total: int
+    change: int
+    change_pct: float | None
+    compared: WeekComparisons
+    test: str
+    seasonality: WeekdayProfile
+    warnings: list[str]
+
+
+class PublishedTrend(Schema):
+    """A monthly series under disclosure control: counts may be null, no tests, no seasonal profile."""
+
+    area: TrendArea
+    interval: Literal["month"]
+    filters: FiltersEcho
+    series: list[MonthCount]
+    total: int | None = Field(description=f"Published total ({PUBLISHED})")
+    previous_total: int | None
+    change: int | None
+    compared: PublishedComparisons
+    note: str = Field(description="What a reader of published counts must know")
+
+
+Trend = MonthlyTrend | WeeklyTrend | PublishedTrend
+
+
+class Mover(Schema):
+    """A ward's change against the comparison period."""
+
+    code: str = Field(description="Ward code")
+    name: str
+    lad: str | None
+    count: int
+    previous_count: int = Field(description="Count in the comparison period")
+    change: int
+    change_pct: float | None = absent("Change in per cent, null when previous_count is 0 (exact figures only)")
+    p_value: float = absent("Conditional Poisson test (exact figures only)")
+    q_value: float = absent("Benjamini-Hochberg q-value across the wards tested (exact figures only)")
+    significant: bool = absent("q_value below alpha (exact figures only)")
+
+
+class Movers(Schema):
+    """Rising and falling wards."""
+
+    period: Period
+    compare: Literal["previous", "last_year"]
+    previous_period: Period = Field(description="The period compared with")
+    filters: FiltersEcho
+    lad: str | None = Field(description="Only wards of this LAD (null: every ward)")
+    alpha: float = absent("False discovery rate (exact figures only)")
+    wards_tested: int = absent("Wards with a count in either period (exact figures only)")
+    test: str = absent("The test in words (exact figures only)")
+    note: str = absent("What a reader of published counts must know (published figures only)")
+    rising: list[Mover]
+    falling: list[Mover]
