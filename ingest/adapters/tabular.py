@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from ingest.adapters.text_rows import TextRows, read_text_rows
+from ingest.adapters.exports import read_text_rows
+from ingest.adapters.text_rows import TextRows
 from ingest.dates import DateParser
 from ingest.errors import FeedFileError
 from ingest.geocode import bng_to_wgs84

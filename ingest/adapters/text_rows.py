@@ -92,7 +92,7 @@ def _csv_text(path: Path, fmt: FileFormat) -> str:
     return text
 
 
-def _read_csv(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
+def read_csv_rows(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
     reader = csv.reader(io.StringIO(_csv_text(path, fmt), newline=""), delimiter=fmt.delimiter)
     batch = Batcher(size)
     header: list[str] | None = None
@@ -120,7 +120,7 @@ def _read_csv(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
     yield from batch.rest()
 
 
-def _read_xlsx(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
+def read_xlsx_rows(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
     from openpyxl import load_workbook  # imported here: only XLSX feeds need it
 
     try:
@@ -152,19 +152,3 @@ def _read_xlsx(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
     if header is None:
         raise FeedFileError(path, f"no header row at row {fmt.header_row}", fmt.header_row)
     yield from batch.rest()
-
-
-def read_text_rows(path: Path, fmt: FileFormat, size: int | None = None) -> Iterator[TextRows]:
-    """Batches of an export's text rows (line numbers: CSV lines, sheet rows, or positions in the JSON array)."""
-    from ingest.adapters.open311 import read_open311
-
-    size = size or BATCH_ROWS
-    if not path.is_file():
-        raise FeedFileError(path, "no such file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise FeedFileError(path, f"file larger than {MAX_FILE_BYTES >> 20} MB")
-    if fmt.format == "xlsx":
-        return _read_xlsx(path, fmt, size)
-    if fmt.format == "open311-json":
-        return read_open311(path, size)
-    return _read_csv(path, fmt, size)

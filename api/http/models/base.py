@@ -53,6 +53,12 @@ class Period(Schema):
     to: str = Field(description="Last month, YYYY-MM")
 
 
+class HeldPeriod(Period):
+    """A comparison period and whether the store holds it for every source counted."""
+
+    held: bool = Field(description="False: the months are not held, so there is no previous count or change")
+
+
 class Disclosure(Schema):
     """The disclosure control rule the counts went through."""
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.http.models.base import FiltersEcho, MultiPolygon, Period, Polygon, Schema, absent
+from api.http.models.base import FiltersEcho, HeldPeriod, MultiPolygon, Period, Polygon, Schema, absent
 
 LOCATED = (
     "Counts at each location precision (point, postcode, snap-point, lsoa, ward, none; non-zero only); only with "
@@ -43,7 +43,7 @@ class WardLayer(Schema):
     type: Literal["FeatureCollection"]
     features: list[WardFeature]
     period: Period
-    previous_period: Period = Field(description="The period of the same length just before, for previous_count")
+    previous_period: HeldPeriod = Field(description="The period of the same length just before, for previous_count")
     filters: FiltersEcho
 
 

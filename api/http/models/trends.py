@@ -61,12 +61,28 @@ class WeekCount(Schema):
     count: int
 
 
+class NotComparable(Schema):
+    """A comparison with months (weeks) the store does not hold for every source counted: no total, no test."""
+
+    from_: str = Field(alias="from")
+    to: str
+    held: Literal[False]
+    comparable: Literal[False]
+    total: None
+    change: None
+    change_pct: None
+    p_value: None
+    significant: None
+    note: str
+
+
 class Tested(Schema):
     """This period's total against another's, with the conditional Poisson test (exact figures)."""
 
     from_: str = Field(alias="from", description="First month (YYYY-MM) or week (YYYY-Www) compared with")
     to: str
-    held: bool = Field(description="Whether the store holds data for all of the period compared with")
+    held: Literal[True] = Field(description="The store holds data for all of the period compared with")
+    comparable: Literal[True]
     total: int = Field(description="Incidents in the period compared with")
     change: int = Field(description="This total minus that total")
     change_pct: float | None = Field(description="Change in per cent (null when that total is 0)")
@@ -91,6 +107,8 @@ class PublishedComparison(Schema):
 
     from_: str = Field(alias="from")
     to: str
+    held: Literal[True]
+    comparable: Literal[True]
     total: int | None = Field(description=f"Published total of the period compared with ({PUBLISHED})")
     change: int | None = Field(description="Difference of the published totals (null when either is)")
 
@@ -98,22 +116,22 @@ class PublishedComparison(Schema):
 class MonthComparisons(Schema):
     """Against the previous period of the same length and the same months a year earlier."""
 
-    previous_period: MonthTested
-    last_year: MonthTested
+    previous_period: MonthTested | NotComparable
+    last_year: MonthTested | NotComparable
 
 
 class WeekComparisons(Schema):
     """Against the weeks just before and the same weeks a year earlier."""
 
-    previous_period: WeekTested
-    last_year: WeekTested
+    previous_period: WeekTested | NotComparable
+    last_year: WeekTested | NotComparable
 
 
 class PublishedComparisons(Schema):
     """Published comparisons."""
 
-    previous_period: PublishedComparison
-    last_year: PublishedComparison
+    previous_period: PublishedComparison | NotComparable
+    last_year: PublishedComparison | NotComparable
 
 
 class Seasonality(Schema):
@@ -150,8 +168,8 @@ class MonthlyTrend(Schema):
     filters: FiltersEcho
     series: list[MonthCount]
     total: int
-    previous_total: int = Field(description="Total of the previous period of the same length")
-    change: int = Field(description="total - previous_total")
+    previous_total: int | None = Field(description="Total of the previous period (null: not comparable)")
+    change: int | None = Field(description="total - previous_total (null: not comparable)")
     change_pct: float | None
     compared: MonthComparisons
     test: str = Field(description="The change test in words")
@@ -168,8 +186,8 @@ class WeeklyTrend(Schema):
     series: list[WeekCount]
     total: int
     month_only: int = Field(description="Incidents in these months with a month only (not in weekly series)")
-    previous_total: int
-    change: int
+    previous_total: int | None
+    change: int | None
     change_pct: float | None
     compared: WeekComparisons
     test: str
@@ -204,8 +222,12 @@ class Mover(Schema):
     previous_count: int = Field(description="Count in the comparison period")
     change: int
     change_pct: float | None = absent("Change in per cent, null when previous_count is 0 (exact figures only)")
-    p_value: float = absent("Conditional Poisson test (exact figures only)")
-    q_value: float = absent("Benjamini-Hochberg q-value across the wards tested (exact figures only)")
+    expected: float | None = absent(
+        "The previous count scaled by the area's own change (exact figures only; null when the area had none)"
+    )
+    excess: float = absent("count - expected: what the ranking uses (exact figures only)")
+    p_value: float | None = absent("Binomial test of the ward's share against the area's change (exact figures only)")
+    q_value: float | None = absent("Benjamini-Hochberg q-value across the wards tested (exact figures only)")
     significant: bool = absent("q_value below alpha (exact figures only)")
 
 
@@ -217,9 +239,13 @@ class Movers(Schema):
     previous_period: Period = Field(description="The period compared with")
     filters: FiltersEcho
     lad: str | None = Field(description="Only wards of this LAD (null: every ward)")
+    comparable: bool = Field(description="False: the comparison months are not held, so no ward is listed")
     alpha: float = absent("False discovery rate (exact figures only)")
     wards_tested: int = absent("Wards with a count in either period (exact figures only)")
+    area_total: int = absent("Incidents in the wards tested this period (exact figures only)")
+    area_previous_total: int = absent("The same in the comparison period (exact figures only)")
+    area_change_pct: float | None = absent("The area's own change in per cent (exact figures only)")
     test: str = absent("The test in words (exact figures only)")
-    note: str = absent("What a reader of published counts must know (published figures only)")
+    note: str = absent("Why nothing is listed, or what a reader of published counts must know")
     rising: list[Mover]
     falling: list[Mover]
