@@ -12,6 +12,7 @@ import pyarrow.csv as pacsv
 
 from geo.errors import BoundaryError
 from geo.wards import BoundarySet, read_boundary_file, to_feature_geometry
+from ingest.cells import derive_point_cells
 from ingest.enrich import place_in_wards, with_cells
 from ingest.store.connection import Connection
 from ingest.store.read.reference import boundary_set_names
@@ -102,7 +103,8 @@ def load_boundary_set(
 
 
 def ensure_reference_data(con: Connection, data_dir: Path) -> None:
-    """Load the shipped LSOA reference and ONS ward sets into a store that lacks them."""
+    """Load the shipped LSOA reference and ONS ward sets into a store that lacks them, and fill in the per-point
+    cells a store written before they were kept lacks."""
     if not lsoa_places_loaded(con):
         load_lsoa_places(con, _lsoa_places(data_dir / "lookups" / "lsoa21_places.csv.gz"))
     if not lad_areas_loaded(con):
@@ -123,6 +125,7 @@ def ensure_reference_data(con: Connection, data_dir: Path) -> None:
                 make_default=not loaded,
             )
             loaded.add(shipped.name)
+    derive_point_cells(con)
 
 
 def _lad_areas(path: Path) -> pa.Table:

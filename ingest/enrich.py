@@ -8,7 +8,7 @@ import shapely
 
 from geo.hexbin import points_to_cells
 from geo.wards import locate
-from ingest.schema import H3_STORED_RES
+from ingest.schema import H3_STORED_RES, SERVED_RES
 from ingest.store.connection import Connection
 from ingest.store.read.reference import boundary_set_names, ward_geometries, ward_shapes
 from ingest.store.write.reference import save_ward_points
@@ -32,15 +32,16 @@ def place_in_wards(codes: np.ndarray, polygons: np.ndarray, points: pa.Table) ->
 
 
 def with_cells(lon: np.ndarray, lat: np.ndarray) -> pa.Table:
-    """Points with their finest stored H3 cell (columns lon, lat, cell)."""
-    cells = points_to_cells(lon, lat, H3_STORED_RES)
-    return pa.table(
-        {
-            "lon": pa.array(lon, pa.float64()),
-            "lat": pa.array(lat, pa.float64()),
-            "cell": pa.array(cells, pa.uint64()),
-        }
-    )
+    """Points with their finest stored H3 cell and their cell at every served resolution, each computed from the
+    coordinates (columns lon, lat, cell, cell_6 .. cell_10)."""
+    columns = {
+        "lon": pa.array(lon, pa.float64()),
+        "lat": pa.array(lat, pa.float64()),
+        "cell": pa.array(points_to_cells(lon, lat, H3_STORED_RES), pa.uint64()),
+    }
+    for res in SERVED_RES:
+        columns[f"cell_{res}"] = pa.array(points_to_cells(lon, lat, res), pa.uint64())
+    return pa.table(columns)
 
 
 def ward_counting_points(con: Connection, codes: list[str]) -> pa.Table:
@@ -65,8 +66,8 @@ def enrich_staged(staged: StagedIngest) -> int:
             staged.con,
             wards.select(["ward_code", "cell", "lon", "lat"]).rename_columns(["ward_code", "place_cell", "lon", "lat"]),
         )
-        both = pa.concat_tables([cells, wards.select(["lon", "lat", "cell"])])
-        cells = both.group_by(["lon", "lat", "cell"]).aggregate([])  # a ward point may equal a row's point
+        both = pa.concat_tables([cells, wards.select(cells.column_names)])
+        cells = both.group_by(cells.column_names).aggregate([])  # a ward point may equal a row's point
     staged.set_point_cells(cells)
     for name in boundary_set_names(staged.con):
         todo = staged.unplaced_cells(name)

@@ -48,6 +48,7 @@ MAPPED_PRECISIONS = (LocationPrecision.POINT, LocationPrecision.POSTCODE, Locati
 
 # Finest H3 resolution stored per incident; coarser cells are derived from it.
 H3_STORED_RES = 15
+SERVED_RES = (6, 7, 8, 9, 10)  # resolutions whose cell is stored per point (cell_6 .. cell_10)
 
 # One row per incident. `line` is the source file line; `source_ref` is the source's own reference (police.uk
 # Crime ID), NULL where the source has none (police.uk ASB rows): identity then comes from the row's content.

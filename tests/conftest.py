@@ -92,6 +92,17 @@ def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def five_forces_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding June 2025 of each of the five forces (about 45,000 incidents across their whole areas)."""
+    path = tmp_path_factory.mktemp("stores") / "five.duckdb"
+    con = new_store(path)
+    for force in FORCES:
+        load_police(con, police_file(force, "06"))
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo: 12 months of real Cleveland police.uk data plus the shipped warden, casework and CRM samples."""
     from ingest.pipeline import IngestOptions, run

@@ -15,7 +15,7 @@ from api.settings import Settings
 from geo.errors import BoundaryError
 from ingest.boundary_sets import ensure_reference_data
 from ingest.errors import IngestError, StoreError
-from ingest.store.connection import Connection, open_store
+from ingest.store.connection import Connection, open_served_store, open_store
 
 console = Console()
 err = Console(stderr=True)
@@ -53,6 +53,16 @@ def open_writable(settings: Settings) -> Connection:
     """The store, created or migrated, with the shipped reference data loaded."""
     try:
         con = open_store(settings.store, memory_limit=settings.memory_limit)
+    except StoreError as exc:
+        fail(exc)
+    ensure_reference_data(con, settings.data_dir)
+    return con
+
+
+def open_existing(settings: Settings) -> Connection:
+    """An existing store, migrated, with reference data and derived columns up to date."""
+    try:
+        con = open_served_store(settings.store, settings.memory_limit)
     except StoreError as exc:
         fail(exc)
     ensure_reference_data(con, settings.data_dir)

@@ -8,16 +8,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli.common import console, fail, settings_from
+from api.cli.common import console, fail, open_existing, settings_from
 from api.services.caches import Caches
 from api.services.calibration import calibrate_forces
 from api.services.errors import ParameterError
 from api.services.evaluation import evaluate_forces, force_areas
 from api.services.filters import resolve_filters
 from api.services.params import check_split, parse_coverage, parse_span
-from ingest.errors import StoreError
 from ingest.schema import DEFAULT_CATEGORIES
-from ingest.store.connection import Connection, open_served_store
+from ingest.store.connection import Connection
 
 ORDER = ("aim", "previous_period", "kde", "random")
 
@@ -63,11 +62,7 @@ def evaluate_command(
 ) -> None:
     """Score AIM's patrol selection against previous-period, kernel-density and random picks on held-out months;
     with --calibration, check that hotspot significance holds its nominal level on shuffled counts."""
-    settings = settings_from(store)
-    try:
-        con = open_served_store(settings.store, settings.memory_limit)
-    except StoreError as exc:
-        fail(exc)
+    con = open_existing(settings_from(store))
     try:
         if calibration:
             _calibrate(con, train, force, [res] if res else [8, 9], draws, seed, markdown)

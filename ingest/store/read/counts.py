@@ -9,10 +9,10 @@ import pyarrow as pa
 from ingest.store.connection import Connection, arrow
 from ingest.store.read.filters import (
     IncidentFilter,
+    cell_column,
     clauses,
     clauses_with_bbox,
     key_sum,
-    parent_sql,
     precision_sums,
     scoped,
 )
@@ -65,23 +65,23 @@ def hex_counts(
     where, params = clauses_with_bbox(f, bbox)
     located, located_params = precision_sums(f, precisions)
     key_column = f", {key_sum(f)} AS key" if keys else ""
-    sql = f"""SELECT {parent_sql("i.h3_cell")} AS cell, sum(i.{f.n})::BIGINT AS count {located} {key_column}
+    sql = f"""SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count {located} {key_column}
               FROM incident_counts i
-              WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [res, res, *located_params, *params])
+              WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*located_params, *params])
 
 
 def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
     """The top cells at res by count, each with the ward most of its incidents fall in."""
     where, params = clauses(f)
     sql = f"""WITH by_ward AS (
-                  SELECT {parent_sql("i.h3_cell")} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n
+                  SELECT {cell_column(res)} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n
                   FROM incident_counts i
                   LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
-                  WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL)
+                  WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY ALL)
               SELECT cell, sum(n)::BIGINT AS count, arg_max(ward_code, n) AS ward_code
               FROM by_ward GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [res, res, boundary_set, *params, top])
+    return arrow(con, sql, [boundary_set, *params, top])
 
 
 def monthly_counts(
@@ -107,6 +107,6 @@ def cell_month_counts(
 ) -> pa.Table:
     """Per (H3 cell at res, month): count of incidents with a point (inside bbox when given)."""
     where, params = clauses_with_bbox(f, bbox)
-    sql = f"""SELECT {parent_sql("i.h3_cell")} AS cell, i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
-              WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [res, res, *params])
+    sql = f"""SELECT {cell_column(res)} AS cell, i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
+              WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*params])

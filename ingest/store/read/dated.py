@@ -8,7 +8,7 @@ from typing import Literal
 import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow
-from ingest.store.read.filters import IncidentFilter, clauses, dated_clauses, parent_sql, scoped
+from ingest.store.read.filters import IncidentFilter, cell_column, clauses, dated_clauses, scoped
 
 
 def dated_counts(
@@ -49,10 +49,10 @@ def cell_week_counts(
 ) -> pa.Table:
     """Per (H3 cell at res, week Monday): incidents dated to the day with a point (inside bbox when given)."""
     where, params, count = dated_clauses(f, weeks, bbox)
-    sql = f"""SELECT {parent_sql("i.h3_cell")} AS cell, date_trunc('week', i.occurred_at)::DATE AS week,
+    sql = f"""SELECT {cell_column(res)} AS cell, date_trunc('week', i.occurred_at)::DATE AS week,
                      {count}::BIGINT AS count
-              FROM incidents i WHERE i.h3_cell IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [res, res, *params])
+              FROM incidents i WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*params])
 
 
 def date_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ingest.schema import SERVED_RES
+
 
 @dataclass(frozen=True)
 class IncidentFilter:
@@ -48,9 +50,11 @@ def clauses_with_bbox(f: IncidentFilter, bbox: tuple[float, float, float, float]
     return where, params
 
 
-def parent_sql(column: str) -> str:
-    """SQL for the H3 parent at resolution ? of a resolution-15 cell (bit layout of the H3 index)."""
-    return f"(({column} & ~(15::UBIGINT << 52)) | (?::UBIGINT << 52) | ((1::UBIGINT << (3 * (15 - ?))) - 1::UBIGINT))"
+def cell_column(res: int, alias: str = "i") -> str:
+    """The stored column holding each point's H3 cell at res (computed from its coordinates, never a parent)."""
+    if res not in SERVED_RES:
+        raise ValueError(f"cells are stored at resolutions {SERVED_RES[0]} to {SERVED_RES[-1]}, not {res}")
+    return f"{alias}.cell_{int(res)}"
 
 
 KEY_MODULUS = 1_048_573  # a prime: cell keys are sums of record keys modulo this
@@ -75,8 +79,8 @@ def scoped(
 ) -> tuple[str, list[object], str, list[object]]:
     """Clauses and a join restricting rows to one ward (boundary set, code) or one H3 cell (res, cell)."""
     if cell:
-        where += f" AND i.h3_cell IS NOT NULL AND {parent_sql('i.h3_cell')} = ?"
-        params = [*params, cell[0], cell[0], cell[1]]
+        where += f" AND {cell_column(cell[0])} = ?"
+        params = [*params, cell[1]]
     if not ward:
         return where, params, "", []
     join = "JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from ingest.schema import SERVED_RES
 from ingest.store.connection import Connection
+
+GROUPED = "partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision"
+CELLS = ", ".join(f"cell_{r}" for r in SERVED_RES)
 
 
 def refresh_counts(con: Connection, partitions_sql: str) -> None:
     """Rebuild incident_counts for the partitions a fixed SQL fragment selects (column partition_key)."""
     con.execute(f"DELETE FROM incident_counts WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
     con.execute(
-        f"""INSERT INTO incident_counts
-            SELECT partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision,
-                   any_value(lon), any_value(lat), count(*), count(*) FILTER (WHERE duplicate_of IS NULL),
-                   (hash(partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision)
-                    % 2147483647)::BIGINT
+        f"""INSERT INTO incident_counts ({GROUPED}, {CELLS}, lon, lat, n, n_unique, record_key)
+            SELECT {GROUPED}, {CELLS}, any_value(lon), any_value(lat), count(*),
+                   count(*) FILTER (WHERE duplicate_of IS NULL), (hash({GROUPED}) % 2147483647)::BIGINT
             FROM incidents WHERE partition_key IN ({partitions_sql})
-            GROUP BY partition_key, month, category, source, lad_code, h3_cell, place_cell, location_precision"""  # noqa: S608
+            GROUP BY {GROUPED}, {CELLS}"""  # noqa: S608 (fixed fragments)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from ingest.schema import SERVED_RES
 from ingest.store.connection import Connection
 
 # What identifies an incident: its source reference where the source gives one, else its content.
@@ -12,8 +13,9 @@ CONTENT_COLUMNS = ("lon", "lat", "location_text", "lsoa_code", "source_category"
 INCIDENT_COLUMNS = (
     "incident_id, source, partition_key, source_ref, line, month, category, source_category, lon, lat, "
     "location_precision, location_text, lsoa_code, lsoa_name, lad_code, reported_by, outcome, h3_cell, place_cell, "
-    "run_id, occurred_at, feed, ward_code, duplicate_of"
+    "run_id, occurred_at, feed, ward_code, duplicate_of, " + ", ".join(f"cell_{r}" for r in SERVED_RES)
 )
+SERVED_CELLS = ", ".join(f"sp.cell_{r}" for r in SERVED_RES)  # each point's cell per served resolution
 IDENTITY = (
     "concat_ws('|', source, partition_key, coalesce(source_ref, concat_ws('|', "
     + ", ".join(f"coalesce({c}::VARCHAR, '')" for c in CONTENT_COLUMNS)
@@ -60,7 +62,8 @@ def insert_incidents(con: Connection, run_id: int) -> None:
     con.execute(
         f"""INSERT INTO incidents ({INCIDENT_COLUMNS})
             WITH placed AS (
-                SELECT s.*, sp.cell AS h3_cell, coalesce(sp.cell, lp.place_cell, sw.place_cell) AS place_cell,
+                SELECT s.*, sp.cell AS h3_cell, {SERVED_CELLS},
+                       coalesce(sp.cell, lp.place_cell, sw.place_cell) AS place_cell,
                        coalesce(lp.lad_code, sw.lad_code) AS known_lad
                 FROM (SELECT *, {IDENTITY} AS identity FROM staging_ordered) s
                 SEMI JOIN _write w ON w.partition_key = s.partition_key
@@ -71,7 +74,7 @@ def insert_incidents(con: Connection, run_id: int) -> None:
                    p.source, p.partition_key, p.source_ref, p.line, p.month, p.category, p.source_category,
                    p.lon, p.lat, p.location_precision, p.location_text, p.lsoa_code, p.lsoa_name,
                    coalesce(p.known_lad, w.lad_code), p.reported_by, p.outcome, p.h3_cell, p.place_cell, ?,
-                   p.occurred_at, p.feed, p.ward_code, NULL
+                   p.occurred_at, p.feed, p.ward_code, NULL, {", ".join(f"p.cell_{r}" for r in SERVED_RES)}
             FROM placed p
             LEFT JOIN place_wards pw ON p.known_lad IS NULL AND pw.place_cell = p.place_cell
                  AND pw.boundary_set = (SELECT name FROM boundary_sets WHERE is_default)
