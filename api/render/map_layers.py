@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import folium
+from markupsafe import escape
 
 from api.services.hotspots import EMERGING_COLOURS, GI_LEGEND
 
@@ -13,12 +13,27 @@ GI_COLOURS = {row["class"]: row["colour"] for row in GI_LEGEND}
 PLAN_COLOUR = "#111111"
 
 
+def tooltip_text(fc: dict[str, Any]) -> dict[str, Any]:
+    """The collection with its text properties HTML-escaped, for folium: GeoJsonTooltip writes property values into
+    the page with innerHTML, so a ward or feed name from a file must arrive there as escaped text."""
+    return {
+        **fc,
+        "features": [
+            {
+                **ft,
+                "properties": {k: str(escape(v)) if isinstance(v, str) else v for k, v in ft["properties"].items()},
+            }
+            for ft in fc["features"]
+        ],
+    }
+
+
 def add_statistics_layers(
     m: folium.Map, gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]
 ) -> None:
     """Add the three layers (Gi* shown; emerging and patrol plan toggled on from the layer control)."""
     folium.GeoJson(
-        gi_fc,
+        tooltip_text(gi_fc),
         name=f"Gi* hot and cold spots (res {gi_fc['resolution']})",
         style_function=lambda ft: {
             "fillColor": GI_COLOURS.get(ft["properties"]["class"], "#ffffff"),
@@ -31,7 +46,7 @@ def add_statistics_layers(
         ),
     ).add_to(m)
     folium.GeoJson(
-        emerging_fc,
+        tooltip_text(emerging_fc),
         name=f"Emerging hotspots (res {emerging_fc['resolution']})",
         show=False,
         style_function=lambda ft: {
@@ -46,7 +61,7 @@ def add_statistics_layers(
         ),
     ).add_to(m)
     folium.GeoJson(
-        plan_fc,
+        tooltip_text(plan_fc),
         name=f"Patrol plan: top {len(plan_fc['features'])} cells",
         show=False,
         style_function=lambda ft: {"fillColor": "#ffff00", "color": PLAN_COLOUR, "weight": 2, "fillOpacity": 0.35},
@@ -57,21 +72,15 @@ def add_statistics_layers(
     ).add_to(m)
 
 
-def statistics_legend(gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]) -> str:
-    """Legend rows that say what the statistical colours mean, and any warnings about the data."""
-    gi_rows = "".join(
-        f'<div><i style="background:{r["colour"]}"></i>{html.escape(r["meaning"])}</div>' for r in GI_LEGEND
-    )
-    emerging_rows = "".join(
-        f'<div><i style="background:{colour}"></i>{name}</div>' for name, colour in EMERGING_COLOURS.items()
-    )
-    warnings = "".join(f"<div class='aim-warn'>{html.escape(w)}</div>" for w in gi_fc["warnings"])
-    area = html.escape(gi_fc["area"]["name"])
-    fitted = html.escape(plan_fc["forecast"]["fitted"])
-    return f"""
-  <div class="aim-scale"><em>Gi* hot/cold spots, {area}: Getis-Ord Gi*, false discovery rate controlled</em>
-  {gi_rows}{warnings}</div>
-  <div class="aim-scale"><em>Emerging hotspots (monthly Gi* + Mann-Kendall trend)</em>{emerging_rows}
-  <div><i style="background:#4575b4"></i>any cold-spot pattern</div></div>
-  <div class="aim-scale"><em>Patrol plan</em><div><i style="background:#ffff00;border:2px solid {PLAN_COLOUR}"></i>
-  top {len(plan_fc["features"])} cells by expected incidents ({fitted})</div></div>"""
+def statistics_legend(gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]) -> dict[str, Any]:
+    """What the statistics legend shows (templates/map_statistics_legend.html): the meaning of the statistical
+    colours, the Gi* layer's warnings about the data and how the patrol plan was chosen."""
+    return {
+        "area": gi_fc["area"]["name"],
+        "gi_rows": [(r["colour"], r["meaning"]) for r in GI_LEGEND],
+        "warnings": list(gi_fc["warnings"]),
+        "emerging_rows": [(colour, name) for name, colour in EMERGING_COLOURS.items()],
+        "plan_colour": PLAN_COLOUR,
+        "plan_cells": len(plan_fc["features"]),
+        "fitted": plan_fc["forecast"]["fitted"],
+    }

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
 import folium
 import numpy as np
+from markupsafe import escape
 
 from api.access.principals import Principal, Role
-from api.render.map_layers import add_statistics_layers, statistics_legend
+from api.render.map_layers import add_statistics_layers, statistics_legend, tooltip_text
+from api.render.templates import render
 from api.services.filters import ALL, Filters
 from api.services.map_view import MapView
 from api.settings import Settings
@@ -24,13 +25,6 @@ WARD_OPACITY = 0.75
 HEX_OPACITY = 0.7
 STATIC_JS = [("leaflet", "/static/leaflet/leaflet.js")]
 STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/static/aim.css")]
-
-
-DISCLOSED_NOTE = (
-    '<div class="aim-note">Published figures: counts under 10 are not shown; others carry a small fixed '
-    "perturbation and are rounded to 5, so totals and differences are approximate. Hotspot statistics, finer "
-    "hexagons and incident detail need an analyst or partner token.</div>"
-)
 
 
 def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
@@ -73,34 +67,18 @@ def _lowest(fc: dict[str, Any]) -> int:
     return min((c for ft in fc["features"] if (c := ft["properties"].get("count")) and c > 0), default=1)
 
 
-def _legend_rows(breaks: list[int], palette: list[str], lowest: int = 1, withheld: str = "") -> str:
+def _legend_rows(breaks: list[int], palette: list[str], lowest: int = 1, withheld: str = "") -> list[tuple[str, str]]:
+    """(colour, label) per class of the legend, from the lowest count shown; first the withheld class if any."""
     rows, lower = [], lowest
     if withheld:
-        rows.append(f'<div><i style="background:#ffffff"></i>{html.escape(withheld)}</div>')
+        rows.append(("#ffffff", withheld))
     for i, upper in enumerate(breaks):
         if upper < lower:
             continue
         label = f"{lower}" if lower == upper else f"{lower}–{upper}"
-        rows.append(f'<div><i style="background:{palette[min(i, len(palette) - 1)]}"></i>{label}</div>')
+        rows.append((palette[min(i, len(palette) - 1)], label))
         lower = upper + 1
-    return "".join(rows)
-
-
-def _options(values: list[tuple[str, str]], chosen: list[str]) -> str:
-    return "".join(
-        f'<option value="{html.escape(v)}"{" selected" if v in chosen else ""}>{html.escape(label)}</option>'
-        for v, label in values
-    )
-
-
-def _account(principal: Principal, analyses: bool) -> str:
-    if principal.role == Role.PUBLIC:
-        return '<a href="/login">Sign in</a>'
-    links = '<a href="/sources">Sources and data quality</a> · ' if analyses else ""
-    return (
-        f"{links}{html.escape(principal.name)} ({principal.role.value}) "
-        '<button type="submit" formaction="/logout" formmethod="post">Sign out</button>'
-    )
+    return rows
 
 
 def _controls(
@@ -112,41 +90,32 @@ def _controls(
     held: list[str],
     principal: Principal,
 ) -> str:
+    """The filter form: period, categories, sources, boundary set, hexagon size, study area and the account."""
     f = filters.incident
     cats = [(ALL, "All categories"), *GROUP_LABELS.items()] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
     srcs = [(ALL, "All sources")] + [(s, s.title()) for s in dict.fromkeys([*(s.value for s in Source), *held])]
-    chosen_c = list(filters.categories) or [ALL]
-    chosen_s = list(f.sources) or [ALL]
-    sets = [(b, b) for b in boundary_sets]
     finest = min(10, filters.figures.max_res)
-    force_options = _options([("", "(choose a force)"), *areas], [area])
-    hotspots = f'<label>Hotspots in <select name="force">{force_options}</select></label>'
-    if not filters.figures.exact:
-        hotspots = ""
-    res_opts = [(str(r), f"H3 res {r}") for r in range(6, finest + 1)]
-    return f"""
-<form id="aim-filters" class="aim-panel" method="get" action="/">
-  <strong>AIM · ASB map</strong>
-  <label>From <input type="month" name="from" value="{f.start:%Y-%m}"></label>
-  <label>To <input type="month" name="to" value="{f.end:%Y-%m}"></label>
-  <label>Category <select name="category" multiple size="4">{_options(cats, chosen_c)}</select></label>
-  <label>Source <select name="source" multiple size="3">{_options(srcs, chosen_s)}</select></label>
-  <label>Wards <select name="wards">{_options(sets, [filters.boundary_set])}</select></label>
-  <label>Hexes <select name="res">{_options(res_opts, [str(res)])}</select></label>
-  {hotspots}
-  <button type="submit">Apply</button>
-  <span class="aim-account">{_account(principal, principal.role in (Role.ANALYST, Role.PARTNER))}</span>
-</form>"""
-
-
-def _gap_note(flagged: int | None) -> str:
-    if flagged is None:
-        return ""
-    if not flagged:
-        return '<div class="aim-note"><a href="/sources">Sources and data quality</a>: no gaps flagged.</div>'
-    return (
-        f'<div class="aim-warn"><a href="/sources">{flagged} source month(s) flagged</a>: a feed stopped or sent far '
-        "fewer rows than usual; counts there understate what happened.</div>"
+    return render(
+        "map_controls.html",
+        start=f"{f.start:%Y-%m}",
+        end=f"{f.end:%Y-%m}",
+        categories=cats,
+        chosen_categories=list(filters.categories) or [ALL],
+        sources=srcs,
+        chosen_sources=list(f.sources) or [ALL],
+        boundary_sets=[(b, b) for b in boundary_sets],
+        boundary_set=filters.boundary_set,
+        resolutions=[(str(r), f"H3 res {r}") for r in range(6, finest + 1)],
+        res=str(res),
+        exact=filters.figures.exact,
+        forces=[("", "(choose a force)"), *areas],
+        force=area,
+        account={
+            "signed_in": principal.role != Role.PUBLIC,
+            "analyses": principal.role in (Role.ANALYST, Role.PARTNER),
+            "name": principal.name,
+            "role": principal.role.value,
+        },
     )
 
 
@@ -155,27 +124,24 @@ def _legend(
     hex_breaks: list[int],
     wards_fc: dict[str, Any],
     hexes_fc: dict[str, Any],
-    extra: str,
+    statistics: dict[str, Any] | None,
+    exact: bool,
     flagged: int | None,
 ) -> str:
-    total = sum(feat["properties"]["count"] or 0 for feat in wards_fc["features"])
+    """The legend: periods and total, both colour scales, the statistics (or why there are none) and notes."""
     rule = wards_fc.get("filters", {}).get("disclosure")
     withheld = f"under {rule['suppressed_below']}: not published" if rule else ""
-    ward_rows = _legend_rows(ward_breaks, PALETTE, _lowest(wards_fc), withheld)
-    hex_rows = _legend_rows(hex_breaks, HEX_PALETTE, _lowest(hexes_fc), withheld)
-    period = wards_fc["period"]
-    prev = wards_fc["previous_period"]
-    return f"""
-<div id="aim-legend" class="aim-panel">
-  <strong>Incidents {period["from"]} to {period["to"]}</strong>
-  <div class="aim-total">{total:,} in wards · previous period {prev["from"]} to {prev["to"]}</div>
-  <div class="aim-scale"><em>Wards (count)</em>{ward_rows}</div>
-  <div class="aim-scale"><em>Hexagons (count; per-source layers share this scale)</em>
-  {hex_rows}</div>{extra}
-  <div class="aim-note">Hexagons place each incident at its point: an exact point (council feeds), a postcode
-  centroid, or a police.uk anonymised map point (tooltips give the mix). Incidents located only by ward or LSOA
-  count in ward totals but are not on the hexagons.</div>{_gap_note(flagged)}
-</div>"""
+    return render(
+        "map_legend.html",
+        period=wards_fc["period"],
+        previous_period=wards_fc["previous_period"],
+        total=sum(feat["properties"]["count"] or 0 for feat in wards_fc["features"]),
+        ward_rows=_legend_rows(ward_breaks, PALETTE, _lowest(wards_fc), withheld),
+        hex_rows=_legend_rows(hex_breaks, HEX_PALETTE, _lowest(hexes_fc), withheld),
+        statistics=statistics,
+        exact=exact,
+        flagged=flagged,
+    )
 
 
 def build_map(view: MapView, filters: Filters, settings: Settings, principal: Principal) -> str:
@@ -190,7 +156,7 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     hex_breaks = class_breaks([ft["properties"]["count"] or 0 for ft in hexes_fc["features"]])
     ward_colour, hex_colour = _colour(ward_breaks, PALETTE), _colour(hex_breaks, HEX_PALETTE)
     folium.GeoJson(
-        with_located_text(wards_fc),
+        tooltip_text(with_located_text(wards_fc)),
         name="Wards (count)",
         style_function=lambda ft: {
             "fillColor": ward_colour(ft["properties"]["count"] or 0),
@@ -205,11 +171,12 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
         ),
     ).add_to(m)
     layers = [(f"Hexagons, all sources (H3 res {res})", hexes_fc, statistics is None)]
-    layers += [(f"Hexagons: {source} only", fc, False) for source, fc in view.by_source.items()]
+    # Leaflet's layer control writes layer names with innerHTML: a source named by a feed goes there escaped
+    layers += [(f"Hexagons: {escape(source)} only", fc, False) for source, fc in view.by_source.items()]
     for name, fc, show in layers:  # the Gi* layer takes the combined layer's place when a study area is chosen
         if fc["features"]:
             folium.GeoJson(
-                with_located_text(fc),
+                tooltip_text(with_located_text(fc)),
                 name=name,
                 show=show,
                 style_function=lambda ft: {
@@ -231,16 +198,8 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     assert isinstance(root, folium.Figure)
     controls = _controls(filters, res, view.boundary_sets, view.forces, view.chosen_force, view.held_sources, principal)
     root.html.add_child(folium.Element(controls))
-    extra = (
-        statistics_legend(*statistics)
-        if statistics
-        else DISCLOSED_NOTE
-        if not filters.figures.exact
-        else (
-            '<div class="aim-note">Choose a force under "Hotspots in" for Gi* hotspots, emerging hotspots and the '
-            "patrol plan.</div>"
-        )
-    )
-    root.html.add_child(folium.Element(_legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, extra, view.flagged)))
-    root.header.add_child(folium.Element("<title>AIM · ASB intelligence map</title>"))
+    shown = statistics_legend(*statistics) if statistics else None
+    legend = _legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, shown, filters.figures.exact, view.flagged)
+    root.html.add_child(folium.Element(legend))
+    root.header.add_child(folium.Element(render("map_head.html")))
     return str(root.render())

@@ -1,8 +1,11 @@
-"""The analyst map renders in headless Chromium with no internet: a screenshot shows the choropleth."""
+"""The analyst map renders in headless Chromium with no internet: a screenshot shows the choropleth, and names from
+boundary files and feeds show in tooltips and the layer control as text."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,9 +20,22 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api.render.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY
+import api
+from api.access.principals import Principal, Role
+from api.render.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY, build_map
+from tests.api.render.hostile import MapInputs, hostile_view
 
 BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim.css
+STATIC = Path(api.__file__).resolve().parent / "static"  # the map's own Leaflet and stylesheet
+# After the map loads: open the tooltip of every layer on the map, then count tooltips and any <img> they made.
+OPEN_TOOLTIPS = """<script>window.addEventListener("load", () => setTimeout(() => {
+  for (const [name, layer] of Object.entries(window)) {
+    const shown = name.startsWith("geo_json_") && layer && layer._map;
+    if (shown && layer.getTooltip && layer.getTooltip()) layer.openTooltip();
+  }
+  document.body.dataset.tooltips = document.querySelectorAll(".leaflet-tooltip").length;
+  document.body.dataset.images = document.querySelectorAll(".leaflet-tooltip img, .leaflet-control img").length;
+}, 300));</script>"""
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -84,6 +100,26 @@ def _screenshot(url: str, out: Path) -> Image.Image:
     return Image.open(out).convert("RGB")
 
 
+def _dom(page: Path) -> str:
+    """The page's DOM after its scripts ran, from a local file (no server, no network)."""
+    assert CHROMIUM is not None, "CI must install chromium"
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        f"--user-data-dir={page.parent / 'profile'}",
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
+
+
 def _share(image: Image.Image, colours: list[str], opacity: float, tolerance: int = 24) -> float:
     """Share of pixels near any of the colours as drawn semi-transparent over the map background."""
     rgb = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
@@ -117,3 +153,23 @@ def test_page_draws_only_authorities_with_incidents(client: TestClient) -> None:
     assert '"E07000202"' not in html  # Ipswich: in the boundary set, no data loaded
     with_notts = client.get("/", params={"from": "2025-01", "to": "2025-01"}).text
     assert '"E06000018"' in with_notts  # Nottingham: its January file is loaded
+
+
+def test_tooltips_and_the_layer_control_show_a_hostile_name_as_text(analyst: MapInputs, tmp_path: Path) -> None:
+    """folium's tooltips and Leaflet's layer control write names with innerHTML: a ward or source named like markup
+    stays text (were it markup, the image's onerror would mark the page)."""
+    payload = '<img src=x onerror="document.body.dataset.pwned=1">'
+    view, filters, settings = analyst
+    page = build_map(hostile_view(view, payload), filters, settings, Principal("Sam", Role.ANALYST))
+    page = page.replace('"/static/', f'"{STATIC.as_uri()}/')
+    file = tmp_path / "map.html"
+    file.write_text(page[: page.rindex("</html>")] + OPEN_TOOLTIPS + "</html>")
+    dom = _dom(file)
+    body = re.search(r"<body[^>]*>", dom)
+    assert body is not None
+    assert 'data-tooltips="2"' in body[0], "the ward and Gi* tooltips did not open"  # the layers shown at first
+    assert 'data-images="0"' in body[0] and "pwned" not in body[0]
+    shown = html.escape(payload, quote=False)
+    tooltips = re.findall(r'<div class="leaflet-tooltip.*?</table>', dom, re.S)
+    assert len(tooltips) == 2 and all(shown in t for t in tooltips)  # the ward's name; the Gi* cell's ward
+    assert f"Hexagons: {shown} only" in dom  # the per-source layer's label

@@ -1,0 +1,84 @@
+"""Hostile text, as a feed, a boundary file or a request could carry it, and helpers to read a page back."""
+
+from __future__ import annotations
+
+import dataclasses
+from html.parser import HTMLParser
+from typing import Any
+
+from api.services.filters import Filters
+from api.services.map_view import MapView
+from api.settings import Settings
+
+IMG = "<img src=x onerror=alert(1)>"
+QUOTES = 'x" onmouseover="alert(1)" y=\'z\' & <b>'
+HOSTILE = (IMG, QUOTES)
+
+MapInputs = tuple[MapView, Filters, Settings]
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.attributes: list[str] = []
+        self.tags: list[str] = []
+        self._script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self._script = tag == "script"
+        self.attributes += [v for _, v in attrs if v is not None]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._script = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._script:
+            self.text.append(data)
+
+
+def read_page(html: str) -> _Page:
+    """The page as a browser parses it: its text (outside scripts), attribute values and tags."""
+    page = _Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def assert_shown_as_text(html: str, hostile: str, in_attribute: bool = False) -> None:
+    """The hostile text reaches the reader as text (once escaped, not twice) and adds no tag or attribute."""
+    assert hostile not in html, "hostile text written into the page unescaped"
+    page = read_page(html)
+    assert "img" not in page.tags and "b" not in page.tags, "hostile text became markup"
+    assert not any(a.startswith("alert") for a in page.attributes), "hostile text became an attribute"
+    text = "".join(page.text)
+    if in_attribute:
+        assert any(hostile in a for a in page.attributes), "hostile text not shown in its attribute"
+    else:
+        assert hostile in text, "hostile text not shown (or escaped twice)"
+
+
+def named(fc: dict[str, Any], text: str, *keys: str) -> dict[str, Any]:
+    """The collection with its first feature's text properties `keys` set to `text`."""
+    first, *rest = fc["features"]
+    return {**fc, "features": [{**first, "properties": {**first["properties"], **dict.fromkeys(keys, text)}}, *rest]}
+
+
+def hostile_view(view: MapView, text: str) -> MapView:
+    """The view with `text` as a ward, authority, force, boundary set and source name, and in the statistics."""
+    statistics = None
+    if view.statistics:
+        gi, emerging, plan = view.statistics
+        gi = named({**gi, "area": {**gi["area"], "name": text}, "warnings": [text]}, text, "ward_name")
+        plan = named({**plan, "forecast": {**plan["forecast"], "fitted": text}}, text, "ward_name", "reason")
+        statistics = (gi, named(emerging, text, "ward_name"), plan)
+    return dataclasses.replace(
+        view,
+        wards=named(view.wards, text, "name", "lad_name"),
+        by_source={**view.by_source, text: view.hexes},
+        statistics=statistics,
+        forces=[*view.forces, (text, text)],
+        boundary_sets=[*view.boundary_sets, text],
+        held_sources=[*view.held_sources, text],
+    )
