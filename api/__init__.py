@@ -1,1 +1,1 @@
-"""HTTP API, analyst map page and command line."""
+"""Everything that faces a person or a program: services (the questions), access, http, render (pages), cli."""

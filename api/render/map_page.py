@@ -27,17 +27,30 @@ STATIC_JS = [("leaflet", "/static/leaflet/leaflet.js")]
 STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/static/aim.css")]
 
 
+def _previous_text(fc: dict[str, Any], props: dict[str, Any]) -> tuple[str, str]:
+    """The previous period's count and the change, in words: not comparable when the period is not held."""
+    if not fc.get("previous_period", {}).get("held", True):
+        return "not held: not comparable", "–"
+    previous, change = props.get("previous_count"), props.get("change")
+    if previous is None:
+        return "not published (a small count)", "–"
+    return f"{previous:,}", "–" if change is None else f"{change:+,}"
+
+
 def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
-    """The collection with a `located_text` property per feature (its counts by location precision, in words)."""
+    """The collection with text properties per feature for tooltips: counts by location precision in words, the
+    count, and (wards) the previous period's count and the change."""
     features = []
     for ft in fc["features"]:
         located = ft["properties"].get("located") or {}
         text = ", ".join(f"{n:,} {PRECISION_LABELS.get(p, p)}" for p, n in sorted(located.items(), key=lambda x: -x[1]))
         count = ft["properties"]["count"]
         count_text = "not published (a small count)" if count is None else f"{count:,}"
-        features.append(
-            {**ft, "properties": {**ft["properties"], "located_text": text or "–", "count_text": count_text}}
-        )
+        previous_text, change_text = _previous_text(fc, ft["properties"])
+        extra = {"located_text": text or "–", "count_text": count_text}
+        if "previous_count" in ft["properties"]:
+            extra |= {"previous_text": previous_text, "change_text": change_text}
+        features.append({**ft, "properties": {**ft["properties"], **extra}})
     return {**fc, "features": features}
 
 
@@ -166,7 +179,7 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
         },
         highlight_function=lambda ft: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
-            fields=["name", "code", "lad_name", "count_text", "previous_count", "change", "located_text"],
+            fields=["name", "code", "lad_name", "count_text", "previous_text", "change_text", "located_text"],
             aliases=["Ward", "Code", "Authority", "Count", "Previous period", "Change", "Located"],
         ),
     ).add_to(m)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -85,3 +86,11 @@ def test_wards_without_the_previous_period_held_have_no_change(client: TestClien
     props = [f["properties"] for f in fc["features"]]
     assert any(p["count"] for p in props)
     assert all(p["previous_count"] is None and p["change"] is None for p in props)  # no "previous 0, change +1347"
+
+
+def test_map_tooltips_say_not_comparable_when_the_previous_period_is_not_held(client: TestClient) -> None:
+    page = client.get("/", params={"from": "2025-01", "to": "2025-03"}).text
+    assert "not held: not comparable" in page
+    assert '"previous_text"' in page and '"change_text": "\\u2013"' in page or '"change_text": "–"' in page
+    held = client.get("/", params={"from": "2025-10", "to": "2025-12"}).text
+    assert "not held: not comparable" not in held and re.search(r'"change_text": "[+-]\d', held)
