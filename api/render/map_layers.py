@@ -72,7 +72,9 @@ def add_statistics_layers(
     ).add_to(m)
 
 
-def statistics_legend(gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]) -> dict[str, Any]:
+def statistics_legend(
+    gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any], plan_url: str = ""
+) -> dict[str, Any]:
     """What the statistics legend shows (templates/map_statistics_legend.html): the meaning of the statistical
     colours, the Gi* layer's warnings about the data and how the patrol plan was chosen."""
     return {
@@ -83,4 +85,5 @@ def statistics_legend(gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_f
         "plan_colour": PLAN_COLOUR,
         "plan_cells": len(plan_fc["features"]),
         "fitted": plan_fc["forecast"]["fitted"],
+        "plan_url": plan_url,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import folium
 import numpy as np
@@ -211,7 +212,8 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     assert isinstance(root, folium.Figure)
     controls = _controls(filters, res, view.boundary_sets, view.forces, view.chosen_force, view.held_sources, principal)
     root.html.add_child(folium.Element(controls))
-    shown = statistics_legend(*statistics) if statistics else None
+    plan_url = f"/api/v1/patrol-plan?{urlencode([*view.plan_query, ('format', 'pdf')])}" if view.plan_query else ""
+    shown = statistics_legend(*statistics, plan_url=plan_url) if statistics else None
     legend = _legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, shown, filters.figures.exact, view.flagged)
     root.html.add_child(folium.Element(legend))
     root.header.add_child(folium.Element(render("map_head.html")))

@@ -17,6 +17,7 @@ from ingest.store import read
 from ingest.store.connection import Connection
 
 PLAN_CELLS = 20
+PLAN_RES = 9
 Layer = dict[str, Any]
 
 
@@ -35,6 +36,7 @@ class MapView:
     boundary_sets: list[str]
     held_sources: list[str]
     flagged: int | None  # feed months flagged as gaps (None: not shown to this caller)
+    plan_query: list[tuple[str, str]]  # the patrol-plan request that gives the map's plan (empty: no plan drawn)
 
 
 def map_view(
@@ -73,12 +75,14 @@ def map_view(
     if area.kind == "all" and len(choices) == 1:  # one force held (the demo): its statistics without asking
         area = StudyArea("force", choices[0].code, choices[0].name, choices[0].lads)
     statistics = None
+    plan_query: list[tuple[str, str]] = []
     if area.lads and area.kind != "all" and analyses:
         stat_res = min(max(res, 7), 9)
         gi_fc = gi_layer(con, filters, area, stat_res, 1, caches.wards, caches.lattices)
         emerging_fc = emerging_layer(con, filters, area, min(stat_res, 8), 1, 0.1, caches.wards, caches.lattices)
-        plan = patrol_plan(con, filters, area, 9, None, PLAN_CELLS, caches.wards, caches.lattices)
+        plan = patrol_plan(con, filters, area, PLAN_RES, None, PLAN_CELLS, caches.wards, caches.lattices)
         statistics = (gi_fc, emerging_fc, plan_geojson(plan))
+        plan_query = plan_request(filters, area)
         in_area = [f for f in wards_fc["features"] if f["properties"]["lad"] in set(area.lads)]
         bounds = features_bounds(in_area) or bounds
     return MapView(
@@ -93,4 +97,15 @@ def map_view(
         boundary_sets=read.boundary_set_names(con),
         held_sources=held_sources,
         flagged=flagged,
+        plan_query=plan_query,
     )
+
+
+def plan_request(filters: Filters, area: StudyArea) -> list[tuple[str, str]]:
+    """The query parameters of /api/v1/patrol-plan that give the same plan as the map: same area, filters, size."""
+    f = filters.incident
+    query = [(area.kind, area.code or ""), ("from", f"{f.start:%Y-%m}"), ("to", f"{f.end:%Y-%m}")]
+    query += [("category", c) for c in filters.categories or ("all",)]
+    query += [("source", s) for s in f.sources]
+    query += [("dedupe", str(f.dedupe).lower()), ("wards", filters.boundary_set)]
+    return [*query, ("res", str(PLAN_RES)), ("cells", str(PLAN_CELLS))]

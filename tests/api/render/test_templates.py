@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from jinja2 import StrictUndefined, UndefinedError
 
@@ -54,7 +56,9 @@ def test_the_statistics_legend_escapes_its_text(hostile: str) -> None:
             "plan_colour": "#111111",
             "plan_cells": 20,
             "fitted": hostile,
+            "plan_url": "/api/v1/patrol-plan?" + urlencode([("force", hostile), ("format", "pdf")]),
         },
     )
     assert_shown_as_text(page, hostile)
+    assert 'href="/api/v1/patrol-plan?force=' in page and "&amp;format=pdf" in page
     assert page.count("&lt;") >= 5  # area, Gi* meaning, warning, emerging pattern, how the plan was fitted

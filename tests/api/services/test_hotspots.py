@@ -148,3 +148,24 @@ def test_gi_star_over_wards(client: TestClient) -> None:
     strongest = min(props, key=lambda p: p["p"])
     assert strongest["z"] == max(p["z"] for p in props) and strongest["p"] < 0.05
     assert "queen contiguity" in body["method"]
+
+
+def test_the_map_plan_and_the_printed_plan_are_one_plan(client: TestClient) -> None:
+    import json
+    import re
+
+    params = {"force": "cleveland", "from": "2025-01", "to": "2025-12"}
+    page = client.get("/", params=params).text
+    layers = [json.loads(m) for m in re.findall(r"geo_json_\w+_add\((\{.*?\})\);\n", page)]
+    (plan,) = [fc for fc in layers if fc.get("forecast")]
+    link = re.search(r'href="(/api/v1/patrol-plan\?[^"]+)"', page)
+    assert link, "the map links to its printed plan"
+    url = link.group(1).replace("&amp;", "&")
+    assert "format=pdf" in url and "cells=20" in url
+    printed = client.get(url.replace("format=pdf", "format=geojson")).json()
+    ranked = [(f["properties"]["rank"], f["properties"]["expected_per_month"]) for f in printed["features"]]
+    assert [(f["properties"]["rank"], f["properties"]["expected_per_month"]) for f in plan["features"]] == ranked
+    assert plan["forecast"]["fitted"] == printed["forecast"]["fitted"]
+    assert [f["geometry"] for f in plan["features"]] == [f["geometry"] for f in printed["features"]]
+    pdf = client.get(url)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
