@@ -1,4 +1,5 @@
-"""A study area as a lattice of H3 cells (every cell whose centre lies in one of its wards) and their neighbours."""
+"""A study area as a lattice of H3 cells (every cell that touches one of its wards, or holds its incidents) and their
+neighbours."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from h3ronpy import ContainmentMode, vector
 
 @dataclass(frozen=True)
 class Lattice:
-    """Cells (sorted uint64) of a study area at one resolution, each with the index of the ward holding its centre."""
+    """Cells (sorted uint64) of a study area at one resolution, each with the index of its ward: the ward holding its
+    centre, else the first ward it touches, else the ward nearest its centre."""
 
     res: int
     cells: np.ndarray
@@ -35,6 +37,21 @@ class Lattice:
         pos = np.minimum(np.searchsorted(self.cells, cells), len(self.cells) - 1)
         return np.where(self.cells[pos] == cells, pos, -1).astype(np.int64)
 
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """(minlon, minlat, maxlon, maxlat) covering every cell of the lattice (centres padded by a cell's radius)."""
+        if len(self.cells) == 0:
+            return None
+        lon, lat = cell_centres(self.cells)
+        radius_m = 1.1 * float(np.sqrt(2 * self.cell_area_km2().max() * 1e6 / (3 * np.sqrt(3))))
+        pad_lat = radius_m / 110_574.0
+        pad_lon = radius_m / (111_320.0 * float(np.cos(np.radians(np.abs(lat).max()))))
+        return (
+            float(lon.min() - pad_lon),
+            float(lat.min() - pad_lat),
+            float(lon.max() + pad_lon),
+            float(lat.max() + pad_lat),
+        )
+
     def cell_area_km2(self) -> np.ndarray:
         """Area of each cell, km2 (read-only)."""
         return self._areas
@@ -48,22 +65,43 @@ class Lattice:
         return areas
 
 
-def build_lattice(ward_codes: list[str], geometries: list[shapely.Geometry], res: int) -> Lattice:
-    """The cells at res whose centres fall in the given ward polygons (WGS84)."""
-    if not ward_codes:
-        return Lattice(res, np.array([], dtype=np.uint64), np.array([], dtype=np.int64), ())
-    lists = pa.array(
-        vector.wkb_to_cells(
-            pa.array(shapely.to_wkb(np.asarray(geometries, dtype=object))),
-            res,
-            containment_mode=ContainmentMode.ContainsCentroid,
-        )
-    )
+def _cells_of(wkb: pa.Array, res: int, mode: ContainmentMode) -> tuple[np.ndarray, np.ndarray]:
+    """(cells, index of the polygon each came from) for polygons as WKB."""
+    lists = pa.array(vector.wkb_to_cells(wkb, res, containment_mode=mode))
     cells = np.asarray(lists.flatten().to_numpy(zero_copy_only=False), dtype=np.uint64)
     lengths = np.asarray(lists.value_lengths().fill_null(0).to_numpy(zero_copy_only=False))
-    ward = np.repeat(np.arange(len(ward_codes)), lengths)
-    cells, first = np.unique(cells, return_index=True)  # a centre on a shared edge goes to one ward
+    return cells, np.repeat(np.arange(len(lengths)), lengths)
+
+
+def build_lattice(
+    ward_codes: list[str], geometries: list[shapely.Geometry], res: int, extra_cells: np.ndarray | None = None
+) -> Lattice:
+    """Every cell at res that touches the given ward polygons (WGS84), plus `extra_cells` (those holding the area's
+    incidents, where a generalised boundary leaves them outside); none of the area's incidents falls off its edge."""
+    if not ward_codes:
+        return Lattice(res, np.array([], dtype=np.uint64), np.array([], dtype=np.int64), ())
+    wkb = pa.array(shapely.to_wkb(np.asarray(geometries, dtype=object)))
+    centred, centred_ward = _cells_of(wkb, res, ContainmentMode.ContainsCentroid)
+    touching, touching_ward = _cells_of(wkb, res, ContainmentMode.IntersectsBoundary)
+    extra = np.asarray(extra_cells if extra_cells is not None else [], dtype=np.uint64)
+    extra_ward = _nearest_ward(geometries, extra)
+    # first occurrence wins: the ward holding the centre, else the first ward touched, else the nearest
+    cells = np.concatenate([centred, touching, extra])
+    ward = np.concatenate([centred_ward, touching_ward, extra_ward])
+    cells, first = np.unique(cells, return_index=True)
     return Lattice(res, cells, ward[first], tuple(ward_codes))
+
+
+def _nearest_ward(geometries: list[shapely.Geometry], cells: np.ndarray) -> np.ndarray:
+    """Index of the polygon nearest each cell's centre."""
+    if len(cells) == 0:
+        return np.array([], dtype=np.int64)
+    lon, lat = cell_centres(cells)
+    tree = shapely.STRtree(np.asarray(geometries, dtype=object))
+    found = tree.query_nearest(shapely.points(lon, lat), all_matches=False)
+    nearest = np.zeros(len(cells), dtype=np.int64)
+    nearest[found[0]] = found[1]
+    return nearest
 
 
 def neighbour_matrix(lattice: Lattice, k: int = 1, include_self: bool = True) -> sp.csr_matrix:

@@ -8,7 +8,6 @@ from datetime import date
 from threading import Lock
 
 import numpy as np
-import shapely
 
 from api.services.errors import ParameterError
 from api.services.reference import WardCache
@@ -61,7 +60,7 @@ class LatticeCache:
     `max_entries` cells and matrix entries (about 12 bytes each)."""
 
     def __init__(self, size: int = 32, max_entries: int = 20_000_000) -> None:
-        self._items: OrderedDict[tuple[str, tuple[str, ...], int], tuple[Lattice, tuple[float, ...] | None]] = (
+        self._items: OrderedDict[tuple[str, tuple[str, ...], int, int], tuple[Lattice, tuple[float, ...] | None]] = (
             OrderedDict()
         )
         self._size = size
@@ -71,8 +70,8 @@ class LatticeCache:
     def get(
         self, con: Connection, wards: WardCache, boundary_set: str, area: StudyArea, res: int
     ) -> tuple[Lattice, tuple[float, float, float, float] | None]:
-        """The area's lattice at res and the bounding box of its wards."""
-        key = (boundary_set, area.lads, res)
+        """The area's lattice at res (every cell touching its wards or holding its incidents) and a box covering it."""
+        key = (boundary_set, area.lads, res, read.store_version(con))  # loads can add cells holding incidents
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -80,8 +79,8 @@ class LatticeCache:
         lads = set(area.lads)
         chosen = [w for w in wards.get(con, boundary_set) if w.lad_code in lads]
         geometries = [wards.shape(boundary_set, w.code) for w in chosen]
-        lattice = build_lattice([w.code for w in chosen], geometries, res)
-        bbox = tuple(float(v) for v in shapely.total_bounds(geometries)) if geometries else None
+        lattice = build_lattice([w.code for w in chosen], geometries, res, read.area_cells(con, area.lads, res))
+        bbox = lattice.bounds()
         with self._lock:
             self._items[key] = (lattice, bbox)
             while len(self._items) > 1 and (len(self._items) > self._size or self._entries() > self._max_entries):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.boundary_sets import ensure_reference_data
 from ingest.store.connection import Connection, open_served_store
-from tests.conftest import FORCES, POLICE, load_police, new_store, police_file, real_lines, write_csv
+from tests.conftest import FORCES, POLICE, PROJECT_DATA, load_police, new_store, police_file, real_lines, write_csv
 
 # Monthly ASB rows per force, 2025-01..2025-12, as published in ../shared/data/README.md.
 README_ASB = {
@@ -165,7 +166,7 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     con.execute("DROP TABLE lad_areas")
     con.execute("DROP TABLE incident_links")
     con.execute("DROP TABLE ward_points")
-    for column in ("occurred_at", "feed", "ward_code", "duplicate_of"):
+    for column in ("occurred_at", "feed", "ward_code", "duplicate_of", *(f"cell_{r}" for r in range(6, 11))):
         con.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
     con.execute("ALTER TABLE ingest_runs DROP COLUMN feed")
     con.execute("ALTER TABLE quarantine DROP COLUMN month")
@@ -181,4 +182,9 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     )
     assert ro.execute("SELECT DISTINCT feed FROM incidents").fetchall() == [("police.uk",)]
     assert ro.execute("SELECT DISTINCT month FROM quarantine WHERE line = 99").fetchall() == [(date(2025, 1, 1),)]
+    assert ro.execute("SELECT count(*) FROM incidents WHERE cell_9 IS NOT NULL").fetchall() == [(0,)]
+    ensure_reference_data(ro, PROJECT_DATA)  # what `aim serve` does before serving: cells from the coordinates
+    located = ro.execute("SELECT count(*) FROM incidents WHERE lon IS NOT NULL").fetchall()
+    assert ro.execute("SELECT count(*) FROM incidents WHERE cell_9 IS NOT NULL").fetchall() == located
+    assert ro.execute("SELECT sum(n) FROM incident_counts WHERE cell_9 IS NOT NULL").fetchall() == located
     ro.close()

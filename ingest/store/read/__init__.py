@@ -1,6 +1,13 @@
 """The read side of the store: every query the services ask, as Arrow tables or plain values."""
 
-from ingest.store.read.counts import cell_month_counts, hex_counts, monthly_counts, top_cells, ward_counts
+from ingest.store.read.counts import (
+    area_cells,
+    cell_month_counts,
+    hex_counts,
+    monthly_counts,
+    top_cells,
+    ward_counts,
+)
 from ingest.store.read.coverage import FeedCoverage, by_month, feed_coverage, latest_month, merged, total
 from ingest.store.read.dated import cell_week_counts, date_extent, dated_counts, month_only_count
 from ingest.store.read.extents import (
@@ -30,6 +37,7 @@ from ingest.store.read.reference import (
 
 __all__ = [
     "KEY_MODULUS",
+    "area_cells",
     "FeedCoverage",
     "IncidentFilter",
     "NamedArea",

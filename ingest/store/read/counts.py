@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow
@@ -110,3 +111,13 @@ def cell_month_counts(
     sql = f"""SELECT {cell_column(res)} AS cell, i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
               WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*params])
+
+
+def area_cells(con: Connection, lads: tuple[str, ...], res: int) -> np.ndarray:
+    """The distinct cells at res that hold incidents of these LADs (any period, category or source)."""
+    if not lads:
+        return np.array([], dtype=np.uint64)
+    marks = ", ".join("?" for _ in lads)
+    sql = f"""SELECT DISTINCT {cell_column(res)} AS cell FROM incident_counts i
+              WHERE {cell_column(res)} IS NOT NULL AND i.lad_code IN ({marks})"""  # noqa: S608 (fixed fragments)
+    return np.asarray(arrow(con, sql, list(lads))["cell"].to_numpy(zero_copy_only=False), dtype=np.uint64)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import numpy as np
+import pytest
+
+from api.services.caches import Caches
+from api.services.evaluation import force_areas
+from api.services.filters import resolve_filters
 from api.services.reference import WardCache
-from api.services.study_area import LatticeCache, StudyArea
+from api.services.study_area import LatticeCache, StudyArea, lattice_counts
 from api.settings import Settings
 from geo.lattice import distance_matrix
 from ingest.store.connection import open_served_store
@@ -30,5 +37,28 @@ def test_the_cache_keeps_a_lattice_and_evicts_the_oldest_when_too_big(cleveland_
         other, _ = small.get(con, wards, boundary_set, HARTLEPOOL, 9)
         assert small.get(con, wards, boundary_set, HARTLEPOOL, 9)[0] is other  # the newest stays
         assert small.get(con, wards, boundary_set, MIDDLESBROUGH, 9)[0] is not held  # the big one went
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("res", [8, 9])
+def test_each_force_area_holds_every_one_of_its_located_incidents(five_forces_store: Path, res: int) -> None:
+    con = open_served_store(five_forces_store)
+    try:
+        caches = Caches()
+        filters = resolve_filters(con, start=date(2025, 6, 1), end=date(2025, 6, 1), categories=(), sources=())
+        areas = force_areas(con, None, filters.boundary_set)
+        assert len(areas) == 5
+        for area in areas:
+            lattice, bbox = caches.lattices.get(con, caches.wards, filters.boundary_set, area, res)
+            marks = ", ".join("?" for _ in area.lads)
+            where = f"lon IS NOT NULL AND lad_code IN ({marks})"
+            sql = f"SELECT cell_{res}, count(*) FROM incidents WHERE {where} GROUP BY 1"  # noqa: S608
+            cells = con.execute(sql, list(area.lads)).fetchall()
+            located = sum(n for _, n in cells)
+            inside = lattice.index_of(np.array([c for c, _ in cells], dtype=np.uint64)) >= 0
+            assert located > 1000 and inside.all(), f"{area.name}: {(~inside).sum()} cells of its incidents missing"
+            counts, _ = lattice_counts(con, filters.incident, lattice, bbox)
+            assert counts.sum() >= located  # every one of them is counted (with any neighbour's in border cells)
     finally:
         con.close()
