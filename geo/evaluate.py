@@ -46,13 +46,19 @@ def methods(
     context: np.ndarray | None = None,
 ) -> dict[str, Method]:
     """Scoring functions over training counts (cells x months): AIM's forecast (with the training months' context,
-    if any) and the baselines it must beat (counts of the last `test_months` of training; a quartic kernel density
-    surface of all training incidents)."""
+    if any) and the simple baselines it must beat: counts over the whole training window, over its last 3 months and
+    over its last `test_months` (the previous period), and a quartic kernel density surface of all training
+    incidents."""
     return {
         "aim": lambda c: model.monthly_rate(c, kernels, context),
+        "training_window": lambda c: c.sum(axis=1),
+        "last_3_months": lambda c: c[:, -3:].sum(axis=1),
         "previous_period": lambda c: c[:, -test_months:].sum(axis=1),
         "kde": lambda c: kde @ c.sum(axis=1),
     }
+
+
+BASELINES = ("training_window", "last_3_months", "previous_period", "kde")
 
 
 def evaluate(

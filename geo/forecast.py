@@ -9,10 +9,15 @@ import numpy as np
 import scipy.sparse as sp
 
 HALF_LIVES = (3.0, 6.0, 12.0, float("inf"))  # inf: every month weighs the same
+RECENT_WINDOW = 3  # a candidate that counts the last 3 months alone (the last-3-months baseline)
+# how the months are weighed: (half-life, window); window counts only the last months, equally
+RECENCY = tuple((h, None) for h in HALF_LIVES) + ((float("inf"), RECENT_WINDOW),)
 OWN_WEIGHTS = (1.0, 0.75, 0.5, 0.25, 0.0)
 BANDWIDTHS_M = (250.0, 400.0, 600.0)
 CONTEXT_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 0.75)
 FOLDS = 3
+SIMPLEST = "training window"  # the model a fit keeps unless another beats it by more than MARGIN in validation
+MARGIN = 0.0  # relative gain in captured incidents a candidate needs over the training-window counts
 
 
 def quartic_kernel(distances_m: sp.csr_matrix, bandwidth_m: float, normalise: bool = False) -> sp.csr_matrix:
@@ -28,17 +33,21 @@ def quartic_kernel(distances_m: sp.csr_matrix, bandwidth_m: float, normalise: bo
     return k.tocsr()
 
 
-def recency_weights(months: int, half_life: float) -> np.ndarray:
-    """Weights of `months` monthly columns, oldest first: each month weighs half as much as one `half_life` later."""
-    return np.asarray(0.5 ** (np.arange(months)[::-1] / half_life))
+def recency_weights(months: int, half_life: float, window: int | None = None) -> np.ndarray:
+    """Weights of `months` monthly columns, oldest first: each month weighs half as much as one `half_life` later;
+    with a window, only the last `window` months count."""
+    weights = np.asarray(0.5 ** (np.arange(months)[::-1] / half_life))
+    if window is not None:
+        weights[: max(months - window, 0)] = 0.0
+    return weights
 
 
-def recency_rate(counts: np.ndarray, half_life: float) -> np.ndarray:
+def recency_rate(counts: np.ndarray, half_life: float, window: int | None = None) -> np.ndarray:
     """Recency-weighted mean monthly count per cell (counts: cells x months, oldest first)."""
     counts = np.asarray(counts, dtype=np.float64)
     if counts.shape[1] == 0:
         return np.zeros(counts.shape[0])
-    weights = recency_weights(counts.shape[1], half_life)
+    weights = recency_weights(counts.shape[1], half_life, window)
     return np.asarray(counts @ weights / weights.sum())
 
 
@@ -63,10 +72,11 @@ class ForecastModel:
     own_weight: float = 0.75
     bandwidth_m: float = 400.0
     context_weight: float = 0.0
+    window: int | None = None  # only the last `window` months count (None: every month, by half-life)
 
     def recency_rate(self, counts: np.ndarray) -> np.ndarray:
         """Recency-weighted mean monthly count per cell (counts: cells x months, oldest first)."""
-        return recency_rate(counts, self.half_life)
+        return recency_rate(counts, self.half_life, self.window)
 
     def monthly_rate(
         self, counts: np.ndarray, kernels: dict[float, sp.csr_matrix], context: np.ndarray | None = None
@@ -85,6 +95,8 @@ class ForecastModel:
     def describe(self) -> str:
         """The fitted model in words."""
         recency = "every month weighed the same" if np.isinf(self.half_life) else f"half-life {self.half_life:g} months"
+        if self.window is not None:
+            recency = f"the last {self.window} months only"
         text = (
             f"monthly rate ({recency}), {self.own_weight:.0%} the cell's "
             f"own rate and {1 - self.own_weight:.0%} the rate smoothed with a {self.bandwidth_m:g} m quartic kernel"
@@ -152,10 +164,14 @@ def fit_forecast(
         if recent.sum() <= 0:
             continue
         tiebreak = past.sum(axis=1)
-        for half_life in HALF_LIVES:
-            own = recency_rate(past, half_life)
+        for half_life, window in RECENCY:
+            own = recency_rate(past, half_life, window)
             smoothed = {bw: kernels[bw] @ own for bw in BANDWIDTHS_M}
-            extra = own if context is None else context_rate(own, recency_rate(context[:, : end - holdout], half_life))
+            extra = (
+                own
+                if context is None
+                else context_rate(own, recency_rate(context[:, : end - holdout], half_life, window))
+            )
             for own_weight, bandwidth, context_weight in itertools.product(OWN_WEIGHTS, BANDWIDTHS_M, context_weights):
                 if own_weight >= 1 and bandwidth != BANDWIDTHS_M[0]:
                     continue  # bandwidth is irrelevant without smoothing
@@ -163,10 +179,13 @@ def fit_forecast(
                 if context_weight > 0:
                     rate = (1 - context_weight) * rate + context_weight * extra
                 chosen = select_cells(rate, area_km2, budget_km2=budget, tiebreak=tiebreak)
-                model = ForecastModel(half_life, own_weight, bandwidth, context_weight)
+                model = ForecastModel(half_life, own_weight, bandwidth, context_weight, window)
                 captured[model] = captured.get(model, 0.0) + float(recent[chosen].sum()) / float(recent.sum())
     best, best_captured = ForecastModel(), -1.0
     for model, value in captured.items():  # grid order: the first of equals wins
         if value > best_captured + 1e-9:
             best, best_captured = model, value
+    simplest = ForecastModel(float("inf"), 1.0, BANDWIDTHS_M[0], 0.0)  # the training window's counts
+    if simplest in captured and best_captured <= captured[simplest] * (1 + MARGIN) + 1e-9:
+        return simplest
     return best

@@ -15,7 +15,9 @@ from api.services.errors import ParameterError
 from api.services.evaluation import evaluate_forces, force_areas
 from api.services.filters import resolve_filters
 from api.services.params import check_split, parse_coverage, parse_span
+from api.services.rolling import CATEGORIES, rolling_cases, summarise
 from ingest.schema import DEFAULT_CATEGORIES
+from ingest.store import read
 from ingest.store.connection import Connection
 
 ORDER = ("aim", "previous_period", "kde", "random")
@@ -56,6 +58,15 @@ def evaluate_command(
     calibration: Annotated[
         bool, typer.Option("--calibration", help="Check hotspot significance on shuffled counts instead")
     ] = False,
+    rolling: Annotated[
+        bool,
+        typer.Option(
+            "--rolling",
+            help="Score on rolling origins (every month from the 6th held), plan sizes 10 cells to 10%, res 8 and 9, "
+            "ASB, criminal damage and violence, against the best simple baseline each time",
+        ),
+    ] = False,
+    category: Annotated[list[str] | None, typer.Option(help="Rolling: crime types (default: the three)")] = None,
     draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
     seed: Annotated[int, typer.Option(help="Calibration: random seed")] = 0,
     store: Annotated[Path | None, typer.Option(help="Store path (default: $AIM_STORE or ./aim.duckdb)")] = None,
@@ -66,6 +77,9 @@ def evaluate_command(
     try:
         if calibration:
             _calibrate(con, train, force, [res] if res else [8, 9], draws, seed, markdown)
+            return
+        if rolling:
+            _rolling(con, force, (res,) if res else (8, 9), tuple(category or CATEGORIES), markdown)
             return
         if train is None or test is None:
             raise ParameterError("train", "give --train and --test months (or --calibration)")
@@ -98,6 +112,46 @@ def _calibrate(
     areas = force_areas(con, force, filters.boundary_set)
     results = calibrate_forces(con, areas, filters, resolutions, draws, seed, caches.wards, caches.lattices)
     console.print(calibration_table(results) if md else calibration_text(results), soft_wrap=True, markup=False)
+
+
+def _rolling(
+    con: Connection, force: list[str] | None, resolutions: tuple[int, ...], cats: tuple[str, ...], md: bool
+) -> None:
+    first, last = read.month_extent(con)
+    if first is None or last is None:
+        raise ParameterError("store", "no incidents held")
+    areas = force_areas(con, force, read.resolve_boundary_set(con, None))
+    cases = rolling_cases(con, areas, first, last, Caches(), resolutions, cats)
+    console.print(rolling_table(summarise(cases)), soft_wrap=True, markup=False)
+
+
+def rolling_table(summary: dict[str, Any]) -> str:
+    """The distribution of AIM / best baseline PAI ratios as a Markdown table, then the worst cases."""
+    head = "| cases | n | min | 5% | median | mean | AIM ahead | behind | below 0.97 |"
+    lines = [head, "|---|---|---|---|---|---|---|---|---|"]
+    rows = [("all", summary["all"]), *summary["groups"].items()]
+    for name, d in rows:
+        if not d.get("cases"):
+            continue
+        lines.append(
+            f"| {name} | {d['cases']} | {d['min']:.3f} | {d['p5']:.3f} | {d['median']:.3f} | {d['mean']:.3f} | "
+            f"{d['wins']:.0%} | {d['below_1']:.0%} | {d['below_0.97']} |"
+        )
+    for name, d in summary["against_each"].items():
+        if d.get("cases"):
+            lines.append(
+                f"| against {name} alone | {d['cases']} | {d['min']:.3f} | {d['p5']:.3f} | {d['median']:.3f} | "
+                f"{d['mean']:.3f} | {d['wins']:.0%} | {d['below_1']:.0%} | {d['below_0.97']} |"
+            )
+    lines.append("")
+    lines.append("Best baseline, cases: " + ", ".join(f"{k} {v}" for k, v in summary["best_baselines"].items()))
+    lines.append("Worst cases:")
+    lines += [
+        f"  {w['area']} res {w['res']} {w['category']} {w['test_month']} {w['size']}: {w['ratio']:.3f} of "
+        f"{w['best_baseline']} ({w['model']})"
+        for w in summary["worst"]
+    ]
+    return "\n".join(lines)
 
 
 def calibration_table(results: list[dict[str, Any]]) -> str:

@@ -12,7 +12,7 @@ from api.services.filters import Filters, resolve_filters
 from api.services.patrol import area_model
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea
-from geo.evaluate import evaluate, methods
+from geo.evaluate import BASELINES, evaluate, methods
 from geo.forecast import fit_forecast, quartic_kernel
 from geo.trends import add_months, months_between
 from ingest.schema import DEFAULT_CATEGORIES
@@ -23,6 +23,8 @@ KDE_BANDWIDTH_M = 400.0
 METHOD_NOTES = {
     "aim": "AIM's forecast (the filtered incidents, smoothed, and the other crime recorded), fitted on the training "
     "months only",
+    "training_window": "top cells by count over the whole training window",
+    "last_3_months": "top cells by count over the last 3 training months",
     "previous_period": "top cells by count in the last training months (as many months as the test)",
     "kde": f"quartic kernel density of all training incidents, {KDE_BANDWIDTH_M:g} m bandwidth",
     "random": "cells picked at random, mean of 200 draws",
@@ -53,7 +55,7 @@ def evaluate_area(
     kde = quartic_kernel(m.distances, KDE_BANDWIDTH_M)
     scorers = methods(model, m.kernels, kde, n_test, train_context)
     scores = evaluate(train_counts, test_counts, m.area_km2, coverage, scorers)
-    best_baseline = max(("previous_period", "kde"), key=lambda k: scores[k].pai)
+    best_baseline = max(BASELINES, key=lambda k: scores[k].pai)
     return {
         "area": area.echo(),
         "resolution": res,

@@ -106,3 +106,20 @@ def test_context_is_the_crime_types_the_filter_leaves_out() -> None:
     assert context_categories(tuple(GROUPS["crime"])) == ()
     one_crime = GROUPS["crime"][0]
     assert one_crime not in context_categories((*asb, one_crime))
+
+
+def test_fitting_keeps_the_training_window_counts_when_nothing_beats_them() -> None:
+    counts = np.repeat(np.arange(21, dtype=float)[:, None], 12, axis=1)  # the same counts every month
+    model = fit_forecast(counts, _line_kernels(21), np.ones(21), coverage=5 / 21)
+    assert model == ForecastModel(float("inf"), 1.0, 250.0, 0.0)
+    assert "every month weighed the same" in model.describe() and "100% the cell's own rate" in model.describe()
+
+
+def test_the_last_three_months_are_a_candidate_when_hot_spots_move() -> None:
+    counts = np.zeros((21, 12))
+    counts[0:5, :9] = 10  # old hot spots, quiet from the 10th month
+    counts[15:20, 9:] = 10  # new ones since
+    model = fit_forecast(counts, _line_kernels(21), np.ones(21), coverage=5 / 21, holdout=1)
+    assert model.window == 3 and "the last 3 months only" in model.describe()
+    chosen = select_cells(model.monthly_rate(counts, _line_kernels(21)), np.ones(21), n=5)
+    assert set(chosen.tolist()) == set(range(15, 20))

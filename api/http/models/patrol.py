@@ -98,6 +98,10 @@ class Evaluation(Schema):
     train_incidents: int
     test_incidents: int
     aim_model: str = Field(description="The forecast fitted on the training months, in words")
-    methods: dict[str, MethodScore] = Field(description="Scores by method: aim, previous_period, kde, random")
-    best_baseline: Literal["previous_period", "kde"] = Field(description="The baseline with the higher PAI")
+    methods: dict[str, MethodScore] = Field(
+        description="Scores by method: aim, training_window, last_3_months, previous_period, kde, random"
+    )
+    best_baseline: Literal["training_window", "last_3_months", "previous_period", "kde"] = Field(
+        description="The baseline with the highest PAI on the test months"
+    )
     aim_vs_best_baseline_pai: float | None = Field(description="AIM's PAI / the best baseline's (null when it is 0)")

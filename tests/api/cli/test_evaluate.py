@@ -51,3 +51,13 @@ def test_evaluate_calibration_reports_each_resolution(cleveland_store: Path) -> 
 def test_evaluate_without_months_or_calibration_is_refused(cleveland_store: Path) -> None:
     result = runner.invoke(app, ["evaluate", "--store", str(cleveland_store)])
     assert result.exit_code == 2 and "--train" in result.output
+
+
+def test_evaluate_on_rolling_origins_prints_the_distribution(cleveland_store: Path) -> None:
+    args = ["evaluate", "--rolling", "--force", "cleveland", "--res", "8", "--category", "asb"]
+    result = runner.invoke(app, [*args, "--store", str(cleveland_store)])
+    assert result.exit_code == 0, result.output
+    assert "| all | 35 |" in result.output  # 7 test months (2025-06..12) x 5 plan sizes
+    for size in ("size 10 cells", "size 1.0%", "size 10.0%"):
+        assert f"| {size} | 7 |" in result.output
+    assert "Best baseline, cases: training_window" in result.output and "Worst cases:" in result.output
