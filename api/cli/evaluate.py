@@ -20,7 +20,7 @@ from ingest.schema import DEFAULT_CATEGORIES
 from ingest.store import read
 from ingest.store.connection import Connection
 
-ORDER = ("aim", "previous_period", "kde", "random")
+ORDER = ("aim", "training_window", "last_3_months", "previous_period", "kde", "random")
 
 
 def markdown_table(results: list[dict[str, Any]]) -> str:
