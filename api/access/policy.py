@@ -37,6 +37,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/hotspots": ANALYSIS,
     "/api/v1/hotspots/gi": ANALYSIS,
     "/api/v1/hotspots/emerging": ANALYSIS,
+    "/api/v1/hotspots/calibration": ANALYSIS,
     "/api/v1/patrol-plan": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,
     "/api/v1/sources": ANALYSIS,

@@ -18,7 +18,9 @@ class GiFigures(Schema):
     class_: str = Field(alias="class", description=GI_CLASS)
     confidence: int = Field(description=CONFIDENCE)
     z: float = Field(description="Gi* z-score")
-    p: float = Field(description="Two-sided p-value (normal approximation)")
+    p: float = Field(
+        description="Two-sided exact p-value (mid-p) of the local sum when counts are shuffled across the cells"
+    )
     q: float = Field(description="Benjamini-Hochberg q-value across the cells tested")
     count: int = Field(description="Incidents in the cell or ward")
     neighbourhood_count: int = Field(description="Incidents in its neighbourhood, itself included")
@@ -152,3 +154,41 @@ class EmergingLayer(Schema):
     warnings: list[str]
     method: str
     legend: list[EmergingLegendItem]
+
+
+class CalibrationLevel(Schema):
+    """What shuffled counts are called at one nominal level."""
+
+    level: float = Field(description="Nominal level a")
+    hot_share: float = Field(description="Share of shuffled cells called hot (z > 0, p < a) by AIM's test")
+    hot_share_expected: float = Field(description="a / 2: one side of a two-sided test")
+    both_sides_share: float = Field(description="Share with p < a on either side (at most a)")
+    normal_hot_share: float = Field(description="The same under the normal approximation, for comparison")
+    normal_both_sides_share: float
+
+
+class CalibrationFdr(Schema):
+    """Hot calls after false-discovery control, observed and on shuffles."""
+
+    confidence: int = Field(description="99, 95 or 90")
+    observed_cells: int = Field(description="Cells hot at this confidence or higher on the real counts")
+    shuffled_mean_cells: float | None
+    shuffles_with_any: int = Field(description="Shuffles with at least one cell called hot")
+
+
+class Calibration(Schema):
+    """Hotspot significance checked on the study area's counts shuffled across its cells."""
+
+    area: StudyAreaEcho
+    resolution: int
+    k: int
+    period: Period
+    filters: FiltersEcho
+    cells: int
+    incidents: int
+    empty_share: float | None
+    draws: int
+    seed: int
+    levels: list[CalibrationLevel]
+    fdr_hot: list[CalibrationFdr]
+    method: str

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
 from api.http.formats import GeoJSONResponse
 from api.http.models.base import plain
-from api.http.models.hotspots import EmergingLayer, GiCellLayer, GiWardLayer
+from api.http.models.hotspots import Calibration, EmergingLayer, GiCellLayer, GiWardLayer
 from api.http.models.layers import TopCells
+from api.services.calibration import calibration
 from api.services.errors import ParameterError
 from api.services.hotspots import emerging_layer, gi_layer, ward_gi_layer
 from api.services.layers import hotspot_rows
@@ -71,3 +72,19 @@ def emerging(
         raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
     layer = emerging_layer(con, filters, area, res, k, alpha, caches.wards, caches.lattices, interval)
     return GeoJSONResponse(layer)
+
+
+@router.get("/hotspots/calibration", response_model=Calibration, **plain)
+def calibrate(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    res: Res = 9,
+    k: K = 1,
+    draws: Annotated[int, Query(ge=1, le=200, description="Shuffles of the counts across the cells")] = 20,
+    seed: Annotated[int, Query(ge=0, le=2**31, description="Random seed (the same seed, the same shuffles)")] = 0,
+) -> dict[str, Any]:
+    """Is hotspot significance calibrated here? The study area's counts shuffled across its cells `draws` times:
+    the share of cells called hot at 1/5/10% (expected a/2), beside the normal approximation, and FDR calls."""
+    return calibration(con, filters, area, res, k, draws, seed, caches.wards, caches.lattices)

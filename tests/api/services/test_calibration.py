@@ -33,3 +33,13 @@ def test_shuffled_cleveland_counts_are_called_hot_at_the_nominal_rate(cleveland_
     assert one["normal_hot_share"] > 4 * one["hot_share"]  # the normal approximation over-calls at 1%
     fdr = body["fdr_hot"][-1]
     assert fdr["shuffles_with_any"] <= 6 and fdr["observed_cells"] > 20
+
+
+def test_calibration_over_the_api(client: object) -> None:
+    r = client.get("/api/v1/hotspots/calibration", params={"force": "cleveland", "res": 8, "draws": 5})  # type: ignore[attr-defined]
+    assert r.status_code == 200
+    body = r.json()
+    assert body["area"]["name"] == "Cleveland" and body["draws"] == 5 and body["cells"] > 900
+    assert [x["level"] for x in body["levels"]] == [0.01, 0.05, 0.1]
+    again = client.get("/api/v1/hotspots/calibration", params={"force": "cleveland", "res": 8, "draws": 5})  # type: ignore[attr-defined]
+    assert again.json()["levels"] == body["levels"]  # seeded: the same shuffles
