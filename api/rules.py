@@ -26,6 +26,13 @@ def disclosure_rule(settings: Settings) -> DisclosureRule:
     return DisclosureRule(settings.sdc_threshold, settings.sdc_round, settings.sdc_max_res)
 
 
-def ingest_options(settings: Settings, dry_run: bool = False) -> IngestOptions:
-    """How files load: the duplicate rule, the postcode lookup, and whether to roll back (a dry run)."""
-    return IngestOptions(rule=link_rule(settings), postcodes=tuple(settings.postcodes), dry_run=dry_run)
+def ingest_options(settings: Settings, dry_run: bool = False, replace_smaller: bool = False) -> IngestOptions:
+    """How files load: the duplicate rule, the postcode lookup, whether to roll back (a dry run), and whether a file
+    may replace a partition with far fewer rows than it holds."""
+    return IngestOptions(
+        rule=link_rule(settings),
+        postcodes=tuple(settings.postcodes),
+        dry_run=dry_run,
+        replace_smaller=replace_smaller,
+        min_share=settings.replace_min_share,
+    )

@@ -27,6 +27,10 @@ class FeedFileError(IngestError):
         super().__init__(f"{where}: {reason}")
 
 
+class SuspiciousFileError(FeedFileError):
+    """A readable file refused because loading it would replace stored rows with far fewer good ones."""
+
+
 class StoreError(IngestError):
     """The store is missing, locked, or not an AIM store."""
 

@@ -16,7 +16,7 @@ from ingest.adapters.police import POLICE_FEED, police_batches
 from ingest.adapters.tabular import profile_batches
 from ingest.dedupe import LinkRule, relink
 from ingest.enrich import enrich_staged
-from ingest.errors import FeedFileError, reason_kind
+from ingest.errors import FeedFileError, SuspiciousFileError, reason_kind
 from ingest.places import load_places
 from ingest.registry import Feed
 from ingest.store.connection import Connection
@@ -35,6 +35,8 @@ class IngestOptions:
     postcodes: tuple[Path, ...] = ()  # Code-Point Open files or folders, for profile feeds
     now: datetime | None = None  # dates later than now + 1 day are rejected; None: datetime.now()
     dry_run: bool = False  # stage, report, roll back
+    replace_smaller: bool = False  # let a file replace a partition with far fewer rows than it holds
+    min_share: float = 0.5  # ... where "far fewer" is under this share of the rows held
     progress: Progress | None = None  # called with the rows of each batch as it is staged
 
 
@@ -85,6 +87,16 @@ def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) 
     """Enrich, plan and commit (or, for a dry run, roll back) a staged file; fill in the report."""
     report.distinct_points = enrich_staged(staged)
     plan = staged.plan()
+    shrinking = [] if options.replace_smaller else plan.shrinking(options.min_share)
+    if shrinking:
+        said = "; ".join(f"{key} holds {held:,} rows, this file has {new:,} good ones" for key, held, new in shrinking)
+        raise SuspiciousFileError(
+            staged.file,
+            f"refused: it would replace partitions with far fewer rows than they hold ({said}); "
+            f"{sum(report.reasons.values()):,} of its rows are bad"
+            + (f" (mostly: {report.reasons.most_common(1)[0][0]})" if report.reasons else "")
+            + ". Fix the file, or load it with --replace-smaller if the smaller file is right",
+        )
     if options.dry_run:
         counts = staged.counts(plan)
         staged.rollback()
@@ -97,7 +109,8 @@ def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) 
     report.partitions_new, report.partitions_replaced = plan.new, plan.replaced
     report.partitions_unchanged = plan.unchanged
     written = plan.new or plan.replaced
-    report.status = ("would load" if options.dry_run else "loaded") if written else "unchanged"
+    idle = "unchanged" if plan.unchanged else "quarantined"  # nothing written: the same file again, or no good row
+    report.status = ("would load" if options.dry_run else "loaded") if written else idle
     return report
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import StoreOpt, console, fail, open_writable, settings_from
-from api.cli.ingest import load_with_progress
+from api.cli.ingest import ReplaceSmaller, load_with_progress
 from api.cli.report import print_reports
 from ingest.errors import IngestError
 from ingest.registry import Feed, resolve_feed, shipped_feeds
@@ -25,12 +25,12 @@ def _feed(ref: str) -> Feed:
         fail(exc)
 
 
-def _run(profile_ref: str, files: list[Path], store: Path | None, dry_run: bool) -> None:
+def _run(profile_ref: str, files: list[Path], store: Path | None, dry_run: bool, replace_smaller: bool = False) -> None:
     feed = _feed(profile_ref)
     settings = settings_from(store)
     con = open_writable(settings)
     try:
-        reports, errors = load_with_progress(con, settings, feed, files, dry_run)
+        reports, errors = load_with_progress(con, settings, feed, files, dry_run, replace_smaller)
     finally:
         con.close()
     print_reports(reports, errors, dry_run)
@@ -53,9 +53,11 @@ def load(
     profile: ProfileArg,
     files: Annotated[list[Path], typer.Argument(help="Export file(s) to load")],
     store: StoreOpt = None,
+    replace_smaller: ReplaceSmaller = False,
 ) -> None:
-    """Load export files through a profile; a file replaces the months it covers for that feed."""
-    _run(profile, files, store, dry_run=False)
+    """Load export files through a profile; a file replaces the months it covers for that feed (a file with far
+    fewer good rows than a month holds is refused unless --replace-smaller)."""
+    _run(profile, files, store, dry_run=False, replace_smaller=replace_smaller)
 
 
 def sample_feeds(data_dir: Path) -> list[tuple[Feed, Path]]:

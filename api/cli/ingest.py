@@ -20,8 +20,22 @@ from ingest.store.connection import Connection
 ingest_app = typer.Typer(help="Load feed files into the store.", no_args_is_help=True)
 
 
+ReplaceSmaller = Annotated[
+    bool,
+    typer.Option(
+        "--replace-smaller",
+        help="Let a file replace a month with far fewer rows than the store holds for it (refused otherwise)",
+    ),
+]
+
+
 def load_with_progress(
-    con: Connection, settings: Settings, feed: Feed, paths: list[Path], dry_run: bool = False
+    con: Connection,
+    settings: Settings,
+    feed: Feed,
+    paths: list[Path],
+    dry_run: bool = False,
+    replace_smaller: bool = False,
 ) -> tuple[list[IngestReport], list[str]]:
     """Load every file of a feed at these paths, each atomically, showing files and rows done."""
     columns = (
@@ -47,7 +61,7 @@ def load_with_progress(
             rows += n
             bar.update(task, rows=f"{rows:,} rows")
 
-        result = load_files(con, feed, paths, ingest_options(settings, dry_run), advance)
+        result = load_files(con, feed, paths, ingest_options(settings, dry_run, replace_smaller), advance)
     return result
 
 
@@ -55,12 +69,13 @@ def load_with_progress(
 def ingest_police(
     paths: Annotated[list[Path], typer.Argument(help="police.uk CSV files or folders")],
     store: StoreOpt = None,
+    replace_smaller: ReplaceSmaller = False,
 ) -> None:
     """Load data.police.uk street-level CSV files (plain or .gz; files or folders of monthly files)."""
     settings = settings_from(store)
     con = open_writable(settings)
     try:
-        reports, errors = load_with_progress(con, settings, resolve_feed("police"), paths)
+        reports, errors = load_with_progress(con, settings, resolve_feed("police"), paths, False, replace_smaller)
     finally:
         con.close()
     print_reports(reports, errors)

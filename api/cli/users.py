@@ -14,6 +14,7 @@ from rich.table import Table
 from api.access.principals import Role
 from api.access.store import AccessStore
 from api.cli.common import StoreOpt, console, fail, settings_from
+from api.render.spreadsheet import safe_rows
 from api.services.errors import NotFoundError
 
 users_app = typer.Typer(help="API tokens: who may see what.", no_args_is_help=True)
@@ -100,7 +101,7 @@ def audit_command(
         for r in access_store(store).audit_log(who, since, limit)
     ]
     if csv_out:
-        csv.writer(sys.stdout).writerows([header, *rows])
+        csv.writer(sys.stdout).writerows([header, *safe_rows(rows)])
         return
     table = Table(*header)
     for row in rows:

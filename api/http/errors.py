@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from api.access.principals import AuthError
 from api.services.errors import NotFoundError, ParameterError
 from geo.errors import BoundaryError
-from ingest.errors import FeedFileError, StoreError, UnknownBoundarySetError
+from ingest.errors import FeedFileError, StoreError, SuspiciousFileError, UnknownBoundarySetError
 
 
 class ProblemItem(BaseModel):
@@ -37,6 +37,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "No valid token (send Authorization: Bearer <token>)"),
         (403, "The caller's role may not use this route, or not with these sources"),
         (404, "No such item"),
+        (409, "The file would replace stored rows with far fewer good ones (send replace_smaller=true if right)"),
         (413, "Request body too large"),
         (422, "A parameter is missing, malformed or not acceptable"),
         (503, "The store is not available"),
@@ -49,6 +50,7 @@ STATUS: dict[type[Exception], int] = {
     NotFoundError: 404,
     UnknownBoundarySetError: 422,
     BoundaryError: 422,
+    SuspiciousFileError: 409,
     FeedFileError: 400,
     StoreError: 503,
 }

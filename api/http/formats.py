@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from api.http.audit import record_access
+from api.render.spreadsheet import safe_rows
 from api.services.errors import ParameterError
 
 Table = tuple[Sequence[str], Sequence[Sequence[object]], str]  # header, rows, file name
@@ -46,11 +47,11 @@ class GeoJSONResponse(FastJSONResponse):
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """Rows as CSV text with a header line."""
+    """Rows as CSV text with a header line; text that a spreadsheet would run as a formula is made inert."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_rows(rows))
     return buffer.getvalue()
 
 

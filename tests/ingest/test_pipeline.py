@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.boundary_sets import ensure_reference_data
+from ingest.pipeline import IngestOptions
 from ingest.store.connection import Connection, open_served_store
 from tests.conftest import FORCES, POLICE, PROJECT_DATA, load_police, new_store, police_file, real_lines, write_csv
 
@@ -150,7 +151,8 @@ def test_aggregate_counts_follow_every_load_and_replace(store: Connection, tmp_p
     load_police(store, write_csv(tmp_path / "a.csv", lines))
     load_police(store, police_file("cleveland", "02"))
     assert store.execute(COUNTS_HELD).fetchall() == store.execute(COUNTS_FROM_INCIDENTS).fetchall()
-    load_police(store, write_csv(tmp_path / "b.csv", lines[:301]))  # republished with fewer rows
+    smaller = IngestOptions(replace_smaller=True)  # the republished file is right: the caller says so
+    load_police(store, write_csv(tmp_path / "b.csv", lines[:301]), smaller)  # republished with far fewer rows
     held = store.execute(COUNTS_HELD).fetchall()
     assert held == store.execute(COUNTS_FROM_INCIDENTS).fetchall()
     notts = [r for r in held if r[0].startswith("police:Nottinghamshire")]

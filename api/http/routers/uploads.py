@@ -34,6 +34,9 @@ async def ingest(
     filename: Annotated[
         str, Query(max_length=200, description="The file's name, kept in the load log (e.g. 2025-01-x-street.csv)")
     ] = "upload.csv",
+    replace_smaller: Annotated[
+        bool, Query(description="Let the file replace a month with far fewer rows than the store holds (else 409)")
+    ] = False,
 ) -> dict[str, Any]:
     """Load the request body (the file's bytes) as one feed file: atomically, idempotently, with bad rows
     quarantined. The same rules as `aim ingest` / `aim feeds load`."""
@@ -47,15 +50,15 @@ async def ingest(
     with tempfile.TemporaryDirectory(prefix="aim-upload-") as folder:
         path = FilePath(folder) / name
         path.write_bytes(body)
-        report = await run_in_threadpool(_load, request, settings, feeds[feed], path)
+        report = await run_in_threadpool(_load, request, settings, feeds[feed], path, replace_smaller)
     record_access(request, report.loaded, f"ingest {feed}")
     return report_summary(report)
 
 
-def _load(request: Request, settings: Settings, feed: Feed, path: FilePath) -> IngestReport:
+def _load(request: Request, settings: Settings, feed: Feed, path: FilePath, replace_smaller: bool) -> IngestReport:
     with request.app.state.writer:  # one load at a time; readers are never blocked
         cursor = request.app.state.con.cursor()
         try:
-            return run(feed, path, cursor, ingest_options(settings))
+            return run(feed, path, cursor, ingest_options(settings, replace_smaller=replace_smaller))
         finally:
             cursor.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
@@ -20,11 +20,16 @@ class PartitionPlan:
     replaced_rows: int
     unchanged_rows: int
     rows: dict[str, int]  # staged rows per partition
+    stored: dict[str, int] = field(default_factory=dict)  # rows held now, per partition the file would replace
 
     @property
     def write(self) -> list[str]:
         """The partitions the file writes: new and replaced."""
         return self.new + self.replaced
+
+    def shrinking(self, min_share: float) -> list[tuple[str, int, int]]:
+        """Replaced partitions whose new rows are fewer than min_share of the rows they hold: (key, held, new)."""
+        return [(k, n, self.rows[k]) for k, n in self.stored.items() if self.rows[k] < min_share * n]
 
     @property
     def loaded(self) -> int:
@@ -50,6 +55,7 @@ def plan_partitions(con: Connection, file_sha256: str) -> PartitionPlan:
         else:
             plan.replaced.append(key)
             plan.replaced_rows += int(stored_rows)
+            plan.stored[key] = int(stored_rows)
     return plan
 
 

@@ -135,10 +135,10 @@ class StagedIngest:
         insert_incidents(con, self.run_id)
         refresh_counts(con, "SELECT partition_key FROM _write")
         record_partitions(con, plan, self.source, self.sha, self.run_id)
-        if write:  # an unchanged file keeps its earlier quarantine rows as they are
+        if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
             replace_quarantine(con, self.run_id, self.file, self.sha)
         counts = self.counts(plan)
-        status = "loaded" if write else "unchanged"
+        status = "loaded" if write else ("unchanged" if plan.unchanged else "quarantined")
         log_run(con, RunLog(self.run_id, self.source, self.feed, self.file, self.sha, self.started_at, status), counts)
         if write and before_commit is not None:
             before_commit()

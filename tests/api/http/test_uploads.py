@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,3 +104,39 @@ def test_the_sources_report_is_kept_until_a_load_changes_the_store(service: Test
     after = service.get("/api/v1/sources").json()
     assert [m["month"] for m in after["feeds"][0]["months"]] == ["2025-01", "2025-02"]
     assert after["latest_month"] == "2025-02"
+
+
+def test_a_file_that_would_shrink_a_month_is_refused_with_409_unless_the_caller_says_so(service: TestClient) -> None:
+    lines = gzip.decompress(police_file("cleveland", "01").read_bytes()).decode().splitlines()
+    smaller = ("\n".join(lines[:101]) + "\n").encode()  # 100 rows for a month that holds 6,000+
+    refused = service.post("/api/v1/ingest/police", params={"filename": "jan.csv"}, content=smaller)
+    assert refused.status_code == 409 and "--replace-smaller" in refused.json()["detail"]
+    health = service.get("/healthz").json()
+    assert health["sources"]["police"]["incidents"] == len(lines) - 1  # the month is as it was
+    allowed = service.post(
+        "/api/v1/ingest/police", params={"filename": "jan.csv", "replace_smaller": "true"}, content=smaller
+    )
+    assert allowed.status_code == 200 and allowed.json()["loaded"] == 100
+
+
+def test_csv_exports_carry_no_formula_a_spreadsheet_would_run(service: TestClient) -> None:
+    lines = gzip.decompress(police_file("cleveland", "02").read_bytes()).decode().splitlines()
+    header, row = lines[0], next(csv.reader([lines[1]]))
+    hostile = ['=HYPERLINK("http://x.example","click")', "@SUM(1+1)", "+1+1", "-2+3"]
+    rows = []
+    for k, text in enumerate(hostile):
+        cells = list(row)
+        cells[6] = text  # Location
+        cells[0] = f"crime-{k}"  # Crime ID: distinct records
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow(cells)
+        rows.append(buffer.getvalue())
+    body = ("\n".join([header, *rows]) + "\n").encode()
+    assert service.post("/api/v1/ingest/police", params={"filename": "x.csv"}, content=body).status_code == 200
+    export = service.get(
+        "/api/v1/incidents", params={"format": "csv", "from": "2025-02", "to": "2025-02", "category": "all"}
+    )
+    table = list(csv.DictReader(io.StringIO(export.text)))
+    texts = {r["location_text"] for r in table}
+    assert texts == {"'" + t for t in hostile}  # shown as text, never run
+    assert all(r["lon"].startswith("-") for r in table)  # numbers are numbers: a negative longitude stays as it is
