@@ -15,7 +15,7 @@ def print_report(report: IngestReport, dry_run: bool = False) -> None:
     """What one file's load did (or would do)."""
     verb = "would load" if dry_run else "loaded"
     console.print(
-        f"[bold]{report.file}[/]: {report.status} · read {report.rows_read:,} · {verb} {report.loaded:,} · "
+        f"[bold]{escape(report.file)}[/]: {report.status} · read {report.rows_read:,} · {verb} {report.loaded:,} · "
         f"replaced {report.replaced:,} · unchanged {report.unchanged:,} · quarantined {report.quarantined:,} · "
         f"{report.seconds:.1f}s",
         soft_wrap=True,

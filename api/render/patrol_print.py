@@ -30,7 +30,13 @@ def _rings(geometry: shapely.Geometry) -> list[np.ndarray]:
 
 
 def render_plan(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt: str) -> bytes:
-    """The plan drawn on one A4 landscape page, as PNG or PDF bytes."""
+    """The plan drawn on one A4 landscape page, as PNG or PDF bytes; ward names and other text from boundary files
+    are drawn as they are (never read as mathtext markup)."""
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        return _draw(plan, wards, fmt)
+
+
+def _draw(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt: str) -> bytes:
     fig = plt.figure(figsize=(11.69, 8.27), dpi=110)
     area = plan["area"]["name"]
     fig.suptitle(f"Patrol plan: {area}", x=0.02, ha="left", fontsize=16, fontweight="bold")

@@ -114,3 +114,14 @@ def test_a_store_locked_by_another_process_is_a_clear_error(tmp_path: Path) -> N
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_text_like_rich_markup_in_a_file_prints_as_it_is(tmp_path: Path) -> None:
+    lines = real_lines("cleveland", "01", 5)
+    cells = lines[1].split(",")
+    cells[1] = "[/]"  # the month
+    bad = write_csv(tmp_path / "odd [b]name.csv", [lines[0], ",".join(cells), *lines[2:]])
+    store = tmp_path / "aim.duckdb"
+    result = runner.invoke(app, ["ingest", "police", str(bad), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "odd [b]name.csv: loaded" in result.output and "month '[/]' is not a valid" in result.output
