@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from api.access.principals import Principal
+from api.access.principals import Principal, Role
 from api.access.scope import source_scope
 from api.http.auth import grant_of, principal_of
 from api.rules import disclosure_rule
@@ -88,13 +88,16 @@ def get_filters(
         bool(source),
         requested_sources(con, source),
     )
+    # a partner counts its records as they are: de-duplication leans on links to other agencies' records, so
+    # counts with and without it would tell how many of its records those agencies hold too
+    own_view = principal_of(request).role == Role.PARTNER
     return resolve_filters(
         con,
         start=month_of(from_),
         end=month_of(to),
         categories=categories,
         sources=sources,
-        dedupe=dedupe,
+        dedupe=dedupe and not own_view,
         boundary_set=wards,
         default_months=settings.default_months,
         figures=figures,

@@ -48,14 +48,18 @@ def incident_page(
     after: str | None,
     bbox: tuple[float, float, float, float] | None,
     ward: str | None,
+    visible: tuple[str, ...] | None = None,
 ) -> IncidentPage:
-    """Incidents matching the filters, ordered by id, `limit` at a time after the cursor."""
+    """Incidents matching the filters, ordered by id, `limit` at a time after the cursor. A caller limited to some
+    sources (`visible`) sees no link: which of its records other agencies also hold is not its to know."""
     cursor = None
     if after is not None and (cursor := read.parse_id(after)) is None:
         raise ParameterError("after", "not a cursor from a `next` link (32 hex digits)")
     rows = read.incident_page(con, filters.incident, filters.boundary_set, limit + 1, cursor, bbox, ward).to_pylist()
     more = len(rows) > limit
     rows = rows[:limit]
+    if visible is not None:
+        rows = [{**r, "linked_group": None} for r in rows]
     return IncidentPage(rows, rows[-1]["id"] if more else None)
 
 
@@ -82,13 +86,21 @@ def incident_group(
     if wanted is None:
         raise ParameterError("incident_id", "not an incident id (32 hex digits)")
     rows = read.incident_group(con, wanted, boundary_set).to_pylist()
-    shown = [r for r in rows if visible is None or r["source"] in visible]
-    if not any(r["id"] == incident_id.lower() for r in shown):
-        raise NotFoundError(f"no incident {incident_id}")
+    if visible is not None:
+        return _own_record(rows, incident_id.lower(), visible)
     return {
         "type": "FeatureCollection",
         "id": incident_id.lower(),
-        "features": [feature(r) for r in shown],
+        "features": [feature(r) for r in rows],
         "linked_records": len(rows) - 1,
-        "hidden_records": len(rows) - len(shown),  # linked records of sources outside a partner's agreement
     }
+
+
+def _own_record(rows: list[dict[str, Any]], incident_id: str, visible: tuple[str, ...]) -> dict[str, Any]:
+    """A caller limited to some sources gets the record asked for as if nothing were linked to it: no other
+    agency's record, id, distance, time apart or count of them."""
+    own = [r for r in rows if r["id"] == incident_id and r["source"] in visible]
+    if not own:
+        raise NotFoundError(f"no incident {incident_id}")
+    alone = {**own[0], "linked_group": None, "distance_m": None, "hours_apart": None, "is_primary": True}
+    return {"type": "FeatureCollection", "id": incident_id, "features": [feature(alone)], "linked_records": 0}

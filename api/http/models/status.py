@@ -195,5 +195,4 @@ class IncidentGroup(Schema):
     type: Literal["FeatureCollection"]
     id: str = Field(description="The incident asked for")
     features: list[LinkedFeature] = Field(description="The group's primary record first")
-    linked_records: int = Field(description="Records linked to the primary")
-    hidden_records: int = Field(description="Linked records of sources outside a partner's agreement")
+    linked_records: int = Field(description="Records linked to the primary (0 for a partner: links are not shown)")

@@ -33,6 +33,7 @@ MAX_LIMIT = 5000
 def incidents(
     request: Request,
     con: Con,
+    principal: PrincipalDep,
     filters: FiltersDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
     ward: Annotated[str | None, Query(description="Ward code in the boundary set (`wards`)", max_length=20)] = None,
@@ -42,7 +43,7 @@ def incidents(
 ) -> Response:
     """Incidents matching the filters, ordered by id, `limit` at a time; follow `next` for the following page.
     `dedupe=true` (default) gives one record per linked group, its primary; `dedupe=false` gives every record."""
-    page = incident_page(con, filters, limit, after, parse_bbox(bbox), ward)
+    page = incident_page(con, filters, limit, after, parse_bbox(bbox), ward, visible_sources(principal))
     next_url = str(request.url.include_query_params(after=page.last_id)) if page.last_id else None
     record_access(request, len(page.rows), format)
 

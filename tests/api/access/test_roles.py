@@ -147,7 +147,9 @@ def test_each_role_gets_what_the_table_says(
     else:  # a partner: its own sources by default and exact; another source disclosure-controlled or refused
         own = _get(c, path, warden_incident)
         assert own.status_code == 200, own.text
-        _assert_exact(path, own, _get(analyst, path, warden_incident, source=list(PARTNER_SOURCES)))
+        # exact, and without de-duplication (which leans on links to other agencies' records)
+        reference = _get(analyst, path, warden_incident, source=list(PARTNER_SOURCES), dedupe="false")
+        _assert_exact(path, own, reference)
         other = _get(c, path, warden_incident, source=OTHER_SOURCE)
         if grant == Grant.OWN:
             _assert_disclosed(path, other)
@@ -161,12 +163,42 @@ def test_a_partner_sees_only_rows_of_its_sources(clients: dict[Role, TestClient]
     assert rows and {r["properties"]["source"] for r in rows} == {"warden"}
     report = partner.get("/api/v1/sources").json()
     assert [f["feed"] for f in report["feeds"]] == ["cleveland-wardens"]
-    # a linked group shows the partner's records and says how many others it holds back
+    # a record other agencies also hold is shown to the partner as if nothing were linked to it: no other agency's
+    # record, id, distance, time apart or count of them
     params = {"source": "warden", "dedupe": "false", "limit": 2000}
-    linked = clients[Role.ANALYST].get("/api/v1/incidents", params=params)
-    member = next(f for f in linked.json()["features"] if f["properties"]["linked_group"])
-    group = partner.get(f"/api/v1/incidents/{member['id']}").json()
-    assert {f["properties"]["source"] for f in group["features"]} == {"warden"} and group["hidden_records"] >= 1
+    analyst = clients[Role.ANALYST]
+    linked = analyst.get("/api/v1/incidents", params=params).json()["features"]
+    member = next(
+        f
+        for f in linked
+        if f["properties"]["linked_group"] and f["properties"]["linked_group"] != f["id"]  # its primary is not warden's
+    )
+    full = analyst.get(f"/api/v1/incidents/{member['id']}").json()
+    others = {f["id"] for f in full["features"]} - {member["id"]}
+    assert full["linked_records"] >= 1 and others
+    response = partner.get(f"/api/v1/incidents/{member['id']}")
+    group = response.json()
+    assert [f["id"] for f in group["features"]] == [member["id"]] and group["linked_records"] == 0
+    props = group["features"][0]["properties"]
+    assert props["linked_group"] is None and props["distance_m"] is None and props["hours_apart"] is None
+    assert not any(other in response.text for other in others)
+    listed = partner.get("/api/v1/incidents", params={"limit": 2000}).json()["features"]
+    assert all(f["properties"]["linked_group"] is None for f in listed)
+
+
+def test_a_partner_counts_all_its_records_whatever_other_agencies_hold(
+    clients: dict[Role, TestClient],
+) -> None:
+    partner, analyst = clients[Role.PARTNER], clients[Role.ANALYST]
+    ward_counts = {}
+    for dedupe in ("true", "false"):
+        fc = partner.get("/api/v1/wards", params={"dedupe": dedupe}).json()
+        assert fc["filters"]["dedupe"] is False
+        ward_counts[dedupe] = {f["id"]: f["properties"]["count"] for f in fc["features"]}
+    assert ward_counts["true"] == ward_counts["false"]  # no difference to read linked records from
+    everything = analyst.get("/api/v1/incidents", params={"source": "warden", "dedupe": "false", "limit": 5000})
+    own = partner.get("/api/v1/incidents", params={"limit": 5000})  # the partner's default list: every record
+    assert len(own.json()["features"]) == len(everything.json()["features"]) > 0
 
 
 def test_disclosure_control_caps_hexagon_resolution(clients: dict[Role, TestClient]) -> None:
