@@ -14,7 +14,7 @@ import pytest
 from ingest.boundary_sets import ensure_reference_data
 from ingest.dedupe import LinkRule
 from ingest.pipeline import IngestOptions, IngestReport, run
-from ingest.registry import resolve_feed, shipped_feeds
+from ingest.registry import resolve_feed
 from ingest.store.connection import Connection, open_store
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"  # the shipped reference data, as in the repository
@@ -79,14 +79,22 @@ def store(tmp_path: Path) -> Iterator[Connection]:
     con.close()
 
 
+def _police_store(factory: pytest.TempPathFactory, name: str, files: list[Path]) -> tuple[Path, Connection]:
+    """A new session store at stores/<name>.duckdb with these police.uk files loaded (still open)."""
+    path = factory.mktemp("stores") / f"{name}.duckdb"
+    con = new_store(path)
+    for f in files:
+        load_police(con, f)
+    return path, con
+
+
+CLEVELAND_2025 = [police_file("cleveland", f"{month:02d}") for month in range(1, 13)]
+
+
 @pytest.fixture(scope="session")
 def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding all 12 months of real Cleveland data plus one Nottinghamshire month."""
-    path = tmp_path_factory.mktemp("stores") / "cleveland.duckdb"
-    con = new_store(path)
-    for month in range(1, 13):
-        load_police(con, police_file("cleveland", f"{month:02d}"))
-    load_police(con, police_file("nottinghamshire", "01"))
+    path, con = _police_store(tmp_path_factory, "cleveland", [*CLEVELAND_2025, police_file("nottinghamshire", "01")])
     con.close()
     return path
 
@@ -94,10 +102,7 @@ def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def five_forces_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding June 2025 of each of the five forces (about 45,000 incidents across their whole areas)."""
-    path = tmp_path_factory.mktemp("stores") / "five.duckdb"
-    con = new_store(path)
-    for force in FORCES:
-        load_police(con, police_file(force, "06"))
+    path, con = _police_store(tmp_path_factory, "five", [police_file(force, "06") for force in FORCES])
     con.close()
     return path
 
@@ -105,18 +110,13 @@ def five_forces_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo: 12 months of real Cleveland police.uk data plus the shipped warden, casework and CRM samples."""
+    from api.cli.feeds import sample_feeds
     from ingest.pipeline import IngestOptions, run
 
-    path = tmp_path_factory.mktemp("stores") / "demo.duckdb"
-    con = new_store(path)
-    for month in range(1, 13):
-        load_police(con, police_file("cleveland", f"{month:02d}"))
-    feeds = shipped_feeds()
+    path, con = _police_store(tmp_path_factory, "demo", CLEVELAND_2025)
     options = IngestOptions(rule=LinkRule(), postcodes=(PROJECT_DATA / "postcodes",))
-    for sample in sorted((PROJECT_DATA / "feeds").glob("*.*")):
-        name = sample.name.split(".")[0]
-        if name in feeds and name != "police":
-            run(feeds[name], sample, con, options)
+    for feed, sample in sample_feeds(PROJECT_DATA):
+        run(feed, sample, con, options)
     con.close()
     return path
 

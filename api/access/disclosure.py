@@ -61,11 +61,6 @@ def publish(raw: int, key: int, rule: DisclosureRule) -> int | None:
     return max(rounded, rule.floor)
 
 
-def difference(a: int | None, b: int | None) -> int | None:
-    """a - b of two published values (None when either is suppressed)."""
-    return None if a is None or b is None else a - b
-
-
 NOTE = (
     "disclosure control: counts below the threshold are suppressed (null); others are perturbed by a fixed amount "
     "per set of incidents and rounded; changes are differences of published counts; no significance tests are "

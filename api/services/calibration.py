@@ -9,7 +9,7 @@ import numpy as np
 from api.services.filters import Filters
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea, lattice_counts
-from geo.hotspots import LEVELS, gi_star, hotspot_classes, two_sided_p
+from geo.hotspots import LEVELS, classify, gi_star, hotspot_classes, two_sided_p
 from geo.inference import gi_p_values
 from geo.lattice import neighbour_matrix
 from ingest.store.connection import Connection
@@ -53,9 +53,10 @@ def calibration(
     for _ in range(draws):
         shuffled = rng.permutation(x)
         z = gi_star(shuffled, weights)
-        exact.append(_shares(gi_p_values(shuffled, weights), z))
+        p = gi_p_values(shuffled, weights)
+        exact.append(_shares(p, z))
         normal.append(_shares(two_sided_p(z), z))
-        confidence = hotspot_classes(shuffled, weights).confidence
+        confidence = classify(z, p).confidence  # as the hotspot layer classes cells (hotspot_classes)
         fdr_calls.append([int((confidence >= level).sum()) for level, _ in LEVELS])
     observed = hotspot_classes(x, weights).confidence
     calls = np.array(fdr_calls).reshape(-1, len(LEVELS))

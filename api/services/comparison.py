@@ -54,13 +54,8 @@ NOT_COMPARABLE = "not comparable: these months are not held for every source cou
 
 def months_held(con: Connection, sources: tuple[str, ...], start: date, end: date) -> bool:
     """Whether every source counted (every source held, when none is named) holds data from start to end."""
-    extents: dict[str, tuple[date, date]] = {}
-    for row in read.freshness(con):
-        first, last = row["first_month"], row["latest_month"]
-        if isinstance(first, date) and isinstance(last, date):
-            extents[str(row["source"])] = (first, last)
-    counted = [s for s in (sources or tuple(extents)) if s in extents]
-    return bool(counted) and all(extents[s][0] <= start and end <= extents[s][1] for s in counted)
+    extents = read.source_extents(con, sources)
+    return bool(extents) and all(first <= start and end <= last for first, last in extents.values())
 
 
 def not_comparable(start: str, end: str) -> dict[str, Any]:

@@ -74,11 +74,15 @@ def month_counts(con: Connection, filters: Filters, area: TrendArea) -> MonthCou
     return {m: (int(n), int(k)) for m, n, k in zip(t["month"].to_pylist(), t["count"].to_pylist(), key, strict=True)}
 
 
+def published(filters: Filters, counts: MonthCounts) -> list[tuple[date, int | None]]:
+    """Every month of the filters' period with its count as published (zero-filled)."""
+    f, figures = filters.incident, filters.figures
+    return [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
+
+
 def trend_series(con: Connection, filters: Filters, area: TrendArea) -> list[tuple[date, int | None]]:
     """Zero-filled monthly counts over the period, as published."""
-    f, figures = filters.incident, filters.figures
-    counts = month_counts(con, filters, area)
-    return [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
+    return published(filters, month_counts(con, filters, area))
 
 
 def _compared(
@@ -125,7 +129,7 @@ def monthly_trend(con: Connection, filters: Filters, area: TrendArea, alpha: flo
     figures = filters.figures
     f = filters.incident
     counts = month_counts(con, filters, area)
-    series = [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
+    series = published(filters, counts)
     total = figures.total(counts.values())
     held = read.month_extent(con, f.sources)
     previous = _compared(con, filters, area, total, "previous", alpha)

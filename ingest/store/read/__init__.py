@@ -18,6 +18,7 @@ from ingest.store.read.extents import (
     lads_with_incidents,
     lads_with_wards,
     month_extent,
+    source_extents,
     store_version,
     ward_lad,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "resolve_boundary_set",
     "resolve_csp",
     "resolve_force",
+    "source_extents",
     "store_version",
     "top_cells",
     "total",

@@ -14,6 +14,13 @@ def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date |
     return rows[0][0], rows[0][1]
 
 
+def source_extents(con: Connection, sources: tuple[str, ...] = ()) -> dict[str, tuple[date, date]]:
+    """First and last month held per source (the given sources, or every source held)."""
+    clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
+    sql = f"SELECT source, min(month), max(month) FROM incident_counts {clause} GROUP BY source"  # noqa: S608 (fixed fragments; values are ? parameters)
+    return {str(s): (first, last) for s, first, last in con.execute(sql, list(sources)).fetchall()}
+
+
 def data_bounds(con: Connection) -> tuple[float, float, float, float] | None:
     """Bounding box (minlon, minlat, maxlon, maxlat) of incidents with a point."""
     sql = "SELECT min(lon), min(lat), max(lon), max(lat) FROM incident_counts WHERE lon IS NOT NULL"
