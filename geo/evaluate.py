@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from geo.forecast import ForecastModel, select_cells
+from geo.forecast import ForecastModel, fit_forecast, select_cells
 
 
 @dataclass(frozen=True)
@@ -93,3 +93,22 @@ def evaluate(
         float(np.mean(rris)) if rris else None,
     )
     return out
+
+
+def score_split(
+    train: np.ndarray,
+    test: np.ndarray,
+    context: np.ndarray | None,
+    kernels: dict[float, sp.csr_matrix],
+    kde: sp.csr_matrix,
+    area_km2: np.ndarray,
+    coverage: float,
+    random_draws: int = 200,
+) -> tuple[ForecastModel, dict[str, Scores], str]:
+    """Fit AIM's forecast on the training months alone (validated on windows as long as the test), score it and
+    every baseline on the test months; returns the fitted model, the scores and the best baseline."""
+    months = test.shape[1]
+    model = fit_forecast(train, kernels, area_km2, coverage, holdout=months, context=context)
+    scorers = methods(model, kernels, kde, months, context)
+    scores = evaluate(train, test, area_km2, coverage, scorers, random_draws=random_draws)
+    return model, scores, max(BASELINES, key=lambda k: scores[k].pai)

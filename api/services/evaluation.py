@@ -12,8 +12,8 @@ from api.services.filters import Filters, resolve_filters
 from api.services.patrol import area_model
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea
-from geo.evaluate import BASELINES, evaluate, methods
-from geo.forecast import fit_forecast, quartic_kernel
+from geo.evaluate import score_split
+from geo.forecast import quartic_kernel
 from geo.trends import add_months, months_between
 from ingest.schema import DEFAULT_CATEGORIES
 from ingest.store import read
@@ -51,11 +51,10 @@ def evaluate_area(
     train_counts = m.counts[:, :n_train]
     test_counts = m.counts[:, n_train + gap : n_train + gap + n_test]
     train_context = None if m.context is None else m.context[:, :n_train]
-    model = fit_forecast(train_counts, m.kernels, m.area_km2, coverage, holdout=n_test, context=train_context)
     kde = quartic_kernel(m.distances, KDE_BANDWIDTH_M)
-    scorers = methods(model, m.kernels, kde, n_test, train_context)
-    scores = evaluate(train_counts, test_counts, m.area_km2, coverage, scorers)
-    best_baseline = max(BASELINES, key=lambda k: scores[k].pai)
+    model, scores, best_baseline = score_split(
+        train_counts, test_counts, train_context, m.kernels, kde, m.area_km2, coverage
+    )
     return {
         "area": area.echo(),
         "resolution": res,

@@ -14,8 +14,8 @@ from api.services.evaluation import KDE_BANDWIDTH_M
 from api.services.filters import resolve_filters
 from api.services.patrol import area_model
 from api.services.study_area import StudyArea
-from geo.evaluate import BASELINES, evaluate, methods
-from geo.forecast import fit_forecast, quartic_kernel
+from geo.evaluate import BASELINES, score_split
+from geo.forecast import quartic_kernel
 from ingest.store.connection import Connection
 
 CATEGORIES = ("asb", "criminal-damage-arson", "violence-sexual")
@@ -76,10 +76,9 @@ def rolling_cases(
                     context = None if m.context is None else m.context[:, :t]
                     for size in sizes:
                         label, coverage = _coverage(size, m.area_km2)
-                        model = fit_forecast(train, m.kernels, m.area_km2, coverage, holdout=1, context=context)
-                        scorers = methods(model, m.kernels, kde, 1, context)
-                        scores = evaluate(train, test, m.area_km2, coverage, scorers, random_draws=1)
-                        best = max(BASELINES, key=lambda k: scores[k].pai)
+                        model, scores, best = score_split(
+                            train, test, context, m.kernels, kde, m.area_km2, coverage, random_draws=1
+                        )
                         cases.append(
                             Case(
                                 area.name,
