@@ -23,7 +23,9 @@ def link_rule(settings: Settings) -> LinkRule:
 
 def disclosure_rule(settings: Settings) -> DisclosureRule:
     """The disclosure rule with the thresholds from settings."""
-    return DisclosureRule(settings.sdc_threshold, settings.sdc_round, settings.sdc_max_res)
+    return DisclosureRule(
+        settings.sdc_threshold, settings.sdc_round, settings.sdc_max_res, tuple(settings.sdc_open_sources)
+    )
 
 
 def ingest_options(settings: Settings, dry_run: bool = False, replace_smaller: bool = False) -> IngestOptions:

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     sdc_threshold: int = 10  # below analyst: counts below this are suppressed ...
     sdc_round: int = 5  # ... and the rest are rounded to a multiple of this
     sdc_max_res: int = 8  # ... and hexagons are no finer than this resolution
+    sdc_open_sources: list[str] = ["police"]  # sources already public (police.uk): counted as they are, never summed
     max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413) ...
     max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files sent to /api/v1/ingest, up to this
     replace_min_share: float = 0.5  # a file replacing a partition with under this share of its rows is refused

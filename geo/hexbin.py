@@ -1,7 +1,10 @@
-"""Vectorised H3: points to cells, coarser parents, cell ids as text, cell polygons."""
+"""Vectorised H3: points to cells, coarser parents, cell ids as text, cell polygons, cells touching a box."""
 
 from __future__ import annotations
 
+import math
+
+import h3
 import h3ronpy
 import numpy as np
 import pyarrow as pa
@@ -37,6 +40,23 @@ def cell_polygons(cells: np.ndarray) -> np.ndarray:
         return np.array([], dtype=object)
     wkb = pa.array(vector.cells_to_wkb_polygons(pa.array(np.asarray(cells, dtype=np.uint64))))
     return shapely.orient_polygons(shapely.from_wkb(wkb.to_numpy(zero_copy_only=False)), exterior_cw=False)
+
+
+def search_box(bbox: tuple[float, float, float, float], res: int) -> tuple[float, float, float, float]:
+    """bbox widened so that every point of every cell at res touching bbox lies inside it: a cell's points lie
+    within its circumradius (its edge length) of its centre, so two of the largest edges at res suffice."""
+    edge_km = 2.0 * h3.average_hexagon_edge_length(res, unit="km")  # the largest cells are under twice the mean
+    lat = max(abs(bbox[1]), abs(bbox[3]))
+    dlat = 2 * edge_km / 111.0
+    dlon = 2 * edge_km / (111.0 * max(math.cos(math.radians(min(lat + dlat, 89.0))), 0.01))
+    return (bbox[0] - dlon, max(bbox[1] - dlat, -90.0), bbox[2] + dlon, min(bbox[3] + dlat, 90.0))
+
+
+def cells_touching(cells: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    """A boolean mask: which cells' hexagons intersect bbox (minlon, minlat, maxlon, maxlat)."""
+    if len(cells) == 0:
+        return np.zeros(0, dtype=bool)
+    return np.asarray(shapely.intersects(cell_polygons(cells), shapely.box(*bbox)), dtype=bool)
 
 
 def cell_resolution(text: str) -> int | None:

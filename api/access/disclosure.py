@@ -1,18 +1,23 @@
-"""Statistical disclosure control for views below analyst: suppress small counts, perturb and round the rest.
+"""Statistical disclosure control for views below analyst: published tables, perturbed before they are suppressed.
 
-The rule (cell-key method, after the ONS approach for Census 2021 tables):
+What a caller below analyst may count is a fixed set of published tables (api.access.tables): police.uk data
+(already public, counted as it is) or every council source together (never the two summed), whole ASB category
+groups, whole months, quarters and years, whole wards and hexagons. The council table's counts go through the
+cell-key method (after the ONS approach for Census 2021 tables):
 
-1. every aggregated row of the store carries a fixed pseudo-random record key; the key of a published count is
-   the sum of its records' keys modulo a prime, so the same set of incidents gets the same key whichever query,
-   filter or boundary set selects it, and a set that differs by even one incident gets an unrelated key;
-2. a count below the threshold (default 10, zero included) is suppressed: it is not published at all;
-3. any other count gets a small offset picked by its key (-4 to +4 for rounding to 5: wide enough that a count
-   that is already a multiple of 5 can still move to a neighbouring one) and is then rounded to the nearest
-   multiple of the base (default 5), never below the threshold;
-4. totals, changes and differences are computed from published values, never from raw ones.
+1. every aggregated row of the store carries a record key, a keyed hash of the row under a secret drawn for each
+   store when it is created (ingest.store.write.keys); the key of a count is the sum of its records' keys modulo a
+   prime, so the same set of incidents gets the same key whichever query selects it, a set that differs by one
+   incident gets an unrelated key, and nobody without the store's secret can compute a key;
+2. the key picks an offset from the p-table (-4 to +4, each with probability 1/9), which is added to the count
+   FIRST; then
+3. a perturbed count below the threshold (default 10) is suppressed, and any other is rounded to the nearest
+   multiple of the base (default 5), never below the threshold.
 
-Repeating a query returns the same numbers, so averaging repeated answers learns nothing; two overlapping queries
-carry unrelated offsets, so subtracting them does not give back a suppressed count.
+Because the offset is added before the publish/suppress decision, "published or suppressed" is not an oracle on
+the raw count: a raw count of 6 to 13 may go either way, decided by a key nobody below analyst can compute.
+Repeating a query returns the same numbers, so averaging learns nothing; totals, changes and differences are
+computed from published values; the README gives the recovery rates of the attacks the tests run.
 """
 
 from __future__ import annotations
@@ -21,21 +26,26 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from api.services.figures import FINEST_RES
 from ingest.store.read import KEY_MODULUS
+
+OFFSETS = tuple(range(-4, 5))  # the p-table: each offset with probability 1 / 9, the key picks one
 
 
 @dataclass(frozen=True)
 class DisclosureRule:
-    """Thresholds of the rule: suppression threshold, rounding base, finest hexagon resolution."""
+    """Thresholds of the rule, the finest hexagon resolution, and the sources whose data are already public."""
 
     threshold: int = 10
     base: int = 5
     max_res: int = 8
+    open_sources: tuple[str, ...] = ("police",)
 
-    @property
-    def offsets(self) -> tuple[int, ...]:
-        """The offsets a key picks from: -(base - 1) .. +(base - 1)."""
-        return tuple(range(-(self.base - 1), self.base))
+    def __post_init__(self) -> None:
+        if self.threshold <= max(OFFSETS):
+            raise ValueError(f"the threshold must exceed the largest offset ({max(OFFSETS)}): zeros stay hidden")
+        if self.base < 1:
+            raise ValueError("the rounding base must be at least 1")
 
     @property
     def floor(self) -> int:
@@ -51,25 +61,31 @@ def _mix(key: int) -> int:
     return x ^ (x >> 29)
 
 
+def offset(key: int) -> int:
+    """The p-table offset a cell key picks."""
+    return OFFSETS[_mix(key) % len(OFFSETS)]
+
+
 def publish(raw: int, key: int, rule: DisclosureRule) -> int | None:
-    """The published value of a count with its cell key: None when suppressed."""
-    if raw < rule.threshold:
+    """The published value of a count with its cell key: perturbed, then suppressed (None) or rounded."""
+    value = raw + offset(key) if raw > 0 else 0  # an empty set has no records, hence no key: it stays hidden
+    if value < rule.threshold:
         return None
-    offsets = rule.offsets
-    value = raw + offsets[_mix(key) % len(offsets)]
     rounded = rule.base * math.floor(value / rule.base + 0.5)
     return max(rounded, rule.floor)
 
 
 NOTE = (
-    "disclosure control: counts below the threshold are suppressed (null); others are perturbed by a fixed amount "
-    "per set of incidents and rounded; changes are differences of published counts; no significance tests are "
-    "published at this level"
+    "disclosure control: council records are published as fixed tables (every council source together, whole ASB "
+    "groups, months, quarters or years, whole wards and hexagons); each count is perturbed by a fixed amount per "
+    "set of records, then suppressed (null) below the threshold or rounded; changes are differences of published "
+    "counts; no significance tests are published at this level"
 )
+OPEN_NOTE = "open data: police.uk counts as data.police.uk publishes them, never summed with council records"
 
 
 class Published:
-    """The figures strategy for views below analyst: every count and total goes through `publish`."""
+    """The figures strategy for the council table below analyst: every count and total goes through `publish`."""
 
     exact = False
     note = NOTE
@@ -94,7 +110,35 @@ class Published:
     def describe(self) -> dict[str, object] | None:
         """The rule as echoed in responses."""
         return {
+            "table": "council",
             "suppressed_below": self.rule.threshold,
             "rounded_to": self.rule.base,
-            "rule": "cell-key perturbation, suppression and rounding (README: disclosure control)",
+            "rule": "cell-key perturbation (secret keys), then suppression and rounding (README: disclosure control)",
         }
+
+
+class OpenFigures:
+    """The figures strategy for open data below analyst: counts as they are, at published resolutions only."""
+
+    exact = True
+    note = OPEN_NOTE
+
+    def __init__(self, rule: DisclosureRule) -> None:
+        self.rule = rule
+
+    @property
+    def max_res(self) -> int:
+        """The finest hexagons published below analyst."""
+        return min(self.rule.max_res, FINEST_RES)
+
+    def count(self, raw: int, key: int) -> int | None:
+        """The count itself: the data are public."""
+        return raw
+
+    def total(self, parts: Iterable[tuple[int, int]]) -> int | None:
+        """The sum of the counts."""
+        return sum(n for n, _ in parts)
+
+    def describe(self) -> dict[str, object] | None:
+        """The table as echoed in responses."""
+        return {"table": "open", "rule": OPEN_NOTE}

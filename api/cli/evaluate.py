@@ -8,13 +8,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from api.access.attacks import markdown as attacks_markdown
+from api.access.attacks import run_attacks
 from api.cli.common import console, fail, open_existing, settings_from
+from api.rules import disclosure_rule
 from api.services.caches import Caches
 from api.services.calibration import calibrate_forces
 from api.services.errors import ParameterError
 from api.services.evaluation import evaluate_forces, force_areas
 from api.services.filters import resolve_filters
 from api.services.params import check_split, parse_coverage, parse_span
+from api.services.reference import WardCache
 from api.services.rolling import CATEGORIES, rolling_cases, summarise
 from ingest.schema import DEFAULT_CATEGORIES
 from ingest.store import read
@@ -66,6 +70,14 @@ def evaluate_command(
             "ASB, criminal damage and violence, against the best simple baseline each time",
         ),
     ] = False,
+    disclosure: Annotated[
+        bool,
+        typer.Option(
+            "--disclosure",
+            help="Run the disclosure audit instead: differencing attacks on the published council table, exact "
+            "recovery against the best blind guess",
+        ),
+    ] = False,
     category: Annotated[list[str] | None, typer.Option(help="Rolling: crime types (default: the three)")] = None,
     draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
     seed: Annotated[int, typer.Option(help="Calibration: random seed")] = 0,
@@ -73,8 +85,15 @@ def evaluate_command(
 ) -> None:
     """Score AIM's patrol selection against previous-period, kernel-density and random picks on held-out months;
     with --calibration, check that hotspot significance holds its nominal level on shuffled counts."""
-    con = open_existing(settings_from(store))
+    settings = settings_from(store)
+    con = open_existing(settings)
     try:
+        if disclosure:
+            audit = run_attacks(con, disclosure_rule(settings), WardCache())
+            if not audit:
+                raise ParameterError("store", "no council records held: nothing below analyst to attack")
+            console.print(attacks_markdown(audit), soft_wrap=True, markup=False)
+            return
         if calibration:
             _calibrate(con, train, force, [res] if res else [8, 9], draws, seed, markdown)
             return

@@ -9,10 +9,18 @@ from fastapi import Depends, Query, Request
 
 from api.access.principals import Principal, Role
 from api.access.scope import source_scope
+from api.access.tables import admit_categories, admit_period
 from api.http.auth import grant_of, principal_of
 from api.rules import disclosure_rule
 from api.services.caches import Caches
-from api.services.filters import Filters, month_of, requested_categories, requested_sources, resolve_filters
+from api.services.filters import (
+    Filters,
+    held_sources,
+    month_of,
+    requested_categories,
+    requested_sources,
+    resolve_filters,
+)
 from api.services.study_area import StudyArea, resolve_study_area
 from api.settings import Settings
 from ingest.store.connection import Connection
@@ -79,29 +87,37 @@ def get_filters(
     ] = True,
     wards: Annotated[str | None, Query(description="Boundary set name; default: the store's default set")] = None,
 ) -> Filters:
-    """Validate and resolve from/to/category/source/wards into one filter, with the caller's figures strategy."""
+    """Validate and resolve from/to/category/source/wards into one filter, with the caller's figures strategy;
+    below analyst, only the published tables (api.access.tables)."""
     categories = requested_categories(category)
-    sources, figures = source_scope(
+    scope = source_scope(
         principal_of(request),
         grant_of(request),
         disclosure_rule(settings),
-        bool(source),
-        requested_sources(con, source),
+        source or [],
+        lambda: requested_sources(con, source),
+        lambda: held_sources(con),
     )
-    # a partner counts its records as they are: de-duplication leans on links to other agencies' records, so
-    # counts with and without it would tell how many of its records those agencies hold too
-    own_view = principal_of(request).role == Role.PARTNER
-    return resolve_filters(
+    if scope.published and not scope.figures.exact:
+        admit_categories(categories)
+    # a partner counts its records as they are (de-duplication leans on links to other agencies' records, so counts
+    # with and without it would tell how many of its records those agencies hold too); published tables count records
+    records_only = scope.published or principal_of(request).role == Role.PARTNER
+    filters = resolve_filters(
         con,
         start=month_of(from_),
         end=month_of(to),
         categories=categories,
-        sources=sources,
-        dedupe=dedupe and not own_view,
+        sources=scope.sources,
+        dedupe=dedupe and not records_only,
         boundary_set=wards,
         default_months=settings.default_months,
-        figures=figures,
+        figures=scope.figures,
     )
+    if scope.published and not scope.figures.exact:
+        f = filters.incident
+        filters = filters.months(*admit_period(f.start, f.end, chosen=from_ is not None or to is not None))
+    return filters
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]

@@ -11,6 +11,7 @@ import numpy as np
 from markupsafe import escape
 
 from api.access.principals import Principal, Role
+from api.access.tables import COUNCIL
 from api.render.map_layers import add_statistics_layers, statistics_legend, tooltip_text
 from api.render.templates import render
 from api.services.filters import ALL, Filters
@@ -106,8 +107,15 @@ def _controls(
 ) -> str:
     """The filter form: period, categories, sources, boundary set, hexagon size, study area and the account."""
     f = filters.incident
-    cats = [(ALL, "All categories"), *GROUP_LABELS.items()] + [(c.value, CATEGORY_LABELS[c]) for c in Category]
-    srcs = [(ALL, "All sources")] + [(s, s.title()) for s in dict.fromkeys([*(s.value for s in Source), *held])]
+    cats = [(ALL, "All categories"), *GROUP_LABELS.items()]
+    published = principal.role in (Role.PUBLIC, Role.COUNCILLOR)  # published tables only (api.access.tables)
+    if published:
+        srcs = [("police", "Police (police.uk open data)"), (COUNCIL, "Council records (every council source)")]
+        chosen_sources = ["police"] if set(f.sources) <= {"police"} else [COUNCIL]
+    else:
+        cats += [(c.value, CATEGORY_LABELS[c]) for c in Category]
+        srcs = [(ALL, "All sources")] + [(s, s.title()) for s in dict.fromkeys([*(s.value for s in Source), *held])]
+        chosen_sources = list(f.sources) or [ALL]
     finest = min(10, filters.figures.max_res)
     return render(
         "map_controls.html",
@@ -116,12 +124,13 @@ def _controls(
         categories=cats,
         chosen_categories=list(filters.categories) or [ALL],
         sources=srcs,
-        chosen_sources=list(f.sources) or [ALL],
+        chosen_sources=chosen_sources,
+        single=published,
         boundary_sets=[(b, b) for b in boundary_sets],
         boundary_set=filters.boundary_set,
         resolutions=[(str(r), f"H3 res {r}") for r in range(6, finest + 1)],
         res=str(res),
-        exact=filters.figures.exact,
+        exact=filters.figures.exact and not published,
         forces=[("", "(choose a force)"), *areas],
         force=area,
         account={
@@ -143,8 +152,8 @@ def _legend(
     flagged: int | None,
 ) -> str:
     """The legend: periods and total, both colour scales, the statistics (or why there are none) and notes."""
-    rule = wards_fc.get("filters", {}).get("disclosure")
-    withheld = f"under {rule['suppressed_below']}: not published" if rule else ""
+    rule = wards_fc.get("filters", {}).get("disclosure") or {}
+    withheld = f"under {rule['suppressed_below']}: not published" if "suppressed_below" in rule else ""
     return render(
         "map_legend.html",
         period=wards_fc["period"],
@@ -154,6 +163,7 @@ def _legend(
         hex_rows=_legend_rows(hex_breaks, HEX_PALETTE, _lowest(hexes_fc), withheld),
         statistics=statistics,
         exact=exact,
+        table=rule.get("table"),
         flagged=flagged,
     )
 

@@ -77,6 +77,11 @@ def requested_sources(con: Connection, source: list[str] | None) -> tuple[str, .
     return choices(source or [ALL], known, "source")
 
 
+def held_sources(con: Connection) -> tuple[str, ...]:
+    """The sources the store holds records of."""
+    return tuple(read.distinct_values(con, "source"))
+
+
 def resolve_filters(
     con: Connection,
     *,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from api.services.comparison import months_held
 from api.services.figures import check_resolution
 from api.services.filters import Filters
 from api.services.reference import WardCache
 from geo.features import feature, feature_collection, hex_features
-from geo.hexbin import cells_to_strings
+from geo.hexbin import cells_to_strings, cells_touching, search_box
 from geo.trends import change, previous_period
 from ingest.schema import MAPPED_PRECISIONS, LocationPrecision
 from ingest.store import read
@@ -72,12 +73,15 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: 
 
 def hex_layer(con: Connection, filters: Filters, res: int, bbox: Box | None, precision: bool = False) -> dict[str, Any]:
     """H3 hexagon FeatureCollection with counts of incidents that have a point (and counts by precision); cells
-    whose count is not published are left out."""
+    whose count is not published are left out. bbox selects whole hexagons (those it touches), never cuts them."""
     figures = filters.figures
     check_resolution(figures, res, "res")
     precision = precision and figures.exact
     precisions = HEX_PRECISIONS if precision else ()
-    t = read.hex_counts(con, filters.incident, res, bbox, precisions, keys=not figures.exact)
+    search = search_box(bbox, res) if bbox else None
+    t = read.hex_counts(con, filters.incident, res, search, precisions, keys=not figures.exact)
+    if bbox and t.num_rows:
+        t = t.filter(pa.array(cells_touching(t["cell"].to_numpy().astype(np.uint64), bbox)))
     raw = t["count"].to_pylist()
     keys = t["key"].to_pylist() if "key" in t.column_names else [0] * len(raw)
     published = [figures.count(int(n), int(k)) for n, k in zip(raw, keys, strict=True)]

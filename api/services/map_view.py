@@ -56,8 +56,10 @@ def map_view(
     hexes_fc = hex_layer(con, filters, res, None, precision=True)
     held_sources = read.distinct_values(con, "source")
     shown = list(filters.incident.sources) or held_sources
-    by_source = (
-        {s: hex_layer(con, filters.only(sources=(s,)), res, None, True) for s in shown} if len(shown) > 1 else {}
+    by_source = (  # one source at a time is not a published table: exact figures only
+        {s: hex_layer(con, filters.only(sources=(s,)), res, None, True) for s in shown}
+        if len(shown) > 1 and filters.figures.exact
+        else {}
     )
     flagged = caches.reports.get(con, gap_rule, own_sources)["flagged"] if analyses else None
     with_counts = [f for f in wards_fc["features"] if (f["properties"]["count"] or 0) > 0]

@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.errors import StoreError
+from ingest.store.keys import store_secret
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -50,6 +51,7 @@ def _migrate(con: Connection) -> None:
             con.execute(sql)
             con.execute("INSERT INTO schema_version VALUES (?)", [version])
             con.execute("COMMIT")
+    store_secret(con)  # drawn once per store; rows written before it existed are re-keyed
 
 
 def _connect(path: Path, memory_limit: str) -> Connection:

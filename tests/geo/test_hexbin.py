@@ -33,3 +33,18 @@ def test_cell_polygons_are_counter_clockwise_and_contain_their_point() -> None:
     assert shapely.is_ccw(shapely.get_exterior_ring(polygons)).all()
     area = shapely.area(polygons[0])
     assert 0.00005 < area < 0.00015  # res 8 is about 0.74 km2: ~1e-4 square degrees at 54N
+
+
+def test_cells_touching_a_box_match_h3py_polygons_and_the_search_box_holds_them() -> None:
+    from geo.hexbin import cells_touching, search_box
+
+    box = (-1.25, 54.55, -1.20, 54.58)
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(-1.3, -1.15, 20000), rng.uniform(54.52, 54.61, 20000)
+    for res in (6, 8, 10):
+        cells = np.unique(points_to_cells(lon, lat, res))
+        polygons = [shapely.Polygon([(x, y) for y, x in h3.cell_to_boundary(h3.int_to_str(int(c)))]) for c in cells]
+        expected = [p.intersects(shapely.box(*box)) for p in polygons]
+        assert cells_touching(cells, box).tolist() == expected
+        wide = shapely.box(*search_box(box, res))
+        assert all(wide.contains(p) for p, e in zip(polygons, expected, strict=True) if e)  # every touching cell

@@ -62,8 +62,15 @@ class HeldPeriod(Period):
 class Disclosure(Schema):
     """The disclosure control rule the counts went through."""
 
-    suppressed_below: int = Field(description="Counts below this are not published (null)")
-    rounded_to: int = Field(description="Published counts are perturbed, then rounded to a multiple of this")
+    table: Literal["open", "council"] = Field(
+        description="open: police.uk open data counted as published; council: council records under the rule"
+    )
+    suppressed_below: int | None = Field(
+        default=None, description="Council table: perturbed counts below this are not published (null)"
+    )
+    rounded_to: int | None = Field(
+        default=None, description="Council table: counts are perturbed, then rounded to a multiple of this"
+    )
     rule: str
 
 

@@ -58,12 +58,18 @@ def hex_counts(
     precisions: tuple[str, ...] = (),
     keys: bool = False,
 ) -> pa.Table:
-    """Per H3 cell at res: count of incidents with a point (inside bbox when given).
+    """Per H3 cell at res: count of incidents with a point; with bbox, only cells holding any point inside bbox
+    (any period, category or source), each counted whole, never cut at the box's edge.
 
     With precisions, also the count at each of them, as columns located_0, located_1, ...; with keys, the cell
     key of the count (`key`) for disclosure control.
     """
-    where, params = clauses_with_bbox(f, bbox)
+    where, params = clauses(f)
+    if bbox:
+        where += f""" AND {cell_column(res)} IN (
+            SELECT DISTINCT {cell_column(res, "b")} FROM incident_counts b
+            WHERE b.lon BETWEEN ? AND ? AND b.lat BETWEEN ? AND ?)"""  # noqa: S608 (fixed fragments; values are ? parameters)
+        params += [bbox[0], bbox[2], bbox[1], bbox[3]]
     located, located_params = precision_sums(f, precisions)
     key_column = f", {key_sum(f)} AS key" if keys else ""
     sql = f"""SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count {located} {key_column}

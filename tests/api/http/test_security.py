@@ -35,7 +35,7 @@ def test_a_token_works_until_it_is_revoked_and_is_kept_only_as_a_hash(client: Te
 def test_the_map_login_sets_a_hardened_session_cookie_and_logout_ends_it(client: TestClient) -> None:
     token = client.app.state.access.create_token("Sam", "analyst")  # type: ignore[attr-defined]
     browser = TestClient(client.app, base_url="https://testserver")
-    assert "counts under 10 are not shown" in browser.get("/").text  # the public view
+    assert "Police.uk open data, counted as" in browser.get("/").text  # the public view
     refused = browser.post("/login", data={"token": "aim_wrong", "next": "/"})
     assert refused.status_code == 401 and "not valid" in refused.text
     signed_in = browser.post("/login", data={"token": token, "next": "//evil.example/"}, follow_redirects=False)
@@ -43,7 +43,7 @@ def test_the_map_login_sets_a_hardened_session_cookie_and_logout_ends_it(client:
     cookie = signed_in.headers["set-cookie"].lower()
     assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
     page = browser.get("/")
-    assert "counts under 10 are not shown" not in page.text and "Sam (analyst)" in page.text
+    assert "Police.uk open data, counted as" not in page.text and "Sam (analyst)" in page.text
     assert browser.get("/api/v1/incidents", params={"limit": 1}).status_code == 200
     browser.post("/logout")
     assert browser.get("/api/v1/incidents").status_code == 401

@@ -70,7 +70,7 @@ def test_the_public_panels_read_as_before(public: MapInputs, analyst: MapInputs)
     view, filters, settings = public
     page = build_map(view, filters, settings, Principal("public", Role.PUBLIC))
     text = " ".join("".join(read_page(page).text).split())
-    assert "Published figures: counts under 10 are not shown" in text and "Sign in" in text
+    assert "Police.uk open data, counted as data.police.uk publishes it" in text and "Sign in" in text
     assert "Hotspots in" not in text and "Sources and data quality" not in text
     assert "source month(s) flagged" not in text and "no gaps flagged" not in text
     view, filters, settings = analyst

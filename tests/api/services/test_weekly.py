@@ -95,5 +95,5 @@ def test_weekly_emerging_hotspots_warn_when_short(analyst: TestClient) -> None:
 
 def test_published_series_stay_monthly(demo_client: TestClient) -> None:
     sign_in(demo_client, "councillor")
-    r = demo_client.get("/api/v1/trends", params={"interval": "week"})
+    r = demo_client.get("/api/v1/trends", params={"interval": "week", "source": "council"})
     assert r.status_code == 422 and "monthly" in r.text

@@ -1,0 +1,71 @@
+"""The published tables: what a caller below analyst may count, fixed in advance.
+
+- **Sources**: `police` (police.uk, already public: counted as it is) or `council` (every other source held,
+  together; for a partner, every other agency's source). The two are never summed in one published count, so no
+  published count has an addend the public can compute from open data.
+- **Categories** (council table): one whole group: all ASB, one Home Office strand, all crime, or everything.
+- **Periods** (council table): one month, a calendar quarter, or twelve months ending at a quarter's end.
+- **Records**, not incidents: no de-duplication across sources (links to other agencies' records stay inside).
+- **Places**: whole wards and whole hexagons (bbox selects them, never cuts them: api.services.layers).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from api.services.errors import ParameterError
+from geo.trends import add_months
+
+COUNCIL = "council"
+PUBLISHED_GROUPS = ("asb", "asb-personal", "asb-nuisance", "asb-environmental", "crime")
+ALL = "all"
+WINDOWS = (1, 3, 12)
+SOURCES_HELP = (
+    "below analyst, counts are published for source=police (police.uk open data, as published) or source=council "
+    "(every council source together); the two are never summed in one count"
+)
+CATEGORIES_HELP = f"below analyst, council records are counted by one whole group: {', '.join(PUBLISHED_GROUPS)} or all"
+PERIOD_HELP = (
+    "below analyst, council records are counted by month, calendar quarter, or twelve months ending at a quarter's "
+    "end (e.g. from=2025-01&to=2025-12)"
+)
+
+
+def table_sources(
+    requested: list[str], held: tuple[str, ...], open_sources: tuple[str, ...], own: tuple[str, ...] = ()
+) -> tuple[tuple[str, ...], bool]:
+    """The sources a published table counts and whether it is the open table (default: the open sources held)."""
+    wanted = set(requested) - {ALL}
+    if not wanted:  # the default: police.uk data when held, else the council table
+        wanted = set(open_sources) & set(held) or {COUNCIL}
+    if wanted and wanted <= set(open_sources):
+        return tuple(s for s in open_sources if s in wanted), True
+    if wanted == {COUNCIL}:
+        council = tuple(s for s in held if s not in open_sources and s not in own)
+        if not council:
+            raise ParameterError("source", "no council source is held")
+        return council, False
+    raise ParameterError("source", SOURCES_HELP)
+
+
+def admit_categories(categories: tuple[str, ...]) -> None:
+    """Refuse category filters that are not one whole published group (() stands for every category)."""
+    if len(categories) > 1 or (categories and categories[0] not in PUBLISHED_GROUPS):
+        raise ParameterError("category", CATEGORIES_HELP)
+
+
+def quarter_end(month: date) -> date:
+    """The last month of the calendar quarter ending at or before month."""
+    return add_months(month, -(month.month % 3))
+
+
+def admit_period(start: date, end: date, chosen: bool) -> tuple[date, date]:
+    """The published period: the one asked for when it is a published shape, or (when the caller chose none) the
+    twelve months ending at the latest quarter's end held."""
+    if not chosen:
+        end = quarter_end(end)
+        return add_months(end, -11), end
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months not in WINDOWS or (months > 1 and end.month % 3):
+        raise ParameterError("from", PERIOD_HELP)
+    return start, end

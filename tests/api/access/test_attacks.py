@@ -1,0 +1,63 @@
+"""The disclosure audit (api.access.attacks): differencing every published table recovers no more exact counts than
+a blind guess, while the same attacks give away every count the weak rule it replaced published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.access.attacks import AttackResult, run_attacks
+from api.access.disclosure import DisclosureRule
+from api.services.reference import WardCache
+
+RULE = DisclosureRule()
+
+
+def _by_kind(results: Iterable[AttackResult], attack: str) -> dict[str, AttackResult]:
+    return {r.targets: r for r in results if r.attack == attack}
+
+
+@pytest.fixture(scope="module")
+def audit(app_client: TestClient) -> list[AttackResult]:
+    con = app_client.app.state.con.cursor()  # type: ignore[attr-defined]
+    try:
+        return run_attacks(con, RULE, WardCache())
+    finally:
+        con.close()
+
+
+def test_differencing_every_published_table_recovers_no_more_than_a_blind_guess(audit: list[AttackResult]) -> None:
+    posterior = _by_kind(audit, "posterior")
+    assert posterior["suppressed, not zero"].n >= 1000 and posterior["published"].n >= 50
+    assert posterior["published"].recovered < 0.5  # the weak rule gave every one of them away
+    for r in audit:
+        assert not r.beats_blind, r
+
+
+class SuppressionOnly:
+    """The rule AIM had before: small counts suppressed, every other count published exactly."""
+
+    exact = False
+    max_res = 8
+    note = None
+
+    def count(self, raw: int, key: int) -> int | None:
+        return raw if raw >= RULE.threshold else None
+
+    def total(self, parts: Iterable[tuple[int, int]]) -> int | None:
+        return self.count(sum(n for n, _ in parts), 0)
+
+    def describe(self) -> dict[str, object] | None:
+        return None
+
+
+def test_the_same_attacks_break_the_weak_rule_on_published_counts(app_client: TestClient) -> None:
+    con = app_client.app.state.con.cursor()  # type: ignore[attr-defined]
+    try:
+        weak = run_attacks(con, RULE, WardCache(), figures=SuppressionOnly())
+    finally:
+        con.close()
+    published = _by_kind(weak, "posterior")["published"]
+    assert published.recovered == 1.0  # every published count, exactly

@@ -1,0 +1,101 @@
+"""Only the published tables (api.access.tables) can be asked for below analyst: police.uk open data is never an
+addend of a council count, council records come in whole groups, periods, wards and hexagons, and equivalent
+queries agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.access.published import COUNCIL_YEAR, wards
+from tests.conftest import sign_in
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"source": ["warden", "police"]},  # the known-addend attack: open police counts plus a secret one
+        {"source": ["council", "police"]},
+        {"source": "warden"},  # one council source alone is not a published table
+        {"source": "council", "category": "noise"},  # a leaf category
+        {"source": "council", "category": ["asb-personal", "asb-nuisance"]},  # a combination of groups
+        {"source": "council", "category": ["asb", "criminal-damage-arson"]},
+        {"source": "council", "from": "2025-02", "to": "2025-12"},  # eleven months
+        {"source": "council", "from": "2025-02", "to": "2025-04"},  # three months, not a calendar quarter
+    ],
+)
+def test_only_the_published_tables_can_be_asked_for(public: TestClient, params: dict[str, Any]) -> None:
+    for path in ("/api/v1/wards", "/api/v1/trends", "/api/v1/trends/movers"):
+        response = public.get(path, params=params)
+        assert response.status_code == 422, (path, params, response.text)
+        assert "below analyst" in response.text
+
+
+def test_police_data_is_open_and_counted_as_it_is(public: TestClient, analyst: TestClient) -> None:
+    year = {"from": "2025-01", "to": "2025-12", "category": "asb"}
+    shown = public.get("/api/v1/wards", params=year).json()
+    assert shown["filters"]["source"] == ["police"] and shown["filters"]["dedupe"] is False
+    assert shown["filters"]["disclosure"]["table"] == "open"
+    exact = wards(analyst, **year, source="police", dedupe="false")
+    assert {k: v for k, v in wards(public, **year).items() if v} == {k: v for k, v in exact.items() if v}
+    odd = wards(public, **{**year, "from": "2025-02", "to": "2025-12"})  # open data: any period
+    assert sum(v or 0 for v in odd.values()) > 0
+
+
+def test_the_council_table_counts_records_of_every_council_source_together(
+    public: TestClient, analyst: TestClient
+) -> None:
+    body = public.get("/api/v1/wards", params={**COUNCIL_YEAR, "dedupe": "true"}).json()
+    assert sorted(body["filters"]["source"]) == ["complaint", "councillor", "warden"]
+    assert body["filters"]["dedupe"] is False and body["filters"]["disclosure"]["table"] == "council"
+    shown = {f["properties"]["code"]: f["properties"]["count"] for f in body["features"]}
+    truth = wards(analyst, **COUNCIL_YEAR | {"source": ["complaint", "councillor", "warden"]}, dedupe="false")
+    published = {k: v for k, v in shown.items() if v is not None}
+    assert len(published) >= 20 and all(v % 5 == 0 and v >= 10 for v in published.values())
+    assert all(abs(v - truth[k]) <= 6 for k, v in published.items())
+    # the publish decision is not a threshold on the raw count: some published ward holds fewer records than
+    # some suppressed one
+    hidden = [truth[k] for k, v in shown.items() if v is None and truth[k]]
+    assert min(truth[k] for k in published) <= max(hidden)
+
+
+def test_a_partner_never_gets_its_own_records_summed_with_other_agencies(app_client: TestClient) -> None:
+    partner = sign_in(TestClient(app_client.app), "partner", ("warden",))
+    body = partner.get("/api/v1/wards", params=COUNCIL_YEAR).json()  # type: ignore[attr-defined]
+    assert sorted(body["filters"]["source"]) == ["complaint", "councillor"]
+    mixed = partner.get("/api/v1/wards", params={"source": ["warden", "complaint"]})  # type: ignore[attr-defined]
+    assert mixed.status_code == 422
+
+
+def test_bbox_selects_whole_hexagons_and_never_cuts_one(public: TestClient, analyst: TestClient) -> None:
+    import h3
+
+    for c, params in ((public, {"source": "police"}), (public, COUNCIL_YEAR), (analyst, {})):
+        whole = {
+            f["properties"]["h3"]: f["properties"]["count"]
+            for f in c.get("/api/v1/hexes", params={**params, "res": 8}).json()["features"]
+        }
+        assert len(whole) >= 10
+        for cell in sorted(whole)[:: max(1, len(whole) // 15)]:
+            lat, lon = h3.cell_to_latlng(cell)
+            for box in ((lon - 0.001, lat - 0.001, lon + 0.02, lat + 0.02), (lon, lat, lon + 0.0005, lat + 0.0005)):
+                sliced = c.get("/api/v1/hexes", params={**params, "res": 8, "bbox": ",".join(map(str, box))}).json()
+                got = {f["properties"]["h3"]: f["properties"]["count"] for f in sliced["features"]}
+                assert got[cell] == whole[cell]  # the cell the box cuts through is counted whole
+                assert all(got[k] == whole[k] for k in got)
+
+
+def test_asking_for_the_same_records_another_way_gives_the_same_numbers(public: TestClient) -> None:
+    variants: list[dict[str, Any]] = [
+        {},
+        {"dedupe": "true"},
+        {"dedupe": "false"},
+        {"category": "asb"},
+        {"source": ["council", "council"]},
+        {"wards": "wards-2024"},
+    ]
+    answers = [wards(public, **{**COUNCIL_YEAR, **v}) for v in variants]
+    assert all(a == answers[0] for a in answers[1:])
+    assert any(v is not None for v in answers[0].values()) and any(v is None for v in answers[0].values())
