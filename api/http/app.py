@@ -28,6 +28,7 @@ from api.http.routers import (
     trends,
     uploads,
 )
+from api.http.strict import refuse_unknown_parameters
 from api.services.caches import Caches
 from api.settings import Settings
 from ingest.store.connection import open_served_store
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="AIM",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(enforce)],
+        dependencies=[Depends(enforce), Depends(refuse_unknown_parameters)],
         responses=ERROR_RESPONSES,
         description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
     )

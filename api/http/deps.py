@@ -25,6 +25,8 @@ from api.services.study_area import StudyArea, resolve_study_area
 from api.settings import Settings
 from ingest.store.connection import Connection
 
+LAD_HELP = "local authority district: code or name (E06000002 or Middlesbrough)"
+WARD_HELP = 'Ward in the boundary set (`wards`): code, name, or "name, district" when a name is shared'
 MONTH_PATTERN = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"  # years 1900-2199
 
 
@@ -129,7 +131,7 @@ def get_study_area(
         str | None, Query(description="Police force area: code (E23000013), name or slug (devon-and-cornwall)")
     ] = None,
     csp: Annotated[str | None, Query(description="Community safety partnership: code or name")] = None,
-    lad: Annotated[str | None, Query(description="Local authority district code, e.g. E06000002")] = None,
+    lad: Annotated[str | None, Query(description=LAD_HELP)] = None,
 ) -> StudyArea:
     """The study area of a statistics request."""
     return resolve_study_area(con, force, csp, lad)

@@ -7,6 +7,7 @@ from typing import Any
 
 from api.services.errors import NotFoundError, ParameterError
 from api.services.filters import Filters
+from api.services.places import resolve_ward
 from ingest.store import read
 from ingest.store.connection import Connection
 
@@ -55,6 +56,8 @@ def incident_page(
     cursor = None
     if after is not None and (cursor := read.parse_id(after)) is None:
         raise ParameterError("after", "not a cursor from a `next` link (32 hex digits)")
+    if ward is not None:
+        ward = resolve_ward(con, filters.boundary_set, ward).code
     rows = read.incident_page(con, filters.incident, filters.boundary_set, limit + 1, cursor, bbox, ward).to_pylist()
     more = len(rows) > limit
     rows = rows[:limit]

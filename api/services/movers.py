@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from api.services.comparison import NOT_COMPARABLE, comparison_period, months_held
-from api.services.errors import ParameterError
 from api.services.filters import Filters
+from api.services.places import resolve_lad
 from api.services.reference import WardCache
 from geo.change import fdr_q_values, poisson_change_p
 from geo.trends import change
@@ -35,8 +35,8 @@ def ward_movers(
 ) -> dict[str, Any]:
     """Wards whose count rose or fell most against the comparison period; with exact figures each carries an
     FDR-controlled test, with published figures changes are differences of published counts."""
-    if lad is not None and read.lad_exists(con, lad) is None:
-        raise ParameterError("lad", f"unknown LAD code {lad!r}")
+    if lad is not None:
+        lad = resolve_lad(con, lad)[0]
     f, figures = filters.incident, filters.figures
     prev_start, prev_end = comparison_period(f.start, f.end, compare)
     wards = {w.code: w for w in cache.get(con, filters.boundary_set) if lad is None or w.lad_code == lad}

@@ -10,6 +10,7 @@ from threading import Lock
 import numpy as np
 
 from api.services.errors import ParameterError
+from api.services.places import resolve_lad
 from api.services.reference import WardCache
 from geo.lattice import Lattice, build_lattice
 from geo.trends import month_range
@@ -47,10 +48,8 @@ def resolve_study_area(con: Connection, force: str | None, csp: str | None, lad:
             raise ParameterError("csp", f"unknown community safety partnership {csp!r}")
         return StudyArea("csp", found.code, found.name, found.lads)
     if lad:
-        name = read.lad_exists(con, lad)
-        if name is None:
-            raise ParameterError("lad", f"unknown LAD code {lad!r}")
-        return StudyArea("lad", lad, name, (lad,))
+        code, name = resolve_lad(con, lad)
+        return StudyArea("lad", code, name, (code,))
     return StudyArea("all", None, "every area with incidents", read.lads_with_incidents(con))
 
 

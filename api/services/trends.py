@@ -17,6 +17,7 @@ from api.services.comparison import (
 from api.services.errors import ParameterError
 from api.services.figures import check_resolution
 from api.services.filters import Filters
+from api.services.places import resolve_lad, resolve_ward
 from geo.hexbin import cell_resolution
 from geo.trends import month_range
 from ingest.store import read
@@ -46,16 +47,18 @@ def resolve_trend_area(
     if sum(v is not None for v in (ward, lad, h3)) > 1:
         raise ParameterError("ward", "give one of ward, lad or h3")
     if ward:
-        found = read.ward_lad(con, filters.boundary_set, ward)
-        if found is None:
-            raise ParameterError("ward", f"no ward {ward!r} in boundary set {filters.boundary_set!r}")
-        echo = {"type": "ward", "code": ward, "name": found[0], "lad": found[1], "wards": filters.boundary_set}
-        return TrendArea(echo, ward=ward), filters
+        found = resolve_ward(con, filters.boundary_set, ward)
+        echo = {
+            "type": "ward",
+            "code": found.code,
+            "name": found.name,
+            "lad": found.lad_code,
+            "wards": filters.boundary_set,
+        }
+        return TrendArea(echo, ward=found.code), filters
     if lad:
-        name = read.lad_exists(con, lad)
-        if name is None:
-            raise ParameterError("lad", f"unknown LAD code {lad!r}")
-        return TrendArea({"type": "lad", "code": lad, "name": name}), filters.only(lad=lad)
+        code, name = resolve_lad(con, lad)
+        return TrendArea({"type": "lad", "code": code, "name": name}), filters.only(lad=code)
     if h3:
         res = cell_resolution(h3)
         if res is None or not 6 <= res <= 10:

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from api.access.scope import visible_sources
 from api.http.audit import record_access
-from api.http.deps import Con, FiltersDep, PrincipalDep
+from api.http.deps import WARD_HELP, Con, FiltersDep, PrincipalDep
 from api.http.formats import Answer, GeoJSONResponse, respond
 from api.http.models.base import documented_as
 from api.http.models.status import IncidentGroup, IncidentPage
@@ -36,7 +36,10 @@ def incidents(
     principal: PrincipalDep,
     filters: FiltersDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
-    ward: Annotated[str | None, Query(description="Ward code in the boundary set (`wards`)", max_length=20)] = None,
+    ward: Annotated[
+        str | None,
+        Query(description=WARD_HELP, max_length=120),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 500,
     after: Annotated[str | None, Query(description="Cursor: the `next` link carries it", max_length=32)] = None,
     format: Annotated[Literal["geojson", "csv"], Query(description="geojson (default) or csv")] = "geojson",  # noqa: A002

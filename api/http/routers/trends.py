@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.http.deps import CachesDep, Con, FiltersDep
+from api.http.deps import LAD_HELP, WARD_HELP, CachesDep, Con, FiltersDep
 from api.http.formats import Answer, respond
 from api.http.models.base import documented_as, plain
 from api.http.models.trends import Movers, Trend
@@ -23,7 +23,10 @@ def movers(
     con: Con,
     caches: CachesDep,
     filters: FiltersDep,
-    lad: Annotated[str | None, Query(description="Only wards of this local authority district")] = None,
+    lad: Annotated[
+        str | None,
+        Query(description="Only wards of this " + LAD_HELP),
+    ] = None,
     top: Annotated[int, Query(ge=1, le=200, description="How many rising and how many falling wards")] = 10,
     alpha: Annotated[float, Query(gt=0, lt=1, description="False discovery rate for `significant`")] = 0.05,
     compare: Annotated[
@@ -40,8 +43,11 @@ def trends(
     request: Request,
     con: Con,
     filters: FiltersDep,
-    ward: Annotated[str | None, Query(description="Ward code in the boundary set (`wards`)")] = None,
-    lad: Annotated[str | None, Query(description="Local authority district code, e.g. E06000002")] = None,
+    ward: Annotated[
+        str | None,
+        Query(description=WARD_HELP),
+    ] = None,
+    lad: Annotated[str | None, Query(description=LAD_HELP)] = None,
     h3: Annotated[
         str | None, Query(description="H3 cell id, resolution 6 to 10", pattern=r"^[0-9a-fA-F]{15,16}$")
     ] = None,

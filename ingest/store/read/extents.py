@@ -54,6 +54,30 @@ def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | 
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+def find_lads(con: Connection, text: str) -> list[tuple[str, str]]:
+    """(code, name) of the LADs whose code or name (case-insensitive) is text."""
+    rows = con.execute(
+        """SELECT lad_code, any_value(lad_name) FROM (
+               SELECT lad_code, lad_name FROM lsoa_places UNION ALL SELECT lad_code, lad_name FROM wards)
+           WHERE lad_code IS NOT NULL AND (lower(lad_code) = lower(?) OR lower(lad_name) = lower(?))
+           GROUP BY 1 ORDER BY 1""",
+        [text.strip(), text.strip()],
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def find_wards(con: Connection, boundary_set: str, text: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(code, name, lad_code, lad_name) of the wards of a boundary set whose code or name (case-insensitive) is
+    text, or whose "name, LAD name" is."""
+    rows = con.execute(
+        """SELECT code, name, lad_code, lad_name FROM wards WHERE boundary_set = ? AND (lower(code) = lower(?)
+               OR lower(name) = lower(?) OR lower(name || ', ' || coalesce(lad_name, '')) = lower(?))
+           ORDER BY code""",
+        [boundary_set, text.strip(), text.strip(), text.strip()],
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
 def lad_exists(con: Connection, lad_code: str) -> str | None:
     """The LAD's name when the reference data or any boundary set knows it."""
     rows = con.execute(

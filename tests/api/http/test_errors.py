@@ -18,7 +18,7 @@ CASES = [
     ("/api/v1/hexes?bbox=-1,54,-2,55", "bbox", "smaller than max"),
     ("/api/v1/hexes?bbox=-1,54,-0.5,95", "bbox", "latitudes"),
     ("/api/v1/trends?ward=E05000000", "ward", "no ward 'E05000000'"),
-    ("/api/v1/trends?lad=E99999999", "lad", "unknown LAD"),
+    ("/api/v1/trends?lad=E99999999", "lad", "no local authority district"),
     ("/api/v1/trends?lad=E06000001&ward=E05013039", "ward", "give one of"),
     ("/api/v1/trends?interval=day", "interval", "week"),
     ("/api/v1/trends?interval=week&from=2025-02&to=2025-01", "from", "after to"),

@@ -53,4 +53,4 @@ def test_movers_within_one_authority_and_bad_parameters(client: TestClient) -> N
     assert everywhere["wards_tested"] > body["wards_tested"]
     assert client.get("/api/v1/trends/movers", params={"alpha": 1.5}).status_code == 422
     r = client.get("/api/v1/trends/movers", params={"lad": "E99999999"})
-    assert r.status_code == 422 and "unknown LAD" in r.json()["detail"]
+    assert r.status_code == 422 and "no local authority district" in r.json()["detail"]

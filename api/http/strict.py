@@ -1,0 +1,39 @@
+"""Unknown query parameters are refused (422, naming them) instead of being ignored and answering another question."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from api.services.errors import ParameterError
+
+_KNOWN: dict[int, frozenset[str]] = {}
+
+
+def known_parameters(route: APIRoute) -> frozenset[str]:
+    """Every query parameter a route (and its dependencies) declares, by the name callers use."""
+    key = id(route)
+    if key not in _KNOWN:
+        _KNOWN[key] = frozenset(_query_names(route.dependant))
+    return _KNOWN[key]
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_parameters(request: Request) -> None:
+    """Refuse a request that names a query parameter its route does not take."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    unknown = sorted(set(request.query_params) - known_parameters(route))
+    if unknown:
+        known = ", ".join(sorted(known_parameters(route))) or "none"
+        raise ParameterError(
+            unknown[0], f"unknown parameter(s) {', '.join(map(repr, unknown))}; this route takes: {known}"
+        )

@@ -1,0 +1,23 @@
+"""Unknown query parameters are refused with a 422 naming them, on every route, instead of silently ignored."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_movers_with_a_csp_it_does_not_take_is_refused_by_name(client: TestClient) -> None:
+    response = client.get("/api/v1/trends/movers", params={"csp": "Middlesbrough"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["errors"][0]["parameter"] == "csp" and "'csp'" in body["detail"] and "lad" in body["detail"]
+
+
+def test_every_get_route_refuses_a_parameter_it_does_not_take(client: TestClient) -> None:
+    paths = [p for p, item in client.get("/openapi.json").json()["paths"].items() if "get" in item]
+    assert len(paths) >= 15
+    for template in paths:
+        path = template.replace("{incident_id}", "0" * 32)
+        response = client.get(path, params={"no_such_parameter": "1"})
+        assert response.status_code == 422, (path, response.status_code)
+        assert "no_such_parameter" in response.text
+    assert client.get("/api/v1/wards", params={"from": "2025-01", "to": "2025-03"}).status_code == 200
