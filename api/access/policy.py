@@ -47,6 +47,8 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/ingest/{feed}": ANALYSTS,
     "/healthz": OPEN,
     "/login": OPEN,
+    "/docs": OPEN,
+    "/redoc": OPEN,
     "/logout": OPEN,
 }
 

@@ -16,6 +16,7 @@ from api.http.auth import enforce
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
 from api.http.routers import (
+    docs,
     evaluate,
     health,
     hotspots,
@@ -59,11 +60,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(enforce), Depends(refuse_unknown_parameters)],
         responses=ERROR_RESPONSES,
         description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
+        docs_url=None,  # served by routers/docs.py on vendored assets
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
     install_middleware(app, settings)
-    for module in (layers, trends, hotspots, patrol, evaluate, incidents, sources, uploads, health, maps, session):
+    for module in (
+        layers,
+        trends,
+        hotspots,
+        patrol,
+        evaluate,
+        incidents,
+        sources,
+        uploads,
+        health,
+        maps,
+        session,
+        docs,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
