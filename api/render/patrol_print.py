@@ -36,6 +36,11 @@ def render_plan(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]]
         return _draw(plan, wards, fmt)
 
 
+def _where(row: dict[str, Any]) -> str:
+    """A cell's commonest streets and places, as one line."""
+    return ", ".join(p["place"] for p in row.get("places") or [])
+
+
 def _draw(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt: str) -> bytes:
     fig = plt.figure(figsize=(11.69, 8.27), dpi=110)
     area = plan["area"]["name"]
@@ -49,7 +54,7 @@ def _draw(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt:
         f"History {period['from']} to {period['to']}; printed {date.today():%d %b %Y}.",
         fontsize=9,
     )
-    ax = fig.add_axes((0.02, 0.08, 0.48, 0.82))
+    ax = fig.add_axes((0.02, 0.08, 0.40, 0.82))
     ax.set_aspect(1 / np.cos(np.radians(54)))
     ax.set_xticks([])
     ax.set_yticks([])
@@ -76,12 +81,15 @@ def _draw(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt:
                 ax.text(c.x, c.y, str(rank), fontsize=6, ha="center", va="center", fontweight="bold")
     else:
         ax.text(0.5, 0.5, "No cells: no incidents in the period", ha="center", transform=ax.transAxes)
-    table = fig.add_axes((0.52, 0.08, 0.46, 0.82))
+    table = fig.add_axes((0.43, 0.08, 0.56, 0.82))
     table.axis("off")
     rows = [
         [
             str(r["rank"]),
-            (r["ward_name"] or r["ward"] or "")[:24],
+            (r["ward_name"] or r["ward"] or "")[:20],
+            _where(r)[:36],
+            r.get("grid_ref") or "",
+            (r.get("nearest_postcode") or {}).get("postcode", ""),
             " ".join(str(v) for v in r["recent_counts"].values()),
             f"{r['expected_per_month']:.1f}",
             r["trend"],
@@ -92,14 +100,24 @@ def _draw(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt:
     if rows:
         t = table.table(
             cellText=rows,
-            colLabels=["#", "Ward", "Last 3 months", "Exp./month", "Trend", "Gi*"],
+            colLabels=[
+                "#",
+                "Ward",
+                "Streets and places",
+                "Grid ref",
+                "Postcode",
+                "Last 3 mo.",
+                "Exp./mo.",
+                "Trend",
+                "Gi*",
+            ],
             loc="upper left",
             colLoc="left",
             cellLoc="left",
-            colWidths=[0.06, 0.4, 0.18, 0.13, 0.11, 0.12],
+            colWidths=[0.03, 0.16, 0.33, 0.1, 0.08, 0.08, 0.06, 0.07, 0.07],
         )
         t.auto_set_font_size(False)
-        t.set_fontsize(7)
+        t.set_fontsize(5.5)
         t.scale(1, 1.15)
     if len(plan["cells"]) > 30:
         table.text(0, 0.0, f"... and {len(plan['cells']) - 30} more cells (see the GeoJSON or JSON plan)", fontsize=7)

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import shapely
 
+from api.services.cell_places import describe_cells
 from api.services.errors import ParameterError
 from api.services.filters import Filters
 from api.services.reference import WardCache
@@ -15,9 +17,10 @@ from api.services.study_area import LatticeCache, StudyArea, lattice_counts
 from geo.emerging import mann_kendall
 from geo.features import feature_collection, hex_features
 from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, quartic_kernel, select_cells
-from geo.hexbin import cells_to_strings
+from geo.hexbin import cell_polygons, cells_to_strings
 from geo.hotspots import hotspot_classes
 from geo.lattice import Lattice, distance_matrix, neighbour_matrix
+from ingest.geocode import PostcodeIndex
 from ingest.store.connection import Connection
 from ingest.taxonomy import context_categories
 
@@ -80,8 +83,10 @@ def patrol_plan(
     cells: int | None,
     wards: WardCache,
     lattices: LatticeCache,
+    postcodes: PostcodeIndex | None = None,
 ) -> dict[str, Any]:
-    """The ranked patrol cells for the area, with forecast, recent counts, trend, Gi* class and a reason each."""
+    """The ranked patrol cells for the area, with forecast, recent counts, trend, Gi* class and a reason each; with
+    postcodes, also where to find each cell (its commonest streets and places, grid reference, nearest postcode)."""
     m = area_model(con, filters, area, res, wards, lattices)
     total_area = float(m.area_km2.sum())
     if cells is not None:
@@ -130,6 +135,12 @@ def patrol_plan(
                 "reason": reason,
             }
         )
+    if postcodes is not None and rows:
+        centres = shapely.centroid(cell_polygons(m.lattice.cells[chosen]))
+        lon, lat = shapely.get_x(centres), shapely.get_y(centres)
+        found = describe_cells(con, filters, res, [r["h3"] for r in rows], lon, lat, postcodes)
+        for row, where in zip(rows, found, strict=True):
+            row.update(where)
     expected = float(rate[chosen].sum())
     return {
         "area": area.echo(),

@@ -9,6 +9,20 @@ from pydantic import Field
 from api.http.models.base import FiltersEcho, Period, Polygon, Schema, StudyAreaEcho
 
 
+class CellPlace(Schema):
+    """A street or place named in the location text of a cell's incidents."""
+
+    place: str = Field(description="As recorded (police.uk's 'On or near' dropped)")
+    count: int = Field(description="Incidents with this location text in the period")
+
+
+class NearestPostcode(Schema):
+    """The nearest postcode to a point."""
+
+    postcode: str
+    distance_m: int
+
+
 class PatrolCell(Schema):
     """A selected cell, ranked, with why it was picked."""
 
@@ -26,6 +40,13 @@ class PatrolCell(Schema):
     gi_class: str = Field(description="hot-99, hot-95, hot-90, cold or `not significant` (Gi*, k=1)")
     area_km2: float
     reason: str = Field(description="Why the cell was picked, in words")
+    places: list[CellPlace] | None = Field(
+        default=None, description="The commonest streets and places of its incidents (location text), commonest first"
+    )
+    grid_ref: str | None = Field(default=None, description="OS National Grid reference of its centre (8 figures)")
+    nearest_postcode: NearestPostcode | None = Field(
+        default=None, description="The postcode unit centroid nearest its centre (Code-Point Open), within 2 km"
+    )
 
 
 class Forecast(Schema):

@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
+from api.http.deps import CachesDep, Con, FiltersDep, SettingsDep, StudyAreaDep
 from api.http.formats import Answer, respond
 from api.http.models.base import documented_as
 from api.http.models.patrol import PatrolPlan, PatrolPlanCollection
 from api.render.patrol_print import render_plan
+from api.services.cell_places import postcode_lookup
 from api.services.errors import ParameterError
 from api.services.patrol import patrol_plan, plan_geojson, public_plan
 
@@ -28,6 +29,7 @@ def plan(
     request: Request,
     con: Con,
     caches: CachesDep,
+    settings: SettingsDep,
     filters: FiltersDep,
     area: StudyAreaDep,
     budget_km2: Annotated[float | None, Query(gt=0, le=5000, description="Area to patrol, km2")] = None,
@@ -41,7 +43,8 @@ def plan(
     its ward, recent counts, trend, Gi* class and the reason it was picked. History: the period (`from`..`to`)."""
     if (budget_km2 is None) == (cells is None):
         raise ParameterError("budget_km2", "give exactly one of budget_km2 or cells")
-    result = patrol_plan(con, filters, area, res, budget_km2, cells, caches.wards, caches.lattices)
+    postcodes = postcode_lookup(settings.postcodes)
+    result = patrol_plan(con, filters, area, res, budget_km2, cells, caches.wards, caches.lattices, postcodes)
 
     def printed(fmt: str) -> tuple[bytes, str]:
         wards = caches.wards.get(con, filters.boundary_set)

@@ -25,7 +25,7 @@ from ingest.store.read.extents import (
     ward_lad,
 )
 from ingest.store.read.filters import KEY_MODULUS, IncidentFilter
-from ingest.store.read.incidents import incident_group, incident_page, parse_id
+from ingest.store.read.incidents import cell_place_texts, incident_group, incident_page, parse_id
 from ingest.store.read.reference import (
     NamedArea,
     boundary_set_names,
@@ -39,6 +39,7 @@ from ingest.store.read.reference import (
 )
 
 __all__ = [
+    "cell_place_texts",
     "KEY_MODULUS",
     "area_cells",
     "FeedCoverage",

@@ -1,11 +1,12 @@
-"""Incident rows for analysts: filtered, keyset-paginated pages, and one incident with its linked group."""
+"""Incident rows for analysts: filtered, keyset-paginated pages, one incident with its linked group, and the
+commonest location texts of cells."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow
-from ingest.store.read.filters import IncidentFilter
+from ingest.store.read.filters import IncidentFilter, cell_column, clauses
 
 ID_SQL = "lower(lpad(to_hex({col}), 32, '0'))"
 COLUMNS = f"""{ID_SQL.format(col="i.incident_id")} AS id, i.source, i.feed, i.category, i.source_category,
@@ -78,3 +79,21 @@ def incident_group(con: Connection, incident_id: int, boundary_set: str) -> pa.T
               LEFT JOIN (SELECT group_id FROM incident_links GROUP BY group_id) l ON l.group_id = i.incident_id
               ORDER BY is_primary DESC, i.occurred_at NULLS LAST, i.incident_id"""  # noqa: S608 (fixed fragments)
     return arrow(con, sql, [str(incident_id), str(incident_id), boundary_set])
+
+
+def cell_place_texts(con: Connection, f: IncidentFilter, res: int, cells: list[int], top: int = 3) -> pa.Table:
+    """The commonest location texts (police.uk "On or near ..." names, council location text) of the incidents in
+    each of these cells at res: columns cell, place, n, at most `top` per cell, commonest first."""
+    if not cells:
+        return pa.table({"cell": pa.array([], pa.uint64()), "place": pa.array([], pa.string()), "n": []})
+    where, params = clauses(f)
+    if f.dedupe:
+        where += " AND i.duplicate_of IS NULL"
+    sql = f"""WITH t AS (
+                  SELECT {cell_column(res)} AS cell, trim(i.location_text) AS place, count(*) AS n FROM incidents i
+                  WHERE {where} AND {cell_column(res)} IN (SELECT unnest(?::UBIGINT[]))
+                    AND i.location_text IS NOT NULL AND trim(i.location_text) <> '' GROUP BY ALL)
+              SELECT cell, place, n FROM (
+                  SELECT *, row_number() OVER (PARTITION BY cell ORDER BY n DESC, place) AS k FROM t)
+              WHERE k <= ? ORDER BY cell, k"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*params, cells, top])

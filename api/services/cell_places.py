@@ -1,0 +1,79 @@
+"""Where a patrol finds a cell on the ground: its commonest streets and places, a grid reference, the nearest
+postcode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from api.services.filters import Filters
+from geo.grid import grid_references
+from ingest.geocode import PostcodeIndex
+from ingest.places import postcode_index
+from ingest.store import read
+from ingest.store.connection import Connection
+
+ON_OR_NEAR = re.compile(r"^on or near\s+", re.IGNORECASE)
+_TREES: dict[int, cKDTree] = {}
+
+
+def postcode_lookup(paths: list[Path]) -> PostcodeIndex:
+    """The postcode centroids of the Code-Point Open files or folders settings name (read once while unchanged)."""
+    return postcode_index(tuple(paths))
+
+
+def _tree(index: PostcodeIndex) -> cKDTree:
+    """A k-d tree of the postcode centroids on a local flat projection (kept per index)."""
+    key = id(index)
+    if key not in _TREES:
+        lat0 = float(np.mean(index.lat)) if len(index) else 54.0
+        _TREES[key] = cKDTree(np.column_stack([index.lon * np.cos(np.radians(lat0)), index.lat]))
+    return _TREES[key]
+
+
+def nearest_postcodes(index: PostcodeIndex, lon: np.ndarray, lat: np.ndarray) -> list[tuple[str, int] | None]:
+    """The nearest postcode unit centroid to each point and its distance in metres (None with no postcodes held
+    or none within 2 km)."""
+    if not len(index) or not len(lon):
+        return [None] * len(lon)
+    lat0 = float(np.mean(index.lat))
+    distance, nearest = _tree(index).query(np.column_stack([lon * np.cos(np.radians(lat0)), lat]))
+    names = {i: code for code, i in index.postcodes.items()}
+    out: list[tuple[str, int] | None] = []
+    for d, i in zip(distance, nearest, strict=True):
+        metres = float(d) * 111_195
+        code = names.get(int(i))
+        out.append(None if code is None or metres > 2000 else (f"{code[:-3]} {code[-3:]}", round(metres)))
+    return out
+
+
+def describe_cells(
+    con: Connection,
+    filters: Filters,
+    res: int,
+    cells: list[str],
+    lon: np.ndarray,
+    lat: np.ndarray,
+    index: PostcodeIndex,
+) -> list[dict[str, Any]]:
+    """For each cell (H3 text, with its centre lon/lat): its three commonest location texts in the filters' period
+    ("On or near" dropped), its 8-figure grid reference and the nearest postcode."""
+    ids = [int(c, 16) for c in cells]
+    t = read.cell_place_texts(con, filters.incident, res, ids).to_pylist()
+    places: dict[int, list[dict[str, Any]]] = {}
+    for row in t:
+        places.setdefault(int(row["cell"]), []).append({"place": ON_OR_NEAR.sub("", row["place"]), "count": row["n"]})
+    grid = grid_references(lon, lat, 8)
+    postcodes = nearest_postcodes(index, lon, lat)
+    return [
+        {
+            "places": places.get(i, []),
+            "grid_ref": g,
+            "nearest_postcode": None if p is None else {"postcode": p[0], "distance_m": p[1]},
+        }
+        for i, g, p in zip(ids, grid, postcodes, strict=True)
+    ]

@@ -1,0 +1,42 @@
+"""Ordnance Survey National Grid references (e.g. NZ 4953 1970) of WGS84 points, through pyproj (EPSG:27700)."""
+
+from __future__ import annotations
+
+import numpy as np
+from pyproj import Transformer
+
+# the 500 km squares, then the 100 km squares within them, lettered A-Z without I, five by five from the north-west
+_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
+
+
+def _square_letters(e100: int, n100: int) -> str | None:
+    """The two letters of the 100 km square with these indices (from the false origin), None off the grid."""
+    if not (0 <= e100 < 7 and 0 <= n100 < 13):
+        return None
+    major_col, major_row = e100 // 5 + 2, n100 // 5 + 1  # the grid's origin square is S (col 2, row 1 from the south)
+    minor_col, minor_row = e100 % 5, n100 % 5
+    major = _LETTERS[(4 - major_row) * 5 + major_col]
+    minor = _LETTERS[(4 - minor_row) * 5 + minor_col]
+    return major + minor
+
+
+def grid_references(lon: np.ndarray, lat: np.ndarray, digits: int = 8) -> list[str | None]:
+    """The grid reference of each point with `digits` figures (4, 6, 8 or 10); None outside Great Britain's grid."""
+    if digits not in (4, 6, 8, 10):
+        raise ValueError("digits must be 4, 6, 8 or 10")
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    east, north = to_bng.transform(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    half = digits // 2
+    scale = 10 ** (5 - half)
+    out: list[str | None] = []
+    for e, n in zip(np.atleast_1d(east), np.atleast_1d(north), strict=True):
+        if not (np.isfinite(e) and np.isfinite(n)):
+            out.append(None)
+            continue
+        letters = _square_letters(int(e // 100_000), int(n // 100_000))
+        if letters is None:
+            out.append(None)
+            continue
+        e_in, n_in = int(e % 100_000) // scale, int(n % 100_000) // scale
+        out.append(f"{letters} {e_in:0{half}d} {n_in:0{half}d}")
+    return out
