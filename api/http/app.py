@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.access.store import AccessStore
+from api.http.answers import AnswerCache
 from api.http.auth import enforce
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.access = AccessStore(settings.access_path())
         app.state.writer = Lock()
         app.state.caches = Caches.serving()
+        app.state.answers = AnswerCache()
         try:
             yield
         finally:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from api.services.reference import WardCache
 from api.services.sources import ReportCache
 from api.services.study_area import LatticeCache
+from ingest.store import read
+from ingest.store.connection import Connection
 
 
 @dataclass
@@ -21,3 +23,8 @@ class Caches:
     def serving(cls) -> Caches:
         """Caches for a long-running service (ward geometries kept out of garbage collection)."""
         return cls(wards=WardCache(freeze=True))
+
+
+def store_version(con: Connection) -> int:
+    """The store's version: every load adds one, so anything derived from the store is keyed by it."""
+    return read.store_version(con)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
+from api.http.answers import cached
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
-from api.http.formats import GeoJSONResponse
+from api.http.formats import FastJSONResponse, GeoJSONResponse
 from api.http.models.base import plain
 from api.http.models.hotspots import Calibration, EmergingLayer, GiCellLayer, GiWardLayer
 from api.http.models.layers import TopCells
@@ -24,19 +26,25 @@ K = Annotated[int, Query(ge=1, le=3, description="Neighbourhood: cells within k 
 
 @router.get("/hotspots", response_model=TopCells, **plain)
 def hotspots(
+    request: Request,
     con: Con,
     caches: CachesDep,
     filters: FiltersDep,
     res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 to 10")] = 9,
     top: Annotated[int, Query(ge=1, le=500, description="How many cells")] = 20,
-) -> dict[str, Any]:
+) -> Response:
     """The `top` cells by incident count over the period, ranked, with the ward most of each cell falls in."""
-    rows = hotspot_rows(con, filters, res, top, caches.wards)
-    return {"resolution": res, "filters": filters.echo(), "hotspots": rows}
+
+    def answer() -> Response:
+        rows = hotspot_rows(con, filters, res, top, caches.wards)
+        return FastJSONResponse({"resolution": res, "filters": filters.echo(), "hotspots": rows})
+
+    return cached(request, con, answer)
 
 
 @router.get("/hotspots/gi", response_class=GeoJSONResponse, response_model=GiCellLayer | GiWardLayer)
 def gi(
+    request: Request,
     con: Con,
     caches: CachesDep,
     filters: FiltersDep,
@@ -45,15 +53,20 @@ def gi(
     k: K = 1,
     all_cells: Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")] = False,
     unit: Annotated[Literal["h3", "ward"], Query(description="h3 cells (res, k) or wards (contiguity)")] = "h3",
-) -> GeoJSONResponse:
+) -> Response:
     """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area's H3 cells or wards."""
-    if unit == "ward":
-        return GeoJSONResponse(ward_gi_layer(con, filters, area, caches.wards, all_cells))
-    return GeoJSONResponse(gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+
+    def answer() -> Response:
+        if unit == "ward":
+            return GeoJSONResponse(ward_gi_layer(con, filters, area, caches.wards, all_cells))
+        return GeoJSONResponse(gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+
+    return cached(request, con, answer)
 
 
 @router.get("/hotspots/emerging", response_class=GeoJSONResponse, response_model=EmergingLayer)
 def emerging(
+    request: Request,
     con: Con,
     caches: CachesDep,
     filters: FiltersDep,
@@ -65,13 +78,18 @@ def emerging(
         Literal["month", "week"],
         Query(description="Time slices: months, or whole ISO weeks of incidents dated to the day (not police.uk)"),
     ] = "month",
-) -> GeoJSONResponse:
+) -> Response:
     """Emerging hotspots: each cell's pattern over the monthly (or weekly) slices of the period, as GeoJSON."""
     f = filters.incident
     if interval == "month" and months_between(f.start, f.end) < 3:
         raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
-    layer = emerging_layer(con, filters, area, res, k, alpha, caches.wards, caches.lattices, interval)
-    return GeoJSONResponse(layer)
+    return cached(
+        request,
+        con,
+        lambda: GeoJSONResponse(
+            emerging_layer(con, filters, area, res, k, alpha, caches.wards, caches.lattices, interval)
+        ),
+    )
 
 
 @router.get("/hotspots/calibration", response_model=Calibration, **plain)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
+from api.http.answers import cached
 from api.http.deps import CachesDep, Con, FiltersDep
 from api.http.formats import GeoJSONResponse
 from api.http.models.layers import HexLayer, WardLayer
@@ -24,18 +26,21 @@ PrecisionQuery = Annotated[
 
 
 @router.get("/wards", response_class=GeoJSONResponse, response_model=WardLayer)
-def wards(con: Con, caches: CachesDep, filters: FiltersDep, precision: PrecisionQuery = False) -> GeoJSONResponse:
+def wards(
+    request: Request, con: Con, caches: CachesDep, filters: FiltersDep, precision: PrecisionQuery = False
+) -> Response:
     """Ward FeatureCollection: code, name, lad, count, previous_count (same-length previous period), change."""
-    return GeoJSONResponse(wards_layer(con, filters, caches.wards, precision))
+    return cached(request, con, lambda: GeoJSONResponse(wards_layer(con, filters, caches.wards, precision)))
 
 
 @router.get("/hexes", response_class=GeoJSONResponse, response_model=HexLayer)
 def hexes(
+    request: Request,
     con: Con,
     filters: FiltersDep,
     res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 (coarse) to 10 (fine)")] = 8,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
     precision: PrecisionQuery = False,
-) -> GeoJSONResponse:
+) -> Response:
     """H3 hexagon FeatureCollection with `h3` and `count`; incidents without a point are not on this layer."""
-    return GeoJSONResponse(hex_layer(con, filters, res, parse_bbox(bbox), precision))
+    return cached(request, con, lambda: GeoJSONResponse(hex_layer(con, filters, res, parse_bbox(bbox), precision)))

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.http.answers import cached
 from api.http.deps import CachesDep, Con, FiltersDep, SettingsDep, StudyAreaDep
 from api.http.formats import Answer, respond
 from api.http.models.base import documented_as
@@ -43,19 +44,23 @@ def plan(
     its ward, recent counts, trend, Gi* class and the reason it was picked. History: the period (`from`..`to`)."""
     if (budget_km2 is None) == (cells is None):
         raise ParameterError("budget_km2", "give exactly one of budget_km2 or cells")
-    postcodes = postcode_lookup(settings.postcodes)
-    result = patrol_plan(con, filters, area, res, budget_km2, cells, caches.wards, caches.lattices, postcodes)
 
-    def printed(fmt: str) -> tuple[bytes, str]:
-        wards = caches.wards.get(con, filters.boundary_set)
-        shaped = [(w, caches.wards.shape(filters.boundary_set, w.code)) for w in wards if w.lad_code in area.lads]
-        name = f"aim-patrol-plan-{area.code or 'all'}-{filters.incident.end:%Y-%m}.{fmt}"
-        return render_plan(result, shaped, fmt), name
+    def answer() -> Response:
+        postcodes = postcode_lookup(settings.postcodes)
+        result = patrol_plan(con, filters, area, res, budget_km2, cells, caches.wards, caches.lattices, postcodes)
 
-    answer = Answer(
-        json=lambda: public_plan(result),
-        geojson=lambda: plan_geojson(result),
-        printed=printed,
-        rows=lambda: len(result["cells"]),
-    )
-    return respond(request, answer, format)
+        def printed(fmt: str) -> tuple[bytes, str]:
+            wards = caches.wards.get(con, filters.boundary_set)
+            shaped = [(w, caches.wards.shape(filters.boundary_set, w.code)) for w in wards if w.lad_code in area.lads]
+            name = f"aim-patrol-plan-{area.code or 'all'}-{filters.incident.end:%Y-%m}.{fmt}"
+            return render_plan(result, shaped, fmt), name
+
+        plan = Answer(
+            json=lambda: public_plan(result),
+            geojson=lambda: plan_geojson(result),
+            printed=printed,
+            rows=lambda: len(result["cells"]),
+        )
+        return respond(request, plan, format)
+
+    return cached(request, con, answer) if format in ("json", "geojson") else answer()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.http.answers import cached
 from api.http.deps import LAD_HELP, WARD_HELP, CachesDep, Con, FiltersDep
-from api.http.formats import Answer, respond
+from api.http.formats import Answer, FastJSONResponse, respond
 from api.http.models.base import documented_as, plain
 from api.http.models.trends import Movers, Trend
 from api.services.movers import ward_movers
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["trends"])
 
 @router.get("/trends/movers", response_model=Movers, **plain)
 def movers(
+    request: Request,
     con: Con,
     caches: CachesDep,
     filters: FiltersDep,
@@ -32,10 +34,12 @@ def movers(
     compare: Annotated[
         Literal["previous", "last_year"], Query(description="previous period of the same length, or last year")
     ] = "previous",
-) -> dict[str, Any]:
+) -> Response:
     """Rising and falling wards: change against the previous period or the same months last year, with an
     FDR-controlled significance flag."""
-    return ward_movers(con, filters, caches.wards, lad, top, alpha, compare)
+    return cached(
+        request, con, lambda: FastJSONResponse(ward_movers(con, filters, caches.wards, lad, top, alpha, compare))
+    )
 
 
 @router.get("/trends", response_class=Response, response_model=Trend, responses=documented_as({"json": Trend}, "csv"))
@@ -63,5 +67,9 @@ def trends(
     (weekday) profile."""
     area, filters = resolve_trend_area(con, filters, ward, lad, h3)
     question = weekly_trend if interval == "week" else monthly_trend
-    body = question(con, filters, area, alpha)
-    return respond(request, Answer(json=lambda: body, table=lambda: trend_table(body)), format)
+
+    def answer() -> Response:
+        body = question(con, filters, area, alpha)
+        return respond(request, Answer(json=lambda: body, table=lambda: trend_table(body)), format)
+
+    return cached(request, con, answer) if format == "json" else answer()
