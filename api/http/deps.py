@@ -47,6 +47,12 @@ CachesDep = Annotated[Caches, Depends(get_caches)]
 PrincipalDep = Annotated[Principal, Depends(principal_of)]
 
 
+def listed_sources(principal: Principal) -> tuple[str, ...] | None:
+    """The sources an error message may name to a caller: every one for analysts (None), a partner's own, none for
+    councillors and the public (an error must not enumerate the sources held)."""
+    return None if principal.role == Role.ANALYST else principal.sources
+
+
 def get_filters(
     request: Request,
     con: Con,
@@ -86,7 +92,7 @@ def get_filters(
         grant_of(request),
         disclosure_rule(settings),
         bool(source),
-        requested_sources(con, source),
+        requested_sources(con, source, listed_sources(principal_of(request))),
     )
     # a partner counts its records as they are: de-duplication leans on links to other agencies' records, so
     # counts with and without it would tell how many of its records those agencies hold too
