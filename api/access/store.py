@@ -210,7 +210,13 @@ class AccessStore:
 
     def _pending(self) -> bool:
         """A WAL file or a rollback journal beside the file holds something (the file alone is not the database)."""
-        return any(p.exists() and p.stat().st_size > 0 for p in (self._beside("-wal"), self._beside("-journal")))
+        for side in (self._beside("-wal"), self._beside("-journal")):
+            try:
+                if side.stat().st_size > 0:
+                    return True
+            except OSError:  # not there (or gone meanwhile)
+                continue
+        return False
 
     def _create(self) -> None:
         """A new, empty access database, built beside its place and moved in whole."""
