@@ -14,6 +14,7 @@ class Grant(StrEnum):
     DISCLOSED = "disclosed"  # aggregates under disclosure control only
     OWN = "own"  # partner: full for the sources its agreement covers; disclosure control across other sources
     OWN_ONLY = "own only"  # partner: the sources its agreement covers, nothing across other sources
+    STATUS = "status"  # the service's status only (ok or degraded, and why in general terms): no figures
     DENIED = "denied"
 
 
@@ -27,6 +28,8 @@ ANALYSIS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
 ROWS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
 ANALYSTS = {A: Grant.FULL, P: Grant.DENIED, C: Grant.DENIED, U: Grant.DENIED}
 OPEN = {A: Grant.FULL, P: Grant.FULL, C: Grant.FULL, U: Grant.FULL}
+# the service's status: what it holds and when it was loaded for analysts only
+STATUS = {A: Grant.FULL, P: Grant.STATUS, C: Grant.STATUS, U: Grant.STATUS}
 
 POLICY: dict[str, dict[Role, Grant]] = {
     "/": AGGREGATES,
@@ -45,7 +48,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/incidents": ROWS,
     "/api/v1/incidents/{incident_id}": ROWS,
     "/api/v1/ingest/{feed}": ANALYSTS,
-    "/healthz": OPEN,
+    "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,
     "/redoc": OPEN,

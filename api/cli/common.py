@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from api.access.store import AccessUnavailable
 from api.services.errors import NotFoundError, ParameterError
 from api.settings import Settings
 from geo.errors import BoundaryError
@@ -30,6 +31,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     BoundaryError: 1,
     StoreError: 1,
     IngestError: 1,
+    AccessUnavailable: 1,  # the access database is damaged or cannot be written (or read)
     ValueError: 2,
 }
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from api.access.store import AccessStore
-from api.cli.common import StoreOpt, console, err, log, open_writable, settings_from
+from api.access.store import AccessStore, AccessUnavailable
+from api.cli.common import StoreOpt, console, err, fail, log, open_writable, settings_from
 from api.cli.feeds import sample_feeds
 from api.cli.ingest import load_with_progress
 from api.cli.report import print_reports
@@ -64,7 +64,10 @@ def demo(
         con.close()
     if errors:
         raise typer.Exit(1)
-    token = demo_token(AccessStore(settings.access_path()))
+    try:
+        token = demo_token(AccessStore(settings.access_path()))
+    except AccessUnavailable as exc:
+        fail(exc)
     console.print(
         "Without a token the map shows published (disclosure-controlled) figures. For the analyst's view, sign in at "
         f"/login with this demo analyst token (earlier demo tokens are revoked):\n{token}",

@@ -1,4 +1,7 @@
-"""`aim users` (API tokens: create, list, revoke) and `aim audit` (who read incident-level data)."""
+"""`aim users` (API tokens: create, list, revoke) and `aim audit` (who read incident-level data).
+
+An access database that is damaged, or cannot be written for a change, stops the command with the reason (exit 1);
+listing needs only to read it."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import typer
 from rich.table import Table
 
 from api.access.principals import Role
-from api.access.store import AccessStore
+from api.access.store import AccessStore, AccessUnavailable
 from api.cli.common import StoreOpt, console, fail, settings_from
 from api.render.spreadsheet import safe_rows
 from api.services.errors import NotFoundError
@@ -21,8 +24,11 @@ users_app = typer.Typer(help="API tokens: who may see what.", no_args_is_help=Tr
 
 
 def access_store(store: Path | None) -> AccessStore:
-    """The access store beside the incident store (or at $AIM_ACCESS_DB)."""
-    return AccessStore(settings_from(store).access_path())
+    """The access store beside the incident store (or at $AIM_ACCESS_DB); a clear error when it cannot be used."""
+    try:
+        return AccessStore(settings_from(store).access_path())
+    except AccessUnavailable as exc:
+        fail(exc)
 
 
 @users_app.command("create")
@@ -37,7 +43,7 @@ def create(
     """Create a token and print it once (only its hash is kept)."""
     try:
         token = access_store(store).create_token(name, role, tuple(source or ()))
-    except ValueError as exc:
+    except (ValueError, AccessUnavailable) as exc:
         fail(exc)
     console.print(f"token for {name} ({role.value}); it is shown only now:")
     print(token)
@@ -47,7 +53,11 @@ def create(
 def list_tokens(store: StoreOpt = None) -> None:
     """Every token: id, holder, role, sources, created, revoked."""
     table = Table("id", "name", "role", "sources", "created", "revoked")
-    for t in access_store(store).tokens():
+    try:
+        tokens = access_store(store).tokens()
+    except AccessUnavailable as exc:
+        fail(exc)
+    for t in tokens:
         table.add_row(
             str(t["token_id"]), t["name"], t["role"], ", ".join(t["sources"]), t["created_at"], t["revoked_at"] or ""
         )
@@ -59,7 +69,11 @@ def revoke(
     token_id: Annotated[int, typer.Argument(help="Token id from `aim users list`")], store: StoreOpt = None
 ) -> None:
     """Revoke a token now; its sessions end with it."""
-    if not access_store(store).revoke(token_id):
+    try:
+        revoked = access_store(store).revoke(token_id)
+    except AccessUnavailable as exc:
+        fail(exc)
+    if not revoked:
         fail(NotFoundError(f"no live token {token_id}"))
     console.print(f"token {token_id} revoked")
 
@@ -88,6 +102,10 @@ def audit_command(
 ) -> None:
     """List accesses to incident-level data and exports: who, when, what filter, rows returned."""
     header = ["when (UTC)", "who", "role", "what", "filter", "rows", "format"]
+    try:
+        records = access_store(store).audit_log(who, since, limit)
+    except AccessUnavailable as exc:
+        fail(exc)
     rows = [
         [
             r["at"],
@@ -98,7 +116,7 @@ def audit_command(
             str(r["rows"]),
             r["format"],
         ]
-        for r in access_store(store).audit_log(who, since, limit)
+        for r in records
     ]
     if csv_out:
         csv.writer(sys.stdout).writerows([header, *safe_rows(rows)])

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.con = open_served_store(settings.store, settings.memory_limit)
-        app.state.access = AccessStore(settings.access_path())
+        app.state.access = AccessStore.serving(settings.access_path())  # never raises: see its docstring
         app.state.writer = Lock()
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache()

@@ -6,13 +6,19 @@ from fastapi import Request
 
 from api.access.policy import Grant, grant_for, refusal
 from api.access.principals import PUBLIC, AuthError, Principal
-from api.access.store import AccessStore
+from api.access.store import AccessStore, AccessUnavailable
 
 SESSION_COOKIE = "aim_session"
+TOKENS_UNAVAILABLE = (
+    "tokens cannot be checked just now: the access database is not available (see /healthz); "
+    "the public view needs no token"
+)
 
 
 def principal_of(request: Request) -> Principal:
-    """The caller: a bearer token's holder, a logged-in session's holder, else the public (cached per request)."""
+    """The caller: a bearer token's holder, a logged-in session's holder, else the public (cached per request).
+    When the access database cannot be read, a bearer token gets 503 (never the public view in its place) and a
+    session cookie browses as the public."""
     cached = getattr(request.state, "principal", None)
     if isinstance(cached, Principal):
         return cached
@@ -21,12 +27,18 @@ def principal_of(request: Request) -> Principal:
     principal = PUBLIC
     if header is not None:
         scheme, _, token = header.partition(" ")
-        found = store.by_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        try:
+            found = store.by_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        except AccessUnavailable as exc:
+            raise AccessUnavailable(str(exc), TOKENS_UNAVAILABLE) from exc
         if found is None:
             raise AuthError(401, "invalid or revoked token (send Authorization: Bearer <token>)")
         principal = found
     elif (session := request.cookies.get(SESSION_COOKIE)) is not None:
-        principal = store.by_session(session) or PUBLIC  # an expired session browses as the public
+        try:
+            principal = store.by_session(session) or PUBLIC  # an expired session browses as the public
+        except AccessUnavailable:
+            principal = PUBLIC  # so does one that cannot be looked up: signing in again says why it cannot
     request.state.principal = principal
     return principal
 

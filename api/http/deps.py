@@ -57,6 +57,12 @@ CachesDep = Annotated[Caches, Depends(get_caches)]
 PrincipalDep = Annotated[Principal, Depends(principal_of)]
 
 
+def listed_sources(principal: Principal) -> tuple[str, ...] | None:
+    """The sources an error message may name to a caller: every one for analysts (None), a partner's own, none for
+    councillors and the public (an error must not enumerate the sources held)."""
+    return None if principal.role == Role.ANALYST else principal.sources
+
+
 def get_filters(
     request: Request,
     con: Con,
@@ -97,7 +103,7 @@ def get_filters(
         grant_of(request),
         disclosure_rule(settings),
         source or [],
-        lambda: requested_sources(con, source),
+        lambda: requested_sources(con, source, listed_sources(principal_of(request))),
         lambda: held_sources(con),
     )
     if scope.published and not scope.figures.exact:

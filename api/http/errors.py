@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.access.principals import AuthError
+from api.access.store import AccessUnavailable
 from api.services.errors import NotFoundError, ParameterError
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, StoreError, SuspiciousFileError, UnknownBoundarySetError
@@ -40,7 +41,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "The file would replace stored rows with far fewer good ones (send replace_smaller=true if right)"),
         (413, "Request body too large"),
         (422, "A parameter is missing, malformed or not acceptable"),
-        (503, "The store is not available"),
+        (503, "The store or the access database (tokens, sessions, audit log) is not available"),
     )
 }
 
@@ -99,6 +100,12 @@ def _auth(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _access(_: Request, exc: Exception) -> JSONResponse:
+    """503 in general terms: the file and SQLite's message are for the log and the analysts' /healthz."""
+    assert isinstance(exc, AccessUnavailable)
+    return _problem(503, exc.public)
+
+
 def errors_as_json(schema: dict[str, Any]) -> dict[str, Any]:
     """Document every error response as application/json (FastAPI gives them the route's own media type)."""
     for item in schema.get("paths", {}).values():
@@ -116,6 +123,7 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the exception map on an app."""
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(AuthError, _auth)
+    app.add_exception_handler(AccessUnavailable, _access)
     build_schema = app.openapi
 
     def openapi() -> dict[str, Any]:

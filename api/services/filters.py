@@ -69,11 +69,19 @@ def requested_categories(category: list[str] | None) -> tuple[str, ...]:
     return choices(category or list(DEFAULT_CATEGORIES), list(FILTER_CHOICES), "category")
 
 
-def requested_sources(con: Connection, source: list[str] | None) -> tuple[str, ...]:
-    """The sources asked for, known to AIM or held in the store (() for all)."""
+def requested_sources(
+    con: Connection, source: list[str] | None, shown: tuple[str, ...] | None = None
+) -> tuple[str, ...]:
+    """The sources asked for, known to AIM or held in the store (() for all). An unknown source is named, and the
+    sources to choose from are listed only as far as `shown` says: None, every source known or held (analysts);
+    otherwise only these (a partner's own), and with none, no list but where sources are described."""
     known = [s.value for s in Source]
     if source and not set(source) <= {*known, ALL}:  # a source of a feed's own naming: ask the store
         known = list(dict.fromkeys([*known, *read.distinct_values(con, "source")]))
+    unknown = [v for v in source or () if v != ALL and v not in known]
+    if unknown and shown is not None:
+        hint = f"your agreement covers {', '.join(shown)}" if shown else "the sources are described at /docs"
+        raise ParameterError("source", f"unknown source {', '.join(map(repr, unknown))}; {hint}")
     return choices(source or [ALL], known, "source")
 
 

@@ -11,7 +11,7 @@ from ingest.store.connection import Connection
 
 
 def store_status(con: Connection) -> dict[str, Any]:
-    """Service status and, per source, rows held, first and latest month, and when it was last loaded."""
+    """Per source, rows held, first and latest month, and when it was last loaded; boundary sets; categories."""
     sources: dict[str, dict[str, Any]] = {}
     for row in read.freshness(con):
         last_loaded = row["last_loaded"]
@@ -22,7 +22,6 @@ def store_status(con: Connection) -> dict[str, Any]:
             "last_loaded": last_loaded.isoformat(timespec="seconds") if isinstance(last_loaded, datetime) else None,
         }
     return {
-        "status": "ok",
         "incidents": sum(s["incidents"] for s in sources.values()),
         "sources": sources,
         "boundary_sets": [

@@ -119,12 +119,15 @@ class ReportCache:
         return copy.deepcopy(found)
 
 
-def held_sources(con: Connection, requested: list[str] | None) -> tuple[str, ...]:
-    """The sources asked for, each of them held (() for every source)."""
+def held_sources(con: Connection, requested: list[str] | None, shown: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The sources asked for, each of them held (() for every source). A source not held is named, with the
+    sources held listed only as far as `shown` says (None: all of them, for analysts; else only these)."""
     if not requested:
         return ()
     held = read.distinct_values(con, "source")
     unknown = [s for s in requested if s not in held]
     if unknown:
-        raise ParameterError("source", f"no feed of source {', '.join(map(repr, unknown))}; held: {', '.join(held)}")
+        listed = [s for s in held if shown is None or s in shown]
+        tail = f"; held: {', '.join(listed)}" if listed else ""
+        raise ParameterError("source", f"no feed of source {', '.join(map(repr, unknown))}{tail}")
     return tuple(dict.fromkeys(requested))

@@ -35,10 +35,29 @@ class Category(Schema):
     label: str
 
 
-class Health(Schema):
-    """Service status and what the store holds."""
+class ServiceStatus(Schema):
+    """Whether the service works as it should: all that callers below analyst are told."""
 
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
+    problems: list[str] = Field(description="What is wrong, in general terms (empty when ok)")
+
+
+class AccessState(Schema):
+    """The access database (tokens, sessions, audit log)."""
+
+    status: Literal["ok", "read-only", "unavailable", "damaged"] = Field(
+        description="read-only: it cannot be written (no new sign-ins, token changes or audit records, so no incident "
+        "rows); unavailable: it cannot be read (no token sign-in); damaged: it is left as it is and token sign-in is "
+        "off until it is restored and the service restarted"
+    )
+    detail: str | None = Field(description="What failed: the file and SQLite's error (null when ok)")
+    since: str | None = Field(description="When it was first seen, UTC, ISO 8601 (null when ok)")
+
+
+class Health(ServiceStatus):
+    """Service status, the access database's state and what the store holds (analysts)."""
+
+    access: AccessState
     incidents: int = Field(description="Incidents held, every source")
     sources: dict[str, SourceStatus] = Field(description="By source")
     boundary_sets: list[BoundarySet]

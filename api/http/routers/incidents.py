@@ -1,6 +1,7 @@
 """Incident-level rows for analysts (and partners, for their sources): pages of GeoJSON or CSV, and linked groups.
 
-Every response is written to the audit log: who, when, the filter, how many rows.
+Every response is written to the audit log: who, when, the filter, how many rows; when the record cannot be
+written, the rows are not served (503).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def incidents(
     `dedupe=true` (default) gives one record per linked group, its primary; `dedupe=false` gives every record."""
     page = incident_page(con, filters, limit, after, parse_bbox(bbox), ward, visible_sources(principal))
     next_url = str(request.url.include_query_params(after=page.last_id)) if page.last_id else None
-    record_access(request, len(page.rows), format)
+    record_access(request, len(page.rows), format, required=True)
 
     def geojson() -> dict[str, Any]:
         return {
@@ -79,7 +80,7 @@ def incident(
     try:
         group = incident_group(con, incident_id, filters.boundary_set, visible_sources(principal))
     except NotFoundError:
-        record_access(request, 0, "geojson")
+        record_access(request, 0, "geojson", required=True)
         raise
-    record_access(request, len(group["features"]), "geojson")
+    record_access(request, len(group["features"]), "geojson", required=True)
     return GeoJSONResponse(group)

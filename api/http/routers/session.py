@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.access.store import AccessStore
+from api.access.store import AccessStore, AccessUnavailable
 from api.http.auth import SESSION_COOKIE
 from api.http.deps import SettingsDep
 from api.render.login_page import render_login
 
 router = APIRouter(tags=["session"])
+log = logging.getLogger("aim.access")
+SIGN_IN_UNAVAILABLE = (
+    "Sign-in is not available just now: the service cannot use its access records. The public map is still "
+    "served; please try again later."
+)
 
 
 def _local(path: str | None) -> str:
@@ -28,17 +34,21 @@ async def login(
     next: Annotated[str, Query(max_length=300, description="Page to go back to after signing in")] = "/",  # noqa: A002
 ) -> Response:
     """GET: the sign-in form. POST (form fields `token`, `next`): exchange a token for a session cookie and go
-    back to the page asked for."""
+    back to the page asked for (503 when the access database cannot check the token or record the session)."""
     if request.method == "GET":
         return HTMLResponse(render_login(_local(next)))
     fields = parse_qs((await request.body()).decode("utf-8", "replace"))
     token = (fields.get("token") or [""])[0].strip()
     next_path = _local((fields.get("next") or [next])[0])
     store: AccessStore = request.app.state.access
-    principal = store.by_token(token) if token else None
-    if principal is None:
-        return HTMLResponse(render_login(next_path, "That token is not valid or has been revoked."), status_code=401)
-    session = store.start_session(principal, settings.session_hours)
+    try:
+        principal = store.by_token(token) if token else None
+        if principal is None:
+            refused = "That token is not valid or has been revoked."
+            return HTMLResponse(render_login(next_path, refused), status_code=401)
+        session = store.start_session(principal, settings.session_hours)
+    except AccessUnavailable:  # logged by the store
+        return HTMLResponse(render_login(next_path, SIGN_IN_UNAVAILABLE), status_code=503)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -62,7 +72,10 @@ def logout(request: Request) -> Response:
     """End the session and clear its cookie."""
     session = request.cookies.get(SESSION_COOKIE)
     if session:
-        request.app.state.access.end_session(session)
+        try:
+            request.app.state.access.end_session(session)
+        except AccessUnavailable as exc:  # the cookie goes all the same
+            log.warning("a session was not ended in the access database (it lapses when it expires): %s", exc)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

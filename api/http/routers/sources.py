@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.access.scope import feed_scope
-from api.http.deps import CachesDep, Con, PrincipalDep, SettingsDep
+from api.http.deps import CachesDep, Con, PrincipalDep, SettingsDep, listed_sources
 from api.http.models.base import plain
 from api.http.models.status import SourcesReport
 from api.render.sources_page import render_sources_page
@@ -25,7 +25,8 @@ def sources(
 ) -> dict[str, Any]:
     """Per feed and month: rows loaded, rows quarantined by reason, share at each location precision, and gap
     flags (stopped, missing, low, partial) under the documented rule."""
-    return caches.reports.get(con, gap_rule(settings), held_sources(con, feed_scope(principal, source)))
+    held = held_sources(con, feed_scope(principal, source), listed_sources(principal))
+    return caches.reports.get(con, gap_rule(settings), held)
 
 
 @router.get("/sources", response_class=HTMLResponse, tags=["map"])
@@ -33,5 +34,6 @@ def sources_page(
     con: Con, caches: CachesDep, settings: SettingsDep, principal: PrincipalDep, source: SourceQuery = None
 ) -> HTMLResponse:
     """The coverage report as a page for analysts."""
-    report = caches.reports.get(con, gap_rule(settings), held_sources(con, feed_scope(principal, source)))
+    held = held_sources(con, feed_scope(principal, source), listed_sources(principal))
+    report = caches.reports.get(con, gap_rule(settings), held)
     return HTMLResponse(render_sources_page(report))

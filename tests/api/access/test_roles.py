@@ -23,6 +23,7 @@ CELLS = {
     "own sources; others disclosure-controlled": Grant.OWN,
     "own sources only": Grant.OWN_ONLY,
     "disclosure-controlled": Grant.DISCLOSED,
+    "status only": Grant.STATUS,
     "no": Grant.DENIED,
 }
 ROLES = [Role.ANALYST, Role.PARTNER, Role.COUNCILLOR, Role.PUBLIC]
@@ -157,6 +158,9 @@ def test_each_role_gets_what_the_table_says(
         police = _get(analyst, path, warden_incident, source=OTHER_SOURCE, dedupe="false")
         _assert_exact(path, _get(c, path, warden_incident), police, "open")
         _assert_published(c, path, warden_incident, analyst)
+    elif grant == Grant.STATUS:
+        response = _get(c, path, warden_incident)
+        assert response.status_code == 200 and set(response.json()) == {"status", "problems"}, response.text
     else:  # a partner: its own sources by default and exact; another source disclosure-controlled or refused
         own = _get(c, path, warden_incident)
         assert own.status_code == 200, own.text

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
+
+from api.http.app import create_app
+from api.settings import Settings
+from ingest.pipeline import IngestOptions, run
+from ingest.registry import resolve_feed
+from tests.conftest import PROJECT_DATA, load_police, new_store, police_file, sign_in
 
 CASES = [
     ("/api/v1/wards?from=2025-13", "from", "YYYY-MM"),
@@ -35,3 +43,60 @@ def test_invalid_parameters_are_422_with_a_message(client: TestClient, url: str,
     body = r.json()
     assert text in body["detail"]
     assert body["errors"][0]["parameter"] == parameter
+
+
+@pytest.fixture(scope="module")
+def crm_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A service over police.uk January plus the council CRM sample loaded under a source of the council's own
+    naming, `crm`."""
+    folder = tmp_path_factory.mktemp("crm")
+    profile = folder / "crm.toml"
+    text = (PROJECT_DATA.parent / "ingest" / "profiles" / "cleveland-council-crm.toml").read_text()
+    profile.write_text(
+        text.replace('name = "cleveland-council-crm"', 'name = "my-crm"').replace(
+            'source = "complaint"', 'source = "crm"'
+        )
+    )
+    con = new_store(folder / "aim.duckdb")
+    load_police(con, police_file("cleveland", "01"))
+    options = IngestOptions(postcodes=(PROJECT_DATA / "postcodes",))
+    report = run(resolve_feed(profile), PROJECT_DATA / "feeds" / "cleveland-council-crm.csv", con, options)
+    assert report.loaded > 0
+    con.close()
+    with TestClient(create_app(Settings(store=folder / "aim.duckdb"))) as c:
+        yield c
+
+
+HELD = ("police", "crm")
+
+
+def _as(app: TestClient, role: str, sources: tuple[str, ...] = ()) -> TestClient:
+    c = TestClient(app.app)
+    if role != "public":
+        sign_in(c, role, sources)
+    return c
+
+
+@pytest.mark.parametrize("role", ["public", "councillor"])
+def test_an_unknown_source_below_analyst_names_no_source_held(crm_app: TestClient, role: str) -> None:
+    r = _as(crm_app, role).get("/api/v1/wards", params={"source": "twitter"})
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert "unknown source 'twitter'" in detail and "/docs" in detail
+    assert not any(source in detail.replace("'twitter'", "") for source in (*HELD, "warden", "complaint"))
+
+
+def test_an_unknown_source_lists_only_a_partners_own_sources(crm_app: TestClient) -> None:
+    partner = _as(crm_app, "partner", ("warden", "housing"))
+    detail = partner.get("/api/v1/wards", params={"source": "twitter"}).json()["detail"]
+    assert "unknown source 'twitter'" in detail and "warden" in detail and "housing" in detail
+    assert not any(source in detail for source in HELD)
+    report = partner.get("/api/v1/sources", params={"source": "housing"})  # covered by its agreement, not held
+    assert report.status_code == 422 and "no feed of source 'housing'" in report.json()["detail"]
+    assert not any(source in report.json()["detail"] for source in HELD)
+
+
+def test_an_analyst_is_told_every_source_held(crm_app: TestClient) -> None:
+    analyst = _as(crm_app, "analyst")
+    assert "crm" in analyst.get("/api/v1/wards", params={"source": "twitter"}).json()["detail"]
+    assert "held: crm, police" in analyst.get("/api/v1/sources", params={"source": "twitter"}).json()["detail"]

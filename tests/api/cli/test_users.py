@@ -1,0 +1,48 @@
+"""`aim users` and `aim audit` over an access database that is damaged or cannot be written: a clear message and a
+nonzero exit, never a traceback, and the file left as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from api.cli import app
+from tests.api.access.test_store import holding
+from tests.api.conftest import SqliteWrites
+
+runner = CliRunner()
+
+
+def test_a_damaged_access_database_stops_every_command_with_a_message(tmp_path: Path) -> None:
+    store = tmp_path / "aim.duckdb"
+    access = tmp_path / "aim-access.sqlite"  # beside the store, where the commands look for it
+    holding(access)
+    with access.open("r+b") as fh:
+        fh.truncate(access.stat().st_size // 2)
+    before = access.read_bytes()
+    for args in (
+        ["users", "list"],
+        ["users", "create", "Jo", "--role", "analyst"],
+        ["users", "revoke", "1"],
+        ["audit"],
+    ):
+        result = runner.invoke(app, [*args, "--store", str(store)])
+        assert result.exit_code == 1, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert "error" in result.output and "damaged" in result.output and "aim-access.sqlite" in result.output
+    assert access.read_bytes() == before
+
+
+def test_an_unwritable_access_database_lists_but_does_not_change(tmp_path: Path, sqlite_writes: SqliteWrites) -> None:
+    store = tmp_path / "aim.duckdb"
+    holding(tmp_path / "aim-access.sqlite", tokens=2, audits=3)
+    sqlite_writes.block()
+    listed = runner.invoke(app, ["users", "list", "--store", str(store)])
+    assert listed.exit_code == 0 and "holder 1" in listed.output
+    assert runner.invoke(app, ["audit", "--store", str(store)]).exit_code == 0
+    for args in (["users", "create", "Jo", "--role", "analyst"], ["users", "revoke", "1"]):
+        result = runner.invoke(app, [*args, "--store", str(store)])
+        assert result.exit_code == 1, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert "cannot be written" in result.output
