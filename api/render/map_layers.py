@@ -31,45 +31,49 @@ def tooltip_text(fc: dict[str, Any]) -> dict[str, Any]:
 def add_statistics_layers(
     m: folium.Map, gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]
 ) -> None:
-    """Add the three layers (Gi* shown; emerging and patrol plan toggled on from the layer control)."""
-    folium.GeoJson(
-        tooltip_text(gi_fc),
-        name=f"Gi* hot and cold spots (res {gi_fc['resolution']})",
-        style_function=lambda ft: {
-            "fillColor": GI_COLOURS.get(ft["properties"]["class"], "#ffffff"),
-            "color": "#7f0000" if ft["properties"]["class"].startswith("hot") else "#08306b",
-            "weight": 0.5,
-            "fillOpacity": 0.8,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["class", "z", "q", "count", "ward_name"], aliases=["Gi*", "z", "FDR q", "Count", "Ward"]
-        ),
-    ).add_to(m)
-    folium.GeoJson(
-        tooltip_text(emerging_fc),
-        name=f"Emerging hotspots (res {emerging_fc['resolution']})",
-        show=False,
-        style_function=lambda ft: {
-            "fillColor": ft["properties"]["colour"],
-            "color": "#333333",
-            "weight": 0.5,
-            "fillOpacity": 0.8,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["pattern", "slices_hot", "trend_p", "ward_name"],
-            aliases=["Pattern", "Months hot", "Trend p", "Ward"],
-        ),
-    ).add_to(m)
-    folium.GeoJson(
-        tooltip_text(plan_fc),
-        name=f"Patrol plan: top {len(plan_fc['features'])} cells",
-        show=False,
-        style_function=lambda ft: {"fillColor": "#ffff00", "color": PLAN_COLOUR, "weight": 2, "fillOpacity": 0.35},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["rank", "ward_name", "expected_per_month", "trend", "reason"],
-            aliases=["Rank", "Ward", "Expected a month", "Trend", "Why"],
-        ),
-    ).add_to(m)
+    """Add the three layers (Gi* shown; emerging and patrol plan toggled on from the layer control); a layer with no
+    cells (too few incidents in the period) is left out, as folium cannot draw a tooltip for an empty layer."""
+    if gi_fc["features"]:
+        folium.GeoJson(
+            tooltip_text(gi_fc),
+            name=f"Gi* hot and cold spots (res {gi_fc['resolution']})",
+            style_function=lambda ft: {
+                "fillColor": GI_COLOURS.get(ft["properties"]["class"], "#ffffff"),
+                "color": "#7f0000" if ft["properties"]["class"].startswith("hot") else "#08306b",
+                "weight": 0.5,
+                "fillOpacity": 0.8,
+            },
+            tooltip=folium.GeoJsonTooltip(
+                fields=["class", "z", "q", "count", "ward_name"], aliases=["Gi*", "z", "FDR q", "Count", "Ward"]
+            ),
+        ).add_to(m)
+    if emerging_fc["features"]:
+        folium.GeoJson(
+            tooltip_text(emerging_fc),
+            name=f"Emerging hotspots (res {emerging_fc['resolution']})",
+            show=False,
+            style_function=lambda ft: {
+                "fillColor": ft["properties"]["colour"],
+                "color": "#333333",
+                "weight": 0.5,
+                "fillOpacity": 0.8,
+            },
+            tooltip=folium.GeoJsonTooltip(
+                fields=["pattern", "slices_hot", "trend_p", "ward_name"],
+                aliases=["Pattern", "Months hot", "Trend p", "Ward"],
+            ),
+        ).add_to(m)
+    if plan_fc["features"]:
+        folium.GeoJson(
+            tooltip_text(plan_fc),
+            name=f"Patrol plan: top {len(plan_fc['features'])} cells",
+            show=False,
+            style_function=lambda ft: {"fillColor": "#ffff00", "color": PLAN_COLOUR, "weight": 2, "fillOpacity": 0.35},
+            tooltip=folium.GeoJsonTooltip(
+                fields=["rank", "ward_name", "expected_per_month", "trend", "reason"],
+                aliases=["Rank", "Ward", "Expected a month", "Trend", "Why"],
+            ),
+        ).add_to(m)
 
 
 def statistics_legend(
