@@ -13,18 +13,38 @@ GI_COLOURS = {row["class"]: row["colour"] for row in GI_LEGEND}
 PLAN_COLOUR = "#111111"
 
 
+def inert(html: str) -> str:
+    """HTML as folium must be given it: its renderer (branca) compiles the text of what it renders as a Jinja
+    template again (every folium.Element and every layer's script), so a name from a file holding "{{ ... }}" would
+    run on the server. Each "{" is written as the character reference &#123;: the same character to the browser
+    (in HTML text and attribute values), never template syntax to the server."""
+    return html.replace("{", "&#123;")
+
+
+def html_text(text: str) -> str:
+    """Text from a file or feed as folium must be given it for a tooltip or a layer name, which Leaflet and folium
+    write with innerHTML: HTML-escaped, and inert."""
+    return inert(str(escape(text)))
+
+
+def _html_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return html_text(value)
+    if isinstance(value, dict):
+        return {html_text(k): _html_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_html_values(v) for v in value]
+    return value
+
+
 def tooltip_text(fc: dict[str, Any]) -> dict[str, Any]:
-    """The collection with its text properties HTML-escaped, for folium: GeoJsonTooltip writes property values into
-    the page with innerHTML, so a ward or feed name from a file must arrive there as escaped text."""
+    """The collection as folium must be given it: the features only (the collection's other members, such as the
+    filters echoed with a boundary set's name, are not needed on the page), every text of a feature but its geometry
+    (its id and properties) HTML-escaped and inert: GeoJsonTooltip writes property values with innerHTML, and all of
+    folium's data passes through its template renderer."""
     return {
-        **fc,
-        "features": [
-            {
-                **ft,
-                "properties": {k: str(escape(v)) if isinstance(v, str) else v for k, v in ft["properties"].items()},
-            }
-            for ft in fc["features"]
-        ],
+        "type": "FeatureCollection",
+        "features": [{k: v if k == "geometry" else _html_values(v) for k, v in ft.items()} for ft in fc["features"]],
     }
 
 
