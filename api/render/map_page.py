@@ -11,6 +11,7 @@ import numpy as np
 
 from api.access.principals import Principal, Role
 from api.render.map_layers import add_statistics_layers, html_text, inert, statistics_legend, tooltip_text
+from api.render.scripts import with_nonce
 from api.render.templates import render
 from api.services.filters import ALL, Filters
 from api.services.map_view import MapView
@@ -157,8 +158,9 @@ def _legend(
     )
 
 
-def build_map(view: MapView, filters: Filters, settings: Settings, principal: Principal) -> str:
-    """Render the analyst map page as HTML."""
+def build_map(view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "") -> str:
+    """Render the analyst map page as HTML; folium's <script> tags carry the response's nonce (the page has no other
+    script: no inline event handler, and names from files reach it as escaped text)."""
     wards_fc, hexes_fc, res, statistics, bounds = view.wards, view.hexes, view.res, view.statistics, view.bounds
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
     m.default_js = STATIC_JS
@@ -217,4 +219,4 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     legend = _legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, shown, filters.figures.exact, view.flagged)
     root.html.add_child(folium.Element(inert(legend)))
     root.header.add_child(folium.Element(inert(render("map_head.html"))))
-    return str(root.render())
+    return with_nonce(str(root.render()), nonce)
