@@ -45,7 +45,10 @@ def table_sources(
         if not council:
             raise ParameterError("source", "no council source is held")
         return council, False
-    raise ParameterError("source", SOURCES_HELP)
+    unknown = sorted(wanted - {*open_sources, COUNCIL, *own})
+    named = f"unknown source {', '.join(map(repr, unknown))}; " if unknown else ""
+    covered = f"your agreement covers {', '.join(own)} (asked for alone); " if own else ""
+    raise ParameterError("source", f"{named}{covered}{SOURCES_HELP} (see /docs)")
 
 
 def admit_categories(categories: tuple[str, ...]) -> None:

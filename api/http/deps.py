@@ -11,6 +11,7 @@ from api.access.principals import Principal, Role
 from api.access.scope import source_scope
 from api.access.tables import admit_categories, admit_period
 from api.http.auth import grant_of, principal_of
+from api.http.middleware import NONCE_KEY
 from api.rules import disclosure_rule
 from api.services.caches import Caches
 from api.services.filters import (
@@ -51,9 +52,15 @@ def get_caches(request: Request) -> Caches:
     return caches
 
 
+def get_script_nonce(request: Request) -> str:
+    """This response's script nonce, named by its Content-Security-Policy (empty when no policy is sent)."""
+    return str(getattr(request.state, NONCE_KEY, ""))
+
+
 Con = Annotated[Connection, Depends(get_con)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CachesDep = Annotated[Caches, Depends(get_caches)]
+NonceDep = Annotated[str, Depends(get_script_nonce)]
 PrincipalDep = Annotated[Principal, Depends(principal_of)]
 
 

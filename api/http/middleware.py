@@ -1,7 +1,11 @@
-"""HTTP hardening: request bodies over the limit refused (413), security headers, CORS only when configured."""
+"""HTTP hardening: request bodies over the limit refused (413), security headers (a Content-Security-Policy with a
+fresh script nonce per response), CORS only when configured."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
@@ -10,31 +14,34 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.settings import Settings
 
-DOCS = ("/docs", "/redoc")
 UPLOADS = "/api/v1/ingest/"
+NONCE_KEY = "csp_nonce"  # where a request's nonce is kept in its state
 
 
-def content_security_policy(settings: Settings) -> str:
-    """What pages may load: this site only (folium writes inline scripts and styles), plus the basemap's host."""
+def content_security_policy(settings: Settings, nonce: str) -> str:
+    """What pages may load: this site only, plus the basemap's host. Scripts: files from this site and the inline
+    <script> tags the page renderers marked with this response's nonce; never inline event handlers, javascript: URLs
+    or tags a name from a file could smuggle in. Styles may be inline (folium and Leaflet write style attributes)."""
     tiles = ""
     if settings.tile_url:
         parts = urlsplit(settings.tile_url.replace("{s}", "a"))
         tiles = f" {parts.scheme}://{parts.netloc.replace('a.', '*.', 1)}" if parts.netloc else ""
     return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data:{tiles}; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-        "base-uri 'none'"
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; script-src-attr 'none'; "
+        f"style-src 'self' 'unsafe-inline'; img-src 'self' data:{tiles}; connect-src 'self'; object-src 'none'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     )
 
 
 class Hardening:
-    """Pure ASGI middleware: refuse oversized bodies before reading them, and add security headers."""
+    """Pure ASGI middleware: refuse oversized bodies before reading them, and add security headers; each request
+    gets a new script nonce in its state (for the page renderers) and in its Content-Security-Policy."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int, csp: str) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int, csp: Callable[[str], str]) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
-        self.csp = csp.encode()
+        self.csp = csp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +65,8 @@ class Hardening:
             return message
 
         private = b"authorization" in headers or b"aim_session=" in headers.get(b"cookie", b"")
-        is_docs = scope["path"].startswith(DOCS)
+        nonce = secrets.token_urlsafe(18)
+        scope = {**scope, "state": {**scope.get("state", {}), NONCE_KEY: nonce}}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -67,9 +75,9 @@ class Hardening:
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"no-referrer"),
                 ]
-                if not is_docs:
-                    extra.append((b"content-security-policy", self.csp))
-                if private:  # answers that depend on who asked are never cached by shared caches
+                extra.append((b"content-security-policy", self.csp(nonce).encode()))
+                given = {k.lower() for k, _ in message.get("headers", [])}
+                if private and b"cache-control" not in given:  # answers that depend on who asked: no shared cache
                     extra.append((b"cache-control", b"private, no-store"))
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
@@ -109,5 +117,5 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         Hardening,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
-        csp=content_security_policy(settings),
+        csp=partial(content_security_policy, settings),
     )

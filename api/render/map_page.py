@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 
 import folium
 import numpy as np
-from markupsafe import escape
 
 from api.access.principals import Principal, Role
 from api.access.tables import COUNCIL
-from api.render.map_layers import add_statistics_layers, statistics_legend, tooltip_text
+from api.render.map_layers import add_statistics_layers, html_text, inert, statistics_legend, tooltip_text
+from api.render.scripts import with_nonce
 from api.render.templates import render
 from api.services.filters import ALL, Filters
 from api.services.map_view import MapView
@@ -168,14 +168,16 @@ def _legend(
     )
 
 
-def build_map(view: MapView, filters: Filters, settings: Settings, principal: Principal) -> str:
-    """Render the analyst map page as HTML."""
+def build_map(view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "") -> str:
+    """Render the analyst map page as HTML; folium's <script> tags carry the response's nonce (the page has no other
+    script: no inline event handler, and names from files reach it as escaped text)."""
     wards_fc, hexes_fc, res, statistics, bounds = view.wards, view.hexes, view.res, view.statistics, view.bounds
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
     m.default_js = STATIC_JS
     m.default_css = STATIC_CSS
     if settings.tile_url:
-        folium.TileLayer(settings.tile_url, attr=settings.tile_attribution or "basemap", name="Basemap").add_to(m)
+        attribution = inert(settings.tile_attribution or "basemap")  # HTML (links) by design, from the settings
+        folium.TileLayer(settings.tile_url, attr=attribution, name="Basemap").add_to(m)
     ward_breaks = class_breaks([ft["properties"]["count"] or 0 for ft in wards_fc["features"]])
     hex_breaks = class_breaks([ft["properties"]["count"] or 0 for ft in hexes_fc["features"]])
     ward_colour, hex_colour = _colour(ward_breaks, PALETTE), _colour(hex_breaks, HEX_PALETTE)
@@ -196,7 +198,7 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     ).add_to(m)
     layers = [(f"Hexagons, all sources (H3 res {res})", hexes_fc, statistics is None)]
     # Leaflet's layer control writes layer names with innerHTML: a source named by a feed goes there escaped
-    layers += [(f"Hexagons: {escape(source)} only", fc, False) for source, fc in view.by_source.items()]
+    layers += [(f"Hexagons: {html_text(source)} only", fc, False) for source, fc in view.by_source.items()]
     for name, fc, show in layers:  # the Gi* layer takes the combined layer's place when a study area is chosen
         if fc["features"]:
             folium.GeoJson(
@@ -221,10 +223,10 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     root = m.get_root()
     assert isinstance(root, folium.Figure)
     controls = _controls(filters, res, view.boundary_sets, view.forces, view.chosen_force, view.held_sources, principal)
-    root.html.add_child(folium.Element(controls))
+    root.html.add_child(folium.Element(inert(controls)))
     plan_url = f"/api/v1/patrol-plan?{urlencode([*view.plan_query, ('format', 'pdf')])}" if view.plan_query else ""
     shown = statistics_legend(*statistics, plan_url=plan_url) if statistics else None
     legend = _legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, shown, filters.figures.exact, view.flagged)
-    root.html.add_child(folium.Element(legend))
-    root.header.add_child(folium.Element(render("map_head.html")))
-    return str(root.render())
+    root.html.add_child(folium.Element(inert(legend)))
+    root.header.add_child(folium.Element(inert(render("map_head.html"))))
+    return with_nonce(str(root.render()), nonce)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.render.templates import render
+from api.render.templates import render_page
 from ingest.schema import PRECISION_LABELS
 
 STATUS_LABELS = {"ok": "receiving", "gaps": "gaps flagged", "stopped": "stopped sending"}
 
 
-def render_sources_page(report: dict[str, Any]) -> str:
-    """The report (as /api/v1/sources answers it) as a self-contained HTML page."""
-    return render("sources.html", report=report, status_labels=STATUS_LABELS, precision_labels=PRECISION_LABELS)
+def render_sources_page(report: dict[str, Any], nonce: str = "") -> str:
+    """The report (as /api/v1/sources answers it) as a self-contained HTML page (scripts, if any, carry the
+    response's nonce)."""
+    return render_page(
+        "sources.html", nonce, report=report, status_labels=STATUS_LABELS, precision_labels=PRECISION_LABELS
+    )

@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from api.render.scripts import with_nonce
+
 
 def thousands(n: int) -> str:
     """A count with thousands separators (12,345)."""
@@ -37,3 +39,8 @@ def environment() -> Environment:
 def render(name: str, **context: Any) -> str:
     """The template `name` rendered with the context."""
     return environment().get_template(name).render(**context)
+
+
+def render_page(name: str, nonce: str = "", **context: Any) -> str:
+    """A whole page from the template `name`, its <script> tags given the response's script nonce."""
+    return with_nonce(render(name, **context), nonce)

@@ -63,7 +63,6 @@ def map_view(
     )
     flagged = caches.reports.get(con, gap_rule, own_sources)["flagged"] if analyses else None
     with_counts = [f for f in wards_fc["features"] if (f["properties"]["count"] or 0) > 0]
-    bounds = features_bounds(with_counts) or read.data_bounds(con)
     # draw the authorities that have incidents in either period, not every ward the boundary set holds
     active = {
         f["properties"]["lad"]
@@ -73,6 +72,7 @@ def map_view(
     if active:
         wards_fc = {**wards_fc, "features": [f for f in wards_fc["features"] if f["properties"]["lad"] in active]}
     held, mapped = set(read.lads_with_incidents(con)), set(read.lads_with_wards(con, filters.boundary_set))
+    bounds = opening_bounds(with_counts, hexes_fc, wards_fc, held)
     choices = [f for f in read.forces(con) if held & set(f.lads) and set(f.lads) <= mapped]
     if area.kind == "all" and len(choices) == 1:  # one force held (the demo): its statistics without asking
         area = StudyArea("force", choices[0].code, choices[0].name, choices[0].lads)
@@ -101,6 +101,20 @@ def map_view(
         flagged=flagged,
         plan_query=plan_query,
     )
+
+
+def opening_bounds(
+    with_counts: list[dict[str, Any]], hexes_fc: Layer, wards_fc: Layer, held_lads: set[str]
+) -> tuple[float, float, float, float] | None:
+    """Where the map opens: the wards with a count shown, else the hexagons shown, else the wards drawn in the
+    authorities that hold incidents, else every ward drawn. Only boundaries and published cells, never the records'
+    own positions: a corner taken from the records would give away an exact position disclosure control hides."""
+    drawn = wards_fc["features"]
+    in_held = [f for f in drawn if f["properties"]["lad"] in held_lads]
+    for features in (with_counts, hexes_fc["features"], in_held, drawn):
+        if bounds := features_bounds(features):
+            return bounds
+    return None
 
 
 def plan_request(filters: Filters, area: StudyArea) -> list[tuple[str, str]]:

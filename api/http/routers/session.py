@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.access.store import AccessStore, AccessUnavailable
 from api.http.auth import SESSION_COOKIE
-from api.http.deps import SettingsDep
+from api.http.deps import NonceDep, SettingsDep
 from api.render.login_page import render_login
 
 router = APIRouter(tags=["session"])
@@ -31,12 +31,13 @@ def _local(path: str | None) -> str:
 async def login(
     request: Request,
     settings: SettingsDep,
+    nonce: NonceDep,
     next: Annotated[str, Query(max_length=300, description="Page to go back to after signing in")] = "/",  # noqa: A002
 ) -> Response:
     """GET: the sign-in form. POST (form fields `token`, `next`): exchange a token for a session cookie and go
     back to the page asked for (503 when the access database cannot check the token or record the session)."""
     if request.method == "GET":
-        return HTMLResponse(render_login(_local(next)))
+        return HTMLResponse(render_login(_local(next), nonce=nonce))
     fields = parse_qs((await request.body()).decode("utf-8", "replace"))
     token = (fields.get("token") or [""])[0].strip()
     next_path = _local((fields.get("next") or [next])[0])
@@ -45,10 +46,10 @@ async def login(
         principal = store.by_token(token) if token else None
         if principal is None:
             refused = "That token is not valid or has been revoked."
-            return HTMLResponse(render_login(next_path, refused), status_code=401)
+            return HTMLResponse(render_login(next_path, refused, nonce), status_code=401)
         session = store.start_session(principal, settings.session_hours)
     except AccessUnavailable:  # logged by the store
-        return HTMLResponse(render_login(next_path, SIGN_IN_UNAVAILABLE), status_code=503)
+        return HTMLResponse(render_login(next_path, SIGN_IN_UNAVAILABLE, nonce), status_code=503)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

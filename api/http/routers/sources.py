@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from api.access.scope import feed_scope
-from api.http.deps import CachesDep, Con, PrincipalDep, SettingsDep, listed_sources
+from api.http.deps import CachesDep, Con, NonceDep, PrincipalDep, SettingsDep, listed_sources
 from api.http.models.base import plain
 from api.http.models.status import SourcesReport
 from api.render.sources_page import render_sources_page
@@ -31,9 +31,14 @@ def sources(
 
 @router.get("/sources", response_class=HTMLResponse, tags=["map"])
 def sources_page(
-    con: Con, caches: CachesDep, settings: SettingsDep, principal: PrincipalDep, source: SourceQuery = None
+    con: Con,
+    caches: CachesDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    nonce: NonceDep,
+    source: SourceQuery = None,
 ) -> HTMLResponse:
     """The coverage report as a page for analysts."""
     held = held_sources(con, feed_scope(principal, source), listed_sources(principal))
     report = caches.reports.get(con, gap_rule(settings), held)
-    return HTMLResponse(render_sources_page(report))
+    return HTMLResponse(render_sources_page(report, nonce))

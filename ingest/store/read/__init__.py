@@ -11,7 +11,6 @@ from ingest.store.read.counts import (
 from ingest.store.read.coverage import FeedCoverage, by_month, feed_coverage, latest_month, merged, total
 from ingest.store.read.dated import cell_week_counts, date_extent, dated_counts, month_only_count
 from ingest.store.read.extents import (
-    data_bounds,
     distinct_values,
     find_lads,
     find_wards,
@@ -49,7 +48,6 @@ __all__ = [
     "by_month",
     "cell_month_counts",
     "cell_week_counts",
-    "data_bounds",
     "date_extent",
     "dated_counts",
     "distinct_values",

@@ -1,4 +1,4 @@
-"""What the store holds: month extents, the data's bounds, freshness per source, distinct values, LADs, the run."""
+"""What the store holds: month extents, freshness per source, distinct values, LADs, the run."""
 
 from __future__ import annotations
 
@@ -19,13 +19,6 @@ def source_extents(con: Connection, sources: tuple[str, ...] = ()) -> dict[str, 
     clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
     sql = f"SELECT source, min(month), max(month) FROM incident_counts {clause} GROUP BY source"  # noqa: S608 (fixed fragments; values are ? parameters)
     return {str(s): (first, last) for s, first, last in con.execute(sql, list(sources)).fetchall()}
-
-
-def data_bounds(con: Connection) -> tuple[float, float, float, float] | None:
-    """Bounding box (minlon, minlat, maxlon, maxlat) of incidents with a point."""
-    sql = "SELECT min(lon), min(lat), max(lon), max(lat) FROM incident_counts WHERE lon IS NOT NULL"
-    rows = con.execute(sql).fetchall()
-    return None if rows[0][0] is None else tuple(rows[0])  # type: ignore[return-value]
 
 
 def freshness(con: Connection) -> list[dict[str, object]]:

@@ -90,7 +90,7 @@ def test_a_damaged_access_database_is_left_alone_and_the_public_view_is_served(
     with TestClient(create_app(Settings(store=demo_store, access_db=access))) as public:
         assert any("token sign-in is off until AIM is restarted" in r.getMessage() for r in caplog.records)
         assert public.get("/api/v1/wards").status_code == 200
-        assert "counts under 10 are not shown" in public.get("/").text
+        assert "Police.uk open data, counted as" in public.get("/").text
         refused = public.get("/api/v1/wards", headers=_bearer(tokens[0]))
         assert refused.status_code == 503 and "tokens cannot be checked" in refused.json()["detail"]
         assert str(access) not in refused.text

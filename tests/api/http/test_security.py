@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.http.app import create_app
 from api.settings import Settings
+from tests.api.render.hostile import read_page
 
 INJECTIONS = ["x' OR '1'='1", "'; DROP TABLE incidents; --", 'a" UNION SELECT * FROM quarantine --', "%' --", "\\x00"]
 
@@ -70,11 +71,45 @@ def test_large_bodies_are_refused_with_413(client: TestClient) -> None:
 
 
 def test_security_headers_are_on_every_response(client: TestClient) -> None:
-    for path in ("/", "/api/v1/wards", "/healthz", "/login"):
+    for path in ("/", "/api/v1/wards", "/healthz", "/login", "/docs", "/redoc"):
         headers = client.get(path).headers
         assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
-    assert client.get("/api/v1/wards").headers["cache-control"] == "private, no-store"
+        assert "'unsafe-inline'" not in headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    # an answer kept per store version: the caller's own cache may keep it and revalidate; shared caches may not
+    assert client.get("/api/v1/wards").headers["cache-control"] == "private, no-cache"
+    assert client.get("/api/v1/incidents", params={"limit": 1}).headers["cache-control"] == "private, no-store"
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    """A Content-Security-Policy header as directive -> sources."""
+    parts = [d.split() for d in policy.split(";") if d.strip()]
+    return {p[0]: p[1:] for p in parts}
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/sources"])
+def test_pages_run_only_their_own_nonced_scripts(client: TestClient, path: str) -> None:
+    """No 'unsafe-inline' for scripts: a fresh nonce per response, on each of the page's own <script> tags; no inline
+    event handler (the policy would block it)."""
+    first, second = client.get(path), client.get(path)
+    assert first.status_code == 200
+    policy = directives(first.headers["content-security-policy"])
+    scripts = policy["script-src"]
+    assert (
+        "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts and policy["script-src-attr"] == ["'none'"]
+    )
+    nonce = next(s for s in scripts if s.startswith("'nonce-"))[len("'nonce-") : -1]
+    assert len(nonce) >= 22 and nonce not in second.headers["content-security-policy"]
+    page = read_page(first.text)
+    assert page.tags.count("script") == first.text.count(f'<script nonce="{nonce}"')
+    assert not [name for name in page.attribute_names if name.startswith("on")]
+
+
+def test_the_api_docs_are_under_the_same_policy(client: TestClient) -> None:
+    """The interactive docs run on AIM's own files with no inline script, so they take the same policy."""
+    for page in ("/docs", "/redoc"):
+        policy = client.get(page).headers["content-security-policy"]
+        assert "script-src 'self' 'nonce-" in policy and "unsafe-inline' ; " not in policy
 
 
 def test_cors_is_off_unless_configured(cleveland_store: Path, tmp_path: Path) -> None:

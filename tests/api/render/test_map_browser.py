@@ -4,17 +4,12 @@ boundary files and feeds show in tooltips and the layer control as text."""
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +18,7 @@ from PIL import Image
 import api
 from api.access.principals import Principal, Role
 from api.render.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY, build_map
+from tests.api.render.browser import CHROMIUM, needs_chromium, serving
 from tests.api.render.hostile import MapInputs, hostile_view
 
 BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim.css
@@ -37,16 +33,7 @@ OPEN_TOOLTIPS = """<script>window.addEventListener("load", () => setTimeout(() =
   document.body.dataset.images = document.querySelectorAll(".leaflet-tooltip img, .leaflet-control img").length;
 }, 300));</script>"""
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"), reason="chromium not installed (CI installs it)"
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -54,26 +41,8 @@ def server(cleveland_store: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     """`aim serve` on a loopback port over a copy of the real-data store (a served store is the server's alone)."""
     store = tmp_path_factory.mktemp("served") / "aim.duckdb"
     shutil.copyfile(cleveland_store, store)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not start")
+    with serving(store) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _screenshot(url: str, out: Path) -> Image.Image:

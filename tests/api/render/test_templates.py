@@ -61,4 +61,4 @@ def test_the_statistics_legend_escapes_its_text(hostile: str) -> None:
     )
     assert_shown_as_text(page, hostile)
     assert 'href="/api/v1/patrol-plan?force=' in page and "&amp;format=pdf" in page
-    assert page.count("&lt;") >= 5  # area, Gi* meaning, warning, emerging pattern, how the plan was fitted
+    assert page.count("&lt;") >= 5 or "<" not in hostile  # area, Gi* meaning, warning, emerging pattern, the plan
