@@ -19,6 +19,10 @@ def installed_data() -> Path:
 PROJECT_DATA = installed_data()
 
 
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
 class Settings(BaseSettings):
     """Where the store is, how to serve it, and where the shipped reference data lives."""
 
@@ -29,8 +33,16 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = PROJECT_DATA  # the installed shipped data unless AIM_DATA_DIR says otherwise
     memory_limit: str = "2GB"
-    tile_url: str | None = None  # optional basemap tile URL template; none by default so maps work offline
-    tile_attribution: str = ""
+    tile_url: str = OSM_TILES  # basemap XYZ tile template, fetched by the browser; "none" for no basemap
+    tile_attribution: str = OSM_ATTRIBUTION  # HTML shown with the basemap (OpenStreetMap's, by default)
+
+    def basemap(self) -> tuple[str, str] | None:
+        """The basemap's tile template and attribution, or None when there is none."""
+        url = self.tile_url.strip()
+        if not url or url.lower() == "none":
+            return None
+        return url, self.tile_attribution or "basemap"
+
     postcodes: list[Path] = [PROJECT_DATA / "postcodes"]  # Code-Point Open CSV files or folders
     dedupe_distance_m: float = 150.0  # records of different sources this close ...
     dedupe_hours: float = 48.0  # ... and this close in time may be one incident

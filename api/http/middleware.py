@@ -23,8 +23,9 @@ def content_security_policy(settings: Settings, nonce: str) -> str:
     <script> tags the page renderers marked with this response's nonce; never inline event handlers, javascript: URLs
     or tags a name from a file could smuggle in. Styles may be inline (folium and Leaflet write style attributes)."""
     tiles = ""
-    if settings.tile_url:
-        parts = urlsplit(settings.tile_url.replace("{s}", "a"))
+    basemap = settings.basemap()
+    if basemap:
+        parts = urlsplit(basemap[0].replace("{s}", "a"))
         tiles = f" {parts.scheme}://{parts.netloc.replace('a.', '*.', 1)}" if parts.netloc else ""
     return (
         f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; script-src-attr 'none'; "

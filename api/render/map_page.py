@@ -150,6 +150,7 @@ def _legend(
     statistics: dict[str, Any] | None,
     exact: bool,
     flagged: int | None,
+    basemap: bool = True,
 ) -> str:
     """The legend: periods and total, both colour scales, the statistics (or why there are none) and notes."""
     rule = wards_fc.get("filters", {}).get("disclosure") or {}
@@ -165,7 +166,20 @@ def _legend(
         exact=exact,
         table=rule.get("table"),
         flagged=flagged,
+        basemap=basemap,
     )
+
+
+# After BASEMAP_TILES fail to load (no network, a blocked host) the legend says so; the map works without them.
+BASEMAP_WATCH = """window.addEventListener("DOMContentLoaded", function () {
+  var failed = 0, loaded = 0;
+  TILES.on("tileerror", function () {
+    failed += 1;
+    var note = document.getElementById("aim-basemap-note");
+    if (note && failed >= 4 && loaded === 0) { note.hidden = false; }
+  });
+  TILES.on("tileload", function () { loaded += 1; });
+});"""
 
 
 def build_map(view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "") -> str:
@@ -175,9 +189,14 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
     m.default_js = STATIC_JS
     m.default_css = STATIC_CSS
-    if settings.tile_url:
-        attribution = inert(settings.tile_attribution or "basemap")  # HTML (links) by design, from the settings
-        folium.TileLayer(settings.tile_url, attr=attribution, name="Basemap").add_to(m)
+    basemap = settings.basemap()
+    if basemap:
+        attribution = inert(basemap[1])  # HTML (links) by design, from the settings
+        tiles = folium.TileLayer(basemap[0], attr=attribution, name="Basemap (streets)", max_zoom=19)
+        tiles.add_to(m)
+        page = m.get_root()
+        assert isinstance(page, folium.Figure)
+        page.script.add_child(folium.Element(BASEMAP_WATCH.replace("TILES", tiles.get_name())))
     ward_breaks = class_breaks([ft["properties"]["count"] or 0 for ft in wards_fc["features"]])
     hex_breaks = class_breaks([ft["properties"]["count"] or 0 for ft in hexes_fc["features"]])
     ward_colour, hex_colour = _colour(ward_breaks, PALETTE), _colour(hex_breaks, HEX_PALETTE)
@@ -226,7 +245,9 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     root.html.add_child(folium.Element(inert(controls)))
     plan_url = f"/api/v1/patrol-plan?{urlencode([*view.plan_query, ('format', 'pdf')])}" if view.plan_query else ""
     shown = statistics_legend(*statistics, plan_url=plan_url) if statistics else None
-    legend = _legend(ward_breaks, hex_breaks, wards_fc, hexes_fc, shown, filters.figures.exact, view.flagged)
+    legend = _legend(
+        ward_breaks, hex_breaks, wards_fc, hexes_fc, shown, filters.figures.exact, view.flagged, basemap is not None
+    )
     root.html.add_child(folium.Element(inert(legend)))
     root.header.add_child(folium.Element(inert(render("map_head.html"))))
     return with_nonce(str(root.render()), nonce)

@@ -29,13 +29,14 @@ def free_port() -> int:
 
 @contextmanager
 def serving(store: Path, **env: str) -> Iterator[str]:
-    """`aim serve` over the store on a free loopback port (settings from `env`, e.g. AIM_COOKIE_SECURE); its URL."""
+    """`aim serve` over the store on a free loopback port (settings from `env`, e.g. AIM_COOKIE_SECURE; no basemap
+    unless `env` names one); its URL."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env={**os.environ, **env},
+        env={**os.environ, "AIM_TILE_URL": "none", **env},  # no basemap unless a test asks: CI has no network
     )
     url = f"http://127.0.0.1:{port}"
     try:
