@@ -22,9 +22,11 @@ from api.http.routers import (
     incidents,
     layers,
     maps,
+    ogc,
     patrol,
     session,
     sources,
+    tiles,
     trends,
     uploads,
 )
@@ -62,7 +64,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     install_middleware(app, settings)
-    for module in (layers, trends, hotspots, patrol, evaluate, incidents, sources, uploads, health, maps, session):
+    for module in (
+        layers,
+        trends,
+        hotspots,
+        patrol,
+        evaluate,
+        incidents,
+        sources,
+        uploads,
+        health,
+        maps,
+        session,
+        tiles,
+        ogc,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

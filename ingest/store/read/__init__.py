@@ -23,7 +23,7 @@ from ingest.store.read.extents import (
     ward_lad,
 )
 from ingest.store.read.filters import KEY_MODULUS, IncidentFilter
-from ingest.store.read.incidents import incident_group, incident_page, parse_id
+from ingest.store.read.incidents import incident_count, incident_group, incident_page, parse_id
 from ingest.store.read.reference import (
     NamedArea,
     boundary_set_names,
@@ -54,6 +54,7 @@ __all__ = [
     "forces",
     "freshness",
     "hex_counts",
+    "incident_count",
     "incident_group",
     "incident_page",
     "lad_exists",
