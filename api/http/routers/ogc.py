@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -38,6 +39,7 @@ from api.http.errors import Problem, as_bad_request
 from api.http.formats import FastJSONResponse, GeoJSONResponse
 from api.http.models import ogc as models
 from api.services import ogc
+from api.services.caches import Caches
 from api.services.errors import NotFoundError, ParameterError
 from api.services.filters import Filters
 from api.services.hotspots import gi_layer, ward_gi_layer
@@ -45,6 +47,7 @@ from api.services.incidents import feature, incident_count, incident_group, inci
 from api.services.layers import hex_layer, wards_layer
 from api.services.params import MAX_BBOX_DEGREES
 from api.services.patrol import patrol_plan, plan_geojson
+from api.services.study_area import StudyArea
 from geo.errors import BoundaryError
 from ingest.errors import UnknownBoundarySetError
 from ingest.store import read
@@ -58,15 +61,16 @@ BAD_REQUEST = (RequestValidationError, ParameterError, UnknownBoundarySetError, 
 
 
 class OgcRoute(APIRoute):
-    """A route answering as OGC API - Features asks: 400 for a query parameter it does not define, or one that is
-    malformed or not acceptable (the rest of AIM answers 422)."""
+    """A route answering as OGC API - Features asks: 400 for a query parameter the API does not define, or one that
+    is malformed or not acceptable (the rest of AIM answers 422). GDAL and QGIS add the query string of a dataset's
+    URL to every request they make of it, so a parameter of another OGC route (`force` on the ward collection) is
+    ignored, not refused."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        allowed = _query_names(self.dependant)
 
         async def answer(request: Request) -> Response:
-            unknown = sorted(set(request.query_params) - allowed)
+            unknown = sorted(set(request.query_params) - _ogc_parameters())
             if unknown:
                 names = ", ".join(unknown)
                 return as_bad_request(request, ParameterError(unknown[0], f"unknown parameter(s) {names}"))
@@ -76,6 +80,16 @@ class OgcRoute(APIRoute):
                 return as_bad_request(request, exc)
 
         return answer
+
+
+@cache
+def _ogc_parameters() -> frozenset[str]:
+    """Every query parameter some OGC route takes (the routes are all in place before the first request)."""
+    names: set[str] = set()
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            names |= _query_names(route.dependant)
+    return frozenset(names)
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -105,9 +119,10 @@ router = APIRouter(
 DatetimeQuery = Annotated[
     str | None,
     Query(
+        alias="datetime",
         description="An instant or an interval (RFC 3339: `2025-03-31`, `2025-01-01T00:00:00Z/2025-03-31T23:59:59Z`, "
         "`2025-04-01/..`, `../2025-06-30`). AIM counts whole months: every month the instant or interval touches is "
-        "counted in full (a partial month is never cut). Default: the latest 12 months held"
+        "counted in full (a partial month is never cut). Default: the latest 12 months held",
     ),
 ]
 BboxQuery = Annotated[
@@ -119,6 +134,7 @@ LimitQuery = Annotated[
     int,
     Query(
         ge=1,
+        json_schema_extra={"maximum": ogc.MAX_LIMIT},
         description=f"Features per page (default {ogc.DEFAULT_LIMIT}; more than {ogc.MAX_LIMIT} gives {ogc.MAX_LIMIT})",
     ),
 ]
@@ -129,7 +145,7 @@ def ogc_filters(
     request: Request,
     con: Con,
     settings: SettingsDep,
-    datetime_: Annotated[str | None, Query(alias="datetime")] = None,
+    datetime_: DatetimeQuery = None,
     category: CategoryQuery = None,
     source: SourceQuery = None,
     dedupe: DedupeQuery = True,
@@ -185,7 +201,7 @@ def conformance() -> FastJSONResponse:
     return FastJSONResponse({"conformsTo": ogc.CONFORMANCE})
 
 
-def _extent(con: Connection, caches: CachesDep) -> dict[str, Any]:
+def _extent(con: Connection, caches: Caches) -> dict[str, Any]:
     boundary_set = read.resolve_boundary_set(con, None)
     return ogc.extent(con, caches.wards.bounds(con, boundary_set))
 
@@ -379,7 +395,7 @@ GiUnit = Annotated[Literal["h3", "ward"], Query(description="h3 cells (res, k) o
 
 
 def _gi(
-    con: Connection, caches: CachesDep, filters: Filters, area: Any, res: int, k: int, all_cells: bool, unit: str
+    con: Connection, caches: Caches, filters: Filters, area: StudyArea, res: int, k: int, all_cells: bool, unit: str
 ) -> dict[str, Any]:
     if unit == "ward":
         return ward_gi_layer(con, filters, area, caches.wards, all_cells)
@@ -442,7 +458,13 @@ DEFAULT_CELLS = 20
 
 
 def _plan(
-    con: Connection, caches: CachesDep, filters: Filters, area: Any, res: int, budget: float | None, cells: int | None
+    con: Connection,
+    caches: Caches,
+    filters: Filters,
+    area: StudyArea,
+    res: int,
+    budget: float | None,
+    cells: int | None,
 ) -> dict[str, Any]:
     if budget is not None and cells is not None:
         raise ParameterError("budget_km2", "give at most one of budget_km2 or cells")
@@ -508,6 +530,7 @@ def incident_items(
         int,
         Query(
             ge=1,
+            json_schema_extra={"maximum": ogc.INCIDENTS_MAX_LIMIT},
             description=f"Records per page (default {ogc.INCIDENTS_DEFAULT_LIMIT}; more than "
             f"{ogc.INCIDENTS_MAX_LIMIT} gives {ogc.INCIDENTS_MAX_LIMIT})",
         ),

@@ -221,6 +221,16 @@ def test_an_unknown_or_invalid_parameter_is_a_400(clients: dict[Role, TestClient
     assert response.json()["status"] == 400 and response.json()["detail"]
 
 
+def test_parameters_of_other_collections_are_ignored(clients: dict[Role, TestClient]) -> None:
+    """GDAL and QGIS send a dataset URL's query string with every request, to every collection."""
+    analyst = clients[Role.ANALYST]
+    query = {"datetime": "2025-06", "force": "cleveland", "cells": "5", "source": "police"}
+    assert analyst.get("/ogc/collections", params=query).status_code == 200
+    assert analyst.get("/ogc", params=query).status_code == 200
+    wards = _get(analyst, "/ogc/collections/wards/items", limit=1, **query)
+    assert wards["filters"]["source"] == ["police"] and wards["period"] == {"from": "2025-06", "to": "2025-06"}
+
+
 def test_f_json_is_accepted_and_unknown_items_are_404(clients: dict[Role, TestClient]) -> None:
     analyst = clients[Role.ANALYST]
     assert analyst.get("/ogc/collections", params={"f": "json"}).status_code == 200
