@@ -122,7 +122,7 @@ def encode_tile(
     """One MVT layer of the features that reach the tile (empty bytes when none does)."""
     shapes = tile_geometries(geometries, z, x, y)
     features = [
-        {"geometry": shape, "properties": {k: v for k, v in props.items() if v is not None}, "id": fid}
+        {"geometry": shape, "properties": {k: _value(v) for k, v in props.items() if v is not None}, "id": fid}
         for shape, props, fid in zip(shapes, properties, ids, strict=True)
         if shape is not None
     ]
@@ -131,6 +131,20 @@ def encode_tile(
     options = {"extents": EXTENT, "y_coord_down": True, "on_invalid_geometry": _make_valid}
     encoded: bytes = mapbox_vector_tile.encode([{"name": name, "features": features}], default_options=options)
     return encoded
+
+
+class _Double(float):
+    """A float the encoder's table of values keeps apart from the equal int (10.0 is not the count 10)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Double and float(self) == float(other)
+
+    def __hash__(self) -> int:
+        return hash((_Double, float(self)))
+
+
+def _value(value: Any) -> Any:
+    return _Double(value) if isinstance(value, float) else value
 
 
 def _make_valid(shape: shapely.Geometry) -> shapely.Geometry | None:

@@ -58,3 +58,14 @@ def test_a_polygon_smaller_than_a_grid_unit_is_left_out() -> None:
     minlon, minlat, _, _ = tile_bounds_lonlat(4, 7, 5)
     speck = shapely.box(minlon + 1, minlat + 1, minlon + 1.00001, minlat + 1.00001)
     assert encode_tile("layer", np.array([speck]), [{"n": 1}], [1], 4, 7, 5) == b""
+
+
+def test_a_count_and_an_equal_float_keep_their_types() -> None:
+    minlon, minlat, maxlon, maxlat = tile_bounds_lonlat(10, 508, 325)
+    square = shapely.box(minlon, minlat, (minlon + maxlon) / 2, (minlat + maxlat) / 2)
+    props = [{"count": 10, "change_pct": 10.0, "flag": True, "one": 1}, {"count": 1, "change_pct": 10.0}]
+    layer = mapbox_vector_tile.decode(encode_tile("layer", np.array([square, square]), props, [1, 2], 10, 508, 325))
+    first, second = layer["layer"]["features"]
+    assert first["properties"] == props[0] and second["properties"] == props[1]
+    assert type(first["properties"]["count"]) is int and type(first["properties"]["change_pct"]) is float
+    assert type(first["properties"]["flag"]) is bool and type(first["properties"]["one"]) is int
