@@ -53,7 +53,31 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/docs": OPEN,
     "/redoc": OPEN,
     "/logout": OPEN,
+    # vector tiles of the ward and hexagon layers
+    "/tiles/{layer}.json": AGGREGATES,
+    "/tiles/{layer}/{z}/{x}/{y}.mvt": AGGREGATES,
+    # OGC API - Features: the landing page, conformance and the list of collections (each caller sees those it may
+    # read), then each collection, its items and one item with the grant of the /api/v1 route it serves
+    "/ogc": OPEN,
+    "/ogc/conformance": OPEN,
+    "/ogc/collections": OPEN,
 }
+OGC_COLLECTIONS = {
+    "wards": "/api/v1/wards",
+    "hexagons-6": "/api/v1/hexes",
+    "hexagons-7": "/api/v1/hexes",
+    "hexagons-8": "/api/v1/hexes",
+    "hotspots": "/api/v1/hotspots/gi",
+    "patrol-plan": "/api/v1/patrol-plan",
+    "incidents": "/api/v1/incidents",
+}
+POLICY.update(
+    {
+        f"/ogc/collections/{collection}{tail}": POLICY[route]
+        for collection, route in OGC_COLLECTIONS.items()
+        for tail in ("", "/items", "/items/{featureId}")
+    }
+)
 
 
 def grant_for(route: str | None, role: Role) -> Grant:

@@ -24,9 +24,11 @@ from api.http.routers import (
     incidents,
     layers,
     maps,
+    ogc,
     patrol,
     session,
     sources,
+    tiles,
     trends,
     uploads,
 )
@@ -81,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         maps,
         session,
         docs,
+        tiles,
+        ogc,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

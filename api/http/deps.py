@@ -70,37 +70,40 @@ def listed_sources(principal: Principal) -> tuple[str, ...] | None:
     return None if principal.role == Role.ANALYST else principal.sources
 
 
+FromQuery = Annotated[
+    str | None,
+    Query(alias="from", pattern=MONTH_PATTERN, description="First month, YYYY-MM (default: 11 months before `to`)"),
+]
+ToQuery = Annotated[
+    str | None, Query(pattern=MONTH_PATTERN, description="Last month, YYYY-MM (default: latest month held)")
+]
+CategoryQuery = Annotated[
+    list[str] | None,
+    Query(
+        description="Category or group (repeatable): a leaf such as `noise`, a group (`asb`, `asb-personal`, "
+        "`asb-nuisance`, `asb-environmental`, `crime`), or `all`. Default: asb (every ASB category)"
+    ),
+]
+SourceQuery = Annotated[
+    list[str] | None,
+    Query(description="Source (repeatable): police, warden, councillor, complaint, ...; default all"),
+]
+DedupeQuery = Annotated[
+    bool, Query(description="Count records linked as one incident across sources once (false: raw counts)")
+]
+WardsQuery = Annotated[str | None, Query(description="Boundary set name; default: the store's default set")]
+
+
 def get_filters(
     request: Request,
     con: Con,
     settings: SettingsDep,
-    from_: Annotated[
-        str | None,
-        Query(
-            alias="from",
-            pattern=MONTH_PATTERN,
-            description="First month, YYYY-MM (default: 11 months before `to`)",
-        ),
-    ] = None,
-    to: Annotated[
-        str | None,
-        Query(pattern=MONTH_PATTERN, description="Last month, YYYY-MM (default: latest month held)"),
-    ] = None,
-    category: Annotated[
-        list[str] | None,
-        Query(
-            description="Category or group (repeatable): a leaf such as `noise`, a group (`asb`, `asb-personal`, "
-            "`asb-nuisance`, `asb-environmental`, `crime`), or `all`. Default: asb (every ASB category)"
-        ),
-    ] = None,
-    source: Annotated[
-        list[str] | None,
-        Query(description="Source (repeatable): police, warden, councillor, complaint, ...; default all"),
-    ] = None,
-    dedupe: Annotated[
-        bool, Query(description="Count records linked as one incident across sources once (false: raw counts)")
-    ] = True,
-    wards: Annotated[str | None, Query(description="Boundary set name; default: the store's default set")] = None,
+    from_: FromQuery = None,
+    to: ToQuery = None,
+    category: CategoryQuery = None,
+    source: SourceQuery = None,
+    dedupe: DedupeQuery = True,
+    wards: WardsQuery = None,
 ) -> Filters:
     """Validate and resolve from/to/category/source/wards into one filter, with the caller's figures strategy;
     below analyst, only the published tables (api.access.tables)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import quote
 
@@ -104,6 +105,13 @@ def _access(_: Request, exc: Exception) -> JSONResponse:
     """503 in general terms: the file and SQLite's message are for the log and the analysts' /healthz."""
     assert isinstance(exc, AccessUnavailable)
     return _problem(503, exc.public)
+
+
+def as_bad_request(request: Request, exc: Exception) -> JSONResponse:
+    """A parameter's problem answered as 400 rather than 422 (OGC API routes: the standard asks for 400)."""
+    response = _validation(request, exc) if isinstance(exc, RequestValidationError) else _mapped(request, exc)
+    body = json.loads(bytes(response.body))
+    return _problem(400, body["detail"], body.get("errors"))
 
 
 def errors_as_json(schema: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,9 @@ from fastapi.routing import APIRoute
 from api.services.errors import ParameterError
 
 _KNOWN: dict[int, frozenset[str]] = {}
+# OGC API routes answer unknown names with their own 400, and let another collection's parameters through: GDAL
+# sends a dataset URL's query string with every request it makes
+OGC = "/ogc"
 
 
 def known_parameters(route: APIRoute) -> frozenset[str]:
@@ -29,7 +32,7 @@ def _query_names(dependant: Dependant) -> set[str]:
 def refuse_unknown_parameters(request: Request) -> None:
     """Refuse a request that names a query parameter its route does not take."""
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
+    if not isinstance(route, APIRoute) or route.path.startswith(OGC):
         return
     unknown = sorted(set(request.query_params) - known_parameters(route))
     if unknown:

@@ -36,10 +36,21 @@ CSV_COLUMNS = [
 
 @dataclass(frozen=True)
 class IncidentPage:
-    """One page of incident rows, and the id to continue after (None on the last page)."""
+    """One page of incident rows, the id to continue after (None on the last page) and the id to go back before
+    (None on the first page)."""
 
     rows: list[dict[str, Any]]
     last_id: str | None
+    first_id: str | None = None
+
+
+def _cursor(text: str | None, name: str) -> int | None:
+    cursor = None
+    if text is not None and (cursor := read.parse_id(text)) is None:
+        raise ParameterError(
+            name, f"not a cursor from a `{'next' if name == 'after' else 'prev'}` link (32 hex digits)"
+        )
+    return cursor
 
 
 def incident_page(
@@ -50,20 +61,39 @@ def incident_page(
     bbox: tuple[float, float, float, float] | None,
     ward: str | None,
     visible: tuple[str, ...] | None = None,
+    before: str | None = None,
 ) -> IncidentPage:
-    """Incidents matching the filters, ordered by id, `limit` at a time after the cursor. A caller limited to some
-    sources (`visible`) sees no link: which of its records other agencies also hold is not its to know."""
-    cursor = None
-    if after is not None and (cursor := read.parse_id(after)) is None:
-        raise ParameterError("after", "not a cursor from a `next` link (32 hex digits)")
+    """Incidents matching the filters, ordered by id, `limit` at a time after the cursor (or, with `before`, the
+    `limit` just before that cursor). A caller limited to some sources (`visible`) sees no link: which of its records
+    other agencies also hold is not its to know."""
+    if after is not None and before is not None:
+        raise ParameterError("before", "give at most one of after and before")
+    start, end = _cursor(after, "after"), _cursor(before, "before")
     if ward is not None:
         ward = resolve_ward(con, filters.boundary_set, ward).code
-    rows = read.incident_page(con, filters.incident, filters.boundary_set, limit + 1, cursor, bbox, ward).to_pylist()
-    more = len(rows) > limit
-    rows = rows[:limit]
+    f, wards = filters.incident, filters.boundary_set
+    if end is not None:
+        rows = read.incident_page(con, f, wards, limit + 1, bbox=bbox, ward=ward, before=end).to_pylist()
+        earlier = len(rows) > limit
+        rows = rows[:limit][::-1]
+        last_id = rows[-1]["id"] if rows else None  # the cursor's own row follows
+        first_id = rows[0]["id"] if earlier else None
+    else:
+        rows = read.incident_page(con, f, wards, limit + 1, start, bbox, ward).to_pylist()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last_id = rows[-1]["id"] if more else None
+        first_id = rows[0]["id"] if start is not None and rows else None
     if visible is not None:
         rows = [{**r, "linked_group": None} for r in rows]
-    return IncidentPage(rows, rows[-1]["id"] if more else None)
+    return IncidentPage(rows, last_id, first_id)
+
+
+def incident_count(
+    con: Connection, filters: Filters, bbox: tuple[float, float, float, float] | None, ward: str | None
+) -> int:
+    """How many incidents match the filters, the box and the ward (the rows the pages hold, all told)."""
+    return read.incident_count(con, filters.incident, filters.boundary_set, bbox, ward)
 
 
 def feature(row: dict[str, Any]) -> dict[str, Any]:

@@ -62,3 +62,21 @@ class WardCache:
     def names(self, con: Connection, boundary_set: str) -> dict[str, str]:
         """Ward code -> name in a boundary set."""
         return {w.code: w.name for w in self.get(con, boundary_set)}
+
+    def shapes(self, con: Connection, boundary_set: str) -> dict[str, shapely.Geometry]:
+        """Every ward's polygon in a boundary set as a shapely geometry, by code (each parsed once)."""
+        wards = self.get(con, boundary_set)
+        with self._lock:
+            shapes = self._shapes.setdefault(boundary_set, {})
+            for ward in wards:
+                if ward.code not in shapes:
+                    shapes[ward.code] = shapely.geometry.shape(ward.geometry)
+            return dict(shapes)
+
+    def bounds(self, con: Connection, boundary_set: str) -> tuple[float, float, float, float] | None:
+        """The box (minlon, minlat, maxlon, maxlat) around every ward of a boundary set, None when it has none."""
+        shapes = list(self.shapes(con, boundary_set).values())
+        if not shapes:
+            return None
+        minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+        return float(minx), float(miny), float(maxx), float(maxy)

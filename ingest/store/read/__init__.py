@@ -24,7 +24,7 @@ from ingest.store.read.extents import (
     ward_lad,
 )
 from ingest.store.read.filters import KEY_MODULUS, IncidentFilter
-from ingest.store.read.incidents import cell_place_texts, incident_group, incident_page, parse_id
+from ingest.store.read.incidents import cell_place_texts, incident_count, incident_group, incident_page, parse_id
 from ingest.store.read.reference import (
     NamedArea,
     boundary_set_names,
@@ -57,6 +57,7 @@ __all__ = [
     "forces",
     "freshness",
     "hex_counts",
+    "incident_count",
     "incident_group",
     "incident_page",
     "lad_exists",

@@ -25,16 +25,10 @@ def parse_id(text: str) -> int | None:
         return None
 
 
-def incident_page(
-    con: Connection,
-    f: IncidentFilter,
-    boundary_set: str,
-    limit: int,
-    after: int | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
-    ward: str | None = None,
-) -> pa.Table:
-    """Up to `limit` incidents after the cursor (ordered by id) matching the filter, the box and the ward."""
+def _where(
+    f: IncidentFilter, bbox: tuple[float, float, float, float] | None, ward: str | None
+) -> tuple[list[str], list[object]]:
+    """The WHERE clauses and their parameters of the incidents matching the filter, the box and the ward."""
     clauses = ["i.month BETWEEN ? AND ?"]
     params: list[object] = [f.start, f.end]
     for column, values in (("category", f.categories), ("source", f.sources)):
@@ -52,14 +46,49 @@ def incident_page(
     if ward:
         clauses.append("pw.ward_code = ?")
         params.append(ward)
+    return clauses, params
+
+
+def incident_page(
+    con: Connection,
+    f: IncidentFilter,
+    boundary_set: str,
+    limit: int,
+    after: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    ward: str | None = None,
+    before: int | None = None,
+) -> pa.Table:
+    """Up to `limit` incidents after the cursor (ordered by id) matching the filter, the box and the ward; with
+    `before`, the last `limit` before that cursor instead, in descending order of id."""
+    clauses, params = _where(f, bbox, ward)
     if after is not None:
         clauses.append("i.incident_id > ?::UHUGEINT")
         params.append(str(after))
+    if before is not None:
+        clauses.append("i.incident_id < ?::UHUGEINT")
+        params.append(str(before))
+    order = "DESC" if before is not None else ""
     sql = f"""SELECT {COLUMNS} FROM incidents i
               LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
               LEFT JOIN (SELECT group_id FROM incident_links GROUP BY group_id) l ON l.group_id = i.incident_id
-              WHERE {" AND ".join(clauses)} ORDER BY i.incident_id LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
+              WHERE {" AND ".join(clauses)} ORDER BY i.incident_id {order} LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [boundary_set, *params, limit])
+
+
+def incident_count(
+    con: Connection,
+    f: IncidentFilter,
+    boundary_set: str,
+    bbox: tuple[float, float, float, float] | None = None,
+    ward: str | None = None,
+) -> int:
+    """How many incidents match the filter, the box and the ward."""
+    clauses, params = _where(f, bbox, ward)
+    join = "LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?" if ward else ""
+    sql = f"SELECT count(*) FROM incidents i {join} WHERE {' AND '.join(clauses)}"  # noqa: S608 (fixed fragments; values are ? parameters)
+    rows = con.execute(sql, [boundary_set, *params] if ward else params).fetchall()
+    return int(rows[0][0])
 
 
 def incident_group(con: Connection, incident_id: int, boundary_set: str) -> pa.Table:

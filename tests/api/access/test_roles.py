@@ -49,7 +49,19 @@ PARAMS: dict[str, dict[str, Any]] = {
     "/login": {},
     "/docs": {},
     "/redoc": {},
+    "/ogc/collections/wards/items": {"limit": 10000},
+    "/ogc/collections/hexagons-8/items": {"limit": 10000},
+    "/ogc/collections/hotspots/items": {"force": "cleveland", "res": 8},
+    "/ogc/collections/patrol-plan/items": {"force": "cleveland", "cells": 5},
+    "/ogc/collections/incidents/items": {"limit": 5},
+    "/ogc/collections/incidents/items/{featureId}": {},
 }
+FEATURE_LAYERS = (
+    "/api/v1/wards",
+    "/api/v1/hexes",
+    "/ogc/collections/wards/items",
+    "/ogc/collections/hexagons-8/items",
+)
 
 
 def readme_table() -> dict[str, dict[Role, Grant]]:
@@ -97,14 +109,14 @@ def test_every_route_of_the_app_is_in_the_policy(app_client: TestClient) -> None
 
 
 def _get(c: TestClient, path: str, incident: str, **extra: Any) -> Any:
-    url = path.replace("{incident_id}", incident)
+    url = path.replace("{incident_id}", incident).replace("{featureId}", incident)
     return c.get(url, params={**PARAMS[path], **extra})
 
 
 def _counts(path: str, response: Any) -> list[int | None]:
     """The published counts a route returns."""
     body = response.json()
-    if path in ("/api/v1/wards", "/api/v1/hexes"):
+    if path in FEATURE_LAYERS:
         return [f["properties"]["count"] for f in body["features"]]
     if path == "/api/v1/trends":
         return [s["count"] for s in body["series"]] + [body["total"], body["previous_total"]]
@@ -128,7 +140,7 @@ def _assert_exact(path: str, response: Any, reference: Any, table: str | None = 
     if path == "/":
         assert "counts under 10 are not shown" not in response.text
         return
-    if path in ("/api/v1/wards", "/api/v1/hexes", "/api/v1/trends", "/api/v1/trends/movers"):
+    if path in (*FEATURE_LAYERS, "/api/v1/trends", "/api/v1/trends/movers"):
         assert _counts(path, response) == _counts(path, reference)
         disclosure = response.json()["filters"]["disclosure"]
         assert (disclosure or {}).get("table") == table

@@ -24,6 +24,12 @@ from tests.conftest import new_store, sign_in
         "/api/v1/trends?lad=E06000001&format=csv",
         "/docs",
         "/openapi.json",
+        "/ogc/collections",
+        "/ogc/collections/wards/items",
+        "/ogc/collections/hexagons-8/items",
+        "/ogc/collections/incidents/items",
+        "/tiles/wards.json",
+        "/tiles/hexagons/10/508/325.mvt",
     ],
 )
 def test_empty_store_routes(tmp_path: Path, url: str) -> None:

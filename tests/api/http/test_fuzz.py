@@ -25,7 +25,14 @@ from schemathesis.specs.openapi.checks import (
 from api.http.app import create_app
 from api.settings import Settings
 
-SLOW = {"/api/v1/evaluate", "/api/v1/hotspots/emerging", "/api/v1/patrol-plan", "/"}
+SLOW = {
+    "/api/v1/evaluate",
+    "/api/v1/hotspots/emerging",
+    "/api/v1/patrol-plan",
+    "/",
+    "/ogc/collections/patrol-plan/items",
+    "/ogc/collections/patrol-plan/items/{featureId}",
+}
 # Checks this API deliberately departs from: a well-formed value can still be refused (an unknown ward, a month
 # with no data for a study area, hexagons finer than a role may see) and auth is enforced outside the schema.
 EXCLUDED = [

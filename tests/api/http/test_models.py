@@ -7,6 +7,7 @@ schema the served document gives for its status and media type, tightened so tha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,22 @@ URLS = [
     "/api/v1/sources?source=warden",
     "/api/v1/incidents?limit=20",
     "/api/v1/incidents?limit=20&source=warden&dedupe=false",
+    "/ogc",
+    "/ogc/conformance",
+    "/ogc/collections",
+    "/ogc/collections/wards",
+    "/ogc/collections/wards/items?limit=5",
+    "/ogc/collections/wards/items/E05009857",
+    "/ogc/collections/hexagons-8/items?limit=5&bbox=-1.3,54.55,-1.2,54.6&datetime=2025-04-01/2025-06-30",
+    "/ogc/collections/hexagons-6/items/86194654fffffff",
+    f"/ogc/collections/hotspots/items?{FORCE}&limit=5",
+    f"/ogc/collections/hotspots/items?{FORCE}&unit=ward&all=true&limit=5",
+    f"/ogc/collections/hotspots/items/89194654e33ffff?{FORCE}",
+    f"/ogc/collections/patrol-plan/items?{FORCE}&cells=5&limit=3",
+    f"/ogc/collections/patrol-plan/items/89194654e33ffff?{FORCE}&cells=5",
+    "/ogc/collections/incidents/items?limit=5&datetime=2025-06",
+    "/tiles/wards.json",
+    "/tiles/hexagons.json?res=7&source=police",
 ]
 JSON_TYPES = ("application/json", "application/geo+json")
 
@@ -91,6 +108,10 @@ class Documented:
 
 def template(url: str) -> str:
     path = url.split("?")[0]
+    if path.startswith("/tiles/"):
+        return "/tiles/{layer}.json"
+    if re.match(r"^/ogc/collections/[^/]+/items/[^/]+$", path):
+        return path.rsplit("/", 1)[0] + "/{featureId}"
     return "/api/v1/incidents/{incident_id}" if path.startswith("/api/v1/incidents/") else path
 
 
@@ -121,7 +142,8 @@ def test_every_json_answer_is_its_declared_model(
     clients: dict[str, TestClient], documented: Documented, role: str
 ) -> None:
     client = clients[role]
-    urls = URLS + [f"/api/v1/incidents/{i}" for i in linked_ids(clients["analyst"])]
+    ids = linked_ids(clients["analyst"])
+    urls = URLS + [f"/api/v1/incidents/{i}" for i in ids] + [f"/ogc/collections/incidents/items/{i}" for i in ids]
     checked = 0
     for url in urls:
         response = client.get(url)
