@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from api.access.principals import AuthError
 from api.access.store import AccessUnavailable
 from api.services.errors import NotFoundError, ParameterError
+from api.tasking import TaskingUnavailable
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, StoreError, SuspiciousFileError, UnknownBoundarySetError
 
@@ -54,6 +55,7 @@ STATUS: dict[type[Exception], int] = {
     SuspiciousFileError: 409,
     FeedFileError: 400,
     StoreError: 503,
+    TaskingUnavailable: 503,
 }
 
 
