@@ -44,3 +44,23 @@ def test_problems_from_the_command_line(demo_store: Path, database_url: str, tmp
     assert missing.exit_code == 1 and "no problem 999" in missing.output
     bad = runner.invoke(app, ["problems", "create", "x", "--owner", "y", "--ward", "Nowhere", *opts])
     assert bad.exit_code == 2
+
+
+def test_the_demo_opens_two_problems_once(demo_store: Path, database_url: str, tmp_path: Path) -> None:
+    from api.services.tasking_demo import open_demo_problems
+    from api.tasking import TaskingStore
+    from ingest.store.connection import open_served_store
+
+    store = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_store, store)
+    con = open_served_store(store, "1GB")
+    tasking = TaskingStore.open(database_url)
+    try:
+        opened = open_demo_problems(con, tasking)
+        assert [p["id"] for p in opened] == [1, 2] or len(opened) == 2
+        assert all("Weighted displacement difference" in p["summary"] for p in opened)
+        assert open_demo_problems(con, tasking) == []
+        assert all(tasking.published_problem_ids() >= {p["id"]} for p in opened)
+    finally:
+        tasking.close()
+        con.close()
