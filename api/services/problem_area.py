@@ -21,6 +21,7 @@ from ingest.store.connection import Connection
 
 AREA_RES = 9  # wards and polygons are counted over the res-9 cells whose centre they hold
 MAX_CELLS = 2000
+MAX_POLYGON_DEG2 = 0.15 * 0.1  # a polygon's bounding box: about 10 km by 11 km in the UK
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def _polygon(geometry: Any) -> shapely.Geometry:
     minx, miny, maxx, maxy = shape.bounds
     if not (-9 <= minx <= maxx <= 3 and 49 <= miny <= maxy <= 61):
         raise ParameterError("area.polygon", "the polygon must lie in the UK (WGS84 longitude, latitude)")
+    if (maxx - minx) * (maxy - miny) > MAX_POLYGON_DEG2:
+        raise ParameterError("area.polygon", "the polygon is larger than a problem's area may be (about 10 km across)")
     return shape
 
 
