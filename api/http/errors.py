@@ -6,9 +6,12 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.access.principals import AuthError
 from api.access.store import AccessUnavailable
@@ -108,6 +111,21 @@ def _access(_: Request, exc: Exception) -> JSONResponse:
     return _problem(503, exc.public)
 
 
+async def _http(request: Request, exc: Exception) -> Response:
+    """Starlette's answer, with a 405's Allow header naming the methods of every route at the path (a path served
+    by several routes, one per method, would otherwise name only the first route's)."""
+    assert isinstance(exc, StarletteHTTPException)
+    response = await http_exception_handler(request, exc)
+    if exc.status_code == 405:
+        methods: set[str] = set()
+        for route in request.app.router.routes:
+            if route.matches(request.scope)[0] != Match.NONE:
+                methods |= set(getattr(route, "methods", None) or ())
+        if methods:
+            response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
+
+
 def errors_as_json(schema: dict[str, Any]) -> dict[str, Any]:
     """Document every error response as application/json (FastAPI gives them the route's own media type)."""
     for item in schema.get("paths", {}).values():
@@ -126,6 +144,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(AuthError, _auth)
     app.add_exception_handler(AccessUnavailable, _access)
+    app.add_exception_handler(StarletteHTTPException, _http)
     build_schema = app.openapi
 
     def openapi() -> dict[str, Any]:
