@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from api.access.principals import AuthError
 from api.access.store import AccessUnavailable
@@ -49,6 +48,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     )
 }
 
+
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 STATUS: dict[type[Exception], int] = {
     ParameterError: 422,
@@ -112,17 +113,16 @@ def _access(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _http(request: Request, exc: Exception) -> Response:
-    """Starlette's answer, with a 405's Allow header naming the methods of every route at the path (a path served
-    by several routes, one per method, would otherwise name only the first route's)."""
+    """Starlette's answer, with a 405's Allow header naming every method documented at the path (a path served by
+    several routes, one per method, would otherwise name only the first route's)."""
     assert isinstance(exc, StarletteHTTPException)
     response = await http_exception_handler(request, exc)
-    if exc.status_code == 405:
-        methods: set[str] = set()
-        for route in request.app.router.routes:
-            if route.matches(request.scope)[0] != Match.NONE:
-                methods |= set(getattr(route, "methods", None) or ())
+    path = getattr(request.scope.get("route"), "path", None)
+    if exc.status_code == 405 and isinstance(path, str):
+        documented = request.app.openapi().get("paths", {}).get(path) or {}
+        methods = sorted(m.upper() for m in documented if m.upper() in HTTP_METHODS)
         if methods:
-            response.headers["Allow"] = ", ".join(sorted(methods))
+            response.headers["Allow"] = ", ".join(methods)
     return response
 
 

@@ -19,7 +19,8 @@ from api.services.filters import month_of
 from api.services.problem_evaluation import evaluate
 from api.tasking import TaskingStore
 
-router = APIRouter(prefix="/api/v1", tags=["tasking"])
+BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The request body is not JSON"}}
+router = APIRouter(prefix="/api/v1", tags=["tasking"], responses=BAD_BODY)
 ProblemId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Problem id")]
 ActionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Action id")]
 MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
