@@ -57,6 +57,12 @@ def test_only_the_store_imports_duckdb() -> None:
     assert not outside
 
 
+def test_only_the_tasking_store_imports_sqlalchemy() -> None:
+    outside = {m for m in _importers(("sqlalchemy", "alembic")) if not _under(m, "api.tasking")}
+    assert not outside
+    assert _importers(("sqlalchemy",))
+
+
 @pytest.mark.parametrize(
     ("package", "forbidden"),
     [
@@ -66,6 +72,7 @@ def test_only_the_store_imports_duckdb() -> None:
         ("api.access", ("api.http", "api.render", "api.cli")),
         ("api.render", ("api.http", "api.cli")),
         ("api.http", ("api.cli",)),
+        ("api.tasking", ("api.services", "api.access", "api.http", "api.render", "api.cli", "ingest", "geo")),
     ],
 )
 def test_imports_run_one_way(package: str, forbidden: tuple[str, ...]) -> None:

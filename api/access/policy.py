@@ -14,6 +14,9 @@ class Grant(StrEnum):
     DISCLOSED = "disclosed"  # aggregates under disclosure control only
     OWN = "own"  # partner: full for the sources its agreement covers; disclosure control across other sources
     OWN_ONLY = "own only"  # partner: the sources its agreement covers, nothing across other sources
+    PARTY = "party"  # partner: the problems it is party to (its sources or agency named), to see and update
+    WARDS = "wards"  # councillor: a summary of the problems in the wards their token covers, without counts
+    NOTES = "notes"  # the public: published progress notes only
     STATUS = "status"  # the service's status only (ok or degraded, and why in general terms): no figures
     DENIED = "denied"
 
@@ -30,6 +33,10 @@ ANALYSTS = {A: Grant.FULL, P: Grant.DENIED, C: Grant.DENIED, U: Grant.DENIED}
 OPEN = {A: Grant.FULL, P: Grant.FULL, C: Grant.FULL, U: Grant.FULL}
 # the service's status: what it holds and when it was loaded for analysts only
 STATUS = {A: Grant.FULL, P: Grant.STATUS, C: Grant.STATUS, U: Grant.STATUS}
+
+# tasking: problems and their actions
+PROBLEMS = {A: Grant.FULL, P: Grant.PARTY, C: Grant.WARDS, U: Grant.NOTES}
+PROBLEM_WORK = {A: Grant.FULL, P: Grant.PARTY, C: Grant.DENIED, U: Grant.DENIED}
 
 POLICY: dict[str, dict[Role, Grant]] = {
     "/": AGGREGATES,
@@ -48,6 +55,13 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/incidents": ROWS,
     "/api/v1/incidents/{incident_id}": ROWS,
     "/api/v1/ingest/{feed}": ANALYSTS,
+    "/api/v1/problems": PROBLEMS,
+    "/api/v1/problems/{problem_id}": PROBLEMS,
+    "/api/v1/problems/{problem_id}/actions": PROBLEM_WORK,
+    "/api/v1/problems/{problem_id}/actions/{action_id}": PROBLEM_WORK,
+    "/api/v1/problems/{problem_id}/reviews": PROBLEM_WORK,
+    "/api/v1/problems/{problem_id}/evaluation": ANALYSTS,
+    "/api/v1/problems/{problem_id}/audit": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,

@@ -13,6 +13,7 @@ from rich.markup import escape
 from api.access.store import AccessUnavailable
 from api.services.errors import NotFoundError, ParameterError
 from api.settings import Settings
+from api.tasking import TaskingUnavailable
 from geo.errors import BoundaryError
 from ingest.boundary_sets import ensure_reference_data
 from ingest.errors import IngestError, StoreError
@@ -32,6 +33,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     StoreError: 1,
     IngestError: 1,
     AccessUnavailable: 1,  # the access database is damaged or cannot be written (or read)
+    TaskingUnavailable: 1,  # the tasking database cannot be opened, read or written
     ValueError: 2,
 }
 

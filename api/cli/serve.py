@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from api.access.store import AccessStore, AccessUnavailable
 from api.cli.common import StoreOpt, console, err, fail, log, open_writable, settings_from
@@ -14,7 +15,9 @@ from api.cli.report import print_reports
 from api.cli.users import demo_token
 from api.rules import ingest_options
 from api.services.loading import load_files
+from api.services.tasking_demo import open_demo_problems
 from api.settings import Settings
+from api.tasking import TaskingStore, TaskingUnavailable
 from ingest.registry import resolve_feed
 
 
@@ -60,6 +63,14 @@ def demo(
             feed_reports, feed_errors = load_files(con, feed, [sample], ingest_options(settings))
             print_reports(feed_reports, feed_errors)
             errors += feed_errors
+        if not errors:
+            try:
+                tasking = TaskingStore.open(settings.tasking_url())
+                for p in open_demo_problems(con, tasking):
+                    console.print(f"problem {p['id']}: {escape(p['title'])}\n  {escape(p['summary'])}", soft_wrap=True)
+                tasking.close()
+            except TaskingUnavailable as exc:
+                fail(exc)
     finally:
         con.close()
     if errors:

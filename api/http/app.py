@@ -26,6 +26,7 @@ from api.http.routers import (
     maps,
     ogc,
     patrol,
+    problems,
     session,
     sources,
     tiles,
@@ -35,6 +36,7 @@ from api.http.routers import (
 from api.http.strict import refuse_unknown_parameters
 from api.services.caches import Caches
 from api.settings import Settings
+from api.tasking import TaskingStore
 from ingest.store.connection import open_served_store
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -51,9 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.writer = Lock()
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache()
+        app.state.tasking = TaskingStore.open(settings.tasking_url())  # migrated to the latest version
         try:
             yield
         finally:
+            app.state.tasking.close()
             app.state.con.close()
             gc.unfreeze()
 
@@ -77,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         patrol,
         evaluate,
         incidents,
+        problems,
         sources,
         uploads,
         health,

@@ -7,13 +7,16 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access.principals import AuthError
 from api.access.store import AccessUnavailable
 from api.services.errors import NotFoundError, ParameterError
+from api.tasking import TaskingUnavailable
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, StoreError, SuspiciousFileError, UnknownBoundarySetError
 
@@ -47,6 +50,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
 STATUS: dict[type[Exception], int] = {
     ParameterError: 422,
     NotFoundError: 404,
@@ -55,6 +60,7 @@ STATUS: dict[type[Exception], int] = {
     SuspiciousFileError: 409,
     FeedFileError: 400,
     StoreError: 503,
+    TaskingUnavailable: 503,
 }
 
 
@@ -114,6 +120,20 @@ def as_bad_request(request: Request, exc: Exception) -> JSONResponse:
     return _problem(400, body["detail"], body.get("errors"))
 
 
+async def _http(request: Request, exc: Exception) -> Response:
+    """Starlette's answer, with a 405's Allow header naming every method documented at the path (a path served by
+    several routes, one per method, would otherwise name only the first route's)."""
+    assert isinstance(exc, StarletteHTTPException)
+    response = await http_exception_handler(request, exc)
+    path = getattr(request.scope.get("route"), "path", None)
+    if exc.status_code == 405 and isinstance(path, str):
+        documented = request.app.openapi().get("paths", {}).get(path) or {}
+        methods = sorted(m.upper() for m in documented if m.upper() in HTTP_METHODS)
+        if methods:
+            response.headers["Allow"] = ", ".join(methods)
+    return response
+
+
 def errors_as_json(schema: dict[str, Any]) -> dict[str, Any]:
     """Document every error response as application/json (FastAPI gives them the route's own media type)."""
     for item in schema.get("paths", {}).values():
@@ -132,6 +152,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(AuthError, _auth)
     app.add_exception_handler(AccessUnavailable, _access)
+    app.add_exception_handler(StarletteHTTPException, _http)
     build_schema = app.openapi
 
     def openapi() -> dict[str, Any]:

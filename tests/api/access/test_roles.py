@@ -24,6 +24,9 @@ CELLS = {
     "own sources only": Grant.OWN_ONLY,
     "disclosure-controlled": Grant.DISCLOSED,
     "status only": Grant.STATUS,
+    "problems it is party to": Grant.PARTY,
+    "summary in their wards, no counts": Grant.WARDS,
+    "published progress notes only": Grant.NOTES,
     "no": Grant.DENIED,
 }
 ROLES = [Role.ANALYST, Role.PARTNER, Role.COUNCILLOR, Role.PUBLIC]

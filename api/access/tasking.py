@@ -1,0 +1,137 @@
+"""Who may see and change what in tasking: analysts everything; a partner the problems it is party to (one of its
+sources or agencies named among the partners, or owning an action); a councillor a summary of the problems in the
+wards their token covers, with no counts; the public only problems with a published progress note, and only those
+notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.access.policy import refusal
+from api.access.principals import AuthError, Principal, Role
+from api.services.problem_area import area_ward_codes
+from api.services.problem_profile import profile_for_sources
+from api.services.tasking import describe_target
+
+PARTNER_PROBLEM_FIELDS = {"status", "description"}
+
+
+def party_to(principal: Principal, problem: dict[str, Any], actions: list[dict[str, Any]] | None = None) -> bool:
+    """A partner is party to a problem when one of its sources (agencies) is named among the problem's partners or
+    owns one of its actions."""
+    mine = set(principal.sources)
+    named = set(problem.get("partners") or []) | {a["owner_agency"] for a in actions or []}
+    return bool(mine & named)
+
+
+def may_see(
+    principal: Principal,
+    problem: dict[str, Any],
+    actions: list[dict[str, Any]],
+    wards: set[str],
+    published: set[int],
+) -> bool:
+    """Whether the caller may know of the problem at all."""
+    if principal.role == Role.ANALYST:
+        return True
+    if principal.role == Role.PARTNER:
+        return party_to(principal, problem, actions)
+    if principal.role == Role.COUNCILLOR:
+        return bool(area_ward_codes(problem.get("area") or {}) & wards)
+    return problem["id"] in published
+
+
+def require_change(
+    principal: Principal, problem: dict[str, Any] | None = None, actions: list[Any] | None = None
+) -> None:
+    """Refuse a change the caller may not make: analysts change anything; partners the problems they are party to."""
+    if principal.role == Role.ANALYST:
+        return
+    if principal.role == Role.PARTNER and problem is not None and party_to(principal, problem, actions):
+        return
+    if principal.role == Role.PUBLIC:
+        raise AuthError(*refusal(principal.role))
+    raise AuthError(403, f"the {principal.role.value} role may not change this")
+
+
+def check_partner_fields(principal: Principal, fields: set[str]) -> None:
+    """A partner may change a problem's status and description only."""
+    if principal.role == Role.PARTNER and not fields <= PARTNER_PROBLEM_FIELDS:
+        raise AuthError(403, f"a partner may change a problem's {' and '.join(sorted(PARTNER_PROBLEM_FIELDS))} only")
+
+
+def _area_names(problem: dict[str, Any]) -> list[str]:
+    return [str(n["name"]) for n in (problem.get("area") or {}).get("names") or []]
+
+
+def _published_notes(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"note": r["note"], "created_at": r["created_at"]} for r in detail["reviews"] if r["published"]]
+
+
+def _partner_evaluation(principal: Principal, detail: dict[str, Any], open_sources: set[str]) -> list[dict[str, Any]]:
+    allowed = set(principal.sources) | open_sources
+    counted = set(detail.get("sources") or [])
+    if counted and counted <= allowed:
+        return list(detail["evaluations"])
+    return [
+        {k: e[k] for k in ("id", "before_start", "before_end", "after_start", "after_end", "created_at")}
+        | {"withheld": "the evaluation counts other agencies' records: ask the CSP analyst"}
+        for e in detail["evaluations"]
+    ]
+
+
+def problem_view(principal: Principal, detail: dict[str, Any], open_sources: set[str]) -> dict[str, Any]:
+    """What the caller sees of a problem it may see."""
+    if principal.role == Role.ANALYST:
+        return detail
+    if principal.role == Role.PARTNER:
+        allowed = set(principal.sources) | open_sources
+        profile = detail.get("profile")
+        return {
+            **detail,
+            "profile": None if profile is None else profile_for_sources(profile, allowed),
+            "evaluations": _partner_evaluation(principal, detail, open_sources),
+        }
+    summary = {
+        "id": detail["id"],
+        "category_group": detail["category_group"],
+        "status": detail["status"],
+        "wards": _area_names(detail),
+        "opened": detail["opened"],
+        "closed": detail["closed"],
+        "progress_notes": _published_notes(detail),
+    }
+    if principal.role == Role.COUNCILLOR:
+        summary |= {
+            "title": detail["title"],
+            "owner": detail["owner"],
+            "partners": detail["partners"],
+            "actions": [
+                {
+                    "what": a["what"],
+                    "owner_agency": a["owner_agency"],
+                    "start": a["start"],
+                    "due": a["due"],
+                    "status": a["status"],
+                    "target": describe_target(a["target"]),
+                }
+                for a in detail["actions"]
+            ],
+            "note": "a summary: counts are for analysts and the partners party to the problem",
+        }
+    return summary
+
+
+def list_view(principal: Principal, problem: dict[str, Any]) -> dict[str, Any]:
+    """A problem's line in a list."""
+    line = {
+        "id": problem["id"],
+        "category_group": problem["category_group"],
+        "status": problem["status"],
+        "wards": _area_names(problem),
+        "opened": problem["opened"],
+        "closed": problem["closed"],
+    }
+    if principal.role != Role.PUBLIC:
+        line |= {"title": problem["title"], "owner": problem["owner"], "partners": problem["partners"]}
+    return line

@@ -1,0 +1,117 @@
+"""The tasking tables (SQLAlchemy Core). The migrations in migrations/versions build the same tables."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+problems = sa.Table(
+    "problems",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("category_group", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("partners", sa.JSON, nullable=False),  # sources or agencies party to the problem
+    sa.Column("sources", sa.JSON, nullable=False),  # sources counted in the profile and evaluation ([] = all)
+    sa.Column("opened", sa.Date, nullable=False),
+    sa.Column("baseline_start", sa.Date, nullable=False),  # first month of the baseline period
+    sa.Column("baseline_end", sa.Date, nullable=False),  # last month of the baseline period
+    sa.Column("closed", sa.Date, nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+problem_areas = sa.Table(
+    "problem_areas",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("problem_id", sa.Integer, sa.ForeignKey("problems.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),  # cells, wards or polygon
+    sa.Column("res", sa.Integer, nullable=True),  # cells: their resolution
+    sa.Column("boundary_set", sa.String(120), nullable=True),  # wards: the boundary set
+    sa.Column("value", sa.JSON, nullable=False),  # H3 cells, ward codes, or a GeoJSON geometry
+    sa.Column("names", sa.JSON, nullable=False),  # ward names (or the wards a polygon or cells touch)
+)
+
+problem_profiles = sa.Table(
+    "problem_profiles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("problem_id", sa.Integer, sa.ForeignKey("problems.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # baseline (frozen at opening)
+    sa.Column("profile", sa.JSON, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("problem_id", "kind", name="uq_problem_profiles_kind"),
+)
+
+actions = sa.Table(
+    "actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("problem_id", sa.Integer, sa.ForeignKey("problems.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("owner_agency", sa.String(200), nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("progress", sa.String(20), nullable=False),  # planned, in progress or done, as last set
+    sa.Column("done_on", sa.Date, nullable=True),
+    sa.Column("measure", sa.Text, nullable=False),
+    sa.Column("target", sa.JSON, nullable=True),  # {direction, percent, against, months}
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("problem_id", sa.Integer, sa.ForeignKey("problems.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("action_id", sa.Integer, sa.ForeignKey("actions.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("published", sa.Boolean, nullable=False, default=False),  # a progress note the public may read
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+evaluations = sa.Table(
+    "evaluations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("problem_id", sa.Integer, sa.ForeignKey("problems.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("action_id", sa.Integer, sa.ForeignKey("actions.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("before_start", sa.Date, nullable=False),
+    sa.Column("before_end", sa.Date, nullable=False),
+    sa.Column("after_start", sa.Date, nullable=False),
+    sa.Column("after_end", sa.Date, nullable=False),
+    sa.Column("result", sa.JSON, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+councillor_wards = sa.Table(
+    "councillor_wards",
+    metadata,
+    sa.Column("token_id", sa.Integer, primary_key=True),  # the councillor's token (api/access/store.py)
+    sa.Column("ward_code", sa.String(20), primary_key=True),
+)
+
+tasking_audit = sa.Table(
+    "tasking_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("change", sa.String(40), nullable=False),  # created, updated, ...
+    sa.Column("entity", sa.String(20), nullable=False),  # problem, action, review, evaluation, profile
+    sa.Column("entity_id", sa.Integer, nullable=True),
+    sa.Column("problem_id", sa.Integer, nullable=True),
+    sa.Column("detail", sa.JSON, nullable=False),  # the fields as changed
+)

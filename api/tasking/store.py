@@ -1,0 +1,312 @@
+"""TaskingStore: the tasking database behind SQLAlchemy Core, migrated with Alembic when opened.
+
+Every change is written with its audit record (who, role, when, what) in the same transaction: a change is never
+kept without its record. Rows leave as plain dicts (dates as `date`, times as aware UTC `datetime`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.tasking import schema as t
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+Row = dict[str, Any]
+
+
+class TaskingUnavailable(Exception):
+    """The tasking database cannot be opened, migrated, read or written."""
+
+
+def default_url(store: Path) -> str:
+    """The SQLite file beside a store: <stem>-tasking.sqlite."""
+    return f"sqlite:///{store.with_name(f'{store.stem}-tasking.sqlite')}"
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def upgrade(engine: Engine) -> None:
+    """`alembic upgrade head` on the engine's database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: Any) -> Any:
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value
+
+
+def _row(mapping: Any) -> Row:
+    return {k: _aware(v) for k, v in mapping.items()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class TaskingStore:
+    """Problems, areas, baseline profiles, actions, reviews, evaluations and the audit of every change."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> TaskingStore:
+        """Open the database at url (SQLAlchemy URL), creating or migrating its tables to the latest version."""
+        try:
+            engine = _engine(url)
+            upgrade(engine)
+        except SQLAlchemyError as exc:
+            raise TaskingUnavailable(f"the tasking database cannot be opened: {exc.__class__.__name__}: {exc}") from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    @property
+    def dialect(self) -> str:
+        """sqlite or postgresql."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as c:
+                yield c
+        except SQLAlchemyError as exc:
+            raise TaskingUnavailable(f"the tasking database cannot be written: {exc.__class__.__name__}") from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as c:
+                yield c
+        except SQLAlchemyError as exc:
+            raise TaskingUnavailable(f"the tasking database cannot be read: {exc.__class__.__name__}") from exc
+
+    @staticmethod
+    def _audit(
+        c: Connection,
+        actor: tuple[str, str],
+        change: str,
+        entity: str,
+        entity_id: int | None,
+        problem_id: int | None,
+        detail: Mapping[str, Any],
+    ) -> None:
+        c.execute(
+            t.tasking_audit.insert().values(
+                at=_now(),
+                who=actor[0],
+                role=actor[1],
+                change=change,
+                entity=entity,
+                entity_id=entity_id,
+                problem_id=problem_id,
+                detail=_jsonable(dict(detail)),
+            )
+        )
+
+    # problems ------------------------------------------------------------------------------------------------
+    def create_problem(self, fields: Mapping[str, Any], area: Mapping[str, Any], actor: tuple[str, str]) -> int:
+        """Insert a problem and its area; returns its id."""
+        now = _now()
+        with self._write() as c:
+            pid = int(
+                c.execute(
+                    t.problems.insert().values(**fields, created_by=actor[0], created_at=now, updated_at=now)
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            c.execute(t.problem_areas.insert().values(problem_id=pid, **area))
+            self._audit(c, actor, "created", "problem", pid, pid, {**fields, "area": dict(area)})
+        return pid
+
+    def problems(self) -> list[Row]:
+        """Every problem with its area (newest first)."""
+        with self._read() as c:
+            rows = c.execute(t.problems.select().order_by(t.problems.c.id.desc())).mappings().all()
+            areas = {r["problem_id"]: _row(r) for r in c.execute(t.problem_areas.select()).mappings()}
+        return [{**_row(r), "area": areas.get(r["id"])} for r in rows]
+
+    def problem(self, problem_id: int) -> Row | None:
+        """One problem with its area, or None."""
+        with self._read() as c:
+            row = c.execute(t.problems.select().where(t.problems.c.id == problem_id)).mappings().first()
+            if row is None:
+                return None
+            area = c.execute(t.problem_areas.select().where(t.problem_areas.c.problem_id == problem_id)).mappings()
+            return {**_row(row), "area": next((_row(a) for a in area), None)}
+
+    def update_problem(self, problem_id: int, changes: Mapping[str, Any], actor: tuple[str, str]) -> None:
+        """Change a problem's fields."""
+        with self._write() as c:
+            c.execute(t.problems.update().where(t.problems.c.id == problem_id).values(**changes, updated_at=_now()))
+            self._audit(c, actor, "updated", "problem", problem_id, problem_id, changes)
+
+    # profiles ------------------------------------------------------------------------------------------------
+    def save_profile(self, problem_id: int, kind: str, profile: Mapping[str, Any], actor: tuple[str, str]) -> None:
+        """Keep a profile (the baseline is written once, at opening)."""
+        with self._write() as c:
+            c.execute(
+                t.problem_profiles.insert().values(
+                    problem_id=problem_id,
+                    kind=kind,
+                    profile=_jsonable(dict(profile)),
+                    created_by=actor[0],
+                    created_at=_now(),
+                )
+            )
+            self._audit(c, actor, "frozen", "profile", problem_id, problem_id, {"kind": kind})
+
+    def profile(self, problem_id: int, kind: str = "baseline") -> Row | None:
+        """A problem's profile of that kind."""
+        p = t.problem_profiles
+        with self._read() as c:
+            row = c.execute(p.select().where(p.c.problem_id == problem_id, p.c.kind == kind)).mappings().first()
+        return None if row is None else _row(row)
+
+    # actions -------------------------------------------------------------------------------------------------
+    def add_action(self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str]) -> int:
+        """Insert an action of a problem; returns its id."""
+        now = _now()
+        with self._write() as c:
+            aid = int(
+                c.execute(
+                    t.actions.insert().values(
+                        problem_id=problem_id, **fields, created_by=actor[0], created_at=now, updated_at=now
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            self._audit(c, actor, "created", "action", aid, problem_id, fields)
+        return aid
+
+    def actions(self, problem_id: int) -> list[Row]:
+        """A problem's actions in order of creation."""
+        a = t.actions
+        with self._read() as c:
+            rows = c.execute(a.select().where(a.c.problem_id == problem_id).order_by(a.c.id)).mappings().all()
+        return [_row(r) for r in rows]
+
+    def update_action(
+        self, problem_id: int, action_id: int, changes: Mapping[str, Any], actor: tuple[str, str]
+    ) -> None:
+        """Change an action's fields."""
+        a = t.actions
+        with self._write() as c:
+            c.execute(
+                a.update().where(a.c.id == action_id, a.c.problem_id == problem_id).values(**changes, updated_at=_now())
+            )
+            self._audit(c, actor, "updated", "action", action_id, problem_id, changes)
+
+    # reviews -------------------------------------------------------------------------------------------------
+    def add_review(self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str]) -> int:
+        """Insert a review note; returns its id."""
+        with self._write() as c:
+            rid = int(
+                c.execute(
+                    t.reviews.insert().values(problem_id=problem_id, **fields, author=actor[0], created_at=_now())
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            self._audit(c, actor, "created", "review", rid, problem_id, fields)
+        return rid
+
+    def reviews(self, problem_id: int) -> list[Row]:
+        """A problem's review notes, oldest first."""
+        r = t.reviews
+        with self._read() as c:
+            rows = c.execute(r.select().where(r.c.problem_id == problem_id).order_by(r.c.id)).mappings().all()
+        return [_row(x) for x in rows]
+
+    def published_problem_ids(self) -> set[int]:
+        """Problems with at least one published progress note."""
+        r = t.reviews
+        with self._read() as c:
+            return {int(x) for x in c.execute(sa.select(r.c.problem_id).where(r.c.published).distinct()).scalars()}
+
+    # evaluations ---------------------------------------------------------------------------------------------
+    def add_evaluation(self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str]) -> int:
+        """Keep an evaluation's result; returns its id."""
+        with self._write() as c:
+            eid = int(
+                c.execute(
+                    t.evaluations.insert().values(
+                        problem_id=problem_id,
+                        **{**fields, "result": _jsonable(fields["result"])},
+                        created_by=actor[0],
+                        created_at=_now(),
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            summary = {k: v for k, v in fields.items() if k != "result"}
+            self._audit(c, actor, "created", "evaluation", eid, problem_id, summary)
+        return eid
+
+    def evaluations(self, problem_id: int) -> list[Row]:
+        """A problem's evaluations, oldest first."""
+        e = t.evaluations
+        with self._read() as c:
+            rows = c.execute(e.select().where(e.c.problem_id == problem_id).order_by(e.c.id)).mappings().all()
+        return [_row(x) for x in rows]
+
+    # councillors' wards ----------------------------------------------------------------------------------------
+    def set_councillor_wards(self, token_id: int, ward_codes: list[str], actor: tuple[str, str]) -> None:
+        """The wards a councillor's token covers (replacing any before)."""
+        w = t.councillor_wards
+        with self._write() as c:
+            c.execute(w.delete().where(w.c.token_id == token_id))
+            for code in dict.fromkeys(ward_codes):
+                c.execute(w.insert().values(token_id=token_id, ward_code=code))
+            self._audit(c, actor, "assigned", "councillor", token_id, None, {"wards": list(ward_codes)})
+
+    def councillor_wards(self, token_id: int | None) -> set[str]:
+        """The wards a councillor's token covers."""
+        if token_id is None:
+            return set()
+        w = t.councillor_wards
+        with self._read() as c:
+            return set(c.execute(sa.select(w.c.ward_code).where(w.c.token_id == token_id)).scalars())
+
+    # audit ---------------------------------------------------------------------------------------------------
+    def audit(self, problem_id: int | None = None) -> list[Row]:
+        """The audit of every change (of one problem when given), oldest first."""
+        a = t.tasking_audit
+        query = a.select().order_by(a.c.id)
+        if problem_id is not None:
+            query = query.where(a.c.problem_id == problem_id)
+        with self._read() as c:
+            return [_row(r) for r in c.execute(query).mappings()]
