@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     sdc_open_sources: list[str] = ["police"]  # sources already public (police.uk): counted as they are, never summed
     max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413) ...
     max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files sent to /api/v1/ingest, up to this
+    answer_cache_mb: int = 256  # answers kept per store version (0: none, e.g. to time every request cold)
     replace_min_share: float = 0.5  # a file replacing a partition with under this share of its rows is refused
 
     def access_path(self) -> Path:

@@ -29,11 +29,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(store: Path) -> Iterator[tuple[str, str]]:
-    """(base URL, analyst token) of a server running over the store, stopped on exit."""
+def served(store: Path, **settings: str) -> Iterator[tuple[str, str]]:
+    """(base URL, analyst token) of a server running over the store (extra AIM_ settings by name), stopped on exit.
+    Answers are not kept between requests (AIM_ANSWER_CACHE_MB=0) unless the caller says otherwise: every request
+    is timed as computed."""
     token = AccessStore(Settings(store=store).access_path()).create_token("benchmark", Role.ANALYST)
     port = free_port()
-    env = {**os.environ, "AIM_STORE": str(store), "AIM_PORT": str(port)}
+    env = {**os.environ, "AIM_ANSWER_CACHE_MB": "0", **settings, "AIM_STORE": str(store), "AIM_PORT": str(port)}
     server = subprocess.Popen(
         [sys.executable, "-m", "api", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -54,7 +54,7 @@ class AnswerCache:
             return kept
 
     def put(self, key: str, kept: Kept) -> None:
-        """Keep an answer (answers larger than a quarter of the budget are not kept)."""
+        """Keep an answer (answers larger than a quarter of the budget are not kept; none with no budget)."""
         if len(kept.body) > self._max // 4:
             return
         with self._lock:

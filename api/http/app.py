@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.access = AccessStore.serving(settings.access_path())  # never raises: see its docstring
         app.state.writer = Lock()
         app.state.caches = Caches.serving()
-        app.state.answers = AnswerCache()
+        app.state.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
         app.state.tasking = TaskingStore.open(settings.tasking_url())  # migrated to the latest version
         try:
             yield
