@@ -31,9 +31,17 @@ def free_port() -> int:
 @contextmanager
 def served(store: Path) -> Iterator[tuple[str, str]]:
     """(base URL, analyst token) of a server running over the store, stopped on exit."""
+    with served_process(store) as (base, token, _):
+        yield base, token
+
+
+@contextmanager
+def served_process(store: Path, **settings: str) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
+    """(base URL, analyst token, server process) of `aim serve` over the store with these AIM_* settings."""
     token = AccessStore(Settings(store=store).access_path()).create_token("benchmark", Role.ANALYST)
     port = free_port()
-    env = {**os.environ, "AIM_STORE": str(store), "AIM_PORT": str(port)}
+    env = {**os.environ, **{f"AIM_{k.upper()}": v for k, v in settings.items()}, "AIM_STORE": str(store)}
+    env["AIM_PORT"] = str(port)
     server = subprocess.Popen(
         [sys.executable, "-m", "api", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -45,7 +53,7 @@ def served(store: Path) -> Iterator[tuple[str, str]]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield base, token
+        yield base, token, server
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from api.access.principals import AuthError
 from api.services.errors import NotFoundError, ParameterError
 from geo.errors import BoundaryError
-from ingest.errors import FeedFileError, StoreError, SuspiciousFileError, UnknownBoundarySetError
+from ingest.errors import FeedFileError, FileTooLargeError, StoreError, SuspiciousFileError, UnknownBoundarySetError
 
 
 class ProblemItem(BaseModel):
@@ -38,7 +38,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The caller's role may not use this route, or not with these sources"),
         (404, "No such item"),
         (409, "The file would replace stored rows with far fewer good ones (send replace_smaller=true if right)"),
-        (413, "Request body too large"),
+        (413, "Request body too large, or a feed file with more rows or decompressed bytes than allowed"),
         (422, "A parameter is missing, malformed or not acceptable"),
         (503, "The store is not available"),
     )
@@ -51,6 +51,7 @@ STATUS: dict[type[Exception], int] = {
     UnknownBoundarySetError: 422,
     BoundaryError: 422,
     SuspiciousFileError: 409,
+    FileTooLargeError: 413,
     FeedFileError: 400,
     StoreError: 503,
 }
