@@ -168,6 +168,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--xlsx-rows", type=int, default=1_000_000)
     parser.add_argument("--police-rows", type=int, default=1_000_000)
+    parser.add_argument("--over-rows", type=int, default=1_500_000, help="rows of the XLSX over the row bound")
+    parser.add_argument("--bomb-rows", type=int, default=12_000_000, help="rows the gzip bomb expands to")
+    parser.add_argument("--max-upload-rows", type=int, default=None, help="AIM_MAX_UPLOAD_ROWS (default: default)")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--work", type=Path, default=None, help="folder for the files and store (default: temp)")
     args = parser.parse_args()
@@ -194,17 +197,18 @@ def main() -> None:
             ),
             (
                 CASEWORK,
-                "XLSX export, 1,500,000 rows (over)",
+                f"XLSX export, {args.over_rows:,} rows (over)",
                 write_xlsx(
-                    work / "casework-over.xlsx", CASEWORK_HEADER, casework_rows(1_500_000), sheet="Casework 2025"
+                    work / "casework-over.xlsx", CASEWORK_HEADER, casework_rows(args.over_rows), sheet="Casework 2025"
                 ),
             ),
         ]
         line = next(pacsv_lines(args.shared))
-        bomb = gzip_repeated(work / "bomb.csv.gz", ",".join(POLICE_COLUMNS), line, 12_000_000)
-        files.append(("police", "gzip bomb, 12,000,000 rows", bomb))
+        bomb = gzip_repeated(work / "bomb.csv.gz", ",".join(POLICE_COLUMNS), line, args.bomb_rows)
+        files.append(("police", f"gzip bomb, {args.bomb_rows:,} rows", bomb))
         print(f"built the files in {time.perf_counter() - started:.0f} s")
-        with served_process(store) as (base, token, server):
+        limits = {} if args.max_upload_rows is None else {"max_upload_rows": str(args.max_upload_rows)}
+        with served_process(store, **limits) as (base, token, server):
             print(f"server pid {server.pid}, RSS {kb_field(server.pid, 'VmRSS') / 1024:.0f} MB after start")
             for feed, name, path in files:
                 report(name, path, upload(base, token, server.pid, feed, path))
