@@ -1,6 +1,6 @@
 """Uploads in bounded memory: the server's memory and its answers to other requests while large files load.
 
-    python bench/upload_memory.py [--xlsx-rows 1000000] [--police-rows 1000000] [--shared ../shared/data]
+    python bench/upload_memory.py [--xlsx-rows 250000] [--police-rows 250000] [--shared ../shared/data]
 
 Starts `aim serve` (default settings) over a fresh store holding one real police.uk month, then posts, one after
 the other, through POST /api/v1/ingest/<feed>, streamed from disk:
@@ -166,9 +166,9 @@ def report(name: str, path: Path, got: dict[str, object]) -> None:
 def main() -> None:
     """Build the store and files, serve, upload each file, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--xlsx-rows", type=int, default=1_000_000)
-    parser.add_argument("--police-rows", type=int, default=1_000_000)
-    parser.add_argument("--over-rows", type=int, default=1_500_000, help="rows of the XLSX over the row bound")
+    parser.add_argument("--xlsx-rows", type=int, default=250_000, help="rows of the XLSX (default: the row bound)")
+    parser.add_argument("--police-rows", type=int, default=250_000, help="rows of the police.uk CSV")
+    parser.add_argument("--over-rows", type=int, default=400_000, help="rows of the XLSX over the row bound")
     parser.add_argument("--bomb-rows", type=int, default=12_000_000, help="rows the gzip bomb expands to")
     parser.add_argument("--max-upload-rows", type=int, default=None, help="AIM_MAX_UPLOAD_ROWS (default: default)")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")

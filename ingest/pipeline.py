@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import time
 from collections import Counter
@@ -11,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+
+import pyarrow as pa
 
 from ingest.adapters.police import POLICE_FEED, police_batches
 from ingest.adapters.tabular import profile_batches
@@ -126,6 +131,28 @@ def run(feed: Feed, path: Path, con: Connection, options: IngestOptions = Ingest
         if options.name is None or exc.path != str(path):
             raise
         raise exc.named(options.name) from None  # an upload is named as sent, never by where it was kept
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand the memory a file's batches used back to the system (a long-running server keeps only what it holds)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if LIBC is not None:
+        LIBC.malloc_trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        return libc if libc is not None and hasattr(libc, "malloc_trim") else None  # glibc only
+    except OSError:
+        return None
+
+
+LIBC = _libc()
 
 
 def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> IngestReport:

@@ -180,8 +180,11 @@ def _batches(
         if report.object is not on_invalid or not isinstance(report.exc_value, UnicodeDecodeError):
             previous_hook(report)
 
+    try:
+        stream = open_bounded(path, limits)
+    except OSError as exc:
+        raise FeedFileError(path, f"cannot read file ({exc})") from exc
     sys.unraisablehook = quiet
-    stream = open_bounded(path, limits)
     try:
         reader = pacsv.open_csv(
             stream,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,6 +92,9 @@ def _text_lines(path: Path, fmt: FileFormat, limits: Limits) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(fmt.encoding)()
     except LookupError as exc:
         raise FeedFileError(path, f"unknown encoding {fmt.encoding!r} in the profile") from exc
+    if "\n".encode(fmt.encoding) != b"\n":  # UTF-16 or UTF-32: lines are not split at a newline byte
+        yield from _wide_text_lines(path, fmt, limits)
+        return
     offset, number, chars = 0, 0, 0
     with open_bounded(path, limits) as fh:
         while raw := fh.readline(MAX_LINE_BYTES + 1):
@@ -110,6 +114,18 @@ def _text_lines(path: Path, fmt: FileFormat, limits: Limits) -> Iterator[str]:
                 raise FeedFileError(path, "not a text file (binary content)")
             offset, chars = offset + len(raw), chars + len(text)
             yield text
+
+
+def _wide_text_lines(path: Path, fmt: FileFormat, limits: Limits) -> Iterator[str]:
+    number = 0
+    with io.TextIOWrapper(open_bounded(path, limits), encoding=fmt.encoding, newline="") as text:
+        try:
+            for number, line in enumerate(text, start=1):  # noqa: B007 - the line reached is reported
+                yield line
+        except UnicodeDecodeError as exc:
+            raise FeedFileError(
+                path, f"not {fmt.encoding} text; set file.encoding in the profile (e.g. cp1252)", number + 1
+            ) from exc
 
 
 def read_csv_rows(path: Path, fmt: FileFormat, size: int, limits: Limits = NO_LIMITS) -> Iterator[TextRows]:

@@ -154,3 +154,14 @@ def test_csv_exports_are_read_line_by_line_with_quoted_newlines_and_gzip(store: 
     first, second = run(profile, plain, store, options), run(profile, gz, store, options)
     assert first.loaded == second.loaded > 1500 and first.reasons == second.reasons
     assert first.examples == second.examples
+
+
+def test_wide_encodings_are_read_as_a_stream_of_text(tmp_path: Path) -> None:
+    """UTF-16 exports (Excel's "Unicode text") have no newline byte to split on: they are decoded as a stream."""
+    from ingest.adapters.text_rows import read_csv_rows
+    from ingest.profiles import FileFormat
+
+    path = tmp_path / "unicode.txt"
+    path.write_text('a\tb\r\n1\t"x\r\ny"\r\n3\t4\r\n', encoding="utf-16")
+    (batch,) = read_csv_rows(path, FileFormat(encoding="utf-16", delimiter="\t"), 10)
+    assert batch.header == ["a", "b"] and batch.rows == [["1", "x\r\ny"], ["3", "4"]] and batch.lines == [3, 4]
