@@ -6,6 +6,7 @@ from api.access.disclosure import DisclosureRule
 from api.settings import Settings
 from geo.gaps import GapRule
 from ingest.dedupe import LinkRule
+from ingest.limits import Limits
 from ingest.pipeline import IngestOptions
 
 
@@ -28,13 +29,22 @@ def disclosure_rule(settings: Settings) -> DisclosureRule:
     )
 
 
-def ingest_options(settings: Settings, dry_run: bool = False, replace_smaller: bool = False) -> IngestOptions:
-    """How files load: the duplicate rule, the postcode lookup, whether to roll back (a dry run), and whether a file
-    may replace a partition with far fewer rows than it holds."""
+def upload_limits(settings: Settings) -> Limits:
+    """The most rows, and bytes once decompressed, one feed file may hold (uploaded or loaded from the CLI)."""
+    return Limits(rows=settings.max_upload_rows, decompressed_bytes=settings.max_upload_decompressed_bytes)
+
+
+def ingest_options(
+    settings: Settings, dry_run: bool = False, replace_smaller: bool = False, name: str | None = None
+) -> IngestOptions:
+    """How files load: the duplicate rule, the postcode lookup, whether to roll back (a dry run), whether a file
+    may replace a partition with far fewer rows than it holds, the size bounds, and the name an upload was sent as."""
     return IngestOptions(
         rule=link_rule(settings),
         postcodes=tuple(settings.postcodes),
         dry_run=dry_run,
         replace_smaller=replace_smaller,
         min_share=settings.replace_min_share,
+        limits=upload_limits(settings),
+        name=name,
     )

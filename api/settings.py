@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413) ...
     max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files sent to /api/v1/ingest, up to this
     answer_cache_mb: int = 256  # answers kept per store version (0: none, e.g. to time every request cold)
+    max_upload_decompressed_bytes: int = 1024 * 1024 * 1024  # a feed file (upload or CLI) expands to at most this
+    max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)
     replace_min_share: float = 0.5  # a file replacing a partition with under this share of its rows is refused
 
     def access_path(self) -> Path:

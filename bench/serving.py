@@ -30,12 +30,20 @@ def free_port() -> int:
 
 @contextmanager
 def served(store: Path, **settings: str) -> Iterator[tuple[str, str]]:
-    """(base URL, analyst token) of a server running over the store (extra AIM_ settings by name), stopped on exit.
-    Answers are not kept between requests (AIM_ANSWER_CACHE_MB=0) unless the caller says otherwise: every request
-    is timed as computed."""
+    """(base URL, analyst token) of a server running over the store (extra AIM_* settings by name), stopped on exit.
+    Answers are not kept between requests (answer_cache_mb=0) unless the caller says otherwise: every request is
+    timed as computed."""
+    with served_process(store, **{"answer_cache_mb": "0", **settings}) as (base, token, _):
+        yield base, token
+
+
+@contextmanager
+def served_process(store: Path, **settings: str) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
+    """(base URL, analyst token, server process) of `aim serve` over the store with these AIM_* settings."""
     token = AccessStore(Settings(store=store).access_path()).create_token("benchmark", Role.ANALYST)
     port = free_port()
-    env = {**os.environ, "AIM_ANSWER_CACHE_MB": "0", **settings, "AIM_STORE": str(store), "AIM_PORT": str(port)}
+    env = {**os.environ, **{f"AIM_{k.upper()}": v for k, v in settings.items()}, "AIM_STORE": str(store)}
+    env["AIM_PORT"] = str(port)
     server = subprocess.Popen(
         [sys.executable, "-m", "api", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -47,7 +55,7 @@ def served(store: Path, **settings: str) -> Iterator[tuple[str, str]]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield base, token
+        yield base, token, server
     finally:
         server.terminate()
         server.wait(timeout=30)

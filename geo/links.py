@@ -47,40 +47,63 @@ def to_metres(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.asarray(x), np.asarray(y)
 
 
+def _cross_source_pairs(points: np.ndarray, source: np.ndarray, radius: float) -> np.ndarray:
+    """Index pairs (i, j) of points of different sources within `radius` of each other (Chebyshev distance).
+
+    One tree per source, queried against the others: records of one source never pair with each other, so a dense
+    cluster of one source's records (thousands at one postcode and day) costs nothing, where pairing all records
+    first would hold every pair of the cluster (the square of its size)."""
+    found = [np.empty((0, 2), dtype=np.int64)]
+    members = [np.flatnonzero(source == s) for s in np.unique(source)]
+    trees = [cKDTree(points[m]) for m in members]
+    for k, (a, tree_a) in enumerate(zip(members, trees, strict=True)):
+        for b, tree_b in zip(members[k + 1 :], trees[k + 1 :], strict=True):
+            near = tree_a.sparse_distance_matrix(tree_b, radius, p=np.inf, output_type="ndarray")
+            if len(near):
+                found.append(np.column_stack([a[near["i"]], b[near["j"]]]))
+    return np.vstack(found)
+
+
 def _timed_pairs(x: np.ndarray, y: np.ndarray, r: Records, distance_m: float, hours: float) -> np.ndarray:
     timed = np.flatnonzero(~np.isnan(r.hours))
     if len(timed) < 2:
         return np.empty((0, 2), dtype=np.int64)
     scaled = r.hours[timed] * (distance_m / hours)  # `hours` apart maps onto `distance_m`
-    tree = cKDTree(np.column_stack([x[timed], y[timed], scaled]))
-    pairs = tree.query_pairs(distance_m, p=np.inf, output_type="ndarray")
+    pairs = _cross_source_pairs(np.column_stack([x[timed], y[timed], scaled]), r.source[timed], distance_m)
     return timed[pairs] if len(pairs) else np.empty((0, 2), dtype=np.int64)
 
 
 def _month_only_pairs(x: np.ndarray, y: np.ndarray, r: Records, distance_m: float) -> np.ndarray:
-    found = []
+    found = [np.empty((0, 2), dtype=np.int64)]
     month_only = np.isnan(r.hours)
     for m in np.unique(r.month[month_only]):
-        a = np.flatnonzero(month_only & (r.month == m))
-        b = np.flatnonzero(r.month == m)
-        tree_a, tree_b = cKDTree(np.column_stack([x[a], y[a]])), cKDTree(np.column_stack([x[b], y[b]]))
-        for i, near in enumerate(tree_a.query_ball_tree(tree_b, distance_m)):
-            for j in near:
-                if a[i] != b[j]:
-                    found.append((a[i], b[j]))
-    return np.array(found, dtype=np.int64).reshape(-1, 2)
+        month = np.flatnonzero(r.month == m)
+        if not month_only[month].any():
+            continue
+        pairs = _cross_source_pairs(np.column_stack([x[month], y[month]]), r.source[month], distance_m)
+        pairs = month[pairs]
+        found.append(pairs[month_only[pairs[:, 0]] | month_only[pairs[:, 1]]])  # at least one has a month only
+    return np.vstack(found)
+
+
+def candidate_pairs(
+    x: np.ndarray, y: np.ndarray, r: Records, distance_m: float, hours: float, month_only: bool
+) -> np.ndarray:
+    """Sorted unique index pairs (i < j) of records of different sources that may match: within `distance_m` and
+    `hours` (a box around each, checked exactly later), or in the same month when one has a month only."""
+    pairs = [_timed_pairs(x, y, r, distance_m, hours)]
+    if month_only:
+        pairs.append(_month_only_pairs(x, y, r, distance_m))
+    p = np.vstack(pairs)
+    return np.unique(np.sort(p, axis=1), axis=0) if len(p) else p
 
 
 def link(r: Records, compatible: np.ndarray, distance_m: float, hours: float, month_only: bool) -> Links:
     """Group records that likely describe one incident; compatible[i, j] says category codes i and j can match."""
     n = len(r.lon)
     x, y = to_metres(r.lon, r.lat)
-    pairs = [_timed_pairs(x, y, r, distance_m, hours)]
-    if month_only:
-        pairs.append(_month_only_pairs(x, y, r, distance_m))
-    p = np.vstack(pairs)
+    p = candidate_pairs(x, y, r, distance_m, hours, month_only)
     if len(p):
-        p = np.unique(np.sort(p, axis=1), axis=0)
         a, b = p[:, 0], p[:, 1]
         dist = np.hypot(x[a] - x[b], y[a] - y[b])
         gap = np.abs(r.hours[a] - r.hours[b])

@@ -26,6 +26,22 @@ class FeedFileError(IngestError):
         where = f"{self.path}, line {line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
 
+    def named(self, name: str) -> FeedFileError:
+        """The same error about the same file called `name` (an upload's own name, not where it was kept)."""
+        folder = str(Path(self.path).parent)
+        reason = self.reason.replace(self.path, name)
+        if folder not in (".", "/"):
+            reason = reason.replace(folder, "")
+        return type(self)(name, reason, self.line)
+
+
+class FileTooLargeError(FeedFileError):
+    """A file over a size limit (rows, or bytes once decompressed): refused before it can exhaust memory or disk."""
+
+
+class HostileFileError(FeedFileError):
+    """A file built to attack its reader (an XML document type declaration: entity expansion, external entities)."""
+
 
 class SuspiciousFileError(FeedFileError):
     """A readable file refused because loading it would replace stored rows with far fewer good ones."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import time
 from collections import Counter
@@ -12,11 +15,14 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+import pyarrow as pa
+
 from ingest.adapters.police import POLICE_FEED, police_batches
 from ingest.adapters.tabular import profile_batches
 from ingest.dedupe import LinkRule, relink
 from ingest.enrich import enrich_staged
 from ingest.errors import FeedFileError, SuspiciousFileError, reason_kind
+from ingest.limits import NO_LIMITS, Limits
 from ingest.places import load_places
 from ingest.registry import Feed
 from ingest.store.connection import Connection
@@ -29,7 +35,8 @@ MAX_EXAMPLES = 5
 
 @dataclass(frozen=True)
 class IngestOptions:
-    """How one file is loaded: duplicate-link rule, postcode files, the present moment, dry run, progress."""
+    """How one file is loaded: duplicate-link rule, postcode files, the present moment, dry run, size bounds,
+    progress."""
 
     rule: LinkRule | None = None  # rebuild cross-source duplicate links before committing
     postcodes: tuple[Path, ...] = ()  # Code-Point Open files or folders, for profile feeds
@@ -37,6 +44,8 @@ class IngestOptions:
     dry_run: bool = False  # stage, report, roll back
     replace_smaller: bool = False  # let a file replace a partition with far fewer rows than it holds
     min_share: float = 0.5  # ... where "far fewer" is under this share of the rows held
+    limits: Limits = NO_LIMITS  # the most rows (and bytes once decompressed) one file may hold
+    name: str | None = None  # the file's name in the load log, reports and errors (an upload's own); None: its path
     progress: Progress | None = None  # called with the rows of each batch as it is staged
 
 
@@ -78,9 +87,9 @@ def file_sha256(path: Path) -> str:
 def _batches(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Generator[Candidates, None, None]:
     """The feed's adapter over the file: batches of candidate rows (police.uk parses the next batch meanwhile)."""
     if feed.profile is None:
-        return police_batches(path)
+        return police_batches(path, options.limits)
     places = load_places(con, feed.profile, options.postcodes)  # read here: adapters never touch the store
-    return profile_batches(path, feed.profile, places, options.now or datetime.now())
+    return profile_batches(path, feed.profile, places, options.now or datetime.now(), options.limits)
 
 
 def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) -> IngestReport:
@@ -116,27 +125,60 @@ def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) 
 
 def run(feed: Feed, path: Path, con: Connection, options: IngestOptions = IngestOptions()) -> IngestReport:
     """Load one file of a feed: atomic (the store changes only if the whole file commits) and idempotent."""
+    try:
+        return _run(feed, path, con, options)
+    except FeedFileError as exc:
+        if options.name is None or exc.path != str(path):
+            raise
+        raise exc.named(options.name) from None  # an upload is named as sent, never by where it was kept
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand the memory a file's batches used back to the system (a long-running server keeps only what it holds)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if LIBC is not None:
+        LIBC.malloc_trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        return libc if libc is not None and hasattr(libc, "malloc_trim") else None  # glibc only
+    except OSError:
+        return None
+
+
+LIBC = _libc()
+
+
+def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> IngestReport:
     started = time.perf_counter()
     if not path.is_file():
         raise FeedFileError(path, "no such file")
+    file = options.name or str(path)
     batches = _batches(feed, path, con, options)
     hashing = ThreadPoolExecutor(max_workers=1)  # the digest runs on the other core while the file parses
     try:
-        first = next(batches, None)  # header problems raise here, before anything is staged
-        if first is None:
+        batch = next(batches, None)  # header problems raise here, before anything is staged
+        if batch is None:
             raise FeedFileError(path, "no data rows after the header")
         digest = hashing.submit(file_sha256, path)
         label = POLICE_FEED if feed.profile is None else feed.name
-        staged = StagedIngest(con, feed.source, str(path), digest.result, feed=label)
-        report = IngestReport(file=str(path), status="loaded")
+        staged = StagedIngest(con, feed.source, file, digest.result, feed=label)
+        report = IngestReport(file=file, status="loaded")
         try:
-            batch: Candidates | None = first
             while batch is not None:
                 good, rejects, months = split(batch)
+                options.limits.check_rows(path, staged.rows_read + good.num_rows + len(rejects))
                 staged.add(good, rejects, months)
                 report.record(rejects, batch.unmapped)
                 if options.progress:
                     options.progress(good.num_rows + len(rejects))
+                del good, rejects, months, batch  # only the staged copy is kept while the next batch is read
                 batch = next(batches, None)
             if staged.rows_read == 0:
                 raise FeedFileError(path, "no data rows after the header")

@@ -18,7 +18,7 @@ from api.access.store import AccessUnavailable
 from api.services.errors import NotFoundError, ParameterError
 from api.tasking import TaskingUnavailable
 from geo.errors import BoundaryError
-from ingest.errors import FeedFileError, StoreError, SuspiciousFileError, UnknownBoundarySetError
+from ingest.errors import FeedFileError, FileTooLargeError, StoreError, SuspiciousFileError, UnknownBoundarySetError
 
 
 class ProblemItem(BaseModel):
@@ -43,7 +43,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "The caller's role may not use this route, or not with these sources"),
         (404, "No such item"),
         (409, "The file would replace stored rows with far fewer good ones (send replace_smaller=true if right)"),
-        (413, "Request body too large"),
+        (413, "Request body too large, or a feed file with more rows or decompressed bytes than allowed"),
         (422, "A parameter is missing, malformed or not acceptable"),
         (503, "The store or the access database (tokens, sessions, audit log) is not available"),
     )
@@ -58,6 +58,7 @@ STATUS: dict[type[Exception], int] = {
     UnknownBoundarySetError: 422,
     BoundaryError: 422,
     SuspiciousFileError: 409,
+    FileTooLargeError: 413,
     FeedFileError: 400,
     StoreError: 503,
     TaskingUnavailable: 503,

@@ -17,8 +17,8 @@ import pyarrow.csv as pacsv
 
 from ingest.columns import decoded
 from ingest.errors import FeedFileError
+from ingest.limits import NO_LIMITS, Limits, is_gzip, open_bounded
 
-GZIP_MAGIC = b"\x1f\x8b"
 BLOCK_SIZE = 8 << 20
 
 
@@ -31,15 +31,10 @@ class RawBatch:
     rejects: list[tuple[int, str, str]]  # (line, raw text, reason)
 
 
-def _is_gzip(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(2) == GZIP_MAGIC
-
-
 def read_header(path: Path) -> list[str]:
     """Return the header fields of a CSV file, raising FeedFileError when it is not a readable CSV."""
     try:
-        opener = gzip.open if _is_gzip(path) else open
+        opener = gzip.open if is_gzip(path) else open
         with opener(path, "rb") as fh:
             first = fh.readline(1 << 16)
     except (OSError, EOFError, zlib.error) as exc:
@@ -109,8 +104,12 @@ def _last_line(batch: RawBatch) -> int:
     return max([int(batch.lines.max()) if len(batch.lines) else 0, *(line for line, _, _ in batch.rejects)])
 
 
-def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()) -> Iterator[RawBatch]:
+def iter_csv_batches(
+    path: Path, columns: list[str], plain: tuple[str, ...] = (), limits: Limits = NO_LIMITS
+) -> Iterator[RawBatch]:
     """Yield batches of the named columns as text; rows with the wrong field count become rejects.
+
+    The file is read (and gunzipped) a block at a time; one that expands past the limits' byte bound is refused.
 
     Columns are dictionary-encoded (most feed columns repeat heavily) except those named in `plain`. A malformed row
     whose bytes are not UTF-8 stops the fast reader; the rest of the file is then read byte for byte (as latin-1,
@@ -124,16 +123,16 @@ def iter_csv_batches(path: Path, columns: list[str], plain: tuple[str, ...] = ()
         )
     done = 0
     try:
-        for batch in _batches(path, header, columns, plain, as_bytes=False, after_line=0):
+        for batch in _batches(path, header, columns, plain, limits, as_bytes=False, after_line=0):
             done = max(done, _last_line(batch))
             yield batch
     except _UndecodableInvalidRow:
-        yield from _batches(path, header, columns, plain, as_bytes=True, after_line=done)
+        yield from _batches(path, header, columns, plain, limits, as_bytes=True, after_line=done)
 
 
 def _raw_header(path: Path) -> list[str]:
     """The header fields as the parser names them when reading latin-1 (BOM and spaces kept)."""
-    opener = gzip.open if _is_gzip(path) else open
+    opener = gzip.open if is_gzip(path) else open
     with opener(path, "rb") as fh:
         first = fh.readline(1 << 16).decode("latin-1").rstrip("\r\n")
     return next(csv.reader([first]), [])
@@ -147,7 +146,13 @@ def _as_read_bytes(column: pa.ChunkedArray) -> pa.Array:
 
 
 def _batches(
-    path: Path, header: list[str], columns: list[str], plain: tuple[str, ...], as_bytes: bool, after_line: int
+    path: Path,
+    header: list[str],
+    columns: list[str],
+    plain: tuple[str, ...],
+    limits: Limits,
+    as_bytes: bool,
+    after_line: int,
 ) -> Iterator[RawBatch]:
     """Batches of the file from after `after_line` (source lines), read as UTF-8 or (as_bytes) byte for byte."""
     names = dict(zip(_raw_header(path), header, strict=False)) if as_bytes else {n: n for n in header}
@@ -175,9 +180,12 @@ def _batches(
         if report.object is not on_invalid or not isinstance(report.exc_value, UnicodeDecodeError):
             previous_hook(report)
 
+    try:
+        stream = open_bounded(path, limits)
+    except OSError as exc:
+        raise FeedFileError(path, f"cannot read file ({exc})") from exc
     sys.unraisablehook = quiet
     try:
-        stream = pa.input_stream(str(path), compression="gzip" if _is_gzip(path) else None)
         reader = pacsv.open_csv(
             stream,
             read_options=pacsv.ReadOptions(
@@ -223,4 +231,5 @@ def _batches(
     except (pa.ArrowKeyError, OSError, EOFError, zlib.error) as exc:
         raise FeedFileError(path, f"cannot parse as CSV ({exc})") from exc
     finally:
+        stream.close()
         sys.unraisablehook = previous_hook

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from ingest.adapters.csv_batches import RawBatch, iter_csv_batches
 from ingest.columns import map_values, per_row
+from ingest.limits import NO_LIMITS, Limits
 from ingest.prefetch import prefetch
 from ingest.schema import Category, LocationPrecision, Source
 from ingest.validate import Candidates, Check, bad_month, blank, first_failing, lazy, mask, not_a_number, number
@@ -135,14 +136,14 @@ def _quote(value: str | None) -> str:
     return f'"{text.replace(chr(34), chr(34) * 2)}"' if ("," in text or '"' in text) else text
 
 
-def read_police(path: Path) -> Iterator[RawBatch]:
+def read_police(path: Path, limits: Limits = NO_LIMITS) -> Iterator[RawBatch]:
     """Stream one police.uk street-level CSV file as raw batches."""
-    return iter_csv_batches(path, POLICE_COLUMNS, plain=("Crime ID",))
+    return iter_csv_batches(path, POLICE_COLUMNS, plain=("Crime ID",), limits=limits)
 
 
-def police_batches(path: Path) -> Generator[Candidates, None, None]:
+def police_batches(path: Path, limits: Limits = NO_LIMITS) -> Generator[Candidates, None, None]:
     """Candidates of one police.uk file; the next batch parses on another thread while this one is mapped."""
-    raws = prefetch(read_police(path))
+    raws = prefetch(read_police(path, limits))
     try:
         for raw in raws:
             yield candidates(raw)

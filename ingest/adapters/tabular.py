@@ -7,6 +7,7 @@ place, is refused as a duplicate of the first.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Generator
 from datetime import datetime
@@ -20,6 +21,7 @@ from ingest.adapters.text_rows import TextRows
 from ingest.dates import DateParser
 from ingest.errors import FeedFileError
 from ingest.geocode import bng_to_wgs84
+from ingest.limits import NO_LIMITS, Limits
 from ingest.locate import Getter, Locator
 from ingest.places import Places
 from ingest.profiles import Profile, normalise_label
@@ -52,7 +54,7 @@ class RowMapper:
         self.locate = Locator(profile, places, self.get)
         self.dates = DateParser(profile, now)
         self.lookup = profile.category_lookup()
-        self.seen: dict[tuple[object, ...], int] = {}
+        self.seen: dict[bytes, int] = {}  # digest of each row's identity -> its line (compact for large files)
 
     def _category(self, label: str, unmapped: Counter[str]) -> Category:
         if not label:
@@ -90,10 +92,11 @@ class RowMapper:
                     if ref
                     else ("row", at, category, place.lon, place.lat, place.ward, get["location_text"](row))
                 )
-                if key in self.seen:
+                digest = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
+                if digest in self.seen:
                     what = f"reference {ref!r}" if ref else "same time, category and place"
-                    raise RowError(f"duplicate of line {self.seen[key]} ({what})")
-                self.seen[key] = line
+                    raise RowError(f"duplicate of line {self.seen[digest]} ({what})")
+                self.seen[digest] = line
             except RowError as exc:
                 problems[i] = str(exc)
                 continue
@@ -153,10 +156,12 @@ class RowMapper:
         )
 
 
-def profile_batches(path: Path, profile: Profile, places: Places, now: datetime) -> Generator[Candidates, None, None]:
+def profile_batches(
+    path: Path, profile: Profile, places: Places, now: datetime, limits: Limits = NO_LIMITS
+) -> Generator[Candidates, None, None]:
     """Candidates of one export read through its profile, a batch at a time."""
     mapper: RowMapper | None = None
-    for rows in read_text_rows(path, profile.file):
+    for rows in read_text_rows(path, profile.file, limits=limits):
         if mapper is None:  # the header is checked against the profile before any row is used
             mapper = RowMapper(rows, profile, places, str(path), now)
         yield mapper.candidates(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -9,12 +10,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import IO
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
-from ingest.errors import FeedFileError
+from defusedxml import DefusedXmlException
+
+from ingest.errors import FeedFileError, HostileFileError
+from ingest.limits import NO_LIMITS, Limits, open_bounded
 from ingest.profiles import FileFormat, normalise_label
 
 MAX_FILE_BYTES = 512 << 20
 BATCH_ROWS = 50_000
+MAX_LINE_BYTES = 1 << 20  # a CSV line longer than this is not an export's row
+MAX_PARTS = 10_000  # an XLSX workbook with more parts than this is not a council export
+MAX_SHARED_STRINGS_BYTES = 64 << 20  # the workbook's shared text, which the reader holds whole
 
 
 @dataclass
@@ -76,24 +86,51 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _csv_text(path: Path, fmt: FileFormat) -> str:
-    raw = path.read_bytes()
+def _text_lines(path: Path, fmt: FileFormat, limits: Limits) -> Iterator[str]:
+    """The file's lines as text (gunzipped when it is gzip), read and decoded one at a time."""
     try:
-        text = raw.decode(fmt.encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FeedFileError(
-            path, f"not {fmt.encoding} text (byte {exc.start}); set file.encoding in the profile (e.g. cp1252)", line
-        ) from exc
+        decoder = codecs.getincrementaldecoder(fmt.encoding)()
     except LookupError as exc:
         raise FeedFileError(path, f"unknown encoding {fmt.encoding!r} in the profile") from exc
-    if "\x00" in text[:4096]:
-        raise FeedFileError(path, "not a text file (binary content)")
-    return text
+    if "\n".encode(fmt.encoding) != b"\n":  # UTF-16 or UTF-32: lines are not split at a newline byte
+        yield from _wide_text_lines(path, fmt, limits)
+        return
+    offset, number, chars = 0, 0, 0
+    with open_bounded(path, limits) as fh:
+        while raw := fh.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES:
+                raise FeedFileError(path, f"not a CSV export (a line longer than {MAX_LINE_BYTES >> 20} MB)", number)
+            try:
+                text = decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                raise FeedFileError(
+                    path,
+                    f"not {fmt.encoding} text (byte {offset + exc.start}); set file.encoding in the profile "
+                    "(e.g. cp1252)",
+                    number,
+                ) from exc
+            if chars < 4096 and "\x00" in text[: 4096 - chars]:
+                raise FeedFileError(path, "not a text file (binary content)")
+            offset, chars = offset + len(raw), chars + len(text)
+            yield text
 
 
-def read_csv_rows(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
-    reader = csv.reader(io.StringIO(_csv_text(path, fmt), newline=""), delimiter=fmt.delimiter)
+def _wide_text_lines(path: Path, fmt: FileFormat, limits: Limits) -> Iterator[str]:
+    number = 0
+    with io.TextIOWrapper(open_bounded(path, limits), encoding=fmt.encoding, newline="") as text:
+        try:
+            for number, line in enumerate(text, start=1):  # noqa: B007 - the line reached is reported
+                yield line
+        except UnicodeDecodeError as exc:
+            raise FeedFileError(
+                path, f"not {fmt.encoding} text; set file.encoding in the profile (e.g. cp1252)", number + 1
+            ) from exc
+
+
+def read_csv_rows(path: Path, fmt: FileFormat, size: int, limits: Limits = NO_LIMITS) -> Iterator[TextRows]:
+    """Batches of a CSV export's rows, read a line at a time (plain or gzip)."""
+    reader = csv.reader(_text_lines(path, fmt, limits), delimiter=fmt.delimiter)
     batch = Batcher(size)
     header: list[str] | None = None
     try:
@@ -120,15 +157,84 @@ def read_csv_rows(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
     yield from batch.rest()
 
 
-def read_xlsx_rows(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]:
+class _Prolog(Exception):
+    """The parser reached the root element: the part's prolog is over."""
+
+
+class _DocumentType(Exception):
+    """The part declares a document type."""
+
+
+def _declares_doctype(part: IO[bytes]) -> bool:
+    """Whether an XML part declares a document type (read only up to its root element, in any encoding)."""
+    parser = expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        raise _DocumentType
+
+    def root(*_: object) -> None:
+        raise _Prolog
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        while chunk := part.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _DocumentType:
+        return True
+    except (_Prolog, expat.ExpatError):  # a part that is not XML is the workbook reader's to refuse
+        return False
+    return False
+
+
+def check_workbook(path: Path, limits: Limits) -> None:
+    """Refuse a workbook that expands past the byte bound, or any of whose XML parts declares a document type
+    (the way to entity-expansion "billion laughs" and external-entity attacks), before it is opened."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = book.infolist()
+            if len(parts) > MAX_PARTS:
+                raise FeedFileError(path, f"not an XLSX workbook (more than {MAX_PARTS:,} parts)")
+            limits.check_bytes(path, sum(p.file_size for p in parts), "the workbook")
+            for part in parts:
+                if part.filename.endswith("sharedStrings.xml") and part.file_size > MAX_SHARED_STRINGS_BYTES:
+                    raise FeedFileError(
+                        path, f"refused: its shared text is larger than {MAX_SHARED_STRINGS_BYTES >> 20} MB"
+                    )
+                with book.open(part) as data:
+                    if _declares_doctype(data):
+                        raise HostileFileError(
+                            path,
+                            f"refused: part {part.filename} declares an XML document type (DTD), which spreadsheets "
+                            "never need and attacks use (entity expansion, external entities)",
+                        )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
+        raise FeedFileError(path, f"not an XLSX workbook ({exc})") from exc
+
+
+def read_xlsx_rows(path: Path, fmt: FileFormat, size: int, limits: Limits = NO_LIMITS) -> Iterator[TextRows]:
+    """Batches of a sheet's rows, read row by row from the workbook (never loaded whole)."""
     from openpyxl import load_workbook  # imported here: only XLSX feeds need it
 
+    check_workbook(path, limits)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except DefusedXmlException as exc:
+        raise HostileFileError(path, f"refused: the workbook declares XML entities ({exc})") from exc
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
         raise FeedFileError(path, f"not an XLSX workbook ({exc})") from exc
     batch = Batcher(size)
     header: list[str] | None = None
+    number = 0
     try:
         if fmt.sheet is not None and fmt.sheet not in book.sheetnames:
             raise FeedFileError(path, f"no sheet {fmt.sheet!r}; sheets: {', '.join(book.sheetnames)}")
@@ -147,6 +253,10 @@ def read_xlsx_rows(path: Path, fmt: FileFormat, size: int) -> Iterator[TextRows]
             batch.lines.append(number)
             if batch.full():
                 yield batch.take()
+    except DefusedXmlException as exc:
+        raise HostileFileError(path, f"refused: the workbook declares XML entities ({exc})") from exc
+    except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise FeedFileError(path, f"not an XLSX workbook ({exc})", number + 1) from exc
     finally:
         book.close()
     if header is None:

@@ -54,9 +54,14 @@ def _migrate(con: Connection) -> None:
     store_secret(con)  # drawn once per store; rows written before it existed are re-keyed
 
 
+# DuckDB keeps memory it freed for reuse; past these it hands it back after a task, so a server that has loaded a
+# large file does not stay at its peak (loading 1,000,000 rows left 950 MB resident without them, 550 MB with them)
+ALLOCATOR = {"allocator_flush_threshold": "64MB", "allocator_bulk_deallocation_flush_threshold": "64MB"}
+
+
 def _connect(path: Path, memory_limit: str) -> Connection:
     try:
-        return duckdb.connect(str(path), config={"memory_limit": memory_limit})
+        return duckdb.connect(str(path), config={"memory_limit": memory_limit, **ALLOCATOR})
     except duckdb.IOException as exc:
         hint = (
             "; another process holds it (a running `aim serve`? send files to it instead: "

@@ -1,12 +1,16 @@
-"""Load a feed file into the running service's store: one transaction, so readers see the store before or after
-the file, never half of it, and the service keeps answering while it loads."""
+"""Load a feed file into the running service: one transaction, so readers see the store before or after
+the file, never half of it, and the service keeps answering while it loads.
+
+The body is streamed to a temporary file as it arrives (never held whole), and the file is read within the
+upload bounds (rows, and bytes once decompressed) on a worker thread, never on the event loop.
+"""
 
 from __future__ import annotations
 
 import re
 import tempfile
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +28,7 @@ from ingest.registry import Feed, shipped_feeds
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+WRITE_BYTES = 1 << 20  # the body is written to disk in pieces of about this size
 
 
 @router.post("/ingest/{feed}", response_model=IngestSummary, **plain)
@@ -39,26 +44,48 @@ async def ingest(
     ] = False,
 ) -> dict[str, Any]:
     """Load the request body (the file's bytes) as one feed file: atomically, idempotently, with bad rows
-    quarantined. The same rules as `aim ingest` / `aim feeds load`."""
+    quarantined. The same rules as `aim ingest` / `aim feeds load`, and the same bounds: a file with more rows
+    than AIM_MAX_UPLOAD_ROWS, or expanding past AIM_MAX_UPLOAD_DECOMPRESSED_BYTES, is refused (413)."""
     feeds = shipped_feeds()
     if feed not in feeds:
         raise ParameterError("feed", f"unknown feed {feed!r}; one of {', '.join(sorted(feeds))}")
-    body = await request.body()
-    if not body:
-        raise ParameterError("body", "empty upload: send the file's bytes as the request body")
     name = SAFE_NAME.sub("_", FilePath(filename).name) or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="aim-upload-") as folder:
         path = FilePath(folder) / name
-        path.write_bytes(body)
-        report = await run_in_threadpool(_load, request, settings, feeds[feed], path, replace_smaller)
+        if not await _receive(request, path):
+            raise ParameterError("body", "empty upload: send the file's bytes as the request body")
+        report = await run_in_threadpool(_load, request, settings, feeds[feed], path, name, replace_smaller)
     record_access(request, report.loaded, f"ingest {feed}")
     return report_summary(report)
 
 
-def _load(request: Request, settings: Settings, feed: Feed, path: FilePath, replace_smaller: bool) -> IngestReport:
+async def _receive(request: Request, path: FilePath) -> int:
+    """Stream the request body into a file a piece at a time (writes off the event loop); returns its size."""
+    size = 0
+    pending: list[bytes] = []
+    held = 0
+    fh: BinaryIO = await run_in_threadpool(path.open, "wb")
+    try:
+        async for chunk in request.stream():
+            pending.append(chunk)
+            held += len(chunk)
+            if held >= WRITE_BYTES:
+                await run_in_threadpool(fh.write, b"".join(pending))
+                size, pending, held = size + held, [], 0
+        if pending:
+            await run_in_threadpool(fh.write, b"".join(pending))
+            size += held
+    finally:
+        await run_in_threadpool(fh.close)
+    return size
+
+
+def _load(
+    request: Request, settings: Settings, feed: Feed, path: FilePath, name: str, replace_smaller: bool
+) -> IngestReport:
     with request.app.state.writer:  # one load at a time; readers are never blocked
         cursor = request.app.state.con.cursor()
         try:
-            return run(feed, path, cursor, ingest_options(settings, replace_smaller=replace_smaller))
+            return run(feed, path, cursor, ingest_options(settings, replace_smaller=replace_smaller, name=name))
         finally:
             cursor.close()

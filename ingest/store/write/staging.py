@@ -39,8 +39,8 @@ class StagedIngest:
         self.started_at = datetime.now()
         self.rows_read = 0
         self._batches: list[pa.Table] = []
-        self._rejects: Rejects = []
-        self._reject_months: dict[int, date] = {}
+        self._rejects: list[pa.Table] = []  # each batch's rejects as a compact table (QUARANTINE_SCHEMA)
+        self.quarantined = 0
         self._table: pa.Table | None = None
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
@@ -55,8 +55,21 @@ class StagedIngest:
         self.rows_read += good.num_rows + len(rejects)
         if good.num_rows:
             self._batches.append(good)
-        self._rejects.extend(rejects)
-        self._reject_months.update(months or {})
+        if rejects:
+            lines, raws, reasons = zip(*rejects, strict=True)
+            found = months or {}
+            self._rejects.append(
+                pa.table(
+                    [
+                        pa.array(lines, pa.int64()),
+                        pa.array(raws, pa.string()),
+                        pa.array(reasons, pa.string()),
+                        pa.array([found.get(line) for line in lines], pa.date32()),
+                    ],
+                    schema=QUARANTINE_SCHEMA,
+                )
+            )
+            self.quarantined += len(rejects)
 
     def _staged(self) -> None:
         """Expose the staged rows and rejects to SQL as `staging` and `staging_rejects`."""
@@ -65,12 +78,8 @@ class StagedIngest:
         self._table = pa.concat_tables(self._batches) if self._batches else staged_schema().empty_table()
         self._batches.clear()
         self.con.register("staging", self._table)
-        lines, raws, reasons = zip(*self._rejects, strict=True) if self._rejects else ((), (), ())
-        months = [self._reject_months.get(line) for line in lines]
-        rejects = pa.table(
-            [pa.array(lines, pa.int64()), pa.array(raws), pa.array(reasons), pa.array(months, pa.date32())],
-            schema=QUARANTINE_SCHEMA,
-        )
+        rejects = pa.concat_tables(self._rejects) if self._rejects else QUARANTINE_SCHEMA.empty_table()
+        self._rejects.clear()
         self.con.register("staging_rejects", rejects)
 
     def distinct_points(self) -> pa.Table:
@@ -120,7 +129,7 @@ class StagedIngest:
             "loaded": plan.loaded,
             "replaced": plan.replaced_rows,
             "unchanged": plan.unchanged_rows,
-            "quarantined": len(self._rejects),
+            "quarantined": self.quarantined,
         }
 
     def commit(self, plan: PartitionPlan, before_commit: Callable[[], object] | None = None) -> dict[str, int]:
@@ -162,4 +171,5 @@ class StagedIngest:
             except Exception:  # noqa: BLE001, S110 - a view that was never registered
                 pass
         self._batches.clear()
+        self._rejects.clear()
         self._table = None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import app
 from api.http.app import create_app
 from api.settings import Settings
-from tests.conftest import SHARED, police_file, real_lines, sign_in, write_csv
+from tests.conftest import PROJECT_DATA, SHARED, police_file, real_lines, sign_in, write_csv
 
 runner = CliRunner()
 
@@ -125,3 +127,22 @@ def test_text_like_rich_markup_in_a_file_prints_as_it_is(tmp_path: Path) -> None
     result = runner.invoke(app, ["ingest", "police", str(bad), "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert "odd [b]name.csv: loaded" in result.output and "month '[/]' is not a valid" in result.output
+
+
+def test_files_loaded_from_the_command_line_are_bounded_like_uploads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = str(tmp_path / "aim.duckdb")
+    monkeypatch.setenv("AIM_MAX_UPLOAD_ROWS", "1000")
+    result = runner.invoke(app, ["ingest", "police", str(police_file("suffolk", "04")), "--store", store])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "more than 1,000 rows" in said and "AIM_MAX_UPLOAD_ROWS" in said, said
+    monkeypatch.delenv("AIM_MAX_UPLOAD_ROWS")
+    monkeypatch.setenv("AIM_MAX_UPLOAD_DECOMPRESSED_BYTES", str(1 << 20))
+    lines = (PROJECT_DATA / "feeds" / "cleveland-wardens.csv").read_bytes().split(b"\n")
+    bomb = tmp_path / "wardens.csv.gz"
+    bomb.write_bytes(gzip.compress(b"\n".join(lines[:3]) + b"\n" + b"\n".join(lines[3:]) * 200, 9))
+    result = runner.invoke(app, ["feeds", "load", "cleveland-wardens", str(bomb), "--store", store])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "AIM_MAX_UPLOAD_DECOMPRESSED_BYTES" in said and "wardens.csv.gz" in said, said
+    assert runner.invoke(app, ["ingest", "police", str(police_file("suffolk", "04")), "--store", store]).exit_code == 0

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ from api.http.app import create_app
 from api.settings import Settings
 from ingest.pipeline import run
 from ingest.registry import resolve_feed
-from tests.conftest import new_store, police_file, sign_in, three_forces_file
+from tests.conftest import HEADER, new_store, police_file, real_lines, sign_in, three_forces_file
+from tests.files import BILLION_LAUGHS, CASEWORK_HEADER, EXTERNAL_ENTITY, casework_rows, gzip_repeated, write_xlsx
 
 
 @pytest.fixture()
@@ -140,3 +143,101 @@ def test_csv_exports_carry_no_formula_a_spreadsheet_would_run(service: TestClien
     texts = {r["location_text"] for r in table}
     assert texts == {"'" + t for t in hostile}  # shown as text, never run
     assert all(r["lon"].startswith("-") for r in table)  # numbers are numbers: a negative longitude stays as it is
+
+
+@contextmanager
+def limited(tmp_path: Path, **limits: int) -> Iterator[TestClient]:
+    """A service over a store holding one real month, with these upload limits."""
+    path = tmp_path / "limited.duckdb"
+    con = new_store(path)
+    run(resolve_feed("police"), police_file("cleveland", "01"), con)
+    con.close()
+    with TestClient(create_app(Settings(store=path, **limits))) as c:  # type: ignore[arg-type]
+        yield sign_in(c)  # type: ignore[misc]
+
+
+def _held(client: TestClient) -> tuple[int, int]:
+    """(incidents, load runs) the store holds."""
+    con = client.app.state.con  # type: ignore[attr-defined]
+    return con.execute("SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM ingest_runs)").fetchall()[0]
+
+
+def _no_temporary_path(detail: str) -> None:
+    assert "aim-upload" not in detail and tempfile.gettempdir() not in detail, detail
+
+
+def test_a_gzip_bomb_is_refused_with_413_naming_the_limit_and_changes_nothing(tmp_path: Path) -> None:
+    row = real_lines("cleveland", "02", 1)[1]
+    bomb = gzip_repeated(tmp_path / "bomb.csv.gz", HEADER, row, 400_000)  # ~90 MB of CSV in a few hundred KB
+    assert bomb.stat().st_size < 1 << 20
+    with limited(tmp_path, max_upload_decompressed_bytes=20 << 20) as service:
+        before = _held(service)
+        refused = service.post("/api/v1/ingest/police", params={"filename": "bomb.csv.gz"}, content=bomb.read_bytes())
+        assert refused.status_code == 413, refused.text
+        detail = refused.json()["detail"]
+        assert "AIM_MAX_UPLOAD_DECOMPRESSED_BYTES" in detail and "20,971,520" in detail and "bomb.csv.gz" in detail
+        _no_temporary_path(detail)
+        assert _held(service) == before
+
+
+def test_a_file_with_more_rows_than_allowed_is_refused_with_413(tmp_path: Path) -> None:
+    body = police_file("cleveland", "02").read_bytes()  # 6,237 rows
+    with limited(tmp_path, max_upload_rows=1000) as service:
+        before = _held(service)
+        refused = service.post("/api/v1/ingest/police", params={"filename": "feb.csv.gz"}, content=body)
+        assert refused.status_code == 413, refused.text
+        assert "AIM_MAX_UPLOAD_ROWS" in refused.json()["detail"] and "1,000" in refused.json()["detail"]
+        assert _held(service) == before
+        sheet = write_xlsx(tmp_path / "casework.xlsx", CASEWORK_HEADER, casework_rows(3000), sheet="Casework 2025")
+        refused = service.post(
+            "/api/v1/ingest/cleveland-councillor-casework", params={"filename": "c.xlsx"}, content=sheet.read_bytes()
+        )
+        assert refused.status_code == 413 and "AIM_MAX_UPLOAD_ROWS" in refused.json()["detail"], refused.text
+        assert _held(service) == before
+
+
+@pytest.mark.parametrize(
+    ("doctype", "entity"), [(BILLION_LAUGHS, "lol9"), (EXTERNAL_ENTITY, "xxe"), ("<!DOCTYPE worksheet>", "")]
+)
+def test_a_spreadsheet_with_a_dtd_is_refused_with_400(
+    service: TestClient, tmp_path: Path, doctype: str, entity: str
+) -> None:
+    rows = casework_rows(5)
+    sheet = write_xlsx(tmp_path / "hostile.xlsx", CASEWORK_HEADER, rows, "Casework 2025", doctype, entity)
+    before = service.get("/healthz").json()["incidents"]
+    refused = service.post(
+        "/api/v1/ingest/cleveland-councillor-casework", params={"filename": "hostile.xlsx"}, content=sheet.read_bytes()
+    )
+    assert refused.status_code == 400, refused.text
+    detail = refused.json()["detail"]
+    assert "DTD" in detail and "hostile.xlsx" in detail
+    _no_temporary_path(detail)
+    assert service.get("/healthz").json()["incidents"] == before
+
+
+def test_errors_name_the_uploaded_file_never_a_temporary_path(service: TestClient) -> None:
+    broken = service.post("/api/v1/ingest/police", params={"filename": "feb.csv"}, content=b"Crime ID,Month\n1,x\n")
+    assert broken.status_code == 400
+    detail = broken.json()["detail"]
+    assert detail.startswith("feb.csv, line 1: missing column"), detail
+    _no_temporary_path(detail)
+    sheet = service.post(
+        "/api/v1/ingest/cleveland-councillor-casework", params={"filename": "cases.xlsx"}, content=b"PK\x03\x04junk"
+    )
+    assert sheet.status_code == 400 and sheet.json()["detail"].startswith("cases.xlsx: not an XLSX workbook")
+    _no_temporary_path(sheet.json()["detail"])
+
+
+def test_the_body_is_streamed_to_disk_and_never_held_whole(
+    service: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starlette.requests import Request
+
+    async def whole_body(self: Request) -> bytes:
+        raise AssertionError("the upload route read the whole body into memory")
+
+    monkeypatch.setattr(Request, "body", whole_body)
+    chunks = (police_file("cleveland", "02").read_bytes()[i : i + 65536] for i in range(0, 10**7, 65536))
+    loaded = service.post("/api/v1/ingest/police", params={"filename": "feb.csv.gz"}, content=(c for c in chunks if c))
+    assert loaded.status_code == 200, loaded.text
+    assert loaded.json()["months_new"] == ["police:Cleveland Police:2025-02"]
