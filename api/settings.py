@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)
     replace_min_share: float = 0.5  # a file replacing a partition with under this share of its rows is refused
 
+    def profiles_path(self) -> Path:
+        """Where the profiles analysts send to a running service are kept (one TOML file each)."""
+        return self.store.with_name(f"{self.store.stem}-profiles")
+
     def access_path(self) -> Path:
         """Where tokens, sessions and the audit log are kept."""
         return self.access_db or self.store.with_name(f"{self.store.stem}-access.sqlite")

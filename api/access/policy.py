@@ -55,6 +55,8 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/incidents": ROWS,
     "/api/v1/incidents/{incident_id}": ROWS,
     "/api/v1/ingest/{feed}": ANALYSTS,
+    "/api/v1/profiles": ANALYSTS,
+    "/api/v1/profiles/{name}": ANALYSTS,
     "/api/v1/problems": PROBLEMS,
     "/api/v1/problems/{problem_id}": PROBLEMS,
     "/api/v1/problems/{problem_id}/actions": PROBLEM_WORK,

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Annotated
+from urllib.error import HTTPError, URLError
+from urllib.parse import quote, urlencode
+from urllib.request import Request, urlopen
 
 import typer
 from rich.table import Table
@@ -25,7 +30,27 @@ def _feed(ref: str) -> Feed:
         fail(exc)
 
 
-def _run(profile_ref: str, files: list[Path], store: Path | None, dry_run: bool, replace_smaller: bool = False) -> None:
+ServerOpt = Annotated[
+    str | None,
+    typer.Option(
+        envvar="AIM_SERVER",
+        help="A running AIM service (e.g. http://127.0.0.1:8000) to check or load through, with an analyst token "
+        "in AIM_TOKEN: the service holds the store, so this works while it serves",
+    ),
+]
+
+
+def _run(
+    profile_ref: str,
+    files: list[Path],
+    store: Path | None,
+    dry_run: bool,
+    replace_smaller: bool = False,
+    server: str | None = None,
+) -> None:
+    if server:
+        _through_service(server, profile_ref, files, dry_run, replace_smaller)
+        return
     feed = _feed(profile_ref)
     settings = settings_from(store)
     con = open_writable(settings)
@@ -38,14 +63,54 @@ def _run(profile_ref: str, files: list[Path], store: Path | None, dry_run: bool,
         raise typer.Exit(1)
 
 
+def _through_service(server: str, profile_ref: str, files: list[Path], dry_run: bool, replace_smaller: bool) -> None:
+    """Send the profile (when it is a file) and each file to a running service; print what it says."""
+    token = os.environ.get("AIM_TOKEN", "")
+    if not token:
+        fail(IngestError("set AIM_TOKEN to an analyst token to send files to a running service"))
+    name = profile_ref
+    if Path(profile_ref).is_file():
+        name = _feed(profile_ref).name
+        _send(server, token, "PUT", f"/api/v1/profiles/{quote(name)}", Path(profile_ref).read_bytes())
+    failed = False
+    for path in files:
+        query = urlencode(
+            {"filename": path.name, "dry_run": str(dry_run).lower(), "replace_smaller": str(replace_smaller).lower()}
+        )
+        status, body = _send(server, token, "POST", f"/api/v1/ingest/{quote(name)}?{query}", path.read_bytes())
+        failed = failed or status != 200
+        console.print(f"{path.name}: {status}", markup=False)
+        console.print_json(data=body) if isinstance(body, dict) else console.print(str(body), markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _send(server: str, token: str, method: str, path: str, data: bytes) -> tuple[int, object]:
+    """One request to the service; (status, decoded JSON body)."""
+    request = Request(server.rstrip("/") + path, data=data, method=method, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urlopen(request, timeout=600) as response:  # noqa: S310 (the analyst's own service URL)
+            return response.status, json.loads(response.read() or b"{}")
+    except HTTPError as exc:
+        body = exc.read()
+        try:
+            return exc.code, json.loads(body)
+        except ValueError:
+            return exc.code, body.decode("utf-8", "replace")
+    except URLError as exc:
+        fail(IngestError(f"cannot reach the service at {server} ({exc.reason})"))
+
+
 @feeds_app.command("check")
 def check(
     profile: ProfileArg,
     files: Annotated[list[Path], typer.Argument(help="Export file(s) to try")],
     store: StoreOpt = None,
+    server: ServerOpt = None,
 ) -> None:
-    """Dry run: what a file would load through a profile, what would be quarantined and why. Writes nothing."""
-    _run(profile, files, store, dry_run=True)
+    """Dry run: what a file would load through a profile, what would be quarantined and why. Writes nothing. With
+    --server, through a running service (its store is locked while it serves)."""
+    _run(profile, files, store, dry_run=True, server=server)
 
 
 @feeds_app.command("load")
@@ -54,10 +119,12 @@ def load(
     files: Annotated[list[Path], typer.Argument(help="Export file(s) to load")],
     store: StoreOpt = None,
     replace_smaller: ReplaceSmaller = False,
+    server: ServerOpt = None,
 ) -> None:
     """Load export files through a profile; a file replaces the months it covers for that feed (a file with far
-    fewer good rows than a month holds is refused unless --replace-smaller)."""
-    _run(profile, files, store, dry_run=False, replace_smaller=replace_smaller)
+    fewer good rows than a month holds is refused unless --replace-smaller). With --server, through a running
+    service (the profile, when a file, is sent to it first and kept)."""
+    _run(profile, files, store, dry_run=False, replace_smaller=replace_smaller, server=server)
 
 
 def sample_feeds(data_dir: Path) -> list[tuple[Feed, Path]]:

@@ -27,6 +27,7 @@ from api.http.routers import (
     ogc,
     patrol,
     problems,
+    profiles,
     session,
     sources,
     tiles,
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         maps,
         session,
         docs,
+        profiles,
         tiles,
         ogc,
     ):

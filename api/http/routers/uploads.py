@@ -22,9 +22,10 @@ from api.http.models.status import IngestSummary
 from api.rules import ingest_options
 from api.services.errors import ParameterError
 from api.services.loading import report_summary
+from api.services.profiles import served_feeds
 from api.settings import Settings
 from ingest.pipeline import IngestReport, run
-from ingest.registry import Feed, shipped_feeds
+from ingest.registry import Feed
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -35,18 +36,27 @@ WRITE_BYTES = 1 << 20  # the body is written to disk in pieces of about this siz
 async def ingest(
     request: Request,
     settings: SettingsDep,
-    feed: Annotated[str, Path(description="`police` (a data.police.uk CSV, plain or gzip) or a shipped profile name")],
+    feed: Annotated[
+        str,
+        Path(
+            description="`police` (a data.police.uk CSV, plain or gzip), a shipped profile, or a profile sent to "
+            "PUT /api/v1/profiles/{name}"
+        ),
+    ],
     filename: Annotated[
         str, Query(max_length=200, description="The file's name, kept in the load log (e.g. 2025-01-x-street.csv)")
     ] = "upload.csv",
     replace_smaller: Annotated[
         bool, Query(description="Let the file replace a month with far fewer rows than the store holds (else 409)")
     ] = False,
+    dry_run: Annotated[
+        bool, Query(description="Check only: what would load and why rows would not, then roll back (nothing kept)")
+    ] = False,
 ) -> dict[str, Any]:
     """Load the request body (the file's bytes) as one feed file: atomically, idempotently, with bad rows
     quarantined. The same rules as `aim ingest` / `aim feeds load`, and the same bounds: a file with more rows
     than AIM_MAX_UPLOAD_ROWS, or expanding past AIM_MAX_UPLOAD_DECOMPRESSED_BYTES, is refused (413)."""
-    feeds = shipped_feeds()
+    feeds = served_feeds(settings.profiles_path())
     if feed not in feeds:
         raise ParameterError("feed", f"unknown feed {feed!r}; one of {', '.join(sorted(feeds))}")
     name = SAFE_NAME.sub("_", FilePath(filename).name) or "upload.csv"
@@ -54,8 +64,8 @@ async def ingest(
         path = FilePath(folder) / name
         if not await _receive(request, path):
             raise ParameterError("body", "empty upload: send the file's bytes as the request body")
-        report = await run_in_threadpool(_load, request, settings, feeds[feed], path, name, replace_smaller)
-    record_access(request, report.loaded, f"ingest {feed}")
+        report = await run_in_threadpool(_load, request, settings, feeds[feed], path, name, replace_smaller, dry_run)
+    record_access(request, report.loaded, f"{'check' if dry_run else 'ingest'} {feed}")
     return report_summary(report)
 
 
@@ -81,11 +91,18 @@ async def _receive(request: Request, path: FilePath) -> int:
 
 
 def _load(
-    request: Request, settings: Settings, feed: Feed, path: FilePath, name: str, replace_smaller: bool
+    request: Request,
+    settings: Settings,
+    feed: Feed,
+    path: FilePath,
+    name: str,
+    replace_smaller: bool,
+    dry_run: bool,
 ) -> IngestReport:
     with request.app.state.writer:  # one load at a time; readers are never blocked
         cursor = request.app.state.con.cursor()
         try:
-            return run(feed, path, cursor, ingest_options(settings, replace_smaller=replace_smaller, name=name))
+            options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
+            return run(feed, path, cursor, options)
         finally:
             cursor.close()
