@@ -56,10 +56,16 @@ SHIPPED_SETS = (
 
 
 def read_boundary_files(
-    paths: list[Path], code_field: str, name_field: str, lad_field: str | None, lad_name_field: str | None
+    paths: list[Path],
+    code_field: str,
+    name_field: str,
+    lad_field: str | None,
+    lad_name_field: str | None,
+    layer: str | None = None,
+    crs: str | None = None,
 ) -> BoundarySet:
-    """Read several boundary files into one set; codes must be unique across them."""
-    parts = [read_boundary_file(p, code_field, name_field, lad_field, lad_name_field) for p in paths]
+    """Read several boundary files (any format GDAL reads, any CRS) into one set; codes must be unique across them."""
+    parts = [read_boundary_file(p, code_field, name_field, lad_field, lad_name_field, layer, crs) for p in paths]
     merged = BoundarySet(
         *(
             np.concatenate([getattr(p, f) for p in parts])
@@ -84,9 +90,12 @@ def load_boundary_set(
     lad_name_field: str | None = None,
     description: str = "",
     make_default: bool = False,
+    layer: str | None = None,
+    crs: str | None = None,
 ) -> int:
-    """Validate boundary files, store them as a named set and place every known point; returns ward count."""
-    wards = read_boundary_files(paths, code_field, name_field, lad_field, lad_name_field)
+    """Validate boundary files, store them as a named set and place every known point; returns ward count. `layer`
+    picks a layer of files that hold several (a GeoPackage); `crs` is the CRS of files that declare none."""
+    wards = read_boundary_files(paths, code_field, name_field, lad_field, lad_name_field, layer, crs)
     table = pa.table(
         {
             "code": pa.array(wards.codes.tolist(), pa.string()),

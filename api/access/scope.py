@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from api.access.disclosure import DisclosureRule, OpenFigures, Published
 from api.access.policy import Grant
 from api.access.principals import AuthError, Principal, Role
-from api.access.tables import table_sources
+from api.access.tables import COUNCIL, table_sources
 from api.services.figures import EXACT, Figures
 
 
@@ -34,7 +34,7 @@ def source_scope(
     grant: Grant,
     rule: DisclosureRule,
     requested: list[str],
-    validate: Callable[[], tuple[str, ...]],
+    validate: Callable[[list[str]], tuple[str, ...]],
     held: Callable[[], tuple[str, ...]],
 ) -> Scope:
     """The sources counted and the figures strategy: exact for analysts and a partner's own sources; for published
@@ -43,7 +43,10 @@ def source_scope(
         own = principal.sources if principal.role == Role.PARTNER else ()
         sources, is_open = table_sources(requested, held(), rule.open_sources, own)
         return Scope(sources, OpenFigures(rule) if is_open else Published(rule), published=True)
-    validated = validate()  # the sources asked for, each known (422 otherwise)
+    validated = validate([s for s in requested if s != COUNCIL])  # the sources asked for, each known (422 otherwise)
+    if COUNCIL in requested:  # every council source held, as a name analysts and partners may use too
+        council = tuple(s for s in held() if s not in rule.open_sources)
+        validated = tuple(dict.fromkeys([*council, *(validated if len(requested) > 1 else ())]))
     if grant == Grant.FULL:
         return Scope(validated, EXACT)
     own = principal.sources

@@ -18,22 +18,44 @@ wards_app = typer.Typer(help="Ward boundary sets.", no_args_is_help=True)
 
 @wards_app.command("load")
 def wards_load(
-    files: Annotated[list[Path], typer.Argument(help="GeoJSON boundary file(s), plain or .gz")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Boundary file(s) in any format GDAL reads: GeoJSON (plain or .gz), Shapefile (.shp, or zipped), "
+            "GeoPackage, ...; any CRS (reprojected to WGS84)"
+        ),
+    ],
     code_field: Annotated[str, typer.Option("--code-field", help="Property holding the ward code")],
     name_field: Annotated[str, typer.Option("--name-field", help="Property holding the ward name")],
     name: Annotated[str | None, typer.Option("--name", help="Boundary set name (default: first file's stem)")] = None,
     lad_field: Annotated[str | None, typer.Option("--lad-field", help="Property holding the LAD code")] = None,
     lad_name_field: Annotated[str | None, typer.Option("--lad-name-field", help="Property with the LAD name")] = None,
     default: Annotated[bool, typer.Option("--default", help="Make this the default boundary set")] = False,
+    layer: Annotated[
+        str | None, typer.Option("--layer", help="Layer to read, for files holding several (a GeoPackage)")
+    ] = None,
+    crs: Annotated[
+        str | None,
+        typer.Option("--crs", help="CRS of files that declare none (a Shapefile without .prj), e.g. EPSG:27700"),
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Add (or replace) a boundary set from your own GeoJSON; every incident is placed in its wards."""
+    """Add (or replace) a boundary set from your own boundary files; every incident is placed in its wards."""
     settings = settings_from(store)
     set_name = name or files[0].name.split(".")[0]
     con = open_writable(settings)
     try:
         count = load_boundary_set(
-            con, set_name, files, code_field, name_field, lad_field, lad_name_field, make_default=default
+            con,
+            set_name,
+            files,
+            code_field,
+            name_field,
+            lad_field,
+            lad_name_field,
+            make_default=default,
+            layer=layer,
+            crs=crs,
         )
     except BoundaryError as exc:
         fail(exc)

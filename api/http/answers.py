@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from api.access.principals import Role
 from api.http.auth import principal_of
+from api.http.formats import Answer, respond
 from api.services.caches import store_version
 from ingest.store.connection import Connection
 
@@ -98,3 +99,10 @@ def cached(request: Request, con: Connection, build: Callable[[], Response]) -> 
     if kept.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(kept.body, media_type=kept.media_type, headers=headers)
+
+
+def layer_answer(request: Request, con: Connection, answer: Answer, fmt: str, crs: str) -> Response:
+    """A layer in the format asked for: GeoJSON kept per store version, GIS files built (and audited) each time."""
+    if fmt == "geojson" and crs == "EPSG:4326":
+        return cached(request, con, lambda: respond(request, answer, fmt, crs=crs))
+    return respond(request, answer, fmt, crs=crs)

@@ -110,7 +110,7 @@ def get_filters(
         grant_of(request),
         disclosure_rule(settings),
         source or [],
-        lambda: requested_sources(con, source, listed_sources(principal_of(request))),
+        lambda wanted: requested_sources(con, wanted or None, listed_sources(principal_of(request))),
         lambda: held_sources(con),
     )
     if scope.published and not scope.figures.exact:

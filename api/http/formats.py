@@ -1,24 +1,35 @@
-"""Format negotiation in one place: a service's answer written as JSON, GeoJSON, CSV, PNG or PDF.
+"""Format negotiation in one place: a service's answer written as JSON, GeoJSON, CSV, PNG, PDF, GeoPackage or
+zipped Shapefile.
 
 A route builds an `Answer` (the writers its result has) and calls `respond` with the format asked for; every
-download carries a file name, and exports (CSV, PNG, PDF) are written to the audit log here, not in each route.
+download carries a file name, and exports (CSV, PNG, PDF, GeoPackage, Shapefile) are written to the audit log here,
+not in each route. Every answer with a GeoJSON writer is also a GeoPackage (`gpkg`) and a zipped Shapefile (`shp`),
+written from that same GeoJSON (so with the same figures, disclosure control included), in WGS84 or, with
+`crs=EPSG:27700`, British National Grid.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO, Literal
 
 import orjson
-from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.http.audit import record_access
 from api.render.spreadsheet import safe_rows
 from api.services.errors import ParameterError
+from geo.frames import BNG, WGS84
+from geo.gisfiles import write_geopackage, write_shapefile_zip
 
 Table = tuple[Sequence[str], Sequence[Sequence[object]], str]  # header, rows, file name
 Printed = tuple[bytes, str]  # document bytes, file name
@@ -28,8 +39,24 @@ MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "png": "image/png",
     "pdf": "application/pdf",
+    "gpkg": "application/geopackage+sqlite3",
+    "shp": "application/zip",
 }
-EXPORTS = ("csv", "png", "pdf")
+EXPORTS = ("csv", "png", "pdf", "gpkg", "shp")
+GIS = ("gpkg", "shp")  # GIS files, written from an answer's GeoJSON
+CHUNK = 64 * 1024  # bytes per piece of a streamed file
+
+CrsQuery = Annotated[
+    Literal["EPSG:4326", "EPSG:27700"],
+    Query(
+        description="Coordinates of a gpkg or shp export: EPSG:4326 (WGS84, default) or EPSG:27700 (British "
+        "National Grid, reprojected with pyproj); GeoJSON is always WGS84 (RFC 7946)"
+    ),
+]
+LayerFormat = Annotated[
+    Literal["geojson", "gpkg", "shp"],
+    Query(description="geojson (default), gpkg (GeoPackage) or shp (zipped Shapefile, field names in README.txt)"),
+]
 
 
 class FastJSONResponse(JSONResponse):
@@ -70,13 +97,19 @@ class Answer:
         """The formats this answer can be written as."""
         have = {"json": self.json, "geojson": self.geojson, "csv": self.table, "png": self.printed}
         found = [name for name, writer in have.items() if writer is not None]
-        return [*found, "pdf"] if self.printed else found
+        found = [*found, "pdf"] if self.printed else found
+        return [*found, *GIS] if self.geojson else found
 
 
-def respond(request: Request, answer: Answer, fmt: str, headers: dict[str, str] | None = None) -> Response:
-    """The answer in the format asked for, with its media type and, for downloads, its file name."""
+def respond(
+    request: Request, answer: Answer, fmt: str, headers: dict[str, str] | None = None, crs: str = WGS84
+) -> Response:
+    """The answer in the format asked for, with its media type and, for downloads, its file name; GIS files in
+    `crs` (WGS84 unless asked otherwise)."""
     if fmt not in answer.formats():
         raise ParameterError("format", f"{fmt!r} is not offered here; choose from {', '.join(answer.formats())}")
+    if crs != WGS84 and fmt not in GIS:
+        raise ParameterError("crs", f"only gpkg and shp exports can be in {crs}; {fmt} is WGS84 (EPSG:4326)")
     extra = dict(headers or {})
     if fmt == "json" and answer.json:
         return FastJSONResponse(answer.json(), headers=extra)
@@ -87,11 +120,45 @@ def respond(request: Request, answer: Answer, fmt: str, headers: dict[str, str] 
         _audit(request, answer, fmt, len(rows))
         extra["Content-Disposition"] = f'attachment; filename="{name}"'
         return Response(csv_bytes(header, rows), media_type=MEDIA["csv"], headers=extra)
+    if fmt in GIS and answer.geojson:
+        return _gis_file(request, answer, fmt, crs, extra)
     assert answer.printed is not None
     document, name = answer.printed(fmt)
     _audit(request, answer, fmt, 0)
     extra["Content-Disposition"] = f'inline; filename="{name}"'
     return Response(document, media_type=MEDIA[fmt], headers=extra)
+
+
+def layer_name(path: str) -> str:
+    """A GIS layer's name from its route: /api/v1/hotspots/gi -> hotspots_gi."""
+    return re.sub(r"[^a-z0-9]+", "_", path.removeprefix("/api/v1/").lower()).strip("_") or "layer"
+
+
+def _gis_file(request: Request, answer: Answer, fmt: str, crs: str, headers: dict[str, str]) -> Response:
+    """The answer's GeoJSON written to a temporary GeoPackage or zipped Shapefile, then streamed back from it: the
+    file is deleted as soon as it is open, so nothing is left behind however the download ends."""
+    assert answer.geojson is not None
+    collection = answer.geojson()
+    layer = layer_name(request.url.path)
+    name = f"aim-{layer.replace('_', '-')}{'-bng' if crs == BNG else ''}.{'gpkg' if fmt == 'gpkg' else 'zip'}"
+    write = write_geopackage if fmt == "gpkg" else write_shapefile_zip
+    folder = tempfile.mkdtemp(prefix="aim-export-")
+    try:
+        path = Path(folder) / name
+        count = write(collection, path, layer, crs, f"AIM {request.url.path}")
+        handle = path.open("rb")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _audit(request, answer, fmt, count)
+    headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
+    return StreamingResponse(_chunks(handle), media_type=MEDIA[fmt], headers=headers)
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
 
 
 def _audit(request: Request, answer: Answer, fmt: str, table_rows: int) -> None:

@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.http.answers import cached
+from api.http.answers import cached, layer_answer
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
-from api.http.formats import FastJSONResponse, GeoJSONResponse
-from api.http.models.base import plain
+from api.http.formats import GIS, Answer, CrsQuery, FastJSONResponse, LayerFormat
+from api.http.models.base import documented_as, plain
 from api.http.models.hotspots import Calibration, EmergingLayer, GiCellLayer, GiWardLayer
 from api.http.models.layers import TopCells
 from api.services.calibration import calibration
@@ -42,7 +42,12 @@ def hotspots(
     return cached(request, con, answer)
 
 
-@router.get("/hotspots/gi", response_class=GeoJSONResponse, response_model=GiCellLayer | GiWardLayer)
+@router.get(
+    "/hotspots/gi",
+    response_class=Response,
+    response_model=GiCellLayer | GiWardLayer,
+    responses=documented_as({"geojson": GiCellLayer | GiWardLayer}, *GIS),
+)
 def gi(
     request: Request,
     con: Con,
@@ -53,18 +58,23 @@ def gi(
     k: K = 1,
     all_cells: Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")] = False,
     unit: Annotated[Literal["h3", "ward"], Query(description="h3 cells (res, k) or wards (contiguity)")] = "h3",
+    format: LayerFormat = "geojson",  # noqa: A002
+    crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area's H3 cells or wards."""
-
-    def answer() -> Response:
-        if unit == "ward":
-            return GeoJSONResponse(ward_gi_layer(con, filters, area, caches.wards, all_cells))
-        return GeoJSONResponse(gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
-
-    return cached(request, con, answer)
+    if unit == "ward":
+        answer = Answer(geojson=lambda: ward_gi_layer(con, filters, area, caches.wards, all_cells))
+    else:
+        answer = Answer(geojson=lambda: gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+    return layer_answer(request, con, answer, format, crs)
 
 
-@router.get("/hotspots/emerging", response_class=GeoJSONResponse, response_model=EmergingLayer)
+@router.get(
+    "/hotspots/emerging",
+    response_class=Response,
+    response_model=EmergingLayer,
+    responses=documented_as({"geojson": EmergingLayer}, *GIS),
+)
 def emerging(
     request: Request,
     con: Con,
@@ -78,18 +88,17 @@ def emerging(
         Literal["month", "week"],
         Query(description="Time slices: months, or whole ISO weeks of incidents dated to the day (not police.uk)"),
     ] = "month",
+    format: LayerFormat = "geojson",  # noqa: A002
+    crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """Emerging hotspots: each cell's pattern over the monthly (or weekly) slices of the period, as GeoJSON."""
     f = filters.incident
     if interval == "month" and months_between(f.start, f.end) < 3:
         raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
-    return cached(
-        request,
-        con,
-        lambda: GeoJSONResponse(
-            emerging_layer(con, filters, area, res, k, alpha, caches.wards, caches.lattices, interval)
-        ),
+    answer = Answer(
+        geojson=lambda: emerging_layer(con, filters, area, res, k, alpha, caches.wards, caches.lattices, interval)
     )
+    return layer_answer(request, con, answer, format, crs)
 
 
 @router.get("/hotspots/calibration", response_model=Calibration, **plain)

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from api.access.scope import visible_sources
 from api.http.audit import record_access
 from api.http.deps import WARD_HELP, Con, FiltersDep, PrincipalDep
-from api.http.formats import Answer, GeoJSONResponse, respond
+from api.http.formats import GIS, Answer, CrsQuery, GeoJSONResponse, respond
 from api.http.models.base import documented_as
 from api.http.models.status import IncidentGroup, IncidentPage
 from api.services.errors import NotFoundError
@@ -29,7 +29,7 @@ MAX_LIMIT = 5000
     "/incidents",
     response_class=Response,
     response_model=IncidentPage,
-    responses=documented_as({"geojson": IncidentPage}, "csv"),
+    responses=documented_as({"geojson": IncidentPage}, "csv", *GIS),
 )
 def incidents(
     request: Request,
@@ -43,7 +43,11 @@ def incidents(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 500,
     after: Annotated[str | None, Query(description="Cursor: the `next` link carries it", max_length=32)] = None,
-    format: Annotated[Literal["geojson", "csv"], Query(description="geojson (default) or csv")] = "geojson",  # noqa: A002
+    format: Annotated[  # noqa: A002
+        Literal["geojson", "csv", "gpkg", "shp"],
+        Query(description="geojson (default), csv, gpkg (GeoPackage) or shp (zipped Shapefile): the page asked for"),
+    ] = "geojson",
+    crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """Incidents matching the filters, ordered by id, `limit` at a time; follow `next` for the following page.
     `dedupe=true` (default) gives one record per linked group, its primary; `dedupe=false` gives every record."""
@@ -64,7 +68,8 @@ def incidents(
     answer = Answer(
         geojson=geojson, table=lambda: (CSV_COLUMNS, csv_rows(page.rows), "aim-incidents.csv"), audited=True
     )
-    return respond(request, answer, format, {"Link": f'<{next_url}>; rel="next"'} if next_url else None)
+    link = {"Link": f'<{next_url}>; rel="next"'} if next_url else None
+    return respond(request, answer, format, link, crs=crs)
 
 
 @router.get("/incidents/{incident_id}", response_class=GeoJSONResponse, response_model=IncidentGroup)

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.http.answers import cached
+from api.http.answers import layer_answer
 from api.http.deps import CachesDep, Con, FiltersDep
-from api.http.formats import GeoJSONResponse
+from api.http.formats import GIS, Answer, CrsQuery, LayerFormat
+from api.http.models.base import documented_as
 from api.http.models.layers import HexLayer, WardLayer
 from api.services.layers import hex_layer, wards_layer
 from api.services.params import parse_bbox
@@ -25,15 +26,26 @@ PrecisionQuery = Annotated[
 ]
 
 
-@router.get("/wards", response_class=GeoJSONResponse, response_model=WardLayer)
+@router.get(
+    "/wards", response_class=Response, response_model=WardLayer, responses=documented_as({"geojson": WardLayer}, *GIS)
+)
 def wards(
-    request: Request, con: Con, caches: CachesDep, filters: FiltersDep, precision: PrecisionQuery = False
+    request: Request,
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    precision: PrecisionQuery = False,
+    format: LayerFormat = "geojson",  # noqa: A002
+    crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """Ward FeatureCollection: code, name, lad, count, previous_count (same-length previous period), change."""
-    return cached(request, con, lambda: GeoJSONResponse(wards_layer(con, filters, caches.wards, precision)))
+    answer = Answer(geojson=lambda: wards_layer(con, filters, caches.wards, precision))
+    return layer_answer(request, con, answer, format, crs)
 
 
-@router.get("/hexes", response_class=GeoJSONResponse, response_model=HexLayer)
+@router.get(
+    "/hexes", response_class=Response, response_model=HexLayer, responses=documented_as({"geojson": HexLayer}, *GIS)
+)
 def hexes(
     request: Request,
     con: Con,
@@ -41,6 +53,9 @@ def hexes(
     res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 (coarse) to 10 (fine)")] = 8,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
     precision: PrecisionQuery = False,
+    format: LayerFormat = "geojson",  # noqa: A002
+    crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """H3 hexagon FeatureCollection with `h3` and `count`; incidents without a point are not on this layer."""
-    return cached(request, con, lambda: GeoJSONResponse(hex_layer(con, filters, res, parse_bbox(bbox), precision)))
+    answer = Answer(geojson=lambda: hex_layer(con, filters, res, parse_bbox(bbox), precision))
+    return layer_answer(request, con, answer, format, crs)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from api.http.answers import cached
 from api.http.deps import CachesDep, Con, FiltersDep, SettingsDep, StudyAreaDep
-from api.http.formats import Answer, respond
+from api.http.formats import GIS, Answer, CrsQuery, respond
 from api.http.models.base import documented_as
 from api.http.models.patrol import PatrolPlan, PatrolPlanCollection
 from api.render.patrol_print import render_plan
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["patrol"])
     "/patrol-plan",
     response_class=Response,
     response_model=PatrolPlan | PatrolPlanCollection,
-    responses=documented_as({"json": PatrolPlan, "geojson": PatrolPlanCollection}, "png", "pdf"),
+    responses=documented_as({"json": PatrolPlan, "geojson": PatrolPlanCollection}, "png", "pdf", *GIS),
 )
 def plan(
     request: Request,
@@ -37,8 +37,10 @@ def plan(
     cells: Annotated[int | None, Query(ge=1, le=500, description="Number of cells to patrol")] = None,
     res: Annotated[int, Query(ge=8, le=10, description="H3 resolution, 8 to 10")] = 9,
     format: Annotated[  # noqa: A002
-        Literal["json", "geojson", "png", "pdf"], Query(description="json, geojson, png or pdf")
+        Literal["json", "geojson", "png", "pdf", "gpkg", "shp"],
+        Query(description="json, geojson, png, pdf, gpkg (GeoPackage) or shp (zipped Shapefile)"),
     ] = "json",
+    crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """The cells that capture most expected incidents for the budget (`budget_km2` or `cells`), ranked, each with
     its ward, recent counts, trend, Gi* class and the reason it was picked. History: the period (`from`..`to`)."""
@@ -61,6 +63,6 @@ def plan(
             printed=printed,
             rows=lambda: len(result["cells"]),
         )
-        return respond(request, plan, format)
+        return respond(request, plan, format, crs=crs)
 
     return cached(request, con, answer) if format in ("json", "geojson") else answer()

@@ -57,6 +57,16 @@ def ward_names(con: Connection) -> pa.Table:
     )
 
 
+def ward_set_fingerprint(con: Connection, boundary_set: str) -> int:
+    """A number that changes whenever a boundary set's codes or geometries do (a hash over them, in the store)."""
+    rows = con.execute(
+        "SELECT count(*), coalesce(sum(hash(code, geometry)::HUGEINT) % 9223372036854775783, 0)::BIGINT "
+        "FROM wards WHERE boundary_set = ?",
+        [boundary_set],
+    ).fetchall()
+    return hash(rows[0]) if rows else 0
+
+
 def ward_shapes(con: Connection, codes: list[str]) -> pa.Table:
     """The given wards' geometry and LAD, each from the default boundary set where it holds the code."""
     con.register("_codes", pa.table({"code": pa.array(codes, pa.string())}))

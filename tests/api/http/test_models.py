@@ -155,7 +155,14 @@ def test_every_json_format_of_every_route_names_its_model(documented: Documented
                     assert documented.schema(path, method, media), f"{method} {path} {media}"
     assert "anyOf" in documented.schema("/api/v1/trends", "get", "application/json")
     plan = documented.paths["/api/v1/patrol-plan"]["get"]["responses"]["200"]["content"]
-    assert set(plan) == {"application/json", "application/geo+json", "image/png", "application/pdf"}
+    assert set(plan) == {
+        "application/json",
+        "application/geo+json",
+        "image/png",
+        "application/pdf",
+        "application/geopackage+sqlite3",
+        "application/zip",
+    }
 
 
 def test_a_model_missing_a_member_or_mistyped_fails(documented: Documented, clients: dict[str, TestClient]) -> None:

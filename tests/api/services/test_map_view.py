@@ -14,7 +14,7 @@ from api.settings import Settings
 from tests.conftest import sign_in
 
 # Few warden records: no ward reaches a published count, so the public map has no ward with a count to open on.
-NOTHING_PUBLISHED = {"source": "warden", "category": "graffiti", "from": "2025-01", "to": "2025-01"}
+NOTHING_PUBLISHED = {"source": "council", "category": "asb-environmental", "from": "2025-01", "to": "2025-01"}
 
 
 @pytest.fixture(scope="module")
