@@ -114,8 +114,9 @@ def downloads(
     plan_query: Query,
     gi: dict[str, Any] | None,
 ) -> list[Download]:
-    """The view's data to download: ward and hexagon layers as GeoJSON (and, for analysts and partners, GeoPackage),
-    the monthly counts as CSV, incident records as CSV (analysts and partners), and the statistics layers."""
+    """The view's data to download: ward and hexagon layers as GeoJSON (and, for analysts and partners, GeoPackage;
+    the wards as a Shapefile too), the monthly counts as CSV, incident records as CSV (analysts and partners), and
+    the statistics layers."""
     q, span = urlencode(query), f"{period[0]}-{period[1]}"
     gpkg = f"aim-hexes-{span}.gpkg"
     hexes = urlencode([*query, ("res", str(res))])
@@ -128,6 +129,7 @@ def downloads(
         out += [
             Download("Ward counts (GeoPackage)", f"/api/v1/wards?{q}&format=gpkg", f"aim-wards-{span}.gpkg"),
             Download(f"Hexagon counts, H3 res {res} (GeoPackage)", f"/api/v1/hexes?{hexes}&format=gpkg", gpkg),
+            Download("Ward counts (Shapefile, zipped)", f"/api/v1/wards?{q}&format=shp", f"aim-wards-{span}.zip"),
             Download(
                 "Incident records (CSV)",
                 f"/api/v1/incidents?{q}&format=csv&limit=5000",

@@ -142,7 +142,7 @@
     function y(c) { return top + (height - top - bottom) * (1 - c / peak); }
     var root = drawn("svg", {viewBox: "0 0 " + width + " " + height, "class": "aim-chart", role: "img",
       "aria-label": label, "data-months": n});
-    [0, peak / 2, peak].forEach(function (v) {
+    (shown.length ? [0, peak / 2, peak] : [0]).forEach(function (v) {
       if (v !== Math.round(v)) { return; }
       root.appendChild(drawn("line", {x1: left, x2: width - right, y1: y(v), y2: y(v), "class": "aim-grid"}));
       root.appendChild(drawn("text", {x: left - 4, y: y(v) + 3, "text-anchor": "end"}, number(v)));
