@@ -7,7 +7,26 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from api.access.tables import COUNCIL
+from api.services.filters import Filters
+from api.services.map_view import filter_query
+
 Query = list[tuple[str, str]]
+
+
+def published_source(filters: Filters) -> str:
+    """The published table a filter counts below analyst, as its source parameter: police or council."""
+    return "police" if set(filters.incident.sources) <= {"police"} else COUNCIL
+
+
+def api_query(filters: Filters, published: bool) -> Query:
+    """The query parameters that give an API request the page's filters (below analyst: the same published table,
+    named as the page's source selector names it)."""
+    query = filter_query(filters)
+    if not published:
+        return query
+    at = next(i for i, (key, _) in enumerate(query) if key == "dedupe")
+    return [*(q for q in query[:at] if q[0] != "source"), ("source", published_source(filters)), *query[at:]]
 
 
 def period_words(start: str, end: str) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 
 from api.access.principals import Principal, Role
 from api.access.tables import COUNCIL
-from api.render.map_answers import downloads, movers_panel, period_words
+from api.render.map_answers import api_query, downloads, movers_panel, period_words, published_source
 from api.render.map_layers import (
     FINE_PRINT,
     add_statistics_layers,
@@ -26,7 +26,7 @@ from api.render.map_layers import (
 from api.render.scripts import with_nonce
 from api.render.templates import render
 from api.services.filters import ALL, Filters
-from api.services.map_view import MapView, filter_query, published_source
+from api.services.map_view import MapView
 from api.settings import Settings
 from ingest.schema import CATEGORY_LABELS, PRECISION_LABELS, Category, Source
 from ingest.taxonomy import GROUP_LABELS
@@ -292,7 +292,7 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     plan_url = f"/api/v1/patrol-plan?{urlencode([*view.plan_query, ('format', 'pdf')])}" if view.plan_query else ""
     shown = statistics_legend(*statistics, layers=statistics_names) if statistics else None
     published = _published(principal)
-    query = filter_query(filters, published)
+    query = api_query(filters, published)
     page_query = [*query, ("res", str(res)), *([("area", view.chosen_area)] if view.chosen_area else [])]
     f = filters.incident
     side = render(

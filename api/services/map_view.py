@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.access.tables import COUNCIL, quarter_end
 from api.services.caches import Caches
 from api.services.comparison import months_held
 from api.services.filters import Filters
@@ -125,7 +124,7 @@ def comparable_quarter(con: Connection, filters: Filters) -> tuple[str, str] | N
     """The calendar quarter ending at the period's end (or the quarter before), a published period too, when it and
     the quarter before it are held for every source counted, as (from, to); None otherwise."""
     f = filters.incident
-    end = quarter_end(f.end)
+    end = add_months(f.end, -(f.end.month % 3))  # the last month of the calendar quarter ending at or before it
     start = add_months(end, -2)
     if not months_held(con, f.sources, *previous_period(start, end)) or not months_held(con, f.sources, start, end):
         return None
@@ -146,17 +145,12 @@ def opening_bounds(
     return None
 
 
-def published_source(filters: Filters) -> str:
-    """The published table a filter counts below analyst, as its source parameter: police or council."""
-    return "police" if set(filters.incident.sources) <= {"police"} else COUNCIL
-
-
-def filter_query(filters: Filters, published: bool = False) -> list[tuple[str, str]]:
-    """The query parameters that give an API request the same filters (below analyst: the same published table)."""
+def filter_query(filters: Filters) -> list[tuple[str, str]]:
+    """The query parameters that give an API request the same filters."""
     f = filters.incident
     query = [("from", f"{f.start:%Y-%m}"), ("to", f"{f.end:%Y-%m}")]
     query += [("category", c) for c in filters.categories or ("all",)]
-    query += [("source", published_source(filters))] if published else [("source", s) for s in f.sources]
+    query += [("source", s) for s in f.sources]
     return [*query, ("dedupe", str(f.dedupe).lower()), ("wards", filters.boundary_set)]
 
 
