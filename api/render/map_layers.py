@@ -48,27 +48,94 @@ def tooltip_text(fc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def gi_words(gi_class: str) -> str:
+    """A Gi* class in words: hot-99 -> "Gi* hot spot, 99% confidence (FDR-controlled)"."""
+    side, _, confidence = gi_class.partition("-")
+    return f"Gi* {side} spot, {confidence}% confidence (FDR-controlled)" if confidence else f"Gi*: {gi_class}"
+
+
+def _months_text(n: int, of: int, side: str) -> str:
+    return f"{side} in {n} of {of} months"
+
+
+def plain_statistics(
+    gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The statistics layers with their tooltips' text in words (the figures behind them, and the cell's id, in small
+    print last)."""
+
+    def gi(p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "gi_text": gi_words(p["class"]),
+            "count_text": f"{p['count']:,} in the cell, {p['neighbourhood_count']:,} with its neighbours",
+            "detail": f"z {p['z']:.2f}, FDR q {p['q']:.3g}, cell {p.get('h3', '')}",
+        }
+
+    def emerging(p: dict[str, Any]) -> dict[str, Any]:
+        months = len(p.get("counts") or []) or len(emerging_fc.get("slices") or [])
+        hot = p.get("side") == "hot"
+        z, trend_p = p.get("trend_z") or 0.0, p.get("trend_p")
+        direction = "rising" if z > 0 else "falling" if z < 0 else "flat"
+        return {
+            "pattern_text": f"{p['pattern']}: "
+            + _months_text(p["slices_hot"] if hot else p["slices_cold"], months, "hot" if hot else "cold"),
+            "trend_text": direction if trend_p is None else f"{direction} (Mann-Kendall p {trend_p:.2g})",
+            "detail": f"cell {p.get('h3', '')}",
+        }
+
+    cells = len(plan_fc["features"])
+
+    def plan(p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "rank_text": f"number {p['rank']} of {cells}, as on the printed plan",
+            "expected_text": f"{p['expected_per_month']:.1f} incidents",
+            "detail": f"cell {p.get('h3', '')}",
+        }
+
+    def plain(fc: dict[str, Any], words: Any) -> dict[str, Any]:
+        features = []
+        for ft in fc["features"]:
+            props = {"h3": ft.get("id", ""), **ft["properties"]}
+            features.append({**ft, "properties": {**ft["properties"], **words(props)}})
+        return {**fc, "features": features}
+
+    return plain(gi_fc, gi), plain(emerging_fc, emerging), plain(plan_fc, plan)
+
+
+GI_OUTLINE = {"hot": "#67001f", "cold": "#053061"}  # the statistical cells stand out by their outline too
+GI_WEIGHT = {"99": 2.2, "95": 1.5, "90": 0.8}  # and the more confident, the bolder
+PLAN_FILL = "#ffffff"
+FINE_PRINT = "foliumtooltip aim-tip-fine"  # the tooltip's last row (figures, ids) in small print
+
+
 def add_statistics_layers(
     m: folium.Map, gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]
-) -> None:
-    """Add the three layers (Gi* shown; emerging and patrol plan toggled on from the layer control); a layer with no
-    cells (too few incidents in the period) is left out, as folium cannot draw a tooltip for an empty layer."""
+) -> dict[str, str]:
+    """Add the three layers (Gi* shown; emerging and patrol plan toggled on from the layer control) and return the
+    script names of those drawn, by kind (gi, emerging, plan); a layer with no cells (too few incidents in the
+    period) is left out, as folium cannot draw a tooltip for an empty layer. Tooltips speak plain words first."""
+    gi_fc, emerging_fc, plan_fc = plain_statistics(gi_fc, emerging_fc, plan_fc)
+    names: dict[str, str] = {}
     if gi_fc["features"]:
-        folium.GeoJson(
+        layer = folium.GeoJson(
             tooltip_text(gi_fc),
             name=f"Gi* hot and cold spots (res {gi_fc['resolution']})",
             style_function=lambda ft: {
                 "fillColor": GI_COLOURS.get(ft["properties"]["class"], "#ffffff"),
-                "color": "#7f0000" if ft["properties"]["class"].startswith("hot") else "#08306b",
-                "weight": 0.5,
-                "fillOpacity": 0.8,
+                "color": GI_OUTLINE["hot" if ft["properties"]["class"].startswith("hot") else "cold"],
+                "weight": GI_WEIGHT.get(ft["properties"]["class"].partition("-")[2], 0.8),
+                "fillOpacity": 0.85,
+                "className": "aim-gi",
             },
             tooltip=folium.GeoJsonTooltip(
-                fields=["class", "z", "q", "count", "ward_name"], aliases=["Gi*", "z", "FDR q", "Count", "Ward"]
+                fields=["gi_text", "count_text", "ward_name", "detail"],
+                aliases=["Hot or cold spot", "Incidents", "Ward", "Figures"],
+                class_name=FINE_PRINT,
             ),
         ).add_to(m)
+        names["gi"] = layer.get_name()
     if emerging_fc["features"]:
-        folium.GeoJson(
+        layer = folium.GeoJson(
             tooltip_text(emerging_fc),
             name=f"Emerging hotspots (res {emerging_fc['resolution']})",
             show=False,
@@ -77,37 +144,55 @@ def add_statistics_layers(
                 "color": "#333333",
                 "weight": 0.5,
                 "fillOpacity": 0.8,
+                "className": "aim-emerging",
             },
             tooltip=folium.GeoJsonTooltip(
-                fields=["pattern", "slices_hot", "trend_p", "ward_name"],
-                aliases=["Pattern", "Months hot", "Trend p", "Ward"],
+                fields=["pattern_text", "trend_text", "ward_name", "detail"],
+                aliases=["Emerging hotspot", "Monthly trend", "Ward", "Cell"],
+                class_name=FINE_PRINT,
             ),
         ).add_to(m)
+        names["emerging"] = layer.get_name()
     if plan_fc["features"]:
-        folium.GeoJson(
+        layer = folium.GeoJson(
             tooltip_text(plan_fc),
-            name=f"Patrol plan: top {len(plan_fc['features'])} cells",
+            name=f"Patrol plan: top {len(plan_fc['features'])} cells, numbered as printed",
             show=False,
-            style_function=lambda ft: {"fillColor": "#ffff00", "color": PLAN_COLOUR, "weight": 2, "fillOpacity": 0.35},
+            style_function=lambda ft: {
+                "fillColor": PLAN_FILL,
+                "color": PLAN_COLOUR,
+                "weight": 2.5,
+                "fillOpacity": 0.25,
+                "className": "aim-plan",
+            },
             tooltip=folium.GeoJsonTooltip(
-                fields=["rank", "ward_name", "expected_per_month", "trend", "reason"],
-                aliases=["Rank", "Ward", "Expected a month", "Trend", "Why"],
+                fields=["rank_text", "ward_name", "expected_text", "trend", "reason", "detail"],
+                aliases=["Patrol plan", "Ward", "Expected a month", "Trend", "Why", "Cell"],
+                class_name=FINE_PRINT,
             ),
         ).add_to(m)
+        names["plan"] = layer.get_name()
+    return names
 
 
 def statistics_legend(
-    gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any], plan_url: str = ""
+    gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any], layers: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """What the statistics legend shows (templates/map_statistics_legend.html): the meaning of the statistical
-    colours, the Gi* layer's warnings about the data and how the patrol plan was chosen."""
+    colours, the Gi* layer's warnings about the data and how the patrol plan was chosen; each part names the layer
+    it explains (`layers`: script names by kind), so the page shows it only while that layer is."""
+    layers = layers or {}
     return {
         "area": gi_fc["area"]["name"],
-        "gi_rows": [(r["colour"], r["meaning"]) for r in GI_LEGEND],
+        "gi_rows": [
+            (r["colour"], GI_OUTLINE["hot" if r["class"].startswith("hot") else "cold"], r["meaning"])
+            for r in GI_LEGEND
+        ],
         "warnings": list(gi_fc["warnings"]),
         "emerging_rows": [(colour, name) for name, colour in EMERGING_COLOURS.items()],
         "plan_colour": PLAN_COLOUR,
+        "plan_fill": PLAN_FILL,
         "plan_cells": len(plan_fc["features"]),
         "fitted": plan_fc["forecast"]["fitted"],
-        "plan_url": plan_url,
+        "layers": {kind: layers.get(kind, "") for kind in ("gi", "emerging", "plan")},
     }

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from api.services.caches import Caches
+from api.services.comparison import months_held
 from api.services.filters import Filters
 from api.services.hotspots import emerging_layer, gi_layer
 from api.services.layers import hex_layer, wards_layer
+from api.services.movers import ward_movers
 from api.services.patrol import patrol_plan, plan_geojson
-from api.services.study_area import StudyArea
+from api.services.study_area import AreaGroups, StudyArea, area_choices, area_value
 from geo.features import features_bounds
 from geo.gaps import GapRule
+from geo.trends import add_months, previous_period
 from ingest.store import read
 from ingest.store.connection import Connection
 
 PLAN_CELLS = 20
 PLAN_RES = 9
+MOVERS_TOP = 5
+MOVERS_ALPHA = 0.05
 Layer = dict[str, Any]
 
 
@@ -31,12 +36,15 @@ class MapView:
     by_source: dict[str, Layer]
     statistics: tuple[Layer, Layer, Layer] | None  # Gi*, emerging, patrol plan (study area chosen, analyses allowed)
     bounds: tuple[float, float, float, float] | None
-    forces: list[tuple[str, str]]  # (slug, name) of forces whose statistics can be drawn
-    chosen_force: str
+    areas: AreaGroups  # study areas whose statistics can be drawn, by kind: (label, [(value, name)])
+    chosen_area: str  # the selector's value of the study area drawn ("" for none)
     boundary_sets: list[str]
     held_sources: list[str]
     flagged: int | None  # feed months flagged as gaps (None: not shown to this caller)
     plan_query: list[tuple[str, str]]  # the patrol-plan request that gives the map's plan (empty: no plan drawn)
+    movers: dict[str, Any] = field(default_factory=dict)  # rising and falling wards, as /api/v1/trends/movers
+    movers_query: list[tuple[str, str]] = field(default_factory=list)  # that request's own parameters (lad, top)
+    comparable_quarter: tuple[str, str] | None = None  # a quarter whose movers can be compared (when these cannot)
 
 
 def map_view(
@@ -73,9 +81,15 @@ def map_view(
         wards_fc = {**wards_fc, "features": [f for f in wards_fc["features"] if f["properties"]["lad"] in active]}
     held, mapped = set(read.lads_with_incidents(con)), set(read.lads_with_wards(con, filters.boundary_set))
     bounds = opening_bounds(with_counts, hexes_fc, wards_fc, held)
-    choices = [f for f in read.forces(con) if held & set(f.lads) and set(f.lads) <= mapped]
+    drawn = caches.wards.get(con, filters.boundary_set)
+    lad_names = {w.lad_code: w.lad_name for w in drawn if w.lad_code and w.lad_name}
+    areas, choices = area_choices(con, held, mapped, lad_names)
     if area.kind == "all" and len(choices) == 1:  # one force held (the demo): its statistics without asking
         area = StudyArea("force", choices[0].code, choices[0].name, choices[0].lads)
+    movers_query = [("lad", area.code or "")] if area.kind == "lad" else []
+    movers_query.append(("top", str(MOVERS_TOP)))
+    lad = area.code if area.kind == "lad" else None
+    movers = ward_movers(con, filters, caches.wards, lad, MOVERS_TOP, MOVERS_ALPHA)
     statistics = None
     plan_query: list[tuple[str, str]] = []
     if area.lads and area.kind != "all" and analyses:
@@ -94,13 +108,27 @@ def map_view(
         by_source=by_source,
         statistics=statistics,
         bounds=bounds,
-        forces=[(f.slug, f.name) for f in choices],
-        chosen_force=next((f.slug for f in choices if f.code == area.code), ""),
+        areas=areas,
+        chosen_area=area_value(area, choices) if analyses else "",
         boundary_sets=read.boundary_set_names(con),
         held_sources=held_sources,
         flagged=flagged,
         plan_query=plan_query,
+        movers=movers,
+        movers_query=movers_query,
+        comparable_quarter=None if movers["comparable"] else comparable_quarter(con, filters),
     )
+
+
+def comparable_quarter(con: Connection, filters: Filters) -> tuple[str, str] | None:
+    """The calendar quarter ending at the period's end (or the quarter before), a published period too, when it and
+    the quarter before it are held for every source counted, as (from, to); None otherwise."""
+    f = filters.incident
+    end = add_months(f.end, -(f.end.month % 3))  # the last month of the calendar quarter ending at or before it
+    start = add_months(end, -2)
+    if not months_held(con, f.sources, *previous_period(start, end)) or not months_held(con, f.sources, start, end):
+        return None
+    return f"{start:%Y-%m}", f"{end:%Y-%m}"
 
 
 def opening_bounds(
@@ -117,11 +145,16 @@ def opening_bounds(
     return None
 
 
-def plan_request(filters: Filters, area: StudyArea) -> list[tuple[str, str]]:
-    """The query parameters of /api/v1/patrol-plan that give the same plan as the map: same area, filters, size."""
+def filter_query(filters: Filters) -> list[tuple[str, str]]:
+    """The query parameters that give an API request the same filters."""
     f = filters.incident
-    query = [(area.kind, area.code or ""), ("from", f"{f.start:%Y-%m}"), ("to", f"{f.end:%Y-%m}")]
+    query = [("from", f"{f.start:%Y-%m}"), ("to", f"{f.end:%Y-%m}")]
     query += [("category", c) for c in filters.categories or ("all",)]
     query += [("source", s) for s in f.sources]
-    query += [("dedupe", str(f.dedupe).lower()), ("wards", filters.boundary_set)]
+    return [*query, ("dedupe", str(f.dedupe).lower()), ("wards", filters.boundary_set)]
+
+
+def plan_request(filters: Filters, area: StudyArea) -> list[tuple[str, str]]:
+    """The query parameters of /api/v1/patrol-plan that give the same plan as the map: same area, filters, size."""
+    query = [(area.kind, area.code or ""), *filter_query(filters)]
     return [*query, ("res", str(PLAN_RES)), ("cells", str(PLAN_CELLS))]

@@ -16,6 +16,10 @@ from geo.lattice import Lattice, build_lattice
 from geo.trends import month_range
 from ingest.store import read
 from ingest.store.connection import Connection
+from ingest.store.read.reference import slug
+
+AREA_KINDS = ("force", "csp", "lad")
+AreaGroups = list[tuple[str, list[tuple[str, str]]]]  # (group label, [(value "kind:code", name)])
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,52 @@ def resolve_study_area(con: Connection, force: str | None, csp: str | None, lad:
         code, name = resolve_lad(con, lad)
         return StudyArea("lad", code, name, (code,))
     return StudyArea("all", None, "every area with incidents", read.lads_with_incidents(con))
+
+
+def resolve_area_choice(con: Connection, choice: str) -> StudyArea:
+    """A study area written as one value, "kind:code" (force:cleveland, csp:E22000xxx, lad:E06000002), as the map's
+    area selector sends it."""
+    kind, _, code = choice.partition(":")
+    if kind not in AREA_KINDS or not code.strip():
+        raise ParameterError("area", f"{choice!r} is not force:<code or name>, csp:<code or name> or lad:<...>")
+    return resolve_study_area(con, *(code if kind == k else None for k in AREA_KINDS))
+
+
+def partnerships(con: Connection) -> list[read.NamedArea]:
+    """Every community safety partnership of the reference lookup: code, name, slug and its LAD codes."""
+    rows = con.execute(
+        """SELECT csp_code, any_value(csp_name), list(DISTINCT lad_code ORDER BY lad_code)
+           FROM lad_areas GROUP BY 1 ORDER BY 2"""
+    ).fetchall()
+    return [read.NamedArea(c, n, slug(n), tuple(lads)) for c, n, lads in rows]
+
+
+def area_choices(
+    con: Connection, held: set[str], mapped: set[str], lad_names: dict[str, str]
+) -> tuple[AreaGroups, list[read.NamedArea]]:
+    """The study areas a map can draw statistics for, by name: forces, community safety partnerships and local
+    authorities that hold incidents and whose every LAD has wards in the boundary set drawn; and the forces among
+    them (values "force:<slug>", "csp:<code>", "lad:<code>")."""
+
+    def drawable(lads: tuple[str, ...]) -> bool:
+        return bool(held & set(lads)) and set(lads) <= mapped
+
+    forces = [f for f in read.forces(con) if drawable(f.lads)]
+    csps = [c for c in partnerships(con) if drawable(c.lads)]
+    lads = sorted(held & mapped, key=lambda code: (lad_names.get(code) or code).lower())
+    groups: AreaGroups = [
+        ("Police force areas", [(f"force:{f.slug}", f.name) for f in forces]),
+        ("Community safety partnerships", [(f"csp:{c.code}", c.name) for c in csps]),
+        ("Local authorities", [(f"lad:{code}", lad_names.get(code) or code) for code in lads]),
+    ]
+    return [(label, items) for label, items in groups if items], forces
+
+
+def area_value(area: StudyArea, forces: list[read.NamedArea]) -> str:
+    """The area selector's value for a study area ("" for every area)."""
+    if area.kind == "force":
+        return next((f"force:{f.slug}" for f in forces if f.code == area.code), f"force:{area.code}")
+    return f"{area.kind}:{area.code}" if area.kind in AREA_KINDS and area.code else ""
 
 
 class LatticeCache:

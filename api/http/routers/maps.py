@@ -12,7 +12,9 @@ from api.access.scope import visible_sources
 from api.http.deps import CachesDep, Con, FiltersDep, NonceDep, PrincipalDep, SettingsDep, StudyAreaDep
 from api.render.map_page import build_map
 from api.rules import gap_rule
+from api.services.errors import ParameterError
 from api.services.map_view import map_view
+from api.services.study_area import resolve_area_choice
 
 router = APIRouter(tags=["map"])
 
@@ -27,9 +29,23 @@ def map_page(
     area: StudyAreaDep,
     nonce: NonceDep,
     res: Annotated[int, Query(ge=6, le=10, description="H3 resolution of the hex layer")] = 8,
+    choice: Annotated[
+        str | None,
+        Query(
+            alias="area",
+            max_length=160,
+            description="Study area as the page's selector sends it: force:<code or name>, csp:<code or name> or "
+            "lad:<code or name> (instead of force, csp or lad); empty for none",
+        ),
+    ] = None,
 ) -> HTMLResponse:
     """Ward choropleth, hex layer, Gi* hotspots, emerging hotspots and the patrol plan for the chosen period,
-    categories, sources and study area (force, csp or lad), with filter controls."""
+    categories, sources and study area (force, csp or lad), with filter controls, the rising and falling wards, a
+    trend chart for a clicked ward or cell, and downloads of the view."""
+    if choice:
+        if area.kind != "all":
+            raise ParameterError("area", "give one of area, force, csp or lad")
+        area = resolve_area_choice(con, choice)
     analyses = principal.role in (Role.ANALYST, Role.PARTNER)
     view = map_view(con, filters, area, res, caches, gap_rule(settings), analyses, visible_sources(principal) or ())
     return HTMLResponse(build_map(view, filters, settings, principal, nonce))

@@ -1,4 +1,5 @@
-"""Real Chromium for the page tests (Debian's chromium; CI installs it) and `aim serve` on a loopback port."""
+"""Real Chromium for the page tests (Debian's chromium; CI installs it), `aim serve` on a loopback port, and a
+browser page that keeps every console error, page error and Content-Security-Policy violation it reports."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
@@ -52,3 +54,68 @@ def serving(store: Path, **env: str) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """The system's chromium, driven by Playwright (no browser download)."""
+    assert CHROMIUM is not None, "CI must install chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+VIEWPORT = {"width": 1400, "height": 900}
+# Before any page script: every CSP violation the page reports, kept for the test to read.
+RECORD_VIOLATIONS = """window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(
+  {directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample}));"""
+
+
+class Watched:
+    """A browser page (signed in with `token`, else public), with every console error, page error and CSP
+    violation it reports."""
+
+    def __init__(
+        self,
+        browser: Browser,
+        server: str,
+        token: str | None = None,
+        bypass_csp: bool = False,
+        viewport: dict[str, int] | None = None,
+    ) -> None:
+        self.server = server
+        self.context = browser.new_context(bypass_csp=bypass_csp, viewport=viewport or VIEWPORT)
+        self.context.add_init_script(RECORD_VIOLATIONS)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        self.violations: list[dict[str, str]] = []
+        if token is not None:
+            self.page.goto(f"{server}/login")
+            self.page.fill("input[name=token]", token)
+            self.collect()  # the sign-in page's
+            with self.page.expect_navigation():
+                self.page.click("button[type=submit]")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # the browser asks every site for /favicon.ico; AIM has none
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def collect(self) -> None:
+        """Keep the violations the current document reported (once)."""
+        self.violations += self.page.evaluate("window.__violations.splice(0)")
+
+    def open(self, path: str) -> None:
+        self.collect()  # what the page being left reported
+        self.page.goto(f"{self.server}{path}")
+        self.page.wait_for_load_state("load")
+
+    def assert_clean(self) -> None:
+        """No CSP violation and no console or page error so far."""
+        self.collect()
+        assert not self.violations, self.violations
+        assert not self.errors, self.errors

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 
 import api.http.routers.maps as maps_router
 from api.access.principals import Principal
 from api.services.filters import Filters
 from api.services.map_view import MapView
 from api.settings import Settings
+from tests.api.render.browser import chromium
 from tests.api.render.hostile import MapInputs
 
 
@@ -40,3 +44,10 @@ def analyst(client: TestClient) -> MapInputs:
 def public(client: TestClient) -> MapInputs:
     """Published figures: no statistics, no feed gaps."""
     return map_inputs(TestClient(client.app), {})
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The system's chromium, one per test module (tests/api/render/browser.py)."""
+    with chromium() as launched:
+        yield launched

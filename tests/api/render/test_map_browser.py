@@ -17,7 +17,7 @@ from PIL import Image
 
 import api
 from api.access.principals import Principal, Role
-from api.render.map_page import HEX_OPACITY, HEX_PALETTE, PALETTE, WARD_OPACITY, build_map
+from api.render.map_page import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE, build_map
 from tests.api.render.browser import CHROMIUM, needs_chromium, serving
 from tests.api.render.hostile import MapInputs, hostile_view
 
@@ -112,7 +112,7 @@ def test_map_draws_wards_and_hexes_offline(server: str, tmp_path: Path) -> None:
     assert len(colours) > 50, "page is blank"
     background = max(colours)[0] / (image.width * image.height)
     assert background < 0.8, "map area is mostly one colour"
-    assert _share(image, PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
+    assert _share(image, WARD_PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
     assert _share(image, HEX_PALETTE, HEX_OPACITY) > 0.01, "hexagons not drawn"
 
 

@@ -72,14 +72,14 @@ def test_the_public_panels_read_as_before(public: MapInputs, analyst: MapInputs)
     page = build_map(view, filters, settings, Principal("public", Role.PUBLIC))
     text = " ".join("".join(read_page(page).text).split())
     assert "Police.uk open data, counted as data.police.uk publishes it" in text and "Sign in" in text
-    assert "Hotspots in" not in text and "Sources and data quality" not in text
+    assert "Study area" not in text and "Sources and data quality" not in text
     assert "source month(s) flagged" not in text and "no gaps flagged" not in text
     view, filters, settings = analyst
     page = build_map(view, filters, settings, SAM)
     text = " ".join("".join(read_page(page).text).split())
-    assert "Hotspots in" in text and "Sam (analyst) Sign out" in text and "Sources and data quality" in text
+    assert "Study area" in text and "Sam (analyst) Sign out" in text and "Sources and data quality" in text
     assert "Gi* hot/cold spots, Cleveland" in text and "counts under 10" not in text
     choose = build_map(dataclasses.replace(view, statistics=None, flagged=0), filters, settings, SAM)
-    assert 'Choose a force under "Hotspots in"' in choose and "no gaps flagged" in choose
+    assert "Choose a study area (a force, a partnership or an authority)" in choose and "no gaps flagged" in choose
     flagged = build_map(dataclasses.replace(view, flagged=3), filters, settings, SAM)
     assert "3 source month(s) flagged" in flagged

@@ -10,7 +10,16 @@ from jinja2 import StrictUndefined, UndefinedError
 from api.render.templates import environment, render
 from tests.api.render.hostile import HOSTILE, assert_shown_as_text
 
-PAGES = ["login.html", "sources.html", "map_controls.html", "map_legend.html", "map_statistics_legend.html"]
+PAGES = [
+    "login.html",
+    "sources.html",
+    "map_controls.html",
+    "map_legend.html",
+    "map_statistics_legend.html",
+    "map_side.html",
+    "map_movers.html",
+    "map_downloads.html",
+]
 
 
 def test_every_template_is_shipped_and_loaded_from_the_package() -> None:
@@ -50,15 +59,36 @@ def test_the_statistics_legend_escapes_its_text(hostile: str) -> None:
         "map_statistics_legend.html",
         statistics={
             "area": hostile,
-            "gi_rows": [("#b2182b", hostile)],
+            "gi_rows": [("#b2182b", "#67001f", hostile)],
             "warnings": [hostile],
             "emerging_rows": [("#fcbba1", hostile)],
             "plan_colour": "#111111",
+            "plan_fill": "#ffffff",
             "plan_cells": 20,
             "fitted": hostile,
-            "plan_url": "/api/v1/patrol-plan?" + urlencode([("force", hostile), ("format", "pdf")]),
+            "layers": {"gi": "geo_json_1", "emerging": "geo_json_2", "plan": "geo_json_3"},
         },
     )
     assert_shown_as_text(page, hostile)
-    assert 'href="/api/v1/patrol-plan?force=' in page and "&amp;format=pdf" in page
+    assert 'data-layers="geo_json_1"' in page and 'data-layers="geo_json_3"' in page
     assert page.count("&lt;") >= 5 or "<" not in hostile  # area, Gi* meaning, warning, emerging pattern, the plan
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_the_movers_panel_escapes_names_and_links(hostile: str) -> None:
+    movers = {
+        "compared": "Jul–Dec 2025 against Jan–Jun 2025",
+        "comparable": True,
+        "api": "/api/v1/trends/movers?" + urlencode([("wards", hostile), ("top", "5")]),
+        "rising": [{"code": hostile, "name": hostile, "text": "41 → 63 (+54%)"}],
+        "falling": [],
+        "explain": "Significant: ...",
+        "published": "",
+        "note": "",
+        "not_comparable": "",
+        "alternative": None,
+    }
+    page = render("map_movers.html", movers=movers)
+    assert_shown_as_text(page, hostile)
+    assert_shown_as_text(page, hostile, in_attribute=True)  # the ward's code, for the trend it opens
+    assert 'href="/api/v1/trends/movers?wards=' in page and "&amp;top=5" in page

@@ -136,7 +136,7 @@ def test_map_page_draws_the_statistical_layers_with_a_legend(client: TestClient)
     page = r.text
     for text in ("Gi* hot and cold spots", "Emerging hotspots", "Patrol plan: top 20 cells", "FDR q &lt;= 0.01"):
         assert text in page
-    assert '<option value="cleveland" selected>' in page
+    assert '<option value="force:cleveland" selected>Cleveland</option>' in page
 
 
 def test_gi_star_over_wards(client: TestClient) -> None:
