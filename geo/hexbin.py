@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import h3
 import h3ronpy
 import numpy as np
 import pyarrow as pa
@@ -13,6 +12,25 @@ from h3ronpy import vector
 
 MIN_RES = 0
 MAX_RES = 15
+# H3's average hexagon edge length at each resolution, km (the library's published table)
+EDGE_KM = (
+    1281.256011,
+    483.0568391,
+    182.5129565,
+    68.97922179,
+    26.07175968,
+    9.854090990,
+    3.724532667,
+    1.406475763,
+    0.531414010,
+    0.200786148,
+    0.075863783,
+    0.028663897,
+    0.010830188,
+    0.004092010,
+    0.001546100,
+    0.000584169,
+)
 
 
 def points_to_cells(lon: np.ndarray, lat: np.ndarray, res: int) -> np.ndarray:
@@ -45,7 +63,7 @@ def cell_polygons(cells: np.ndarray) -> np.ndarray:
 def search_box(bbox: tuple[float, float, float, float], res: int) -> tuple[float, float, float, float]:
     """bbox widened so that every point of every cell at res touching bbox lies inside it: a cell's points lie
     within its circumradius (its edge length) of its centre, so two of the largest edges at res suffice."""
-    edge_km = 2.0 * h3.average_hexagon_edge_length(res, unit="km")  # the largest cells are under twice the mean
+    edge_km = 2.0 * EDGE_KM[res]  # the largest cells are under twice the mean
     lat = max(abs(bbox[1]), abs(bbox[3]))
     dlat = 2 * edge_km / 111.0
     dlon = 2 * edge_km / (111.0 * max(math.cos(math.radians(min(lat + dlat, 89.0))), 0.01))

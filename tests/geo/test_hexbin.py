@@ -48,3 +48,9 @@ def test_cells_touching_a_box_match_h3py_polygons_and_the_search_box_holds_them(
         assert cells_touching(cells, box).tolist() == expected
         wide = shapely.box(*search_box(box, res))
         assert all(wide.contains(p) for p, e in zip(polygons, expected, strict=True) if e)  # every touching cell
+
+
+def test_the_edge_length_table_is_h3s() -> None:
+    from geo.hexbin import EDGE_KM
+
+    assert [round(h3.average_hexagon_edge_length(r, unit="km"), 6) for r in range(16)] == [round(e, 6) for e in EDGE_KM]
