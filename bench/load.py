@@ -102,6 +102,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument(
+        "--keep-answers",
+        action="store_true",
+        help="serve as deployed, keeping answers per store version (default: every request computed)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -110,7 +115,7 @@ def main() -> None:
             shutil.copyfile(args.store, store)
         else:
             store = demo_store(work)
-        with served(store) as (base, token):
+        with served(store, **({"answer_cache_mb": "256"} if args.keep_answers else {})) as (base, token):
             asyncio.run(run(base, token, 4, 40, args.seconds))  # warm caches
             reference = asyncio.run(run(base, token, 1, max(100, args.requests // 20), args.seconds))
             loaded = asyncio.run(run(base, token, args.clients, args.requests, args.seconds))
