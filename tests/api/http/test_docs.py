@@ -3,13 +3,9 @@ in real headless Chromium."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +13,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.api.render.browser import CHROMIUM, needs_chromium, serving
+
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
@@ -32,37 +29,13 @@ def test_the_pages_load_only_assets_aim_serves(client: TestClient) -> None:
             assert client.get(source).status_code == 200, source
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(cleveland_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`aim serve` on a loopback port over a copy of the real-data store."""
     store = tmp_path_factory.mktemp("served") / "aim.duckdb"
     shutil.copyfile(cleveland_store, store)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not start")
+    with serving(store) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _rendered(url: str, tmp_path: Path) -> str:
@@ -76,7 +49,7 @@ def _rendered(url: str, tmp_path: Path) -> str:
     return out.stdout
 
 
-@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium not installed (CI installs it)")
+@needs_chromium
 def test_swagger_ui_and_redoc_render_every_route_in_a_real_browser(server: str, tmp_path: Path) -> None:
     paths = httpx.get(f"{server}/openapi.json").json()["paths"]
     swagger = _rendered(f"{server}/docs", tmp_path / "a")

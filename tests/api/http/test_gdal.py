@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from api.access.principals import Role
 from api.access.store import AccessStore
 from api.settings import Settings
 from geo.tiles import tile_of
+from tests.api.render.browser import free_port
 
 OGRINFO = shutil.which("ogrinfo")
 OGR2OGR = shutil.which("ogr2ogr")
@@ -57,12 +57,6 @@ class Served:
         return response.json()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`aim serve` on a loopback port over a copy of the demo store, and an analyst's token for it."""
@@ -70,7 +64,7 @@ def served(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     store = folder / "aim.duckdb"
     shutil.copyfile(demo_store, store)
     token = AccessStore(Settings(store=store).access_path()).create_token("GIS analyst", Role.ANALYST)
-    port = _free_port()
+    port = free_port()
     log = folder / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
