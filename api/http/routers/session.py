@@ -27,17 +27,24 @@ def _local(path: str | None) -> str:
     return path if path and path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
-@router.api_route("/login", methods=["GET", "POST"], response_class=HTMLResponse)
+NextPage = Annotated[str, Query(max_length=300, description="Page to go back to after signing in")]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(nonce: NonceDep, next: NextPage = "/") -> Response:  # noqa: A002
+    """The sign-in form."""
+    return HTMLResponse(render_login(_local(next), nonce=nonce))
+
+
+@router.post("/login", response_class=HTMLResponse)
 async def login(
     request: Request,
     settings: SettingsDep,
     nonce: NonceDep,
-    next: Annotated[str, Query(max_length=300, description="Page to go back to after signing in")] = "/",  # noqa: A002
+    next: NextPage = "/",  # noqa: A002
 ) -> Response:
-    """GET: the sign-in form. POST (form fields `token`, `next`): exchange a token for a session cookie and go
-    back to the page asked for (503 when the access database cannot check the token or record the session)."""
-    if request.method == "GET":
-        return HTMLResponse(render_login(_local(next), nonce=nonce))
+    """Form fields `token`, `next`: exchange a token for a session cookie and go back to the page asked for (503
+    when the access database cannot check the token or record the session)."""
     fields = parse_qs((await request.body()).decode("utf-8", "replace"))
     token = (fields.get("token") or [""])[0].strip()
     next_path = _local((fields.get("next") or [next])[0])
