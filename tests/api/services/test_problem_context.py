@@ -75,7 +75,9 @@ def test_linked_records_and_the_feeds(con: Connection) -> None:
     assert linked["incidents"] > 0 and linked["records"] >= 2 * linked["incidents"]
     assert all(len(c["sources"]) >= 2 for c in linked["by_sources"])
     # a linked incident counts once in the total and once per record by source; a group may reach outside the area
-    assert 0 < sum(s["count"] for s in profile["by_source"]) - profile["total"] <= linked["records"] - linked["incidents"]
+    assert (
+        0 < sum(s["count"] for s in profile["by_source"]) - profile["total"] <= linked["records"] - linked["incidents"]
+    )
     feeds = {f["source"]: f for f in profile["feeds"]}
     assert set(feeds) == {s["source"] for s in profile["by_source"]}
     assert feeds["police"]["feed"] == "police.uk" and feeds["police"]["first_month"] == "2025-01"

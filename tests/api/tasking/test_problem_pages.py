@@ -53,7 +53,10 @@ def test_the_analysts_page(tasking_client: TestClient, demo: list[dict[str, Any]
     assert f"{top['place']} (repeat) {top['count']}" in text
     assert "police.uk gives the month only" in text
     w = result["wdd"]
-    assert f"{w['total']:+.0f} (SE {w['se']:.1f}, z {w['z']:.2f}, 95% interval {w['low']:+.0f} to {w['high']:+.0f})" in text
+    assert (
+        f"{w['total']:+.0f} (SE {w['se']:.1f}, z {w['z']:.2f}, 95% interval {w['low']:+.0f} to {w['high']:+.0f})"
+        in text
+    )
     assert result["summary"] in text
     met = {True: "met", False: "not met"}[result["target"]["met"]]
     assert f"Target: down 20% against control change {result['target']['change'] * 100:+.0f}% {met}" in text
@@ -145,3 +148,20 @@ def test_the_printed_profile(tasking_client: TestClient, demo: list[dict[str, An
         top = max(profile["places"], key=lambda x: x["count"])
         assert f"{top['place']} (repeat) {top['count']}" in text
         assert f"{p['result']['wdd']['total']:+.0f} (SE {p['result']['wdd']['se']:.1f}" in text
+
+
+def test_hostile_text_is_escaped_on_the_pages(tasking_client: TestClient, demo: list[dict[str, Any]]) -> None:
+    analyst = _client(tasking_client, "analyst")
+    img, font = "<img src=x onerror=alert(1)>", "<font size=80>Big</font> & Sons"
+    cells = analyst.get(f"/api/v1/problems/{demo[0]['id']}").json()["area"]["value"]
+    body = {"title": img, "description": font, "owner": font, "area": {"cells": cells}, "baseline_to": "2025-06"}
+    pid = analyst.post("/api/v1/problems", json=body).json()["id"]
+    action = {"what": img, "owner_agency": font, "start": "2025-07-01", "due": "2025-08-01", "measure": img}
+    assert analyst.post(f"/api/v1/problems/{pid}/actions", json=action).status_code == 201
+    for html in (analyst.get(f"/problems/{pid}").text, analyst.get("/problems").text):
+        assert "<img src=x" not in html and "<font" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    pdf = analyst.get(f"/api/v1/problems/{pid}/profile.pdf").content
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert len(reader.pages) == 1 and img in text and f"owner: {font}" in text
