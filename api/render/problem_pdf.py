@@ -27,6 +27,7 @@ _BASE = getSampleStyleSheet()
 TITLE = ParagraphStyle("title", parent=_BASE["Title"], fontSize=14, leading=17, alignment=0, spaceAfter=2)
 H = ParagraphStyle("h", parent=_BASE["Heading4"], fontSize=9, leading=11, spaceBefore=4, spaceAfter=1)
 BODY = ParagraphStyle("body", parent=_BASE["BodyText"], fontSize=7.5, leading=9.2)
+NUM = ParagraphStyle("num", parent=BODY, alignment=2)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=6.5, leading=8, textColor=colors.HexColor("#555555"))
 
 
@@ -40,7 +41,10 @@ def _bold(label: str, text: object) -> Paragraph:
 
 
 def _table(rows: list[list[Any]], widths: list[float], numeric: tuple[int, ...] = ()) -> Table:
-    cells = [[c if isinstance(c, Flowable) else para(c) for c in row] for row in rows]
+    cells = [
+        [c if isinstance(c, Flowable) else para(c, NUM if i in numeric else BODY) for i, c in enumerate(row)]
+        for row in rows
+    ]
     t = Table(cells, colWidths=widths, repeatRows=1)
     style = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#888888")),
@@ -51,7 +55,6 @@ def _table(rows: list[list[Any]], widths: list[float], numeric: tuple[int, ...] 
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
     ]
-    style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in numeric]
     t.setStyle(TableStyle(style))
     return t
 
