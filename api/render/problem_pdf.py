@@ -26,7 +26,7 @@ ATTRIBUTION = (
 _BASE = getSampleStyleSheet()
 TITLE = ParagraphStyle("title", parent=_BASE["Title"], fontSize=14, leading=17, alignment=0, spaceAfter=2)
 H = ParagraphStyle("h", parent=_BASE["Heading4"], fontSize=9, leading=11, spaceBefore=4, spaceAfter=1)
-BODY = ParagraphStyle("body", parent=_BASE["BodyText"], fontSize=7.5, leading=9.2)
+BODY = ParagraphStyle("body", parent=_BASE["BodyText"], fontSize=7.5, leading=9.2, spaceBefore=0, spaceAfter=1)
 NUM = ParagraphStyle("num", parent=BODY, alignment=2)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=6.5, leading=8, textColor=colors.HexColor("#555555"))
 
@@ -93,7 +93,7 @@ def _left(profile: dict[str, Any]) -> list[Flowable]:
         )
     )
     out.append(Spacer(1, 2))
-    out.append(_table([["Source", "Category", "Records"], *cats], [half * 0.25, half * 0.55, half * 0.2], (2,)))
+    out.append(_table([["Source", "Category (top 8)", "Records"], *cats], [half * 0.25, half * 0.55, half * 0.2], (2,)))
     timing = profile.get("timing")
     if timing:
         out.append(Paragraph("When (records dated to the day)", H))
@@ -180,8 +180,20 @@ def _actions_and_evaluation(view: dict[str, Any]) -> list[Flowable]:
     return out
 
 
-def render_profile_pdf(view: dict[str, Any], chart_png: bytes) -> bytes:
-    """The problem's profile (as the reader may see it) on one A4 page, as PDF bytes."""
+def _pictures(chart_png: bytes, area_png: bytes | None) -> Flowable:
+    """The monthly chart, with the area's picture beside it when there is one."""
+    chart = Image(io.BytesIO(chart_png), width=WIDTH * 0.62, height=WIDTH * 0.62 * 1.6 / 5.0, hAlign="LEFT")
+    if area_png is None:
+        return chart
+    side = WIDTH * 0.62 * 1.6 / 5.0
+    row = Table([[chart, Image(io.BytesIO(area_png), width=side, height=side)]], colWidths=[WIDTH * 0.66, WIDTH * 0.34])
+    row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return row
+
+
+def render_profile_pdf(view: dict[str, Any], chart_png: bytes, area_png: bytes | None = None) -> bytes:
+    """The problem's profile (as the reader may see it) on one A4 page, as PDF bytes; the monthly chart and, when
+    given, the area's picture are PNGs."""
     profile = view["profile"]
     wards = ", ".join(str(n["name"]) for n in view["area"].get("names") or []) or "-"
     story: list[Flowable] = [
@@ -196,7 +208,7 @@ def render_profile_pdf(view: dict[str, Any], chart_png: bytes) -> bytes:
             f"{profile['total']:,} incidents in the area; sources: {', '.join(profile['sources'])}; "
             f"{profile['cells']['count']} cell(s) at H3 res {profile['cells']['res']}.",
         ),
-        Image(io.BytesIO(chart_png), width=WIDTH * 0.62, height=WIDTH * 0.62 * 1.6 / 5.0, hAlign="LEFT"),
+        _pictures(chart_png, area_png),
         *[para(line, SMALL) for line in _trend_lines(profile)],
     ]
     columns = Table([[_left(profile), _right(profile)]], colWidths=[WIDTH / 2, WIDTH / 2])

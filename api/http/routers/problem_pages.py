@@ -41,13 +41,13 @@ def _seen(request: Request, principal: Principal, settings: SettingsDep, problem
     return access.problem_view(principal, detail, set(settings.sdc_open_sources))
 
 
-def _area_picture(con: Connection, view: dict[str, Any]) -> str:
-    """The area's cells inside its wards' outlines, as a data: URI."""
+def _area_picture(con: Connection, view: dict[str, Any]) -> bytes:
+    """The area's cells inside its wards' outlines, as PNG."""
     area = view["area"]
     _, cells = area_cells(con, area)
     codes = {str(n["code"]) for n in area.get("names") or []}
     shapes = ward_shapes(con, area["boundary_set"]).of(codes)
-    return data_uri(area_map(cells, list(zip(shapes.names, shapes.geometries, strict=True))))
+    return area_map(cells, list(zip(shapes.names, shapes.geometries, strict=True)))
 
 
 @router.get("/problems", response_class=HTMLResponse)
@@ -83,7 +83,10 @@ def problem_page(
     view = _seen(request, principal, settings, problem_id)
     pictures: dict[str, str] = {}
     if view.get("profile"):
-        pictures = {"area": _area_picture(con, view), "chart": data_uri(monthly_chart(view["profile"]["monthly"]))}
+        pictures = {
+            "area": data_uri(_area_picture(con, view)),
+            "chart": data_uri(monthly_chart(view["profile"]["monthly"])),
+        }
     audit = _store(request).audit(problem_id) if principal.role == Role.ANALYST else None
     return HTMLResponse(render_problem_page(view, principal.role.value, pictures, audit, nonce))
 
@@ -102,6 +105,6 @@ def problem_profile_pdf(
     view = _seen(request, principal, settings, problem_id)
     if not view.get("profile"):
         raise NotFoundError(f"problem {problem_id} has no profile")
-    pdf = render_profile_pdf(view, monthly_chart(view["profile"]["monthly"], 5.0, 1.6, 200))
+    pdf = render_profile_pdf(view, monthly_chart(view["profile"]["monthly"], 5.0, 1.6, 200), _area_picture(con, view))
     headers = {"Content-Disposition": f'inline; filename="problem-{problem_id}-profile.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
