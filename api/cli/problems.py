@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
+from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.errors import NotFoundError, ParameterError
 from api.tasking import TaskingStore, TaskingUnavailable
@@ -62,9 +63,10 @@ def create(
         "baseline_to": baseline_to,
     }
     tasking = tasking_store(store, database)
-    con = open_existing(settings_from(store))
+    settings = settings_from(store)
+    con = open_existing(settings)
     try:
-        pid = service.open_problem(con, tasking, values, CLI_ACTOR)
+        pid = service.open_problem(con, tasking, values, CLI_ACTOR, gap_rule(settings))
     except (ParameterError, TaskingUnavailable) as exc:
         fail(exc)
     finally:

@@ -14,6 +14,7 @@ from api.services.filters import month_of
 from api.services.problem_area import area_cells, resolve_area
 from api.services.problem_profile import build_profile
 from api.tasking import TaskingStore
+from geo.gaps import GapRule
 from geo.trends import add_months
 from ingest.store import read
 from ingest.store.connection import Connection
@@ -126,8 +127,11 @@ def action_status(action: dict[str, Any], today: date) -> str:
 # problems ----------------------------------------------------------------------------------------------------
 
 
-def open_problem(con: Connection, tasking: TaskingStore, values: dict[str, Any], actor: Actor) -> int:
-    """Validate and open a problem: resolve its area, keep it, and freeze its baseline profile."""
+def open_problem(
+    con: Connection, tasking: TaskingStore, values: dict[str, Any], actor: Actor, rule: GapRule | None = None
+) -> int:
+    """Validate and open a problem: resolve its area, keep it, and freeze its baseline profile (`rule`: the source
+    monitor's gap rule, from settings)."""
     group = _choice(values.get("category_group", "asb"), "category_group", (*GROUPS, "all"))
     status = _choice(values.get("status", "scanning"), "status", STATUSES)
     sources = _names(values, "sources")
@@ -157,7 +161,7 @@ def open_problem(con: Connection, tasking: TaskingStore, values: dict[str, Any],
     }
     pid = tasking.create_problem(fields, area, actor)
     res, cells = area_cells(con, area)
-    tasking.save_profile(pid, "baseline", build_profile(con, group, sources, start, end, res, cells), actor)
+    tasking.save_profile(pid, "baseline", build_profile(con, group, sources, start, end, res, cells, rule), actor)
     return pid
 
 

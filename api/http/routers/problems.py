@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.access import tasking as access
 from api.access.principals import AuthError, Principal, Role
 from api.http.deps import Con, PrincipalDep, SettingsDep
+from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.errors import NotFoundError
 from api.services.filters import month_of
@@ -151,12 +152,18 @@ def list_problems(request: Request, principal: PrincipalDep) -> dict[str, Any]:
 
 
 @router.post("/problems", status_code=201)
-def create_problem(request: Request, con: Con, principal: PrincipalDep, body: ProblemIn) -> dict[str, Any]:
+def create_problem(
+    request: Request, con: Con, principal: PrincipalDep, settings: SettingsDep, body: ProblemIn
+) -> dict[str, Any]:
     """Open a problem (analysts): its area, owner, partners and baseline period; the baseline profile is generated
     from the store and frozen."""
     access.require_change(principal)
     pid = service.open_problem(
-        con, _tasking(request), _values(body) | {"area": body.area.model_dump()}, _actor(principal)
+        con,
+        _tasking(request),
+        _values(body) | {"area": body.area.model_dump()},
+        _actor(principal),
+        gap_rule(settings),
     )
     return jsonable_encoder(service.problem_detail(_tasking(request), pid))
 

@@ -1,6 +1,6 @@
 """The read side of the store: every query the services ask, as Arrow tables or plain values."""
 
-from ingest.store.read.areas import cell_breakdown
+from ingest.store.read.areas import cell_breakdown, cell_linked_groups, cell_timing
 from ingest.store.read.counts import (
     area_cells,
     cell_month_counts,
@@ -40,6 +40,8 @@ from ingest.store.read.reference import (
 
 __all__ = [
     "cell_breakdown",
+    "cell_linked_groups",
+    "cell_timing",
     "cell_place_texts",
     "KEY_MODULUS",
     "area_cells",

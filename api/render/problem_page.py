@@ -1,0 +1,114 @@
+"""The problem pages: the list of problems a reader may see, and one problem as that reader may see it (the view
+api/access/tasking.py gives, never more), with its frozen profile, actions, reviews, evaluation and audit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from api.render.templates import render_page
+
+STATUS_WORDS = {
+    "scanning": "Scanning: the problem is being identified",
+    "analysis": "Analysis: the problem is being understood",
+    "response": "Response: actions are under way",
+    "assessment": "Assessment: the response is being assessed",
+    "closed": "Closed",
+}
+
+
+def _num(x: float | None, fmt: str = "{:+.0f}") -> str:
+    return "n/a" if x is None else fmt.format(x)
+
+
+def evaluation_numbers(result: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """An evaluation's figures as (measure, value, what it says) rows for the meeting."""
+    w, q = result["wdd"], result["wdq"]
+    rr, rc = result["rate_ratio"], result["rate_ratio_against_control"]
+    sig = w["high"] < 0 or w["low"] > 0
+    rows = [
+        (
+            "Weighted displacement difference (WDD)",
+            f"{w['total']:+.0f} (SE {w['se']:.1f}, z {w['z']:.2f}, 95% interval {w['low']:+.0f} to {w['high']:+.0f})",
+            "beyond chance" if sig else "within chance: no change can be claimed",
+        ),
+        ("Weighted displacement quotient (WDQ)", _num(q["wdq"], "{:.2f}"), str(q["reading"])),
+        (
+            "Total net effect (TNE)",
+            _num(q["total_net_effect"], "{:+.1f}"),
+            "incidents prevented in the area and buffer together (negative: added)",
+        ),
+    ]
+    for label, r in (("Rate ratio, after over before", rr), ("Rate ratio against the control", rc)):
+        value = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        if r["ratio"] is not None and r["low"] is not None:
+            value += f" (95% interval {r['low']:.2f} to {r['high']:.2f})"
+        rows.append((label, value, str(r["method"])))
+    target = result.get("target")
+    if target:
+        met = {True: "met", False: "not met", None: "cannot be judged"}[target["met"]]
+        change = "n/a" if target["change"] is None else f"{target['change'] * 100:+.0f}%"
+        words = f"{target['direction']} {target['percent']:g}% against {target['against']}"
+        rows.append((f"Target: {words}", f"change {change}", met))
+    return rows
+
+
+def places_merged(places: list[dict[str, Any]], top: int = 10) -> list[dict[str, Any]]:
+    """The streets and places of every source visible, commonest first, with the sources that name each."""
+    counts: dict[str, int] = defaultdict(int)
+    named: dict[str, set[str]] = defaultdict(set)
+    for p in places:
+        counts[p["place"]] += int(p["count"])
+        named[p["place"]].add(str(p["source"]))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return [{"place": k, "count": n, "sources": ", ".join(sorted(named[k]))} for k, n in ranked]
+
+
+def render_problem_list(lines: list[dict[str, Any]], role: str, nonce: str = "") -> str:
+    """The problems a reader may see, with status, owner and overdue actions (where the reader may see them)."""
+    return render_page("problems.html", nonce, lines=lines, role=role, status_words=STATUS_WORDS)
+
+
+def render_problem_page(
+    view: dict[str, Any],
+    role: str,
+    pictures: dict[str, str],
+    audit: list[dict[str, Any]] | None,
+    nonce: str = "",
+) -> str:
+    """One problem as the reader may see it; pictures are data: URIs (area map, monthly chart) or absent."""
+    profile = view.get("profile")
+    wards = view.get("wards") or [str(n["name"]) for n in (view.get("area") or {}).get("names") or []]
+    title = view.get("title") or f"Problem {view['id']}: {view['category_group']} in {', '.join(wards) or 'its area'}"
+    actions = None
+    if "actions" in view:
+        actions = [
+            {
+                **a,
+                "target": a["target_text"] if "target_text" in a else a.get("target"),
+                "measure": a.get("measure"),
+            }
+            for a in view["actions"]
+        ]
+    full_reviews = "reviews" in view
+    reviews = view["reviews"] if full_reviews else view.get("progress_notes", [])
+    evaluations = [
+        {**e, "numbers": evaluation_numbers(e["result"])} if "result" in e else e for e in view.get("evaluations", [])
+    ]
+    return render_page(
+        "problem.html",
+        nonce,
+        p=view,
+        role=role,
+        title=title,
+        wards=wards,
+        actions=actions,
+        full_reviews=full_reviews,
+        reviews=reviews,
+        profile=profile,
+        places=places_merged(profile["places"]) if profile else [],
+        evaluations=evaluations,
+        pictures=pictures,
+        audit=audit,
+        status_words=STATUS_WORDS,
+    )
