@@ -64,6 +64,8 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/problems/{problem_id}/reviews": PROBLEM_WORK,
     "/api/v1/problems/{problem_id}/evaluation": ANALYSTS,
     "/api/v1/problems/{problem_id}/audit": ANALYSTS,
+    "/api/v1/tasking/pack": ANALYSTS,  # problem details and patrol plans: partners, councillors, public refused
+    "/tasking": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,

@@ -30,6 +30,7 @@ from api.http.routers import (
     profiles,
     session,
     sources,
+    tasking_pack,
     tiles,
     trends,
     uploads,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         profiles,
         tiles,
         ogc,
+        tasking_pack,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
