@@ -1,0 +1,86 @@
+"""GET /api/v1/tasking/pack and /tasking over the demo store with its two problems: the formats, the patrol plan as
+the patrol-plan route gives it, errors, and who may have the pack (analysts only)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from api.http.app import create_app
+from api.settings import Settings
+from tests.conftest import sign_in
+
+MEETING = (date.today() + timedelta(days=3)).isoformat()
+
+
+@pytest.fixture(scope="module")
+def analyst(pack_demo: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store=pack_demo))) as c:
+        sign_in(c)
+        yield c
+
+
+def test_the_json_pack_and_the_patrol_plan_route_agree(analyst: TestClient) -> None:
+    r = analyst.get("/api/v1/tasking/pack", params={"csp": "Middlesbrough", "date": MEETING, "cells": 15})
+    assert r.status_code == 200, r.text
+    pack = r.json()
+    assert pack["csp"] == {"type": "csp", "code": "E22000029", "name": "Middlesbrough"}
+    assert [p["title"] for p in pack["problems"]] == ["ASB hotspot in Central"]
+    assert pack["summary"]["evaluations_due"] == 1 and pack["evaluations"][0]["evaluation"] == "kept"
+    assert pack["months"]["from"] == "2025-01" and pack["months"]["to"] == "2025-12"
+    assert not any(key.startswith("_") for key in pack["patrol"]) and "_lattice" not in pack["patrol"]["plan"]
+    months = {"from": pack["months"]["from"], "to": pack["months"]["to"]}
+    plan = analyst.get("/api/v1/patrol-plan", params={"csp": "E22000029", "cells": 15, **months})
+    assert plan.status_code == 200, plan.text
+    assert pack["patrol"]["plan"]["cells"] == plan.json()["cells"]
+    assert len(plan.json()["cells"]) == 15
+
+
+def test_the_pack_as_pdf_and_as_html(analyst: TestClient) -> None:
+    params = {"csp": "stockton-on-tees", "date": MEETING}
+    r = analyst.get("/api/v1/tasking/pack", params=params | {"format": "pdf"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert f"aim-tasking-pack-E22000030-{MEETING}.pdf" in r.headers["content-disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert "Tasking pack: Stockton-on-Tees" in text and "ASB across Stockton Town Centre ward" in text
+    page = analyst.get("/tasking", params=params)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Download PDF" in page.text and "ASB across Stockton Town Centre ward" in page.text
+    assert "script-src 'self' 'nonce-" in page.headers["content-security-policy"]
+    html = analyst.get("/api/v1/tasking/pack", params=params | {"format": "html"})
+    assert html.status_code == 200 and "Tasking pack: Stockton-on-Tees" in html.text
+
+
+def test_unknown_partnerships_and_bad_dates(analyst: TestClient) -> None:
+    r = analyst.get("/api/v1/tasking/pack", params={"csp": "Gotham", "date": MEETING})
+    assert r.status_code == 422 and "no community safety partnership" in r.text and "Middlesbrough" in r.text
+    early = analyst.get("/tasking", params={"csp": "Middlesbrough", "date": "2020-01-01"})
+    assert early.status_code == 422 and "no complete month" in early.text
+    assert analyst.get("/api/v1/tasking/pack", params={"csp": "Middlesbrough", "date": "2026-02-30"}).status_code == 422
+    assert analyst.get("/api/v1/tasking/pack", params={"date": MEETING}).status_code == 422
+    assert analyst.get("/api/v1/tasking/pack", params={"csp": "E22000029", "format": "png"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("role", "sources", "status"),
+    [("partner", ("police", "warden"), 403), ("councillor", (), 403), ("public", (), 401)],
+)
+def test_only_analysts_get_the_pack(analyst: TestClient, role: str, sources: tuple[str, ...], status: int) -> None:
+    client = TestClient(analyst.app)
+    if role != "public":
+        sign_in(client, role, sources)
+    for path, fmt in (("/api/v1/tasking/pack", "json"), ("/api/v1/tasking/pack", "pdf"), ("/tasking", "html")):
+        r = client.get(
+            path,
+            params={"csp": "Middlesbrough", "date": MEETING, "format": fmt}
+            if fmt != "html"
+            else {"csp": "Middlesbrough"},
+        )
+        assert r.status_code == status, (path, fmt, r.text)
+        assert "ASB hotspot" not in r.text
