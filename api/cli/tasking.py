@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from fastapi.encoders import jsonable_encoder
 
 from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
 from api.cli.problems import DatabaseOpt, tasking_store
@@ -29,6 +28,14 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise ParameterError("date", f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _plain(value: object) -> object:
+    """Dates and times as ISO text, numpy numbers as Python numbers (for json.dumps)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
 
 
 @tasking_app.command("pack")
@@ -58,7 +65,7 @@ def pack(
         elif fmt == "html":
             out.write_text(render_pack_page(found), encoding="utf-8")
         else:
-            out.write_text(json.dumps(jsonable_encoder(public_pack(found)), indent=2, ensure_ascii=False))
+            out.write_text(json.dumps(public_pack(found), indent=2, ensure_ascii=False, default=_plain))
     except (ParameterError, TaskingUnavailable) as exc:
         fail(exc)
     finally:
