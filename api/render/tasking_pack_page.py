@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,3 +33,8 @@ def render_pack_page(pack: dict[str, Any], nonce: str = "") -> str:
         gap_rows=text.gap_rows,
         attribution=ATTRIBUTION,
     )
+
+
+def render_choice_page(partnerships: list[str], when: date, nonce: str = "") -> str:
+    """A form to choose the partnership and meeting date of a pack."""
+    return render_page("tasking_choose.html", nonce, partnerships=partnerships, when=when)

@@ -52,13 +52,18 @@ def meeting_month(con: Connection, when: date) -> tuple[date, str]:
     )
 
 
+def held_partnerships(con: Connection) -> list[str]:
+    """The names of the partnerships with incidents held."""
+    held = set(read.lads_with_incidents(con))
+    return [c.name for c in partnerships(con) if held & set(c.lads)]
+
+
 def resolve_csp(con: Connection, csp: str) -> StudyArea:
     """The CSP named by code or name; an unknown one is a ParameterError naming the partnerships held."""
     try:
         return resolve_study_area(con, None, csp, None)
     except ParameterError:
-        held = set(read.lads_with_incidents(con))
-        names = [c.name for c in partnerships(con) if held & set(c.lads)]
+        names = held_partnerships(con)
         hint = f"; partnerships with incidents held: {', '.join(names)}" if names else ""
         raise ParameterError("csp", f"no community safety partnership with the code or name {csp!r}{hint}") from None
 

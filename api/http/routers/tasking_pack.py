@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.http.deps import CachesDep, Con, NonceDep, SettingsDep
 from api.http.formats import Answer, respond
-from api.render.tasking_pack_page import render_pack_page
+from api.render.tasking_pack_page import render_choice_page, render_pack_page
 from api.render.tasking_pack_pdf import render_pack_pdf
 from api.rules import gap_rule
 from api.services.cell_places import postcode_lookup
-from api.services.tasking_pack import PackOptions, public_pack, tasking_pack
+from api.services.tasking_pack import PackOptions, held_partnerships, public_pack, tasking_pack
 from api.tasking import TaskingStore
 
 router = APIRouter(tags=["tasking"])
@@ -68,9 +68,11 @@ def pack_page(
     caches: CachesDep,
     settings: SettingsDep,
     nonce: NonceDep,
-    csp: CspQuery,
+    csp: Annotated[str | None, Query(max_length=120, description="Partnership: code or name (none: choose)")] = None,
     when: DateQuery = None,
     cells: CellsQuery = 20,
 ) -> HTMLResponse:
-    """The tasking pack as a page for analysts, with a Download PDF link."""
+    """The tasking pack as a page for analysts, with a Download PDF link (without csp, a form to choose one)."""
+    if csp is None:
+        return HTMLResponse(render_choice_page(held_partnerships(con), when or date.today(), nonce))
     return HTMLResponse(render_pack_page(_pack(request, con, caches, settings, csp, when, cells), nonce))
