@@ -104,16 +104,16 @@ def _evaluations(pack: dict[str, Any]) -> list[Any]:
 
 def _patrol(pack: dict[str, Any]) -> list[Any]:
     plan = pack["patrol"]["plan"]
-    out: list[Any] = [Paragraph("3. Patrol plan", STYLES["Heading2"])]
-    out.append(
+    heading = Paragraph("3. Patrol plan", STYLES["Heading2"])
+    lines = [
         p(
             f"{len(plan['cells'])} cells, {plan['selected_area_km2']:.2f} km2 ({plan['area_share']:.1%} of the area), "
             f"expected {plan['expected_per_month']:.0f} incidents a month; history {plan['period']['from']} to "
             f"{plan['period']['to']}."
         )
-    )
+    ]
     image = Image(io.BytesIO(patrol_png(pack)), width=WIDTH, height=WIDTH * 8.27 / 11.69)
-    out += [image, Spacer(1, 4)]
+    out: list[Any] = [KeepTogether([heading, *lines, image]), Spacer(1, 4)]
     header = ["#", "Ward", "Streets and places", "Grid ref", "Postcode", "Exp./mo.", "Trend"]
     out.append(_table(header, patrol_rows(plan), [0.04, 0.16, 0.38, 0.13, 0.1, 0.08, 0.11]))
     return out
@@ -149,7 +149,9 @@ def _footer(canvas: Any, doc: Any) -> None:
     canvas.saveState()
     canvas.setFont("Helvetica", 6)
     canvas.setFillColor(colors.HexColor("#555555"))
-    canvas.drawString(1.5 * cm, 1.0 * cm, ATTRIBUTION[:150])
+    first, _, rest = ATTRIBUTION.partition(" Boundaries:")
+    canvas.drawString(1.5 * cm, 1.05 * cm, first)
+    canvas.drawString(1.5 * cm, 0.75 * cm, f"Boundaries:{rest}")
     canvas.drawRightString(A4[0] - 1.5 * cm, 1.0 * cm, f"page {doc.page}")
     canvas.restoreState()
 
