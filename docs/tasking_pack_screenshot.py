@@ -22,13 +22,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 from api.access.principals import Role
 from api.access.store import AccessStore
 from api.settings import Settings
 
-SIZE = {"width": 1280, "height": 2000}
+SIZE: ViewportSize = {"width": 1280, "height": 2000}
 OUT = Path(__file__).resolve().parent / "tasking-pack.png"
 
 

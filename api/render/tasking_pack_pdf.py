@@ -90,7 +90,11 @@ def _evaluations(pack: dict[str, Any]) -> list[Any]:
     for e in pack["evaluations"]:
         block = [
             Paragraph(f"Problem {e['problem_id']}: {escape(e['problem'])}", STYLES["Heading4"]),
-            _bold("Action:", f"{e['action']} ({e['owner_agency']}); measure period ended {e['period_ended']:%d %b %Y}"),
+            _bold(
+                "Action:",
+                f"{e['action']} ({e['owner_agency']}); measure period ended {e['period_ended']:%d %b %Y}"
+                + (", since the last meeting" if e["new"] else ""),
+            ),
             _bold("Target:", e["target"] or "none set"),
         ]
         if "summary" in e:

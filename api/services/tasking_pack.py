@@ -39,6 +39,8 @@ class PackOptions:
 
 def meeting_month(con: Connection, when: date) -> tuple[date, str]:
     """The latest month held that was complete on the meeting date, and a sentence saying which month and why."""
+    if not 1900 <= when.year <= 2199:
+        raise ParameterError("date", "a meeting date is in the years 1900 to 2199")
     last_day = (add_months(when.replace(day=1), 1) - timedelta(days=1)) == when
     complete = when.replace(day=1) if last_day else add_months(when.replace(day=1), -1)
     first, latest = read.month_extent(con)

@@ -64,6 +64,9 @@ def test_unknown_partnerships_and_bad_dates(analyst: TestClient) -> None:
     assert early.status_code == 422 and "no complete month" in early.text
     assert analyst.get("/api/v1/tasking/pack", params={"csp": "Middlesbrough", "date": "2026-02-30"}).status_code == 422
     assert analyst.get("/api/v1/tasking/pack", params={"date": MEETING}).status_code == 422
+    for extreme in ("9999-12-31", "0001-01-01"):
+        r = analyst.get("/api/v1/tasking/pack", params={"csp": "Middlesbrough", "date": extreme})
+        assert r.status_code == 422 and "1900 to 2199" in r.text
     assert analyst.get("/api/v1/tasking/pack", params={"csp": "E22000029", "format": "png"}).status_code == 422
 
 

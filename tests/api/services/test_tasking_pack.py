@@ -89,7 +89,7 @@ def test_overdue_due_and_done_on_a_chosen_date(con: Connection, tmp_path: Path) 
     try:
         first, second = sorted(p["id"] for p in open_demo_problems(con, tasking))
         day = timedelta(days=1)
-        actions = {
+        actions: dict[str, dict[str, Any]] = {
             "overdue": {"start": TODAY, "due": MEETING - 3 * day, "progress": "in progress"},
             "soon": {"start": TODAY, "due": MEETING + 10 * day},
             "done lately": {"start": TODAY, "due": MEETING + 30 * day, "progress": "done", "done_on": MEETING - day},
