@@ -11,7 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 
 from api.http.deps import CachesDep, Con, NonceDep, SettingsDep
-from api.http.formats import Answer, respond
+from api.http.formats import Answer, documented, respond
 from api.render.tasking_pack_page import render_choice_page, render_pack_page
 from api.render.tasking_pack_pdf import render_pack_pdf
 from api.rules import gap_rule
@@ -34,7 +34,16 @@ def _pack(
     return tasking_pack(con, tasking, csp, when or date.today(), caches, gap_rule(settings), postcodes, options)
 
 
-@router.get("/api/v1/tasking/pack", response_class=Response)
+@router.get(
+    "/api/v1/tasking/pack",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {**documented("json", "pdf")[200]["content"], "text/html": {}},
+            "description": "json, pdf or html",
+        }
+    },
+)
 def pack(
     request: Request,
     con: Con,
