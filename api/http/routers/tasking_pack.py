@@ -11,7 +11,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 
 from api.http.deps import CachesDep, Con, NonceDep, SettingsDep
-from api.http.formats import Answer, documented, respond
+from api.http.formats import Answer, respond
+from api.http.models.base import documented_as
+from api.http.models.tasking_pack import TaskingPack
 from api.render.tasking_pack_page import render_choice_page, render_pack_page
 from api.render.tasking_pack_pdf import render_pack_pdf
 from api.rules import gap_rule
@@ -23,6 +25,8 @@ router = APIRouter(tags=["tasking"])
 CspQuery = Annotated[str, Query(max_length=120, description="Community safety partnership: code or name")]
 DateQuery = Annotated[date | None, Query(alias="date", description="Meeting date, YYYY-MM-DD (default: today)")]
 CellsQuery = Annotated[int, Query(ge=1, le=100, description="Cells in the patrol plan")]
+DOCUMENTED = documented_as({"json": TaskingPack}, "pdf")[200]
+PACK_FORMATS = {"content": {**DOCUMENTED["content"], "text/html": {}}, "description": "json, pdf or html"}
 
 
 def _pack(
@@ -37,12 +41,8 @@ def _pack(
 @router.get(
     "/api/v1/tasking/pack",
     response_class=Response,
-    responses={
-        200: {
-            "content": {**documented("json", "pdf")[200]["content"], "text/html": {}},
-            "description": "json, pdf or html",
-        }
-    },
+    response_model=TaskingPack,
+    responses={200: PACK_FORMATS},
 )
 def pack(
     request: Request,

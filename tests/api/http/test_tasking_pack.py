@@ -4,6 +4,7 @@ the patrol-plan route gives it, errors, and who may have the pack (analysts only
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,7 +14,9 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from api.http.app import create_app
+from api.services import tasking as service
 from api.settings import Settings
+from tests.api.http.test_models import Documented
 from tests.conftest import sign_in
 
 MEETING = (date.today() + timedelta(days=3)).isoformat()
@@ -40,6 +43,42 @@ def test_the_json_pack_and_the_patrol_plan_route_agree(analyst: TestClient) -> N
     assert plan.status_code == 200, plan.text
     assert pack["patrol"]["plan"]["cells"] == plan.json()["cells"]
     assert len(plan.json()["cells"]) == 15
+    Documented(analyst.app.openapi()).check("/api/v1/tasking/pack", "get", r)  # every member named, and typed
+
+
+def test_a_pack_with_every_kind_of_evaluation_is_its_documented_model(pack_demo: Path, tmp_path: Path) -> None:
+    """Actions of each kind (overdue, an evaluation made for the pack, one not yet measurable), on a copy."""
+    shutil.copyfile(pack_demo, tmp_path / "aim.duckdb")
+    shutil.copyfile(pack_demo.with_name("aim-tasking.sqlite"), tmp_path / "aim-tasking.sqlite")
+    with TestClient(create_app(Settings(store=tmp_path / "aim.duckdb"))) as analyst:
+        sign_in(analyst)
+        _every_kind(analyst)
+
+
+def _every_kind(analyst: TestClient) -> None:
+    store = analyst.app.state.tasking
+    pid = next(p["id"] for p in store.problems() if p["title"] == "ASB hotspot in Central")
+    today = date.today()
+    for what, start, due, target in (
+        ("measured on 2025 data", date(2025, 7, 1), today, "down 10% against baseline over 3 months"),
+        ("not yet measurable", today - timedelta(days=30), today + timedelta(days=1), None),
+    ):
+        values = {
+            "what": what,
+            "owner_agency": "warden",
+            "start": start,
+            "due": due,
+            "measure": "ASB",
+            "target": target,
+        }
+        service.add_action(store, pid, values, ("test", "analyst"))
+    r = analyst.get("/api/v1/tasking/pack", params={"csp": "Middlesbrough", "date": MEETING, "cells": 3})
+    assert r.status_code == 200, r.text
+    kinds = {e["action"]: e["evaluation"] for e in r.json()["evaluations"]}
+    assert kinds["measured on 2025 data"] == "made for this pack" and kinds["not yet measurable"] == "not yet"
+    flags = {a["what"]: a["flag"] for a in r.json()["problems"][0]["actions"]}
+    assert flags["measured on 2025 data"] == "overdue" and flags["not yet measurable"] == "overdue"
+    Documented(analyst.app.openapi()).check("/api/v1/tasking/pack", "get", r)
 
 
 def test_the_pack_as_pdf_and_as_html(analyst: TestClient) -> None:
