@@ -67,6 +67,8 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/problems/{problem_id}/profile.pdf": PROBLEM_WORK,
     "/problems": PROBLEMS,
     "/problems/{problem_id}": PROBLEMS,
+    "/api/v1/tasking/pack": ANALYSTS,  # problem details and patrol plans: partners, councillors, public refused
+    "/tasking": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,

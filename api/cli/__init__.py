@@ -12,6 +12,7 @@ from api.cli.feeds import feeds_app
 from api.cli.ingest import ingest_app
 from api.cli.problems import problems_app
 from api.cli.serve import demo, serve
+from api.cli.tasking import tasking_app
 from api.cli.users import audit_command, users_app
 from api.cli.wards import wards_app
 
@@ -33,6 +34,7 @@ app.add_typer(wards_app, name="wards")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(users_app, name="users")
 app.add_typer(problems_app, name="problems")
+app.add_typer(tasking_app, name="tasking")
 app.command("evaluate")(evaluate_command)
 app.command("audit")(audit_command)
 app.command("serve")(serve)

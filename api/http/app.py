@@ -31,6 +31,7 @@ from api.http.routers import (
     profiles,
     session,
     sources,
+    tasking_pack,
     tiles,
     trends,
     uploads,
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         profiles,
         tiles,
         ogc,
+        tasking_pack,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -95,3 +96,23 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
         yield SmallDisk(root)
     finally:
         subprocess.run(["umount", "-l", str(root)], check=False)
+
+
+@pytest.fixture(scope="session")
+def pack_demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo store with the demo's two Cleveland problems opened in the tasking database beside it
+    (as `aim demo` leaves it); its access database beside it too."""
+    from api.services.tasking_demo import open_demo_problems
+    from api.tasking import TaskingStore
+    from ingest.store.connection import open_served_store
+
+    store = tmp_path_factory.mktemp("pack") / "aim.duckdb"
+    shutil.copyfile(demo_store, store)
+    con = open_served_store(store, "1GB")
+    tasking = TaskingStore.open(Settings(store=store).tasking_url())
+    try:
+        assert len(open_demo_problems(con, tasking)) == 2
+    finally:
+        tasking.close()
+        con.close()
+    return store

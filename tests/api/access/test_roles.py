@@ -71,7 +71,7 @@ def readme_table() -> dict[str, dict[Role, Grant]]:
     """The README's table: route -> role -> grant."""
     table: dict[str, dict[Role, Grant]] = {}
     for line in README.read_text().splitlines():
-        m = re.match(r"^\| `([^`]+)`(?: \(map page\))? \| (.+) \|$", line)
+        m = re.match(r"^\| `([^`]+)`(?: \([a-z ]+\))? \| (.+) \|$", line)
         if m:
             cells = [c.strip() for c in m.group(2).split(" | ")]
             table[m.group(1)] = {role: CELLS[c] for role, c in zip(ROLES, cells, strict=True)}

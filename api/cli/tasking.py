@@ -1,0 +1,83 @@
+"""`aim tasking pack`: the tasking pack for a CSP's meeting, written as PDF, HTML or JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
+from api.cli.problems import DatabaseOpt, tasking_store
+from api.render.tasking_pack_page import render_pack_page
+from api.render.tasking_pack_pdf import render_pack_pdf
+from api.rules import gap_rule
+from api.services.caches import Caches
+from api.services.cell_places import postcode_lookup
+from api.services.errors import ParameterError
+from api.services.tasking_pack import PackOptions, public_pack, tasking_pack
+from api.tasking import TaskingUnavailable
+
+tasking_app = typer.Typer(help="Tasking meetings: the pack for a partnership's meeting.", no_args_is_help=True)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ParameterError("date", f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _plain(value: object) -> object:
+    """Dates and times as ISO text, numpy numbers as Python numbers (for json.dumps)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
+
+
+@tasking_app.command("pack")
+def pack(
+    csp: Annotated[str, typer.Option("--csp", help="Community safety partnership: code or name")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (pack.pdf, pack.html or pack.json)")],
+    when: Annotated[str | None, typer.Option("--date", help="Meeting date, YYYY-MM-DD (default: today)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="pdf, html or json")] = "pdf",
+    cells: Annotated[int, typer.Option(min=1, max=100, help="Cells in the patrol plan")] = 20,
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write the pack for the CSP's fortnightly tasking meeting on the date: open problems and their actions,
+    evaluations due, the patrol plan, new and intensifying hotspots and source-gap flags."""
+    settings = settings_from(store)
+    tasking = tasking_store(store, database)
+    con = open_existing(settings)
+    try:
+        if fmt not in ("pdf", "html", "json"):
+            raise ParameterError("format", "choose pdf, html or json")
+        options = PackOptions(cells=cells, months=settings.default_months)
+        postcodes = postcode_lookup(settings.postcodes)
+        meeting = _date(when) if when else date.today()
+        found = tasking_pack(con, tasking, csp, meeting, Caches(), gap_rule(settings), postcodes, options)
+        if fmt == "pdf":
+            out.write_bytes(render_pack_pdf(found))
+        elif fmt == "html":
+            out.write_text(render_pack_page(found), encoding="utf-8")
+        else:
+            out.write_text(json.dumps(public_pack(found), indent=2, ensure_ascii=False, default=_plain))
+    except (ParameterError, TaskingUnavailable) as exc:
+        fail(exc)
+    finally:
+        con.close()
+        tasking.close()
+    s = found["summary"]
+    console.print(
+        f"wrote {out}: {found['csp']['name']}, meeting {meeting:%d %b %Y}, data {found['months']['from']} to "
+        f"{found['months']['to']}; {s['problems']} problems, {s['actions']} actions ({s['overdue']} overdue), "
+        f"{s['evaluations_due']} evaluations due, {s['patrol_cells']} patrol cells, {s['hotspots']} hotspots, "
+        f"{s['feeds_flagged']} feeds with gaps",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
+    )

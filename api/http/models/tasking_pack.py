@@ -1,0 +1,194 @@
+"""The tasking pack (format=json): a CSP's open problems and actions on a meeting date, evaluations due, the patrol
+plan, new and intensifying hotspots and feed gaps."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from api.http.models.base import FiltersEcho, Schema, StudyAreaEcho, absent
+from api.http.models.patrol import PatrolPlan
+from api.http.models.status import Gap, GapRule
+
+DATE = "YYYY-MM-DD"
+MOMENT = "UTC, ISO 8601"
+
+
+class PackMonths(Schema):
+    """The months of data the pack counts, and why they end where they do."""
+
+    from_: str = Field(alias="from", description="First month, YYYY-MM")
+    to: str = Field(description="Latest month complete on the meeting date and held, YYYY-MM")
+    note: str = Field(description="Which month, in words")
+
+
+class PackSummary(Schema):
+    """What the pack holds, counted."""
+
+    problems: int
+    actions: int
+    overdue: int
+    due_in_fortnight: int
+    done_since_last_meeting: int
+    evaluations_due: int
+    patrol_cells: int
+    hotspots: int
+    feeds_flagged: int
+
+
+class PackAction(Schema):
+    """An action of an open problem, with its status on the meeting date."""
+
+    id: int
+    problem_id: int
+    what: str
+    owner_agency: str
+    start: str = Field(description=DATE)
+    due: str = Field(description=DATE)
+    progress: Literal["planned", "in progress", "done"] = Field(description="As last set")
+    done_on: str | None = Field(description=DATE)
+    measure: str
+    target: dict[str, Any] | None = Field(description="{direction, percent, against, months}")
+    created_by: str
+    created_at: str = Field(description=MOMENT)
+    updated_at: str = Field(description=MOMENT)
+    status: Literal["planned", "in progress", "done", "overdue"] = Field(description="On the meeting date")
+    flag: Literal["overdue", "due in the coming fortnight", "done since the last meeting"] | None
+    target_text: str | None
+    measure_end: str = Field(description="Last day of the measure period, " + DATE)
+
+
+class PackReview(Schema):
+    """A review note."""
+
+    id: int
+    problem_id: int
+    action_id: int | None
+    note: str
+    published: bool
+    author: str
+    created_at: str = Field(description=MOMENT)
+
+
+class PackProblem(Schema):
+    """A problem open on the meeting date in the CSP's wards."""
+
+    id: int
+    title: str
+    description: str
+    category_group: str
+    status: str
+    owner: str
+    partners: list[str]
+    sources: list[str]
+    opened: str = Field(description=DATE)
+    baseline_start: str = Field(description=DATE)
+    baseline_end: str = Field(description=DATE)
+    closed: str | None = Field(description=DATE)
+    created_at: str = Field(description=MOMENT)
+    area: dict[str, Any] | None = Field(description="The problem's area as stored")
+    wards: list[str] = Field(description="Names of the wards of its area")
+    owner_agencies: list[str] = Field(description="Agencies owning its actions")
+    actions: list[PackAction]
+    reviews: list[PackReview] = Field(description="Latest review notes, newest first")
+
+
+class Counts(Schema):
+    """Incidents before and after."""
+
+    before: int
+    after: int
+
+
+class PackEvaluation(Schema):
+    """An action whose measure period ended by the meeting date, and its evaluation."""
+
+    problem_id: int
+    problem: str
+    action_id: int
+    action: str
+    owner_agency: str
+    measure: str
+    target: str | None
+    period_ended: str = Field(description=DATE)
+    new: bool = Field(description="The period ended since the last meeting")
+    evaluation: Literal["kept", "made for this pack", "not yet", "cannot be made"]
+    made_on: str = absent("When the evaluation kept was made, " + DATE)
+    why: str = absent("Why there is no evaluation")
+    summary: str = absent("The result in words, with its numbers")
+    before: dict[str, str] = absent("The before months {from, to}")
+    after: dict[str, str] = absent("The after months {from, to}")
+    response: Counts = absent("The response area's incidents")
+    control: Counts = absent("The control area's incidents")
+    wdd: dict[str, float] = absent("Weighted displacement difference {total, low, high, z}")
+    target_met: bool | None = absent("Whether the target was met (null: cannot be judged, or no target)")
+
+
+class PackPatrol(Schema):
+    """The CSP's patrol plan, as /api/v1/patrol-plan gives it for the same months and cells."""
+
+    plan: PatrolPlan
+
+
+class PackHotspot(Schema):
+    """A new or intensifying hot spot cell, named by ward and place."""
+
+    h3: str
+    class_: Literal["intensifying", "new", "consecutive"] = Field(alias="class")
+    ward: str
+    ward_name: str | None
+    places: list[str] = Field(description="Its commonest streets and places")
+    grid_ref: str | None
+    recent_counts: dict[str, int]
+    period_count: int
+    slices_hot: int = Field(description="Months hot")
+    trend_z: float
+
+
+class PackHotspots(Schema):
+    """Emerging hot spot analysis over the pack's months."""
+
+    resolution: int
+    alpha: float
+    slices: list[str]
+    patterns: dict[str, int]
+    shown: int
+    found: int
+    warnings: list[str]
+    cells: list[PackHotspot]
+
+
+class PackFeed(Schema):
+    """A feed of a source holding the CSP's records, with the months flagged within the pack's months."""
+
+    source: str
+    feed: str
+    latest_month: str | None
+    last_loaded: str | None
+    status: Literal["ok", "gaps"]
+    gaps: list[Gap]
+
+
+class PackSources(Schema):
+    """The source monitor's flags for the CSP's feeds."""
+
+    sources: list[str]
+    gap_rule: GapRule | None
+    feeds: list[PackFeed]
+
+
+class TaskingPack(Schema):
+    """The tasking pack for a CSP's meeting."""
+
+    csp: StudyAreaEcho
+    date: str = Field(description="Meeting date, " + DATE)
+    next_meeting: str = Field(description=DATE)
+    months: PackMonths
+    filters: FiltersEcho
+    summary: PackSummary
+    problems: list[PackProblem]
+    evaluations: list[PackEvaluation]
+    patrol: PackPatrol
+    hotspots: PackHotspots
+    sources: PackSources

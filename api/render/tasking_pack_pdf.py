@@ -1,0 +1,190 @@
+"""The tasking pack printed (reportlab platypus, A4): headings, tables and paragraphs, with the printed patrol plan
+embedded as an image. Every text from feeds, boundary files or people is escaped for Paragraph markup."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from api.render.patrol_print import ATTRIBUTION
+from api.render.tasking_pack_text import (
+    action_rows,
+    evaluation_rows,
+    gap_rows,
+    hotspot_rows,
+    patrol_png,
+    patrol_rows,
+    summary_rows,
+)
+
+STYLES = getSampleStyleSheet()
+BODY = ParagraphStyle("pack-body", parent=STYLES["BodyText"], fontSize=8.5, leading=10.5)
+CELL = ParagraphStyle("pack-cell", parent=BODY, fontSize=7.5, leading=9)
+SMALL = ParagraphStyle("pack-small", parent=BODY, fontSize=6.5, leading=8, textColor=colors.HexColor("#555555"))
+WIDTH = A4[0] - 3 * cm
+GRID = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+)
+
+
+def p(text: object, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of plain text: markup characters in it print as themselves."""
+    return Paragraph(escape("" if text is None else str(text)), style)
+
+
+def _bold(label: str, text: object) -> Paragraph:
+    return Paragraph(f"<b>{escape(label)}</b> {escape(str(text))}", BODY)
+
+
+def _table(header: list[str], rows: list[list[object]], widths: list[float]) -> Table:
+    cells = [[p(h, CELL) for h in header]] + [[p(v, CELL) for v in row] for row in rows]
+    table = Table(cells, colWidths=[w * WIDTH for w in widths], repeatRows=1)
+    table.setStyle(GRID)
+    return table
+
+
+def _problems(pack: dict[str, Any]) -> list[Any]:
+    out: list[Any] = [Paragraph("1. Open problems and their actions", STYLES["Heading2"])]
+    if not pack["problems"]:
+        out.append(p("No problems open in the partnership's wards on the meeting date."))
+    for prob in pack["problems"]:
+        out.append(Paragraph(f"Problem {prob['id']}: {escape(prob['title'])}", STYLES["Heading3"]))
+        out.append(_bold("Status:", f"{prob['status']}; opened {prob['opened']:%d %b %Y}"))
+        out.append(_bold("Wards:", ", ".join(prob["wards"]) or "-"))
+        out.append(_bold("Owner:", prob["owner"]))
+        out.append(_bold("Action owners:", ", ".join(prob["owner_agencies"]) or "none yet"))
+        out.append(_bold("Partners:", ", ".join(prob["partners"]) or "-"))
+        out.append(Spacer(1, 4))
+        if prob["actions"]:
+            header = ["Action", "Owner agency", "Start", "Due", "Status", "For this meeting", "Target"]
+            out.append(_table(header, action_rows(prob), [0.27, 0.11, 0.1, 0.1, 0.1, 0.14, 0.18]))
+        else:
+            out.append(p("No actions yet."))
+        out.append(Paragraph("Latest review notes", STYLES["Heading4"]))
+        for note in prob["reviews"] or [None]:
+            if note is None:
+                out.append(p("No review notes yet."))
+            else:
+                out.append(_bold(f"{note['created_at']:%d %b %Y}, {note['author']}:", note["note"]))
+    return out
+
+
+def _evaluations(pack: dict[str, Any]) -> list[Any]:
+    out: list[Any] = [Paragraph("2. Evaluations due", STYLES["Heading2"])]
+    if not pack["evaluations"]:
+        out.append(p("No action's measure period has ended by the meeting date."))
+    for e in pack["evaluations"]:
+        block = [
+            Paragraph(f"Problem {e['problem_id']}: {escape(e['problem'])}", STYLES["Heading4"]),
+            _bold(
+                "Action:",
+                f"{e['action']} ({e['owner_agency']}); measure period ended {e['period_ended']:%d %b %Y}"
+                + (", since the last meeting" if e["new"] else ""),
+            ),
+            _bold("Target:", e["target"] or "none set"),
+        ]
+        if "summary" in e:
+            block += [_bold("Result:", e["summary"]), Spacer(1, 3)]
+            block.append(_table(["", "Before", "After"], evaluation_rows(e), [0.4, 0.2, 0.2]))
+        else:
+            block.append(_bold("Result:", f"not available ({e['evaluation']}): {e['why']}"))
+        out.append(KeepTogether(block))
+    return out
+
+
+def _patrol(pack: dict[str, Any]) -> list[Any]:
+    plan = pack["patrol"]["plan"]
+    heading = Paragraph("3. Patrol plan", STYLES["Heading2"])
+    lines = [
+        p(
+            f"{len(plan['cells'])} cells, {plan['selected_area_km2']:.2f} km2 ({plan['area_share']:.1%} of the area), "
+            f"expected {plan['expected_per_month']:.0f} incidents a month; history {plan['period']['from']} to "
+            f"{plan['period']['to']}."
+        )
+    ]
+    image = Image(io.BytesIO(patrol_png(pack)), width=WIDTH, height=WIDTH * 8.27 / 11.69)
+    out: list[Any] = [KeepTogether([heading, *lines, image]), Spacer(1, 4)]
+    header = ["#", "Ward", "Streets and places", "Grid ref", "Postcode", "Exp./mo.", "Trend"]
+    out.append(_table(header, patrol_rows(plan), [0.04, 0.16, 0.38, 0.13, 0.1, 0.08, 0.11]))
+    return out
+
+
+def _hotspots(pack: dict[str, Any]) -> list[Any]:
+    h = pack["hotspots"]
+    out: list[Any] = [Paragraph("4. New and intensifying hotspots", STYLES["Heading2"])]
+    out.append(
+        p(
+            f"Emerging hot spot analysis of H3 cells (res {h['resolution']}), months {pack['months']['from']} to "
+            f"{pack['months']['to']}: {h['found']} cells found, {h['shown']} shown."
+        )
+    )
+    if h["cells"]:
+        header = ["Pattern", "Ward", "Streets and places", "Grid ref", "Last 3 months", "Months hot"]
+        out.append(_table(header, hotspot_rows(h), [0.13, 0.17, 0.36, 0.13, 0.12, 0.09]))
+    for w in h["warnings"]:
+        out.append(p(w, SMALL))
+    return out
+
+
+def _gaps(pack: dict[str, Any]) -> list[Any]:
+    s = pack["sources"]
+    out: list[Any] = [Paragraph("5. Source gaps", STYLES["Heading2"])]
+    out.append(p(f"Feeds of the sources holding the partnership's records: {', '.join(s['sources']) or 'none'}."))
+    if s["feeds"]:
+        out.append(_table(["Feed", "Source", "Latest month", "Flags"], gap_rows(s), [0.25, 0.13, 0.12, 0.5]))
+    return out
+
+
+def _footer(canvas: Any, doc: Any) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 6)
+    canvas.setFillColor(colors.HexColor("#555555"))
+    first, _, rest = ATTRIBUTION.partition(" Boundaries:")
+    canvas.drawString(1.5 * cm, 1.05 * cm, first)
+    canvas.drawString(1.5 * cm, 0.75 * cm, f"Boundaries:{rest}")
+    canvas.drawRightString(A4[0] - 1.5 * cm, 1.0 * cm, f"page {doc.page}")
+    canvas.restoreState()
+
+
+def render_pack_pdf(pack: dict[str, Any]) -> bytes:
+    """The pack as an A4 PDF."""
+    out = io.BytesIO()
+    name = pack["csp"]["name"]
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.6 * cm,
+        title=f"Tasking pack: {name}",
+        author="AIM",
+    )
+    story: list[Any] = [
+        Paragraph(f"Tasking pack: {escape(name)}", STYLES["Title"]),
+        p(
+            f"Meeting {pack['date']:%d %B %Y}; next meeting {pack['next_meeting']:%d %B %Y}. Data: "
+            f"{pack['months']['from']} to {pack['months']['to']} ({pack['months']['note']}). "
+            f"Printed {date.today():%d %b %Y}. For the partnership's tasking meeting: not for publication."
+        ),
+        Spacer(1, 6),
+        _table(["In this pack", "Count"], summary_rows(pack), [0.5, 0.15]),
+    ]
+    for section in (_problems, _evaluations, _patrol, _hotspots, _gaps):
+        story += section(pack)
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return out.getvalue()

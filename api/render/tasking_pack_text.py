@@ -1,0 +1,119 @@
+"""The tasking pack's tables as rows of plain text, shared by the printed pack and the page (each escapes them its
+own way), and the printed patrol plan's picture."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from api.render.patrol_print import render_plan
+
+PATTERNS = {
+    "intensifying": "intensifying",
+    "new": "new (last month)",
+    "consecutive": "new (run of months)",
+}
+
+
+def patrol_png(pack: dict[str, Any]) -> bytes:
+    """The patrol plan as drawn for printing (api/render/patrol_print.py), as PNG bytes."""
+    return render_plan(pack["patrol"]["plan"], pack["patrol"]["_wards"], "png")
+
+
+def patrol_data_url(pack: dict[str, Any]) -> str:
+    """The patrol plan picture as a data: URL for the page."""
+    return "data:image/png;base64," + base64.b64encode(patrol_png(pack)).decode("ascii")
+
+
+def summary_rows(pack: dict[str, Any]) -> list[list[object]]:
+    """What the pack holds, counted."""
+    s = pack["summary"]
+    return [
+        ["Open problems", s["problems"]],
+        ["Actions", s["actions"]],
+        ["Actions overdue", s["overdue"]],
+        ["Actions due in the coming fortnight", s["due_in_fortnight"]],
+        ["Actions done since the last meeting", s["done_since_last_meeting"]],
+        ["Evaluations due", s["evaluations_due"]],
+        ["Patrol plan cells", s["patrol_cells"]],
+        ["New and intensifying hotspots", s["hotspots"]],
+        ["Feeds with gaps flagged", s["feeds_flagged"]],
+    ]
+
+
+def action_rows(problem: dict[str, Any]) -> list[list[object]]:
+    """A problem's actions: what, owner agency, start, due, status, flag for this meeting, target."""
+    return [
+        [
+            a["what"],
+            a["owner_agency"],
+            f"{a['start']:%d %b %Y}",
+            f"{a['due']:%d %b %Y}",
+            a["status"] + (f" ({a['done_on']:%d %b %Y})" if a["status"] == "done" and a["done_on"] else ""),
+            a["flag"] or "",
+            a["target_text"] or "",
+        ]
+        for a in problem["actions"]
+    ]
+
+
+def evaluation_rows(evaluation: dict[str, Any]) -> list[list[object]]:
+    """An evaluation's numbers: response and control counts before and after, the WDD with its interval."""
+    b, a = evaluation["before"], evaluation["after"]
+    w = evaluation["wdd"]
+    met = {True: "met", False: "not met", None: "cannot be judged"}[evaluation["target_met"]]
+    return [
+        ["Months", f"{b['from']} to {b['to']}", f"{a['from']} to {a['to']}"],
+        ["Incidents in the response area", evaluation["response"]["before"], evaluation["response"]["after"]],
+        ["Incidents in the control area", evaluation["control"]["before"], evaluation["control"]["after"]],
+        ["Weighted displacement difference", f"{w['total']:+.0f}", f"95% interval {w['low']:+.0f} to {w['high']:+.0f}"],
+        ["Target", met, ""],
+    ]
+
+
+def _places(places: list[Any]) -> str:
+    return ", ".join(p["place"] if isinstance(p, dict) else str(p) for p in places or [])
+
+
+def patrol_rows(plan: dict[str, Any]) -> list[list[object]]:
+    """The plan's cells: rank, ward, streets and places, grid reference, postcode, expected a month, trend."""
+    return [
+        [
+            r["rank"],
+            r["ward_name"] or r["ward"] or "",
+            _places(r.get("places") or []),
+            r.get("grid_ref") or "",
+            (r.get("nearest_postcode") or {}).get("postcode", ""),
+            f"{r['expected_per_month']:.1f}",
+            r["trend"],
+        ]
+        for r in plan["cells"]
+    ]
+
+
+def hotspot_rows(hotspots: dict[str, Any]) -> list[list[object]]:
+    """The hotspots: pattern, ward, streets and places, grid reference, last three months, months hot."""
+    return [
+        [
+            PATTERNS.get(c["class"], c["class"]),
+            c["ward_name"] or c["ward"] or "",
+            _places(c["places"]),
+            c["grid_ref"] or "",
+            " ".join(str(v) for v in c["recent_counts"].values()),
+            c["slices_hot"],
+        ]
+        for c in hotspots["cells"]
+    ]
+
+
+def gap_rows(sources: dict[str, Any]) -> list[list[object]]:
+    """The feeds: name, source, latest month, and the months flagged (or none)."""
+    return [
+        [
+            f["feed"],
+            f["source"],
+            f["latest_month"] or "",
+            "; ".join(f"{g['month']} {g['kind']}: {g['message']}" for g in f["gaps"]) or "no gaps flagged",
+        ]
+        for f in sources["feeds"]
+    ]
