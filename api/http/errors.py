@@ -101,7 +101,8 @@ def _mapped(_: Request, exc: Exception) -> JSONResponse:
 def _auth(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AuthError)
     if exc.status == 401 and "text/html" in request.headers.get("accept", "") and request.method == "GET":
-        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(back)}", status_code=303)
     response = _problem(exc.status, exc.message)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="aim"'

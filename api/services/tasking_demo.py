@@ -29,6 +29,7 @@ def _problem(title: str, area: dict[str, Any], partners: list[str], ward_name: s
         "area": area,
         "baseline_from": "2025-01",
         "baseline_to": "2025-06",
+        "opened": "2025-06-30",  # when the story starts: the baseline frozen, actions from July
     }
 
 

@@ -54,6 +54,10 @@ def test_pages_ask_for_sign_in_and_apis_answer_401(client: TestClient) -> None:
     anonymous = TestClient(client.app)
     page = anonymous.get("/sources", headers={"accept": "text/html"}, follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == "/login?next=/sources"
+    linked = anonymous.get("/sources?force=cleveland", headers={"accept": "text/html"}, follow_redirects=False)
+    assert linked.headers["location"] == "/login?next=/sources%3Fforce%3Dcleveland"  # the link's query comes back
+    form = anonymous.get(linked.headers["location"])
+    assert 'value="/sources?force=cleveland"' in form.text
     assert anonymous.get("/api/v1/sources").status_code == 401
 
 

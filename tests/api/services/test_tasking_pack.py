@@ -21,7 +21,7 @@ from api.tasking import TaskingStore
 from ingest.store.connection import Connection, open_served_store
 
 TODAY = date.today()
-MEETING = TODAY + timedelta(days=20)  # the demo's problems are opened today: a meeting after that sees them
+MEETING = TODAY + timedelta(days=20)  # a meeting in three weeks: the demo problems (opened 30 Jun 2025) are open
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_the_pack_lists_each_partnerships_demo_problem(con: Connection, demo_tas
         assert pack["summary"]["patrol_cells"] == len(pack["patrol"]["plan"]["cells"]) == 10
         assert {f["source"] for f in pack["sources"]["feeds"]} == {"police", "warden", "complaint", "councillor"}
     assert _pack(con, demo_tasking, "Hartlepool", MEETING)["problems"] == []
-    before_opening = _pack(con, demo_tasking, "Middlesbrough", TODAY - timedelta(days=1))
+    before_opening = _pack(con, demo_tasking, "Middlesbrough", date(2025, 6, 29))  # the demo opens them 30 Jun 2025
     assert before_opening["problems"] == [] and before_opening["evaluations"] == []
 
 
