@@ -19,6 +19,7 @@ from api.http.middleware import install_middleware
 from api.http.routers import (
     docs,
     evaluate,
+    feeds,
     health,
     hotspots,
     incidents,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session,
         docs,
         profiles,
+        feeds,
         tiles,
         ogc,
     ):
