@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = PROJECT_DATA  # the installed shipped data unless AIM_DATA_DIR says otherwise
     memory_limit: str = "2GB"
-    tile_url: str = OSM_TILES  # basemap XYZ tile template, fetched by the browser; "none" for no basemap
+    tile_url: str = OSM_TILES  # basemap XYZ tile template (the browser, printed plans); "none" for no basemap
     tile_attribution: str = OSM_ATTRIBUTION  # HTML shown with the basemap (OpenStreetMap's, by default)
 
     def basemap(self) -> tuple[str, str] | None:
@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     def profiles_path(self) -> Path:
         """Where the profiles analysts send to a running service are kept (one TOML file each)."""
         return self.store.with_name(f"{self.store.stem}-profiles")
+
+    def tile_cache_path(self) -> Path:
+        """Where basemap tiles fetched for printed maps are kept (a week each)."""
+        return self.store.with_name(f"{self.store.stem}-tiles")
 
     def checked_path(self) -> Path:
         """Where files checked on the feeds page wait (an hour at most) for the person who checked them to load them."""

@@ -36,6 +36,7 @@ from api.http.routers import (
     uploads,
 )
 from api.http.strict import refuse_unknown_parameters
+from api.render.basemap_tiles import print_basemap
 from api.services.caches import Caches
 from api.settings import Settings
 from api.tasking import TaskingStore
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.print_basemap = print_basemap(settings.basemap(), settings.tile_cache_path())
     install_error_handlers(app)
     install_middleware(app, settings)
     for module in (
