@@ -29,6 +29,7 @@ MAX_TILES = 16  # tiles fetched for one print at most (the zoom is lowered until
 MAX_TILE_BYTES = 1 << 20
 DISK_SECONDS = 7 * 24 * 3600  # a tile kept on disk is used for a week
 WORKERS = 4
+RETRY_SECONDS = 300  # after tiles could not be had, prints go without them this long before trying again
 
 Bounds = tuple[float, float, float, float]  # min x, min y, max x, max y (metres, EPSG:3857)
 
@@ -115,6 +116,7 @@ class TileSource:
         self.memory_tiles = memory_tiles
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        self._retry_at = 0.0  # a failed fetch: no more tries (each waiting up to the timeout) until then
 
     def url(self, z: int, x: int, y: int) -> str:
         """The URL of one tile."""
@@ -163,7 +165,10 @@ class TileSource:
 
     def mosaic(self, bounds: Bounds, pixels: int) -> Mosaic | None:
         """The tiles covering the bounds (EPSG:3857 metres) at about `pixels` across, stitched; None when any tile
-        cannot be fetched or read (the print then says it has no basemap)."""
+        cannot be fetched or read (the print then says it has no basemap, and the next prints for RETRY_SECONDS do
+        not wait for the tile server again)."""
+        if time.monotonic() < self._retry_at:
+            return None
         zoom = tile_zoom(bounds, pixels)
         span = tile_span(bounds, zoom)
         x0, x1, y0, y1 = span
@@ -173,6 +178,7 @@ class TileSource:
                 decoded = [_decode(body) for body in pool.map(lambda k: self.tile(zoom, *k), keys)]
             except TileError:
                 pool.shutdown(wait=False, cancel_futures=True)
+                self._retry_at = time.monotonic() + RETRY_SECONDS
                 return None
         images = [image for image in decoded if image is not None]
         if len(images) != len(keys) or any(image.shape != images[0].shape for image in images):

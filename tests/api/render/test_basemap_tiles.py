@@ -93,5 +93,8 @@ def test_no_tiles_means_no_mosaic(path: str) -> None:
         port = server.template.split(":")[2].split("/")[0]
         unreachable = f"http://127.0.0.1:{free_port()}" if path.startswith("/{z}") else f"http://127.0.0.1:{port}"
         started = time.perf_counter()
-        assert TileSource(unreachable + path, timeout=2).mosaic(bounds, 900) is None  # refused, or 404
+        source = TileSource(unreachable + path, timeout=2)
+        assert source.mosaic(bounds, 900) is None  # refused, or 404
         assert time.perf_counter() - started < 10
+        asked = len(server.requests)
+        assert source.mosaic(bounds, 900) is None and len(server.requests) == asked  # not asked again at once
