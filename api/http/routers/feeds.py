@@ -61,10 +61,11 @@ def feeds_page(request: Request, settings: SettingsDep, nonce: NonceDep, feed: F
 async def send_profile(request: Request, settings: SettingsDep, nonce: NonceDep) -> HTMLResponse:
     """Form fields `profile` (a TOML file) or `profile_text`: check the profile and keep it under its own name;
     every problem is listed, naming its field or line."""
-    async with request.form(max_files=1, max_fields=4, max_part_size=MAX_PROFILE_BYTES) as form:
-        check_form_token(request, form.get(FORM_FIELD))
-        text = await _profile_text(form)
+    text = ""
     try:
+        async with request.form(max_files=1, max_fields=4, max_part_size=MAX_PROFILE_BYTES) as form:
+            check_form_token(request, form.get(FORM_FIELD))
+            text = await _profile_text(form)
         profile = await run_in_threadpool(keep_profile, settings.profiles_path(), text)
     except ProfileProblems as exc:
         return _page(request, settings, nonce, 422, profile_problems=exc.problems, profile_text=text)
@@ -145,7 +146,8 @@ async def _run(
             )
         )
     except SuspiciousFileError as exc:
-        refused = {"file": checked.name, "feed": checked.feed, "check": checked.id, "reason": exc.reason}
+        reason = exc.reason.split(". Fix the file, or load it with --replace-smaller")[0] + "."  # the CLI's advice
+        refused = {"file": checked.name, "feed": checked.feed, "check": checked.id, "reason": reason}
         return _page(request, settings, nonce, 409, refused=refused, chosen=checked.feed)
     except NotFoundError as exc:
         return _page(request, settings, nonce, 404, message=str(exc))

@@ -73,6 +73,10 @@ def test_a_profile_is_sent_a_messy_file_checked_then_loaded(client: TestClient) 
         files={"profile": ("p.toml", own_profile("cleveland-wardens").encode())},
     )
     assert shipped.status_code == 422 and "is a shipped feed" in shipped.text
+    latin = client.post(
+        "/feeds/profile", data={"form_token": token}, files={"profile": ("p.toml", "name = 'café'".encode("cp1252"))}
+    )
+    assert latin.status_code == 422 and "not UTF-8 text" in latin.text and 'id="aim-problems"' in latin.text
     kept = client.post(
         "/feeds/profile", data={"form_token": token}, files={"profile": ("p.toml", own_profile().encode())}
     )
@@ -106,7 +110,7 @@ def test_a_much_smaller_file_is_refused_with_its_reason_then_loaded_when_asked(
     small.write_bytes(b"\n".join(lines[:13]))  # the title lines, header and the first ten rows of January
     status, page, check_id = check(client, token, "cleveland-wardens", small)
     assert status == 409 and 'id="aim-refused"' in page and "far fewer rows than they hold" in page
-    assert "2025-01 holds" in page and check_id is not None
+    assert "2025-01 holds" in page and check_id is not None and "--replace-smaller" not in page
     held = feed_rows(client, "cleveland-wardens")
     anyway = client.post("/feeds/load", data={"form_token": token, "check": check_id, "replace_smaller": "yes"})
     assert anyway.status_code == 200 and 'id="aim-loaded"' in anyway.text
