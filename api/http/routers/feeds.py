@@ -154,7 +154,8 @@ async def _run(
     except KeyError:
         gone = "the feed this file was checked against is no longer served: check it again"
         return _page(request, settings, nonce, 404, message=gone)
-    except FeedFileError as exc:
+    except FeedFileError as exc:  # a file that cannot be read at all is not kept
+        await run_in_threadpool(discard, shelf, checked)
         return _page(request, settings, nonce, _status(exc), message=str(exc))
     record_access(request, report.loaded, f"{'check' if dry_run else 'ingest'} {checked.feed}")
     if not dry_run:

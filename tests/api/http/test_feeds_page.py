@@ -3,6 +3,7 @@ loads the file that was checked; forms without the session's token, and roles be
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -159,3 +160,33 @@ def test_partners_councillors_and_the_public_are_refused(client: TestClient) -> 
     assert public.post("/feeds/load", data={"check": "x" * 30}).status_code == 401
     signed_in(client)
     assert 'href="/feeds"' in client.get("/").text and 'href="/feeds"' in client.get("/sources").text
+
+
+def test_spreadsheets_and_open311_json_are_checked_too(client: TestClient, tmp_path: Path) -> None:
+    token = signed_in(client)
+    sheet = PROJECT_DATA / "feeds" / "cleveland-councillor-casework.xlsx"
+    status, page, check_id = check(client, token, "cleveland-councillor-casework", sheet)
+    assert status == 200 and check_id is not None and "rows would load" in page
+    requests = [
+        {
+            "service_request_id": f"R{i}",
+            "requested_datetime": f"2025-06-0{i}T21:15:00+01:00",
+            "service_name": name,
+            "lat": 54.5742,
+            "long": -1.2350,
+            "address": "Albert Road, Middlesbrough",
+            "status": "open",
+        }
+        for i, name in ((1, "Fly tipping"), (2, "Noise"), (3, "<b>Bins</b>"))
+    ]
+    reports = tmp_path / "requests.json"
+    reports.write_text(json.dumps(requests))
+    status, page, check_id = check(client, token, "open311", reports)
+    assert status == 200 and check_id is not None, page[:3000]
+    assert "<strong>2</strong> of 3 rows would load" in page and "&lt;b&gt;Bins&lt;/b&gt;" in page
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    status, page, check_id = check(client, token, "open311", broken)
+    assert status == 400 and check_id is None and 'id="aim-message"' in page and "broken.json" in page
+    kept = client.app.state.settings.checked_path()  # type: ignore[attr-defined]
+    assert len(list(kept.iterdir())) == 2  # the two files checked, waiting to be loaded; not the broken one
