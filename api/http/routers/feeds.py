@@ -131,7 +131,9 @@ async def _run(
     shelf = settings.checked_path()
     try:
         checked = shelved(shelf, check_id, _owner(principal))
-        feed = served_feeds(settings.profiles_path())[checked.feed]
+        feed = served_feeds(settings.profiles_path()).get(checked.feed)
+        if feed is None:
+            raise NotFoundError("the feed this file was checked against is no longer served: check it again")
         report = await run_in_threadpool(
             partial(
                 load_file,
@@ -151,9 +153,6 @@ async def _run(
         return _page(request, settings, nonce, 409, refused=refused, chosen=checked.feed)
     except NotFoundError as exc:
         return _page(request, settings, nonce, 404, message=str(exc))
-    except KeyError:
-        gone = "the feed this file was checked against is no longer served: check it again"
-        return _page(request, settings, nonce, 404, message=gone)
     except FeedFileError as exc:  # a file that cannot be read at all is not kept
         await run_in_threadpool(discard, shelf, checked)
         return _page(request, settings, nonce, _status(exc), message=str(exc))
