@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     port: int = 8000
     data_dir: Path = PROJECT_DATA  # the installed shipped data unless AIM_DATA_DIR says otherwise
     memory_limit: str = "2GB"
-    tile_url: str = OSM_TILES  # basemap XYZ tile template, fetched by the browser; "none" for no basemap
+    tile_url: str = OSM_TILES  # basemap XYZ tile template (the browser, printed plans); "none" for no basemap
     tile_attribution: str = OSM_ATTRIBUTION  # HTML shown with the basemap (OpenStreetMap's, by default)
 
     def basemap(self) -> tuple[str, str] | None:
@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     sdc_max_res: int = 8  # ... and hexagons are no finer than this resolution
     sdc_open_sources: list[str] = ["police"]  # sources already public (police.uk): counted as they are, never summed
     max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413) ...
-    max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files sent to /api/v1/ingest, up to this
+    max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files (/api/v1/ingest, /feeds/check), up to this
     answer_cache_mb: int = 256  # answers kept per store version (0: none, e.g. to time every request cold)
     max_upload_decompressed_bytes: int = 1024 * 1024 * 1024  # a feed file (upload or CLI) expands to at most this
     max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)
@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     def profiles_path(self) -> Path:
         """Where the profiles analysts send to a running service are kept (one TOML file each)."""
         return self.store.with_name(f"{self.store.stem}-profiles")
+
+    def tile_cache_path(self) -> Path:
+        """Where basemap tiles fetched for printed maps are kept (a week each)."""
+        return self.store.with_name(f"{self.store.stem}-tiles")
+
+    def checked_path(self) -> Path:
+        """Where files checked on the feeds page wait (an hour at most) for the person who checked them to load them."""
+        return self.store.with_name(f"{self.store.stem}-checked")
 
     def access_path(self) -> Path:
         """Where tokens, sessions and the audit log are kept."""

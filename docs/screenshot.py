@@ -1,12 +1,16 @@
-"""Make docs/map.png, the README's picture of the analyst map, from the demo store:
+"""Make the README's pictures from the demo store: docs/map.png (the analyst map) and docs/feeds-upload.png (the
+feeds page after checking a messy council export):
 
     aim demo --no-serve --store /tmp/aim-demo/aim.duckdb
-    python docs/screenshot.py /tmp/aim-demo/aim.duckdb
+    python docs/screenshot.py /tmp/aim-demo/aim.duckdb          # docs/map.png
+    python docs/screenshot.py /tmp/aim-demo/aim.duckdb feeds    # docs/feeds-upload.png
 
 Serves the store on a free loopback port with no basemap (AIM_TILE_URL=none: the picture is the same offline and
-from one run to the next), signs in with a new analyst token, opens /?force=cleveland&res=8, clicks the ward with
-the most incidents for its monthly trend, and saves a 1500x950 screenshot taken in headless Chromium (Debian's
-chromium, driven by Playwright, as in the page tests).
+from one run to the next) and signs in with a new analyst token, in headless Chromium (Debian's chromium, driven
+by Playwright, as in the page tests). The map: opens /?force=cleveland&res=8, clicks the ward with the most
+incidents for its monthly trend and saves a 1500x950 screenshot. The feeds page (on a copy of the store, which it
+leaves unchanged): sends a profile of a council's own (the shipped wardens profile under another name), checks the
+shipped wardens sample through it and saves a 1280x900 screenshot of what the check found.
 """
 
 from __future__ import annotations
@@ -16,19 +20,25 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from api.access.principals import Role
 from api.access.store import AccessStore
-from api.settings import Settings
+from api.settings import PROJECT_DATA, Settings
+from ingest.profiles import shipped_profiles
 
 VIEW = "/?force=cleveland&res=8"
 SIZE = {"width": 1500, "height": 950}
 OUT = Path(__file__).resolve().parent / "map.png"
+FEEDS_SIZE = {"width": 1280, "height": 900}
+FEEDS_OUT = Path(__file__).resolve().parent / "feeds-upload.png"
 # The ward with the most incidents, clicked as a person would (the click the page's ward layer listens for).
 CLICK_BUSIEST_WARD = """() => {
   const side = document.getElementById("aim-side");
@@ -45,7 +55,9 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def main(store: Path, out: Path = OUT) -> None:
+@contextmanager
+def signed_in(store: Path, size: dict[str, int]) -> Iterator[tuple[Page, str]]:
+    """`aim serve` over the store, and a Chromium page signed in there as a new analyst; the page and its URL."""
     token = AccessStore(Settings(store=store).access_path()).create_token("docs", Role.ANALYST)
     port = _port()
     env = {**os.environ, "AIM_TILE_URL": "none", "AIM_COOKIE_SECURE": "false"}
@@ -62,23 +74,53 @@ def main(store: Path, out: Path = OUT) -> None:
         with sync_playwright() as playwright:
             chromium = shutil.which("chromium") or shutil.which("chromium-browser")
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport=SIZE)
+            page = browser.new_page(viewport=size)
             page.goto(f"{url}/login")
             page.fill("input[name=token]", token)
             with page.expect_navigation():
                 page.click("button[type=submit]")
-            page.goto(url + VIEW)
-            page.wait_for_function("document.querySelectorAll('path.aim-ward').length > 50")
-            page.evaluate(CLICK_BUSIEST_WARD)
-            page.wait_for_selector("#aim-trend[data-state=drawn]")
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(out))
+            yield page, url
             browser.close()
     finally:
         server.terminate()
         server.wait(10)
+
+
+def main(store: Path, out: Path = OUT) -> None:
+    """docs/map.png: the analyst map with the busiest ward's trend."""
+    with signed_in(store, SIZE) as (page, url):
+        page.goto(url + VIEW)
+        page.wait_for_function("document.querySelectorAll('path.aim-ward').length > 50")
+        page.evaluate(CLICK_BUSIEST_WARD)
+        page.wait_for_selector("#aim-trend[data-state=drawn]")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out))
+    print(f"wrote {out}")
+
+
+def feeds(store: Path, out: Path = FEEDS_OUT) -> None:
+    """docs/feeds-upload.png: the feeds page after a profile was sent and a messy export checked through it."""
+    with tempfile.TemporaryDirectory(prefix="aim-docs-") as folder:
+        copy = Path(folder) / "aim.duckdb"
+        shutil.copyfile(store, copy)
+        profile = Path(folder) / "redcar-wardens.toml"
+        shipped = shipped_profiles()["cleveland-wardens"]
+        profile.write_text(shipped.replace('name = "cleveland-wardens"', 'name = "redcar-wardens"', 1))
+        with signed_in(copy, FEEDS_SIZE) as (page, url):
+            page.goto(f"{url}/feeds")
+            page.set_input_files("input[name=profile]", str(profile))
+            with page.expect_navigation():
+                page.click("#aim-profile button[type=submit]")
+            page.set_input_files("input[name=file]", str(PROJECT_DATA / "feeds" / "cleveland-wardens.csv"))
+            with page.expect_navigation():
+                page.click("#aim-check button[type=submit]")
+            page.wait_for_selector("#aim-load")
+            page.screenshot(path=str(out))
     print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if sys.argv[2:] == ["feeds"]:
+        feeds(Path(sys.argv[1]))
+    else:
+        main(Path(sys.argv[1]))

@@ -63,7 +63,8 @@ class UnknownBoundarySetError(IngestError):
 class ProfileError(IngestError):
     """A feed profile that cannot be used; nothing is loaded with it."""
 
-    def __init__(self, origin: str, reason: str) -> None:
+    def __init__(self, origin: str, reason: str, problems: list[str] | None = None) -> None:
         self.origin = origin
         self.reason = reason
+        self.problems = problems or [reason]  # each problem on its own, naming its field or line
         super().__init__(f"profile {origin}: {reason}")

@@ -47,6 +47,7 @@ class IngestOptions:
     limits: Limits = NO_LIMITS  # the most rows (and bytes once decompressed) one file may hold
     name: str | None = None  # the file's name in the load log, reports and errors (an upload's own); None: its path
     progress: Progress | None = None  # called with the rows of each batch as it is staged
+    examples: int = MAX_EXAMPLES  # quarantined rows kept as examples (line, reason) in the report
 
 
 @dataclass
@@ -68,12 +69,15 @@ class IngestReport:
     distinct_points: int = 0
     seconds: float = 0.0
     unmapped: Counter[str] = field(default_factory=Counter)  # source categories the profile does not map
+    partition_rows: dict[str, int] = field(default_factory=dict)  # good rows in the file, per partition
+    partition_held: dict[str, int] = field(default_factory=dict)  # rows held now, per partition the file replaces
+    max_examples: int = MAX_EXAMPLES
 
     def record(self, rejects: Rejects, unmapped: Counter[str]) -> None:
         """Count a batch's rejects by kind of reason, keep the first few as examples, add its unmapped labels."""
         for line, _, reason in rejects:
             self.reasons[reason_kind(reason)] += 1
-            if len(self.examples) < MAX_EXAMPLES:
+            if len(self.examples) < self.max_examples:
                 self.examples.append((line, reason))
         self.unmapped.update(unmapped)
 
@@ -96,6 +100,7 @@ def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) 
     """Enrich, plan and commit (or, for a dry run, roll back) a staged file; fill in the report."""
     report.distinct_points = enrich_staged(staged)
     plan = staged.plan()
+    report.partition_rows, report.partition_held = dict(plan.rows), dict(plan.stored)
     shrinking = [] if options.replace_smaller else plan.shrinking(options.min_share)
     if shrinking:
         said = "; ".join(f"{key} holds {held:,} rows, this file has {new:,} good ones" for key, held, new in shrinking)
@@ -169,7 +174,7 @@ def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Ing
         digest = hashing.submit(file_sha256, path)
         label = POLICE_FEED if feed.profile is None else feed.name
         staged = StagedIngest(con, feed.source, file, digest.result, feed=label)
-        report = IngestReport(file=file, status="loaded")
+        report = IngestReport(file=file, status="loaded", max_examples=options.examples)
         try:
             while batch is not None:
                 good, rejects, months = split(batch)

@@ -57,6 +57,10 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/ingest/{feed}": ANALYSTS,
     "/api/v1/profiles": ANALYSTS,
     "/api/v1/profiles/{name}": ANALYSTS,
+    "/feeds": ANALYSTS,  # the feeds page: profiles sent, files checked and loaded
+    "/feeds/profile": ANALYSTS,
+    "/feeds/check": ANALYSTS,
+    "/feeds/load": ANALYSTS,
     "/api/v1/problems": PROBLEMS,
     "/api/v1/problems/{problem_id}": PROBLEMS,
     "/api/v1/problems/{problem_id}/actions": PROBLEM_WORK,

@@ -19,6 +19,7 @@ from api.http.middleware import install_middleware
 from api.http.routers import (
     docs,
     evaluate,
+    feeds,
     health,
     hotspots,
     incidents,
@@ -37,6 +38,7 @@ from api.http.routers import (
     uploads,
 )
 from api.http.strict import refuse_unknown_parameters
+from api.render.basemap_tiles import print_basemap
 from api.services.caches import Caches
 from api.settings import Settings
 from api.tasking import TaskingStore
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.print_basemap = print_basemap(settings.basemap(), settings.tile_cache_path())
     install_error_handlers(app)
     install_middleware(app, settings)
     for module in (
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         session,
         docs,
         profiles,
+        feeds,
         tiles,
         ogc,
         tasking_pack,

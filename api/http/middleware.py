@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.settings import Settings
 
-UPLOADS = "/api/v1/ingest/"
+UPLOADS = ("/api/v1/ingest/", "/feeds/check")  # feed files: the upload bound, not the body bound
 NONCE_KEY = "csp_nonce"  # where a request's nonce is kept in its state
 
 

@@ -151,6 +151,7 @@ def _controls(filters: Filters, res: int, view: MapView, principal: Principal) -
         account={
             "signed_in": principal.role != Role.PUBLIC,
             "analyses": principal.role in (Role.ANALYST, Role.PARTNER),
+            "loads": principal.role == Role.ANALYST,
             "name": principal.name,
             "role": principal.role.value,
         },

@@ -15,9 +15,11 @@ import shapely  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.patches import Polygon as PolygonPatch  # noqa: E402
 
+from api.render.basemap_tiles import PrintBasemap, to_mercator  # noqa: E402
 from api.services.reference import Ward  # noqa: E402
 from geo.hexbin import cell_polygons  # noqa: E402
 
+MAP_PIXELS = 900  # the map is about 500 px wide in the PNG: tiles at about twice that stay sharp in the PDF
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 (data.police.uk). "
     "Boundaries: Office for National Statistics, OGL v3.0; contains OS data (c) Crown copyright and database right."
@@ -29,11 +31,41 @@ def _rings(geometry: shapely.Geometry) -> list[np.ndarray]:
     return [np.asarray(p.exterior.coords) for p in polygons]
 
 
-def render_plan(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt: str) -> bytes:
-    """The plan drawn on one A4 landscape page, as PNG or PDF bytes; ward names and other text from boundary files
-    are drawn as they are (never read as mathtext markup)."""
+def render_plan(
+    plan: dict[str, Any],
+    wards: list[tuple[Ward, shapely.Geometry]],
+    fmt: str,
+    basemap: PrintBasemap | None = None,
+) -> bytes:
+    """The plan drawn on one A4 landscape page, as PNG or PDF bytes, in Web Mercator over the basemap's streets
+    when there is one (else it says "no basemap"); ward names and other text from boundary files are drawn as they
+    are (never read as mathtext markup)."""
     with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
-        return _draw(plan, wards, fmt)
+        return _draw(plan, wards, fmt, basemap)
+
+
+def _mercator(coords: np.ndarray) -> np.ndarray:
+    x, y = to_mercator(coords[:, 0], coords[:, 1])
+    return np.column_stack([x, y])
+
+
+def _draw_basemap(ax: Any, bounds: tuple[float, float, float, float], basemap: PrintBasemap | None) -> bool:
+    """Tiles under the map, with their attribution (or "no basemap") in small print; whether tiles were drawn."""
+    mosaic = None if basemap is None else basemap.source.mosaic(bounds, MAP_PIXELS)
+    if mosaic is not None:
+        ax.imshow(mosaic.image, extent=mosaic.extent, zorder=0, interpolation="bilinear")
+    note = "no basemap" if basemap is None else (basemap.attribution if mosaic else "no basemap (tiles unavailable)")
+    ax.text(
+        0.005,
+        0.005,
+        note,
+        transform=ax.transAxes,
+        fontsize=5.5,
+        color="#333333",
+        zorder=5,
+        bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.5},
+    )
+    return mosaic is not None
 
 
 def _where(row: dict[str, Any]) -> str:
@@ -41,7 +73,9 @@ def _where(row: dict[str, Any]) -> str:
     return ", ".join(p["place"] for p in row.get("places") or [])
 
 
-def _draw(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt: str) -> bytes:
+def _draw(
+    plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt: str, basemap: PrintBasemap | None
+) -> bytes:
     fig = plt.figure(figsize=(11.69, 8.27), dpi=110)
     area = plan["area"]["name"]
     fig.suptitle(f"Patrol plan: {area}", x=0.02, ha="left", fontsize=16, fontweight="bold")
@@ -55,26 +89,30 @@ def _draw(plan: dict[str, Any], wards: list[tuple[Ward, shapely.Geometry]], fmt:
         fontsize=9,
     )
     ax = fig.add_axes((0.02, 0.08, 0.40, 0.82))
-    ax.set_aspect(1 / np.cos(np.radians(54)))
+    ax.set_aspect("equal")  # Web Mercator is conformal: streets and hexagons keep their shape
     ax.set_xticks([])
     ax.set_yticks([])
-    hexes = cell_polygons(plan["_lattice"].cells[plan["_selected"]])
+    hexes = shapely.transform(cell_polygons(plan["_lattice"].cells[plan["_selected"]]), _mercator)
     if len(hexes):
         minx, miny, maxx, maxy = shapely.total_bounds(hexes)
-        pad = max(maxx - minx, maxy - miny) * 0.08 + 0.002
-        ax.set_xlim(minx - pad, maxx + pad)
-        ax.set_ylim(miny - pad, maxy + pad)
-        view = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+        pad = max(maxx - minx, maxy - miny) * 0.08 + 150
+        bounds = (minx - pad, miny - pad, maxx + pad, maxy + pad)
+        view = shapely.box(*bounds)
+        streets = _draw_basemap(ax, bounds, basemap)
+        ax.set_xlim(bounds[0], bounds[2])
+        ax.set_ylim(bounds[1], bounds[3])
         for ward, shape in wards:
+            shape = shapely.transform(shape, _mercator)
             if shape.intersects(view):
                 for ring in _rings(shape):
-                    ax.plot(ring[:, 0], ring[:, 1], color="#999999", linewidth=0.5)
+                    ax.plot(ring[:, 0], ring[:, 1], color="#555555" if streets else "#999999", linewidth=0.5)
                 c = shape.representative_point()
                 if view.contains(c):
-                    ax.text(c.x, c.y, ward.name, fontsize=5, color="#666666", ha="center")
+                    ax.text(c.x, c.y, ward.name, fontsize=5, color="#444444" if streets else "#666666", ha="center")
         colours = plt.get_cmap("YlOrRd_r")(np.linspace(0.05, 0.75, len(hexes)))
         patches = [PolygonPatch(np.asarray(h.exterior.coords)) for h in hexes]
-        ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="#333333", linewidth=0.6, alpha=0.9))
+        alpha = 0.65 if streets else 0.9  # the streets show through the hexagons
+        ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="#333333", linewidth=0.6, alpha=alpha))
         for rank, h in enumerate(hexes, start=1):
             if rank <= 40:
                 c = h.centroid

@@ -106,12 +106,12 @@ def normalise_label(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(exc: ValidationError) -> list[str]:
     parts = []
     for e in exc.errors():
         where = ".".join(str(p) for p in e["loc"]) or "(top level)"
         parts.append(f"{where}: {e['msg']}")
-    return "; ".join(parts)
+    return parts
 
 
 def parse_profile(text: str, origin: str) -> Profile:
@@ -123,7 +123,8 @@ def parse_profile(text: str, origin: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
-        raise ProfileError(origin, _describe(exc)) from exc
+        problems = _describe(exc)
+        raise ProfileError(origin, "; ".join(problems), problems) from exc
 
 
 def load_profile(path_or_name: str | Path) -> Profile:

@@ -21,8 +21,9 @@ from tests.conftest import sign_in
 
 @pytest.fixture(scope="session")
 def client(cleveland_store: Path) -> Iterator[TestClient]:
-    """A test client for create_app over the Cleveland + Nottinghamshire store, signed in as an analyst."""
-    with TestClient(create_app(Settings(store=cleveland_store))) as c:
+    """A test client for create_app over the Cleveland + Nottinghamshire store, signed in as an analyst (no basemap:
+    printed plans fetch no tiles)."""
+    with TestClient(create_app(Settings(store=cleveland_store, tile_url="none"))) as c:
         sign_in(c)
         yield c
 

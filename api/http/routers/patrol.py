@@ -55,7 +55,7 @@ def plan(
             wards = caches.wards.get(con, filters.boundary_set)
             shaped = [(w, caches.wards.shape(filters.boundary_set, w.code)) for w in wards if w.lad_code in area.lads]
             name = f"aim-patrol-plan-{area.code or 'all'}-{filters.incident.end:%Y-%m}.{fmt}"
-            return render_plan(result, shaped, fmt), name
+            return render_plan(result, shaped, fmt, request.app.state.print_basemap), name
 
         plan = Answer(
             json=lambda: public_plan(result),

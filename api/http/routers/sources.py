@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
+from api.access.principals import Role
 from api.access.scope import feed_scope
 from api.http.deps import CachesDep, Con, NonceDep, PrincipalDep, SettingsDep, listed_sources
 from api.http.models.base import plain
@@ -41,4 +42,4 @@ def sources_page(
     """The coverage report as a page for analysts."""
     held = held_sources(con, feed_scope(principal, source), listed_sources(principal))
     report = caches.reports.get(con, gap_rule(settings), held)
-    return HTMLResponse(render_sources_page(report, nonce))
+    return HTMLResponse(render_sources_page(report, nonce, can_load=principal.role == Role.ANALYST))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any, BinaryIO
 
@@ -19,13 +20,10 @@ from api.http.audit import record_access
 from api.http.deps import SettingsDep
 from api.http.models.base import plain
 from api.http.models.status import IngestSummary
-from api.rules import ingest_options
+from api.http.writer import load_file
 from api.services.errors import ParameterError
 from api.services.loading import report_summary
 from api.services.profiles import served_feeds
-from api.settings import Settings
-from ingest.pipeline import IngestReport, run
-from ingest.registry import Feed
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -64,7 +62,11 @@ async def ingest(
         path = FilePath(folder) / name
         if not await _receive(request, path):
             raise ParameterError("body", "empty upload: send the file's bytes as the request body")
-        report = await run_in_threadpool(_load, request, settings, feeds[feed], path, name, replace_smaller, dry_run)
+        report = await run_in_threadpool(
+            partial(
+                load_file, request, settings, feeds[feed], path, name, replace_smaller=replace_smaller, dry_run=dry_run
+            )
+        )
     record_access(request, report.loaded, f"{'check' if dry_run else 'ingest'} {feed}")
     return report_summary(report)
 
@@ -88,21 +90,3 @@ async def _receive(request: Request, path: FilePath) -> int:
     finally:
         await run_in_threadpool(fh.close)
     return size
-
-
-def _load(
-    request: Request,
-    settings: Settings,
-    feed: Feed,
-    path: FilePath,
-    name: str,
-    replace_smaller: bool,
-    dry_run: bool,
-) -> IngestReport:
-    with request.app.state.writer:  # one load at a time; readers are never blocked
-        cursor = request.app.state.con.cursor()
-        try:
-            options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
-            return run(feed, path, cursor, options)
-        finally:
-            cursor.close()

@@ -1,15 +1,26 @@
-"""The printed plan draws text from boundary files as it is: mathtext markup in a ward name cannot break it."""
+"""The printed plan draws text from boundary files as it is (mathtext markup in a ward name cannot break it), and
+its map over basemap tiles fetched over HTTP when a tile URL is set, saying "no basemap" when there are none."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import shapely
+from fastapi.testclient import TestClient
+from PIL import Image
+from pypdf import PdfReader
 
+from api.http.app import create_app
+from api.render.basemap_tiles import print_basemap
 from api.render.patrol_print import render_plan
 from api.services.reference import Ward
+from api.settings import OSM_ATTRIBUTION, Settings
 from geo.lattice import build_lattice
+from tests.api.render.browser import free_port
+from tests.api.render.tile_server import TILE_COLOUR, tile_server
+from tests.conftest import sign_in
 
 HOSTILE_NAMES = [r"$\foo{$", "$x^2$", "<img src=x onerror=alert(1)>", "50% & 'quoted'"]
 
@@ -52,3 +63,54 @@ def test_hostile_ward_names_print(tmp_path: Path) -> None:
         png = render_plan(plan, wards, "png")
         pdf = render_plan(plan, wards, "pdf")
         assert png.startswith(b"\x89PNG") and pdf.startswith(b"%PDF")
+
+
+def _map_pixels(png: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The printed page's map part and table part (A4 landscape: the map is the left 42%), as RGB arrays."""
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    split = int(image.shape[1] * 0.42)
+    return image[:, :split], image[:, split:]
+
+
+def _tile_share(part: np.ndarray) -> float:
+    """The share of pixels of the tile server's colour (drawn as they are, outside the hexagons)."""
+    return float((np.abs(part - np.array(TILE_COLOUR)).sum(axis=2) < 12).mean())
+
+
+def test_the_plan_is_drawn_over_basemap_tiles_fetched_over_http(tmp_path: Path) -> None:
+    plan, wards = _plan("Central")
+    with tile_server() as server:
+        basemap = print_basemap((server.template, OSM_ATTRIBUTION), tmp_path / "tiles")
+        png = render_plan(plan, wards, "png", basemap)
+        pdf = render_plan(plan, wards, "pdf", basemap)
+    assert server.requests  # fetched for real, over HTTP
+    on_map, on_table = _map_pixels(png)
+    assert _tile_share(on_map) > 0.2 and _tile_share(on_table) == 0  # the streets under the plan, nowhere else
+    text = _pdf_text(pdf)
+    assert "© OpenStreetMap contributors" in text and "no basemap" not in text
+
+
+def test_without_tiles_the_plan_still_prints_and_says_so(tmp_path: Path) -> None:
+    plan, wards = _plan("Central")
+    unreachable = print_basemap((f"http://127.0.0.1:{free_port()}/{{z}}/{{x}}/{{y}}.png", OSM_ATTRIBUTION), None)
+    for basemap, said in ((None, "no basemap"), (unreachable, "no basemap (tiles unavailable)")):
+        png = render_plan(plan, wards, "png", basemap)
+        assert png.startswith(b"\x89PNG") and _tile_share(_map_pixels(png)[0]) == 0
+        text = _pdf_text(render_plan(plan, wards, "pdf", basemap))
+        assert said in text and "OpenStreetMap" not in text
+
+
+def test_the_served_plan_has_streets_when_a_tile_url_is_set(cleveland_store: Path) -> None:
+    with tile_server() as server:
+        for tiles, drawn in ((server.template, True), ("none", False)):
+            with TestClient(create_app(Settings(store=cleveland_store, tile_url=tiles))) as client:
+                sign_in(client)
+                params = {"lad": "E06000002", "cells": 10, "format": "png"}
+                answer = client.get("/api/v1/patrol-plan", params=params)
+                assert answer.status_code == 200
+                assert (_tile_share(_map_pixels(answer.content)[0]) > 0.1) is drawn
+    assert server.requests and all(agent.startswith("AIM/") for _, agent in server.requests)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)

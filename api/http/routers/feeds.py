@@ -1,0 +1,163 @@
+"""The feeds page: an analyst onboards a feed while the service runs. Send a profile (checked, kept), check a file
+against a feed (a dry run: what would load, which rows would not and why, what it replaces), then load the very file
+that was checked. Plain HTML forms with the results rendered by the service: no script needed."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from api.access.principals import Principal
+from api.http.audit import record_access
+from api.http.deps import NonceDep, PrincipalDep, SettingsDep
+from api.http.errors import STATUS
+from api.http.forms import FORM_FIELD, check_form_token, form_token
+from api.http.writer import load_file
+from api.render.feeds_page import render_feeds_page
+from api.services.errors import NotFoundError, ParameterError
+from api.services.onboarding import (
+    EXAMPLES,
+    ProfileProblems,
+    check_view,
+    discard,
+    keep_profile,
+    shelve,
+    shelved,
+)
+from api.services.profiles import MAX_PROFILE_BYTES, list_profiles, served_feeds
+from api.settings import Settings
+from ingest.errors import FeedFileError, SuspiciousFileError
+
+router = APIRouter(tags=["map"])
+FeedQuery = Annotated[str | None, Query(max_length=64, description="The feed chosen in the check form")]
+
+
+def _page(request: Request, settings: Settings, nonce: str, status: int = 200, **shown: Any) -> HTMLResponse:
+    feeds = list_profiles(settings.profiles_path())
+    html = render_feeds_page(feeds, form_token(request), nonce, **shown)
+    return HTMLResponse(html, status_code=status)
+
+
+def _owner(principal: Principal) -> str:
+    return f"{principal.token_id}:{principal.name}"
+
+
+def _status(exc: Exception) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+
+
+@router.get("/feeds", response_class=HTMLResponse)
+def feeds_page(request: Request, settings: SettingsDep, nonce: NonceDep, feed: FeedQuery = None) -> HTMLResponse:
+    """The feeds page for analysts: send a profile, check a file against a feed, load it."""
+    return _page(request, settings, nonce, chosen=feed)
+
+
+@router.post("/feeds/profile", response_class=HTMLResponse)
+async def send_profile(request: Request, settings: SettingsDep, nonce: NonceDep) -> HTMLResponse:
+    """Form fields `profile` (a TOML file) or `profile_text`: check the profile and keep it under its own name;
+    every problem is listed, naming its field or line."""
+    text = ""
+    try:
+        async with request.form(max_files=1, max_fields=4, max_part_size=MAX_PROFILE_BYTES) as form:
+            check_form_token(request, form.get(FORM_FIELD))
+            text = await _profile_text(form)
+        profile = await run_in_threadpool(keep_profile, settings.profiles_path(), text)
+    except ProfileProblems as exc:
+        return _page(request, settings, nonce, 422, profile_problems=exc.problems, profile_text=text)
+    record_access(request, 0, f"profile {profile.name}")
+    return _page(request, settings, nonce, kept=profile.name, chosen=profile.name)
+
+
+async def _profile_text(form: FormData) -> str:
+    sent = form.get("profile")
+    if isinstance(sent, UploadFile) and sent.filename:
+        body = await sent.read(MAX_PROFILE_BYTES + 1)
+        try:
+            return body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ProfileProblems(["the profile file is not UTF-8 text: save it as UTF-8 and send it again"]) from None
+    text = form.get("profile_text")
+    return text if isinstance(text, str) else ""
+
+
+@router.post("/feeds/check", response_class=HTMLResponse)
+async def check_file(request: Request, settings: SettingsDep, nonce: NonceDep, principal: PrincipalDep) -> HTMLResponse:
+    """Form fields `feed` and `file`: check the file as a dry run (nothing kept in the store) and keep it, for an
+    hour, for the same person to load."""
+    async with request.form(max_files=1, max_fields=4) as form:
+        check_form_token(request, form.get(FORM_FIELD))
+        feed, upload = str(form.get("feed") or ""), form.get("file")
+        try:
+            feeds = served_feeds(settings.profiles_path())
+            if feed not in feeds:
+                raise ParameterError("feed", f"choose a feed: {feed!r} is not one the service loads")
+            if not isinstance(upload, UploadFile) or not upload.filename or not upload.size:
+                raise ParameterError("file", "choose a file to check (it was missing or empty)")
+            checked = await run_in_threadpool(
+                shelve, settings.checked_path(), upload.file, feed, upload.filename, _owner(principal)
+            )
+        except ParameterError as exc:
+            return _page(request, settings, nonce, 422, message=exc.message, chosen=feed or None)
+    return await _run(request, settings, nonce, checked.id, principal, dry_run=True, replace_smaller=False)
+
+
+@router.post("/feeds/load", response_class=HTMLResponse)
+async def load_checked(
+    request: Request, settings: SettingsDep, nonce: NonceDep, principal: PrincipalDep
+) -> HTMLResponse:
+    """Form fields `check` (a checked file's id) and `replace_smaller`: load the file that was checked."""
+    async with request.form(max_files=0, max_fields=4) as form:
+        check_form_token(request, form.get(FORM_FIELD))
+        check_id, smaller = str(form.get("check") or ""), form.get("replace_smaller") == "yes"
+    return await _run(request, settings, nonce, check_id, principal, dry_run=False, replace_smaller=smaller)
+
+
+async def _run(
+    request: Request,
+    settings: Settings,
+    nonce: str,
+    check_id: str,
+    principal: Principal,
+    *,
+    dry_run: bool,
+    replace_smaller: bool,
+) -> HTMLResponse:
+    """Check or load a kept file and show what it did (or why it was refused)."""
+    shelf = settings.checked_path()
+    try:
+        checked = shelved(shelf, check_id, _owner(principal))
+        feed = served_feeds(settings.profiles_path()).get(checked.feed)
+        if feed is None:
+            raise NotFoundError("the feed this file was checked against is no longer served: check it again")
+        report = await run_in_threadpool(
+            partial(
+                load_file,
+                request,
+                settings,
+                feed,
+                checked.path,
+                checked.name,
+                replace_smaller=replace_smaller,
+                dry_run=dry_run,
+                examples=EXAMPLES,
+            )
+        )
+    except SuspiciousFileError as exc:
+        reason = exc.reason.split(". Fix the file, or load it with --replace-smaller")[0] + "."  # the CLI's advice
+        refused = {"file": checked.name, "feed": checked.feed, "check": checked.id, "reason": reason}
+        return _page(request, settings, nonce, 409, refused=refused, chosen=checked.feed)
+    except NotFoundError as exc:
+        return _page(request, settings, nonce, 404, message=str(exc))
+    except FeedFileError as exc:  # a file that cannot be read at all is not kept
+        await run_in_threadpool(discard, shelf, checked)
+        return _page(request, settings, nonce, _status(exc), message=str(exc))
+    record_access(request, report.loaded, f"{'check' if dry_run else 'ingest'} {checked.feed}")
+    if not dry_run:
+        await run_in_threadpool(discard, shelf, checked)
+    result = {**check_view(report), "feed": checked.feed, "check": checked.id, "dry_run": dry_run}
+    return _page(request, settings, nonce, result=result, chosen=checked.feed)

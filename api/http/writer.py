@@ -1,0 +1,35 @@
+"""Feed files loaded (or checked) by the running service: one load at a time under the app's writer lock, on a
+cursor of its own, so readers are never blocked and see the store before or after a file, never half of it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from fastapi import Request
+
+from api.rules import ingest_options
+from api.settings import Settings
+from ingest.pipeline import MAX_EXAMPLES, IngestReport, run
+from ingest.registry import Feed
+
+
+def load_file(
+    request: Request,
+    settings: Settings,
+    feed: Feed,
+    path: Path,
+    name: str,
+    *,
+    replace_smaller: bool,
+    dry_run: bool,
+    examples: int = MAX_EXAMPLES,
+) -> IngestReport:
+    """Load (or, with dry_run, check) one file of a feed under the settings' rules; call it on a worker thread."""
+    with request.app.state.writer:  # one load at a time; readers are never blocked
+        cursor = request.app.state.con.cursor()
+        try:
+            options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
+            return run(feed, path, cursor, replace(options, examples=examples))
+        finally:
+            cursor.close()
