@@ -64,6 +64,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/problems/{problem_id}/reviews": PROBLEM_WORK,
     "/api/v1/problems/{problem_id}/evaluation": ANALYSTS,
     "/api/v1/problems/{problem_id}/audit": ANALYSTS,
+    "/api/v1/problem-areas": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,
