@@ -11,11 +11,10 @@ from urllib.parse import urlencode
 
 import folium
 import numpy as np
+from markupsafe import Markup
 
 from api.access.principals import Principal, Role
 from api.access.tables import COUNCIL
-from markupsafe import Markup
-
 from api.render.map_answers import api_query, downloads, movers_panel, period_words, published_source
 from api.render.map_layers import (
     FINE_PRINT,

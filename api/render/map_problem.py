@@ -25,9 +25,7 @@ def problem_panel(principal: Principal, wards_set: str, plan: bool, csrf: str) -
     if not may_open_problems(principal):
         return ""
     groups = [*GROUP_LABELS.items(), ("all", "Every category (ASB and crime)")]
-    return render(
-        "map_problem.html", csrf=csrf, wards_set=wards_set, plan=plan, groups=groups, owner=principal.name
-    )
+    return render("map_problem.html", csrf=csrf, wards_set=wards_set, plan=plan, groups=groups, owner=principal.name)
 
 
 def problem_assets(principal: Principal) -> list[str]:
