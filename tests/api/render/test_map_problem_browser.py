@@ -1,8 +1,8 @@
 """Opening a problem from the analyst map in real headless Chromium, on a served demo store: patrol-plan cells
-clicked on the map, or a polygon drawn with clicks, become the problem's area exactly (checked over the API), the
-panel shows the problem opened with its link and frozen baseline, and no CSP violation or page error is reported.
-The screenshot of the panel with a selection (1280x800) is kept in the test's folder (docs/map-problem.png when
-AIM_DOCS_SCREENSHOTS is set)."""
+clicked on the map, a polygon drawn with clicks, a ward clicked or a GeoJSON file chosen become the problem's area
+exactly (checked over the API), the panel shows the problem opened with its link and frozen baseline, and no CSP
+violation or page error is reported. The screenshot of the panel with a selection (1280x800) is kept in the test's
+folder (docs/map-problem.png when AIM_DOCS_SCREENSHOTS is set)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import httpx
 import pytest
+import shapely
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
@@ -186,4 +188,51 @@ def test_a_polygon_drawn_with_clicks_is_the_problems_area(
     for x, y in corners:  # every corner clicked is a corner of the stored polygon, where it was clicked
         assert any(abs(x - px) <= 1 and abs(y - py) <= 1 for px, py in stored), ((x, y), stored)
     assert detail["profile"]["cells"]["count"] > 0 and area["res"] == 9
+    analyst.assert_clean()
+
+
+# A point where a ward is the topmost thing on the map, its code and name (decoded from folium's escaped text).
+WARD_POINT = """() => {
+  const side = document.getElementById("aim-side");
+  const box = document.querySelector(".folium-map").getBoundingClientRect();
+  const text = (v) => new DOMParser().parseFromString(String(v), "text/html").body.textContent;
+  for (const ward of window[side.dataset.wards].getLayers()) {
+    const r = ward._path.getBoundingClientRect();
+    for (const [fx, fy] of [[0.5, 0.5], [0.4, 0.6], [0.6, 0.4], [0.3, 0.3], [0.7, 0.7]]) {
+      const x = r.left + fx * r.width, y = r.top + fy * r.height;
+      if (x < box.left + 60 || x > box.right - 60 || y < box.top + 60 || y > box.bottom - 40) continue;
+      if (document.elementFromPoint(x, y) === ward._path) {
+        return {x, y, code: text(ward.feature.properties.code), name: text(ward.feature.properties.name)};
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def test_a_ward_clicked_or_a_file_chosen_is_the_area(
+    analyst: Watched, server: str, demo: tuple[Path, str], tmp_path: Path
+) -> None:
+    page = _open_panel(analyst)
+    page.check("#aim-problem-mode input[value=wards]")
+    ward = page.evaluate(WARD_POINT)
+    assert ward, "no ward is clear of the other layers"
+    page.mouse.click(ward["x"], ward["y"])
+    assert page.inner_text("#aim-problem-area") == f"1 ward: {ward['name']}"
+    _fill(page, "Nuisance across one ward")
+    problem = _opened(page)
+    detail = _api(server, demo[1], f"/api/v1/problems/{problem}")
+    assert detail["area"]["kind"] == "wards" and detail["area"]["value"] == [ward["code"]]
+    # a file in British National Grid: read by the service, outlined on the map, opened as a polygon
+    square = gpd.GeoDataFrame(geometry=[shapely.box(449000, 519000, 450000, 520000)], crs="EPSG:27700")
+    square.to_file(tmp_path / "area.geojson", driver="GeoJSON")
+    page.check("#aim-problem-mode input[value=file]")
+    page.set_input_files("#aim-problem-file", str(tmp_path / "area.geojson"))
+    page.wait_for_selector("#aim-problem-area[data-kind=polygon]")
+    summary = page.inner_text("#aim-problem-area")
+    assert summary.startswith("The file's area (GeoJSON, EPSG:27700, 1 feature): 1.00 km², "), summary
+    _fill(page, "Nuisance in the square from the file")
+    detail = _api(server, demo[1], f"/api/v1/problems/{_opened(page)}")
+    assert detail["area"]["kind"] == "polygon"
+    assert summary.endswith(f" {detail['profile']['cells']['count']} res-9 cells")
     analyst.assert_clean()
