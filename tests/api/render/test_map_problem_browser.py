@@ -223,6 +223,11 @@ def test_a_ward_clicked_or_a_file_chosen_is_the_area(
     problem = _opened(page)
     detail = _api(server, demo[1], f"/api/v1/problems/{problem}")
     assert detail["area"]["kind"] == "wards" and detail["area"]["value"] == [ward["code"]]
+    page.click("#aim-problem summary")  # closed: a click on the map asks for the ward's trend again
+    assert page.get_attribute("#aim-side", "data-picking") is None
+    page.mouse.click(ward["x"], ward["y"])
+    page.wait_for_selector("#aim-trend[data-state=drawn]")
+    page.click("#aim-problem summary")
     # a file in British National Grid: read by the service, outlined on the map, opened as a polygon
     square = gpd.GeoDataFrame(geometry=[shapely.box(449000, 519000, 450000, 520000)], crs="EPSG:27700")
     square.to_file(tmp_path / "area.geojson", driver="GeoJSON")
