@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     sdc_open_sources: list[str] = ["police"]  # sources already public (police.uk): counted as they are, never summed
     max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413) ...
     max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files (/api/v1/ingest, /feeds/check), up to this
+    max_area_file_bytes: int = 4 * 1024 * 1024  # ... and problem areas' files sent to /api/v1/problem-areas
     answer_cache_mb: int = 256  # answers kept per store version (0: none, e.g. to time every request cold)
     max_upload_decompressed_bytes: int = 1024 * 1024 * 1024  # a feed file (upload or CLI) expands to at most this
     max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)

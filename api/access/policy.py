@@ -73,6 +73,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/problems/{problem_id}": PROBLEMS,
     "/api/v1/tasking/pack": ANALYSTS,  # problem details and patrol plans: partners, councillors, public refused
     "/tasking": ANALYSTS,
+    "/api/v1/problem-areas": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,

@@ -13,6 +13,7 @@ from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
 from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.errors import NotFoundError, ParameterError
+from api.services.problem_area import area_from_file
 from api.tasking import TaskingStore, TaskingUnavailable
 
 problems_app = typer.Typer(help="Tasking: problems, their actions and evaluations.", no_args_is_help=True)
@@ -36,7 +37,9 @@ def create(
     owner: Annotated[str, typer.Option(help="Who owns it")],
     cell: Annotated[list[str] | None, typer.Option(help="An H3 cell of the area (repeat; one resolution)")] = None,
     ward: Annotated[list[str] | None, typer.Option(help="A ward of the area, code or name (repeat)")] = None,
-    polygon: Annotated[Path | None, typer.Option(help="A GeoJSON file holding the area's polygon")] = None,
+    polygon: Annotated[
+        Path | None, typer.Option(help="A GeoJSON or GeoPackage file of the area's polygons (any CRS)")
+    ] = None,
     partner: Annotated[list[str] | None, typer.Option(help="A source or agency party to it (repeat)")] = None,
     source: Annotated[list[str] | None, typer.Option(help="A source to count (repeat; default all)")] = None,
     category: Annotated[str, typer.Option(help="Category group")] = "asb",
@@ -49,8 +52,10 @@ def create(
     """Open a problem and freeze its baseline profile from the store."""
     area: dict[str, Any] = {"cells": cell, "wards": ward}
     if polygon is not None:
-        data = json.loads(polygon.read_text(encoding="utf-8"))
-        area["polygon"] = data.get("geometry", data) if data.get("type") == "Feature" else data
+        try:
+            area["polygon"] = area_from_file(polygon.read_bytes())["polygon"]
+        except (OSError, ParameterError) as exc:
+            fail(exc)
     values = {
         "title": title,
         "owner": owner,

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from api.access.store import AccessStore
 from api.http.answers import AnswerCache
 from api.http.auth import enforce
+from api.http.csrf import refuse_cross_site
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
 from api.http.routers import (
@@ -27,6 +28,7 @@ from api.http.routers import (
     maps,
     ogc,
     patrol,
+    problem_areas,
     problem_pages,
     problems,
     profiles,
@@ -70,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="AIM",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(enforce), Depends(refuse_unknown_parameters)],
+        dependencies=[Depends(enforce), Depends(refuse_cross_site), Depends(refuse_unknown_parameters)],
         responses=ERROR_RESPONSES,
         description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
         docs_url=None,  # served by routers/docs.py on vendored assets
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         incidents,
         problems,
         problem_pages,
+        problem_areas,
         sources,
         uploads,
         health,

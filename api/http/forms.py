@@ -3,13 +3,12 @@ cannot make a signed-in browser post them (the cookie is SameSite=Strict as well
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from fastapi import Request
 
 from api.access.principals import AuthError
-from api.http.auth import SESSION_COOKIE
+from api.http.csrf import page_token
 
 FORM_FIELD = "form_token"
 STALE = "this form was not sent from AIM's own page (its form token is missing or out of date): open the page again"
@@ -18,10 +17,7 @@ STALE = "this form was not sent from AIM's own page (its form token is missing o
 def form_token(request: Request) -> str:
     """The token the session's forms carry (empty without a session): a keyed hash of the session, which only the
     browser holding the (HttpOnly) session cookie and the service know."""
-    session = request.cookies.get(SESSION_COOKIE)
-    if not session:
-        return ""
-    return hmac.new(b"aim page form", session.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    return page_token(request)
 
 
 def check_form_token(request: Request, sent: object) -> None:

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.settings import Settings
 
 UPLOADS = ("/api/v1/ingest/", "/feeds/check")  # feed files: the upload bound, not the body bound
+AREA_FILES = "/api/v1/problem-areas"
 NONCE_KEY = "csp_nonce"  # where a request's nonce is kept in its state
 
 
@@ -38,10 +39,18 @@ class Hardening:
     """Pure ASGI middleware: refuse oversized bodies before reading them, and add security headers; each request
     gets a new script nonce in its state (for the page renderers) and in its Content-Security-Policy."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int, csp: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        csp: Callable[[str], str],
+        max_area_file_bytes: int = 0,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.max_area_file_bytes = max_area_file_bytes or max_body_bytes
         self.csp = csp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -50,6 +59,7 @@ class Hardening:
             return
         headers = dict(scope["headers"])
         limit = self.max_upload_bytes if scope["path"].startswith(UPLOADS) else self.max_body_bytes
+        limit = self.max_area_file_bytes if scope["path"] == AREA_FILES else limit
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _too_large(send, limit)
@@ -118,5 +128,6 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
         Hardening,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        max_area_file_bytes=settings.max_area_file_bytes,
         csp=partial(content_security_policy, settings),
     )

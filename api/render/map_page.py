@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import folium
 import numpy as np
+from markupsafe import Markup
 
 from api.access.principals import Principal, Role
 from api.access.tables import COUNCIL
@@ -23,6 +24,7 @@ from api.render.map_layers import (
     statistics_legend,
     tooltip_text,
 )
+from api.render.map_problem import problem_assets, problem_panel
 from api.render.scripts import with_nonce
 from api.render.templates import render
 from api.services.filters import ALL, Filters
@@ -255,10 +257,12 @@ def _hex_layer(name: str, fc: dict[str, Any], show: bool, colour: Callable[[int]
     )
 
 
-def build_map(view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "") -> str:
-    """Render the analyst map page as HTML; its <script> tags (folium's and the page's own static script) carry the
+def build_map(
+    view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "", csrf: str = ""
+) -> str:
+    """Render the analyst map page as HTML; its <script> tags (folium's and the page's own static scripts) carry the
     response's nonce (the page has no other script: no inline event handler, and names from files reach it as
-    escaped text)."""
+    escaped text); `csrf` is the session's page token, which the analyst's problem panel sends with what it opens."""
     wards_fc, hexes_fc, res, statistics, bounds = view.wards, view.hexes, view.res, view.statistics, view.bounds
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
     m.default_js = STATIC_JS
@@ -317,6 +321,7 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
             statistics[0] if statistics and statistics_names.get("gi") else None,
         ),
         analyses=fine,
+        problem=Markup(problem_panel(principal, filters.boundary_set, bool(statistics_names.get("plan")), csrf)),
         **_legend(
             view,
             ward_breaks,
@@ -329,4 +334,6 @@ def build_map(view: MapView, filters: Filters, settings: Settings, principal: Pr
     root.html.add_child(folium.Element(inert(side)))
     root.header.add_child(folium.Element(inert(render("map_head.html"))))
     root.header.add_child(folium.Element(PAGE_SCRIPT))
+    for tag in problem_assets(principal):
+        root.header.add_child(folium.Element(tag))
     return with_nonce(str(root.render()), nonce)

@@ -12,6 +12,7 @@ import shapely
 
 from api.services.errors import ParameterError
 from api.services.places import resolve_ward
+from geo.area_files import AreaFileError, read_area
 from geo.hexbin import cell_resolution, cells_to_strings
 from geo.lattice import cell_centres
 from geo.problem_areas import cells_from_text, polygon_cells
@@ -63,6 +64,17 @@ def _polygon(geometry: Any) -> shapely.Geometry:
     if (maxx - minx) * (maxy - miny) > MAX_POLYGON_DEG2:
         raise ParameterError("area.polygon", "the polygon is larger than a problem's area may be (about 10 km across)")
     return shape
+
+
+def area_from_file(data: bytes) -> dict[str, Any]:
+    """A problem's area from a GeoJSON or GeoPackage file (any CRS): its polygons in WGS84, merged, as
+    `area.polygon` of a new problem takes them, with the res-9 cells it covers and what was read from the file."""
+    try:
+        shape, info = read_area(data)
+    except AreaFileError as exc:
+        raise ParameterError("file", str(exc)) from exc
+    shape = _polygon(json.loads(shapely.to_geojson(shape)))
+    return {"polygon": json.loads(shapely.to_geojson(shape)), "cells": len(polygon_cells(shape, AREA_RES)), **info}
 
 
 def resolve_area(con: Connection, boundary_set: str, spec: dict[str, Any]) -> dict[str, Any]:

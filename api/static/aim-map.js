@@ -8,7 +8,8 @@
  *   small SVG chart, with the comparison with the period before and with last year in words.
  *
  * The side column (#aim-side) names folium's layers by their script names (data-wards, data-hexes, data-gi, ...),
- * and carries the page's filters as a query string (data-query) for the API requests.
+ * and carries the page's filters as a query string (data-query) for the API requests. While the analyst's problem
+ * panel (aim-problem.js) picks an area on the map, the side column carries data-picking and clicks are left to it.
  */
 (function () {
   "use strict";
@@ -308,7 +309,7 @@
     var trend = trendPanel(side);
     if (wards) {
       wards.on("click", function (e) {
-        if (!e.layer || !e.layer.feature) { return; }
+        if (!e.layer || !e.layer.feature || side.hasAttribute("data-picking")) { return; }
         select(e.layer);
         trend.show(describeWard(e.layer.feature.properties));
       });
@@ -317,7 +318,7 @@
       if (!group) { return; }
       group.on("click", function (e) {
         var feature = e.layer && e.layer.feature;
-        if (!feature) { return; }
+        if (!feature || side.hasAttribute("data-picking")) { return; }
         var code = decoded(feature.id || feature.properties.h3);
         select(e.layer);
         trend.show({param: "h3", code: code, title: "this hexagon"});

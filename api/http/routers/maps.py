@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.access.principals import Role
 from api.access.scope import visible_sources
+from api.http.csrf import page_token
 from api.http.deps import CachesDep, Con, FiltersDep, NonceDep, PrincipalDep, SettingsDep, StudyAreaDep
 from api.render.map_page import build_map
 from api.rules import gap_rule
@@ -21,6 +22,7 @@ router = APIRouter(tags=["map"])
 
 @router.get("/", response_class=HTMLResponse)
 def map_page(
+    request: Request,
     con: Con,
     caches: CachesDep,
     settings: SettingsDep,
@@ -48,4 +50,4 @@ def map_page(
         area = resolve_area_choice(con, choice)
     analyses = principal.role in (Role.ANALYST, Role.PARTNER)
     view = map_view(con, filters, area, res, caches, gap_rule(settings), analyses, visible_sources(principal) or ())
-    return HTMLResponse(build_map(view, filters, settings, principal, nonce))
+    return HTMLResponse(build_map(view, filters, settings, principal, nonce, page_token(request)))

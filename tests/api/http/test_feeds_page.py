@@ -152,7 +152,8 @@ def test_partners_councillors_and_the_public_are_refused(client: TestClient) -> 
         assert other.get("/feeds").status_code == 403
         files = {"file": ("a.csv", SAMPLE.read_bytes())}
         assert other.post("/feeds/check", data={"feed": "cleveland-wardens"}, files=files).status_code == 403
-        assert "Load a feed" not in other.get("/").text
+        page = other.get("/").text
+        assert "Load a feed" not in page and 'href="/tasking"' not in page and 'href="/problems"' in page
     public = TestClient(client.app)
     assert public.get("/feeds", headers={"accept": "text/html"}, follow_redirects=False).headers["location"] == (
         "/login?next=/feeds"
@@ -160,6 +161,7 @@ def test_partners_councillors_and_the_public_are_refused(client: TestClient) -> 
     assert public.post("/feeds/load", data={"check": "x" * 30}).status_code == 401
     signed_in(client)
     assert 'href="/feeds"' in client.get("/").text and 'href="/feeds"' in client.get("/sources").text
+    assert 'href="/tasking"' in client.get("/").text
 
 
 def test_spreadsheets_and_open311_json_are_checked_too(client: TestClient, tmp_path: Path) -> None:

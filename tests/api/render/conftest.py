@@ -22,9 +22,11 @@ def map_inputs(client: TestClient, params: dict[str, str]) -> MapInputs:
     seen: list[MapInputs] = []
     original = maps_router.build_map
 
-    def record(view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "") -> str:
+    def record(
+        view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "", csrf: str = ""
+    ) -> str:
         seen.append((view, filters, settings))
-        return original(view, filters, settings, principal, nonce)
+        return original(view, filters, settings, principal, nonce, csrf)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(maps_router, "build_map", record)

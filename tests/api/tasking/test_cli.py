@@ -1,4 +1,4 @@
-"""`aim problems create|list|show` on the demo store."""
+"""`aim problems create|list|show` on the demo store (an area by ward, or from a GeoPackage in any CRS)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import geopandas as gpd
+import shapely
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -64,3 +66,28 @@ def test_the_demo_opens_two_problems_once(demo_store: Path, database_url: str, t
     finally:
         tasking.close()
         con.close()
+
+
+def test_a_problem_over_a_geopackage_in_british_national_grid(
+    demo_store: Path, database_url: str, tmp_path: Path
+) -> None:
+    store = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_store, store)
+    runner = CliRunner()
+    opts = ["--store", str(store), "--database", database_url]
+    square = gpd.GeoDataFrame(geometry=[shapely.box(449000, 519000, 450000, 520000)], crs="EPSG:27700")
+    square.to_file(tmp_path / "area.gpkg", driver="GPKG")
+    created = runner.invoke(
+        app, ["problems", "create", "Square", "--owner", "CSP", "--polygon", str(tmp_path / "area.gpkg"), *opts]
+    )
+    assert created.exit_code == 0, created.output
+    detail = json.loads(created.stdout[created.stdout.index("{") :])
+    lons = [p[0] for p in detail["area"]["value"]["coordinates"][0]]
+    lats = [p[1] for p in detail["area"]["value"]["coordinates"][0]]
+    assert -1.25 < min(lons) < max(lons) < -1.2 and 54.56 < min(lats) < max(lats) < 54.58  # in WGS84
+    assert detail["area"]["kind"] == "polygon" and detail["profile"]["cells"]["count"] > 0
+    (tmp_path / "points.csv").write_text("a,b\n1,2\n")
+    bad = runner.invoke(
+        app, ["problems", "create", "x", "--owner", "y", "--polygon", str(tmp_path / "points.csv"), *opts]
+    )
+    assert bad.exit_code == 2 and "GeoJSON or GeoPackage" in bad.output
