@@ -24,9 +24,11 @@ users_app = typer.Typer(help="API tokens: who may see what.", no_args_is_help=Tr
 
 
 def access_store(store: Path | None) -> AccessStore:
-    """The access store beside the incident store (or at $AIM_ACCESS_DB); a clear error when it cannot be used."""
+    """The access store in the deployment's database ($AIM_DATABASE_URL, else the SQLite file beside the incident
+    store), the old layout's access file carried over; a clear error when it cannot be used."""
+    settings = settings_from(store)
     try:
-        return AccessStore(settings_from(store).access_path())
+        return AccessStore(settings.tasking_url(), settings.access_path())
     except AccessUnavailable as exc:
         fail(exc)
 

@@ -16,7 +16,7 @@ runner = CliRunner()
 
 def test_a_damaged_access_database_stops_every_command_with_a_message(tmp_path: Path) -> None:
     store = tmp_path / "aim.duckdb"
-    access = tmp_path / "aim-access.sqlite"  # beside the store, where the commands look for it
+    access = tmp_path / "aim-tasking.sqlite"  # beside the store, where the commands look for it
     holding(access)
     with access.open("r+b") as fh:
         fh.truncate(access.stat().st_size // 2)
@@ -30,13 +30,13 @@ def test_a_damaged_access_database_stops_every_command_with_a_message(tmp_path: 
         result = runner.invoke(app, [*args, "--store", str(store)])
         assert result.exit_code == 1, (args, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-        assert "error" in result.output and "damaged" in result.output and "aim-access.sqlite" in result.output
+        assert "error" in result.output and "damaged" in result.output and "aim-tasking.sqlite" in result.output
     assert access.read_bytes() == before
 
 
 def test_an_unwritable_access_database_lists_but_does_not_change(tmp_path: Path, sqlite_writes: SqliteWrites) -> None:
     store = tmp_path / "aim.duckdb"
-    holding(tmp_path / "aim-access.sqlite", tokens=2, audits=3)
+    holding(tmp_path / "aim-tasking.sqlite", tokens=2, audits=3)
     sqlite_writes.block()
     listed = runner.invoke(app, ["users", "list", "--store", str(store)])
     assert listed.exit_code == 0 and "holder 1" in listed.output

@@ -38,7 +38,7 @@ def test_an_unwritable_access_database_keeps_reads_and_refuses_rows_without_audi
 ) -> None:
     monkeypatch.setattr(AccessStore, "PROBE_SECONDS", 0)
     access = tmp_path / "access.sqlite"
-    with TestClient(create_app(Settings(store=demo_store, access_db=access, cookie_secure=False))) as app_client:
+    with TestClient(create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}", cookie_secure=False))) as app_client:
         store: AccessStore = app_client.app.state.access  # type: ignore[attr-defined]
         token = store.create_token("Jo Bloggs", Role.ANALYST)
         analyst = TestClient(app_client.app, headers=_bearer(token))
@@ -87,7 +87,7 @@ def test_a_damaged_access_database_is_left_alone_and_the_public_view_is_served(
         fh.truncate(access.stat().st_size // 2)
     before = access.read_bytes()
     caplog.set_level(logging.INFO)
-    with TestClient(create_app(Settings(store=demo_store, access_db=access))) as public:
+    with TestClient(create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}"))) as public:
         assert any("token sign-in is off until AIM is restarted" in r.getMessage() for r in caplog.records)
         assert public.get("/api/v1/wards").status_code == 200
         assert "Police.uk open data, counted as" in public.get("/").text
@@ -108,7 +108,7 @@ def test_a_full_disk_then_a_restart_on_it(
     got a 500 and a restart failed with a traceback. The access database here is one an older AIM wrote (WAL)."""
     access = small_disk.root / "access.sqlite"
     token = old_wal_database(access)
-    settings = Settings(store=demo_store, access_db=access, cookie_secure=False)
+    settings = Settings(store=demo_store, database_url=f"sqlite:///{access}", cookie_secure=False)
     with TestClient(create_app(settings), headers=_bearer(token)) as analyst:
         assert analyst.get("/api/v1/incidents", params={"limit": 1}).status_code == 200
         small_disk.fill()

@@ -1,0 +1,93 @@
+"""The deployment's database as the access store uses it: SQLAlchemy engines for an SQLite file or a PostgreSQL
+server, the Alembic migrations (the chain shared with tasking, in api/tasking/migrations) run only when behind, and
+what a driver's error means.
+
+On SQLite every call opens a new connection to the existing file (never creating it) and a write takes the write
+lock first (BEGIN IMMEDIATE: a writer waits for another, up to the timeout, rather than failing). On PostgreSQL the
+connections are pooled, checked before use, and give up connecting after CONNECT_SECONDS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.pool import NullPool
+
+from api.access import sqlite_file
+from api.tasking.store import MIGRATIONS, upgrade
+
+WRITE = "aim_write"  # execution option: this connection's transaction writes (SQLite: BEGIN IMMEDIATE)
+CONNECT_SECONDS = 5
+
+# PostgreSQL's SQLSTATE classes and codes, in words
+SERVER_CAUSES = {
+    "08": "the database server cannot be reached",
+    "57P": "the database server is shutting down or restarting",
+    "25006": "the database is read-only",
+    "53100": "the database server's disk is full",
+    "53": "the database server is short of resources",
+    "42501": "permission denied",
+    "40": "the transaction was rolled back by the server",
+}
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of an SQLite URL; None for a server."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    if not url.database or url.database == ":memory:":
+        raise ValueError("the access database must be a file or a server, not an in-memory SQLite database")
+    return Path(url.database)
+
+
+def sqlite_engine(path: Path, as_it_is: bool = False) -> Engine:
+    """An engine on the existing file: a new connection per call, never creating the file."""
+    engine = sa.create_engine("sqlite://", creator=lambda: sqlite_file.connect(path, as_it_is), poolclass=NullPool)
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get(WRITE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def server_engine(url: URL) -> Engine:
+    """An engine on a database server (pooled; connections checked before use)."""
+    args: dict[str, Any] = {"connect_timeout": CONNECT_SECONDS} if url.get_backend_name() == "postgresql" else {}
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=args)
+
+
+def _scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config)
+
+
+def behind(connection: Connection) -> bool:
+    """The database is not at the latest migration (a read; nothing is written)."""
+    current = MigrationContext.configure(connection).get_current_revision()
+    return current != _scripts().get_current_head()
+
+
+def migrate(engine: Engine) -> None:
+    """`alembic upgrade head`, in one transaction that takes the write lock first."""
+    upgrade(engine.execution_options(**{WRITE: True}))
+
+
+def server_cause(exc: BaseException) -> tuple[str, bool]:
+    """A server's error in words, and whether it means the server cannot be reached (so nothing can be read)."""
+    orig = getattr(exc, "orig", None) or exc
+    state = str(getattr(orig, "sqlstate", "") or "")
+    if not state and isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        state = "08"  # no SQLSTATE: the connection itself failed
+    said = next((text for prefix, text in SERVER_CAUSES.items() if state.startswith(prefix)), None)
+    message = " ".join(str(orig).split())
+    unreachable = state.startswith(("08", "57P"))
+    return (f"{said} ({type(orig).__name__}: {message})" if said else f"{type(orig).__name__}: {message}"), unreachable
