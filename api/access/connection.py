@@ -128,13 +128,13 @@ class AccessDatabase:
         self._tried = time.monotonic()
         if self.path is not None:
             if not self.path.exists():
-                sqlite_file.create(self.path, LABEL, lambda new: database.migrate(database.sqlite_engine(new)))
+                sqlite_file.create(self.path, LABEL, _build)
                 log.info("created %s %s", LABEL, self.path)
             sqlite_file.inspect(self.path, LABEL, NEEDS)
             self._to_rollback_journal()
         try:
             if self._read(database.behind):
-                self._write(lambda _c: database.migrate(self.engine), "migrate it to the latest version")
+                self._write(database.migrate, "migrate it to the latest version")
         except CommandError as exc:  # a revision this AIM does not know: a newer AIM wrote it
             raise AccessUnavailable(f"{LABEL} {self.where} cannot be migrated: {exc}") from exc
         except AccessUnavailable:
@@ -291,6 +291,13 @@ class AccessDatabase:
             except AccessUnavailable:
                 pass  # recorded
         return self.health()
+
+
+def _build(new: Path) -> None:
+    """A new SQLite database at its latest version."""
+    engine = database.sqlite_engine(new)
+    with engine.connect().execution_options(**{database.WRITE: True}) as c, c.begin():
+        database.migrate(c)
 
 
 def _probe(c: Connection) -> None:

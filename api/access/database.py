@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -20,7 +21,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import NullPool
 
 from api.access import sqlite_file
-from api.tasking.store import MIGRATIONS, upgrade
+from api.tasking.store import MIGRATIONS
 
 WRITE = "aim_write"  # execution option: this connection's transaction writes (SQLite: BEGIN IMMEDIATE)
 CONNECT_SECONDS = 5
@@ -64,21 +65,23 @@ def server_engine(url: URL) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, connect_args=args)
 
 
-def _scripts() -> ScriptDirectory:
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config)
+    return config
 
 
 def behind(connection: Connection) -> bool:
     """The database is not at the latest migration (a read; nothing is written)."""
     current = MigrationContext.configure(connection).get_current_revision()
-    return current != _scripts().get_current_head()
+    return current != ScriptDirectory.from_config(_config()).get_current_head()
 
 
-def migrate(engine: Engine) -> None:
-    """`alembic upgrade head`, in one transaction that takes the write lock first."""
-    upgrade(engine.execution_options(**{WRITE: True}))
+def migrate(connection: Connection) -> None:
+    """`alembic upgrade head` in the connection's transaction (on SQLite, one that took the write lock first)."""
+    config = _config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
 
 def server_cause(exc: BaseException) -> tuple[str, bool]:
