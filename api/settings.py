@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         return self.store.with_name(f"{self.store.stem}-profiles")
 
     def access_path(self) -> Path:
-        """Where the old layout kept tokens, sessions and the audit log (carried over into tasking_url() on first start)."""
+        """Where the old layout kept tokens, sessions and the audit log (carried over on first start)."""
         return self.access_db or self.store.with_name(f"{self.store.stem}-access.sqlite")
 
     def tasking_url(self) -> str:

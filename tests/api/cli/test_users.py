@@ -1,13 +1,16 @@
 """`aim users` and `aim audit` over an access database that is damaged or cannot be written: a clear message and a
-nonzero exit, never a traceback, and the file left as it is."""
+nonzero exit, never a traceback, and the file left as it is; the old layout's access file carried over."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from tests.api.access.conftest import closed_port
+from tests.api.access.test_legacy import old_layout_file
 from tests.api.access.test_store import holding
 from tests.api.conftest import SqliteWrites
 
@@ -46,3 +49,20 @@ def test_an_unwritable_access_database_lists_but_does_not_change(tmp_path: Path,
         assert result.exit_code == 1, (args, result.output)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert "cannot be written" in result.output
+
+
+def test_the_old_layouts_access_file_is_carried_over(tmp_path: Path) -> None:
+    store = tmp_path / "aim.duckdb"
+    old_layout_file(tmp_path / "aim-access.sqlite")  # beside the store, where the old layout kept it
+    listed = runner.invoke(app, ["users", "list", "--store", str(store)])
+    assert listed.exit_code == 0 and "Jo Bloggs" in listed.output and "Wardens" in listed.output
+    assert (tmp_path / "aim-tasking.sqlite").exists()
+    audit = runner.invoke(app, ["audit", "--csv", "--limit", "100", "--store", str(store)])
+    assert audit.exit_code == 0 and audit.output.count("GET /api/v1/incidents") == 40
+
+
+def test_an_unreachable_database_server_stops_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIM_DATABASE_URL", f"postgresql+psycopg://aim_ci:aim_ci@127.0.0.1:{closed_port()}/aim_ci")
+    for args in (["users", "list"], ["users", "create", "Jo", "--role", "analyst"], ["audit"]):
+        result = runner.invoke(app, [*args, "--store", str(tmp_path / "aim.duckdb")])
+        assert result.exit_code == 1 and "cannot be reached" in result.output, (args, result.output)

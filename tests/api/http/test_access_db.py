@@ -2,7 +2,8 @@
 
 Read paths keep being answered; tokens work read-only; incident rows are never served without their audit record
 (503), while aggregate reads and exports go ahead with the lost audit record written to the log; /healthz says what
-is wrong (in general terms below analyst); a damaged file is left alone and the service serves the public view.
+is wrong (in general terms below analyst); a damaged file is left alone and the service serves the public view, as
+it does while a database server cannot be reached.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from api.access.principals import Role
 from api.access.store import AccessStore
 from api.http.app import create_app
 from api.settings import Settings
+from tests.api.access.conftest import closed_port
 from tests.api.access.test_store import holding, old_wal_database
 from tests.api.conftest import SmallDisk, SqliteWrites
 
@@ -38,7 +40,9 @@ def test_an_unwritable_access_database_keeps_reads_and_refuses_rows_without_audi
 ) -> None:
     monkeypatch.setattr(AccessStore, "PROBE_SECONDS", 0)
     access = tmp_path / "access.sqlite"
-    with TestClient(create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}", cookie_secure=False))) as app_client:
+    with TestClient(
+        create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}", cookie_secure=False))
+    ) as app_client:
         store: AccessStore = app_client.app.state.access  # type: ignore[attr-defined]
         token = store.create_token("Jo Bloggs", Role.ANALYST)
         analyst = TestClient(app_client.app, headers=_bearer(token))
@@ -126,3 +130,21 @@ def test_a_full_disk_then_a_restart_on_it(
         assert restarted.get("/api/v1/incidents", params={"limit": 1}).status_code == 200
     with closing(sqlite3.connect(access)) as con:
         assert con.execute("SELECT count(*) FROM audit").fetchone()[0] >= 2
+
+
+def test_an_unreachable_database_server_serves_the_public_view_and_says_so(
+    demo_store: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL out of reach at start (nothing listens on its port): token checks fail closed."""
+    url = f"postgresql+psycopg://aim_ci:secret-password@127.0.0.1:{closed_port()}/aim_ci"
+    caplog.set_level(logging.INFO)
+    with TestClient(create_app(Settings(store=demo_store, database_url=url))) as public:
+        assert any("until the database server can be reached" in r.getMessage() for r in caplog.records)
+        assert public.get("/api/v1/wards").status_code == 200
+        refused = public.get("/api/v1/wards", headers=_bearer("aim_any-token"))
+        assert refused.status_code == 503 and "tokens cannot be checked" in refused.json()["detail"]
+        assert public.get("/api/v1/incidents").status_code == 401
+        assert public.post("/login", data={"token": "aim_any-token", "next": "/"}).status_code == 503
+        health = public.get("/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "degraded"
+        assert any("cannot be read" in p for p in health.json()["problems"]) and "127.0.0.1" not in health.text
