@@ -62,14 +62,14 @@ def _now_iso() -> str:
 class AccessDatabase:
     """The deployment's database as the access store uses it (safe across threads and processes).
 
-    `database` is an SQLAlchemy URL, or the path of an SQLite file; `legacy` the access file of the old layout.
+    `where` is an SQLAlchemy URL, or the path of an SQLite file; `old` the access file of the old layout.
     Opening checks and migrates the database and raises `AccessDamaged` or `AccessUnavailable` when it cannot be
     used; `AccessStore.serving` never raises and turns token sign-in off instead."""
 
     PROBE_SECONDS = 30.0  # /healthz writes to the database at most this often to see whether writes work
 
-    def __init__(self, database: str | Path, legacy: Path | None = None) -> None:
-        self._start(database, legacy)
+    def __init__(self, where: str | Path, old: Path | None = None) -> None:
+        self._start(where, old)
         self._open_database()
 
     def _start(self, where: str | Path, old: Path | None) -> None:
@@ -80,6 +80,7 @@ class AccessDatabase:
         self.engine: Engine = database.sqlite_engine(self.path) if self.path else database.server_engine(self.url)
         self._as_it_is = database.sqlite_engine(self.path, as_it_is=True) if self.path else None
         self._lock = threading.Lock()
+        self._opening = threading.Lock()  # one attempt to open it again at a time
         self._problems: dict[str, tuple[str, str]] = {}  # "read" | "write" | "damage" -> (message, since)
         self._off: AccessUnavailable | None = None  # the database is not used: every call raises this
         self._opened = False
@@ -88,12 +89,12 @@ class AccessDatabase:
         self._logs = False  # a service's store logs its problems as they change; a command's caller reports them
 
     @classmethod
-    def serving(cls, database: str | Path, legacy: Path | None = None) -> Self:
+    def serving(cls, where: str | Path, old: Path | None = None) -> Self:
         """The store for a running service. When an SQLite file cannot be used it is left alone, token sign-in is
         off until a restart (every call raises the reason); when a server cannot be reached, sign-in is off until it
         can; the log says which, and says so too when the database cannot be written."""
         store = cls.__new__(cls)
-        store._start(database, legacy)
+        store._start(where, old)
         try:
             store._open_database()
         except AccessUnavailable as exc:
@@ -114,11 +115,7 @@ class AccessDatabase:
         """An engine on the same database for the other stores of a service (tasking), never writing to a damaged
         file: a read-only one then."""
         if self.path is not None and isinstance(self._off, AccessDamaged):
-            return sa.create_engine(
-                "sqlite://",
-                creator=lambda: sqlite_file.connect(self.path, read_only=True),
-                poolclass=sa.pool.NullPool,  # type: ignore[arg-type]
-            )
+            return database.sqlite_engine(self.path, read_only=True)
         return self.engine
 
     # --- opening -----------------------------------------------------------------------------------------------------
@@ -128,7 +125,7 @@ class AccessDatabase:
         self._tried = time.monotonic()
         if self.path is not None:
             if not self.path.exists():
-                sqlite_file.create(self.path, LABEL, _build)
+                sqlite_file.create(self.path, LABEL, database.build_sqlite)
                 log.info("created %s %s", LABEL, self.path)
             sqlite_file.inspect(self.path, LABEL, NEEDS)
             self._to_rollback_journal()
@@ -191,7 +188,9 @@ class AccessDatabase:
                 message = self._problems.get("read", (f"{LABEL} {self.where} is not open yet", ""))[0]
                 raise AccessUnavailable(message)
             self._tried = time.monotonic()
-        self._open_database()
+        with self._opening:
+            if not self._opened:
+                self._open_database()
         log.warning("%s %s can be used again: token sign-in is on", LABEL, self.where)
 
     def _read(self, run: Callable[[Connection], T]) -> T:
@@ -287,18 +286,7 @@ class AccessDatabase:
                 self._probed = now
         if due:
             try:
-                self._change(_probe, "check that it can be written")
+                self._change(database.probe, "check that it can be written")
             except AccessUnavailable:
                 pass  # recorded
         return self.health()
-
-
-def _build(new: Path) -> None:
-    """A new SQLite database at its latest version."""
-    engine = database.sqlite_engine(new)
-    with engine.connect().execution_options(**{database.WRITE: True}) as c, c.begin():
-        database.migrate(c)
-
-
-def _probe(c: Connection) -> None:
-    c.execute(sa.text("UPDATE alembic_version SET version_num = version_num"))

@@ -25,6 +25,7 @@ from api.tasking.store import MIGRATIONS
 
 WRITE = "aim_write"  # execution option: this connection's transaction writes (SQLite: BEGIN IMMEDIATE)
 CONNECT_SECONDS = 5
+MIGRATION_LOCK = 0x41494D  # "AIM": PostgreSQL advisory lock held while migrating
 
 # PostgreSQL's SQLSTATE classes and codes, in words
 SERVER_CAUSES = {
@@ -47,9 +48,11 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def sqlite_engine(path: Path, as_it_is: bool = False) -> Engine:
+def sqlite_engine(path: Path, as_it_is: bool = False, read_only: bool = False) -> Engine:
     """An engine on the existing file: a new connection per call, never creating the file."""
-    engine = sa.create_engine("sqlite://", creator=lambda: sqlite_file.connect(path, as_it_is), poolclass=NullPool)
+    engine = sa.create_engine(
+        "sqlite://", creator=lambda: sqlite_file.connect(path, as_it_is, read_only), poolclass=NullPool
+    )
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
@@ -78,10 +81,25 @@ def behind(connection: Connection) -> bool:
 
 
 def migrate(connection: Connection) -> None:
-    """`alembic upgrade head` in the connection's transaction (on SQLite, one that took the write lock first)."""
+    """`alembic upgrade head` in the connection's transaction, which holds the database's lock first (SQLite: the
+    write lock; PostgreSQL: an advisory lock), so services starting at once migrate one after the other."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     config = _config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def build_sqlite(new: Path) -> None:
+    """A new SQLite database (an empty file) at the latest version."""
+    engine = sqlite_engine(new)
+    with engine.connect().execution_options(**{WRITE: True}) as c, c.begin():
+        migrate(c)
+
+
+def probe(connection: Connection) -> None:
+    """A write that changes nothing: the migration version, rewritten as it is."""
+    connection.execute(sa.text("UPDATE alembic_version SET version_num = version_num"))
 
 
 def server_cause(exc: BaseException) -> tuple[str, bool]:
