@@ -184,3 +184,42 @@ def test_a_server_unreachable_at_start_is_opened_once_it_can_be(monkeypatch: pyt
         token = store.create_token("Jo", Role.ANALYST)
         assert store.by_token(token) is not None
         store.engine.dispose()
+
+
+def test_a_read_only_server_keeps_tokens_working_and_says_what_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL refusing writes (default_transaction_read_only, as on a standby or a server put in read-only):
+    tokens and sessions keep working, what needs a write fails and says why, and the check sees it clear."""
+    url = postgres_url()
+    store = AccessStore(url)
+    token = store.create_token("Jo", Role.ANALYST)
+    jo = store.by_token(token)
+    assert jo is not None
+    session = store.start_session(jo, 1)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+
+    def read_only(on: bool) -> None:
+        with admin.connect() as c:
+            name = c.execute(sa.text("SELECT current_database()")).scalar_one()
+            setting = "SET default_transaction_read_only = on" if on else "RESET default_transaction_read_only"
+            c.execute(sa.text(f'ALTER DATABASE "{name}" {setting}'))
+        store.engine.dispose()  # new connections take the setting
+
+    monkeypatch.setattr(AccessStore, "PROBE_SECONDS", 0)
+    read_only(True)
+    try:
+        assert store.by_token(token) == jo and store.by_session(session) == jo and len(store.tokens()) == 1
+        for write in (
+            lambda: store.create_token("Sam", Role.ANALYST),
+            lambda: store.audit(jo, "GET /api/v1/incidents", {}, 1, "geojson"),
+            lambda: store.start_session(jo, 1),
+        ):
+            with pytest.raises(AccessUnavailable, match="cannot be written .*the database is read-only"):
+                write()
+        assert store.health().status == "read-only" and store.check().status == "read-only"
+    finally:
+        read_only(False)
+    assert store.check().status == "ok"
+    store.audit(jo, "GET /api/v1/incidents", {}, 1, "geojson")
+    assert len(store.audit_log()) == 1
+    admin.dispose()
+    store.engine.dispose()

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from api.access.store import AccessStore
 from api.cli import app
-from tests.api.access.conftest import closed_port
+from tests.api.access.conftest import closed_port, postgres_url
 from tests.api.access.test_legacy import old_layout_file
 from tests.api.access.test_store import holding
 from tests.api.conftest import SqliteWrites
@@ -66,3 +67,23 @@ def test_an_unreachable_database_server_stops_the_commands(tmp_path: Path, monke
     for args in (["users", "list"], ["users", "create", "Jo", "--role", "analyst"], ["audit"]):
         result = runner.invoke(app, [*args, "--store", str(tmp_path / "aim.duckdb")])
         assert result.exit_code == 1 and "cannot be reached" in result.output, (args, result.output)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_users_and_audit_on_each_database(tmp_path: Path, kind: str) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.sqlite'}" if kind == "sqlite" else postgres_url()
+    where = ["--database", url, "--store", str(tmp_path / "aim.duckdb")]
+    created = runner.invoke(app, ["users", "create", "Jo Bloggs", "--role", "analyst", *where])
+    assert created.exit_code == 0, created.output
+    token = created.output.strip().splitlines()[-1]
+    store = AccessStore(url)
+    jo = store.by_token(token)
+    assert jo is not None and jo.name == "Jo Bloggs"
+    store.audit(jo, "GET /api/v1/incidents", {"ward": ["E05001514"]}, 3, "csv")
+    listed = runner.invoke(app, ["users", "list", *where])
+    assert listed.exit_code == 0 and "Jo Bloggs" in listed.output
+    audit = runner.invoke(app, ["audit", "--csv", *where])
+    assert audit.exit_code == 0 and "ward=E05001514" in audit.output and "Jo Bloggs" in audit.output
+    assert runner.invoke(app, ["users", "revoke", str(jo.token_id), *where]).exit_code == 0
+    assert store.by_token(token) is None
+    store.engine.dispose()
