@@ -115,8 +115,8 @@ class AccessDatabase:
         """An engine on the same database for the other stores of a service (tasking), never writing to a damaged
         file: a read-only one then."""
         if self.path is not None and isinstance(self._off, AccessDamaged):
-            return database.sqlite_engine(self.path, read_only=True)
-        return self.engine
+            return database.sqlite_engine(self.path, read_only=True, every=True)
+        return database.sqlite_engine(self.path, every=True) if self.path else self.engine
 
     # --- opening -----------------------------------------------------------------------------------------------------
 

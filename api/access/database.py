@@ -2,9 +2,10 @@
 server, the Alembic migrations (the chain shared with tasking, in api/tasking/migrations) run only when behind, and
 what a driver's error means.
 
-On SQLite every call opens a new connection to the existing file (never creating it) and a write takes the write
-lock first (BEGIN IMMEDIATE: a writer waits for another, up to the timeout, rather than failing). On PostgreSQL the
-connections are pooled, checked before use, and give up connecting after CONNECT_SECONDS.
+On SQLite every call opens a new connection to the existing file (never creating it); a write takes the write lock
+first (BEGIN IMMEDIATE: a writer waits for another, up to the timeout, rather than failing), and a read is a single
+statement outside a transaction. On PostgreSQL the connections are pooled, checked before use, and give up
+connecting after CONNECT_SECONDS.
 """
 
 from __future__ import annotations
@@ -48,16 +49,21 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def sqlite_engine(path: Path, as_it_is: bool = False, read_only: bool = False) -> Engine:
-    """An engine on the existing file: a new connection per call, never creating the file."""
+def sqlite_engine(path: Path, as_it_is: bool = False, read_only: bool = False, every: bool = False) -> Engine:
+    """An engine on the existing file: a new connection per call, never creating the file. A transaction is begun
+    for a write (WRITE) only, unless `every` (for code that reads several statements as one)."""
     engine = sa.create_engine(
         "sqlite://", creator=lambda: sqlite_file.connect(path, as_it_is, read_only), poolclass=NullPool
     )
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(WRITE)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get(WRITE):
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")  # outside a transaction, or it does nothing
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif every:
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.exec_driver_sql("BEGIN")
 
     return engine
 

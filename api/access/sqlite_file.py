@@ -64,9 +64,7 @@ def connect(path: Path, as_it_is: bool = False, read_only: bool = False) -> sqli
     `read_only`: opened read-only; `as_it_is`: read-only and immutable (no journal is looked at)."""
     mode = "mode=ro&immutable=1" if as_it_is else "mode=ro" if read_only else "mode=rw"
     uri = f"{path.absolute().as_uri()}?{mode}"
-    con = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False, isolation_level=None)
-    con.execute("PRAGMA foreign_keys = ON")
-    return con
+    return sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False, isolation_level=None)
 
 
 def pending(path: Path) -> bool:

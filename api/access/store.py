@@ -26,6 +26,15 @@ __all__ = ["TOKEN_PREFIX", "AccessDamaged", "AccessHealth", "AccessStore", "Acce
 TOKEN_PREFIX = "aim_"
 
 
+LIVE = tokens.c.revoked_at.is_(None)
+BY_TOKEN = tokens.select().where(tokens.c.token_hash == sa.bindparam("hash"), LIVE)
+BY_SESSION = (
+    sa.select(tokens)
+    .join(sessions, sessions.c.token_id == tokens.c.token_id)
+    .where(sessions.c.session_hash == sa.bindparam("hash"), sessions.c.expires_at > sa.bindparam("now"), LIVE)
+)
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -99,8 +108,7 @@ class AccessStore(AccessDatabase):
 
     def by_token(self, token: str) -> Principal | None:
         """The live token's holder, or None."""
-        query = tokens.select().where(tokens.c.token_hash == _hash(token), tokens.c.revoked_at.is_(None))
-        return _principal(self._rows(lambda con: con.execute(query).first()))
+        return _principal(self._rows(lambda con: con.execute(BY_TOKEN, {"hash": _hash(token)}).first()))
 
     def start_session(self, principal: Principal, hours: float) -> str:
         """A new login session for a token holder; returns the session secret for the cookie."""
@@ -120,14 +128,8 @@ class AccessStore(AccessDatabase):
 
     def by_session(self, session: str) -> Principal | None:
         """The holder of a live, unexpired session, or None."""
-        query = (
-            sa.select(tokens)
-            .join(sessions, sessions.c.token_id == tokens.c.token_id)
-            .where(
-                sessions.c.session_hash == _hash(session), sessions.c.expires_at > _now(), tokens.c.revoked_at.is_(None)
-            )
-        )
-        return _principal(self._rows(lambda con: con.execute(query).first()))
+        found = {"hash": _hash(session), "now": _now()}
+        return _principal(self._rows(lambda con: con.execute(BY_SESSION, found).first()))
 
     def end_session(self, session: str) -> None:
         """Log out."""
