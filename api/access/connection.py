@@ -112,11 +112,12 @@ class AccessDatabase:
         return store
 
     def shared_engine(self) -> Engine:
-        """An engine on the same database for the other stores of a service (tasking), never writing to a damaged
-        file: a read-only one then."""
-        if self.path is not None and isinstance(self._off, AccessDamaged):
-            return database.sqlite_engine(self.path, read_only=True, every=True)
-        return database.sqlite_engine(self.path, every=True) if self.path else self.engine
+        """An engine on the same database for the other stores of a service (tasking): on SQLite, like the access
+        store's (a new connection per call that never creates the file, so a file deleted while the service runs is
+        not replaced by an empty one) with every call in a transaction; read-only when the file is damaged."""
+        if self.path is None:
+            return self.engine
+        return database.sqlite_engine(self.path, read_only=isinstance(self._off, AccessDamaged), every=True)
 
     # --- opening -----------------------------------------------------------------------------------------------------
 

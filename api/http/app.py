@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,23 +37,10 @@ from api.http.routers import (
 from api.http.strict import refuse_unknown_parameters
 from api.services.caches import Caches
 from api.settings import Settings
-from api.tasking import TaskingStore, TaskingUnavailable
+from api.tasking import TaskingStore
 from ingest.store.connection import open_served_store
 
-log = logging.getLogger("aim.http")
 STATIC = Path(__file__).resolve().parents[1] / "static"
-
-
-def _tasking(url: str, access: AccessStore) -> TaskingStore:
-    """The tasking store on the deployment's database, migrated to the latest version; when the database cannot be
-    opened (damaged, or a server out of reach: the access store has logged why) a store whose calls fail until it
-    can, so the service still starts, public-only, and says so on /healthz."""
-    if access.health().status not in ("damaged", "unavailable"):
-        try:
-            return TaskingStore.open(url)
-        except TaskingUnavailable as exc:
-            log.error("the tasking database cannot be opened: %s", exc)
-    return TaskingStore(access.shared_engine())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.writer = Lock()
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
-        app.state.tasking = _tasking(settings.tasking_url(), app.state.access)
+        app.state.tasking = TaskingStore(app.state.access.shared_engine())  # one database, migrated by the above
         try:
             yield
         finally:

@@ -20,6 +20,7 @@ from api.access.principals import Role
 from api.access.store import AccessStore
 from api.http.app import create_app
 from api.settings import Settings
+from api.tasking import TaskingUnavailable
 from tests.api.access.conftest import closed_port
 from tests.api.access.test_store import holding, old_wal_database
 from tests.api.conftest import SmallDisk, SqliteWrites
@@ -148,3 +149,19 @@ def test_an_unreachable_database_server_serves_the_public_view_and_says_so(
         health = public.get("/healthz")
         assert health.status_code == 200 and health.json()["status"] == "degraded"
         assert any("cannot be read" in p for p in health.json()["problems"]) and "127.0.0.1" not in health.text
+
+
+def test_a_database_file_deleted_while_serving_is_reported_not_replaced(demo_store: Path, tmp_path: Path) -> None:
+    """Tokens and tasking share the file; neither makes an empty one in its place."""
+    access = tmp_path / "aim.sqlite"
+    with TestClient(create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}"))) as app_client:
+        store: AccessStore = app_client.app.state.access  # type: ignore[attr-defined]
+        analyst = TestClient(app_client.app, headers=_bearer(store.create_token("Jo", Role.ANALYST)))
+        assert analyst.get("/api/v1/problems").status_code == 200
+        access.unlink()
+        assert analyst.get("/api/v1/wards").status_code == 503  # the token cannot be checked
+        assert TestClient(app_client.app).get("/api/v1/wards").status_code == 200
+        assert TestClient(app_client.app).get("/healthz").json()["status"] == "degraded"
+        with pytest.raises(TaskingUnavailable):
+            app_client.app.state.tasking.problems()  # type: ignore[attr-defined]
+        assert not access.exists()
