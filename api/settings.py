@@ -50,8 +50,8 @@ class Settings(BaseSettings):
     gap_ratio: float = 0.5  # a month below this share of the feed's recent median ...
     gap_alpha: float = 0.01  # ... and this unlikely under a Poisson count at that median is flagged low
     default_months: int = 12  # period shown when no from/to is given, ending at the latest month held
-    database_url: str | None = None  # the tasking database (SQLAlchemy URL); default: SQLite beside the store
-    access_db: Path | None = None  # tokens, sessions and audit (SQLite); default: beside the store
+    database_url: str | None = None  # the database (SQLAlchemy URL): tokens, sessions, audit, tasking; default: SQLite
+    access_db: Path | None = None  # the old layout's access file (SQLite), carried over on first start; default: beside
     session_hours: float = 12.0  # a map-page login lasts this long
     cookie_secure: bool = True  # session cookie only over HTTPS (turn off only for plain-HTTP local use)
     cors_origins: list[str] = []  # browser origins allowed to call the API; none by default
@@ -80,9 +80,10 @@ class Settings(BaseSettings):
         return self.store.with_name(f"{self.store.stem}-checked")
 
     def access_path(self) -> Path:
-        """Where tokens, sessions and the audit log are kept."""
+        """Where the old layout kept tokens, sessions and the audit log (carried over on first start)."""
         return self.access_db or self.store.with_name(f"{self.store.stem}-access.sqlite")
 
     def tasking_url(self) -> str:
-        """The tasking database: AIM_DATABASE_URL, else <store stem>-tasking.sqlite beside the store."""
+        """The deployment's database (tokens, sessions, audit, tasking): AIM_DATABASE_URL, else <store
+        stem>-tasking.sqlite beside the store."""
         return self.database_url or f"sqlite:///{self.store.with_name(f'{self.store.stem}-tasking.sqlite')}"

@@ -40,7 +40,7 @@ def served(store: Path, **settings: str) -> Iterator[tuple[str, str]]:
 @contextmanager
 def served_process(store: Path, **settings: str) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
     """(base URL, analyst token, server process) of `aim serve` over the store with these AIM_* settings."""
-    token = AccessStore(Settings(store=store).access_path()).create_token("benchmark", Role.ANALYST)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("benchmark", Role.ANALYST)
     port = free_port()
     env = {**os.environ, **{f"AIM_{k.upper()}": v for k, v in settings.items()}, "AIM_STORE": str(store)}
     env["AIM_PORT"] = str(port)

@@ -38,7 +38,7 @@ def main(store: Path, problem_id: int = 1) -> None:
     tasking.close()
     if found is None:
         sys.exit(f"no problem {problem_id} in {store}: run `aim demo --no-serve --store {store}` first")
-    token = AccessStore(settings.access_path()).create_token("docs", Role.ANALYST)
+    token = AccessStore(settings.tasking_url()).create_token("docs", Role.ANALYST)
     with serving(store, AIM_COOKIE_SECURE="false") as url, chromium() as browser:
         watched = Watched(browser, url, token, viewport={"width": WIDTH, "height": 900})
         watched.open(f"/problems/{problem_id}")

@@ -58,7 +58,7 @@ def _port() -> int:
 @contextmanager
 def signed_in(store: Path, size: dict[str, int]) -> Iterator[tuple[Page, str]]:
     """`aim serve` over the store, and a Chromium page signed in there as a new analyst; the page and its URL."""
-    token = AccessStore(Settings(store=store).access_path()).create_token("docs", Role.ANALYST)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("docs", Role.ANALYST)
     port = _port()
     env = {**os.environ, "AIM_TILE_URL": "none", "AIM_COOKIE_SECURE": "false"}
     command = [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)]

@@ -40,7 +40,7 @@ def _port() -> int:
 
 def main(store: Path, csp: str = "Middlesbrough", when: str | None = None, out: Path = OUT) -> None:
     """Serve the store, open the pack page signed in as an analyst, and save the screenshot."""
-    token = AccessStore(Settings(store=store).access_path()).create_token("docs", Role.ANALYST)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("docs", Role.ANALYST)
     port = _port()
     env = {**os.environ, "AIM_TILE_URL": "none", "AIM_COOKIE_SECURE": "false"}
     command = [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)]

@@ -76,7 +76,7 @@ def demo(
     if errors:
         raise typer.Exit(1)
     try:
-        token = demo_token(AccessStore(settings.access_path()))
+        token = demo_token(AccessStore(settings.tasking_url(), settings.access_path()))
     except AccessUnavailable as exc:
         fail(exc)
     console.print(

@@ -23,10 +23,17 @@ from api.services.errors import NotFoundError
 users_app = typer.Typer(help="API tokens: who may see what.", no_args_is_help=True)
 
 
-def access_store(store: Path | None) -> AccessStore:
-    """The access store beside the incident store (or at $AIM_ACCESS_DB); a clear error when it cannot be used."""
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", help="Database URL (default: $AIM_DATABASE_URL or beside the store)")
+]
+
+
+def access_store(store: Path | None, database: str | None = None) -> AccessStore:
+    """The access store in the deployment's database ($AIM_DATABASE_URL, else the SQLite file beside the incident
+    store), the old layout's access file carried over; a clear error when it cannot be used."""
+    settings = settings_from(store, database_url=database)
     try:
-        return AccessStore(settings_from(store).access_path())
+        return AccessStore(settings.tasking_url(), settings.access_path())
     except AccessUnavailable as exc:
         fail(exc)
 
@@ -39,10 +46,11 @@ def create(
         list[str] | None, typer.Option(help="Partner only: a source its agreement covers (repeat)")
     ] = None,
     store: StoreOpt = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Create a token and print it once (only its hash is kept)."""
     try:
-        token = access_store(store).create_token(name, role, tuple(source or ()))
+        token = access_store(store, database).create_token(name, role, tuple(source or ()))
     except (ValueError, AccessUnavailable) as exc:
         fail(exc)
     console.print(f"token for {name} ({role.value}); it is shown only now:")
@@ -50,11 +58,11 @@ def create(
 
 
 @users_app.command("list")
-def list_tokens(store: StoreOpt = None) -> None:
+def list_tokens(store: StoreOpt = None, database: DatabaseOpt = None) -> None:
     """Every token: id, holder, role, sources, created, revoked."""
     table = Table("id", "name", "role", "sources", "created", "revoked")
     try:
-        tokens = access_store(store).tokens()
+        tokens = access_store(store, database).tokens()
     except AccessUnavailable as exc:
         fail(exc)
     for t in tokens:
@@ -66,11 +74,13 @@ def list_tokens(store: StoreOpt = None) -> None:
 
 @users_app.command("revoke")
 def revoke(
-    token_id: Annotated[int, typer.Argument(help="Token id from `aim users list`")], store: StoreOpt = None
+    token_id: Annotated[int, typer.Argument(help="Token id from `aim users list`")],
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Revoke a token now; its sessions end with it."""
     try:
-        revoked = access_store(store).revoke(token_id)
+        revoked = access_store(store, database).revoke(token_id)
     except AccessUnavailable as exc:
         fail(exc)
     if not revoked:
@@ -99,11 +109,12 @@ def audit_command(
     limit: Annotated[int, typer.Option(help="How many rows, newest first")] = 50,
     csv_out: Annotated[bool, typer.Option("--csv", help="CSV on stdout instead of a table")] = False,
     store: StoreOpt = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """List accesses to incident-level data and exports: who, when, what filter, rows returned."""
     header = ["when (UTC)", "who", "role", "what", "filter", "rows", "format"]
     try:
-        records = access_store(store).audit_log(who, since, limit)
+        records = access_store(store, database).audit_log(who, since, limit)
     except AccessUnavailable as exc:
         fail(exc)
     rows = [

@@ -56,11 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.con = open_served_store(settings.store, settings.memory_limit)
-        app.state.access = AccessStore.serving(settings.access_path())  # never raises: see its docstring
+        app.state.access = AccessStore.serving(settings.tasking_url(), settings.access_path())  # never raises
         app.state.writer = Lock()
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
-        app.state.tasking = TaskingStore.open(settings.tasking_url())  # migrated to the latest version
+        app.state.tasking = TaskingStore(app.state.access.shared_engine())  # one database, migrated by the above
         try:
             yield
         finally:

@@ -1,4 +1,5 @@
-"""The tasking tables (SQLAlchemy Core). The migrations in migrations/versions build the same tables."""
+"""The deployment database's tables (SQLAlchemy Core): tasking, and the access store's tokens, sessions and audit.
+The migrations in migrations/versions build the same tables."""
 
 from __future__ import annotations
 
@@ -107,11 +108,46 @@ tasking_audit = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("change", sa.String(40), nullable=False),  # created, updated, ...
     sa.Column("entity", sa.String(20), nullable=False),  # problem, action, review, evaluation, profile
     sa.Column("entity_id", sa.Integer, nullable=True),
     sa.Column("problem_id", sa.Integer, nullable=True),
     sa.Column("detail", sa.JSON, nullable=False),  # the fields as changed
+)
+
+# access (api/access/store.py): who may use AIM and what they read ---------------------------------------------------
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("token_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("sources", sa.JSON, nullable=False),  # the sources a partner's agreement covers
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # SHA-256 of the token, shown once
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("session_hash", sa.String(64), primary_key=True),  # SHA-256 of the cookie's secret
+    sa.Column("token_id", sa.Integer, sa.ForeignKey("tokens.token_id"), nullable=False, index=True),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("audit_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("action", sa.Text, nullable=False),  # the route, e.g. GET /api/v1/incidents
+    sa.Column("filters", sa.JSON, nullable=False),  # the request's query parameters
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("format", sa.Text, nullable=False),
 )

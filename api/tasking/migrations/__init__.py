@@ -1,1 +1,1 @@
-"""Alembic migrations of the tasking database (run by TaskingStore.open at start-up)."""
+"""Alembic migrations of the deployment database: tasking and access (run by TaskingStore and AccessStore)."""

@@ -1,4 +1,4 @@
-"""The access database (tokens, sessions, audit) when its file is cut short, corrupted, or cannot be written.
+"""The access database (tokens, sessions, audit) on SQLite when its file is cut short, corrupted, or cannot be written.
 
 A damaged file is never recreated or written to; a file that can be read but not written keeps tokens working
 read-only and says what fails. Reproduced with truncated and corrupted copies of a real file, SQLite's own refusal
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from api.access.principals import Role
-from api.access.store import SCHEMA, AccessDamaged, AccessStore, AccessUnavailable
+from api.access.store import AccessDamaged, AccessStore, AccessUnavailable
 from tests.api.conftest import SmallDisk, SqliteWrites
 
 
@@ -31,14 +31,15 @@ def holding(path: Path, tokens: int = 12, audits: int = 120) -> list[str]:
 
 
 def old_wal_database(path: Path) -> str:
-    """An access database as AIM wrote it before (WAL journal), holding one analyst token; every connection closed."""
+    """A database in WAL mode (as an older AIM wrote its access file), holding one analyst token whose row is
+    written directly (its hash as AIM keeps it); every connection closed."""
     token = "aim_old-token"
+    AccessStore(path)
     with closing(sqlite3.connect(path)) as con:
         con.execute("PRAGMA journal_mode=WAL")
-        con.executescript(SCHEMA)
         con.execute(
             "INSERT INTO tokens (name, role, sources, token_hash, created_at) VALUES (?, ?, '[]', ?, ?)",
-            ["old analyst", "analyst", hashlib.sha256(token.encode()).hexdigest(), "2025-01-01T00:00:00"],
+            ["old analyst", "analyst", hashlib.sha256(token.encode()).hexdigest(), "2025-01-01 00:00:00.000000"],
         )
         con.commit()
     return token
@@ -80,7 +81,7 @@ def test_a_file_that_is_not_an_access_database_is_refused(tmp_path: Path) -> Non
     other = tmp_path / "other.sqlite"
     with closing(sqlite3.connect(other)) as con:
         con.execute("CREATE TABLE things (x)")
-    with pytest.raises(AccessDamaged, match="not an AIM access database"):
+    with pytest.raises(AccessDamaged, match="not an AIM database"):
         AccessStore(other)
 
 

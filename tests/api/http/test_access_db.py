@@ -2,7 +2,8 @@
 
 Read paths keep being answered; tokens work read-only; incident rows are never served without their audit record
 (503), while aggregate reads and exports go ahead with the lost audit record written to the log; /healthz says what
-is wrong (in general terms below analyst); a damaged file is left alone and the service serves the public view.
+is wrong (in general terms below analyst); a damaged file is left alone and the service serves the public view, as
+it does while a database server cannot be reached.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from api.access.principals import Role
 from api.access.store import AccessStore
 from api.http.app import create_app
 from api.settings import Settings
+from api.tasking import TaskingUnavailable
+from tests.api.access.conftest import closed_port
 from tests.api.access.test_store import holding, old_wal_database
 from tests.api.conftest import SmallDisk, SqliteWrites
 
@@ -38,7 +41,9 @@ def test_an_unwritable_access_database_keeps_reads_and_refuses_rows_without_audi
 ) -> None:
     monkeypatch.setattr(AccessStore, "PROBE_SECONDS", 0)
     access = tmp_path / "access.sqlite"
-    with TestClient(create_app(Settings(store=demo_store, access_db=access, cookie_secure=False))) as app_client:
+    with TestClient(
+        create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}", cookie_secure=False))
+    ) as app_client:
         store: AccessStore = app_client.app.state.access  # type: ignore[attr-defined]
         token = store.create_token("Jo Bloggs", Role.ANALYST)
         analyst = TestClient(app_client.app, headers=_bearer(token))
@@ -87,7 +92,7 @@ def test_a_damaged_access_database_is_left_alone_and_the_public_view_is_served(
         fh.truncate(access.stat().st_size // 2)
     before = access.read_bytes()
     caplog.set_level(logging.INFO)
-    with TestClient(create_app(Settings(store=demo_store, access_db=access))) as public:
+    with TestClient(create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}"))) as public:
         assert any("token sign-in is off until AIM is restarted" in r.getMessage() for r in caplog.records)
         assert public.get("/api/v1/wards").status_code == 200
         assert "Police.uk open data, counted as" in public.get("/").text
@@ -108,7 +113,7 @@ def test_a_full_disk_then_a_restart_on_it(
     got a 500 and a restart failed with a traceback. The access database here is one an older AIM wrote (WAL)."""
     access = small_disk.root / "access.sqlite"
     token = old_wal_database(access)
-    settings = Settings(store=demo_store, access_db=access, cookie_secure=False)
+    settings = Settings(store=demo_store, database_url=f"sqlite:///{access}", cookie_secure=False)
     with TestClient(create_app(settings), headers=_bearer(token)) as analyst:
         assert analyst.get("/api/v1/incidents", params={"limit": 1}).status_code == 200
         small_disk.fill()
@@ -126,3 +131,37 @@ def test_a_full_disk_then_a_restart_on_it(
         assert restarted.get("/api/v1/incidents", params={"limit": 1}).status_code == 200
     with closing(sqlite3.connect(access)) as con:
         assert con.execute("SELECT count(*) FROM audit").fetchone()[0] >= 2
+
+
+def test_an_unreachable_database_server_serves_the_public_view_and_says_so(
+    demo_store: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL out of reach at start (nothing listens on its port): token checks fail closed."""
+    url = f"postgresql+psycopg://aim_ci:secret-password@127.0.0.1:{closed_port()}/aim_ci"
+    caplog.set_level(logging.INFO)
+    with TestClient(create_app(Settings(store=demo_store, database_url=url))) as public:
+        assert any("until the database server can be reached" in r.getMessage() for r in caplog.records)
+        assert public.get("/api/v1/wards").status_code == 200
+        refused = public.get("/api/v1/wards", headers=_bearer("aim_any-token"))
+        assert refused.status_code == 503 and "tokens cannot be checked" in refused.json()["detail"]
+        assert public.get("/api/v1/incidents").status_code == 401
+        assert public.post("/login", data={"token": "aim_any-token", "next": "/"}).status_code == 503
+        health = public.get("/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "degraded"
+        assert any("cannot be read" in p for p in health.json()["problems"]) and "127.0.0.1" not in health.text
+
+
+def test_a_database_file_deleted_while_serving_is_reported_not_replaced(demo_store: Path, tmp_path: Path) -> None:
+    """Tokens and tasking share the file; neither makes an empty one in its place."""
+    access = tmp_path / "aim.sqlite"
+    with TestClient(create_app(Settings(store=demo_store, database_url=f"sqlite:///{access}"))) as app_client:
+        store: AccessStore = app_client.app.state.access  # type: ignore[attr-defined]
+        analyst = TestClient(app_client.app, headers=_bearer(store.create_token("Jo", Role.ANALYST)))
+        assert analyst.get("/api/v1/problems").status_code == 200
+        access.unlink()
+        assert analyst.get("/api/v1/wards").status_code == 503  # the token cannot be checked
+        assert TestClient(app_client.app).get("/api/v1/wards").status_code == 200
+        assert TestClient(app_client.app).get("/healthz").json()["status"] == "degraded"
+        with pytest.raises(TaskingUnavailable):
+            app_client.app.state.tasking.problems()  # type: ignore[attr-defined]
+        assert not access.exists()

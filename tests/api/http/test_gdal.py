@@ -63,7 +63,7 @@ def served(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     folder = tmp_path_factory.mktemp("gdal")
     store = folder / "aim.duckdb"
     shutil.copyfile(demo_store, store)
-    token = AccessStore(Settings(store=store).access_path()).create_token("GIS analyst", Role.ANALYST)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("GIS analyst", Role.ANALYST)
     port = free_port()
     log = folder / "server.log"
     with log.open("w") as out:

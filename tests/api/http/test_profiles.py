@@ -74,7 +74,7 @@ def test_the_cli_checks_and_loads_through_a_running_service(cleveland_store: Pat
     from api.access.principals import Role
     from api.access.store import AccessStore
 
-    token = AccessStore(Settings(store=store).access_path()).create_token("cli", Role.ANALYST)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("cli", Role.ANALYST)
     with serving(store) as url:
         env = {**os.environ, "AIM_TOKEN": token, "AIM_SERVER": url}
         locked = subprocess.run(

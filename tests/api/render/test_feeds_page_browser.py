@@ -29,7 +29,7 @@ def served(cleveland_store: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     folder = tmp_path_factory.mktemp("feeds-page")
     store = folder / "aim.duckdb"
     shutil.copyfile(cleveland_store, store)
-    token = AccessStore(Settings(store=store).access_path()).create_token("feeds analyst", Role.ANALYST)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("feeds analyst", Role.ANALYST)
     with serving(store) as url:
         yield url, token, folder
 

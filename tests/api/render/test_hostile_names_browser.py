@@ -121,7 +121,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     report = run(resolve_feed(profile), export, con, IngestOptions())
     assert report.loaded == 120, report
     con.close()
-    token = AccessStore(Settings(store=folder / "aim.duckdb").access_path()).create_token("Sam", Role.ANALYST)
+    token = AccessStore(Settings(store=folder / "aim.duckdb").tasking_url()).create_token("Sam", Role.ANALYST)
     return folder / "aim.duckdb", token
 
 

@@ -66,7 +66,7 @@ def demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
     analyst's token."""
     store = tmp_path_factory.mktemp("problem") / "aim.duckdb"
     shutil.copyfile(demo_store, store)
-    token = AccessStore(Settings(store=store).access_path()).create_token("Alex", Role.ANALYST)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("Alex", Role.ANALYST)
     return store, token
 
 

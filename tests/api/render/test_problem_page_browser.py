@@ -33,7 +33,7 @@ def demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
     finally:
         tasking.close()
         con.close()
-    access = AccessStore(settings.access_path())
+    access = AccessStore(settings.tasking_url())
     tokens = {
         "analyst": access.create_token("Alex", Role.ANALYST),
         "partner": access.create_token("Wardens", Role.PARTNER, ("warden",)),

@@ -27,7 +27,7 @@ def served(pack_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     folder = tmp_path_factory.mktemp("pack-page")
     shutil.copyfile(pack_demo, folder / "aim.duckdb")
     shutil.copyfile(pack_demo.with_name("aim-tasking.sqlite"), folder / "aim-tasking.sqlite")
-    token = AccessStore(Settings(store=folder / "aim.duckdb").access_path()).create_token("Sam", Role.ANALYST)
+    token = AccessStore(Settings(store=folder / "aim.duckdb").tasking_url()).create_token("Sam", Role.ANALYST)
     with serving(folder / "aim.duckdb") as url:
         yield url, token
 
