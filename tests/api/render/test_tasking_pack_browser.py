@@ -66,7 +66,10 @@ def test_the_public_is_asked_to_sign_in_then_chooses_a_partnership(browser: Brow
         watched.page.fill("input[name=token]", token)
         with watched.page.expect_navigation():
             watched.page.click("button[type=submit]")
-        assert watched.page.url.endswith("/tasking") and watched.page.inner_text("h1") == "Tasking pack"
+        assert watched.page.url.endswith("/tasking?csp=Middlesbrough")  # back to the pack the link asked for
+        assert watched.page.inner_text("h1") == "Tasking pack: Middlesbrough"
+        watched.page.goto(f"{url}/tasking")
+        assert watched.page.inner_text("h1") == "Tasking pack"
         options = watched.page.eval_on_selector_all("select[name=csp] option", "os => os.map(o => o.textContent)")
         assert {"Hartlepool", "Middlesbrough", "Redcar and Cleveland", "Stockton-on-Tees"} <= set(options)
         watched.page.select_option("select[name=csp]", "Hartlepool")
