@@ -42,8 +42,8 @@ def landing(request: Request) -> FastJSONResponse:
     return FastJSONResponse(
         {
             "title": "AIM: ASB intelligence mapping",
-            "description": "Anti-social behaviour by ward and H3 hexagon, Gi* hotspots, patrol plans and incident "
-            "records, as OGC API - Features (GeoJSON, CRS84).",
+            "description": "Anti-social behaviour by ward and H3 hexagon, Gi* hotspots, patrol plans, incident "
+            "records and problem areas, as OGC API - Features (GeoJSON, CRS84).",
             "links": [
                 link(base, "self", JSON, "This document"),
                 link(f"{root}/openapi.json", "service-desc", OPENAPI, "The API definition"),
