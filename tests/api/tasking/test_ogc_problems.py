@@ -6,11 +6,13 @@ like one that does not exist. Every answer matches the model the OpenAPI documen
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import shapely
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.services.tasking_demo import open_demo_problems
@@ -214,3 +216,15 @@ def test_pages_and_bbox(tasking_client: TestClient, demo: list[dict[str, Any]]) 
     assert analyst.get(ITEMS, params={"bbox": "1,2,3"}).status_code == 400
     assert analyst.get(ITEMS, params={"nonsense": "1"}).status_code == 400
     assert analyst.get(f"{ITEMS}/not-a-number").status_code == 404
+
+
+def test_a_tasking_database_that_cannot_be_read_leaves_the_other_collections_listed(
+    tasking_client: TestClient, demo: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analyst = _client(tasking_client, "analyst")
+    assert _listed(analyst)[-1] == "problems"
+    app: Any = tasking_client.app
+    monkeypatch.setattr(app.state.tasking, "engine", sa.create_engine(f"sqlite:///{tmp_path / 'none' / 'x.sqlite'}"))
+    listed = _listed(analyst)
+    assert "problems" not in listed and "wards" in listed
+    assert analyst.get(ITEMS).status_code == analyst.get("/api/v1/problems").status_code == 503

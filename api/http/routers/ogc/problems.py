@@ -17,22 +17,33 @@ from api.http.models import ogc as models
 from api.http.routers.ogc.landing import LISTED_WHEN
 from api.http.routers.ogc.pages import Route, Select, add_collection, whole
 from api.services.problem_features import action_counts, problem_layer
-from api.tasking import TaskingStore
+from api.tasking import TaskingStore, TaskingUnavailable
 
 Visible = list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
-def _visible(request: Request, principal: Principal) -> Visible:
-    """The problems the caller may know of, oldest first, each with its actions."""
+def _visible(request: Request, principal: Principal, counted: bool = True) -> Visible:
+    """The problems the caller may know of, oldest first, each with its actions (read when the caller's view counts
+    them, or when they decide whether a partner is party to the problem)."""
     store: TaskingStore = request.app.state.tasking
     wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
     published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
+    read_actions = principal.role == Role.PARTNER or (counted and principal.role != Role.PUBLIC)
     shown = []
     for p in sorted(store.problems(), key=lambda p: int(p["id"])):
-        actions = store.actions(p["id"]) if principal.role != Role.PUBLIC else []
+        actions = store.actions(p["id"]) if read_actions else []
         if access.may_see(principal, p, actions, wards, published):
             shown.append((p, actions))
     return shown
+
+
+def _any_visible(request: Request) -> bool:
+    """Whether the caller may see a problem (no, while the tasking database cannot be read: the other collections
+    are listed as ever, and the problems collection's own routes answer 503)."""
+    try:
+        return bool(_visible(request, principal_of(request), counted=False))
+    except TaskingUnavailable:
+        return False
 
 
 def problems_layer(request: Request, con: Con) -> Select:
@@ -50,7 +61,7 @@ def problems_layer(request: Request, con: Con) -> Select:
     return whole(layer)
 
 
-LISTED_WHEN["problems"] = lambda request: bool(_visible(request, principal_of(request)))
+LISTED_WHEN["problems"] = _any_visible
 
 add_collection(
     "problems",
