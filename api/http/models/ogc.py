@@ -116,7 +116,7 @@ class IncidentItems(Page):
     filters: FiltersEcho
 
 
-class ProblemProperties(Schema):
+class ProblemAreaProperties(Schema):
     """A problem as the caller may see it: the public get no title, owner or action counts."""
 
     id: int = Field(description="Problem id")
@@ -132,20 +132,20 @@ class ProblemProperties(Schema):
     actions_done: int = absent("Actions done (not for the public)")
 
 
-class ProblemFeature(Schema):
+class ProblemAreaFeature(Schema):
     """A problem's area: its own (analysts; partners party to it) or the outline of its wards (others)."""
 
     type: Literal["Feature"]
     id: int
     geometry: Polygon | MultiPolygon | None
-    properties: ProblemProperties
+    properties: ProblemAreaProperties
 
 
-class ProblemItems(Page):
+class ProblemAreaItems(Page):
     """A page of problem areas, oldest first."""
 
     type: Literal["FeatureCollection"]
-    features: list[ProblemFeature]
+    features: list[ProblemAreaFeature]
 
 
 class ItemLinks(Schema):
@@ -178,5 +178,5 @@ class IncidentItem(IncidentFeature, ItemLinks):
     """One incident record."""
 
 
-class ProblemItem(ProblemFeature, ItemLinks):
+class ProblemAreaItem(ProblemAreaFeature, ItemLinks):
     """One problem area."""

@@ -228,3 +228,10 @@ def test_a_tasking_database_that_cannot_be_read_leaves_the_other_collections_lis
     listed = _listed(analyst)
     assert "problems" not in listed and "wards" in listed
     assert analyst.get(ITEMS).status_code == analyst.get("/api/v1/problems").status_code == 503
+
+
+def test_the_models_keep_their_names_in_the_api_definition(tasking_client: TestClient) -> None:
+    """Two models of one name would both be renamed after their modules (the errors' `ProblemItem` among them)."""
+    schemas = _get(tasking_client, "/openapi.json")["components"]["schemas"]
+    assert {"Problem", "ProblemItem", "ProblemAreaItems", "ProblemAreaItem"} <= set(schemas)
+    assert not [name for name in schemas if name.startswith("api__")]

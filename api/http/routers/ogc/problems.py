@@ -69,9 +69,11 @@ add_collection(
     Route(
         "problem_items",
         "Problem areas the caller may see (as /api/v1/problems lists them), oldest first, a page at a time.",
-        models.ProblemItems,
+        models.ProblemAreaItems,
     ),
     Route(
-        "problem_item", "One problem area by problem id (404 for a problem the caller may not see).", models.ProblemItem
+        "problem_item",
+        "One problem area by problem id (404 for a problem the caller may not see).",
+        models.ProblemAreaItem,
     ),
 )
