@@ -96,6 +96,7 @@ OGC_COLLECTIONS = {
     "hotspots": "/api/v1/hotspots/gi",
     "patrol-plan": "/api/v1/patrol-plan",
     "incidents": "/api/v1/incidents",
+    "problems": "/api/v1/problems",
 }
 POLICY.update(
     {

@@ -135,3 +135,25 @@ def list_view(principal: Principal, problem: dict[str, Any]) -> dict[str, Any]:
     if principal.role != Role.PUBLIC:
         line |= {"title": problem["title"], "owner": problem["owner"], "partners": problem["partners"]}
     return line
+
+
+def feature_view(principal: Principal, problem: dict[str, Any], counts: dict[str, int]) -> tuple[dict[str, Any], bool]:
+    """A problem the caller may see as a map feature (the OGC collection `problems`): its properties, from its line
+    in a list, and whether its own area is drawn. Analysts and the partners party to it see the area (it is in their
+    view of the problem); councillors and the public the outline of the wards it lies in, whose names are all their
+    views give. The public get no title, owner or action counts; councillors the counts of the actions their summary
+    lists."""
+    line = list_view(principal, problem)
+    properties = {
+        "id": line["id"],
+        "title": line.get("title"),
+        "status": line["status"],
+        "category_group": line["category_group"],
+        "owner": line.get("owner"),
+        "wards": "; ".join(line["wards"]),
+        "opened": None if line["opened"] is None else line["opened"].isoformat(),
+        "closed": None if line["closed"] is None else line["closed"].isoformat(),
+    }
+    if principal.role == Role.PUBLIC:
+        return {k: v for k, v in properties.items() if k not in ("title", "owner")}, False
+    return properties | counts, principal.role in (Role.ANALYST, Role.PARTNER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -94,25 +95,43 @@ DedupeQuery = Annotated[
 WardsQuery = Annotated[str | None, Query(description="Boundary set name; default: the store's default set")]
 
 
-def get_filters(
-    request: Request,
-    con: Con,
-    settings: SettingsDep,
-    from_: FromQuery = None,
-    to: ToQuery = None,
-    category: CategoryQuery = None,
-    source: SourceQuery = None,
-    dedupe: DedupeQuery = True,
-    wards: WardsQuery = None,
+Months = tuple[str | None, str | None]
+
+
+def requested_months(from_: FromQuery = None, to: ToQuery = None) -> Months:
+    """The first and last month asked for as YYYY-MM (None: the default)."""
+    return from_, to
+
+
+@dataclass(frozen=True)
+class FilterChoice:
+    """The filters asked for besides the period."""
+
+    category: list[str] | None
+    source: list[str] | None
+    dedupe: bool
+    wards: str | None
+
+
+def filter_choice(
+    category: CategoryQuery = None, source: SourceQuery = None, dedupe: DedupeQuery = True, wards: WardsQuery = None
+) -> FilterChoice:
+    """category/source/dedupe/wards as asked."""
+    return FilterChoice(category, source, dedupe, wards)
+
+
+def resolve_request_filters(
+    request: Request, con: Connection, settings: Settings, months: Months, choice: FilterChoice
 ) -> Filters:
-    """Validate and resolve from/to/category/source/wards into one filter, with the caller's figures strategy;
-    below analyst, only the published tables (api.access.tables)."""
-    categories = requested_categories(category)
+    """Validate and resolve the period and category/source/wards into one filter, with the caller's figures
+    strategy; below analyst, only the published tables (api.access.tables)."""
+    from_, to = months
+    categories = requested_categories(choice.category)
     scope = source_scope(
         principal_of(request),
         grant_of(request),
         disclosure_rule(settings),
-        source or [],
+        choice.source or [],
         lambda wanted: requested_sources(con, wanted or None, listed_sources(principal_of(request))),
         lambda: held_sources(con),
     )
@@ -127,8 +146,8 @@ def get_filters(
         end=month_of(to),
         categories=categories,
         sources=scope.sources,
-        dedupe=dedupe and not records_only,
-        boundary_set=wards,
+        dedupe=choice.dedupe and not records_only,
+        boundary_set=choice.wards,
         default_months=settings.default_months,
         figures=scope.figures,
     )
@@ -136,6 +155,17 @@ def get_filters(
         f = filters.incident
         filters = filters.months(*admit_period(f.start, f.end, chosen=from_ is not None or to is not None))
     return filters
+
+
+MonthsDep = Annotated[Months, Depends(requested_months)]
+FilterChoiceDep = Annotated[FilterChoice, Depends(filter_choice)]
+
+
+def get_filters(
+    request: Request, con: Con, settings: SettingsDep, months: MonthsDep, choice: FilterChoiceDep
+) -> Filters:
+    """The common filters: from/to, category, source, dedupe and wards (at /ogc, `datetime` gives the months)."""
+    return resolve_request_filters(request, con, settings, months, choice)
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]

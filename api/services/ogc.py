@@ -79,6 +79,16 @@ COLLECTIONS = (
         "Incident records matching the filters, ordered by id; the same rows as /api/v1/incidents (every read is "
         "written to the audit log). Feature id: the incident id.",
     ),
+    Collection(
+        "problems",
+        "Problems",
+        "Problem areas in the tasking database, oldest first, as the caller may see them on /api/v1/problems: "
+        "analysts every problem; partners those they are party to; councillors those in their wards; the public "
+        "those with a published progress note. The area as a polygon (the cells' hexagons dissolved, the wards' "
+        "boundaries or the polygon drawn; for councillors and the public the outline of the wards it lies in), with "
+        "title, status, category group, owner, wards, dates and the actions due, overdue and done (not for the "
+        "public). Listed only to callers who may see at least one problem. Feature id: the problem id.",
+    ),
 )
 BY_ID = {c.id: c for c in COLLECTIONS}
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.http.models.base import FiltersEcho, Schema, absent
+from api.http.models.base import FiltersEcho, MultiPolygon, Polygon, Schema, absent
 from api.http.models.hotspots import GiCellFeature, GiCellLayer, GiWardFeature, GiWardLayer
 from api.http.models.layers import HexFeature, HexLayer, WardFeature, WardLayer
 from api.http.models.patrol import PatrolFeature, PatrolPlanCollection
@@ -116,6 +116,38 @@ class IncidentItems(Page):
     filters: FiltersEcho
 
 
+class ProblemAreaProperties(Schema):
+    """A problem as the caller may see it: the public get no title, owner or action counts."""
+
+    id: int = Field(description="Problem id")
+    title: str = absent("Title (not for the public)")
+    status: str = Field(description="scanning, analysis, response, assessment or closed")
+    category_group: str = Field(description="The category group the problem is about")
+    owner: str = absent("Who owns the problem (not for the public)")
+    wards: str = Field(description="The wards the area lies in, by name, separated by `; `")
+    opened: str | None = Field(description="Date opened, YYYY-MM-DD")
+    closed: str | None = Field(description="Date closed, YYYY-MM-DD")
+    actions_due: int = absent("Actions planned or in progress, not past due (not for the public)")
+    actions_overdue: int = absent("Actions past due and not done (not for the public)")
+    actions_done: int = absent("Actions done (not for the public)")
+
+
+class ProblemAreaFeature(Schema):
+    """A problem's area: its own (analysts; partners party to it) or the outline of its wards (others)."""
+
+    type: Literal["Feature"]
+    id: int
+    geometry: Polygon | MultiPolygon | None
+    properties: ProblemAreaProperties
+
+
+class ProblemAreaItems(Page):
+    """A page of problem areas, oldest first."""
+
+    type: Literal["FeatureCollection"]
+    features: list[ProblemAreaFeature]
+
+
 class ItemLinks(Schema):
     """What a single item carries besides the feature itself."""
 
@@ -144,3 +176,7 @@ class PatrolItem(PatrolFeature, ItemLinks):
 
 class IncidentItem(IncidentFeature, ItemLinks):
     """One incident record."""
+
+
+class ProblemAreaItem(ProblemAreaFeature, ItemLinks):
+    """One problem area."""

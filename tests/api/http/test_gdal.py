@@ -12,17 +12,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import shapely
 
 from api.access.principals import Role
 from api.access.store import AccessStore
+from api.services.tasking_demo import open_demo_problems
 from api.settings import Settings
+from api.tasking import TaskingStore
 from geo.tiles import tile_of
+from ingest.store.connection import open_served_store
 from tests.api.render.browser import free_port
 
 OGRINFO = shutil.which("ogrinfo")
@@ -57,15 +62,11 @@ class Served:
         return response.json()
 
 
-@pytest.fixture(scope="module")
-def served(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`aim serve` on a loopback port over a copy of the demo store, and an analyst's token for it."""
-    folder = tmp_path_factory.mktemp("gdal")
-    store = folder / "aim.duckdb"
-    shutil.copyfile(demo_store, store)
-    token = AccessStore(Settings(store=store).tasking_url()).create_token("GIS analyst", Role.ANALYST)
+@contextmanager
+def _serve(store: Path, token: str) -> Iterator[Served]:
+    """`aim serve` on a loopback port over the store, until the block ends."""
     port = free_port()
-    log = folder / "server.log"
+    log = store.parent / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)],
@@ -86,6 +87,33 @@ def served(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`aim serve` on a loopback port over a copy of the demo store, and an analyst's token for it."""
+    store = tmp_path_factory.mktemp("gdal") / "aim.duckdb"
+    shutil.copyfile(demo_store, store)
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("GIS analyst", Role.ANALYST)
+    with _serve(store, token) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def served_problems(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """As `served`, with the demo's two problems in the store's tasking database."""
+    store = tmp_path_factory.mktemp("gdal-problems") / "aim.duckdb"
+    shutil.copyfile(demo_store, store)
+    settings = Settings(store=store)
+    con, tasking = open_served_store(store), TaskingStore.open(settings.tasking_url())
+    try:
+        assert len(open_demo_problems(con, tasking)) == 2
+    finally:
+        tasking.close()
+        con.close()
+    token = AccessStore(settings.tasking_url()).create_token("GIS analyst", Role.ANALYST)
+    with _serve(store, token) as server:
+        yield server
 
 
 def _gdal(*args: str, token: str | None = None) -> str:
@@ -192,3 +220,33 @@ def test_gdal_reads_a_vector_tile(served: Served) -> None:
     assert codes and codes <= set(by_code)
     counts = dict(re.findall(r"^\s+code \(String\) = (E\d{8})\n(?:.*\n)*?\s+count \(Integer\d*\) = (\d+)$", text, re.M))
     assert counts and all(int(n) == by_code[code]["count"] for code, n in counts.items())
+
+
+def test_gdal_reads_the_problems_page_by_page(served_problems: Served, tmp_path: Path) -> None:
+    """The problems collection is listed once problems exist (to the public: those with a published note), and GDAL
+    copies it a feature a page, as the API serves it, with the analyst's fields and the public's."""
+    source = f"OAPIF:{served_problems.url}/ogc"
+    listed = _summary(_gdal("ogrinfo", "-ro", "-so", "-al", source))
+    assert list(listed) == [*PUBLIC_COLLECTIONS, "problems"] and listed["problems"] == 2
+    with_token = _summary(_gdal("ogrinfo", "-ro", "-so", "-al", source, token=served_problems.token))
+    assert list(with_token) == [*ALL_COLLECTIONS, "problems"] and with_token["problems"] == 2
+    for token, fields in ((served_problems.token, {"title", "owner", "actions_done"}), (None, set())):
+        mark = served_problems.mark()
+        out = tmp_path / f"problems-{bool(token)}.geojson"
+        _gdal("ogr2ogr", "-f", "GeoJSON", str(out), source, "problems", "-oo", "PAGE_SIZE=1", token=token)
+        read = json.loads(out.read_text())["features"]
+        reference = served_problems.api("/ogc/collections/problems/items", token=bool(token))["features"]
+        assert [f["properties"]["id"] for f in read] == [f["id"] for f in reference] and len(read) == 2
+        for got, want in zip(read, reference, strict=True):
+            assert {k: v for k, v in got["properties"].items() if v is not None} == {
+                k: v for k, v in want["properties"].items() if v is not None
+            }
+            assert got["geometry"]["type"] in ("Polygon", "MultiPolygon")
+            shape, expected = shapely.geometry.shape(got["geometry"]), shapely.geometry.shape(want["geometry"])
+            assert shapely.symmetric_difference(shape, expected).area < 1e-6 * expected.area
+        assert fields <= set(read[0]["properties"]) and ("title" in read[0]["properties"]) == bool(token)
+        assert _pages(served_problems.requests_since(mark), "problems") == 2  # limit=1: a page per problem
+    # GeoPackage too, a page of one at a time
+    gpkg = tmp_path / "problems.gpkg"
+    _gdal("ogr2ogr", "-f", "GPKG", str(gpkg), source, "problems", "-oo", "PAGE_SIZE=1", token=served_problems.token)
+    assert _summary(_gdal("ogrinfo", "-ro", "-so", "-al", str(gpkg))) == {"problems": 2}

@@ -1,0 +1,79 @@
+"""Problems (tasking) as an OGC collection: each problem's area as a polygon, with its title, status, owner, wards,
+dates and action counts; a caller sees exactly the problems, and of each exactly what, /api/v1/problems shows it
+(api/access/tasking.py). The collection is listed only to callers who may see at least one problem."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+
+from api.access import tasking as access
+from api.access.principals import Principal, Role
+from api.http.auth import principal_of
+from api.http.deps import Con
+from api.http.models import ogc as models
+from api.http.routers.ogc.landing import LISTED_WHEN
+from api.http.routers.ogc.pages import Route, Select, add_collection, whole
+from api.services.problem_features import action_counts, problem_layer
+from api.tasking import TaskingStore, TaskingUnavailable
+
+Visible = list[tuple[dict[str, Any], list[dict[str, Any]]]]
+
+
+def _visible(request: Request, principal: Principal, counted: bool = True) -> Visible:
+    """The problems the caller may know of, oldest first, each with its actions (read when the caller's view counts
+    them, or when they decide whether a partner is party to the problem)."""
+    store: TaskingStore = request.app.state.tasking
+    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
+    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
+    read_actions = principal.role == Role.PARTNER or (counted and principal.role != Role.PUBLIC)
+    shown = []
+    for p in sorted(store.problems(), key=lambda p: int(p["id"])):
+        actions = store.actions(p["id"]) if read_actions else []
+        if access.may_see(principal, p, actions, wards, published):
+            shown.append((p, actions))
+    return shown
+
+
+def _any_visible(request: Request) -> bool:
+    """Whether the caller may see a problem (no, while the tasking database cannot be read: the other collections
+    are listed as ever, and the problems collection's own routes answer 503)."""
+    try:
+        return bool(_visible(request, principal_of(request), counted=False))
+    except TaskingUnavailable:
+        return False
+
+
+def problems_layer(request: Request, con: Con) -> Select:
+    """The problems the caller may see as features (as /api/v1/problems lists them)."""
+    principal = principal_of(request)
+
+    def layer() -> dict[str, Any]:
+        today = date.today()
+        shown = []
+        for problem, actions in _visible(request, principal):
+            properties, own_area = access.feature_view(principal, problem, action_counts(actions, today))
+            shown.append((problem, properties, own_area))
+        return problem_layer(con, shown)
+
+    return whole(layer)
+
+
+LISTED_WHEN["problems"] = _any_visible
+
+add_collection(
+    "problems",
+    problems_layer,
+    Route(
+        "problem_items",
+        "Problem areas the caller may see (as /api/v1/problems lists them), oldest first, a page at a time.",
+        models.ProblemAreaItems,
+    ),
+    Route(
+        "problem_item",
+        "One problem area by problem id (404 for a problem the caller may not see).",
+        models.ProblemAreaItem,
+    ),
+)
