@@ -6,7 +6,6 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from threading import Lock
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -38,7 +37,8 @@ from api.http.strict import refuse_unknown_parameters
 from api.services.caches import Caches
 from api.settings import Settings
 from api.tasking import TaskingStore
-from ingest.store.connection import open_served_store
+from ingest.store.connection import HeldStore
+from ingest.store.snapshots import Snapshots, ensure_published
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
@@ -49,9 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.con = open_served_store(settings.store, settings.memory_limit)
+        app.state.store = _open_store(settings)
+        if isinstance(app.state.store, HeldStore):
+            app.state.con = app.state.store.con  # the one connection, for tests and notebooks reaching into the app
         app.state.access = AccessStore.serving(settings.access_path())  # never raises: see its docstring
-        app.state.writer = Lock()
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
         app.state.tasking = TaskingStore.open(settings.tasking_url())  # migrated to the latest version
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.tasking.close()
-            app.state.con.close()
+            app.state.store.close()
             gc.unfreeze()
 
     app = FastAPI(
@@ -96,3 +97,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _open_store(settings: Settings) -> HeldStore | Snapshots:
+    """One process: the store held read-write. Several (AIM_WORKERS > 1): the published snapshots, read-only, with
+    loads through the one writer (ingest.store.snapshots)."""
+    if settings.workers > 1:
+        ensure_published(settings.store, settings.memory_limit)
+        return Snapshots(settings.store, settings.memory_limit)
+    return HeldStore(settings.store, settings.memory_limit)
+
+
+def served_app() -> FastAPI:
+    """The app a worker process of `aim serve --workers N` builds, with the settings of its environment."""
+    return create_app(Settings())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -90,3 +93,31 @@ def open_served_store(path: Path, memory_limit: str = "2GB") -> Connection:
         raise StoreError(f"{path} is not an AIM store")
     _migrate(con)
     return con
+
+
+class HeldStore:
+    """One process holding the store read-write: each request reads a cursor on its connection, loads take turns."""
+
+    def __init__(self, path: Path, memory_limit: str = "2GB") -> None:
+        self.con = open_served_store(path, memory_limit)
+        self._writer = threading.Lock()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A cursor for one request (a load commits in one transaction: a cursor sees all of it or none)."""
+        cursor = self.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A cursor for one load; one load at a time, readers never blocked."""
+        with self._writer:
+            with self.reading() as cursor:
+                yield cursor
+
+    def close(self) -> None:
+        """Close the store."""
+        self.con.close()

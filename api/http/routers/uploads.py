@@ -99,10 +99,6 @@ def _load(
     replace_smaller: bool,
     dry_run: bool,
 ) -> IngestReport:
-    with request.app.state.writer:  # one load at a time; readers are never blocked
-        cursor = request.app.state.con.cursor()
-        try:
-            options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
-            return run(feed, path, cursor, options)
-        finally:
-            cursor.close()
+    with request.app.state.store.writing() as cursor:  # one load at a time; readers are never blocked
+        options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
+        return run(feed, path, cursor, options)
