@@ -49,7 +49,7 @@ def served_process(store: Path, **settings: str) -> Iterator[tuple[str, str, sub
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
+        for _ in range(1200):
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
