@@ -1,6 +1,7 @@
 """Load on loopback: 1 and 50 concurrent clients against `aim serve` with 1 and 2 worker processes, in one run.
 
-    python bench/load.py [--store PATH] [--clients 50] [--seconds 20] [--workers 1,2] [--mix deployed,computed]
+    python bench/load.py [--store PATH] [--clients 50] [--seconds 10] [--repeats 3] [--workers 1,2]
+                         [--mix deployed,computed]
 
 The clients are `wrk` (Debian package `wrk`), one client thread in its own process, driven by a generated Lua script
 that cycles through the mix; it takes far less CPU than the server, though it still shares the machine's cores.
@@ -11,8 +12,10 @@ Two mixes:
   computed  CPU-bound: trends, movers, hexes, hotspots and Gi* with periods, categories and areas varied, every
             answer computed (AIM_ANSWER_CACHE_MB=0)
 
-For each mix and worker count: one client (the reference) then `--clients` clients, after a warm-up. Prints
-requests, errors, req/s and p50/p95/p99, the 50-client throughput against one client, and N workers against 1.
+For each mix, a server per worker count runs at once (each over its own copy of the store) and, after a warm-up,
+the runs alternate between them: one client (the reference), then `--clients` clients, `--repeats` times, so the
+other work on a shared machine falls on every count alike. Prints every run (requests, errors, req/s, p50/p95/p99
+and the load average), the medians, many clients against one client, and N workers against 1 run by run.
 Without --store, a demo store is built by `aim demo --no-serve` into a temporary folder.
 """
 
@@ -23,7 +26,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serving import ROOT, served  # noqa: E402
@@ -126,32 +132,49 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--mix", default="deployed,computed")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk (apt-get install wrk)")
     counts = [int(w) for w in args.workers.split(",")]
-    results: dict[tuple[str, int, int], dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         source = args.store or demo_store(work)
         for mix_name in args.mix.split(","):
-            mix, cache_mb = MIXES[mix_name]
-            for workers in counts:
-                store = work / f"{mix_name}-{workers}" / "aim.duckdb"
-                store.parent.mkdir()
-                shutil.copyfile(source, store)
-                with served(store, answer_cache_mb=cache_mb, workers=str(workers)) as (base, token):
-                    script = work / f"{mix_name}.lua"
-                    script.write_text(lua_script(mix, token))
-                    wrk(base, script, 4, 5)  # warm up every worker
-                    for clients in (1, args.clients):
-                        r = results[(mix_name, workers, clients)] = wrk(base, script, clients, args.seconds)
-                        r["load"] = float(load_average())
-                        print_row(mix_name, workers, clients, r)
-    print_summary(results, counts, args.clients, args.mix.split(","))
+            runs = measure(work, source, mix_name, counts, args)
+            print_summary(mix_name, runs, counts, args.clients)
+
+
+def measure(
+    work: Path, source: Path, mix_name: str, counts: list[int], args: argparse.Namespace
+) -> dict[tuple[int, int], list[dict[str, float]]]:
+    """Every worker count served at once, each over its own copy of the store; the runs alternate between them
+    (one client, then many, each count in turn, `repeats` times) so that other work on the machine falls on all."""
+    mix, cache_mb = MIXES[mix_name]
+    runs: dict[tuple[int, int], list[dict[str, float]]] = {}
+    with ExitStack() as servers:
+        bases = {}
+        for workers in counts:
+            store = work / f"{mix_name}-{workers}" / "aim.duckdb"
+            store.parent.mkdir()
+            shutil.copyfile(source, store)
+            base, token = servers.enter_context(served(store, answer_cache_mb=cache_mb, workers=str(workers)))
+            script = work / f"{mix_name}-{workers}.lua"
+            script.write_text(lua_script(mix, token))
+            bases[workers] = (base, script)
+        for base, script in bases.values():
+            wrk(base, script, 8, max(10, args.seconds))  # warm up every worker's caches
+        for _ in range(args.repeats):
+            for clients in (1, args.clients):
+                for workers, (base, script) in bases.items():
+                    r = wrk(base, script, clients, args.seconds)
+                    r["load"] = float(load_average())
+                    runs.setdefault((workers, clients), []).append(r)
+                    print_row(mix_name, workers, clients, r)
+    return runs
 
 
 def print_row(mix: str, workers: int, clients: int, r: dict[str, float]) -> None:
@@ -165,17 +188,27 @@ def print_row(mix: str, workers: int, clients: int, r: dict[str, float]) -> None
 
 
 def print_summary(
-    results: dict[tuple[str, int, int], dict[str, float]], counts: list[int], clients: int, mixes: list[str]
+    mix: str, runs: dict[tuple[int, int], list[dict[str, float]]], counts: list[int], clients: int
 ) -> None:
-    """Ratios: many clients against one, and N workers against the first count, per mix."""
-    for mix in mixes:
-        for workers in counts:
-            one, many = results[(mix, workers, 1)], results[(mix, workers, clients)]
-            print(f"{mix}: {workers} worker(s): {clients} clients x{many['per_s'] / one['per_s']:.2f} of one client")
-        base = results[(mix, counts[0], clients)]
-        for workers in counts[1:]:
-            ratio = results[(mix, workers, clients)]["per_s"] / base["per_s"]
-            print(f"{mix}: {clients} clients, {workers} workers x{ratio:.2f} of {counts[0]} worker(s)")
+    """Medians over the repeats, then the ratios: many clients against one, N workers against the first count."""
+    med = {k: {f: float(np.median([r[f] for r in v])) for f in v[0]} for k, v in runs.items()}
+    print(f"{mix}: medians of {len(runs[(counts[0], 1)])} runs each")
+    for (workers, n), r in sorted(med.items()):
+        print(
+            f"  {workers} worker(s) {n:3} client(s): {r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}"
+            f"  p99 {r['p99']:7.1f} ms  errors {r['errors']:.0f}  (load average {r['load']:.2f})"
+        )
+    for workers in counts:
+        ratio = med[(workers, clients)]["per_s"] / med[(workers, 1)]["per_s"]
+        print(f"  {workers} worker(s): {clients} clients x{ratio:.2f} of one client")
+    for workers in counts[1:]:
+        pairs = [
+            m["per_s"] / b["per_s"] for m, b in zip(runs[(workers, clients)], runs[(counts[0], clients)], strict=True)
+        ]
+        print(
+            f"  {clients} clients: {workers} workers x{float(np.median(pairs)):.2f} of {counts[0]} (each run against "
+            f"the one beside it: {', '.join(f'x{p:.2f}' for p in pairs)})"
+        )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.access.store import AccessStore
-from api.http.answers import AnswerCache
+from api.http.answers import AnswerCache, KeptAnswer, answer_kept
 from api.http.auth import enforce
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="AIM",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(enforce), Depends(refuse_unknown_parameters)],
+        dependencies=[Depends(enforce), Depends(refuse_unknown_parameters), Depends(answer_kept)],
         responses=ERROR_RESPONSES,
         description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
         docs_url=None,  # served by routers/docs.py on vendored assets
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_exception_handler(KeptAnswer, lambda _, exc: exc.response)  # type: ignore[attr-defined]
     install_middleware(app, settings)
     for module in (
         layers,

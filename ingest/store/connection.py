@@ -34,6 +34,11 @@ def count(con: Connection, sql: str, params: list[object] | None = None) -> int:
     return int(value) if isinstance(value, int) else 0
 
 
+def run_version(con: Connection) -> int:
+    """The store's version: its latest ingest run (every load adds one)."""
+    return count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")
+
+
 def _migrations() -> list[tuple[int, str]]:
     folder = resources.files("ingest.store") / "migrations"
     found = [(int(f.name.split("_", 1)[0]), f.read_text()) for f in folder.iterdir() if f.name.endswith(".sql")]
@@ -101,6 +106,7 @@ class HeldStore:
     def __init__(self, path: Path, memory_limit: str = "2GB") -> None:
         self.con = open_served_store(path, memory_limit)
         self._writer = threading.Lock()
+        self._version = run_version(self.con)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -116,7 +122,14 @@ class HeldStore:
         """A cursor for one load; one load at a time, readers never blocked."""
         with self._writer:
             with self.reading() as cursor:
-                yield cursor
+                try:
+                    yield cursor
+                finally:
+                    self._version = run_version(cursor)
+
+    def version(self) -> int:
+        """The store's version, as its readers see it (only this process writes the store)."""
+        return self._version
 
     def close(self) -> None:
         """Close the store."""

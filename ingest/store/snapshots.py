@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import StoreError
-from ingest.store.connection import ALLOCATOR, Connection, count, open_served_store
+from ingest.store.connection import ALLOCATOR, Connection, open_served_store, run_version
 
 POINTER = "CURRENT"
 KEEP = 3  # snapshots kept: the newest and the two before it (a reader may be opening one just replaced)
@@ -40,10 +40,6 @@ KEEP = 3  # snapshots kept: the newest and the two before it (a reader may be op
 def snapshot_folder(store: Path) -> Path:
     """Where a store's snapshots are published."""
     return store.with_name(f"{store.name}.snapshots")
-
-
-def _version(con: Connection) -> int:
-    return count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")
 
 
 def _published(folder: Path) -> list[Path]:
@@ -60,7 +56,7 @@ def publish(store: Path) -> Path:
     partial = folder / f".{sequence:08d}.partial"
     shutil.copyfile(store, partial)
     with duckdb.connect(str(partial), read_only=True) as check:
-        version = _version(check)
+        version = run_version(check)
     target = folder / f"{sequence:08d}-v{version}.duckdb"
     os.replace(partial, target)
     pointer = folder / f".{POINTER}.partial"
@@ -105,9 +101,9 @@ def writing(store: Path, memory_limit: str) -> Iterator[Connection]:
     with writer_lock(store):
         con = open_served_store(store, memory_limit)
         try:
-            before = _version(con)
+            before = run_version(con)
             yield con
-            changed = _version(con) != before
+            changed = run_version(con) != before
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -187,10 +183,14 @@ class Snapshots:
         with writing(self.store, self.memory_limit) as con:
             yield con
 
-    def version(self) -> str:
+    def snapshot(self) -> str:
         """The name of the snapshot new requests read."""
         with self._lock:
             return self._refresh().name
+
+    def version(self) -> int:
+        """The store version of the snapshot new requests read (its name ends -v<version>.duckdb)."""
+        return int(self.snapshot().rsplit("-v", 1)[1].split(".", 1)[0])
 
     def close(self) -> None:
         """Close the snapshot held (requests still reading it close it as they end)."""
