@@ -92,12 +92,14 @@ def lua_script(mix: list[tuple[str, bool | None]], token: str) -> str:
 
 def wrk(base: str, script: Path, clients: int, seconds: float) -> dict[str, float]:
     """Run wrk (one thread, `clients` connections); its figures (latencies in ms)."""
-    out = subprocess.run(
+    done = subprocess.run(
         ["wrk", "-t1", f"-c{clients}", f"-d{seconds:.0f}s", "--timeout", "30s", "-s", str(script), base],
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stdout} {done.stderr}")
+    out = done.stdout
     line = next(x for x in out.splitlines() if x.startswith("AIM "))
     requests, micros, status, failed, p50, p95, p99 = (int(v) for v in line.split()[1:])
     return {

@@ -23,7 +23,7 @@ import fcntl
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,19 +95,20 @@ def ensure_published(store: Path, memory_limit: str) -> None:
 
 
 @contextmanager
-def writing(store: Path, memory_limit: str) -> Iterator[Connection]:
-    """The store, read-write, for one load under the writer lock; published as a new snapshot if the load changed
-    it (a load that fails changes nothing and publishes nothing)."""
+def writing(store: Path, opener: Callable[[], Connection], every: bool = False) -> Iterator[Connection]:
+    """The store, opened read-write by `opener`, for one change under the writer lock. When the store has published
+    snapshots, a change is published as a new one: every change (`every`), else one that added a load (a failed or
+    dry-run load changes nothing and publishes nothing)."""
     with writer_lock(store):
-        con = open_served_store(store, memory_limit)
+        con = opener()
         try:
             before = run_version(con)
             yield con
-            changed = run_version(con) != before
+            changed = every or run_version(con) != before
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        if changed:
+        if changed and (snapshot_folder(store) / POINTER).exists():
             publish(store)
 
 
@@ -180,7 +181,7 @@ class Snapshots:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """The store, read-write, for one load (one writer across processes); published when the load changed it."""
-        with writing(self.store, self.memory_limit) as con:
+        with writing(self.store, lambda: open_served_store(self.store, self.memory_limit)) as con:
             yield con
 
     def snapshot(self) -> str:

@@ -66,9 +66,20 @@ def _total(url: str, headers: dict[str, str]) -> int:
 
 def _february_alone(tmp_path: Path) -> int:
     """The hexagon total of Cleveland's January and February, from a store of its own served in this process."""
-    store = tmp_path / "february.duckdb"
+    return _reference_total(tmp_path / "february.duckdb", ["01", "02"])
+
+
+def _march_too(tmp_path: Path) -> int:
+    """What Cleveland's March adds to the hexagon total."""
+    return _reference_total(tmp_path / "march.duckdb", ["01", "03"]) - _reference_total(
+        tmp_path / "january.duckdb", ["01"]
+    )
+
+
+def _reference_total(store: Path, months: list[str]) -> int:
+    """The hexagon total of these Cleveland months, from a store of their own served in this process."""
     con = new_store(store)
-    for month in ("01", "02"):
+    for month in months:
         run(resolve_feed("police"), police_file("cleveland", month), con)
     con.close()
     with TestClient(create_app(Settings(store=store))) as client:
@@ -127,3 +138,15 @@ def test_readers_of_every_worker_see_before_or_after_a_load(
     assert final in seen and before in seen and final - before > 50_000
     snapshots = sorted(p.name for p in (store.parent / f"{store.name}.snapshots").glob("*.duckdb"))
     assert len(snapshots) == 3 and snapshots[-1].startswith("00000003-")  # start, two loads; older ones deleted
+    march = [
+        sys.executable,
+        "-m",
+        "api",
+        "ingest",
+        "police",
+        str(police_file("cleveland", "03")),
+        "--store",
+        str(store),
+    ]
+    subprocess.run(march, check=True, capture_output=True)  # loaded from the command line while served
+    assert {_total(url, headers) for _ in range(10)} == {final + _march_too(tmp_path)}

@@ -11,7 +11,7 @@ import pytest
 from ingest.errors import IngestError
 from ingest.pipeline import run
 from ingest.registry import resolve_feed
-from ingest.store.connection import count
+from ingest.store.connection import count, open_served_store
 from ingest.store.snapshots import KEEP, POINTER, Snapshots, ensure_published, snapshot_folder, writer_lock, writing
 from tests.conftest import new_store, police_file, write_csv
 
@@ -30,7 +30,7 @@ def store(tmp_path: Path) -> Path:
 
 
 def _load(store: Path, month: str) -> None:
-    with writing(store, "1GB") as con:
+    with writing(store, lambda: open_served_store(store, "1GB")) as con:
         run(resolve_feed("police"), police_file("cleveland", month), con)
 
 
@@ -54,7 +54,7 @@ def test_a_failed_load_publishes_nothing_and_old_snapshots_are_deleted(store: Pa
     folder = snapshot_folder(store)
     current = (folder / POINTER).read_text()
     broken = write_csv(tmp_path / "broken.csv", ["Crime ID,Month", "1,2025-01"])
-    with pytest.raises(IngestError), writing(store, "1GB") as con:
+    with pytest.raises(IngestError), writing(store, lambda: open_served_store(store, "1GB")) as con:
         run(resolve_feed("police"), broken, con)
     assert (folder / POINTER).read_text() == current and len(list(folder.glob("*.duckdb"))) == 1
     for month in ("02", "03", "04"):
