@@ -63,6 +63,7 @@ def run_server(settings: Settings) -> None:
         "api.http.app:served_app",
         factory=True,
         workers=settings.workers,
+        http="api.http.nodelay:NoDelayH11",
         host=settings.host,
         port=settings.port,
         log_level="info",
