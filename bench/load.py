@@ -22,6 +22,7 @@ Without --store, a demo store is built by `aim demo --no-serve` into a temporary
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serving import ROOT, served  # noqa: E402
+from serving import ROOT, served_process  # noqa: E402
 
 DEPLOYED = [
     ("/api/v1/wards", None),
@@ -129,6 +130,16 @@ def load_average() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a server process and its worker processes so far."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0
+    for p in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     """Run every mix with every worker count and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -163,16 +174,20 @@ def measure(
             store = work / f"{mix_name}-{workers}" / "aim.duckdb"
             store.parent.mkdir()
             shutil.copyfile(source, store)
-            base, token = servers.enter_context(served(store, answer_cache_mb=cache_mb, workers=str(workers)))
+            settings = {"answer_cache_mb": cache_mb, "workers": str(workers)}
+            base, token, server = servers.enter_context(served_process(store, **settings))
             script = work / f"{mix_name}-{workers}.lua"
             script.write_text(lua_script(mix, token))
-            bases[workers] = (base, script)
-        for base, script in bases.values():
+            bases[workers] = (base, script, server.pid)
+        for base, script, _ in bases.values():
             wrk(base, script, 8, max(10, args.seconds))  # warm up every worker's caches
         for _ in range(args.repeats):
             for clients in (1, args.clients):
-                for workers, (base, script) in bases.items():
+                for workers, (base, script, pid) in bases.items():
+                    before = cpu_seconds(pid)
                     r = wrk(base, script, clients, args.seconds)
+                    r["cores"] = (cpu_seconds(pid) - before) / args.seconds
+                    r["cpu_ms"] = 1000 * r["cores"] * args.seconds / max(r["requests"], 1)
                     r["load"] = float(load_average())
                     runs.setdefault((workers, clients), []).append(r)
                     print_row(mix_name, workers, clients, r)
@@ -184,7 +199,7 @@ def print_row(mix: str, workers: int, clients: int, r: dict[str, float]) -> None
     print(
         f"{mix:9} {workers} worker(s) {clients:3} client(s): {r['requests']:6.0f} requests {r['errors']:4.0f} errors "
         f"{r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  p99 {r['p99']:7.1f} ms  "
-        f"(load average {r['load']:.2f})",
+        f"server {r['cores']:.2f} cores, {r['cpu_ms']:.1f} ms CPU a request (load average {r['load']:.2f})",
         flush=True,
     )
 
@@ -198,7 +213,8 @@ def print_summary(
     for (workers, n), r in sorted(med.items()):
         print(
             f"  {workers} worker(s) {n:3} client(s): {r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}"
-            f"  p99 {r['p99']:7.1f} ms  errors {r['errors']:.0f}  (load average {r['load']:.2f})"
+            f"  p99 {r['p99']:7.1f} ms  errors {r['errors']:.0f}  server {r['cores']:.2f} cores,"
+            f" {r['cpu_ms']:.1f} ms CPU a request (load average {r['load']:.2f})"
         )
     for workers in counts:
         ratio = med[(workers, clients)]["per_s"] / med[(workers, 1)]["per_s"]
