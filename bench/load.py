@@ -15,7 +15,8 @@ Two mixes:
 For each mix, a server per worker count runs at once (each over its own copy of the store) and, after a warm-up,
 the runs alternate between them: one client (the reference), then `--clients` clients, `--repeats` times, so the
 other work on a shared machine falls on every count alike. Prints every run (requests, errors, req/s, p50/p95/p99,
-the server's CPU: cores used and CPU time a request, and the load average), the medians, many clients against one client, and N workers against 1 run by run.
+the server's CPU: cores used and CPU time a request, and the load average), the medians, many clients against one
+client, and N workers against 1 run by run.
 Without --store, a demo store is built by `aim demo --no-serve` into a temporary folder.
 """
 
