@@ -32,7 +32,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = PROJECT_DATA  # the installed shipped data unless AIM_DATA_DIR says otherwise
-    memory_limit: str = "2GB"
+    memory_limit: str = "2GB"  # DuckDB's, per process
+    workers: int = 1  # processes serving; above 1 each reads published snapshots and loads go through one writer
     tile_url: str = OSM_TILES  # basemap XYZ tile template (the browser, printed plans); "none" for no basemap
     tile_attribution: str = OSM_ATTRIBUTION  # HTML shown with the basemap (OpenStreetMap's, by default)
 

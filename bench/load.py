@@ -1,85 +1,116 @@
-"""Load on loopback: many concurrent clients on the map layers (wards, hexes, trends) of a served store.
+"""Load on loopback: 1 and 50 concurrent clients against `aim serve` with 1 and 2 worker processes, in one run.
 
-    python bench/load.py [--store PATH] [--clients 50] [--requests 3000] [--seconds 120]
+    python bench/load.py [--store PATH] [--clients 50] [--seconds 10] [--repeats 3] [--workers 1,2]
+                         [--mix deployed,computed]
 
-Each client loops over a mix of map-layer requests (half as an analyst with a token, half as the public under
-disclosure control) until the request budget or the time limit is spent. Reports errors, throughput and latency
-percentiles, and the same for one client in the same run as the reference (the ratio shows what concurrency costs).
-Without --store, uses a copy of the demo store built by `aim demo --no-serve` into a temporary folder.
+The clients are `wrk` (Debian package `wrk`), one client thread in its own process, driven by a generated Lua script
+that cycles through the mix; it takes far less CPU than the server, though it still shares the machine's cores.
+Two mixes:
+
+  deployed  the map layers (wards, hexes, trends, movers), half as an analyst and half as the public, with answers
+            kept per store version as `aim serve` runs by default (AIM_ANSWER_CACHE_MB=256)
+  computed  CPU-bound: trends, movers, hexes, hotspots and Gi* with periods, categories and areas varied, every
+            answer computed (AIM_ANSWER_CACHE_MB=0)
+
+For each mix, a server per worker count runs at once (each over its own copy of the store) and, after a warm-up,
+the runs alternate between them: one client (the reference), then `--clients` clients, `--repeats` times, so the
+other work on a shared machine falls on every count alike. Prints every run (requests, errors, req/s, p50/p95/p99,
+the server's CPU: cores used and CPU time a request, and the load average), the medians, many clients against one
+client, and N workers against 1 run by run.
+Without --store, a demo store is built by `aim demo --no-serve` into a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
+from contextlib import ExitStack
 from pathlib import Path
 
-import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serving import ROOT, served  # noqa: E402
+from serving import ROOT, served_process  # noqa: E402
 
-MIX = [
-    "/api/v1/wards",
-    "/api/v1/wards?from=2025-07&to=2025-12&category=asb-nuisance",
-    "/api/v1/hexes?res=8",
-    "/api/v1/hexes?res=7&source=police",
-    "/api/v1/hexes?res=8&bbox=-1.35,54.50,-1.10,54.65",
-    "/api/v1/trends?lad=E06000002",
-    "/api/v1/trends/movers?from=2025-07&to=2025-12",
+DEPLOYED = [
+    ("/api/v1/wards", None),
+    ("/api/v1/wards?from=2025-07&to=2025-12&category=asb-nuisance", None),
+    ("/api/v1/hexes?res=8", None),
+    ("/api/v1/hexes?res=7&source=police", None),
+    ("/api/v1/hexes?res=8&bbox=-1.35,54.50,-1.10,54.65", None),
+    ("/api/v1/trends?lad=E06000002", None),
+    ("/api/v1/trends/movers?from=2025-07&to=2025-12", None),
 ]
+LADS = ["E06000001", "E06000002", "E06000003", "E06000004"]
+CATEGORIES = ["asb", "asb-nuisance", "all", "crime"]
 
 
-async def client_loop(
-    base: str, headers: dict[str, str], budget: list[int], deadline: float, out: list[float], errors: list[str], k: int
-) -> None:
-    """One client: requests from the mix, in turn, until the shared budget or the time is spent."""
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
-        i = k
-        while budget[0] > 0 and time.perf_counter() < deadline:
-            budget[0] -= 1
-            url = MIX[i % len(MIX)]
-            i += 1
-            start = time.perf_counter()
-            try:
-                response = await client.get(url)
-                if response.status_code != 200:
-                    errors.append(f"{response.status_code} {url}")
-            except httpx.HTTPError as exc:
-                errors.append(f"{type(exc).__name__} {url}")
-            out.append((time.perf_counter() - start) * 1000)
+def computed_mix() -> list[tuple[str, bool | None]]:
+    """CPU-bound requests with varied periods, categories and areas (True: analyst only)."""
+    mix: list[tuple[str, bool | None]] = []
+    for i in range(24):
+        start, end, lad, cat = f"2025-{1 + i % 6:02d}", f"2025-{7 + i % 6:02d}", LADS[i % 4], CATEGORIES[i % 3]
+        period = f"from={start}&to={end}&category={cat}"
+        mix += [
+            (f"/api/v1/trends?lad={lad}&{period}", None),
+            (f"/api/v1/trends/movers?{period}", None),
+            (f"/api/v1/hexes?res={7 + i % 2}&{period}", None),
+            (f"/api/v1/hotspots?res={8 + i % 2}&{period}", True),
+        ]
+        if i % 4 == 0:
+            mix.append((f"/api/v1/hotspots/gi?lad={lad}&res=8&{period}", True))
+    return mix
 
 
-async def run(base: str, token: str, clients: int, requests: int, seconds: float) -> dict[str, float]:
-    """Run `clients` concurrent clients; returns count, errors, throughput and percentiles."""
-    budget, latencies, errors = [requests], [], []  # type: ignore[var-annotated]
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
-    await asyncio.gather(
-        *(
-            client_loop(
-                base, {"Authorization": f"Bearer {token}"} if k % 2 == 0 else {}, budget, deadline, latencies, errors, k
-            )
-            for k in range(clients)
-        )
+MIXES = {"deployed": (DEPLOYED, "256"), "computed": (computed_mix(), "0")}
+
+LUA = """
+local mix = {%s}
+local auth = {["Authorization"] = "Bearer %s"}
+local n = 0
+request = function()
+  n = n + 1
+  local item = mix[(n %% #mix) + 1]
+  if item[2] == 1 or (item[2] == 0 and n %% 2 == 0) then return wrk.format("GET", item[1], auth) end
+  return wrk.format("GET", item[1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("AIM %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration, e.status,
+    e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def lua_script(mix: list[tuple[str, bool | None]], token: str) -> str:
+    """wrk's script: cycle through the mix, half of the open requests with the analyst token."""
+    items = ", ".join(f'{{"{path}", {1 if analyst else 0}}}' for path, analyst in mix)
+    return LUA % (items, token)
+
+
+def wrk(base: str, script: Path, clients: int, seconds: float) -> dict[str, float]:
+    """Run wrk (one thread, `clients` connections); its figures (latencies in ms)."""
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{clients}", f"-d{seconds:.0f}s", "--timeout", "30s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
     )
-    elapsed = time.perf_counter() - started
-    for e in sorted(set(errors))[:5]:
-        print("  error:", e)
-    ms = np.array(latencies)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed: {done.stdout} {done.stderr}")
+    out = done.stdout
+    line = next(x for x in out.splitlines() if x.startswith("AIM "))
+    requests, micros, status, failed, p50, p95, p99 = (int(v) for v in line.split()[1:])
     return {
-        "requests": len(ms),
-        "errors": len(errors),
-        "per_s": len(ms) / elapsed,
-        "p50": float(np.percentile(ms, 50)),
-        "p95": float(np.percentile(ms, 95)),
-        "p99": float(np.percentile(ms, 99)),
+        "requests": requests,
+        "errors": status + failed,
+        "per_s": requests / (micros / 1e6),
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
     }
 
 
@@ -95,40 +126,108 @@ def demo_store(work: Path) -> Path:
     return store
 
 
+def load_average() -> str:
+    """The machine's 1-minute load average (other work on it skews every figure)."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a server process and its worker processes so far."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0
+    for p in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
-    """Run the load test and print the figures."""
+    """Run every mix with every worker count and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument(
-        "--keep-answers",
-        action="store_true",
-        help="serve as deployed, keeping answers per store version (default: every request computed)",
-    )
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--mix", default="deployed,computed")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/load.py needs wrk (apt-get install wrk)")
+    counts = [int(w) for w in args.workers.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        store = work / "aim.duckdb"
-        if args.store:
-            shutil.copyfile(args.store, store)
-        else:
-            store = demo_store(work)
-        with served(store, **({"answer_cache_mb": "256"} if args.keep_answers else {})) as (base, token):
-            asyncio.run(run(base, token, 4, 40, args.seconds))  # warm caches
-            reference = asyncio.run(run(base, token, 1, max(100, args.requests // 20), args.seconds))
-            loaded = asyncio.run(run(base, token, args.clients, args.requests, args.seconds))
-    print(f"{'run':22} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    for name, r in (("1 client (reference)", reference), (f"{args.clients} clients", loaded)):
-        print(
-            f"{name:22} {r['requests']:8.0f} {r['errors']:6.0f} {r['per_s']:7.1f} {r['p50']:8.1f} {r['p95']:8.1f} "
-            f"{r['p99']:8.1f}"
-        )
+        source = args.store or demo_store(work)
+        for mix_name in args.mix.split(","):
+            runs = measure(work, source, mix_name, counts, args)
+            print_summary(mix_name, runs, counts, args.clients)
+
+
+def measure(
+    work: Path, source: Path, mix_name: str, counts: list[int], args: argparse.Namespace
+) -> dict[tuple[int, int], list[dict[str, float]]]:
+    """Every worker count served at once, each over its own copy of the store; the runs alternate between them
+    (one client, then many, each count in turn, `repeats` times) so that other work on the machine falls on all."""
+    mix, cache_mb = MIXES[mix_name]
+    runs: dict[tuple[int, int], list[dict[str, float]]] = {}
+    with ExitStack() as servers:
+        bases = {}
+        for workers in counts:
+            store = work / f"{mix_name}-{workers}" / "aim.duckdb"
+            store.parent.mkdir()
+            shutil.copyfile(source, store)
+            settings = {"answer_cache_mb": cache_mb, "workers": str(workers)}
+            base, token, server = servers.enter_context(served_process(store, **settings))
+            script = work / f"{mix_name}-{workers}.lua"
+            script.write_text(lua_script(mix, token))
+            bases[workers] = (base, script, server.pid)
+        for base, script, _ in bases.values():
+            wrk(base, script, 8, max(10, args.seconds))  # warm up every worker's caches
+        for _ in range(args.repeats):
+            for clients in (1, args.clients):
+                for workers, (base, script, pid) in bases.items():
+                    before = cpu_seconds(pid)
+                    r = wrk(base, script, clients, args.seconds)
+                    r["cores"] = (cpu_seconds(pid) - before) / args.seconds
+                    r["cpu_ms"] = 1000 * r["cores"] * args.seconds / max(r["requests"], 1)
+                    r["load"] = float(load_average())
+                    runs.setdefault((workers, clients), []).append(r)
+                    print_row(mix_name, workers, clients, r)
+    return runs
+
+
+def print_row(mix: str, workers: int, clients: int, r: dict[str, float]) -> None:
+    """One measured run."""
     print(
-        f"throughput x{loaded['per_s'] / reference['per_s']:.2f} of one client; "
-        f"p99 x{loaded['p99'] / reference['p99']:.1f} of one client's p99"
+        f"{mix:9} {workers} worker(s) {clients:3} client(s): {r['requests']:6.0f} requests {r['errors']:4.0f} errors "
+        f"{r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  p99 {r['p99']:7.1f} ms  "
+        f"server {r['cores']:.2f} cores, {r['cpu_ms']:.1f} ms CPU a request (load average {r['load']:.2f})",
+        flush=True,
     )
+
+
+def print_summary(
+    mix: str, runs: dict[tuple[int, int], list[dict[str, float]]], counts: list[int], clients: int
+) -> None:
+    """Medians over the repeats, then the ratios: many clients against one, N workers against the first count."""
+    med = {k: {f: float(np.median([r[f] for r in v])) for f in v[0]} for k, v in runs.items()}
+    print(f"{mix}: medians of {len(runs[(counts[0], 1)])} runs each")
+    for (workers, n), r in sorted(med.items()):
+        print(
+            f"  {workers} worker(s) {n:3} client(s): {r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}"
+            f"  p99 {r['p99']:7.1f} ms  errors {r['errors']:.0f}  server {r['cores']:.2f} cores,"
+            f" {r['cpu_ms']:.1f} ms CPU a request (load average {r['load']:.2f})"
+        )
+    for workers in counts:
+        ratio = med[(workers, clients)]["per_s"] / med[(workers, 1)]["per_s"]
+        print(f"  {workers} worker(s): {clients} clients x{ratio:.2f} of one client")
+    for workers in counts[1:]:
+        pairs = [
+            m["per_s"] / b["per_s"] for m, b in zip(runs[(workers, clients)], runs[(counts[0], clients)], strict=True)
+        ]
+        print(
+            f"  {clients} clients: {workers} workers x{float(np.median(pairs)):.2f} of {counts[0]} (each run against "
+            f"the one beside it: {', '.join(f'x{p:.2f}' for p in pairs)})"
+        )
 
 
 if __name__ == "__main__":

@@ -44,18 +44,20 @@ def served_process(store: Path, **settings: str) -> Iterator[tuple[str, str, sub
     port = free_port()
     env = {**os.environ, **{f"AIM_{k.upper()}": v for k, v in settings.items()}, "AIM_STORE": str(store)}
     env["AIM_PORT"] = str(port)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = (store.parent / f"{store.stem}-server.log").open("wb")  # beside the store, for when a server fails
+    server = subprocess.Popen([sys.executable, "-m", "api", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(600):
+        for _ in range(1200):
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the server did not start: see {log.name}")
         yield base, token, server
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -18,6 +20,7 @@ from geo.errors import BoundaryError
 from ingest.boundary_sets import ensure_reference_data
 from ingest.errors import IngestError, StoreError
 from ingest.store.connection import Connection, open_served_store, open_store
+from ingest.store.snapshots import writing
 
 console = Console()
 err = Console(stderr=True)
@@ -61,6 +64,15 @@ def open_writable(settings: Settings) -> Connection:
         fail(exc)
     ensure_reference_data(con, settings.data_dir)
     return con
+
+
+@contextmanager
+def writable(settings: Settings, every: bool = False) -> Iterator[Connection]:
+    """The store for a command that changes it, under the writer lock (one writer across processes); published to
+    the workers of a running `aim serve --workers N`, which read snapshots of it, once changed (`every` change, or
+    one that added a load)."""
+    with writing(settings.store, lambda: open_writable(settings), every) as con:
+        yield con
 
 
 def open_existing(settings: Settings) -> Connection:

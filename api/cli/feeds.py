@@ -13,7 +13,7 @@ from urllib.request import Request, urlopen
 import typer
 from rich.table import Table
 
-from api.cli.common import StoreOpt, console, fail, open_writable, settings_from
+from api.cli.common import StoreOpt, console, fail, settings_from, writable
 from api.cli.ingest import ReplaceSmaller, load_with_progress
 from api.cli.report import print_reports
 from ingest.errors import IngestError
@@ -53,11 +53,8 @@ def _run(
         return
     feed = _feed(profile_ref)
     settings = settings_from(store)
-    con = open_writable(settings)
-    try:
+    with writable(settings) as con:
         reports, errors = load_with_progress(con, settings, feed, files, dry_run, replace_smaller)
-    finally:
-        con.close()
     print_reports(reports, errors, dry_run)
     if errors:
         raise typer.Exit(1)

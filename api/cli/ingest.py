@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli.common import StoreOpt, console, open_writable, settings_from
+from api.cli.common import StoreOpt, console, settings_from, writable
 from api.cli.report import print_reports
 from api.rules import ingest_options
 from api.services.loading import load_files
@@ -73,11 +73,8 @@ def ingest_police(
 ) -> None:
     """Load data.police.uk street-level CSV files (plain or .gz; files or folders of monthly files)."""
     settings = settings_from(store)
-    con = open_writable(settings)
-    try:
+    with writable(settings) as con:
         reports, errors = load_with_progress(con, settings, resolve_feed("police"), paths, False, replace_smaller)
-    finally:
-        con.close()
     print_reports(reports, errors)
     if errors:
         raise typer.Exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -19,15 +20,20 @@ from api.services.tasking_demo import open_demo_problems
 from api.settings import Settings
 from api.tasking import TaskingStore, TaskingUnavailable
 from ingest.registry import resolve_feed
+from ingest.store.snapshots import ensure_published
 
 
 def serve(
     store: StoreOpt = None,
     host: Annotated[str | None, typer.Option(help="Interface (default $AIM_HOST or 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default $AIM_PORT or 8000)")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Processes serving (default $AIM_WORKERS or 1); above 1 they read published snapshots"),
+    ] = None,
 ) -> None:
     """Serve the API and the analyst map over a store (the server holds it: files load through the API)."""
-    run_server(settings_from(store, host=host, port=port))
+    run_server(settings_from(store, host=host, port=port, workers=workers))
 
 
 def run_server(settings: Settings) -> None:
@@ -43,7 +49,25 @@ def run_server(settings: Settings) -> None:
     con.close()
     log.info("serving %s on http://%s:%s/", settings.store, settings.host, settings.port)
     console.print(f"AIM serving {settings.store} on http://{settings.host}:{settings.port}/ (API docs at /docs)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    if settings.workers <= 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        return
+    ensure_published(settings.store, settings.memory_limit)  # the workers read snapshots; loads publish new ones
+    try:
+        TaskingStore.open(settings.tasking_url()).close()  # migrated once here, not by workers racing each other
+    except TaskingUnavailable as exc:
+        fail(exc)
+    given = {"store": str(settings.store.resolve()), "host": settings.host, "port": str(settings.port)}
+    os.environ.update({f"AIM_{k.upper()}": v for k, v in {**given, "workers": str(settings.workers)}.items()})
+    uvicorn.run(
+        "api.http.app:served_app",
+        factory=True,
+        workers=settings.workers,
+        http="api.http.nodelay:NoDelayH11",
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+    )
 
 
 def demo(

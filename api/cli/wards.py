@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli.common import StoreOpt, console, fail, open_writable, settings_from
+from api.cli.common import StoreOpt, console, fail, open_writable, settings_from, writable
 from geo.errors import BoundaryError
 from ingest.boundary_sets import load_boundary_set
 from ingest.store import read
@@ -43,24 +43,22 @@ def wards_load(
     """Add (or replace) a boundary set from your own boundary files; every incident is placed in its wards."""
     settings = settings_from(store)
     set_name = name or files[0].name.split(".")[0]
-    con = open_writable(settings)
     try:
-        count = load_boundary_set(
-            con,
-            set_name,
-            files,
-            code_field,
-            name_field,
-            lad_field,
-            lad_name_field,
-            make_default=default,
-            layer=layer,
-            crs=crs,
-        )
+        with writable(settings, every=True) as con:
+            count = load_boundary_set(
+                con,
+                set_name,
+                files,
+                code_field,
+                name_field,
+                lad_field,
+                lad_name_field,
+                make_default=default,
+                layer=layer,
+                crs=crs,
+            )
     except BoundaryError as exc:
         fail(exc)
-    finally:
-        con.close()
     console.print(f"boundary set [bold]{set_name}[/]: {count} wards loaded")
 
 

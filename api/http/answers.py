@@ -45,6 +45,10 @@ class AnswerCache:
         self._max = max_bytes
         self._lock = Lock()
 
+    def holds_any(self) -> bool:
+        """Whether any answer is kept."""
+        return bool(self._items)
+
     def get(self, key: str) -> Kept | None:
         """A kept answer, or None."""
         with self._lock:
@@ -83,6 +87,32 @@ def _headers(request: Request, etag: str) -> dict[str, str]:
     }
 
 
+class KeptAnswer(Exception):
+    """A kept answer found before the route's own dependencies ran (answer_kept); its response."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def answer_kept(request: Request) -> None:
+    """App-wide dependency, after the policy let the caller in: a kept answer to this request goes out before the
+    route's own dependencies (filters, store look-ups) run. It was built for the same store version, path, query,
+    role and sources, so it passed the same checks."""
+    answers: AnswerCache = request.app.state.answers
+    if request.method != "GET" or not answers.holds_any():
+        return
+    kept = answers.get(_key(request, request.app.state.store.version()))
+    if kept is not None:
+        raise KeptAnswer(_sent(request, kept))
+
+
+def _sent(request: Request, kept: Kept) -> Response:
+    headers = _headers(request, kept.etag)
+    if kept.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(kept.body, media_type=kept.media_type, headers=headers)
+
+
 def cached(request: Request, con: Connection, build: Callable[[], Response]) -> Response:
     """The answer to this request: kept (or a 304 when the caller holds it already), else built and kept."""
     answers: AnswerCache = request.app.state.answers
@@ -95,10 +125,7 @@ def cached(request: Request, con: Connection, build: Callable[[], Response]) -> 
         body = bytes(response.body)
         kept = Kept(body, response.media_type or "application/json", f'"{key[:32]}"')
         answers.put(key, kept)
-    headers = _headers(request, kept.etag)
-    if kept.etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(kept.body, media_type=kept.media_type, headers=headers)
+    return _sent(request, kept)
 
 
 def layer_answer(request: Request, con: Connection, answer: Answer, fmt: str, crs: str) -> Response:

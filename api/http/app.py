@@ -6,13 +6,12 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from threading import Lock
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.access.store import AccessStore
-from api.http.answers import AnswerCache
+from api.http.answers import AnswerCache, KeptAnswer, answer_kept
 from api.http.auth import enforce
 from api.http.csrf import refuse_cross_site
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
@@ -44,7 +43,8 @@ from api.render.basemap_tiles import print_basemap
 from api.services.caches import Caches
 from api.settings import Settings
 from api.tasking import TaskingStore
-from ingest.store.connection import open_served_store
+from ingest.store.connection import HeldStore
+from ingest.store.snapshots import Snapshots, ensure_published
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
@@ -55,9 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.con = open_served_store(settings.store, settings.memory_limit)
+        app.state.store = _open_store(settings)
+        if isinstance(app.state.store, HeldStore):
+            app.state.con = app.state.store.con  # the one connection, for tests and notebooks reaching into the app
         app.state.access = AccessStore.serving(settings.tasking_url(), settings.access_path())  # never raises
-        app.state.writer = Lock()
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
         app.state.tasking = TaskingStore(app.state.access.shared_engine())  # one database, migrated by the above
@@ -65,14 +66,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.tasking.close()
-            app.state.con.close()
+            app.state.store.close()
             gc.unfreeze()
 
     app = FastAPI(
         title="AIM",
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(enforce), Depends(refuse_cross_site), Depends(refuse_unknown_parameters)],
+        dependencies=[
+            Depends(enforce),
+            Depends(refuse_cross_site),
+            Depends(refuse_unknown_parameters),
+            Depends(answer_kept),
+        ],
         responses=ERROR_RESPONSES,
         description="ASB intelligence mapping: ward and hexagon layers, trends and hotspots.",
         docs_url=None,  # served by routers/docs.py on vendored assets
@@ -81,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.print_basemap = print_basemap(settings.basemap(), settings.tile_cache_path())
     install_error_handlers(app)
+    app.add_exception_handler(KeptAnswer, lambda _, exc: exc.response)  # type: ignore[attr-defined]
     install_middleware(app, settings)
     for module in (
         layers,
@@ -107,3 +114,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _open_store(settings: Settings) -> HeldStore | Snapshots:
+    """One process: the store held read-write. Several (AIM_WORKERS > 1): the published snapshots, read-only, with
+    loads through the one writer (ingest.store.snapshots)."""
+    if settings.workers > 1:
+        ensure_published(settings.store, settings.memory_limit)
+        return Snapshots(settings.store, settings.memory_limit)
+    return HeldStore(settings.store, settings.memory_limit)
+
+
+def served_app() -> FastAPI:
+    """The app a worker process of `aim serve --workers N` builds, with the settings of its environment."""
+    return create_app(Settings())

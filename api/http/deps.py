@@ -33,12 +33,9 @@ MONTH_PATTERN = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"  # years 1900-2199
 
 
 def get_con(request: Request) -> Iterator[Connection]:
-    """A cursor on the app's store connection, closed after the request."""
-    cursor = request.app.state.con.cursor()
-    try:
+    """A cursor on the store (or on its newest published snapshot) for one request, closed after it."""
+    with request.app.state.store.reading() as cursor:
         yield cursor
-    finally:
-        cursor.close()
 
 
 def get_settings(request: Request) -> Settings:

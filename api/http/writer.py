@@ -1,5 +1,6 @@
-"""Feed files loaded (or checked) by the running service: one load at a time under the app's writer lock, on a
-cursor of its own, so readers are never blocked and see the store before or after a file, never half of it."""
+"""Feed files loaded (or checked) by the running service: one load at a time through the store's one writer (a lock
+across worker processes; a new snapshot published after a load), so readers are never blocked and see the store
+before or after a file, never half of it."""
 
 from __future__ import annotations
 
@@ -26,10 +27,6 @@ def load_file(
     examples: int = MAX_EXAMPLES,
 ) -> IngestReport:
     """Load (or, with dry_run, check) one file of a feed under the settings' rules; call it on a worker thread."""
-    with request.app.state.writer:  # one load at a time; readers are never blocked
-        cursor = request.app.state.con.cursor()
-        try:
-            options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
-            return run(feed, path, cursor, replace(options, examples=examples))
-        finally:
-            cursor.close()
+    with request.app.state.store.writing() as cursor:  # one load at a time; readers are never blocked
+        options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
+        return run(feed, path, cursor, replace(options, examples=examples))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -29,6 +32,11 @@ def count(con: Connection, sql: str, params: list[object] | None = None) -> int:
     """An integer-valued query (a count or an id); 0 when it returns nothing."""
     value = scalar(con, sql, params)
     return int(value) if isinstance(value, int) else 0
+
+
+def run_version(con: Connection) -> int:
+    """The store's version: its latest ingest run (every load adds one)."""
+    return count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -90,3 +98,39 @@ def open_served_store(path: Path, memory_limit: str = "2GB") -> Connection:
         raise StoreError(f"{path} is not an AIM store")
     _migrate(con)
     return con
+
+
+class HeldStore:
+    """One process holding the store read-write: each request reads a cursor on its connection, loads take turns."""
+
+    def __init__(self, path: Path, memory_limit: str = "2GB") -> None:
+        self.con = open_served_store(path, memory_limit)
+        self._writer = threading.Lock()
+        self._version = run_version(self.con)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A cursor for one request (a load commits in one transaction: a cursor sees all of it or none)."""
+        cursor = self.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A cursor for one load; one load at a time, readers never blocked."""
+        with self._writer:
+            with self.reading() as cursor:
+                try:
+                    yield cursor
+                finally:
+                    self._version = run_version(cursor)
+
+    def version(self) -> int:
+        """The store's version, as its readers see it (only this process writes the store)."""
+        return self._version
+
+    def close(self) -> None:
+        """Close the store."""
+        self.con.close()

@@ -1,0 +1,203 @@
+"""Published snapshots of a store: one writer, any number of reading processes, every load atomic for each of them.
+
+DuckDB lets one process open a file read-write, or many open it read-only, never both. So a store served by several
+processes is read from snapshots: after every committed load the writer checkpoints the store, copies the file
+into `<store>.snapshots/` and points `CURRENT` at the copy with an atomic rename. A reader checks `CURRENT` (one
+stat) when a request starts and opens the new snapshot read-only for new requests; requests already running finish
+on the snapshot they started on, which is closed when the last of them ends. A reader therefore sees the store as it
+was before a load or after it, never part of one.
+
+Loads take an exclusive OS lock on `<store>.lock` (one writer at a time across every process of every server on the
+machine), open the store read-write for the load only, then publish. Snapshots other than the newest `KEEP` are
+deleted when a new one is published: a reader still holding one keeps it open (POSIX keeps a deleted file's data
+while it is open), and a reader that races a deletion reads `CURRENT` again.
+
+More machines: readers on other machines open the same published files (a shared or replicated folder: copy a
+snapshot, then `CURRENT`, so the pointer never names a file not there yet), or the Parquet layout of the store; one
+machine loads. There is no distributed layer of our own.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingest.errors import StoreError
+from ingest.store.connection import ALLOCATOR, Connection, open_served_store, run_version
+
+POINTER = "CURRENT"
+KEEP = 3  # snapshots kept: the newest and the two before it (a reader may be opening one just replaced)
+
+
+def snapshot_folder(store: Path) -> Path:
+    """Where a store's snapshots are published."""
+    return store.with_name(f"{store.name}.snapshots")
+
+
+def _published(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.duckdb"))
+
+
+def publish(store: Path) -> Path:
+    """Copy the (closed, checkpointed) store into a new snapshot, check it opens, point CURRENT at it; the writer
+    lock must be held. Returns the snapshot's path."""
+    folder = snapshot_folder(store)
+    folder.mkdir(exist_ok=True)
+    done = _published(folder)
+    sequence = int(done[-1].name.split("-", 1)[0]) + 1 if done else 1
+    partial = folder / f".{sequence:08d}.partial"
+    shutil.copyfile(store, partial)
+    with duckdb.connect(str(partial), read_only=True) as check:
+        version = run_version(check)
+    target = folder / f"{sequence:08d}-v{version}.duckdb"
+    os.replace(partial, target)
+    pointer = folder / f".{POINTER}.partial"
+    pointer.write_text(target.name)
+    os.replace(pointer, folder / POINTER)
+    for old in _published(folder)[:-KEEP]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+@contextmanager
+def writer_lock(store: Path) -> Iterator[None]:
+    """The exclusive OS lock every writer of this store takes (released on exit, or when the process dies)."""
+    with store.with_name(f"{store.name}.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ensure_published(store: Path, memory_limit: str) -> None:
+    """Publish the store unless its newest snapshot is newer than it (the store migrated and checkpointed first:
+    a write-ahead log left by a process that died is replayed into it)."""
+    pointer = snapshot_folder(store) / POINTER
+    with writer_lock(store):
+        wal = store.with_name(f"{store.name}.wal")
+        if pointer.exists() and not wal.exists() and store.stat().st_mtime_ns < pointer.stat().st_mtime_ns:
+            return
+        con = open_served_store(store, memory_limit)
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        publish(store)
+
+
+@contextmanager
+def writing(store: Path, opener: Callable[[], Connection], every: bool = False) -> Iterator[Connection]:
+    """The store, opened read-write by `opener`, for one change under the writer lock. When the store has published
+    snapshots, a change is published as a new one: every change (`every`), else one that added a load (a failed or
+    dry-run load changes nothing and publishes nothing)."""
+    with writer_lock(store):
+        con = opener()
+        try:
+            before = run_version(con)
+            yield con
+            changed = every or run_version(con) != before
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        if changed and (snapshot_folder(store) / POINTER).exists():
+            publish(store)
+
+
+@dataclass
+class _Held:
+    """One open snapshot and how many requests are reading it."""
+
+    name: str
+    con: Connection
+    readers: int = 0
+    retired: bool = False
+
+
+class Snapshots:
+    """A reading process's view of a store's published snapshots: each request reads the newest when it starts."""
+
+    def __init__(self, store: Path, memory_limit: str) -> None:
+        self.store = store
+        self.memory_limit = memory_limit
+        self.folder = snapshot_folder(store)
+        self._pointer = self.folder / POINTER
+        self._config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit, **ALLOCATOR}
+        self._lock = threading.Lock()
+        self._seen: tuple[int, int] | None = None
+        self._held: _Held | None = None
+        with self._lock:
+            self._refresh()
+
+    def _refresh(self) -> _Held:
+        """The newest snapshot, opened if CURRENT changed since last seen (the lock is held)."""
+        for _ in range(5):
+            try:
+                stat = self._pointer.stat()
+                seen = (stat.st_ino, stat.st_mtime_ns)
+                if self._held is not None and seen == self._seen:
+                    return self._held
+                name = self._pointer.read_text().strip()
+                if self._held is not None and name == self._held.name:
+                    self._seen = seen
+                    return self._held
+                con = duckdb.connect(str(self.folder / name), read_only=True, config=self._config)
+            except (FileNotFoundError, duckdb.IOException):
+                continue  # a snapshot replaced and deleted between reading CURRENT and opening it: read it again
+            old, self._held, self._seen = self._held, _Held(name, con), seen
+            if old is not None:
+                old.retired = True
+                if old.readers == 0:
+                    old.con.close()
+            return self._held
+        if self._held is None:
+            raise StoreError(f"no published snapshot in {self.folder}")
+        return self._held
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A cursor on the newest snapshot for one request; the snapshot stays open until the request ends."""
+        with self._lock:
+            held = self._refresh()
+            held.readers += 1
+        cursor = held.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            with self._lock:
+                held.readers -= 1
+                if held.retired and held.readers == 0:
+                    held.con.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """The store, read-write, for one load (one writer across processes); published when the load changed it."""
+        with writing(self.store, lambda: open_served_store(self.store, self.memory_limit)) as con:
+            yield con
+
+    def snapshot(self) -> str:
+        """The name of the snapshot new requests read."""
+        with self._lock:
+            return self._refresh().name
+
+    def version(self) -> int:
+        """The store version of the snapshot new requests read (its name ends -v<version>.duckdb)."""
+        return int(self.snapshot().rsplit("-v", 1)[1].split(".", 1)[0])
+
+    def close(self) -> None:
+        """Close the snapshot held (requests still reading it close it as they end)."""
+        with self._lock:
+            if self._held is not None:
+                self._held.retired = True
+                if self._held.readers == 0:
+                    self._held.con.close()
+                self._held = None
