@@ -8,8 +8,8 @@ Loads the files one at a time in month order through the same pipeline as `aim i
 bound raised to hold a 500,000-row national month), so the stores are what a CSP would hold after ten years of
 monthly loads. `--copy-at N:PATH` copies the store once N files are in (the first N months: 40 months of 500,000
 rows is the 20M store). It can run beside the generator: a file is loaded once it exists under its final name
-(the generator renames each file when it is whole), waiting for up to `--wait` seconds for the next. Prints the
-seconds of every file and the total.
+(the generator renames each file when it is whole), waiting for up to `--wait` seconds for the next; `--first N`
+resumes an interrupted build at the Nth file. Prints the seconds of every file and the total.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def wait_for(path: Path, seconds: float) -> None:
         time.sleep(2)
 
 
-def build(files: list[Path], store: Path, copies: dict[int, Path], max_rows: int, wait: float) -> None:
-    """Load the files in order into the store, copying it after the counts given."""
+def build(files: list[Path], store: Path, copies: dict[int, Path], max_rows: int, wait: float, first: int = 1) -> None:
+    """Load the files in order into the store (from the `first`, counting from 1), copying it after the counts
+    given."""
     settings = Settings().model_copy(update={"store": store, "max_upload_rows": max_rows})
     options = ingest_options(settings)
     feed = resolve_feed("police")
@@ -58,6 +59,8 @@ def build(files: list[Path], store: Path, copies: dict[int, Path], max_rows: int
     con = open_store(store, memory_limit=settings.memory_limit)
     ensure_reference_data(con, settings.data_dir)
     for n, path in enumerate(files, start=1):
+        if n < first:
+            continue
         wait_for(path, wait)
         t0 = time.perf_counter()
         reports, errors = load_files(con, feed, [path], options)
@@ -85,9 +88,10 @@ def main() -> None:
     parser.add_argument("--copy-at", action="append", default=[], help="N:PATH, copy the store after N files")
     parser.add_argument("--max-rows", type=int, default=1_000_000)
     parser.add_argument("--wait", type=float, default=900.0)
+    parser.add_argument("--first", type=int, default=1, help="resume: the first file to load (counting from 1)")
     args = parser.parse_args()
     copies = {int(n): Path(p) for n, p in (c.split(":", 1) for c in args.copy_at)}
-    build(month_files(args.files, args.months), args.store, copies, args.max_rows, args.wait)
+    build(month_files(args.files, args.months), args.store, copies, args.max_rows, args.wait, args.first)
 
 
 if __name__ == "__main__":
