@@ -25,11 +25,7 @@ def forget_points(con: Connection, partitions_sql: str) -> None:
 
 def refresh_summaries(con: Connection, partitions_sql: str) -> None:
     """After incident_counts was rebuilt for these partitions: their months, and their points, in the summaries."""
-    con.execute(f"DELETE FROM count_months WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
-    con.execute(
-        f"""INSERT INTO count_months SELECT partition_key, month, category, source, lad_code, {SUMMED}
-            FROM incident_counts i WHERE partition_key IN ({partitions_sql}) GROUP BY ALL"""  # noqa: S608 (fixed)
-    )
+    refresh_months(con, partitions_sql)
     cells = ", ".join(f"any_value({c}) AS {c}" for c in CELLS)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _added_points AS
@@ -52,3 +48,19 @@ def refresh_summaries(con: Connection, partitions_sql: str) -> None:
     con.execute("DROP TABLE _added_points")
     refresh_ward_counts(con, partitions_sql)
     refresh_place_texts(con, partitions_sql)
+
+
+def refresh_months(con: Connection, partitions_sql: str) -> None:
+    """Rebuild count_months for the partitions a fixed SQL fragment selects."""
+    con.execute(f"DELETE FROM count_months WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
+    con.execute(
+        f"""INSERT INTO count_months SELECT partition_key, month, category, source, lad_code, {SUMMED}
+            FROM incident_counts i WHERE partition_key IN ({partitions_sql}) GROUP BY ALL"""  # noqa: S608 (fixed)
+    )
+
+
+def rekey_summaries(con: Connection) -> None:
+    """After every record key changed (a store's secret drawn or replaced): the summaries' cell keys again."""
+    every = "SELECT DISTINCT partition_key FROM incident_counts"
+    refresh_months(con, every)
+    refresh_ward_counts(con, every)
