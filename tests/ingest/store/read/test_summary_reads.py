@@ -139,8 +139,8 @@ def test_place_texts_and_extents_equal_scans(demo_store: Path) -> None:
     for column in ("category", "source"):
         values = con.execute(f"SELECT DISTINCT {column} FROM incident_counts ORDER BY 1").fetchall()  # noqa: S608
         assert distinct_values(con, column) == [v[0] for v in values]
-    lads = con.execute("SELECT DISTINCT lad_code FROM incident_counts WHERE lad_code IS NOT NULL ORDER BY 1")
-    assert lads_with_incidents(con) == tuple(r[0] for r in lads.fetchall())
+    lads = con.execute("SELECT DISTINCT lad_code FROM incident_counts WHERE lad_code IS NOT NULL ORDER BY 1").fetchall()
+    assert lads_with_incidents(con) == tuple(r[0] for r in lads) and lads
     held = "SELECT source, sum(n)::BIGINT, min(month), max(month) FROM incident_counts GROUP BY 1 ORDER BY 1"
     got = [(r["source"], r["incidents"], r["first_month"], r["latest_month"]) for r in freshness(con)]
     assert got == con.execute(held).fetchall()
