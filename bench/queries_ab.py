@@ -62,8 +62,10 @@ def main() -> None:
     with ExitStack() as stack:
         clients = []
         for tree, store in ((args.before_tree, args.before_store), (ROOT, args.store)):
-            os.environ["PYTHONPATH"] = str(tree)  # the server process runs this tree's code
+            os.environ["PYTHONPATH"] = str(tree)  # the server process runs this tree's code (`python -m` puts its
+            os.chdir(tree)  # working folder first on the path, so it starts there too)
             base, token = stack.enter_context(served(store))
+            os.chdir(ROOT)
             headers = {"Authorization": f"Bearer {token}"}
             clients.append(stack.enter_context(httpx.Client(base_url=base, timeout=120, headers=headers)))
         load = os.getloadavg()
