@@ -156,26 +156,3 @@ def lattice_counts(
         keep = (idx >= 0) & (cols >= 0) & (cols < len(months))
         np.add.at(out, (idx[keep], cols[keep]), t["count"].to_numpy()[keep])
     return out, months
-
-
-def lattice_counts_with_context(
-    con: Connection,
-    f: read.IncidentFilter,
-    context: tuple[str, ...],
-    lattice: Lattice,
-    bbox: tuple[float, float, float, float] | None,
-) -> tuple[np.ndarray, np.ndarray, list[date]]:
-    """lattice_counts of f and of f with the context categories instead, from one scan (f must name categories)."""
-    months = month_range(f.start, f.end)
-    out = np.zeros((2, len(lattice), len(months)), dtype=np.float64)
-    if not len(lattice) or bbox is None:
-        return out[0], out[1], months
-    t = read.cell_month_counts_by_group(con, f, (f.categories, context), lattice.res, bbox)
-    if t.num_rows:
-        idx = lattice.index_of(t["cell"].to_numpy().astype(np.uint64))
-        month = t["month"].to_numpy().astype("datetime64[M]")
-        cols = (month - np.datetime64(f"{months[0]:%Y-%m}", "M")).astype(np.int64)
-        keep = (idx >= 0) & (cols >= 0) & (cols < len(months))
-        for k in range(2):
-            np.add.at(out[k], (idx[keep], cols[keep]), t[f"count_{k}"].to_numpy()[keep])
-    return out[0], out[1], months

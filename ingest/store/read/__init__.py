@@ -4,7 +4,6 @@ from ingest.store.read.areas import cell_breakdown
 from ingest.store.read.counts import (
     area_cells,
     cell_month_counts,
-    cell_month_counts_by_group,
     hex_counts,
     monthly_counts,
     top_cells,
@@ -50,7 +49,6 @@ __all__ = [
     "boundary_set_names",
     "by_month",
     "cell_month_counts",
-    "cell_month_counts_by_group",
     "cell_week_counts",
     "date_extent",
     "dated_counts",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -130,26 +129,6 @@ def cell_month_counts(
     sql = f"""SELECT {cell_column(res)} AS cell, i.month, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
               WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*params])
-
-
-def cell_month_counts_by_group(
-    con: Connection,
-    f: IncidentFilter,
-    groups: tuple[tuple[str, ...], ...],
-    res: int,
-    bbox: tuple[float, float, float, float] | None,
-) -> pa.Table:
-    """Per (H3 cell at res, month): the count of each group of categories (columns count_0, count_1, ...) in one
-    scan, as cell_month_counts with f's categories set to each group would give (0 where a group has none)."""
-    chosen = tuple(dict.fromkeys(c for g in groups for c in g))
-    where, params = clauses_with_bbox(replace(f, categories=chosen), bbox)
-    sums = ", ".join(
-        f"coalesce(sum(i.{f.n}) FILTER (WHERE i.category IN ({', '.join('?' for _ in g)})), 0)::BIGINT AS count_{k}"
-        for k, g in enumerate(groups)
-    )
-    sql = f"""SELECT {cell_column(res)} AS cell, i.month, {sums} FROM incident_counts i
-              WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [*(c for g in groups for c in g), *params])
 
 
 def area_cells(con: Connection, lads: tuple[str, ...], res: int) -> np.ndarray:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,12 +12,11 @@ from api.services.caches import Caches
 from api.services.evaluation import force_areas
 from api.services.filters import resolve_filters
 from api.services.reference import WardCache
-from api.services.study_area import LatticeCache, StudyArea, lattice_counts, lattice_counts_with_context
+from api.services.study_area import LatticeCache, StudyArea, lattice_counts
 from api.settings import Settings
 from geo.lattice import distance_matrix
 from ingest.store.connection import open_served_store
-from ingest.store.read import IncidentFilter, resolve_boundary_set
-from ingest.taxonomy import context_categories
+from ingest.store.read import resolve_boundary_set
 
 MIDDLESBROUGH = StudyArea("lad", "E06000002", "Middlesbrough", ("E06000002",))
 HARTLEPOOL = StudyArea("lad", "E06000001", "Hartlepool", ("E06000001",))
@@ -62,22 +60,5 @@ def test_each_force_area_holds_every_one_of_its_located_incidents(five_forces_st
             assert located > 1000 and inside.all(), f"{area.name}: {(~inside).sum()} cells of its incidents missing"
             counts, _ = lattice_counts(con, filters.incident, lattice, bbox)
             assert counts.sum() >= located  # every one of them is counted (with any neighbour's in border cells)
-    finally:
-        con.close()
-
-
-def test_counts_with_context_from_one_scan_equal_two_scans(cleveland_store: Path) -> None:
-    con = open_served_store(cleveland_store, Settings().memory_limit)
-    try:
-        boundary_set = resolve_boundary_set(con, None)
-        lattice, bbox = LatticeCache().get(con, WardCache(), boundary_set, MIDDLESBROUGH, 9)
-        for categories in (("asb",), ("criminal-damage-arson", "public-order"), ("asb", "drugs", "shoplifting")):
-            f = IncidentFilter(date(2025, 1, 1), date(2025, 12, 1), categories)
-            others = context_categories(categories)
-            counts, context, months = lattice_counts_with_context(con, f, others, lattice, bbox)
-            alone, alone_months = lattice_counts(con, f, lattice, bbox)
-            assert np.array_equal(counts, alone) and months == alone_months and counts.sum() > 0
-            assert np.array_equal(context, lattice_counts(con, replace(f, categories=others), lattice, bbox)[0])
-            assert context.sum() > 0
     finally:
         con.close()
