@@ -71,13 +71,13 @@ def force_bbox(store: Path, force: str) -> tuple[str, int]:
 
 # what each route reads, by the table it scans (the sizes are printed from the store before the timings)
 BOUNDS = {
-    "wards (12 months)": "ward_counts over the period and the one before (wards x months x categories)",
-    "hexes res 8, force viewport": "count_points in the box, then incident_counts of the period (points x months)",
-    "hexes res 9, force viewport": "count_points in the box, then incident_counts of the period (points x months)",
+    "wards (12 months)": "ward_counts of the period and the one before; then the wards' GeoJSON (about 0.8 MB)",
+    "hexes res 8, force viewport": "incident_counts of the period (points x months); the hexagons' GeoJSON",
+    "hexes res 9, force viewport": "incident_counts of the period (points x months); the hexagons' GeoJSON (1.2 MB)",
     "trends (LAD)": "count_months for every month held (partitions x months x categories x LADs)",
     "hotspots top 20 res 9": "incident_counts of the period, twice (top cells, then the wards of those cells)",
     "Gi* res 9, one force": "incident_counts of the period in the force's box (scan of the period), Gi* in numpy",
-    "patrol plan 20 cells res 9": "incident_counts of the period twice (force box), place_texts for the cells",
+    "patrol plan 20 cells res 9": "the forecast fit in numpy; incident_counts of the period twice; place_texts",
 }
 
 
