@@ -142,7 +142,12 @@ def write_months(out: Path, months: int, per_month: int, seed: int, shared: Path
             }
         )
         path = out / f"{label}-national-street.csv"
-        pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+        if path.exists():  # already written by an earlier run with these options (the draws above keep the sequence)
+            print(f"{path.name}: kept")
+            continue
+        partial = path.with_suffix(".part")  # renamed when whole, so a loader watching the folder never reads half
+        pacsv.write_csv(table, partial, write_options=pacsv.WriteOptions(quoting_style="needed"))
+        partial.rename(path)
         print(f"{path.name}: {per_month:,} rows, {path.stat().st_size / 1e6:,.0f} MB")
 
 

@@ -1,7 +1,11 @@
 """Query latency over HTTP: p50/p95/p99 of the map layers, trends, Gi* hotspots and the patrol plan on a store of
-at least 5 million incidents, each also as a ratio to the latency of `/healthz` (the HTTP floor) in the same run.
+at least 5 million incidents, each also as a ratio to the latency of `/healthz` (the HTTP floor) in the same run,
+with what bounds each route (the rows it reads) and the machine's load average before and after.
 
     python bench/queries.py [--store PATH] [--rows 5000000] [--requests 60] [--force nottinghamshire]
+
+National-breadth stores of 20M and 60M incidents: bench/national.py and bench/national_store.py (their docstrings
+give the commands), then `--store /tmp/nat60m.duckdb`.
 
 Without --store, builds one: a police.uk-layout file resampled from the real rows of all five forces
 (as bench/ingest.py does), ingested into a fresh store. The server is `aim serve` in its own process on loopback.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 import tempfile
 import time
@@ -64,6 +69,31 @@ def force_bbox(store: Path, force: str) -> tuple[str, int]:
     return ",".join(f"{v:.5f}" for v in row), total
 
 
+# what each route reads, by the table it scans (the sizes are printed from the store before the timings)
+BOUNDS = {
+    "wards (12 months)": "ward_counts of the period and the one before; then the wards' GeoJSON (about 0.8 MB)",
+    "hexes res 8, force viewport": "incident_counts of the period (points x months); the hexagons' GeoJSON",
+    "hexes res 9, force viewport": "incident_counts of the period (points x months); the hexagons' GeoJSON (1.2 MB)",
+    "trends (LAD)": "count_months for every month held (partitions x months x categories x LADs)",
+    "hotspots top 20 res 9": "incident_counts of the period, twice (top cells, then the wards of those cells)",
+    "Gi* res 9, one force": "incident_counts of the period in the force's box (scan of the period), Gi* in numpy",
+    "patrol plan 20 cells res 9": "the forecast fit in numpy; incident_counts of the period twice; place_texts",
+}
+
+
+def table_sizes(store: Path) -> list[tuple[str, int]]:
+    """Rows of the tables the routes read, and of the latest 12 months of the ones read by period."""
+    con = open_store(store)
+    out = []
+    for table in ("incidents", "incident_counts", "place_texts", "ward_counts", "count_months", "count_points"):
+        out.append((table, int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])))  # noqa: S608
+    for table in ("incident_counts", "place_texts"):
+        sql = f"SELECT count(*) FROM {table} WHERE month > (SELECT max(month) FROM count_months) - INTERVAL 12 MONTH"  # noqa: S608
+        out.append((f"{table}, latest 12 months", int(con.execute(sql).fetchall()[0][0])))
+    con.close()
+    return out
+
+
 def measure(client: httpx.Client, url: str, n: int) -> list[float]:
     """Milliseconds of n sequential requests after two warm-ups; every answer must be 200."""
     for _ in range(2):
@@ -89,6 +119,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or build_store(args.shared, args.rows, Path(tmp))
         bbox, total = force_bbox(store, args.force)
+        sizes = table_sizes(store)
+        load = os.getloadavg()
         with (
             served(store) as (base, token),
             httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as client,
@@ -105,13 +137,18 @@ def main() -> None:
                 ("patrol plan 20 cells res 9", f"/api/v1/patrol-plan?cells=20&res=9&force={f}"),
             ]
             print(f"store: {store} ({total:,} incidents); {args.requests} sequential requests each over HTTP")
-            print(f"{'route':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/ref':>8}")
+            print("rows: " + "; ".join(f"{name} {n:,}" for name, n in sizes))
+            print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
+            print(f"{'route':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/ref':>8}  bound by")
             reference = None
             for name, url in cases:
                 ms = measure(client, url, args.requests)
                 p50, p95, p99 = (float(np.percentile(ms, q)) for q in (50, 95, 99))
                 reference = reference or p95
-                print(f"{name:32} {p50:8.1f} {p95:8.1f} {p99:8.1f} {p95 / reference:8.1f}")
+                bound = BOUNDS.get(name, "the HTTP floor")
+                print(f"{name:32} {p50:8.1f} {p95:8.1f} {p99:8.1f} {p95 / reference:8.1f}  {bound}", flush=True)
+            load = os.getloadavg()
+            print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":

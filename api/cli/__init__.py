@@ -8,6 +8,7 @@ import typer
 
 from api.cli.common import configure_logging
 from api.cli.evaluate import evaluate_command
+from api.cli.export import export_app
 from api.cli.feeds import feeds_app
 from api.cli.ingest import ingest_app
 from api.cli.problems import problems_app
@@ -35,6 +36,7 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(users_app, name="users")
 app.add_typer(problems_app, name="problems")
 app.add_typer(tasking_app, name="tasking")
+app.add_typer(export_app, name="export")
 app.command("evaluate")(evaluate_command)
 app.command("audit")(audit_command)
 app.command("serve")(serve)

@@ -26,6 +26,7 @@ def store_secret(con: duckdb.DuckDBPyConnection) -> str:
     con.execute("BEGIN")
     con.execute("INSERT INTO store_secret VALUES (?)", [secret])
     con.execute(f"UPDATE incident_counts SET record_key = {RECORD_KEY}", [secret])  # noqa: S608 (fixed fragments)
+    _rekey_summaries(con)
     con.execute("COMMIT")
     return secret
 
@@ -37,4 +38,12 @@ def set_store_secret(con: duckdb.DuckDBPyConnection, secret: str) -> None:
     con.execute("BEGIN")
     con.execute("UPDATE store_secret SET secret = ?", [secret])
     con.execute(f"UPDATE incident_counts SET record_key = {RECORD_KEY}", [secret])  # noqa: S608 (fixed fragments)
+    _rekey_summaries(con)
     con.execute("COMMIT")
+
+
+def _rekey_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """The summaries' cell keys after every record key changed (imported here: the summaries need a connection)."""
+    from ingest.store.write.summaries import rekey_summaries
+
+    rekey_summaries(con)

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow
 from ingest.store.read.filters import (
+    KEY_MODULUS,
     IncidentFilter,
     cell_column,
     clauses,
@@ -35,19 +36,25 @@ def ward_counts(
     where, params = clauses(f, start=min(previous[0], f.start))
     located, located_params = precision_sums(f, precisions, "i.month >= ?")
     key_columns = (
-        f", {key_sum(f, 'i.month >= ?')} AS count_key, {key_sum(f, 'i.month BETWEEN ? AND ?')} AS previous_key"
+        f", {summed_key(f, 'i.month >= ?')} AS count_key, {summed_key(f, 'i.month BETWEEN ? AND ?')} AS previous_key"
         if keys
         else ""
     )
     key_params: list[object] = [f.start, previous[0], previous[1]] if keys else []
-    sql = f"""SELECT pw.ward_code AS code,
+    sql = f"""SELECT i.ward_code AS code,
                      coalesce(sum(i.{f.n}) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
                      coalesce(sum(i.{f.n}) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
                      {located} {key_columns}
-              FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
-              WHERE {where} AND pw.ward_code IS NOT NULL GROUP BY pw.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
+              FROM ward_counts i WHERE i.boundary_set = ? AND {where} GROUP BY i.ward_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
     located_params = [v for p in located_params for v in (f.start, p)]
     return arrow(con, sql, [f.start, previous[0], previous[1], *located_params, *key_params, boundary_set, *params])
+
+
+def summed_key(f: IncidentFilter, within: str = "TRUE") -> str:
+    """SQL for the cell key of the records of a summary's rows (ward_counts, count_months) matching `within`: their
+    keys, each already a sum of record keys modulo the prime, summed modulo it again (the same key as summing every
+    record's)."""
+    return f"(coalesce(sum(i.key_{f.n}) FILTER (WHERE {within}), 0) % {KEY_MODULUS})::BIGINT"
 
 
 def hex_counts(
@@ -67,7 +74,7 @@ def hex_counts(
     where, params = clauses(f)
     if bbox:
         where += f""" AND {cell_column(res)} IN (
-            SELECT DISTINCT {cell_column(res, "b")} FROM incident_counts b
+            SELECT DISTINCT {cell_column(res, "b")} FROM count_points b
             WHERE b.lon BETWEEN ? AND ? AND b.lat BETWEEN ? AND ?)"""  # noqa: S608 (fixed fragments; values are ? parameters)
         params += [bbox[0], bbox[2], bbox[1], bbox[3]]
     located, located_params = precision_sums(f, precisions)
@@ -81,14 +88,17 @@ def hex_counts(
 def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
     """The top cells at res by count, each with the ward most of its incidents fall in."""
     where, params = clauses(f)
-    sql = f"""WITH by_ward AS (
+    sql = f"""WITH top AS (
+                  SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
+                  WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell LIMIT ?),
+              by_ward AS (
                   SELECT {cell_column(res)} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n
                   FROM incident_counts i
                   LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
-                  WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY ALL)
-              SELECT cell, sum(n)::BIGINT AS count, arg_max(ward_code, n) AS ward_code
-              FROM by_ward GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [boundary_set, *params, top])
+                  WHERE {cell_column(res)} IN (SELECT cell FROM top) AND {where} GROUP BY ALL)
+              SELECT t.cell, t.count, arg_max(b.ward_code, b.n) AS ward_code
+              FROM top t JOIN by_ward b ON b.cell = t.cell GROUP BY t.cell, t.count ORDER BY t.count DESC, t.cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [*params, top, boundary_set, *params])
 
 
 def monthly_counts(
@@ -103,8 +113,10 @@ def monthly_counts(
     With keys, each month's cell key (`key`) for disclosure control.
     """
     where, params, join, join_params = scoped(*clauses(f), ward, cell)
-    key_column = f", {key_sum(f)} AS key" if keys else ""
-    sql = f"""SELECT i.month, sum(i.{f.n})::BIGINT AS count {key_column} FROM incident_counts i {join}
+    summary = ward is None and cell is None  # per LAD or everywhere: the monthly summary holds these counts
+    key_column = f", {summed_key(f) if summary else key_sum(f)} AS key" if keys else ""
+    table = "count_months" if summary else "incident_counts"
+    sql = f"""SELECT i.month, sum(i.{f.n})::BIGINT AS count {key_column} FROM {table} i {join}
               WHERE {where} GROUP BY i.month ORDER BY i.month"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*join_params, *params])
 
@@ -124,6 +136,6 @@ def area_cells(con: Connection, lads: tuple[str, ...], res: int) -> np.ndarray:
     if not lads:
         return np.array([], dtype=np.uint64)
     marks = ", ".join("?" for _ in lads)
-    sql = f"""SELECT DISTINCT {cell_column(res)} AS cell FROM incident_counts i
+    sql = f"""SELECT DISTINCT {cell_column(res)} AS cell FROM count_points i
               WHERE {cell_column(res)} IS NOT NULL AND i.lad_code IN ({marks})"""  # noqa: S608 (fixed fragments)
     return np.asarray(arrow(con, sql, list(lads))["cell"].to_numpy(zero_copy_only=False), dtype=np.uint64)

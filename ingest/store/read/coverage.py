@@ -69,7 +69,7 @@ def feed_coverage(con: Connection, sources: tuple[str, ...] = ()) -> list[FeedCo
 
 def latest_month(con: Connection) -> date | None:
     """The latest month any feed holds."""
-    rows = con.execute("SELECT max(month) FROM incident_counts").fetchall()
+    rows = con.execute("SELECT max(month) FROM count_months").fetchall()
     return rows[0][0] if rows else None
 
 

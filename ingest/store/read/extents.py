@@ -1,4 +1,5 @@
-"""What the store holds: month extents, freshness per source, distinct values, LADs, the run."""
+"""What the store holds: month extents, freshness per source, distinct values, LADs, the run (read from the
+summary count_months, kept in step with incident_counts, so none of them scans the counts)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from ingest.store.connection import Connection, count
 def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
     """First and last month held (for the given sources)."""
     clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
-    rows = con.execute(f"SELECT min(month), max(month) FROM incident_counts {clause}", list(sources)).fetchall()  # noqa: S608 (fixed fragments; values are ? parameters)
+    rows = con.execute(f"SELECT min(month), max(month) FROM count_months {clause}", list(sources)).fetchall()  # noqa: S608 (fixed fragments; values are ? parameters)
     return rows[0][0], rows[0][1]
 
 
 def source_extents(con: Connection, sources: tuple[str, ...] = ()) -> dict[str, tuple[date, date]]:
     """First and last month held per source (the given sources, or every source held)."""
     clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
-    sql = f"SELECT source, min(month), max(month) FROM incident_counts {clause} GROUP BY source"  # noqa: S608 (fixed fragments; values are ? parameters)
+    sql = f"SELECT source, min(month), max(month) FROM count_months {clause} GROUP BY source"  # noqa: S608 (fixed fragments; values are ? parameters)
     return {str(s): (first, last) for s, first, last in con.execute(sql, list(sources)).fetchall()}
 
 
@@ -26,7 +27,7 @@ def freshness(con: Connection) -> list[dict[str, object]]:
     cur = con.execute(
         """SELECT i.source, sum(i.n)::BIGINT AS incidents, min(i.month) AS first_month, max(i.month) AS latest_month,
                   (SELECT max(finished_at) FROM ingest_runs r WHERE r.source = i.source) AS last_loaded
-           FROM incident_counts i GROUP BY i.source ORDER BY i.source"""
+           FROM count_months i GROUP BY i.source ORDER BY i.source"""
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
@@ -36,7 +37,7 @@ def distinct_values(con: Connection, column: str) -> list[str]:
     """Distinct values of the category or source column."""
     if column not in {"category", "source"}:
         raise ValueError(column)
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM incident_counts ORDER BY 1").fetchall()]  # noqa: S608 (fixed fragments; values are ? parameters)
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM count_months ORDER BY 1").fetchall()]  # noqa: S608 (fixed fragments; values are ? parameters)
 
 
 def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | None] | None:
@@ -83,7 +84,7 @@ def lad_exists(con: Connection, lad_code: str) -> str | None:
 
 def lads_with_incidents(con: Connection) -> tuple[str, ...]:
     """LAD codes that hold any incident."""
-    sql = "SELECT DISTINCT lad_code FROM incident_counts WHERE lad_code IS NOT NULL ORDER BY 1"
+    sql = "SELECT DISTINCT lad_code FROM count_months WHERE lad_code IS NOT NULL ORDER BY 1"
     return tuple(r[0] for r in con.execute(sql).fetchall())
 
 

@@ -117,11 +117,10 @@ def cell_place_texts(con: Connection, f: IncidentFilter, res: int, cells: list[i
         return pa.table({"cell": pa.array([], pa.uint64()), "place": pa.array([], pa.string()), "n": []})
     where, params = clauses(f)
     if f.dedupe:
-        where += " AND i.duplicate_of IS NULL"
+        where += " AND i.n_unique > 0"
     sql = f"""WITH t AS (
-                  SELECT {cell_column(res)} AS cell, trim(i.location_text) AS place, count(*) AS n FROM incidents i
-                  WHERE {where} AND {cell_column(res)} IN (SELECT unnest(?::UBIGINT[]))
-                    AND i.location_text IS NOT NULL AND trim(i.location_text) <> '' GROUP BY ALL)
+                  SELECT {cell_column(res)} AS cell, i.place, sum(i.{f.n})::BIGINT AS n FROM place_texts i
+                  WHERE {where} AND {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) GROUP BY ALL)
               SELECT cell, place, n FROM (
                   SELECT *, row_number() OVER (PARTITION BY cell ORDER BY n DESC, place) AS k FROM t)
               WHERE k <= ? ORDER BY cell, k"""  # noqa: S608 (fixed fragments; values are ? parameters)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow, count, scalar
+from ingest.store.write.ward_counts import rebuild_ward_counts
 
 
 def add_place_wards(con: Connection, boundary_set: str, cells: pa.Table) -> None:
@@ -42,6 +43,7 @@ def save_boundary_set(
         con.execute("INSERT INTO wards SELECT ?, code, name, lad_code, lad_name, geometry FROM _wards", [name])
         con.unregister("_wards")
         add_place_wards(con, name, place_wards)
+        rebuild_ward_counts(con, name)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
