@@ -20,7 +20,7 @@ import pyarrow as pa
 from ingest.adapters.police import POLICE_FEED, police_batches
 from ingest.adapters.tabular import profile_batches
 from ingest.dedupe import LinkRule, relink
-from ingest.enrich import enrich_staged
+from ingest.enrich import enrich_batch
 from ingest.errors import FeedFileError, SuspiciousFileError, reason_kind
 from ingest.limits import NO_LIMITS, Limits
 from ingest.places import load_places
@@ -47,6 +47,7 @@ class IngestOptions:
     limits: Limits = NO_LIMITS  # the most rows (and bytes once decompressed) one file may hold
     name: str | None = None  # the file's name in the load log, reports and errors (an upload's own); None: its path
     progress: Progress | None = None  # called with the rows of each batch as it is staged
+    batch_rows: int = 200_000  # rows written to the store at a time: what a load holds in memory, whatever the file
 
 
 @dataclass
@@ -92,9 +93,17 @@ def _batches(feed: Feed, path: Path, con: Connection, options: IngestOptions) ->
     return profile_batches(path, feed.profile, places, options.now or datetime.now(), options.limits)
 
 
+def _write(staged: StagedIngest) -> None:
+    """Place the rows the staged file holds (cells and wards once per new point) and write them to the store."""
+    if staged.stage():
+        enrich_batch(staged)
+        staged.write_batch()
+
+
 def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) -> IngestReport:
     """Enrich, plan and commit (or, for a dry run, roll back) a staged file; fill in the report."""
-    report.distinct_points = enrich_staged(staged)
+    _write(staged)
+    report.distinct_points = staged.distinct_points()
     plan = staged.plan()
     shrinking = [] if options.replace_smaller else plan.shrinking(options.min_share)
     if shrinking:
@@ -175,6 +184,8 @@ def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Ing
                 good, rejects, months = split(batch)
                 options.limits.check_rows(path, staged.rows_read + good.num_rows + len(rejects))
                 staged.add(good, rejects, months)
+                if staged.pending_rows >= options.batch_rows:
+                    _write(staged)
                 report.record(rejects, batch.unmapped)
                 if options.progress:
                     options.progress(good.num_rows + len(rejects))
