@@ -83,7 +83,8 @@ def identity_keys(con: Connection, table: str) -> np.ndarray:
 
 
 def insert_incidents(con: Connection, run_id: int) -> None:
-    """Insert the ordered rows of `staging_ordered` (a batch with its ordinals), with ids, cells, places and LADs.
+    """Insert the rows of `staging_ordered` (with their ordinals) in the partitions of `_write`, with ids, cells,
+    places and LADs.
 
     The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable; the id
     is the MD5 (as a 128-bit integer) of the identity text and the ordinal.
@@ -95,6 +96,7 @@ def insert_incidents(con: Connection, run_id: int) -> None:
                        coalesce(sp.cell, lp.place_cell, sw.place_cell) AS place_cell,
                        coalesce(lp.lad_code, sw.lad_code) AS known_lad
                 FROM (SELECT *, {IDENTITY} AS identity FROM staging_ordered) s
+                SEMI JOIN _write w ON w.partition_key = s.partition_key
                 LEFT JOIN point_cells sp ON sp.lon = s.lon AND sp.lat = s.lat
                 LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code
                 LEFT JOIN _aim_ward_places sw ON sw.ward_code = s.ward_code)

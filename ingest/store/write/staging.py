@@ -1,21 +1,26 @@
-"""One feed file inside a single transaction: write its rows batch by batch, then settle its partitions, log, commit.
+"""One feed file inside a single transaction: stage its rows batch by batch, then write them, log and commit.
 
-Rows go into `incidents` as each batch arrives (DuckDB writes large appends to the store file as it goes), so the
-memory a load holds does not grow with the file; nothing is visible to others, and nothing is kept, until COMMIT.
+Each batch's canonical rows, with their ordinals among identical rows, are appended to a Parquet spill file beside
+the store's temporary files, and the incidents are written from it by one INSERT at the end: memory stays bounded
+whatever the file's size (many INSERTs inside one transaction hold every row in memory until COMMIT; one bulk
+INSERT streams). Nothing is visible to others, and nothing is kept, until COMMIT.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ingest.columns import decoded
-from ingest.schema import QUARANTINE_SCHEMA, SERVED_RES
-from ingest.store.connection import Connection, arrow, count
+from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA, SERVED_RES
+from ingest.store.connection import Connection, arrow, count, scalar
 from ingest.store.write.counts import refresh_counts
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
 from ingest.store.write.partitions import (
@@ -31,7 +36,7 @@ from ingest.store.write.partitions import (
 from ingest.store.write.reference import add_place_wards
 
 Rejects = list[tuple[int, str, str]]
-VIEWS = ("staging_batch", "staging_ordered", "_aim_new", "_write")
+VIEWS = ("staging_batch", "_aim_new", "_write")
 TEMP_TABLES = ("_aim_rejects", "_aim_points", "_aim_ward_places")
 CELLS = ", ".join(["cell", *(f"cell_{r}" for r in SERVED_RES)])
 
@@ -55,6 +60,8 @@ class StagedIngest:
         self._ordinals = RunningOrdinals()
         self._batch: pa.Table | None = None  # the rows `staging_batch` exposes
         self._pending: list[pa.Table] = []  # canonical rows taken but not yet written
+        self._spill: tempfile.TemporaryDirectory[str] | None = None  # where written batches wait for COMMIT
+        self._writer: pq.ParquetWriter | None = None
         self.pending_rows = 0
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
@@ -76,13 +83,15 @@ class StagedIngest:
             self._pending.append(good)
             self.pending_rows += good.num_rows
 
-    def stage(self) -> bool:
-        """Expose the held rows of partitions the file writes as `staging_batch`; False when there are none."""
+    def stage(self, limit: int) -> bool:
+        """Expose up to `limit` of the held rows, those of partitions the file writes, as `staging_batch`; False when
+        none of them is to be written."""
         if not self._pending:
             return False
-        good = pa.concat_tables(self._pending)
-        self._pending.clear()
-        self.pending_rows = 0
+        held = pa.concat_tables(self._pending)
+        good, rest = held.slice(0, limit), held.slice(limit)
+        self._pending = [rest] if rest.num_rows else []
+        self.pending_rows = rest.num_rows
         keys = decoded(good["partition_key"])
         for value in pc.value_counts(keys).to_pylist():
             self.rows[value["values"]] += value["counts"]
@@ -182,14 +191,27 @@ class StagedIngest:
         self.con.unregister("_aim_new")
 
     def write_batch(self) -> None:
-        """Write the staged batch's rows to incidents, each with its ordinal among identical rows of the file."""
+        """Append the staged batch's rows, each with its ordinal among identical rows of the file, to the spill file."""
         assert self._batch is not None, "a batch is staged before it is written"
         ordinals = self._ordinals.next(identity_keys(self.con, "staging_batch"))
-        self.con.register("staging_ordered", self._batch.append_column("ordinal", pa.array(ordinals, pa.int64())))
-        insert_incidents(self.con, self.run_id)
-        self.con.unregister("staging_ordered")
+        plain = self._batch.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
+        table = plain.append_column("ordinal", pa.array(ordinals, pa.int64()))
+        if self._writer is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="aim-ingest-", dir=_spill_folder(self.con))
+            self._writer = pq.ParquetWriter(Path(self._spill.name) / "rows.parquet", table.schema)
+        self._writer.write_table(table)
         self.con.unregister("staging_batch")
         self._batch = None
+
+    def _insert_spilled(self) -> None:
+        """Write the spilled rows of the partitions in `_write` to incidents, in one INSERT."""
+        if self._writer is None or self._spill is None:
+            return
+        self._writer.close()
+        self._writer = None
+        path = str(Path(self._spill.name) / "rows.parquet").replace("'", "''")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW staging_ordered AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
+        insert_incidents(self.con, self.run_id)
 
     def distinct_points(self) -> int:
         """Distinct points of the file's rows."""
@@ -216,6 +238,7 @@ class StagedIngest:
         """
         con, write = self.con, plan.write
         clear_partitions(con, plan, self.run_id)
+        self._insert_spilled()
         refresh_counts(con, "SELECT partition_key FROM _write")
         record_partitions(con, plan, self.source, self.sha, self.run_id)
         if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
@@ -246,3 +269,19 @@ class StagedIngest:
                 pass
         for table in TEMP_TABLES:
             self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608 (fixed names)
+        self.con.execute("DROP VIEW IF EXISTS temp.staging_ordered")
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._spill is not None:
+            self._spill.cleanup()
+            self._spill = None
+
+
+def _spill_folder(con: Connection) -> str | None:
+    """The store's folder for temporary files where it has one (beside the store, not in memory), else the system's."""
+    folder = scalar(con, "SELECT current_setting('temp_directory')")
+    if not folder:
+        return None
+    Path(str(folder)).mkdir(parents=True, exist_ok=True)
+    return str(folder)
