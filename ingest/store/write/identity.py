@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 
 from ingest.schema import SERVED_RES
 from ingest.store.connection import Connection
@@ -73,9 +74,10 @@ class RunningOrdinals:
             self.runs.append((merged, total))
 
 
-def identity_keys(con: Connection, table: str) -> np.ndarray:
+def identity_keys(con: Connection, batch: pa.Table) -> np.ndarray:
     """A 64-bit hash of each row's identity columns, in row order (rows of one identity share it)."""
-    got = con.execute(f"SELECT line, {IDENTITY_HASH} AS h FROM {table}").fetchnumpy()  # noqa: S608 (fixed)
+    staging_batch = batch  # noqa: F841 - read by name in the query (a scan: no view for the transaction to keep)
+    got = con.execute(f"SELECT line, {IDENTITY_HASH} AS h FROM staging_batch").fetchnumpy()  # noqa: S608 (fixed)
     lines, keys = np.asarray(got["line"]), np.asarray(got["h"], dtype=np.uint64)
     if len(lines) > 1 and not (np.diff(lines) > 0).all():  # the scan did not keep the batch's order
         keys = keys[np.argsort(lines, kind="stable")]

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from ingest.columns import decoded
 from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA, SERVED_RES
-from ingest.store.connection import Connection, arrow, count, scalar
+from ingest.store.connection import Connection, count, scalar
 from ingest.store.write.counts import refresh_counts
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
 from ingest.store.write.partitions import (
@@ -36,7 +36,7 @@ from ingest.store.write.partitions import (
 from ingest.store.write.reference import add_place_wards
 
 Rejects = list[tuple[int, str, str]]
-VIEWS = ("staging_batch", "_aim_new", "_write")
+VIEWS = ("_write",)
 TEMP_TABLES = ("_aim_rejects", "_aim_points", "_aim_ward_places")
 CELLS = ", ".join(["cell", *(f"cell_{r}" for r in SERVED_RES)])
 
@@ -58,7 +58,7 @@ class StagedIngest:
         self._stored: dict[str, tuple[str, int]] = {}  # (file SHA-256, rows) of stored partitions the file has
         self._seen: set[str] = set()  # partitions looked up so far
         self._ordinals = RunningOrdinals()
-        self._batch: pa.Table | None = None  # the rows `staging_batch` exposes
+        self._batch: pa.Table | None = None  # the rows being placed and written
         self._pending: list[pa.Table] = []  # canonical rows taken but not yet written
         self._spill: tempfile.TemporaryDirectory[str] | None = None  # where written batches wait for COMMIT
         self._writer: pq.ParquetWriter | None = None
@@ -84,7 +84,7 @@ class StagedIngest:
             self.pending_rows += good.num_rows
 
     def stage(self, limit: int) -> bool:
-        """Expose up to `limit` of the held rows, those of partitions the file writes, as `staging_batch`; False when
+        """Take up to `limit` of the held rows, those of partitions the file writes, as the batch to write; False when
         none of them is to be written."""
         if not self._pending:
             return False
@@ -105,7 +105,6 @@ class StagedIngest:
         if good.num_rows == 0:
             return False
         self._batch = good
-        self.con.register("staging_batch", good)
         return True
 
     def _add_rejects(self, rejects: Rejects, months: Mapping[int, date]) -> None:
@@ -119,24 +118,23 @@ class StagedIngest:
             ],
             schema=QUARANTINE_SCHEMA,
         )
-        self.con.register("_aim_new", table)
-        self.con.execute("INSERT INTO _aim_rejects SELECT line, raw, reason, month FROM _aim_new")
-        self.con.unregister("_aim_new")
+        self._insert("_aim_rejects", table.select(["line", "raw", "reason", "month"]))
         self.quarantined += len(rejects)
 
     def new_points(self) -> pa.Table:
         """Distinct (lon, lat) of the batch not in earlier batches of the file (recorded as seen now)."""
-        points = arrow(
-            self.con,
+        staging_batch = self._batch  # noqa: F841 - read by name in the query (a scan, not a view the transaction keeps)
+        points = self.con.sql(
             """SELECT DISTINCT b.lon, b.lat FROM staging_batch b
                ANTI JOIN _aim_points p ON p.lon = b.lon AND p.lat = b.lat
-               WHERE b.lon IS NOT NULL AND b.lat IS NOT NULL""",
-        )
+               WHERE b.lon IS NOT NULL AND b.lat IS NOT NULL"""
+        ).to_arrow_table()
         self._insert("_aim_points", points)
         return points
 
     def new_ward_codes(self) -> list[str]:
         """Distinct ward codes of the batch's rows located by ward only, not met earlier in the file."""
+        staging_batch = self._batch  # noqa: F841 - read by name in the query
         rows = self.con.execute(
             """SELECT DISTINCT b.ward_code::VARCHAR FROM staging_batch b
                ANTI JOIN _aim_ward_places w ON w.ward_code = b.ward_code
@@ -146,15 +144,11 @@ class StagedIngest:
 
     def uncached_points(self, points: pa.Table) -> pa.Table:
         """Distinct points (columns lon, lat) whose cells the store does not hold yet."""
-        self.con.register("_aim_new", points)
-        try:
-            return arrow(
-                self.con,
-                """SELECT DISTINCT n.lon, n.lat FROM _aim_new n
-                   ANTI JOIN point_cells c ON c.lon = n.lon AND c.lat = n.lat""",
-            )
-        finally:
-            self.con.unregister("_aim_new")
+        aim_new = points  # noqa: F841 - read by name in the query
+        return self.con.sql(
+            """SELECT DISTINCT n.lon, n.lat FROM aim_new n
+               ANTI JOIN point_cells c ON c.lon = n.lon AND c.lat = n.lat"""
+        ).to_arrow_table()
 
     def cache_point_cells(self, cells: pa.Table) -> None:
         """Keep the cells of points (columns lon, lat, cell, cell_6 .. cell_10) for this and later files."""
@@ -162,18 +156,14 @@ class StagedIngest:
 
     def unplaced_cells(self, boundary_set: str, points: pa.Table) -> pa.Table:
         """Cells of points (columns lon, lat) with no ward assignment yet in a boundary set (columns cell, lon, lat)."""
-        self.con.register("_aim_new", points)
-        try:
-            return arrow(
-                self.con,
-                """SELECT c.cell, any_value(c.lon) AS lon, any_value(c.lat) AS lat
-                   FROM point_cells c SEMI JOIN _aim_new n ON n.lon = c.lon AND n.lat = c.lat
-                   ANTI JOIN (SELECT place_cell FROM place_wards WHERE boundary_set = ?) pw ON pw.place_cell = c.cell
-                   GROUP BY c.cell""",
-                [boundary_set],
-            )
-        finally:
-            self.con.unregister("_aim_new")
+        aim_new = points  # noqa: F841 - read by name in the query
+        return self.con.sql(
+            """SELECT c.cell, any_value(c.lon) AS lon, any_value(c.lat) AS lat
+               FROM point_cells c SEMI JOIN aim_new n ON n.lon = c.lon AND n.lat = c.lat
+               ANTI JOIN (SELECT place_cell FROM place_wards WHERE boundary_set = ?) pw ON pw.place_cell = c.cell
+               GROUP BY c.cell""",
+            params=[boundary_set],
+        ).to_arrow_table()
 
     def add_place_wards(self, boundary_set: str, cells: pa.Table) -> None:
         """Insert ward assignments (columns place_cell, ward_code) for a boundary set."""
@@ -186,21 +176,19 @@ class StagedIngest:
     def _insert(self, table: str, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return
-        self.con.register("_aim_new", rows)
-        self.con.execute(f"INSERT INTO {table} SELECT * FROM _aim_new")  # noqa: S608 (fixed names)
-        self.con.unregister("_aim_new")
+        aim_new = rows  # noqa: F841 - read by name in the query (registering it would keep it until COMMIT)
+        self.con.execute(f"INSERT INTO {table} SELECT * FROM aim_new")  # noqa: S608 (fixed names)
 
     def write_batch(self) -> None:
         """Append the staged batch's rows, each with its ordinal among identical rows of the file, to the spill file."""
         assert self._batch is not None, "a batch is staged before it is written"
-        ordinals = self._ordinals.next(identity_keys(self.con, "staging_batch"))
+        ordinals = self._ordinals.next(identity_keys(self.con, self._batch))
         plain = self._batch.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
         table = plain.append_column("ordinal", pa.array(ordinals, pa.int64()))
         if self._writer is None:
             self._spill = tempfile.TemporaryDirectory(prefix="aim-ingest-", dir=_spill_folder(self.con))
             self._writer = pq.ParquetWriter(Path(self._spill.name) / "rows.parquet", table.schema)
         self._writer.write_table(table)
-        self.con.unregister("staging_batch")
         self._batch = None
 
     def _insert_spilled(self) -> None:
