@@ -87,9 +87,9 @@ def time_read_csv(path: Path, work: Path) -> tuple[float, int, float]:
     return seconds, rows, peak_rss_mb()
 
 
-def time_ingest(path: Path, work: Path, profile: bool) -> tuple[float, int, float]:
-    """(seconds, rows loaded, peak MB) for AIM's full ingest into a fresh store."""
-    con = open_store(work / "aim.duckdb")
+def time_ingest(path: Path, work: Path, profile: bool, memory_limit: str = "2GB") -> tuple[float, int, float]:
+    """(seconds, rows loaded, peak MB) for AIM's full ingest into a fresh store (DuckDB held to memory_limit)."""
+    con = open_store(work / "aim.duckdb", memory_limit)
     ensure_reference_data(con, PROJECT_DATA)
     reset_peak_rss()
     profiler = cProfile.Profile() if profile else None
@@ -106,9 +106,10 @@ def time_ingest(path: Path, work: Path, profile: bool) -> tuple[float, int, floa
     return seconds, report.loaded, peak_rss_mb()
 
 
-def child(side: str, path: Path, work: Path, profile: bool) -> tuple[float, int, float]:
+def child(side: str, path: Path, work: Path, profile: bool, memory_limit: str) -> tuple[float, int, float]:
     """Time one side in a fresh Python process: (seconds, rows, peak MB)."""
     command = [sys.executable, __file__, "--child", side, "--file", str(path), "--work", str(work)]
+    command += ["--memory-limit", memory_limit]
     out = subprocess.run([*command, *(["--profile"] if profile else [])], stdout=subprocess.PIPE, text=True, check=True)
     got = json.loads(out.stdout.strip().splitlines()[-1])
     return float(got[0]), int(got[1]), float(got[2])
@@ -141,11 +142,13 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="folder for the file and stores (default: temp)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of AIM's ingest")
     parser.add_argument("--real", action="store_true", help="time the real Cleveland files and sample feeds")
+    parser.add_argument("--memory-limit", default="2GB", help="the AIM store's DuckDB memory_limit (as shipped: 2GB)")
     parser.add_argument("--child", choices=["duckdb", "aim"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         with tempfile.TemporaryDirectory(dir=args.work) as tmp:
-            timed = time_read_csv if args.child == "duckdb" else partial(time_ingest, profile=args.profile)
+            aim = partial(time_ingest, profile=args.profile, memory_limit=args.memory_limit)
+            timed = time_read_csv if args.child == "duckdb" else aim
             print(json.dumps(timed(args.file, Path(tmp))))
         return
     if args.real:
@@ -159,8 +162,8 @@ def main() -> None:
             path = work / "national-street.csv"
             build_file(args.shared, args.rows, path)
         for _ in range(args.repeat):
-            raw_s, raw_rows, raw_mb = child("duckdb", path, work, False)
-            aim_s, aim_rows, aim_mb = child("aim", path, work, args.profile)
+            raw_s, raw_rows, raw_mb = child("duckdb", path, work, False, args.memory_limit)
+            aim_s, aim_rows, aim_mb = child("aim", path, work, args.profile, args.memory_limit)
             raw_rate, aim_rate = raw_rows / raw_s, aim_rows / aim_s
             print(
                 f"(a) DuckDB read_csv -> table : {raw_rows:,} rows in {raw_s:6.2f} s = {raw_rate:12,.0f} rows/s, "
