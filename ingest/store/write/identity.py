@@ -84,20 +84,22 @@ def identity_keys(con: Connection, batch: pa.Table) -> np.ndarray:
     return keys
 
 
-def insert_incidents(con: Connection, run_id: int) -> None:
-    """Insert the rows of `staging_ordered` (with their ordinals) in the partitions of `_write`, with ids, cells,
-    places and LADs.
+def insert_incidents(con: Connection, run_id: int, rows: pa.Table | None = None) -> None:
+    """Insert the rows (with their ordinals) of `rows`, or else of the view `staging_ordered`, in the partitions of
+    `_write`, with ids, cells, places and LADs.
 
     The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable; the id
     is the MD5 (as a 128-bit integer) of the identity text and the ordinal.
     """
+    held_rows = rows  # noqa: F841 - read by name in the query (a scan: no view for the transaction to keep)
+    source = "staging_ordered" if rows is None else "held_rows"
     con.execute(
         f"""INSERT INTO incidents ({INCIDENT_COLUMNS})
             WITH placed AS (
                 SELECT s.*, sp.cell AS h3_cell, {SERVED_CELLS},
                        coalesce(sp.cell, lp.place_cell, sw.place_cell) AS place_cell,
                        coalesce(lp.lad_code, sw.lad_code) AS known_lad
-                FROM (SELECT *, {IDENTITY} AS identity FROM staging_ordered) s
+                FROM (SELECT *, {IDENTITY} AS identity FROM {source}) s
                 SEMI JOIN _write w ON w.partition_key = s.partition_key
                 LEFT JOIN point_cells sp ON sp.lon = s.lon AND sp.lat = s.lat
                 LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code

@@ -62,6 +62,7 @@ class StagedIngest:
         self._pending: list[pa.Table] = []  # canonical rows taken but not yet written
         self._spill: tempfile.TemporaryDirectory[str] | None = None  # where written batches wait for COMMIT
         self._writer: pq.ParquetWriter | None = None
+        self._held: pa.Table | None = None  # the only batch written so far, kept in memory
         self.pending_rows = 0
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
@@ -180,19 +181,29 @@ class StagedIngest:
         self.con.execute(f"INSERT INTO {table} SELECT * FROM aim_new")  # noqa: S608 (fixed names)
 
     def write_batch(self) -> None:
-        """Append the staged batch's rows, each with its ordinal among identical rows of the file, to the spill file."""
+        """Keep the staged batch's rows, each with its ordinal among identical rows of the file, for the INSERT at
+        commit: the first batch in memory, and from the second on, every batch in the spill file."""
         assert self._batch is not None, "a batch is staged before it is written"
         ordinals = self._ordinals.next(identity_keys(self.con, self._batch))
         plain = self._batch.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
         table = plain.append_column("ordinal", pa.array(ordinals, pa.int64()))
+        self._batch = None
+        if self._held is None and self._writer is None:  # a file of one batch (most monthly files) needs no spill
+            self._held = table
+            return
         if self._writer is None:
             self._spill = tempfile.TemporaryDirectory(prefix="aim-ingest-", dir=_spill_folder(self.con))
             self._writer = pq.ParquetWriter(Path(self._spill.name) / "rows.parquet", table.schema)
+        if self._held is not None:
+            self._writer.write_table(self._held)
+            self._held = None
         self._writer.write_table(table)
-        self._batch = None
 
-    def _insert_spilled(self) -> None:
-        """Write the spilled rows of the partitions in `_write` to incidents, in one INSERT."""
+    def _insert_written(self) -> None:
+        """Write the kept rows of the partitions in `_write` to incidents, in one INSERT."""
+        if self._held is not None:
+            insert_incidents(self.con, self.run_id, self._held)
+            self._held = None
         if self._writer is None or self._spill is None:
             return
         self._writer.close()
@@ -226,7 +237,7 @@ class StagedIngest:
         """
         con, write = self.con, plan.write
         clear_partitions(con, plan, self.run_id)
-        self._insert_spilled()
+        self._insert_written()
         refresh_counts(con, "SELECT partition_key FROM _write")
         record_partitions(con, plan, self.source, self.sha, self.run_id)
         if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
@@ -258,6 +269,7 @@ class StagedIngest:
         for table in TEMP_TABLES:
             self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608 (fixed names)
         self.con.execute("DROP VIEW IF EXISTS temp.staging_ordered")
+        self._held = None
         if self._writer is not None:
             self._writer.close()
             self._writer = None
