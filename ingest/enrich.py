@@ -65,25 +65,28 @@ def ward_counting_points(con: Connection, codes: list[str]) -> pa.Table:
     return placed.append_column("ward_code", shapes["code"]).append_column("lad_code", shapes["lad_code"])
 
 
-def enrich_staged(staged: StagedIngest) -> int:
-    """Give every staged point its H3 cell and ward in every boundary set; returns distinct points placed."""
-    points = staged.distinct_points()
-    cells = with_cells(points["lon"].to_numpy(), points["lat"].to_numpy())
-    wards = ward_counting_points(staged.con, staged.ward_only_codes())
-    staged.set_ward_places(
-        wards.select(["ward_code", "cell", "lad_code"]).rename_columns(["ward_code", "place_cell", "lad_code"])
-    )
-    if wards.num_rows:
+def enrich_batch(staged: StagedIngest) -> int:
+    """Give every point of the staged batch its H3 cells (computed once per point: the store keeps them) and its
+    ward in every boundary set; returns the batch's points not met earlier in the file."""
+    points = staged.new_points()
+    found = points.num_rows
+    codes = staged.new_ward_codes()
+    if codes:
+        wards = ward_counting_points(staged.con, codes)
+        staged.add_ward_places(wards.rename_columns([{"cell": "place_cell"}.get(n, n) for n in wards.column_names]))
         save_ward_points(
             staged.con,
             wards.select(["ward_code", "cell", "lon", "lat"]).rename_columns(["ward_code", "place_cell", "lon", "lat"]),
         )
-        both = pa.concat_tables([cells, wards.select(cells.column_names)])
-        cells = both.group_by(cells.column_names).aggregate([])  # a ward point may equal a row's point
-    staged.set_point_cells(cells)
+        points = pa.concat_tables([points, wards.select(["lon", "lat"])])
+    if points.num_rows == 0:
+        return found
+    todo = staged.uncached_points(points)
+    if todo.num_rows:
+        staged.cache_point_cells(with_cells(todo["lon"].to_numpy(), todo["lat"].to_numpy()))
     for name in boundary_set_names(staged.con):
-        todo = staged.unplaced_cells(name)
-        if todo.num_rows:
-            codes, polygons = ward_polygons(staged.con, name)
-            staged.add_place_wards(name, place_in_wards(codes, polygons, todo))
-    return points.num_rows
+        unplaced = staged.unplaced_cells(name, points)
+        if unplaced.num_rows:
+            ward_codes, polygons = ward_polygons(staged.con, name)
+            staged.add_place_wards(name, place_in_wards(ward_codes, polygons, unplaced))
+    return found

@@ -20,7 +20,7 @@ import pyarrow as pa
 from ingest.adapters.police import POLICE_FEED, police_batches
 from ingest.adapters.tabular import profile_batches
 from ingest.dedupe import LinkRule, relink
-from ingest.enrich import enrich_staged
+from ingest.enrich import enrich_batch
 from ingest.errors import FeedFileError, SuspiciousFileError, reason_kind
 from ingest.limits import NO_LIMITS, Limits
 from ingest.places import load_places
@@ -48,6 +48,12 @@ class IngestOptions:
     name: str | None = None  # the file's name in the load log, reports and errors (an upload's own); None: its path
     progress: Progress | None = None  # called with the rows of each batch as it is staged
     examples: int = MAX_EXAMPLES  # quarantined rows kept as examples (line, reason) in the report
+    batch_rows: int = 200_000  # rows written to the store at a time: what a load holds in memory, whatever the file
+
+    def __post_init__(self) -> None:
+        """Refuse a batch size that could never write a row."""
+        if self.batch_rows < 1:
+            raise ValueError(f"batch_rows must be at least 1, not {self.batch_rows}")
 
 
 @dataclass
@@ -96,9 +102,19 @@ def _batches(feed: Feed, path: Path, con: Connection, options: IngestOptions) ->
     return profile_batches(path, feed.profile, places, options.now or datetime.now(), options.limits)
 
 
+def _write(staged: StagedIngest, batch_rows: int, everything: bool = False) -> None:
+    """Place held rows (cells and wards once per new point) and write them to the store, `batch_rows` at a time,
+    while a whole batch is held (or, at the end of the file, until none is)."""
+    while staged.pending_rows >= batch_rows or (everything and staged.pending_rows):
+        if staged.stage(batch_rows):
+            enrich_batch(staged)
+            staged.write_batch()
+
+
 def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) -> IngestReport:
     """Enrich, plan and commit (or, for a dry run, roll back) a staged file; fill in the report."""
-    report.distinct_points = enrich_staged(staged)
+    _write(staged, options.batch_rows, everything=True)
+    report.distinct_points = staged.distinct_points()
     plan = staged.plan()
     report.partition_rows, report.partition_held = dict(plan.rows), dict(plan.stored)
     shrinking = [] if options.replace_smaller else plan.shrinking(options.min_share)
@@ -180,6 +196,7 @@ def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Ing
                 good, rejects, months = split(batch)
                 options.limits.check_rows(path, staged.rows_read + good.num_rows + len(rejects))
                 staged.add(good, rejects, months)
+                _write(staged, options.batch_rows)
                 report.record(rejects, batch.unmapped)
                 if options.progress:
                     options.progress(good.num_rows + len(rejects))

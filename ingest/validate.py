@@ -136,16 +136,13 @@ def date_problem(moment: datetime, text: str, latest: datetime) -> str | None:
     return None
 
 
-def lazy(column: pa.ChunkedArray) -> Callable[[], list[object]]:
-    """A column's Python values, converted once on first use (only rejects need them)."""
-    cache: list[list[object]] = []
+def lazy(column: pa.ChunkedArray) -> Callable[[int], object]:
+    """A column's Python value at a row, read only for the rows asked about (only rejects need them)."""
 
-    def values() -> list[object]:
-        if not cache:
-            cache.append(column.to_pylist())
-        return cache[0]
+    def value(i: int) -> object:
+        return column[i].as_py()
 
-    return values
+    return value
 
 
 def _coordinate_checks(c: pa.Table) -> list[Check]:
@@ -155,7 +152,7 @@ def _coordinate_checks(c: pa.Table) -> list[Check]:
     lon_texts, lat_texts = lazy(c["lon_text"]), lazy(c["lat_text"])
 
     def texts(i: int) -> tuple[object, object]:  # as recorded, or the point's values where no text was kept
-        return lon_texts()[i] or lon[i], lat_texts()[i] or lat[i]
+        return lon_texts(i) or lon[i], lat_texts(i) or lat[i]
 
     return [
         (swapped, lambda i: swapped_message(*texts(i))),

@@ -111,9 +111,9 @@ def _checks(c: pa.Table) -> list[Check]:
     return [
         (month_blank & category_blank & lon_blank & lat_blank, lambda i: "blank row"),
         (category_blank, lambda i: "missing crime type / category"),
-        (mask(per_row(c["month_text"], bad_month)), lambda i: f"month {months()[i]!r} is not a valid YYYY-MM month"),
-        (mask(per_row(c["lon_text"], not_a_number)), lambda i: f"longitude {lons()[i]!r} is not a number"),
-        (mask(per_row(c["lat_text"], not_a_number)), lambda i: f"latitude {lats()[i]!r} is not a number"),
+        (mask(per_row(c["month_text"], bad_month)), lambda i: f"month {months(i)!r} is not a valid YYYY-MM month"),
+        (mask(per_row(c["lon_text"], not_a_number)), lambda i: f"longitude {lons(i)!r} is not a number"),
+        (mask(per_row(c["lat_text"], not_a_number)), lambda i: f"latitude {lats(i)!r} is not a number"),
         (lon_blank ^ lat_blank, lambda i: "only one of longitude/latitude is given"),
     ]
 

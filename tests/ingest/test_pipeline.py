@@ -168,6 +168,9 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     con.execute("DROP TABLE lad_areas")
     con.execute("DROP TABLE incident_links")
     con.execute("DROP TABLE ward_points")
+    con.execute("DROP TABLE point_cells")  # and before migration 8
+    for table in ("count_months", "count_points", "ward_counts", "place_texts"):  # and 9
+        con.execute(f"DROP TABLE {table}")
     for column in ("occurred_at", "feed", "ward_code", "duplicate_of", *(f"cell_{r}" for r in range(6, 11))):
         con.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
     con.execute("ALTER TABLE ingest_runs DROP COLUMN feed")

@@ -42,34 +42,68 @@ def ordinal_within_groups(keys: np.ndarray) -> np.ndarray:
     return ordinals
 
 
-def register_ordered(con: Connection, staged: pa.Table) -> None:
-    """Expose the staged rows with their ordinal among rows of the same identity, in file order, as staging_ordered.
+class RunningOrdinals:
+    """Each identity key's count so far across a file's batches, so ordinals run on from batch to batch.
 
-    The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable.
-    Rows are grouped on a 64-bit hash of the identity's columns (a narrow query, no wide sort); the id itself
-    is the MD5 (as a 128-bit integer) of the identity text and the ordinal, so it does not depend on that hash.
+    Holds the distinct keys seen (12 bytes each) as a few sorted runs, merged as they grow (no per-row Python).
     """
-    got = con.execute(f"SELECT line, {IDENTITY_HASH} AS h FROM staging").fetchnumpy()  # noqa: S608
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted distinct keys, their counts so far)
+
+    def next(self, keys: np.ndarray) -> np.ndarray:
+        """1-based ordinals of a batch's keys (in row order) among every key seen in this and earlier batches."""
+        ordinals = ordinal_within_groups(keys)
+        if len(keys) == 0:
+            return ordinals
+        for known, counts in self.runs:
+            at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+            hit = known[at] == keys
+            ordinals[hit] += counts[at[hit]]
+        distinct, counts = np.unique(keys, return_counts=True)
+        self._push(distinct, counts.astype(np.int32))
+        return ordinals
+
+    def _push(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self.runs.append((keys, counts))
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (a, a_counts), (b, b_counts) = self.runs.pop(), self.runs.pop()
+            merged, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+            total = np.zeros(len(merged), dtype=np.int32)
+            np.add.at(total, inverse, np.concatenate([a_counts, b_counts]))
+            self.runs.append((merged, total))
+
+
+def identity_keys(con: Connection, batch: pa.Table) -> np.ndarray:
+    """A 64-bit hash of each row's identity columns, in row order (rows of one identity share it)."""
+    staging_batch = batch  # noqa: F841 - read by name in the query (a scan: no view for the transaction to keep)
+    got = con.execute(f"SELECT line, {IDENTITY_HASH} AS h FROM staging_batch").fetchnumpy()  # noqa: S608 (fixed)
     lines, keys = np.asarray(got["line"]), np.asarray(got["h"], dtype=np.uint64)
-    if len(lines) > 1 and not (np.diff(lines) > 0).all():  # the scan did not keep file order
-        order = np.argsort(lines, kind="stable")
-        keys = keys[order]
-    con.register("staging_ordered", staged.append_column("ordinal", pa.array(ordinal_within_groups(keys))))
+    if len(lines) > 1 and not (np.diff(lines) > 0).all():  # the scan did not keep the batch's order
+        keys = keys[np.argsort(lines, kind="stable")]
+    return keys
 
 
-def insert_incidents(con: Connection, run_id: int) -> None:
-    """Insert the ordered staged rows of the partitions in `_write`, with ids, cells, places and LADs."""
+def insert_incidents(con: Connection, run_id: int, rows: pa.Table | None = None) -> None:
+    """Insert the rows (with their ordinals) of `rows`, or else of the view `staging_ordered`, in the partitions of
+    `_write`, with ids, cells, places and LADs.
+
+    The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable; the id
+    is the MD5 (as a 128-bit integer) of the identity text and the ordinal.
+    """
+    held_rows = rows  # noqa: F841 - read by name in the query (a scan: no view for the transaction to keep)
+    source = "staging_ordered" if rows is None else "held_rows"
     con.execute(
         f"""INSERT INTO incidents ({INCIDENT_COLUMNS})
             WITH placed AS (
                 SELECT s.*, sp.cell AS h3_cell, {SERVED_CELLS},
                        coalesce(sp.cell, lp.place_cell, sw.place_cell) AS place_cell,
                        coalesce(lp.lad_code, sw.lad_code) AS known_lad
-                FROM (SELECT *, {IDENTITY} AS identity FROM staging_ordered) s
+                FROM (SELECT *, {IDENTITY} AS identity FROM {source}) s
                 SEMI JOIN _write w ON w.partition_key = s.partition_key
-                LEFT JOIN staging_points sp ON sp.lon = s.lon AND sp.lat = s.lat
+                LEFT JOIN point_cells sp ON sp.lon = s.lon AND sp.lat = s.lat
                 LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code
-                LEFT JOIN staging_wards sw ON sw.ward_code = s.ward_code)
+                LEFT JOIN _aim_ward_places sw ON sw.ward_code = s.ward_code)
             SELECT md5_number(p.identity || '|' || p.ordinal),
                    p.source, p.partition_key, p.source_ref, p.line, p.month, p.category, p.source_category,
                    p.lon, p.lat, p.location_precision, p.location_text, p.lsoa_code, p.lsoa_name,

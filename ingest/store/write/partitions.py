@@ -37,32 +37,40 @@ class PartitionPlan:
         return sum(self.rows[k] for k in self.write)
 
 
-def plan_partitions(con: Connection, file_sha256: str) -> PartitionPlan:
-    """Compare staged partitions with stored ones: new, replaced (a different file) or unchanged (the same file)."""
+def stored_partitions(con: Connection, keys: list[str]) -> dict[str, tuple[str, int]]:
+    """The file (SHA-256) and row count each stored partition among `keys` holds now."""
     rows = con.execute(
-        """SELECT s.partition_key, p.file_sha256, coalesce(p.row_count, 0), s.n
-           FROM (SELECT partition_key::VARCHAR AS partition_key, count(*) AS n FROM staging GROUP BY 1) s
-           LEFT JOIN partitions p USING (partition_key) ORDER BY 1"""
+        "SELECT partition_key, file_sha256, row_count FROM partitions WHERE list_contains(?, partition_key)", [keys]
     ).fetchall()
+    return {str(k): (str(sha), int(n)) for k, sha, n in rows}
+
+
+def plan_partitions(rows: dict[str, int], stored: dict[str, tuple[str, int]], file_sha256: str) -> PartitionPlan:
+    """Compare a file's partitions (its rows in each) with the stored ones: new, replaced (a different file) or
+    unchanged (the same file)."""
     plan = PartitionPlan([], [], [], 0, 0, {})
-    for key, sha, stored_rows, staged_rows in rows:
-        plan.rows[key] = int(staged_rows)
-        if sha is None:
+    for key in sorted(rows):
+        plan.rows[key] = rows[key]
+        if key not in stored:
             plan.new.append(key)
-        elif sha == file_sha256:
+            continue
+        sha, stored_rows = stored[key]
+        if sha == file_sha256:
             plan.unchanged.append(key)
-            plan.unchanged_rows += int(stored_rows)
+            plan.unchanged_rows += stored_rows
         else:
             plan.replaced.append(key)
-            plan.replaced_rows += int(stored_rows)
-            plan.stored[key] = int(stored_rows)
+            plan.replaced_rows += stored_rows
+            plan.stored[key] = stored_rows
     return plan
 
 
-def clear_partitions(con: Connection, plan: PartitionPlan) -> None:
-    """Register the partitions to write as `_write` and delete their stored incidents."""
+def clear_partitions(con: Connection, plan: PartitionPlan, run_id: int) -> None:
+    """Register the partitions to write as `_write` and delete their incidents stored before this run."""
     con.register("_write", pa.table({"partition_key": pa.array(plan.write, pa.string())}))
-    con.execute("DELETE FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write)")
+    con.execute(
+        "DELETE FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write) AND run_id <> ?", [run_id]
+    )
 
 
 def record_partitions(con: Connection, plan: PartitionPlan, source: str, file_sha256: str, run_id: int) -> None:
@@ -77,11 +85,11 @@ def record_partitions(con: Connection, plan: PartitionPlan, source: str, file_sh
 
 
 def replace_quarantine(con: Connection, run_id: int, file: str, file_sha256: str) -> None:
-    """Replace the file's quarantined rows with the staged rejects (`staging_rejects`)."""
+    """Replace the file's quarantined rows with the staged rejects (`_aim_rejects`)."""
     con.execute("DELETE FROM quarantine WHERE file_sha256 = ?", [file_sha256])
     con.execute(
         "INSERT INTO quarantine (run_id, file, file_sha256, line, raw, reason, month) "
-        "SELECT ?, ?, ?, line, raw, reason, month FROM staging_rejects",
+        "SELECT ?, ?, ?, line, raw, reason, month FROM _aim_rejects",
         [run_id, file, file_sha256],
     )
 

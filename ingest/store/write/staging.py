@@ -1,16 +1,28 @@
-"""One feed file inside a single transaction: stage its rows, place them, replace its partitions, log, commit."""
+"""One feed file inside a single transaction: stage its rows batch by batch, then write them, log and commit.
+
+Each batch's canonical rows, with their ordinals among identical rows, are appended to a Parquet spill file beside
+the store's temporary files, and the incidents are written from it by one INSERT at the end: memory stays bounded
+whatever the file's size (many INSERTs inside one transaction hold every row in memory until COMMIT; one bulk
+INSERT streams). Nothing is visible to others, and nothing is kept, until COMMIT.
+"""
 
 from __future__ import annotations
 
+import tempfile
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from ingest.schema import QUARANTINE_SCHEMA, staged_schema
-from ingest.store.connection import Connection, arrow, count
+from ingest.columns import decoded
+from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA, SERVED_RES
+from ingest.store.connection import Connection, count, scalar
 from ingest.store.write.counts import refresh_counts
-from ingest.store.write.identity import insert_incidents, register_ordered
+from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
 from ingest.store.write.partitions import (
     PartitionPlan,
     RunLog,
@@ -19,15 +31,18 @@ from ingest.store.write.partitions import (
     plan_partitions,
     record_partitions,
     replace_quarantine,
+    stored_partitions,
 )
 from ingest.store.write.reference import add_place_wards
 
 Rejects = list[tuple[int, str, str]]
-VIEWS = ("staging", "staging_ordered", "staging_rejects", "staging_points", "staging_wards")
+VIEWS = ("_write",)
+TEMP_TABLES = ("_aim_rejects", "_aim_points", "_aim_ward_places")
+CELLS = ", ".join(["cell", *(f"cell_{r}" for r in SERVED_RES)])
 
 
 class StagedIngest:
-    """A transaction that stages one file's rows and commits them atomically (or rolls back)."""
+    """A transaction that writes one file's rows batch by batch and commits them atomically (or rolls back)."""
 
     def __init__(self, con: Connection, source: str, file: str, file_sha256: Callable[[], str], feed: str) -> None:
         self.con = con
@@ -38,12 +53,22 @@ class StagedIngest:
         self._sha = file_sha256
         self.started_at = datetime.now()
         self.rows_read = 0
-        self._batches: list[pa.Table] = []
-        self._rejects: list[pa.Table] = []  # each batch's rejects as a compact table (QUARANTINE_SCHEMA)
         self.quarantined = 0
-        self._table: pa.Table | None = None
+        self.rows: Counter[str] = Counter()  # good rows per partition
+        self._stored: dict[str, tuple[str, int]] = {}  # (file SHA-256, rows) of stored partitions the file has
+        self._seen: set[str] = set()  # partitions looked up so far
+        self._ordinals = RunningOrdinals()
+        self._batch: pa.Table | None = None  # the rows being placed and written
+        self._pending: list[pa.Table] = []  # canonical rows taken but not yet written
+        self._spill: tempfile.TemporaryDirectory[str] | None = None  # where written batches wait for COMMIT
+        self._writer: pq.ParquetWriter | None = None
+        self._held: pa.Table | None = None  # the only batch written so far, kept in memory
+        self.pending_rows = 0
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
+        con.execute("CREATE TEMP TABLE _aim_rejects (line BIGINT, raw VARCHAR, reason VARCHAR, month DATE)")
+        con.execute("CREATE TEMP TABLE _aim_points (lon DOUBLE, lat DOUBLE)")  # the file's distinct points so far
+        con.execute("CREATE TEMP TABLE _aim_ward_places (ward_code VARCHAR, place_cell UBIGINT, lad_code VARCHAR)")
 
     @property
     def sha(self) -> str:
@@ -51,76 +76,149 @@ class StagedIngest:
         return self._sha()
 
     def add(self, good: pa.Table, rejects: Rejects, months: Mapping[int, date] | None = None) -> None:
-        """Stage a batch of canonical rows (low-cardinality text dictionary-encoded), its rejects and their months."""
+        """Take a batch: keep its rejects now, hold its canonical rows until `stage` writes them with others."""
         self.rows_read += good.num_rows + len(rejects)
-        if good.num_rows:
-            self._batches.append(good)
         if rejects:
-            lines, raws, reasons = zip(*rejects, strict=True)
-            found = months or {}
-            self._rejects.append(
-                pa.table(
-                    [
-                        pa.array(lines, pa.int64()),
-                        pa.array(raws, pa.string()),
-                        pa.array(reasons, pa.string()),
-                        pa.array([found.get(line) for line in lines], pa.date32()),
-                    ],
-                    schema=QUARANTINE_SCHEMA,
-                )
-            )
-            self.quarantined += len(rejects)
+            self._add_rejects(rejects, months or {})
+        if good.num_rows:
+            self._pending.append(good)
+            self.pending_rows += good.num_rows
 
-    def _staged(self) -> None:
-        """Expose the staged rows and rejects to SQL as `staging` and `staging_rejects`."""
-        if self._table is not None:
-            return
-        self._table = pa.concat_tables(self._batches) if self._batches else staged_schema().empty_table()
-        self._batches.clear()
-        self.con.register("staging", self._table)
-        rejects = pa.concat_tables(self._rejects) if self._rejects else QUARANTINE_SCHEMA.empty_table()
-        self._rejects.clear()
-        self.con.register("staging_rejects", rejects)
+    def stage(self, limit: int) -> bool:
+        """Take up to `limit` of the held rows, those of partitions the file writes, as the batch to write; False when
+        none of them is to be written."""
+        if not self._pending:
+            return False
+        held = pa.concat_tables(self._pending)
+        good, rest = held.slice(0, limit), held.slice(limit)
+        self._pending = [rest] if rest.num_rows else []
+        self.pending_rows = rest.num_rows
+        keys = decoded(good["partition_key"])
+        for value in pc.value_counts(keys).to_pylist():
+            self.rows[value["values"]] += value["counts"]
+        fresh = sorted(set(self.rows) - self._seen)
+        if fresh:
+            self._stored.update(stored_partitions(self.con, fresh))
+            self._seen.update(fresh)
+        unchanged = [k for k, (sha, _) in self._stored.items() if sha == self.sha] if self._stored else []
+        if unchanged:  # the same file loaded again: those partitions stay as they are
+            good = good.filter(pc.invert(pc.is_in(keys, pa.array(unchanged, pa.string()))))
+        if good.num_rows == 0:
+            return False
+        self._batch = good
+        return True
 
-    def distinct_points(self) -> pa.Table:
-        """Distinct (lon, lat) of staged rows that have a point."""
-        self._staged()
-        return arrow(self.con, "SELECT DISTINCT lon, lat FROM staging WHERE lon IS NOT NULL AND lat IS NOT NULL")
+    def _add_rejects(self, rejects: Rejects, months: Mapping[int, date]) -> None:
+        lines, raws, reasons = zip(*rejects, strict=True)
+        table = pa.table(
+            [
+                pa.array(lines, pa.int64()),
+                pa.array(raws, pa.string()),
+                pa.array(reasons, pa.string()),
+                pa.array([months.get(line) for line in lines], pa.date32()),
+            ],
+            schema=QUARANTINE_SCHEMA,
+        )
+        self._insert("_aim_rejects", table.select(["line", "raw", "reason", "month"]))
+        self.quarantined += len(rejects)
 
-    def ward_only_codes(self) -> list[str]:
-        """Distinct ward codes of staged rows located by ward only."""
-        self._staged()
+    def new_points(self) -> pa.Table:
+        """Distinct (lon, lat) of the batch not in earlier batches of the file (recorded as seen now)."""
+        staging_batch = self._batch  # noqa: F841 - read by name in the query (a scan, not a view the transaction keeps)
+        points = self.con.sql(
+            """SELECT DISTINCT b.lon, b.lat FROM staging_batch b
+               ANTI JOIN _aim_points p ON p.lon = b.lon AND p.lat = b.lat
+               WHERE b.lon IS NOT NULL AND b.lat IS NOT NULL"""
+        ).to_arrow_table()
+        self._insert("_aim_points", points)
+        return points
+
+    def new_ward_codes(self) -> list[str]:
+        """Distinct ward codes of the batch's rows located by ward only, not met earlier in the file."""
+        staging_batch = self._batch  # noqa: F841 - read by name in the query
         rows = self.con.execute(
-            "SELECT DISTINCT ward_code::VARCHAR FROM staging WHERE lon IS NULL AND ward_code IS NOT NULL ORDER BY 1"
+            """SELECT DISTINCT b.ward_code::VARCHAR FROM staging_batch b
+               ANTI JOIN _aim_ward_places w ON w.ward_code = b.ward_code
+               WHERE b.lon IS NULL AND b.ward_code IS NOT NULL ORDER BY 1"""
         ).fetchall()
         return [r[0] for r in rows]
 
-    def set_point_cells(self, points: pa.Table) -> None:
-        """Record the finest H3 cell of each distinct staged point (columns lon, lat, cell)."""
-        self.con.register("staging_points", points)
+    def uncached_points(self, points: pa.Table) -> pa.Table:
+        """Distinct points (columns lon, lat) whose cells the store does not hold yet."""
+        aim_new = points  # noqa: F841 - read by name in the query
+        return self.con.sql(
+            """SELECT DISTINCT n.lon, n.lat FROM aim_new n
+               ANTI JOIN point_cells c ON c.lon = n.lon AND c.lat = n.lat"""
+        ).to_arrow_table()
 
-    def unplaced_cells(self, boundary_set: str) -> pa.Table:
-        """Staged point cells with no ward assignment yet in a boundary set (columns cell, lon, lat)."""
-        return arrow(
-            self.con,
-            """SELECT sp.cell, any_value(sp.lon) AS lon, any_value(sp.lat) AS lat FROM staging_points sp
-               ANTI JOIN (SELECT place_cell FROM place_wards WHERE boundary_set = ?) pw ON pw.place_cell = sp.cell
-               GROUP BY sp.cell""",
-            [boundary_set],
-        )
+    def cache_point_cells(self, cells: pa.Table) -> None:
+        """Keep the cells of points (columns lon, lat, cell, cell_6 .. cell_10) for this and later files."""
+        self._insert("point_cells", cells.select(["lon", "lat", *CELLS.split(", ")]))
+
+    def unplaced_cells(self, boundary_set: str, points: pa.Table) -> pa.Table:
+        """Cells of points (columns lon, lat) with no ward assignment yet in a boundary set (columns cell, lon, lat)."""
+        aim_new = points  # noqa: F841 - read by name in the query
+        return self.con.sql(
+            """SELECT c.cell, any_value(c.lon) AS lon, any_value(c.lat) AS lat
+               FROM point_cells c SEMI JOIN aim_new n ON n.lon = c.lon AND n.lat = c.lat
+               ANTI JOIN (SELECT place_cell FROM place_wards WHERE boundary_set = ?) pw ON pw.place_cell = c.cell
+               GROUP BY c.cell""",
+            params=[boundary_set],
+        ).to_arrow_table()
 
     def add_place_wards(self, boundary_set: str, cells: pa.Table) -> None:
         """Insert ward assignments (columns place_cell, ward_code) for a boundary set."""
         add_place_wards(self.con, boundary_set, cells)
 
-    def set_ward_places(self, wards: pa.Table) -> None:
+    def add_ward_places(self, wards: pa.Table) -> None:
         """Record where rows located by ward only are counted (columns ward_code, place_cell, lad_code)."""
-        self.con.register("staging_wards", wards)
+        self._insert("_aim_ward_places", wards.select(["ward_code", "place_cell", "lad_code"]))
+
+    def _insert(self, table: str, rows: pa.Table) -> None:
+        if rows.num_rows == 0:
+            return
+        aim_new = rows  # noqa: F841 - read by name in the query (registering it would keep it until COMMIT)
+        self.con.execute(f"INSERT INTO {table} SELECT * FROM aim_new")  # noqa: S608 (fixed names)
+
+    def write_batch(self) -> None:
+        """Keep the staged batch's rows, each with its ordinal among identical rows of the file, for the INSERT at
+        commit: the first batch in memory, and from the second on, every batch in the spill file."""
+        assert self._batch is not None, "a batch is staged before it is written"
+        ordinals = self._ordinals.next(identity_keys(self.con, self._batch))
+        plain = self._batch.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
+        table = plain.append_column("ordinal", pa.array(ordinals, pa.int64()))
+        self._batch = None
+        if self._held is None and self._writer is None:  # a file of one batch (most monthly files) needs no spill
+            self._held = table
+            return
+        if self._writer is None:
+            self._spill = tempfile.TemporaryDirectory(prefix="aim-ingest-", dir=_spill_folder(self.con))
+            self._writer = pq.ParquetWriter(Path(self._spill.name) / "rows.parquet", table.schema)
+        if self._held is not None:
+            self._writer.write_table(self._held)
+            self._held = None
+        self._writer.write_table(table)
+
+    def _insert_written(self) -> None:
+        """Write the kept rows of the partitions in `_write` to incidents, in one INSERT."""
+        if self._held is not None:
+            insert_incidents(self.con, self.run_id, self._held)
+            self._held = None
+        if self._writer is None or self._spill is None:
+            return
+        self._writer.close()
+        self._writer = None
+        path = str(Path(self._spill.name) / "rows.parquet").replace("'", "''")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW staging_ordered AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
+        insert_incidents(self.con, self.run_id)
+
+    def distinct_points(self) -> int:
+        """Distinct points of the file's rows."""
+        return count(self.con, "SELECT count(*) FROM _aim_points")
 
     def plan(self) -> PartitionPlan:
-        """Compare staged partitions with stored ones: new, replaced (different file) or unchanged (same file)."""
-        self._staged()
-        return plan_partitions(self.con, self.sha)
+        """Compare the file's partitions with stored ones: new, replaced (different file) or unchanged (same file)."""
+        return plan_partitions(dict(self.rows), self._stored, self.sha)
 
     def counts(self, plan: PartitionPlan) -> dict[str, int]:
         """The counts the file reports: rows read, loaded, replaced, unchanged and quarantined."""
@@ -133,15 +231,13 @@ class StagedIngest:
         }
 
     def commit(self, plan: PartitionPlan, before_commit: Callable[[], object] | None = None) -> dict[str, int]:
-        """Replace changed partitions with the staged rows, log the run and commit; returns the counts.
+        """Replace changed partitions with the file's rows, log the run and commit; returns the counts.
 
         before_commit runs last inside the transaction (cross-source links), only when partitions were written.
         """
-        assert self._table is not None, "rows are staged before they are committed"
         con, write = self.con, plan.write
-        clear_partitions(con, plan)
-        register_ordered(con, self._table)
-        insert_incidents(con, self.run_id)
+        clear_partitions(con, plan, self.run_id)
+        self._insert_written()
         refresh_counts(con, "SELECT partition_key FROM _write")
         record_partitions(con, plan, self.source, self.sha, self.run_id)
         if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
@@ -157,7 +253,7 @@ class StagedIngest:
         return counts
 
     def rollback(self) -> None:
-        """Abandon the staged file; the store is left exactly as it was."""
+        """Abandon the file; the store is left exactly as it was."""
         if self.closed:
             return
         self.closed = True
@@ -170,6 +266,22 @@ class StagedIngest:
                 self.con.unregister(view)
             except Exception:  # noqa: BLE001, S110 - a view that was never registered
                 pass
-        self._batches.clear()
-        self._rejects.clear()
-        self._table = None
+        for table in TEMP_TABLES:
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608 (fixed names)
+        self.con.execute("DROP VIEW IF EXISTS temp.staging_ordered")
+        self._held = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._spill is not None:
+            self._spill.cleanup()
+            self._spill = None
+
+
+def _spill_folder(con: Connection) -> str | None:
+    """The store's folder for temporary files where it has one (beside the store, not in memory), else the system's."""
+    folder = scalar(con, "SELECT current_setting('temp_directory')")
+    if not folder:
+        return None
+    Path(str(folder)).mkdir(parents=True, exist_ok=True)
+    return str(folder)
