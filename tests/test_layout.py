@@ -57,8 +57,14 @@ def test_only_the_store_imports_duckdb() -> None:
     assert not outside
 
 
-def test_only_the_tasking_store_imports_sqlalchemy() -> None:
-    outside = {m for m in _importers(("sqlalchemy", "alembic")) if not _under(m, "api.tasking")}
+DATABASE_MODULES = {"api.access.connection", "api.access.database", "api.access.legacy", "api.access.store"}
+
+
+def test_only_the_deployment_database_imports_sqlalchemy() -> None:
+    """The tasking store and the access store's database modules: tokens, sessions and audit share its database."""
+    outside = {
+        m for m in _importers(("sqlalchemy", "alembic")) if not _under(m, "api.tasking") and m not in DATABASE_MODULES
+    }
     assert not outside
     assert _importers(("sqlalchemy",))
 

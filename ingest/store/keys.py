@@ -43,7 +43,8 @@ def set_store_secret(con: duckdb.DuckDBPyConnection, secret: str) -> None:
 
 
 def _rekey_summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """The summaries' cell keys after every record key changed (imported here: the summaries need a connection)."""
+    """The summaries' cell keys after every record key changed (imported when called: connection.py imports this
+    module, and the summaries' package imports read queries that import connection.py)."""
     from ingest.store.write.summaries import rekey_summaries
 
     rekey_summaries(con)

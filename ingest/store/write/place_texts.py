@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from duckdb import DuckDBPyConnection as Connection  # not from connection.py, which keys.py (and so this) serves
+
 from ingest.schema import SERVED_RES
-from ingest.store.connection import Connection
 
 GROUPS = ", ".join(["partition_key", "month", "category", "source", "lad_code", *(f"cell_{r}" for r in SERVED_RES)])
 

@@ -3,8 +3,9 @@ ward_counts, place_texts), kept in step with them each time a write rebuilds the
 
 from __future__ import annotations
 
+from duckdb import DuckDBPyConnection as Connection  # not from connection.py, which keys.py (and so this) serves
+
 from ingest.schema import SERVED_RES
-from ingest.store.connection import Connection
 from ingest.store.write.place_texts import refresh_place_texts
 from ingest.store.write.ward_counts import SUMMED, refresh_ward_counts
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.store.connection import Connection
+from duckdb import DuckDBPyConnection as Connection  # not from connection.py, which keys.py (and so this) serves
+
 from ingest.store.read.filters import KEY_MODULUS
 
 SUMMED = f"""sum(i.n), sum(i.n_unique), (sum(i.n::HUGEINT * i.record_key) % {KEY_MODULUS})::BIGINT,
