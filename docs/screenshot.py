@@ -2,8 +2,8 @@
 feeds page after checking a messy council export):
 
     aim demo --no-serve --store /tmp/aim-demo/aim.duckdb
-    python docs/screenshot.py /tmp/aim-demo/aim.duckdb          # docs/map.png
-    python docs/screenshot.py /tmp/aim-demo/aim.duckdb feeds    # docs/feeds-upload.png
+    PYTHONPATH=. python docs/screenshot.py /tmp/aim-demo/aim.duckdb          # docs/map.png
+    PYTHONPATH=. python docs/screenshot.py /tmp/aim-demo/aim.duckdb feeds    # docs/feeds-upload.png
 
 Serves the store on a free loopback port with no basemap (AIM_TILE_URL=none: the picture is the same offline and
 from one run to the next) and signs in with a new analyst token, in headless Chromium (Debian's chromium, driven
@@ -15,29 +15,25 @@ shipped wardens sample through it and saves a 1280x900 screenshot of what the ch
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize
 
 from api.access.principals import Role
 from api.access.store import AccessStore
 from api.settings import PROJECT_DATA, Settings
 from ingest.profiles import shipped_profiles
+from tests.api.render.browser import chromium, serving
 
 VIEW = "/?force=cleveland&res=8"
-SIZE = {"width": 1500, "height": 950}
+SIZE: ViewportSize = {"width": 1500, "height": 950}
 OUT = Path(__file__).resolve().parent / "map.png"
-FEEDS_SIZE = {"width": 1280, "height": 900}
+FEEDS_SIZE: ViewportSize = {"width": 1280, "height": 900}
 FEEDS_OUT = Path(__file__).resolve().parent / "feeds-upload.png"
 # The ward with the most incidents, clicked as a person would (the click the page's ward layer listens for).
 CLICK_BUSIEST_WARD = """() => {
@@ -49,41 +45,17 @@ CLICK_BUSIEST_WARD = """() => {
 }"""
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
-def signed_in(store: Path, size: dict[str, int]) -> Iterator[tuple[Page, str]]:
+def signed_in(store: Path, size: ViewportSize) -> Iterator[tuple[Page, str]]:
     """`aim serve` over the store, and a Chromium page signed in there as a new analyst; the page and its URL."""
     token = AccessStore(Settings(store=store).tasking_url()).create_token("docs", Role.ANALYST)
-    port = _port()
-    env = {**os.environ, "AIM_TILE_URL": "none", "AIM_COOKIE_SECURE": "false"}
-    command = [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        with sync_playwright() as playwright:
-            chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport=size)
-            page.goto(f"{url}/login")
-            page.fill("input[name=token]", token)
-            with page.expect_navigation():
-                page.click("button[type=submit]")
-            yield page, url
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+    with serving(store, AIM_COOKIE_SECURE="false") as url, chromium() as browser:
+        page = browser.new_page(viewport=size)
+        page.goto(f"{url}/login")
+        page.fill("input[name=token]", token)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        yield page, url
 
 
 def main(store: Path, out: Path = OUT) -> None:

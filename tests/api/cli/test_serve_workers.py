@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ from api.http.app import create_app
 from api.settings import Settings
 from ingest.pipeline import run
 from ingest.registry import resolve_feed
-from tests.api.render.browser import free_port
+from tests.api.render.browser import serving
 from tests.conftest import new_store, police_file, sign_in, three_forces_file
 
 HEXES = {"res": 6, "category": "all", "from": "2025-01", "to": "2025-03"}
@@ -34,27 +33,9 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Path]]:
     con = new_store(store)
     run(resolve_feed("police"), police_file("cleveland", "01"), con)
     con.close()
-    token = AccessStore(Settings(store=store).access_path()).create_token("test", Role.ANALYST)
-    port = free_port()
-    args = ["serve", "--store", str(store), "--port", str(port), "--workers", "2"]
-    env = {**os.environ, "AIM_TILE_URL": "none"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not start")
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("test", Role.ANALYST)
+    with serving(store, "--workers", "2") as url:
         yield url, {"Authorization": f"Bearer {token}"}, store
-    finally:
-        proc.terminate()
-        proc.wait(30)
 
 
 def _total(url: str, headers: dict[str, str]) -> int:

@@ -9,8 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from api.settings import Settings
 from api.tasking import TaskingStore
 from geo.tiles import tile_of
 from ingest.store.connection import open_served_store
-from tests.api.render.browser import free_port
+from tests.api.render.browser import serving
 
 OGRINFO = shutil.which("ogrinfo")
 OGR2OGR = shutil.which("ogr2ogr")
@@ -65,28 +63,9 @@ class Served:
 @contextmanager
 def _serve(store: Path, token: str) -> Iterator[Served]:
     """`aim serve` on a loopback port over the store, until the block ends."""
-    port = free_port()
     log = store.parent / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
+    with serving(store, log=log) as url:
         yield Served(url, token, log)
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")

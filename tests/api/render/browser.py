@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -30,30 +30,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(store: Path, **env: str) -> Iterator[str]:
-    """`aim serve` over the store on a free loopback port (settings from `env`, e.g. AIM_COOKIE_SECURE; no basemap
-    unless `env` names one); its URL."""
+def serving(store: Path, *args: str, log: Path | None = None, **env: str) -> Iterator[str]:
+    """`aim serve` over the store on a free loopback port, with more of its options in `args` (e.g. "--workers",
+    "2"), settings from `env` (e.g. AIM_COOKIE_SECURE; no basemap unless `env` names one) and its output in `log`
+    when given; its URL, once it answers /healthz."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "AIM_TILE_URL": "none", **env},  # no basemap unless a test asks: CI has no network
-    )
+    command = [sys.executable, "-m", "api", "serve", "--store", str(store), "--port", str(port), *args]
+    environment = {**os.environ, "AIM_TILE_URL": "none", **env}  # no basemap unless asked: CI has no network
+    with ExitStack() as stack:
+        out = stack.enter_context(log.open("w")) if log else subprocess.DEVNULL
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
+                if proc.poll() is not None:
+                    break
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start")
+        if proc.poll() is not None:
+            raise RuntimeError(f"server stopped: {log.read_text()[-2000:] if log else proc.returncode}")
         yield url
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.wait(30)
 
 
 @contextmanager
