@@ -9,9 +9,12 @@ from typing import Any
 
 from api.access.policy import refusal
 from api.access.principals import AuthError, Principal, Role
+from api.services import tasking as service
+from api.services.errors import NotFoundError
 from api.services.problem_area import area_ward_codes
 from api.services.problem_profile import profile_for_sources
 from api.services.tasking import describe_target
+from api.tasking import TaskingStore
 
 PARTNER_PROBLEM_FIELDS = {"status", "description"}
 
@@ -157,3 +160,29 @@ def feature_view(principal: Principal, problem: dict[str, Any], counts: dict[str
     if principal.role == Role.PUBLIC:
         return {k: v for k, v in properties.items() if k not in ("title", "owner")}, False
     return properties | counts, principal.role in (Role.ANALYST, Role.PARTNER)
+
+
+def visible_problems(
+    store: TaskingStore, principal: Principal, with_actions: bool = False
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The problems the caller may know of, oldest first, each with its actions: read when asked for, and always for
+    a partner (they decide whether it is party to the problem); empty otherwise."""
+    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
+    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
+    read_actions = with_actions or principal.role == Role.PARTNER
+    shown = []
+    for p in sorted(store.problems(), key=lambda p: int(p["id"])):
+        actions = store.actions(p["id"]) if read_actions else []
+        if may_see(principal, p, actions, wards, published):
+            shown.append((p, actions))
+    return shown
+
+
+def visible_problem(store: TaskingStore, principal: Principal, problem_id: int) -> dict[str, Any]:
+    """The problem's detail, when the caller may know of it (NotFoundError otherwise: its existence is not told)."""
+    detail = service.problem_detail(store, problem_id)
+    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
+    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
+    if not may_see(principal, detail, detail["actions"], wards, published):
+        raise NotFoundError(f"no problem {problem_id}")
+    return detail

@@ -32,12 +32,7 @@ def _store(request: Request) -> TaskingStore:
 
 def _seen(request: Request, principal: Principal, settings: SettingsDep, problem_id: int) -> dict[str, Any]:
     """The problem as the caller may see it (404 when the caller may not know of it)."""
-    store = _store(request)
-    detail = service.problem_detail(store, problem_id)
-    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
-    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
-    if not access.may_see(principal, detail, detail["actions"], wards, published):
-        raise NotFoundError(f"no problem {problem_id}")
+    detail = access.visible_problem(_store(request), principal, problem_id)
     return access.problem_view(principal, detail, set(settings.sdc_open_sources))
 
 
@@ -53,18 +48,14 @@ def _area_picture(con: Connection, view: dict[str, Any]) -> bytes:
 @router.get("/problems", response_class=HTMLResponse)
 def problems_page(request: Request, principal: PrincipalDep, settings: SettingsDep, nonce: NonceDep) -> HTMLResponse:
     """The problems the caller may see, with status, owner and overdue actions (as /api/v1/problems lists them)."""
-    store = _store(request)
-    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
-    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
     today = date.today()
     lines = []
-    for p in store.problems():
-        actions = [{**a, "status": service.action_status(a, today)} for a in store.actions(p["id"])]
-        if access.may_see(principal, p, actions, wards, published):
-            line = access.list_view(principal, p)
-            if principal.role != Role.PUBLIC:
-                line |= {"actions": len(actions), "overdue": sum(a["status"] == "overdue" for a in actions)}
-            lines.append(line)
+    for p, read in access.visible_problems(_store(request), principal, with_actions=True):
+        actions = [{**a, "status": service.action_status(a, today)} for a in read]
+        line = access.list_view(principal, p)
+        if principal.role != Role.PUBLIC:
+            line |= {"actions": len(actions), "overdue": sum(a["status"] == "overdue" for a in actions)}
+        lines.append(line)
     return HTMLResponse(render_problem_list(lines, principal.role.value, nonce))
 
 

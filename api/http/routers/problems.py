@@ -15,7 +15,6 @@ from api.access.principals import AuthError, Principal, Role
 from api.http.deps import Con, PrincipalDep, SettingsDep
 from api.rules import gap_rule
 from api.services import tasking as service
-from api.services.errors import NotFoundError
 from api.services.filters import month_of
 from api.services.problem_evaluation import evaluate
 from api.tasking import TaskingStore
@@ -123,13 +122,7 @@ def _values(body: BaseModel) -> dict[str, Any]:
 
 def _visible(request: Request, principal: Principal, problem_id: int) -> dict[str, Any]:
     """The problem's detail, when the caller may know of it (404 otherwise: its existence is not told)."""
-    store = _tasking(request)
-    detail = service.problem_detail(store, problem_id)
-    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
-    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
-    if not access.may_see(principal, detail, detail["actions"], wards, published):
-        raise NotFoundError(f"no problem {problem_id}")
-    return detail
+    return access.visible_problem(_tasking(request), principal, problem_id)
 
 
 def _view(principal: Principal, detail: dict[str, Any], settings: SettingsDep) -> dict[str, Any]:
@@ -140,14 +133,7 @@ def _view(principal: Principal, detail: dict[str, Any], settings: SettingsDep) -
 def list_problems(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     """The problems the caller may see: analysts every one; partners those they are party to; councillors those in
     their wards; the public those with a published progress note."""
-    store = _tasking(request)
-    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
-    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
-    lines = []
-    for p in store.problems():
-        actions = store.actions(p["id"]) if principal.role == Role.PARTNER else []
-        if access.may_see(principal, p, actions, wards, published):
-            lines.append(access.list_view(principal, p))
+    lines = [access.list_view(principal, p) for p, _ in access.visible_problems(_tasking(request), principal)]
     return jsonable_encoder({"problems": lines, "count": len(lines)})
 
 

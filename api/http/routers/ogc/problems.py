@@ -26,15 +26,7 @@ def _visible(request: Request, principal: Principal, counted: bool = True) -> Vi
     """The problems the caller may know of, oldest first, each with its actions (read when the caller's view counts
     them, or when they decide whether a partner is party to the problem)."""
     store: TaskingStore = request.app.state.tasking
-    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
-    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
-    read_actions = principal.role == Role.PARTNER or (counted and principal.role != Role.PUBLIC)
-    shown = []
-    for p in sorted(store.problems(), key=lambda p: int(p["id"])):
-        actions = store.actions(p["id"]) if read_actions else []
-        if access.may_see(principal, p, actions, wards, published):
-            shown.append((p, actions))
-    return shown
+    return access.visible_problems(store, principal, with_actions=counted and principal.role != Role.PUBLIC)
 
 
 def _any_visible(request: Request) -> bool:
