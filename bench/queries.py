@@ -107,6 +107,20 @@ def measure(client: httpx.Client, url: str, n: int) -> list[float]:
     return out
 
 
+def route_cases(bbox: str, force: str) -> list[tuple[str, str]]:
+    """The routes timed, each with its request: a force's viewport for the hexagons, one force for Gi* and the plan."""
+    return [
+        ("healthz (reference)", "/healthz"),
+        ("wards (12 months)", "/api/v1/wards"),
+        ("hexes res 8, force viewport", f"/api/v1/hexes?res=8&bbox={bbox}"),
+        ("hexes res 9, force viewport", f"/api/v1/hexes?res=9&bbox={bbox}"),
+        ("trends (LAD)", "/api/v1/trends?lad=E06000018"),
+        ("hotspots top 20 res 9", "/api/v1/hotspots?res=9"),
+        ("Gi* res 9, one force", f"/api/v1/hotspots/gi?res=9&force={force}"),
+        ("patrol plan 20 cells res 9", f"/api/v1/patrol-plan?cells=20&res=9&force={force}"),
+    ]
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -125,17 +139,7 @@ def main() -> None:
             served(store) as (base, token),
             httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as client,
         ):
-            f = args.force
-            cases = [
-                ("healthz (reference)", "/healthz"),
-                ("wards (12 months)", "/api/v1/wards"),
-                ("hexes res 8, force viewport", f"/api/v1/hexes?res=8&bbox={bbox}"),
-                ("hexes res 9, force viewport", f"/api/v1/hexes?res=9&bbox={bbox}"),
-                ("trends (LAD)", "/api/v1/trends?lad=E06000018"),
-                ("hotspots top 20 res 9", "/api/v1/hotspots?res=9"),
-                ("Gi* res 9, one force", f"/api/v1/hotspots/gi?res=9&force={f}"),
-                ("patrol plan 20 cells res 9", f"/api/v1/patrol-plan?cells=20&res=9&force={f}"),
-            ]
+            cases = route_cases(bbox, args.force)
             print(f"store: {store} ({total:,} incidents); {args.requests} sequential requests each over HTTP")
             print("rows: " + "; ".join(f"{name} {n:,}" for name, n in sizes))
             print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")

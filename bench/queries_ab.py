@@ -22,22 +22,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from queries import force_bbox  # noqa: E402
+from queries import force_bbox, route_cases  # noqa: E402
 from serving import served  # noqa: E402
-
-
-def cases(bbox: str, force: str) -> list[tuple[str, str]]:
-    """The routes timed (as bench/queries.py)."""
-    return [
-        ("healthz (reference)", "/healthz"),
-        ("wards (12 months)", "/api/v1/wards"),
-        ("hexes res 8, force viewport", f"/api/v1/hexes?res=8&bbox={bbox}"),
-        ("hexes res 9, force viewport", f"/api/v1/hexes?res=9&bbox={bbox}"),
-        ("trends (LAD)", "/api/v1/trends?lad=E06000018"),
-        ("hotspots top 20 res 9", "/api/v1/hotspots?res=9"),
-        ("Gi* res 9, one force", f"/api/v1/hotspots/gi?res=9&force={force}"),
-        ("patrol plan 20 cells res 9", f"/api/v1/patrol-plan?cells=20&res=9&force={force}"),
-    ]
 
 
 def timed(client: httpx.Client, url: str) -> float:
@@ -72,7 +58,7 @@ def main() -> None:
         print(f"store: {args.store} ({total:,} incidents); {args.requests} requests to each server, alternating")
         print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
         print(f"{'route':32} {'before p50':>10} {'p95':>8} {'after p50':>10} {'p95':>8} {'p50 x':>6} {'p95 x':>6}")
-        for name, url in cases(bbox, args.force):
+        for name, url in route_cases(bbox, args.force):
             for client in clients:
                 for _ in range(2):
                     timed(client, url)
