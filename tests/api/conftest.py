@@ -99,15 +99,14 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
         subprocess.run(["umount", "-l", str(root)], check=False)
 
 
-@pytest.fixture(scope="session")
-def pack_demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the demo store with the demo's two Cleveland problems opened in the tasking database beside it
-    (as `aim demo` leaves it); its access database beside it too."""
+def with_demo_problems(demo_store: Path, folder: Path) -> Path:
+    """A copy of the demo store in `folder` with the demo's two Cleveland problems opened in the tasking database
+    beside it (as `aim demo` leaves it; tokens go in that database too); the copy's path."""
     from api.services.tasking_demo import open_demo_problems
     from api.tasking import TaskingStore
     from ingest.store.connection import open_served_store
 
-    store = tmp_path_factory.mktemp("pack") / "aim.duckdb"
+    store = folder / "aim.duckdb"
     shutil.copyfile(demo_store, store)
     con = open_served_store(store, "1GB")
     tasking = TaskingStore.open(Settings(store=store).tasking_url())
@@ -117,3 +116,9 @@ def pack_demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
         tasking.close()
         con.close()
     return store
+
+
+@pytest.fixture(scope="session")
+def pack_demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo store with the demo's two Cleveland problems opened (with_demo_problems)."""
+    return with_demo_problems(demo_store, tmp_path_factory.mktemp("pack"))

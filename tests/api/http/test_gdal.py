@@ -21,11 +21,9 @@ import shapely
 
 from api.access.principals import Role
 from api.access.store import AccessStore
-from api.services.tasking_demo import open_demo_problems
 from api.settings import Settings
-from api.tasking import TaskingStore
 from geo.tiles import tile_of
-from ingest.store.connection import open_served_store
+from tests.api.conftest import with_demo_problems
 from tests.api.render.browser import serving
 
 OGRINFO = shutil.which("ogrinfo")
@@ -81,16 +79,8 @@ def served(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 @pytest.fixture(scope="module")
 def served_problems(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """As `served`, with the demo's two problems in the store's tasking database."""
-    store = tmp_path_factory.mktemp("gdal-problems") / "aim.duckdb"
-    shutil.copyfile(demo_store, store)
-    settings = Settings(store=store)
-    con, tasking = open_served_store(store), TaskingStore.open(settings.tasking_url())
-    try:
-        assert len(open_demo_problems(con, tasking)) == 2
-    finally:
-        tasking.close()
-        con.close()
-    token = AccessStore(settings.tasking_url()).create_token("GIS analyst", Role.ANALYST)
+    store = with_demo_problems(demo_store, tmp_path_factory.mktemp("gdal-problems"))
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("GIS analyst", Role.ANALYST)
     with _serve(store, token) as server:
         yield server
 

@@ -3,7 +3,6 @@ problems: no Content-Security-Policy violation, no console error, the pictures d
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +11,8 @@ from playwright.sync_api import Browser
 
 from api.access.principals import Role
 from api.access.store import AccessStore
-from api.services.tasking_demo import open_demo_problems
 from api.settings import Settings
-from api.tasking import TaskingStore
-from ingest.store.connection import open_served_store
+from tests.api.conftest import with_demo_problems
 from tests.api.render.browser import Watched, needs_chromium, serving
 
 pytestmark = needs_chromium
@@ -24,16 +21,8 @@ pytestmark = needs_chromium
 @pytest.fixture(scope="module")
 def demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A copy of the demo store with the demo's problems opened, and a token for each signed-in role."""
-    store = tmp_path_factory.mktemp("problems") / "aim.duckdb"
-    shutil.copyfile(demo_store, store)
-    settings = Settings(store=store)
-    con, tasking = open_served_store(store), TaskingStore.open(settings.tasking_url())
-    try:
-        assert len(open_demo_problems(con, tasking)) == 2
-    finally:
-        tasking.close()
-        con.close()
-    access = AccessStore(settings.tasking_url())
+    store = with_demo_problems(demo_store, tmp_path_factory.mktemp("problems"))
+    access = AccessStore(Settings(store=store).tasking_url())
     tokens = {
         "analyst": access.create_token("Alex", Role.ANALYST),
         "partner": access.create_token("Wardens", Role.PARTNER, ("warden",)),
