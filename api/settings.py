@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -34,8 +35,13 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_DATA  # the installed shipped data unless AIM_DATA_DIR says otherwise
     memory_limit: str = "2GB"  # DuckDB's, per process
     workers: int = 1  # processes serving; above 1 each reads published snapshots and loads go through one writer
+    threads: int = 0  # DuckDB threads per serving process; 0: the machine's cores shared among the workers
     tile_url: str = OSM_TILES  # basemap XYZ tile template (the browser, printed plans); "none" for no basemap
     tile_attribution: str = OSM_ATTRIBUTION  # HTML shown with the basemap (OpenStreetMap's, by default)
+
+    def duckdb_threads(self) -> int:
+        """DuckDB threads for each serving process: as set, or the cores divided among the workers (at least 1)."""
+        return self.threads if self.threads > 0 else max(1, (os.cpu_count() or 1) // max(1, self.workers))
 
     def basemap(self) -> tuple[str, str] | None:
         """The basemap's tile template and attribution, or None when there is none."""

@@ -3,6 +3,9 @@
     python bench/load.py [--store PATH] [--clients 50] [--seconds 10] [--repeats 3] [--workers 1,2]
                          [--mix deployed,computed]
 
+`--workers` lists the servers: a worker count, or `N:T` for N workers of T DuckDB threads each (by default, as
+`aim serve` runs, the machine's cores are divided among the workers: AIM_THREADS=0).
+
 The clients are `wrk` (Debian package `wrk`), one client thread in its own process, driven by a generated Lua script
 that cycles through the mix; it takes far less CPU than the server, though it still shares the machine's cores.
 Two mixes:
@@ -153,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk (apt-get install wrk)")
-    counts = [int(w) for w in args.workers.split(",")]
+    counts = args.workers.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         source = args.store or demo_store(work)
@@ -162,22 +165,28 @@ def main() -> None:
             print_summary(mix_name, runs, counts, args.clients)
 
 
+def server_settings(label: str) -> dict[str, str]:
+    """A server of --workers: `N` workers, or `N:T` for N workers of T DuckDB threads each."""
+    workers, _, threads = label.partition(":")
+    return {"workers": str(int(workers)), **({"threads": str(int(threads))} if threads else {})}
+
+
 def measure(
-    work: Path, source: Path, mix_name: str, counts: list[int], args: argparse.Namespace
-) -> dict[tuple[int, int], list[dict[str, float]]]:
+    work: Path, source: Path, mix_name: str, counts: list[str], args: argparse.Namespace
+) -> dict[tuple[str, int], list[dict[str, float]]]:
     """Every worker count served at once, each over its own copy of the store; the runs alternate between them
     (one client, then many, each count in turn, `repeats` times) so that other work on the machine falls on all."""
     mix, cache_mb = MIXES[mix_name]
-    runs: dict[tuple[int, int], list[dict[str, float]]] = {}
+    runs: dict[tuple[str, int], list[dict[str, float]]] = {}
     with ExitStack() as servers:
         bases = {}
         for workers in counts:
-            store = work / f"{mix_name}-{workers}" / "aim.duckdb"
+            store = work / f"{mix_name}-{workers.replace(':', '-')}" / "aim.duckdb"
             store.parent.mkdir()
             shutil.copyfile(source, store)
-            settings = {"answer_cache_mb": cache_mb, "workers": str(workers)}
+            settings = {"answer_cache_mb": cache_mb, **server_settings(workers)}
             base, token, server = servers.enter_context(served_process(store, **settings))
-            script = work / f"{mix_name}-{workers}.lua"
+            script = work / f"{mix_name}-{workers.replace(':', '-')}.lua"
             script.write_text(lua_script(mix, token))
             bases[workers] = (base, script, server.pid)
         for base, script, _ in bases.values():
@@ -195,10 +204,11 @@ def measure(
     return runs
 
 
-def print_row(mix: str, workers: int, clients: int, r: dict[str, float]) -> None:
+def print_row(mix: str, workers: str, clients: int, r: dict[str, float]) -> None:
     """One measured run."""
     print(
-        f"{mix:9} {workers} worker(s) {clients:3} client(s): {r['requests']:6.0f} requests {r['errors']:4.0f} errors "
+        f"{mix:9} {workers:>3} worker(s) {clients:3} client(s): {r['requests']:6.0f} requests "
+        f"{r['errors']:4.0f} errors "
         f"{r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  p99 {r['p99']:7.1f} ms  "
         f"server {r['cores']:.2f} cores, {r['cpu_ms']:.1f} ms CPU a request (load average {r['load']:.2f})",
         flush=True,
@@ -206,14 +216,15 @@ def print_row(mix: str, workers: int, clients: int, r: dict[str, float]) -> None
 
 
 def print_summary(
-    mix: str, runs: dict[tuple[int, int], list[dict[str, float]]], counts: list[int], clients: int
+    mix: str, runs: dict[tuple[str, int], list[dict[str, float]]], counts: list[str], clients: int
 ) -> None:
     """Medians over the repeats, then the ratios: many clients against one, N workers against the first count."""
     med = {k: {f: float(np.median([r[f] for r in v])) for f in v[0]} for k, v in runs.items()}
     print(f"{mix}: medians of {len(runs[(counts[0], 1)])} runs each")
     for (workers, n), r in sorted(med.items()):
         print(
-            f"  {workers} worker(s) {n:3} client(s): {r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}"
+            f"  {workers:>3} worker(s) {n:3} client(s): {r['per_s']:7.1f} req/s  p50 {r['p50']:7.1f}"
+            f"  p95 {r['p95']:7.1f}"
             f"  p99 {r['p99']:7.1f} ms  errors {r['errors']:.0f}  server {r['cores']:.2f} cores,"
             f" {r['cpu_ms']:.1f} ms CPU a request (load average {r['load']:.2f})"
         )

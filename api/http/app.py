@@ -121,8 +121,8 @@ def _open_store(settings: Settings) -> HeldStore | Snapshots:
     loads through the one writer (ingest.store.snapshots)."""
     if settings.workers > 1:
         ensure_published(settings.store, settings.memory_limit)
-        return Snapshots(settings.store, settings.memory_limit)
-    return HeldStore(settings.store, settings.memory_limit)
+        return Snapshots(settings.store, settings.memory_limit, settings.duckdb_threads())
+    return HeldStore(settings.store, settings.memory_limit, settings.duckdb_threads())
 
 
 def served_app() -> FastAPI:

@@ -67,9 +67,17 @@ def _migrate(con: Connection) -> None:
 ALLOCATOR = {"allocator_flush_threshold": "64MB", "allocator_bulk_deallocation_flush_threshold": "64MB"}
 
 
-def _connect(path: Path, memory_limit: str) -> Connection:
+def store_config(memory_limit: str, threads: int = 0) -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB's settings for a store connection: its memory limit, and its threads when given (0: all cores)."""
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit, **ALLOCATOR}
+    if threads > 0:
+        config["threads"] = threads
+    return config
+
+
+def _connect(path: Path, memory_limit: str, threads: int = 0) -> Connection:
     try:
-        return duckdb.connect(str(path), config={"memory_limit": memory_limit, **ALLOCATOR})
+        return duckdb.connect(str(path), config=store_config(memory_limit, threads))
     except duckdb.IOException as exc:
         hint = (
             "; another process holds it (a running `aim serve`? send files to it instead: "
@@ -87,11 +95,11 @@ def open_store(path: Path, memory_limit: str = "2GB") -> Connection:
     return con
 
 
-def open_served_store(path: Path, memory_limit: str = "2GB") -> Connection:
+def open_served_store(path: Path, memory_limit: str = "2GB", threads: int = 0) -> Connection:
     """Open an existing AIM store for a service: writable (uploaded files load through it), migrated, checked."""
     if not path.exists():
         raise StoreError(f"no AIM store at {path}: run `aim ingest` or `aim demo` first")
-    con = _connect(path, memory_limit)
+    con = _connect(path, memory_limit, threads)
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "incidents" not in tables:
         con.close()
@@ -103,8 +111,8 @@ def open_served_store(path: Path, memory_limit: str = "2GB") -> Connection:
 class HeldStore:
     """One process holding the store read-write: each request reads a cursor on its connection, loads take turns."""
 
-    def __init__(self, path: Path, memory_limit: str = "2GB") -> None:
-        self.con = open_served_store(path, memory_limit)
+    def __init__(self, path: Path, memory_limit: str = "2GB", threads: int = 0) -> None:
+        self.con = open_served_store(path, memory_limit, threads)
         self._writer = threading.Lock()
         self._version = run_version(self.con)
 

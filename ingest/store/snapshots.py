@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import StoreError
-from ingest.store.connection import ALLOCATOR, Connection, open_served_store, run_version
+from ingest.store.connection import Connection, open_served_store, run_version, store_config
 
 POINTER = "CURRENT"
 KEEP = 3  # snapshots kept: the newest and the two before it (a reader may be opening one just replaced)
@@ -125,12 +125,12 @@ class _Held:
 class Snapshots:
     """A reading process's view of a store's published snapshots: each request reads the newest when it starts."""
 
-    def __init__(self, store: Path, memory_limit: str) -> None:
+    def __init__(self, store: Path, memory_limit: str, threads: int = 0) -> None:
         self.store = store
         self.memory_limit = memory_limit
         self.folder = snapshot_folder(store)
         self._pointer = self.folder / POINTER
-        self._config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit, **ALLOCATOR}
+        self._config = store_config(memory_limit, threads)
         self._lock = threading.Lock()
         self._seen: tuple[int, int] | None = None
         self._held: _Held | None = None

@@ -88,3 +88,10 @@ def test_one_writer_at_a_time(store: Path) -> None:
         order.append("first")
     thread.join()
     assert order == ["first", "second"]
+
+
+def test_readers_run_on_the_threads_given(store: Path) -> None:
+    snapshots = Snapshots(store, "1GB", threads=1)
+    with snapshots.reading() as con:
+        assert con.execute("SELECT current_setting('threads')").fetchall() == [(1,)]
+    snapshots.close()
