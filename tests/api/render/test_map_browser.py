@@ -17,7 +17,8 @@ from PIL import Image
 
 import api
 from api.access.principals import Principal, Role
-from api.render.map_page import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE, build_map
+from api.render.map_counts import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE
+from api.render.map_page import build_map
 from tests.api.render.browser import CHROMIUM, needs_chromium, serving
 from tests.api.render.hostile import MapInputs, hostile_view
 

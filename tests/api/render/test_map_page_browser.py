@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 
 from api.access.principals import Role
 from api.access.store import AccessStore
-from api.render.map_page import WARD_OPACITY, WARD_PALETTE
+from api.render.map_counts import WARD_OPACITY, WARD_PALETTE
 from api.services.hotspots import GI_LEGEND
 from api.settings import Settings
 from tests.api.render.browser import Watched, needs_chromium, serving
