@@ -16,7 +16,7 @@ from api.http.models.layers import TopCells
 from api.http.params import GiAll, GiUnit, HotspotK, HotspotRes
 from api.services.calibration import calibration
 from api.services.errors import ParameterError
-from api.services.hotspots import emerging_layer, gi_layer, ward_gi_layer
+from api.services.hotspots import emerging_layer, gi_layer_of
 from api.services.layers import hotspot_rows
 from geo.trends import months_between
 
@@ -61,10 +61,9 @@ def gi(
     crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area's H3 cells or wards."""
-    if unit == "ward":
-        answer = Answer(geojson=lambda: ward_gi_layer(con, filters, area, caches.wards, all_cells))
-    else:
-        answer = Answer(geojson=lambda: gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+    answer = Answer(
+        geojson=lambda: gi_layer_of(unit, con, filters, area, res, k, caches.wards, caches.lattices, all_cells)
+    )
     return layer_answer(request, con, answer, format, crs)
 
 

@@ -14,7 +14,7 @@ from api.http.routers.ogc.base import OgcFiltersDep
 from api.http.routers.ogc.pages import Route, Select, add_collection, whole
 from api.services.cell_places import postcode_lookup
 from api.services.errors import ParameterError
-from api.services.hotspots import gi_layer, ward_gi_layer
+from api.services.hotspots import gi_layer_of
 from api.services.patrol import patrol_plan, plan_geojson
 
 
@@ -29,9 +29,7 @@ def hotspot_layer(
     unit: GiUnit = "h3",
 ) -> Select:
     """The Gi* layer of the study area: cells (res, k) or wards, significant ones only unless `all`."""
-    if unit == "ward":
-        return whole(lambda: ward_gi_layer(con, filters, area, caches.wards, all_cells))
-    return whole(lambda: gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+    return whole(lambda: gi_layer_of(unit, con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
 
 
 add_collection(
