@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 import folium
 import numpy as np
 
-from api.render.map_layers import FINE_PRINT, html_text, tooltip_text
+from api.render.map_layers import FINE_PRINT, html_text, tooltipped_layer
 from api.services.map_view import MapView
 from ingest.schema import PRECISION_LABELS
 
@@ -123,43 +123,41 @@ def _ward_layer(wards_fc: dict[str, Any], colour: Callable[[int], str]) -> foliu
         *([("located_text", "Located")] if _has_located(wards_fc) else []),
         ("code", "Code"),
     ]
-    fields, aliases = [f for f, _ in rows], [a for _, a in rows]
-    return folium.GeoJson(
-        tooltip_text(with_located_text(wards_fc)),
-        name="Wards (count)",
-        style_function=lambda ft: {
+    return tooltipped_layer(
+        with_located_text(wards_fc),
+        "Wards (count)",
+        lambda ft: {
             "fillColor": colour(ft["properties"]["count"] or 0),
             "color": WARD_OUTLINE,
             "weight": 0.8,
             "fillOpacity": WARD_OPACITY,
             "className": "aim-ward",
         },
-        highlight_function=lambda ft: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, class_name=FINE_PRINT),
+        rows,
+        highlight=lambda ft: {"weight": 2.5, "color": "#000000"},
     )
 
 
 def _hex_layer(name: str, fc: dict[str, Any], show: bool, colour: Callable[[int], str], ids: bool) -> folium.GeoJson:
     """A hexagon layer; its tooltip leads with the count, the cell's id only in small print (analysts)."""
-    fields, aliases = ["count_text"], ["Incidents here"]
-    if _has_located(fc):
-        fields, aliases = [*fields, "located_text"], [*aliases, "Located"]
-    if ids:
-        fields, aliases = [*fields, "h3"], [*aliases, "Cell (H3)"]
-    return folium.GeoJson(
-        tooltip_text(with_located_text(fc)),
-        name=name,
-        show=show,
-        style_function=lambda ft: {
+    rows = [
+        ("count_text", "Incidents here"),
+        *([("located_text", "Located")] if _has_located(fc) else []),
+        *([("h3", "Cell (H3)")] if ids else []),
+    ]
+    return tooltipped_layer(
+        with_located_text(fc),
+        name,
+        lambda ft: {
             "fillColor": colour(ft["properties"]["count"]),
             "color": HEX_OUTLINE,
             "weight": 0.4,
             "fillOpacity": HEX_OPACITY,
             "className": "aim-hex",
         },
-        tooltip=folium.GeoJsonTooltip(
-            fields=fields, aliases=aliases, class_name=FINE_PRINT if ids else "foliumtooltip"
-        ),
+        rows,
+        show=show,
+        class_name=FINE_PRINT if ids else "foliumtooltip",
     )
 
 
