@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import folium
@@ -108,6 +109,32 @@ PLAN_FILL = "#ffffff"
 FINE_PRINT = "foliumtooltip aim-tip-fine"  # the tooltip's last row (figures, ids) in small print
 
 
+Style = Callable[[dict[str, Any]], dict[str, Any]]  # a feature's Leaflet path options
+
+
+def tooltipped_layer(
+    fc: dict[str, Any],
+    name: str,
+    style: Style,
+    rows: list[tuple[str, str]],
+    show: bool = True,
+    class_name: str = FINE_PRINT,
+    highlight: Style | None = None,
+) -> folium.GeoJson:
+    """A layer of the collection's features (their text escaped and inert, as tooltip_text gives it), styled per
+    feature, with a tooltip of (property, label) rows; `name` is its label in the layer control."""
+    return folium.GeoJson(
+        tooltip_text(fc),
+        name=name,
+        show=show,
+        style_function=style,
+        highlight_function=highlight,
+        tooltip=folium.GeoJsonTooltip(
+            fields=[field for field, _ in rows], aliases=[label for _, label in rows], class_name=class_name
+        ),
+    )
+
+
 def add_statistics_layers(
     m: folium.Map, gi_fc: dict[str, Any], emerging_fc: dict[str, Any], plan_fc: dict[str, Any]
 ) -> dict[str, str]:
@@ -117,61 +144,66 @@ def add_statistics_layers(
     gi_fc, emerging_fc, plan_fc = plain_statistics(gi_fc, emerging_fc, plan_fc)
     names: dict[str, str] = {}
     if gi_fc["features"]:
-        layer = folium.GeoJson(
-            tooltip_text(gi_fc),
-            name=f"Gi* hot and cold spots (res {gi_fc['resolution']})",
-            style_function=lambda ft: {
+        layer = tooltipped_layer(
+            gi_fc,
+            f"Gi* hot and cold spots (res {gi_fc['resolution']})",
+            lambda ft: {
                 "fillColor": GI_COLOURS.get(ft["properties"]["class"], "#ffffff"),
                 "color": GI_OUTLINE["hot" if ft["properties"]["class"].startswith("hot") else "cold"],
                 "weight": GI_WEIGHT.get(ft["properties"]["class"].partition("-")[2], 0.8),
                 "fillOpacity": 0.85,
                 "className": "aim-gi",
             },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["gi_text", "count_text", "ward_name", "detail"],
-                aliases=["Hot or cold spot", "Incidents", "Ward", "Figures"],
-                class_name=FINE_PRINT,
-            ),
-        ).add_to(m)
-        names["gi"] = layer.get_name()
+            [
+                ("gi_text", "Hot or cold spot"),
+                ("count_text", "Incidents"),
+                ("ward_name", "Ward"),
+                ("detail", "Figures"),
+            ],
+        )
+        names["gi"] = layer.add_to(m).get_name()
     if emerging_fc["features"]:
-        layer = folium.GeoJson(
-            tooltip_text(emerging_fc),
-            name=f"Emerging hotspots (res {emerging_fc['resolution']})",
-            show=False,
-            style_function=lambda ft: {
+        layer = tooltipped_layer(
+            emerging_fc,
+            f"Emerging hotspots (res {emerging_fc['resolution']})",
+            lambda ft: {
                 "fillColor": ft["properties"]["colour"],
                 "color": "#333333",
                 "weight": 0.5,
                 "fillOpacity": 0.8,
                 "className": "aim-emerging",
             },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["pattern_text", "trend_text", "ward_name", "detail"],
-                aliases=["Emerging hotspot", "Monthly trend", "Ward", "Cell"],
-                class_name=FINE_PRINT,
-            ),
-        ).add_to(m)
-        names["emerging"] = layer.get_name()
-    if plan_fc["features"]:
-        layer = folium.GeoJson(
-            tooltip_text(plan_fc),
-            name=f"Patrol plan: top {len(plan_fc['features'])} cells, numbered as printed",
+            [
+                ("pattern_text", "Emerging hotspot"),
+                ("trend_text", "Monthly trend"),
+                ("ward_name", "Ward"),
+                ("detail", "Cell"),
+            ],
             show=False,
-            style_function=lambda ft: {
+        )
+        names["emerging"] = layer.add_to(m).get_name()
+    if plan_fc["features"]:
+        layer = tooltipped_layer(
+            plan_fc,
+            f"Patrol plan: top {len(plan_fc['features'])} cells, numbered as printed",
+            lambda ft: {
                 "fillColor": PLAN_FILL,
                 "color": PLAN_COLOUR,
                 "weight": 2.5,
                 "fillOpacity": 0.25,
                 "className": "aim-plan",
             },
-            tooltip=folium.GeoJsonTooltip(
-                fields=["rank_text", "ward_name", "expected_text", "trend", "reason", "detail"],
-                aliases=["Patrol plan", "Ward", "Expected a month", "Trend", "Why", "Cell"],
-                class_name=FINE_PRINT,
-            ),
-        ).add_to(m)
-        names["plan"] = layer.get_name()
+            [
+                ("rank_text", "Patrol plan"),
+                ("ward_name", "Ward"),
+                ("expected_text", "Expected a month"),
+                ("trend", "Trend"),
+                ("reason", "Why"),
+                ("detail", "Cell"),
+            ],
+            show=False,
+        )
+        names["plan"] = layer.add_to(m).get_name()
     return names
 
 

@@ -1,6 +1,8 @@
 """The map page's "Open a problem" panel, for analysts only: the area (patrol-plan cells, wards, a drawn polygon or
-a GIS file) chosen on the map, the problem's title, description, category, owner and partners; its script
-(api/static/aim-problem.js) sends them to POST /api/v1/problems with the page token and shows what was opened."""
+a GIS file) chosen on the map, the problem's title, description, category, owner and partners. Its scripts, after
+the map's own (api/static/aim-map.js, whose helpers they use): api/static/aim-problem-area.js chooses the area on the
+map, api/static/aim-problem.js sends the problem to POST /api/v1/problems with the page token and shows what was
+opened."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from ingest.taxonomy import GROUP_LABELS
 
 SCRIPTS = [
     '<script src="/static/leaflet-draw/leaflet.draw.js" defer></script>',
+    '<script src="/static/aim-problem-area.js" defer></script>',
     '<script src="/static/aim-problem.js" defer></script>',
 ]
 STYLE = '<link rel="stylesheet" href="/static/leaflet-draw/leaflet.draw.css">'
@@ -29,5 +32,6 @@ def problem_panel(principal: Principal, wards_set: str, plan: bool, csrf: str) -
 
 
 def problem_assets(principal: Principal) -> list[str]:
-    """The tags the panel needs in the page's head (none below analyst); scripts run deferred, after Leaflet."""
+    """The tags the panel needs in the page's head (none below analyst); scripts run deferred, in order, after Leaflet
+    and after the map's own script (added to the head before these)."""
     return [STYLE, *SCRIPTS] if may_open_problems(principal) else []

@@ -168,6 +168,23 @@ def ward_gi_layer(
     )
 
 
+def gi_layer_of(
+    unit: str,
+    con: Connection,
+    filters: Filters,
+    area: StudyArea,
+    res: int,
+    k: int,
+    wards: WardCache,
+    lattices: LatticeCache,
+    include_all: bool = False,
+) -> dict[str, Any]:
+    """The Gi* layer of the study area's wards (`unit` "ward": res and k unused) or of its H3 cells (res, k)."""
+    if unit == "ward":
+        return ward_gi_layer(con, filters, area, wards, include_all)
+    return gi_layer(con, filters, area, res, k, wards, lattices, include_all)
+
+
 def emerging_layer(
     con: Connection,
     filters: Filters,

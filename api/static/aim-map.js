@@ -10,6 +10,7 @@
  * The side column (#aim-side) names folium's layers by their script names (data-wards, data-hexes, data-gi, ...),
  * and carries the page's filters as a query string (data-query) for the API requests. While the analyst's problem
  * panel (aim-problem.js) picks an area on the map, the side column carries data-picking and clicks are left to it.
+ * The panel's scripts use this one's element(), decoded() and layer() (window.AIM), so it is loaded before them.
  */
 (function () {
   "use strict";
@@ -39,6 +40,16 @@
     return doc.body.textContent || "";
   }
 
+  /* The global a layer's script name stands for, if it is a Leaflet layer group (folium names each layer it draws). */
+  function layer(name) {
+    var found = name ? window[name] : null;
+    return found && typeof found.eachLayer === "function" ? found : null;
+  }
+
+  /* What the problem panel's scripts (aim-problem-area.js, aim-problem.js), loaded after this one, use of it: a new
+   * object, so that no element of the page named AIM can stand in for it. */
+  window.AIM = {element: element, decoded: decoded, layer: layer};
+
   function words(list) { return String(list || "").split(/\s+/).filter(Boolean); }
 
   function number(n) { return Number(n).toLocaleString("en-GB"); }
@@ -55,11 +66,6 @@
       return m1 === "01" && m2 === "12" ? y1 : MONTHS[Number(m1) - 1] + "–" + MONTHS[Number(m2) - 1] + " " + y1;
     }
     return monthWords(from) + "–" + monthWords(to);
-  }
-
-  function layer(name) {
-    var found = name ? window[name] : null;
-    return found && typeof found.eachLayer === "function" ? found : null;
   }
 
   /* Leaflet's layer control, out of the map and into the side column. */

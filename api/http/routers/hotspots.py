@@ -13,15 +13,14 @@ from api.http.formats import GIS, Answer, CrsQuery, FastJSONResponse, LayerForma
 from api.http.models.base import documented_as, plain
 from api.http.models.hotspots import Calibration, EmergingLayer, GiCellLayer, GiWardLayer
 from api.http.models.layers import TopCells
+from api.http.params import GiAll, GiUnit, HotspotK, HotspotRes
 from api.services.calibration import calibration
 from api.services.errors import ParameterError
-from api.services.hotspots import emerging_layer, gi_layer, ward_gi_layer
+from api.services.hotspots import emerging_layer, gi_layer_of
 from api.services.layers import hotspot_rows
 from geo.trends import months_between
 
 router = APIRouter(prefix="/api/v1", tags=["hotspots"])
-Res = Annotated[int, Query(ge=7, le=10, description="H3 resolution, 7 to 10")]
-K = Annotated[int, Query(ge=1, le=3, description="Neighbourhood: cells within k grid steps")]
 
 
 @router.get("/hotspots", response_model=TopCells, **plain)
@@ -54,18 +53,17 @@ def gi(
     caches: CachesDep,
     filters: FiltersDep,
     area: StudyAreaDep,
-    res: Res = 9,
-    k: K = 1,
-    all_cells: Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")] = False,
-    unit: Annotated[Literal["h3", "ward"], Query(description="h3 cells (res, k) or wards (contiguity)")] = "h3",
+    res: HotspotRes = 9,
+    k: HotspotK = 1,
+    all_cells: GiAll = False,
+    unit: GiUnit = "h3",
     format: LayerFormat = "geojson",  # noqa: A002
     crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area's H3 cells or wards."""
-    if unit == "ward":
-        answer = Answer(geojson=lambda: ward_gi_layer(con, filters, area, caches.wards, all_cells))
-    else:
-        answer = Answer(geojson=lambda: gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+    answer = Answer(
+        geojson=lambda: gi_layer_of(unit, con, filters, area, res, k, caches.wards, caches.lattices, all_cells)
+    )
     return layer_answer(request, con, answer, format, crs)
 
 
@@ -81,8 +79,8 @@ def emerging(
     caches: CachesDep,
     filters: FiltersDep,
     area: StudyAreaDep,
-    res: Res = 8,
-    k: K = 1,
+    res: HotspotRes = 8,
+    k: HotspotK = 1,
     alpha: Annotated[float, Query(gt=0, lt=0.5, description="False discovery rate for a significant slice")] = 0.1,
     interval: Annotated[
         Literal["month", "week"],
@@ -107,8 +105,8 @@ def calibrate(
     caches: CachesDep,
     filters: FiltersDep,
     area: StudyAreaDep,
-    res: Res = 9,
-    k: K = 1,
+    res: HotspotRes = 9,
+    k: HotspotK = 1,
     draws: Annotated[int, Query(ge=1, le=200, description="Shuffles of the counts across the cells")] = 20,
     seed: Annotated[int, Query(ge=0, le=2**31, description="Random seed (the same seed, the same shuffles)")] = 0,
 ) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from api.http.deps import CachesDep, Con, FiltersDep, SettingsDep, StudyAreaDep
 from api.http.formats import GIS, Answer, CrsQuery, respond
 from api.http.models.base import documented_as
 from api.http.models.patrol import PatrolPlan, PatrolPlanCollection
+from api.http.params import BudgetQuery, PlanRes
 from api.render.patrol_print import render_plan
 from api.services.cell_places import postcode_lookup
 from api.services.errors import ParameterError
@@ -33,9 +34,9 @@ def plan(
     settings: SettingsDep,
     filters: FiltersDep,
     area: StudyAreaDep,
-    budget_km2: Annotated[float | None, Query(gt=0, le=5000, description="Area to patrol, km2")] = None,
+    budget_km2: BudgetQuery = None,
     cells: Annotated[int | None, Query(ge=1, le=500, description="Number of cells to patrol")] = None,
-    res: Annotated[int, Query(ge=8, le=10, description="H3 resolution, 8 to 10")] = 9,
+    res: PlanRes = 9,
     format: Annotated[  # noqa: A002
         Literal["json", "geojson", "png", "pdf", "gpkg", "shp"],
         Query(description="json, geojson, png, pdf, gpkg (GeoPackage) or shp (zipped Shapefile)"),

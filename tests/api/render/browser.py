@@ -14,13 +14,22 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
+
+from api.access.principals import Role
+from api.access.store import AccessStore
+from api.settings import Settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"), reason="chromium not installed (CI installs it)"
 )
+
+
+MAP_BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim-map.css
 
 
 def free_port() -> int:
@@ -58,6 +67,14 @@ def serving(store: Path, *args: str, log: Path | None = None, **env: str) -> Ite
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def served_copy(store: Path, folder: Path) -> tuple[Path, str]:
+    """A copy of the store in `folder` (a served store is the server's alone, with its own tasking database) and an
+    analyst's token for it."""
+    copy = folder / "aim.duckdb"
+    shutil.copyfile(store, copy)
+    return copy, AccessStore(Settings(store=copy).tasking_url()).create_token("Alex", Role.ANALYST)
 
 
 @contextmanager
@@ -123,3 +140,16 @@ class Watched:
         self.collect()
         assert not self.violations, self.violations
         assert not self.errors, self.errors
+
+
+def colour_share(image: Image.Image, colours: list[str], opacity: float, tolerance: int = 24) -> float:
+    """Share of a screenshot's pixels near any of the colours as drawn semi-transparent over the map background."""
+    rgb = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
+    targets = [
+        tuple(round(opacity * a + (1 - opacity) * b) for a, b in zip(t, MAP_BACKGROUND, strict=True)) for t in rgb
+    ]
+    pixels = np.asarray(image, dtype=np.int32).reshape(-1, 3)
+    near = np.zeros(len(pixels), dtype=bool)
+    for t in targets:
+        near |= np.abs(pixels - np.array(t)).sum(axis=1) < tolerance
+    return float(near.mean())

@@ -10,18 +10,17 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 import api
 from api.access.principals import Principal, Role
-from api.render.map_page import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE, build_map
-from tests.api.render.browser import CHROMIUM, needs_chromium, serving
+from api.render.map_counts import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE
+from api.render.map_page import build_map
+from tests.api.render.browser import CHROMIUM, colour_share, needs_chromium, serving
 from tests.api.render.hostile import MapInputs, hostile_view
 
-BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim.css
 STATIC = Path(api.__file__).resolve().parent / "static"  # the map's own Leaflet and stylesheet
 # After the map loads: open the tooltip of every layer on the map, then count tooltips and any <img> they made.
 OPEN_TOOLTIPS = """<script>window.addEventListener("load", () => setTimeout(() => {
@@ -89,17 +88,6 @@ def _dom(page: Path) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
 
 
-def _share(image: Image.Image, colours: list[str], opacity: float, tolerance: int = 24) -> float:
-    """Share of pixels near any of the colours as drawn semi-transparent over the map background."""
-    rgb = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
-    targets = [tuple(round(opacity * a + (1 - opacity) * b) for a, b in zip(t, BACKGROUND, strict=True)) for t in rgb]
-    pixels = np.asarray(image, dtype=np.int32).reshape(-1, 3)
-    near = np.zeros(len(pixels), dtype=bool)
-    for t in targets:
-        near |= np.abs(pixels - np.array(t)).sum(axis=1) < tolerance
-    return float(near.mean())
-
-
 def test_page_uses_only_local_assets(client: TestClient) -> None:
     html = client.get("/").text
     assert "/static/leaflet/leaflet.js" in html
@@ -112,8 +100,8 @@ def test_map_draws_wards_and_hexes_offline(server: str, tmp_path: Path) -> None:
     assert len(colours) > 50, "page is blank"
     background = max(colours)[0] / (image.width * image.height)
     assert background < 0.8, "map area is mostly one colour"
-    assert _share(image, WARD_PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
-    assert _share(image, HEX_PALETTE, HEX_OPACITY) > 0.01, "hexagons not drawn"
+    assert colour_share(image, WARD_PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
+    assert colour_share(image, HEX_PALETTE, HEX_OPACITY) > 0.01, "hexagons not drawn"
 
 
 def test_page_draws_only_authorities_with_incidents(client: TestClient) -> None:

@@ -6,27 +6,21 @@ state are kept in the test's temporary folder."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from api.access.principals import Role
-from api.access.store import AccessStore
-from api.render.map_page import WARD_OPACITY, WARD_PALETTE
+from api.render.map_counts import WARD_OPACITY, WARD_PALETTE
 from api.services.hotspots import GI_LEGEND
-from api.settings import Settings
-from tests.api.render.browser import Watched, needs_chromium, serving
+from tests.api.render.browser import Watched, colour_share, needs_chromium, served_copy, serving
 
 pytestmark = needs_chromium
 
 ANALYST_VIEW = "/?force=cleveland&res=8&from=2025-07&to=2025-12"  # its previous half-year is held: movers are tested
-BACKGROUND = (0xEE, 0xF1, 0xF4)  # .leaflet-container in api/static/aim-map.css
 
 # What the page shows of its layers: the overlays ticked in the layer control, the layers on the map (by their
 # script names, as the side column names them) and the legend entries shown with the layers each explains.
@@ -98,11 +92,8 @@ TREND = """() => {
 
 @pytest.fixture(scope="module")
 def demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A copy of the demo store (a served store is the server's alone) and an analyst's token."""
-    store = tmp_path_factory.mktemp("page") / "aim.duckdb"
-    shutil.copyfile(demo_store, store)
-    token = AccessStore(Settings(store=store).tasking_url()).create_token("Alex", Role.ANALYST)
-    return store, token
+    """A copy of the demo store, served by this module's server, and an analyst's token."""
+    return served_copy(demo_store, tmp_path_factory.mktemp("page"))
 
 
 @pytest.fixture(scope="module")
@@ -135,17 +126,6 @@ def _shot(page: Page, folder: Path, name: str) -> Image.Image:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path))
     return Image.open(path).convert("RGB")
-
-
-def _share(image: Image.Image, colours: list[str], opacity: float, tolerance: int = 24) -> float:
-    """Share of pixels near any of the colours as drawn semi-transparent over the map background."""
-    rgb = [tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
-    targets = [tuple(round(opacity * a + (1 - opacity) * b) for a, b in zip(t, BACKGROUND, strict=True)) for t in rgb]
-    pixels = np.asarray(image, dtype=np.int32).reshape(-1, 3)
-    near = np.zeros(len(pixels), dtype=bool)
-    for t in targets:
-        near |= np.abs(pixels - np.array(t)).sum(axis=1) < tolerance
-    return float(near.mean())
 
 
 def _toggle(page: Page, label: str) -> None:
@@ -235,9 +215,9 @@ def test_the_legend_follows_the_layers_shown(analyst: Watched, tmp_path: Path) -
     assert [e["title"].split(":")[0] for e in shown["legend"]] == ["Wards", "Gi* hot/cold spots, Cleveland"]
     _assert_legend_is_the_layers_shown(shown)
     image = _shot(page, tmp_path, "analyst")
-    assert _share(image, WARD_PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
+    assert colour_share(image, WARD_PALETTE, WARD_OPACITY) > 0.03, "ward choropleth fills not drawn"
     hot = [r["colour"] for r in GI_LEGEND if r["class"] == "hot-99"]
-    assert _share(image, hot, 0.85, tolerance=60) > 0.0005, "no Gi* hot spot drawn"  # over the wards
+    assert colour_share(image, hot, 0.85, tolerance=60) > 0.0005, "no Gi* hot spot drawn"  # over the wards
     for label in ("Gi* hot and cold spots", "Hexagons, all sources", "Patrol plan", "Hexagons: warden only"):
         _toggle(page, label)
         _assert_legend_is_the_layers_shown(page.evaluate(LAYERS_SHOWN))

@@ -21,7 +21,13 @@ def test_analysts_get_the_panel_with_the_page_token_and_its_scripts(analyst: Map
     assert f'data-wards-set="{filters.boundary_set}"' in page
     assert '<script src="/static/leaflet-draw/leaflet.draw.js" defer></script>' in page
     # deferred: run in order once the page (and Leaflet, a blocking script) is in
-    assert page.index("leaflet.draw.js") < page.index('<script src="/static/aim-problem.js" defer></script>')
+    order = [
+        '<script src="/static/aim-map.js" defer></script>',  # its helpers (window.AIM) are the panel's
+        '<script src="/static/leaflet-draw/leaflet.draw.js" defer></script>',
+        '<script src="/static/aim-problem-area.js" defer></script>',
+        '<script src="/static/aim-problem.js" defer></script>',
+    ]
+    assert [page.index(tag) for tag in order] == sorted(page.index(tag) for tag in order)
     parsed = read_page(page)
     # the plan's cells may be chosen (a study area draws a plan); every way of choosing an area is offered
     assert 'value="cells" checked' in page and 'value="polygon"' in page and 'value="file"' in page

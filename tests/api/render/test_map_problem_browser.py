@@ -19,10 +19,7 @@ import shapely
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from api.access.principals import Role
-from api.access.store import AccessStore
-from api.settings import Settings
-from tests.api.render.browser import Watched, needs_chromium, serving
+from tests.api.render.browser import Watched, needs_chromium, served_copy, serving
 
 pytestmark = needs_chromium
 
@@ -60,12 +57,8 @@ ON_MAP = """(points) => {
 
 @pytest.fixture(scope="module")
 def demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A copy of the demo store (a served store is the server's alone, with its own tasking database) and an
-    analyst's token."""
-    store = tmp_path_factory.mktemp("problem") / "aim.duckdb"
-    shutil.copyfile(demo_store, store)
-    token = AccessStore(Settings(store=store).tasking_url()).create_token("Alex", Role.ANALYST)
-    return store, token
+    """A copy of the demo store, served by this module's server, and an analyst's token."""
+    return served_copy(demo_store, tmp_path_factory.mktemp("problem"))
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from api.render.map_counts import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE
 from api.render.map_layers import GI_COLOURS, GI_OUTLINE
-from api.render.map_page import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE
 
 BACKGROUND = "#eef1f4"  # .leaflet-container in api/static/aim-map.css
 GI_OPACITY = 0.85

@@ -3,23 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Query
 
 from api.http.deps import CachesDep, Con, SettingsDep, StudyAreaDep
 from api.http.models import ogc as models
+from api.http.params import BudgetQuery, GiAll, GiUnit, HotspotK, HotspotRes, PlanRes
 from api.http.routers.ogc.base import OgcFiltersDep
 from api.http.routers.ogc.pages import Route, Select, add_collection, whole
 from api.services.cell_places import postcode_lookup
 from api.services.errors import ParameterError
-from api.services.hotspots import gi_layer, ward_gi_layer
+from api.services.hotspots import gi_layer_of
 from api.services.patrol import patrol_plan, plan_geojson
-
-GiRes = Annotated[int, Query(ge=7, le=10, description="H3 resolution, 7 to 10")]
-GiK = Annotated[int, Query(ge=1, le=3, description="Neighbourhood: cells within k grid steps")]
-GiAll = Annotated[bool, Query(alias="all", description="Every cell, not only significant ones")]
-GiUnit = Annotated[Literal["h3", "ward"], Query(description="h3 cells (res, k) or wards (contiguity)")]
 
 
 def hotspot_layer(
@@ -27,15 +23,13 @@ def hotspot_layer(
     caches: CachesDep,
     filters: OgcFiltersDep,
     area: StudyAreaDep,
-    res: GiRes = 9,
-    k: GiK = 1,
+    res: HotspotRes = 9,
+    k: HotspotK = 1,
     all_cells: GiAll = False,
     unit: GiUnit = "h3",
 ) -> Select:
     """The Gi* layer of the study area: cells (res, k) or wards, significant ones only unless `all`."""
-    if unit == "ward":
-        return whole(lambda: ward_gi_layer(con, filters, area, caches.wards, all_cells))
-    return whole(lambda: gi_layer(con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+    return whole(lambda: gi_layer_of(unit, con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
 
 
 add_collection(
@@ -49,8 +43,6 @@ add_collection(
     Route("hotspot_item", "One cell (or ward) of the Gi* layer by id.", models.GiCellItem | models.GiWardItem),
 )
 
-PlanRes = Annotated[int, Query(ge=8, le=10, description="H3 resolution, 8 to 10")]
-BudgetQuery = Annotated[float | None, Query(gt=0, le=5000, description="Area to patrol, km2")]
 CellsQuery = Annotated[int | None, Query(ge=1, le=500, description="Number of cells to patrol (default 20)")]
 DEFAULT_CELLS = 20
 
