@@ -33,6 +33,7 @@ from ingest.store.write.partitions import (
     replace_quarantine,
     stored_partitions,
 )
+from ingest.store.write.placement import with_placement
 from ingest.store.write.reference import add_place_wards
 
 Rejects = list[tuple[int, str, str]]
@@ -181,12 +182,13 @@ class StagedIngest:
         self.con.execute(f"INSERT INTO {table} SELECT * FROM aim_new")  # noqa: S608 (fixed names)
 
     def write_batch(self) -> None:
-        """Keep the staged batch's rows, each with its ordinal among identical rows of the file, for the INSERT at
-        commit: the first batch in memory, and from the second on, every batch in the spill file."""
+        """Keep the staged batch's rows, each with its ordinal among identical rows of the file and its placement
+        (cells, place, LAD), for the INSERT at commit: the first batch in memory, and from the second on, every batch
+        in the spill file."""
         assert self._batch is not None, "a batch is staged before it is written"
         ordinals = self._ordinals.next(identity_keys(self.con, self._batch))
         plain = self._batch.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
-        table = plain.append_column("ordinal", pa.array(ordinals, pa.int64()))
+        table = with_placement(self.con, plain.append_column("ordinal", pa.array(ordinals, pa.int64())))
         self._batch = None
         if self._held is None and self._writer is None:  # a file of one batch (most monthly files) needs no spill
             self._held = table
