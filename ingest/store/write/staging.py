@@ -240,7 +240,7 @@ class StagedIngest:
         con, write = self.con, plan.write
         clear_partitions(con, plan, self.run_id)
         self._insert_written()
-        refresh_counts(con, "SELECT partition_key FROM _write")
+        refresh_counts(con, "SELECT partition_key FROM _write", self.run_id)  # the rest were cleared
         record_partitions(con, plan, self.source, self.sha, self.run_id)
         if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
             replace_quarantine(con, self.run_id, self.file, self.sha)

@@ -7,6 +7,7 @@ from duckdb import DuckDBPyConnection as Connection  # not from connection.py, w
 
 from ingest.schema import SERVED_RES
 from ingest.store.write.place_texts import refresh_place_texts
+from ingest.store.write.pruning import in_their_months
 from ingest.store.write.ward_counts import SUMMED, refresh_ward_counts
 
 CELLS = [f"cell_{r}" for r in SERVED_RES]
@@ -34,7 +35,8 @@ def refresh_summaries(con: Connection, partitions_sql: str) -> None:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _added_points AS
             SELECT lon, lat, lad_code, {cells}, count(*) AS k FROM incident_counts
-            WHERE partition_key IN ({partitions_sql}) AND lon IS NOT NULL AND lat IS NOT NULL
+            WHERE partition_key IN ({partitions_sql}) AND {in_their_months(partitions_sql)}
+              AND lon IS NOT NULL AND lat IS NOT NULL
             GROUP BY lon, lat, lad_code"""  # noqa: S608 (fixed fragments)
     )
     con.execute(f"UPDATE count_points SET refs = count_points.refs + a.k FROM _added_points a WHERE {SAME_POINT}")  # noqa: S608
