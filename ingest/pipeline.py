@@ -114,6 +114,9 @@ def _write(staged: StagedIngest, batch_rows: int, everything: bool = False) -> N
 def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) -> IngestReport:
     """Enrich, plan and commit (or, for a dry run, roll back) a staged file; fill in the report."""
     _write(staged, options.batch_rows, everything=True)
+    if staged.rows_read > options.batch_rows:  # the memory the batches used is handed back before the INSERT needs it
+        staged.written()
+        release_memory(thorough=False)
     report.distinct_points = staged.distinct_points()
     plan = staged.plan()
     report.partition_rows, report.partition_held = dict(plan.rows), dict(plan.stored)

@@ -201,6 +201,10 @@ class StagedIngest:
             self._held = None
         self._writer.write_table(table)
 
+    def written(self) -> None:
+        """Every row is written: forget the identities counted for ordinals (12 bytes per distinct row of the file)."""
+        self._ordinals = RunningOrdinals()
+
     def _insert_written(self) -> None:
         """Write the kept rows of the partitions in `_write` to incidents, in one INSERT."""
         if self._held is not None:
