@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA, SERVED_RES
 from ingest.store.connection import Connection, count, scalar
 from ingest.store.write.counts import refresh_counts
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
+from ingest.store.write.memory import load_memory
 from ingest.store.write.partitions import (
     PartitionPlan,
     RunLog,
@@ -243,8 +245,9 @@ class StagedIngest:
         """
         con, write = self.con, plan.write
         clear_partitions(con, plan, self.run_id)
-        self._insert_written()
-        refresh_counts(con, "SELECT partition_key FROM _write", self.run_id)  # the rest were cleared
+        with load_memory(con) if self._writer is not None else nullcontext():  # a file spilled: a bulk INSERT
+            self._insert_written()
+            refresh_counts(con, "SELECT partition_key FROM _write", self.run_id)  # the rest were cleared
         record_partitions(con, plan, self.source, self.sha, self.run_id)
         if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
             replace_quarantine(con, self.run_id, self.file, self.sha)
