@@ -67,6 +67,15 @@ def _migrate(con: Connection) -> None:
 ALLOCATOR = {"allocator_flush_threshold": "64MB", "allocator_bulk_deallocation_flush_threshold": "64MB"}
 
 
+_LIMITS: dict[str, str] = {}  # the memory limit each store was opened with in this process, by its path
+
+
+def configured_memory_limit(con: Connection) -> str | None:
+    """The memory limit this process opened the connection's store with (DuckDB reports it only rounded)."""
+    path = scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    return _LIMITS.get(str(path))
+
+
 def store_config(memory_limit: str, threads: int = 0) -> dict[str, str | bool | int | float | list[str]]:
     """DuckDB's settings for a store connection: its memory limit, and its threads when given (0: all cores)."""
     config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit, **ALLOCATOR}
@@ -77,7 +86,9 @@ def store_config(memory_limit: str, threads: int = 0) -> dict[str, str | bool | 
 
 def _connect(path: Path, memory_limit: str, threads: int = 0) -> Connection:
     try:
-        return duckdb.connect(str(path), config=store_config(memory_limit, threads))
+        con = duckdb.connect(str(path), config=store_config(memory_limit, threads))
+        _LIMITS[str(path)] = memory_limit
+        return con
     except duckdb.IOException as exc:
         hint = (
             "; another process holds it (a running `aim serve`? send files to it instead: "

@@ -15,7 +15,6 @@ INCIDENT_COLUMNS = (
     "location_precision, location_text, lsoa_code, lsoa_name, lad_code, reported_by, outcome, h3_cell, place_cell, "
     "run_id, occurred_at, feed, ward_code, duplicate_of, " + ", ".join(f"cell_{r}" for r in SERVED_RES)
 )
-SERVED_CELLS = ", ".join(f"sp.cell_{r}" for r in SERVED_RES)  # each point's cell per served resolution
 IDENTITY = (
     "concat_ws('|', source, partition_key, coalesce(source_ref, concat_ws('|', "
     + ", ".join(f"coalesce({c}::VARCHAR, '')" for c in CONTENT_COLUMNS)
@@ -85,8 +84,8 @@ def identity_keys(con: Connection, batch: pa.Table) -> np.ndarray:
 
 
 def insert_incidents(con: Connection, run_id: int, rows: pa.Table | None = None) -> None:
-    """Insert the rows (with their ordinals) of `rows`, or else of the view `staging_ordered`, in the partitions of
-    `_write`, with ids, cells, places and LADs.
+    """Insert the rows (with their ordinals and placements) of `rows`, or else of the view `staging_ordered`, in the
+    partitions of `_write`, with their ids.
 
     The ordinal makes identical rows (police.uk ASB rows at one map point in one month) distinct and stable; the id
     is the MD5 (as a 128-bit integer) of the identity text and the ordinal.
@@ -95,23 +94,11 @@ def insert_incidents(con: Connection, run_id: int, rows: pa.Table | None = None)
     source = "staging_ordered" if rows is None else "held_rows"
     con.execute(
         f"""INSERT INTO incidents ({INCIDENT_COLUMNS})
-            WITH placed AS (
-                SELECT s.*, sp.cell AS h3_cell, {SERVED_CELLS},
-                       coalesce(sp.cell, lp.place_cell, sw.place_cell) AS place_cell,
-                       coalesce(lp.lad_code, sw.lad_code) AS known_lad
-                FROM (SELECT *, {IDENTITY} AS identity FROM {source}) s
-                SEMI JOIN _write w ON w.partition_key = s.partition_key
-                LEFT JOIN point_cells sp ON sp.lon = s.lon AND sp.lat = s.lat
-                LEFT JOIN lsoa_places lp ON lp.lsoa_code = s.lsoa_code
-                LEFT JOIN _aim_ward_places sw ON sw.ward_code = s.ward_code)
-            SELECT md5_number(p.identity || '|' || p.ordinal),
-                   p.source, p.partition_key, p.source_ref, p.line, p.month, p.category, p.source_category,
-                   p.lon, p.lat, p.location_precision, p.location_text, p.lsoa_code, p.lsoa_name,
-                   coalesce(p.known_lad, w.lad_code), p.reported_by, p.outcome, p.h3_cell, p.place_cell, ?,
-                   p.occurred_at, p.feed, p.ward_code, NULL, {", ".join(f"p.cell_{r}" for r in SERVED_RES)}
-            FROM placed p
-            LEFT JOIN place_wards pw ON p.known_lad IS NULL AND pw.place_cell = p.place_cell
-                 AND pw.boundary_set = (SELECT name FROM boundary_sets WHERE is_default)
-            LEFT JOIN wards w ON w.boundary_set = pw.boundary_set AND w.code = pw.ward_code""",  # noqa: S608 (fixed fragments)
+            SELECT md5_number({IDENTITY} || '|' || s.ordinal),
+                   s.source, s.partition_key, s.source_ref, s.line, s.month, s.category, s.source_category,
+                   s.lon, s.lat, s.location_precision, s.location_text, s.lsoa_code, s.lsoa_name,
+                   s.lad_code, s.reported_by, s.outcome, s.h3_cell, s.place_cell, ?,
+                   s.occurred_at, s.feed, s.ward_code, NULL, {", ".join(f"s.cell_{r}" for r in SERVED_RES)}
+            FROM {source} s SEMI JOIN _write w ON w.partition_key = s.partition_key""",  # noqa: S608 (fixed fragments)
         [run_id],
     )

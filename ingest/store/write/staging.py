@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA, SERVED_RES
 from ingest.store.connection import Connection, count, scalar
 from ingest.store.write.counts import refresh_counts
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
+from ingest.store.write.memory import load_memory
 from ingest.store.write.partitions import (
     PartitionPlan,
     RunLog,
@@ -33,6 +35,7 @@ from ingest.store.write.partitions import (
     replace_quarantine,
     stored_partitions,
 )
+from ingest.store.write.placement import with_placement
 from ingest.store.write.reference import add_place_wards
 
 Rejects = list[tuple[int, str, str]]
@@ -181,12 +184,13 @@ class StagedIngest:
         self.con.execute(f"INSERT INTO {table} SELECT * FROM aim_new")  # noqa: S608 (fixed names)
 
     def write_batch(self) -> None:
-        """Keep the staged batch's rows, each with its ordinal among identical rows of the file, for the INSERT at
-        commit: the first batch in memory, and from the second on, every batch in the spill file."""
+        """Keep the staged batch's rows, each with its ordinal among identical rows of the file and its placement
+        (cells, place, LAD), for the INSERT at commit: the first batch in memory, and from the second on, every batch
+        in the spill file."""
         assert self._batch is not None, "a batch is staged before it is written"
         ordinals = self._ordinals.next(identity_keys(self.con, self._batch))
         plain = self._batch.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
-        table = plain.append_column("ordinal", pa.array(ordinals, pa.int64()))
+        table = with_placement(self.con, plain.append_column("ordinal", pa.array(ordinals, pa.int64())))
         self._batch = None
         if self._held is None and self._writer is None:  # a file of one batch (most monthly files) needs no spill
             self._held = table
@@ -198,6 +202,10 @@ class StagedIngest:
             self._writer.write_table(self._held)
             self._held = None
         self._writer.write_table(table)
+
+    def written(self) -> None:
+        """Every row is written: forget the identities counted for ordinals (12 bytes per distinct row of the file)."""
+        self._ordinals = RunningOrdinals()
 
     def _insert_written(self) -> None:
         """Write the kept rows of the partitions in `_write` to incidents, in one INSERT."""
@@ -237,8 +245,9 @@ class StagedIngest:
         """
         con, write = self.con, plan.write
         clear_partitions(con, plan, self.run_id)
-        self._insert_written()
-        refresh_counts(con, "SELECT partition_key FROM _write")
+        with load_memory(con) if self._writer is not None else nullcontext():  # a file spilled: a bulk INSERT
+            self._insert_written()
+            refresh_counts(con, "SELECT partition_key FROM _write", self.run_id)  # the rest were cleared
         record_partitions(con, plan, self.source, self.sha, self.run_id)
         if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
             replace_quarantine(con, self.run_id, self.file, self.sha)

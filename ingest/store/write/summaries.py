@@ -7,9 +7,13 @@ from duckdb import DuckDBPyConnection as Connection  # not from connection.py, w
 
 from ingest.schema import SERVED_RES
 from ingest.store.write.place_texts import refresh_place_texts
+from ingest.store.write.pruning import in_their_months
 from ingest.store.write.ward_counts import SUMMED, refresh_ward_counts
 
 CELLS = [f"cell_{r}" for r in SERVED_RES]
+SAME_POINT = (
+    "count_points.lon = a.lon AND count_points.lat = a.lat AND count_points.lad_code IS NOT DISTINCT FROM a.lad_code"
+)
 
 
 def forget_points(con: Connection, partitions_sql: str) -> None:
@@ -31,15 +35,15 @@ def refresh_summaries(con: Connection, partitions_sql: str) -> None:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _added_points AS
             SELECT lon, lat, lad_code, {cells}, count(*) AS k FROM incident_counts
-            WHERE partition_key IN ({partitions_sql}) AND lon IS NOT NULL AND lat IS NOT NULL
+            WHERE partition_key IN ({partitions_sql}) AND {in_their_months(partitions_sql)}
+              AND lon IS NOT NULL AND lat IS NOT NULL
             GROUP BY lon, lat, lad_code"""  # noqa: S608 (fixed fragments)
     )
+    con.execute(f"UPDATE count_points SET refs = count_points.refs + a.k FROM _added_points a WHERE {SAME_POINT}")  # noqa: S608
+    # cells only where they differ (points stored before their cells were): updating every row's cells took seconds
     assigned = ", ".join(f"{c} = a.{c}" for c in CELLS)
-    con.execute(
-        f"""UPDATE count_points SET refs = count_points.refs + a.k, {assigned} FROM _added_points a
-            WHERE count_points.lon = a.lon AND count_points.lat = a.lat
-              AND count_points.lad_code IS NOT DISTINCT FROM a.lad_code"""  # noqa: S608 (fixed fragments)
-    )
+    differ = " OR ".join(f"count_points.{c} IS DISTINCT FROM a.{c}" for c in CELLS)
+    con.execute(f"UPDATE count_points SET {assigned} FROM _added_points a WHERE {SAME_POINT} AND ({differ})")  # noqa: S608
     con.execute(
         f"""INSERT INTO count_points SELECT a.lon, a.lat, a.lad_code, {", ".join(f"a.{c}" for c in CELLS)}, a.k
             FROM _added_points a ANTI JOIN count_points p

@@ -5,6 +5,7 @@ from __future__ import annotations
 from duckdb import DuckDBPyConnection as Connection  # not from connection.py, which keys.py (and so this) serves
 
 from ingest.store.read.filters import KEY_MODULUS
+from ingest.store.write.pruning import in_their_months
 
 SUMMED = f"""sum(i.n), sum(i.n_unique), (sum(i.n::HUGEINT * i.record_key) % {KEY_MODULUS})::BIGINT,
              (sum(i.n_unique::HUGEINT * i.record_key) % {KEY_MODULUS})::BIGINT"""
@@ -14,12 +15,14 @@ GROUPS = (
 
 
 def refresh_ward_counts(con: Connection, partitions_sql: str) -> None:
-    """Rebuild ward_counts for the partitions a fixed SQL fragment selects (after incident_counts was rebuilt)."""
+    """Rebuild ward_counts for the partitions a fixed SQL fragment selects (after incident_counts and count_months
+    were rebuilt)."""
     con.execute(f"DELETE FROM ward_counts WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
     con.execute(
         f"""INSERT INTO ward_counts SELECT {GROUPS}, {SUMMED}
             FROM incident_counts i JOIN place_wards pw ON pw.place_cell = i.place_cell
-            WHERE i.partition_key IN ({partitions_sql}) AND pw.ward_code IS NOT NULL
+            WHERE i.partition_key IN ({partitions_sql}) AND {in_their_months(partitions_sql, "i.month")}
+              AND pw.ward_code IS NOT NULL
             GROUP BY {GROUPS} ORDER BY i.month, pw.boundary_set, pw.ward_code"""  # noqa: S608 (fixed fragments)
     )
 

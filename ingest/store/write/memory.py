@@ -1,0 +1,37 @@
+"""The share of the store's memory limit a large file's commit runs under, and the limit put back after it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ingest.store.connection import Connection, configured_memory_limit
+
+UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+LOAD_SHARE = 0.5  # DuckDB keeps the blocks a bulk INSERT writes while it may: 1.1 GB for 10,000,000 rows under 2GB
+
+
+def size_bytes(text: str) -> int | None:
+    """Bytes of a DuckDB size such as '2GB', '1.5 GiB' or '512MB'; None when it is not one."""
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    if not found or found.group(2).lower() not in UNITS:
+        return None
+    return int(float(found.group(1)) * UNITS[found.group(2).lower()])
+
+
+@contextmanager
+def load_memory(con: Connection, share: float = LOAD_SHARE) -> Iterator[None]:
+    """Hold DuckDB to `share` of the limit the store was opened with (unchanged when that is unknown), then put the
+    limit back exactly as it was given."""
+    limit = configured_memory_limit(con)
+    size = None if limit is None else size_bytes(limit)
+    if limit is None or size is None:
+        yield
+        return
+    con.execute("SET memory_limit = ?", [f"{int(size * share)}B"])
+    try:
+        yield
+    finally:
+        con.execute("SET memory_limit = ?", [limit])
