@@ -121,17 +121,29 @@ def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_s
     cells = [int(c) for c in ranked["cell"].to_pylist()]
     if not cells:
         return ranked.append_column("ward_code", pa.array([], pa.string()))
-    marks = ", ".join("?" for _ in cells)
-    by_ward = f"""SELECT {cell_column(res)} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n
-                  FROM incident_counts i
-                  LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
-                  WHERE {cell_column(res)} IN ({marks}) AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    most: dict[int, tuple[int, str]] = {}  # per cell: the ward holding most of its count (NULL wards never)
-    for cell, ward, n in con.execute(by_ward, [boundary_set, *cells, *params]).fetchall():
-        if ward is not None and (cell not in most or n > most[cell][0]):
-            most[cell] = (n, ward)
-    wards = [most[c][1] if c in most else None for c in cells]
-    return ranked.append_column("ward_code", pa.array(wards, pa.string()))
+    by_place = f"""SELECT {cell_column(res)} AS cell, i.place_cell, sum(i.{f.n})::BIGINT AS n FROM incident_counts i
+                   WHERE {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    counted = con.execute(by_place, [cells, *params]).fetchall()
+    return ranked.append_column("ward_code", pa.array(most_wards(con, cells, counted, boundary_set), pa.string()))
+
+
+def most_wards(
+    con: Connection, cells: list[int], counted: list[tuple[int, int | None, int]], boundary_set: str
+) -> list[str | None]:
+    """For each cell, the ward of the boundary set holding most of its count (rows of cell, place cell, count);
+    None when none of its places is in a ward. Places are looked up in place_wards only for these rows."""
+    places = sorted({p for _, p, _ in counted if p is not None})
+    wards_of: dict[int, list[str | None]] = {}
+    sql = """SELECT place_cell, ward_code FROM place_wards
+             WHERE boundary_set = ? AND place_cell IN (SELECT unnest(?::UBIGINT[]))"""
+    for place, ward in con.execute(sql, [boundary_set, places]).fetchall():
+        wards_of.setdefault(place, []).append(ward)
+    totals: dict[int, dict[str, int]] = {}
+    for cell, place, n in counted:
+        for ward in wards_of.get(place, []) if place is not None else []:
+            if ward is not None:
+                totals.setdefault(cell, {})[ward] = totals.get(cell, {}).get(ward, 0) + n
+    return [min(totals[c], key=lambda w: (-totals[c][w], w)) if c in totals else None for c in cells]
 
 
 def monthly_counts(

@@ -36,7 +36,8 @@ QUERIES: list[dict[str, Any]] = [
 
 
 def top_cells_by_point(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
-    """read.top_cells as it was: the period's incident_counts aggregated by cell, then the wards of the top cells."""
+    """read.top_cells as it was: the period's incident_counts aggregated by cell, then the wards of the top cells
+    (of wards holding as many of a cell's incidents, the first by code: it was any of them)."""
     where, params = clauses(f)
     sql = f"""WITH top AS (
                   SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
@@ -46,7 +47,7 @@ def top_cells_by_point(con: Connection, f: IncidentFilter, res: int, top: int, b
                   FROM incident_counts i
                   LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
                   WHERE {cell_column(res)} IN (SELECT cell FROM top) AND {where} GROUP BY ALL)
-              SELECT t.cell, t.count, arg_max(b.ward_code, b.n) AS ward_code
+              SELECT t.cell, t.count, arg_min(b.ward_code, (-b.n, b.ward_code)) AS ward_code
               FROM top t JOIN by_ward b ON b.cell = t.cell GROUP BY t.cell, t.count ORDER BY t.count DESC, t.cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
     return arrow(con, sql, [*params, top, boundary_set, *params])
 
