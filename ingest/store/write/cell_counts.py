@@ -14,11 +14,11 @@ SUMMED = f"""sum(i.n), sum(i.n_unique), (sum(i.n::HUGEINT * i.record_key) % {KEY
 
 def refresh_cell_counts(con: Connection, partitions_sql: str) -> None:
     """Rebuild cell_counts for the partitions a fixed SQL fragment selects (after incident_counts was rebuilt),
-    written sorted by month, resolution, category and cell so that reads of one resolution or viewport prune."""
+    written sorted by resolution, category, cell and month so that reads of one resolution or viewport prune."""
     con.execute(f"DELETE FROM cell_counts WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
     per_res = " UNION ALL ".join(
         f"""SELECT {r} AS res, i.cell_{r} AS cell, {GROUPS}, {SUMMED} FROM incident_counts i
             WHERE i.partition_key IN ({partitions_sql}) AND i.cell_{r} IS NOT NULL GROUP BY ALL"""  # noqa: S608
         for r in SERVED_RES
     )
-    con.execute(f"INSERT INTO cell_counts SELECT * FROM ({per_res}) ORDER BY month, res, category, cell")  # noqa: S608
+    con.execute(f"INSERT INTO cell_counts SELECT * FROM ({per_res}) ORDER BY res, category, cell, month")  # noqa: S608
