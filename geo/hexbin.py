@@ -74,7 +74,14 @@ def cells_touching(cells: np.ndarray, bbox: tuple[float, float, float, float]) -
     """A boolean mask: which cells' hexagons intersect bbox (minlon, minlat, maxlon, maxlat)."""
     if len(cells) == 0:
         return np.zeros(0, dtype=bool)
-    return np.asarray(shapely.intersects(cell_polygons(cells), shapely.box(*bbox)), dtype=bool)
+    return polygons_touching(cell_polygons(cells), bbox)
+
+
+def polygons_touching(polygons: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    """A boolean mask: which polygons intersect bbox (minlon, minlat, maxlon, maxlat)."""
+    box = shapely.box(*bbox)
+    shapely.prepare(box)
+    return np.asarray(shapely.intersects(box, polygons), dtype=bool)
 
 
 def cell_resolution(text: str) -> int | None:

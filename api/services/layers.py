@@ -12,7 +12,7 @@ from api.services.figures import check_resolution
 from api.services.filters import Filters
 from api.services.reference import WardCache
 from geo.features import feature, feature_collection, hex_features
-from geo.hexbin import cells_to_strings, cells_touching, search_box
+from geo.hexbin import cell_polygons, cells_to_strings, polygons_touching, search_box
 from geo.trends import change, previous_period
 from ingest.schema import MAPPED_PRECISIONS, LocationPrecision
 from ingest.store import read
@@ -71,22 +71,27 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: 
     )
 
 
-def hex_layer(con: Connection, filters: Filters, res: int, bbox: Box | None, precision: bool = False) -> dict[str, Any]:
+def hex_layer(
+    con: Connection, filters: Filters, res: int, bbox: Box | None, precision: bool = False, encoded: bool = False
+) -> dict[str, Any]:
     """H3 hexagon FeatureCollection with counts of incidents that have a point (and counts by precision); cells
-    whose count is not published are left out. bbox selects whole hexagons (those it touches), never cuts them."""
+    whose count is not published are left out. bbox selects whole hexagons (those it touches), never cuts them.
+    Encoded: geometries as GeoJSON text already written, for an answer written straight out as GeoJSON."""
     figures = filters.figures
     check_resolution(figures, res, "res")
     precision = precision and figures.exact
     precisions = HEX_PRECISIONS if precision else ()
     search = search_box(bbox, res) if bbox else None
     t = read.hex_counts(con, filters.incident, res, search, precisions, keys=not figures.exact)
+    cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
+    polygons = cell_polygons(cells)
     if bbox and t.num_rows:
-        t = t.filter(pa.array(cells_touching(t["cell"].to_numpy().astype(np.uint64), bbox)))
+        touching = polygons_touching(polygons, bbox)
+        t, cells, polygons = t.filter(pa.array(touching)), cells[touching], polygons[touching]
     raw = t["count"].to_pylist()
     keys = t["key"].to_pylist() if "key" in t.column_names else [0] * len(raw)
     published = [figures.count(int(n), int(k)) for n, k in zip(raw, keys, strict=True)]
     kept = [i for i, value in enumerate(published) if value is not None]
-    cells = t["cell"].to_numpy().astype(np.uint64)[kept] if t.num_rows else np.array([], dtype=np.uint64)
     rows = t.to_pylist() if precision else []
     props: list[dict[str, Any]] = []
     for i in kept:
@@ -94,9 +99,8 @@ def hex_layer(con: Connection, filters: Filters, res: int, bbox: Box | None, pre
         if precision:
             item["located"] = located(rows[i], precisions)
         props.append(item)
-    return feature_collection(
-        hex_features(cells, props), resolution=res, period=period_of(filters), filters=filters.echo()
-    )
+    features = hex_features(cells[kept], props, polygons[kept], encoded)
+    return feature_collection(features, resolution=res, period=period_of(filters), filters=filters.echo())
 
 
 def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: WardCache) -> list[dict[str, Any]]:

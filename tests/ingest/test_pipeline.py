@@ -171,6 +171,7 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     con.execute("DROP TABLE point_cells")  # and before migration 8
     for table in ("count_months", "count_points", "ward_counts", "place_texts"):  # and 9
         con.execute(f"DROP TABLE {table}")
+    con.execute("DROP TABLE cell_counts")  # and 10
     for column in ("occurred_at", "feed", "ward_code", "duplicate_of", *(f"cell_{r}" for r in range(6, 11))):
         con.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
     con.execute("ALTER TABLE ingest_runs DROP COLUMN feed")
@@ -192,4 +193,5 @@ def test_a_store_from_before_the_aggregate_table_is_migrated_when_served(tmp_pat
     located = ro.execute("SELECT count(*) FROM incidents WHERE lon IS NOT NULL").fetchall()
     assert ro.execute("SELECT count(*) FROM incidents WHERE cell_9 IS NOT NULL").fetchall() == located
     assert ro.execute("SELECT sum(n) FROM incident_counts WHERE cell_9 IS NOT NULL").fetchall() == located
+    assert ro.execute("SELECT sum(n) FROM cell_counts WHERE res = 9").fetchall() == located  # and the cells' counts
     ro.close()

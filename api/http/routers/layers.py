@@ -57,5 +57,9 @@ def hexes(
     crs: CrsQuery = "EPSG:4326",
 ) -> Response:
     """H3 hexagon FeatureCollection with `h3` and `count`; incidents without a point are not on this layer."""
-    answer = Answer(geojson=lambda: hex_layer(con, filters, res, parse_bbox(bbox), precision))
+
+    def layer() -> dict[str, object]:
+        return hex_layer(con, filters, res, parse_bbox(bbox), precision, encoded=format == "geojson")
+
+    answer = Answer(geojson=layer)
     return layer_answer(request, con, answer, format, crs)

@@ -71,12 +71,27 @@ def hex_counts(
     With precisions, also the count at each of them, as columns located_0, located_1, ...; with keys, the cell
     key of the count (`key`) for disclosure control.
     """
+    if precisions:
+        return hex_counts_by_point(con, f, res, bbox, precisions, keys)
     where, params = clauses(f)
-    if bbox:
-        where += f""" AND {cell_column(res)} IN (
-            SELECT DISTINCT {cell_column(res, "b")} FROM count_points b
-            WHERE b.lon BETWEEN ? AND ? AND b.lat BETWEEN ? AND ?)"""  # noqa: S608 (fixed fragments; values are ? parameters)
-        params += [bbox[0], bbox[2], bbox[1], bbox[3]]
+    where, params = within_box(where, params, "i.cell", res, bbox)
+    key_column = f", {summed_key(f)} AS key" if keys else ""
+    sql = f"""SELECT i.cell, sum(i.{f.n})::BIGINT AS count {key_column} FROM cell_counts i
+              WHERE i.res = ? AND {where} GROUP BY i.cell ORDER BY count DESC, i.cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [res, *params])
+
+
+def hex_counts_by_point(
+    con: Connection,
+    f: IncidentFilter,
+    res: int,
+    bbox: tuple[float, float, float, float] | None,
+    precisions: tuple[str, ...] = (),
+    keys: bool = False,
+) -> pa.Table:
+    """hex_counts aggregated from incident_counts (which alone holds the location precision of each point)."""
+    where, params = clauses(f)
+    where, params = within_box(where, params, cell_column(res), res, bbox)
     located, located_params = precision_sums(f, precisions)
     key_column = f", {key_sum(f)} AS key" if keys else ""
     sql = f"""SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count {located} {key_column}
@@ -85,20 +100,50 @@ def hex_counts(
     return arrow(con, sql, [*located_params, *params])
 
 
+def within_box(
+    where: str, params: list[object], cell: str, res: int, bbox: tuple[float, float, float, float] | None
+) -> tuple[str, list[object]]:
+    """Clauses keeping the cells (column `cell`, at res) holding any point inside bbox, when given."""
+    if not bbox:
+        return where, params
+    where += f""" AND {cell} IN (
+        SELECT DISTINCT {cell_column(res, "b")} FROM count_points b
+        WHERE b.lon BETWEEN ? AND ? AND b.lat BETWEEN ? AND ?)"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return where, [*params, bbox[0], bbox[2], bbox[1], bbox[3]]
+
+
 def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
     """The top cells at res by count, each with the ward most of its incidents fall in."""
     where, params = clauses(f)
-    sql = f"""WITH top AS (
-                  SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
-                  WHERE {cell_column(res)} IS NOT NULL AND {where} GROUP BY cell ORDER BY count DESC, cell LIMIT ?),
-              by_ward AS (
-                  SELECT {cell_column(res)} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n
-                  FROM incident_counts i
-                  LEFT JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
-                  WHERE {cell_column(res)} IN (SELECT cell FROM top) AND {where} GROUP BY ALL)
-              SELECT t.cell, t.count, arg_max(b.ward_code, b.n) AS ward_code
-              FROM top t JOIN by_ward b ON b.cell = t.cell GROUP BY t.cell, t.count ORDER BY t.count DESC, t.cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [*params, top, boundary_set, *params])
+    sql = f"""SELECT i.cell, sum(i.{f.n})::BIGINT AS count FROM cell_counts i
+              WHERE i.res = ? AND {where} GROUP BY i.cell ORDER BY count DESC, i.cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    ranked = arrow(con, sql, [res, *params, top])
+    cells = [int(c) for c in ranked["cell"].to_pylist()]
+    if not cells:
+        return ranked.append_column("ward_code", pa.array([], pa.string()))
+    by_place = f"""SELECT {cell_column(res)} AS cell, i.place_cell, sum(i.{f.n})::BIGINT AS n FROM incident_counts i
+                   WHERE {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    counted = con.execute(by_place, [cells, *params]).fetchall()
+    return ranked.append_column("ward_code", pa.array(most_wards(con, cells, counted, boundary_set), pa.string()))
+
+
+def most_wards(
+    con: Connection, cells: list[int], counted: list[tuple[int, int | None, int]], boundary_set: str
+) -> list[str | None]:
+    """For each cell, the ward of the boundary set holding most of its count (rows of cell, place cell, count);
+    None when none of its places is in a ward. Places are looked up in place_wards only for these rows."""
+    places = sorted({p for _, p, _ in counted if p is not None})
+    wards_of: dict[int, list[str | None]] = {}
+    sql = """SELECT place_cell, ward_code FROM place_wards
+             WHERE boundary_set = ? AND place_cell IN (SELECT unnest(?::UBIGINT[]))"""
+    for place, ward in con.execute(sql, [boundary_set, places]).fetchall():
+        wards_of.setdefault(place, []).append(ward)
+    totals: dict[int, dict[str, int]] = {}
+    for cell, place, n in counted:
+        for ward in wards_of.get(place, []) if place is not None else []:
+            if ward is not None:
+                totals.setdefault(cell, {})[ward] = totals.get(cell, {}).get(ward, 0) + n
+    return [min(totals[c], key=lambda w: (-totals[c][w], w)) if c in totals else None for c in cells]
 
 
 def monthly_counts(

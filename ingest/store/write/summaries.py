@@ -6,6 +6,7 @@ from __future__ import annotations
 from duckdb import DuckDBPyConnection as Connection  # not from connection.py, which keys.py (and so this) serves
 
 from ingest.schema import SERVED_RES
+from ingest.store.write.cell_counts import refresh_cell_counts
 from ingest.store.write.place_texts import refresh_place_texts
 from ingest.store.write.pruning import in_their_months
 from ingest.store.write.ward_counts import SUMMED, refresh_ward_counts
@@ -53,6 +54,7 @@ def refresh_summaries(con: Connection, partitions_sql: str) -> None:
     con.execute("DROP TABLE _added_points")
     refresh_ward_counts(con, partitions_sql)
     refresh_place_texts(con, partitions_sql)
+    refresh_cell_counts(con, partitions_sql)
 
 
 def refresh_months(con: Connection, partitions_sql: str) -> None:
@@ -69,3 +71,4 @@ def rekey_summaries(con: Connection) -> None:
     every = "SELECT DISTINCT partition_key FROM incident_counts"
     refresh_months(con, every)
     refresh_ward_counts(con, every)
+    refresh_cell_counts(con, every)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ingest.schema import LocationPrecision
+from ingest.schema import SERVED_RES, LocationPrecision
 from ingest.store.connection import Connection, open_store
 from ingest.store.read import (
     IncidentFilter,
@@ -144,4 +144,24 @@ def test_place_texts_and_extents_equal_scans(demo_store: Path) -> None:
     held = "SELECT source, sum(n)::BIGINT, min(month), max(month) FROM incident_counts GROUP BY 1 ORDER BY 1"
     got = [(r["source"], r["incidents"], r["first_month"], r["latest_month"]) for r in freshness(con)]
     assert got == con.execute(held).fetchall()
+    con.close()
+
+
+def test_hex_counts_with_cell_keys_equal_the_scan_of_incident_counts(demo_store: Path) -> None:
+    con = open_store(demo_store)
+    box = (-1.30, 54.52, -1.10, 54.62)  # Middlesbrough
+    for f in filters(con):
+        where, params = clauses(f)
+        for res in SERVED_RES:
+            for bbox in (None, box):
+                inside = f"""AND i.cell_{res} IN (SELECT b.cell_{res} FROM count_points b
+                                 WHERE b.lon BETWEEN ? AND ? AND b.lat BETWEEN ? AND ?)"""  # noqa: S608 (fixed)
+                sql = f"""SELECT i.cell_{res}, sum(i.{f.n})::BIGINT, {key_sum(f)} FROM incident_counts i
+                          WHERE i.cell_{res} IS NOT NULL AND {where} {inside if bbox else ""} GROUP BY 1"""  # noqa: S608
+                extra = [box[0], box[2], box[1], box[3]] if bbox else []
+                expected = fetch(con, sql, [*params, *extra])
+                got = hex_counts(con, f, res, bbox, keys=True)
+                assert got.column_names == ["cell", "count", "key"]
+                assert sorted_rows(got) == expected and expected
+                assert got["count"].to_pylist() == sorted(got["count"].to_pylist(), reverse=True)
     con.close()
