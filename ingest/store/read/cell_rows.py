@@ -1,0 +1,35 @@
+"""The aggregate rows of a period in a set of cells, unsummed: a forecast's own counts and its context in one scan."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pyarrow as pa
+
+from ingest.store.connection import Connection, arrow
+from ingest.store.read.filters import IncidentFilter, cell_column, clauses_with_bbox
+
+
+def cell_month_rows(
+    con: Connection,
+    f: IncidentFilter,
+    res: int,
+    cells: np.ndarray,
+    bbox: tuple[float, float, float, float] | None,
+    context: tuple[str, ...] = (),
+) -> pa.Table:
+    """The incident_counts rows in these cells at res (and inside bbox, when given, a box around them) that f counts,
+    or whose category is one of `context`: columns cell_index (of the row's cell in `cells`), month_index (months
+    after f's first), own (f counts the row) and count; one row per stored row, for the caller to sum (one scan, where a
+    query per category set would scan the period again)."""
+    split = bool(f.categories and context)
+    categories = tuple(dict.fromkeys((*f.categories, *context))) if split else f.categories
+    where, params = clauses_with_bbox(replace(f, categories=categories), bbox)
+    own = f"i.category IN ({', '.join('?' for _ in f.categories)})" if split else "TRUE"
+    indexed = "SELECT unnest(?::UBIGINT[]) AS cell, unnest(range(?)) AS cell_index"
+    sql = f"""SELECT c.cell_index, datediff('month', ?::DATE, i.month) AS month_index, {own} AS own, i.{f.n} AS count
+              FROM incident_counts i JOIN ({indexed}) c ON c.cell = {cell_column(res)}
+              WHERE {where}"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    listed = np.asarray(cells, dtype=np.uint64).tolist()
+    return arrow(con, sql, [f.start, *(f.categories if split else ()), listed, len(listed), *params])
