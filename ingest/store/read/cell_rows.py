@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
 import numpy as np
@@ -27,9 +28,15 @@ def cell_month_rows(
     categories = tuple(dict.fromkeys((*f.categories, *context))) if split else f.categories
     where, params = clauses_with_bbox(replace(f, categories=categories), bbox)
     own = f"i.category IN ({', '.join('?' for _ in f.categories)})" if split else "TRUE"
-    indexed = "SELECT unnest(?::UBIGINT[]) AS cell, unnest(range(?)) AS cell_index"
-    sql = f"""SELECT c.cell_index, datediff('month', ?::DATE, i.month) AS month_index, {own} AS own, i.{f.n} AS count
-              FROM incident_counts i JOIN ({indexed}) c ON c.cell = {cell_column(res)}
-              WHERE {where}"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    listed = np.asarray(cells, dtype=np.uint64).tolist()
-    return arrow(con, sql, [f.start, *(f.categories if split else ()), listed, len(listed), *params])
+    # the cells reach the query as an Arrow table registered under a fresh name (as a list parameter, converting
+    # tens of thousands of values costs more than the join)
+    name = f"aim_cells_{uuid.uuid4().hex}"
+    con.register(name, pa.table({"cell": np.asarray(cells, dtype=np.uint64), "cell_index": np.arange(len(cells))}))
+    try:
+        sql = f"""SELECT c.cell_index, datediff('month', ?::DATE, i.month) AS month_index, {own} AS own,
+                         i.{f.n} AS count
+                  FROM incident_counts i JOIN {name} c ON c.cell = {cell_column(res)}
+                  WHERE {where}"""  # noqa: S608 (fixed fragments and a generated name; values are ? parameters)
+        return arrow(con, sql, [f.start, *(f.categories if split else ()), *params])
+    finally:
+        con.unregister(name)
