@@ -52,7 +52,7 @@ def area_model(
     con: Connection, filters: Filters, area: StudyArea, res: int, wards: WardCache, lattices: LatticeCache
 ) -> AreaModel:
     """Lattice, counts and kernels of a study area over the filter's months."""
-    lattice, bbox = lattices.get(con, wards, filters.boundary_set, area, res)
+    lattice, _ = lattices.get(con, wards, filters.boundary_set, area, res)
     if len(lattice) == 0:
         raise ParameterError("force", f"no wards of {area.name} in boundary set {filters.boundary_set!r}")
     spacing_m = float(np.sqrt(lattice.cell_area_km2().mean() * 1e6 * 2 / np.sqrt(3)))
@@ -62,7 +62,7 @@ def area_model(
             "res", f"{len(lattice):,} cells at res {res} in {area.name}: use a coarser res or a smaller area"
         )
     others = context_categories(filters.incident.categories)
-    counts, context, months = lattice_counts_with_context(con, filters.incident, others, lattice, bbox)
+    counts, context, months = lattice_counts_with_context(con, filters.incident, others, lattice)
     distances = distance_matrix(lattice, max(BANDWIDTHS_M))
     kernels = {bw: lattice_kernel(lattice, distances, bw) for bw in BANDWIDTHS_M}
     return AreaModel(lattice, counts, months, lattice.cell_area_km2(), kernels, distances, context)

@@ -164,15 +164,15 @@ def lattice_counts_with_context(
     f: read.IncidentFilter,
     context: tuple[str, ...],
     lattice: Lattice,
-    bbox: tuple[float, float, float, float] | None,
 ) -> tuple[np.ndarray, np.ndarray | None, list[date]]:
-    """lattice_counts of f and of the `context` categories over f's period (None without any), read in one scan."""
+    """lattice_counts of f and of the `context` categories over f's period (None without any), read in one scan of
+    the rows in the lattice's cells."""
     months = month_range(f.start, f.end)
     shape = (len(lattice), len(months))
     counts, other = np.zeros(shape), (np.zeros(shape) if context else None)
-    if not len(lattice) or bbox is None:
+    if not len(lattice):
         return counts, other, months
-    t = cell_month_rows(con, f, lattice.res, lattice.cells, bbox, context)
+    t = cell_month_rows(con, f, lattice.res, lattice.cells, context)
     if t.num_rows:
         flat = t["cell_index"].to_numpy() * len(months) + t["month_index"].to_numpy()
         n, own = t["count"].to_numpy(), t["own"].to_numpy(zero_copy_only=False)

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow
-from ingest.store.read.filters import IncidentFilter, cell_column, clauses_with_bbox
+from ingest.store.read.filters import IncidentFilter, cell_column, clauses
 
 
 def cell_month_rows(
@@ -17,19 +17,18 @@ def cell_month_rows(
     f: IncidentFilter,
     res: int,
     cells: np.ndarray,
-    bbox: tuple[float, float, float, float] | None,
     context: tuple[str, ...] = (),
 ) -> pa.Table:
-    """The incident_counts rows in these cells at res (and inside bbox, when given, a box around them) that f counts,
-    or whose category is one of `context`: columns cell_index (of the row's cell in `cells`), month_index (months
-    after f's first), own (f counts the row) and count; one row per stored row, for the caller to sum (one scan, where a
-    query per category set would scan the period again)."""
+    """The incident_counts rows in these cells at res that f counts, or whose category is one of `context`: columns
+    cell_index (of the row's cell in `cells`), month_index (months after f's first), own (f counts the row) and
+    count; one row per stored row, for the caller to sum (one scan, where a query per category set would scan the
+    period again)."""
     split = bool(f.categories and context)
     categories = tuple(dict.fromkeys((*f.categories, *context))) if split else f.categories
-    where, params = clauses_with_bbox(replace(f, categories=categories), bbox)
+    where, params = clauses(replace(f, categories=categories))
     own = f"i.category IN ({', '.join('?' for _ in f.categories)})" if split else "TRUE"
     # the cells reach the query as an Arrow table registered under a fresh name (as a list parameter, converting
-    # tens of thousands of values costs more than the join)
+    # tens of thousands of values costs more than the join); joined to them, the scan needs no box around them
     name = f"aim_cells_{uuid.uuid4().hex}"
     con.register(name, pa.table({"cell": np.asarray(cells, dtype=np.uint64), "cell_index": np.arange(len(cells))}))
     try:

@@ -74,12 +74,12 @@ def test_counts_with_context_are_the_counts_of_each_category_set(cleveland_store
         f = filters.incident
         lattice, bbox = caches.lattices.get(con, caches.wards, filters.boundary_set, MIDDLESBROUGH, 9)
         others = context_categories(f.categories)
-        counts, context, months = lattice_counts_with_context(con, f, others, lattice, bbox)
+        counts, context, months = lattice_counts_with_context(con, f, others, lattice)
         expected, expected_months = lattice_counts(con, f, lattice, bbox)
         assert months == expected_months and np.array_equal(counts, expected) and counts.sum() > 1000
         assert context is not None and np.array_equal(
             context, lattice_counts(con, replace(f, categories=others), lattice, bbox)[0]
         )
-        assert lattice_counts_with_context(con, f, (), lattice, bbox)[1] is None
+        assert lattice_counts_with_context(con, f, (), lattice)[1] is None
     finally:
         con.close()

@@ -42,11 +42,11 @@ def test_rows_sum_to_the_counts_of_each_category_set(cleveland_store: Path) -> N
             )
         )
         cells = np.sort(every[::3]).astype(np.uint64)  # a third of the cells: the others are left out
-        rows = cell_month_rows(con, f, 9, cells, None, others).to_pydict()
+        rows = cell_month_rows(con, f, 9, cells, others).to_pydict()
         assert _summed(cells, rows, True) == _counted(con, f, 9, cells)
         context = IncidentFilter(f.start, f.end, others)
         assert _summed(cells, rows, False) == _counted(con, context, 9, cells)
-        alone = cell_month_rows(con, f, 9, cells, None).to_pydict()  # no context: every row its own
+        alone = cell_month_rows(con, f, 9, cells).to_pydict()  # no context: every row its own
         assert all(alone["own"]) and _summed(cells, alone, True) == _counted(con, f, 9, cells)
         assert 0 < len(alone["own"]) < len(rows["own"])
     finally:
