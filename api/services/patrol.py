@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import shapely
 
+from api.services import places_ahead
 from api.services.cell_places import describe_cells
 from api.services.errors import ParameterError
 from api.services.filters import Filters
-from api.services.places_ahead import read_ahead
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea, lattice_counts_with_context
 from geo.emerging import mann_kendall
@@ -21,6 +21,7 @@ from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, likely_cells
 from geo.hexbin import cell_polygons, cells_to_strings
 from geo.hotspots import hotspot_classes
 from geo.lattice import Lattice, distance_matrix, neighbour_matrix
+from geo.selection import budget_pool_size
 from ingest.geocode import PostcodeIndex
 from ingest.store.connection import Connection
 from ingest.taxonomy import context_categories
@@ -104,10 +105,11 @@ def patrol_plan(
         assert budget_km2 is not None
         share = min(budget_km2 / total_area, 1.0)
     fitted = m.counts.sum() > 0
-    ahead = None
-    if postcodes is not None and fitted:  # the cells' location texts are read while the forecast is fitted
-        likely = likely_cells(m.counts, m.kernels, m.area_km2, min(LIKELY_MARGIN * share, 1.0) * total_area, m.context)
-        ahead = read_ahead(con, filters, res, m.lattice.cells[likely].tolist())
+    ahead, likely_km2 = None, min(LIKELY_MARGIN * share, 1.0) * total_area
+    if postcodes is not None and fitted and budget_pool_size(m.area_km2, likely_km2) <= places_ahead.MAX_CELLS:
+        # the location texts of the cells any candidate model would pick are read while the forecast is fitted
+        likely = likely_cells(m.counts, m.kernels, m.area_km2, likely_km2, m.context)
+        ahead = places_ahead.read_ahead(con, filters, res, m.lattice.cells[likely].tolist())
     model = fit_forecast(m.counts, m.kernels, m.area_km2, share, context=m.context) if fitted else ForecastModel()
     rate = model.monthly_rate(m.counts, m.kernels, m.context)
     chosen = select_cells(rate, m.area_km2, budget_km2=budget_km2, n=cells, tiebreak=m.counts.sum(axis=1))
