@@ -78,7 +78,7 @@ BOUNDS = {
     "hotspots top 20 res 9": "incident_counts of the period, twice (top cells, then the wards of those cells)",
     "Gi* res 9, one force": "incident_counts of the period in the force's box (scan of the period), Gi* in numpy",
     "patrol plan 20 cells res 9": "incident_counts of the period once (joined to the area's cells); the forecast "
-    "fit in numpy, beside place_texts of the period (the cells any candidate model picks)",
+    "fit in numpy; place_texts of the period (the plan's cells)",
 }
 
 

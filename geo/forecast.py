@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,7 +157,12 @@ def fit_forecast(
     holdout = min(holdout, months // 3)
     if holdout < 1:
         return ForecastModel()
-    grid = blend_grid(context)
+    context_weights = CONTEXT_WEIGHTS if context is not None and float(context.sum()) > 0 else (0.0,)
+    grid = [
+        (own_weight, bandwidth, context_weight)
+        for own_weight, bandwidth, context_weight in itertools.product(OWN_WEIGHTS, BANDWIDTHS_M, context_weights)
+        if own_weight < 1 or bandwidth == BANDWIDTHS_M[0]  # bandwidth is irrelevant without smoothing
+    ]
     budget = coverage * float(area_km2.sum())
     captured: dict[ForecastModel, float] = {}
     # rolling origins: predict each of the last `FOLDS` windows of `holdout` months from the months before it
@@ -165,10 +170,21 @@ def fit_forecast(
         past, recent = counts[:, : end - holdout], counts[:, end - holdout : end].sum(axis=1)
         if recent.sum() <= 0:
             continue
-        total = float(recent.sum())
-        past_context = None if context is None else context[:, : end - holdout]
-        for model, chosen in grid_picks(grid, past, kernels, area_km2, budget, past_context):
-            captured[model] = captured.get(model, 0.0) + float(recent[chosen].sum()) / total
+        tiebreak, total = past.sum(axis=1), float(recent.sum())
+        for half_life, window in RECENCY:
+            own = recency_rate(past, half_life, window)
+            smoothed = np.stack([kernels[bw] @ own for bw in BANDWIDTHS_M])
+            extra = (
+                own
+                if context is None
+                else context_rate(own, recency_rate(context[:, : end - holdout], half_life, window))
+            )
+            components = np.vstack([own, smoothed, extra] if any(c > 0 for _, _, c in grid) else [own, smoothed])
+            rates = blend_rates(grid, own, smoothed, extra)
+            picks = select_blends(components, rates, len(grid), area_km2, budget, tiebreak)
+            for (own_weight, bandwidth, context_weight), chosen in zip(grid, picks, strict=True):
+                model = ForecastModel(half_life, own_weight, bandwidth, context_weight, window)
+                captured[model] = captured.get(model, 0.0) + float(recent[chosen].sum()) / total
     best, best_captured = ForecastModel(), -1.0
     for model, value in captured.items():  # grid order: the first of equals wins
         if value > best_captured + 1e-9:
@@ -180,55 +196,6 @@ def fit_forecast(
 
 
 Blend = tuple[float, float, float]  # (own weight, bandwidth, context weight)
-
-
-def blend_grid(context: np.ndarray | None) -> list[Blend]:
-    """The blends a fit tries for each recency weighting, in grid order (context weights only with some context)."""
-    context_weights = CONTEXT_WEIGHTS if context is not None and float(context.sum()) > 0 else (0.0,)
-    return [
-        (own_weight, bandwidth, context_weight)
-        for own_weight, bandwidth, context_weight in itertools.product(OWN_WEIGHTS, BANDWIDTHS_M, context_weights)
-        if own_weight < 1 or bandwidth == BANDWIDTHS_M[0]  # bandwidth is irrelevant without smoothing
-    ]
-
-
-def grid_picks(
-    grid: list[Blend],
-    counts: np.ndarray,
-    kernels: dict[float, sp.csr_matrix],
-    area_km2: np.ndarray,
-    budget_km2: float,
-    context: np.ndarray | None = None,
-) -> Iterator[tuple[ForecastModel, np.ndarray]]:
-    """Each model of the grid (every recency weighting, then the grid's blends) with the cells it picks under the
-    budget from these counts (cells x months; context the same months): what ForecastModel.monthly_rate and
-    select_cells give for it, computed together."""
-    tiebreak = counts.sum(axis=1)
-    for half_life, window in RECENCY:
-        own = recency_rate(counts, half_life, window)
-        smoothed = np.stack([kernels[bw] @ own for bw in BANDWIDTHS_M])
-        extra = own if context is None else context_rate(own, recency_rate(context, half_life, window))
-        components = np.vstack([own, smoothed, extra] if any(c > 0 for _, _, c in grid) else [own, smoothed])
-        picks = select_blends(
-            components, blend_rates(grid, own, smoothed, extra), len(grid), area_km2, budget_km2, tiebreak
-        )
-        for (own_weight, bandwidth, context_weight), chosen in zip(grid, picks, strict=True):
-            yield ForecastModel(half_life, own_weight, bandwidth, context_weight, window), chosen
-
-
-def likely_cells(
-    counts: np.ndarray,
-    kernels: dict[float, sp.csr_matrix],
-    area_km2: np.ndarray,
-    budget_km2: float,
-    context: np.ndarray | None = None,
-) -> np.ndarray:
-    """The cells the default model or any model of the grid picks under the budget from these counts: where a plan
-    fitted on them picks its cells from (a plan for a number of cells covers about the same area)."""
-    rate = ForecastModel().monthly_rate(counts, kernels, context)
-    chosen = [select_cells(rate, area_km2, budget_km2=budget_km2, tiebreak=counts.sum(axis=1))]
-    chosen += [cells for _, cells in grid_picks(blend_grid(context), counts, kernels, area_km2, budget_km2, context)]
-    return np.unique(np.concatenate(chosen)).astype(np.int64)
 
 
 def blend_rates(

@@ -51,15 +51,6 @@ def nearest_postcodes(index: PostcodeIndex, lon: np.ndarray, lat: np.ndarray) ->
     return out
 
 
-def cell_places(con: Connection, filters: Filters, res: int, cells: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The three commonest location texts of each cell (H3 integer) at res in the filters' period ("On or near"
-    dropped), by cell; cells without any are left out."""
-    places: dict[int, list[dict[str, Any]]] = {}
-    for row in read.cell_place_texts(con, filters.incident, res, cells).to_pylist():
-        places.setdefault(int(row["cell"]), []).append({"place": ON_OR_NEAR.sub("", row["place"]), "count": row["n"]})
-    return places
-
-
 def describe_cells(
     con: Connection,
     filters: Filters,
@@ -68,14 +59,14 @@ def describe_cells(
     lon: np.ndarray,
     lat: np.ndarray,
     index: PostcodeIndex,
-    places: dict[int, list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """For each cell (H3 text, with its centre lon/lat): its three commonest location texts in the filters' period
-    ("On or near" dropped; `places` when read already, as cell_places gives them), its 8-figure grid reference and
-    the nearest postcode."""
+    ("On or near" dropped), its 8-figure grid reference and the nearest postcode."""
     ids = [int(c, 16) for c in cells]
-    if places is None:
-        places = cell_places(con, filters, res, ids)
+    t = read.cell_place_texts(con, filters.incident, res, ids).to_pylist()
+    places: dict[int, list[dict[str, Any]]] = {}
+    for row in t:
+        places.setdefault(int(row["cell"]), []).append({"place": ON_OR_NEAR.sub("", row["place"]), "count": row["n"]})
     grid = grid_references(lon, lat, 8)
     postcodes = nearest_postcodes(index, lon, lat)
     return [

@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import shapely
 
-from api.services import places_ahead
 from api.services.cell_places import describe_cells
 from api.services.errors import ParameterError
 from api.services.filters import Filters
@@ -17,17 +16,15 @@ from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea, lattice_counts_with_context
 from geo.emerging import mann_kendall
 from geo.features import feature_collection, hex_features
-from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, likely_cells, quartic_kernel, select_cells
+from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, quartic_kernel, select_cells
 from geo.hexbin import cell_polygons, cells_to_strings
 from geo.hotspots import hotspot_classes
 from geo.lattice import Lattice, distance_matrix, neighbour_matrix
-from geo.selection import budget_pool_size
 from ingest.geocode import PostcodeIndex
 from ingest.store.connection import Connection
 from ingest.taxonomy import context_categories
 
 MAX_KERNEL_ENTRIES = 30_000_000
-LIKELY_MARGIN = 1.5  # the location texts read ahead: of the cells any candidate model picks for this much more area
 FORECAST_DOC = (
     "Expected incidents per month in each cell, from the period's monthly counts: a recency-weighted rate blended "
     "with a kernel-smoothed rate, then with the cell's share of the other crime recorded over the same months "
@@ -105,11 +102,6 @@ def patrol_plan(
         assert budget_km2 is not None
         share = min(budget_km2 / total_area, 1.0)
     fitted = m.counts.sum() > 0
-    ahead, likely_km2 = None, min(LIKELY_MARGIN * share, 1.0) * total_area
-    if postcodes is not None and fitted and budget_pool_size(m.area_km2, likely_km2) <= places_ahead.MAX_CELLS:
-        # the location texts of the cells any candidate model would pick are read while the forecast is fitted
-        likely = likely_cells(m.counts, m.kernels, m.area_km2, likely_km2, m.context)
-        ahead = places_ahead.read_ahead(con, filters, res, m.lattice.cells[likely].tolist())
     model = fit_forecast(m.counts, m.kernels, m.area_km2, share, context=m.context) if fitted else ForecastModel()
     rate = model.monthly_rate(m.counts, m.kernels, m.context)
     chosen = select_cells(rate, m.area_km2, budget_km2=budget_km2, n=cells, tiebreak=m.counts.sum(axis=1))
@@ -153,9 +145,7 @@ def patrol_plan(
     if postcodes is not None and rows:
         centres = shapely.centroid(cell_polygons(m.lattice.cells[chosen]))
         lon, lat = shapely.get_x(centres), shapely.get_y(centres)
-        ids = m.lattice.cells[chosen].tolist()
-        places = ahead.places(con, filters, res, ids) if ahead is not None else None
-        found = describe_cells(con, filters, res, [r["h3"] for r in rows], lon, lat, postcodes, places)
+        found = describe_cells(con, filters, res, [r["h3"] for r in rows], lon, lat, postcodes)
         for row, where in zip(rows, found, strict=True):
             row.update(where)
     expected = float(rate[chosen].sum())

@@ -6,16 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from geo.forecast import (
-    ForecastModel,
-    blend_grid,
-    context_rate,
-    fit_forecast,
-    grid_picks,
-    likely_cells,
-    quartic_kernel,
-    select_cells,
-)
+from geo.forecast import ForecastModel, context_rate, fit_forecast, quartic_kernel, select_cells
 from ingest.taxonomy import GROUPS, context_categories
 
 
@@ -158,37 +149,3 @@ def test_fitted_models_match_the_reference(seed: int, coverage: float, expected:
     context = rng.poisson(3 * base[:, None] + 0.5, (cells, months)).astype(float)
     area = rng.uniform(0.09, 0.11, cells)
     assert fit_forecast(counts, _line_kernels(cells), area, coverage, context=context) == expected
-
-
-def _area_with_context(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    base = rng.gamma(0.3, 2.0, 120)
-    counts = rng.poisson(base[:, None] * np.linspace(0.5, 1.5, 12)[None, :]).astype(float)
-    context = rng.poisson(3 * base[:, None] + 0.5, (120, 12)).astype(float)
-    return counts, context, rng.uniform(0.09, 0.11, 120)
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_grid_picks_are_each_models_rate_and_selection(seed: int) -> None:
-    counts, context, area = _area_with_context(seed)
-    kernels = _line_kernels(120)
-    budget = 0.1 * float(area.sum())
-    picks = list(grid_picks(blend_grid(context), counts, kernels, area, budget, context))
-    assert len(picks) == 5 * 13 * 5 and len(set(m for m, _ in picks)) == len(picks)
-    for model, chosen in picks:
-        rate = model.monthly_rate(counts, kernels, context)
-        expected = select_cells(rate, area, budget_km2=budget, tiebreak=counts.sum(axis=1))
-        assert chosen.tolist() == expected.tolist(), model
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_likely_cells_hold_the_fitted_plans_cells(seed: int) -> None:
-    counts, context, area = _area_with_context(seed)
-    kernels = _line_kernels(120)
-    for cells in (3, 10, 25):
-        share = cells * float(area.mean()) / float(area.sum())
-        model = fit_forecast(counts, kernels, area, share, context=context)
-        rate = model.monthly_rate(counts, kernels, context)
-        chosen = select_cells(rate, area, n=cells, tiebreak=counts.sum(axis=1))
-        likely = likely_cells(counts, kernels, area, 1.5 * share * float(area.sum()), context)
-        assert set(chosen.tolist()) <= set(likely.tolist()) and len(likely) < 120
