@@ -77,7 +77,8 @@ BOUNDS = {
     "trends (LAD)": "count_months for every month held (partitions x months x categories x LADs)",
     "hotspots top 20 res 9": "incident_counts of the period, twice (top cells, then the wards of those cells)",
     "Gi* res 9, one force": "incident_counts of the period in the force's box (scan of the period), Gi* in numpy",
-    "patrol plan 20 cells res 9": "the forecast fit in numpy; incident_counts of the period twice; place_texts",
+    "patrol plan 20 cells res 9": "incident_counts of the period once (joined to the area's cells); the forecast "
+    "fit in numpy; place_texts of the period (the plan's cells)",
 }
 
 

@@ -1,7 +1,8 @@
 """The routes of bench/queries.py timed on two code trees at once: two servers over copies of the same store, requests
 alternating between them, so both see the same load on a shared machine; prints p50/p95 of each and their ratio.
 
-    python bench/queries_ab.py --before-tree /tmp/aim-base --before-store A.duckdb --store B.duckdb [--requests 20]
+    python bench/queries_ab.py --before-tree /tmp/aim-base --before-store A.duckdb --store B.duckdb [--requests 20] \
+        [--route "patrol plan"]
 
 `--before-tree` is a checkout of the earlier code (e.g. `git archive <commit> | tar -x -C /tmp/aim-base`); the
 stores are two copies of one store (DuckDB lets one process open a store file for writing).
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--force", default="nottinghamshire")
+    parser.add_argument("--route", default="", help="time only the routes whose name holds this text")
     args = parser.parse_args()
     bbox, total = force_bbox(args.store, args.force)
     with ExitStack() as stack:
@@ -58,7 +60,7 @@ def main() -> None:
         print(f"store: {args.store} ({total:,} incidents); {args.requests} requests to each server, alternating")
         print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
         print(f"{'route':32} {'before p50':>10} {'p95':>8} {'after p50':>10} {'p95':>8} {'p50 x':>6} {'p95 x':>6}")
-        for name, url in route_cases(bbox, args.force):
+        for name, url in [(n, u) for n, u in route_cases(bbox, args.force) if args.route in n]:
             for client in clients:
                 for _ in range(2):
                     timed(client, url)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+from geo.selection import budget_pool_size, select_blends
 
 HALF_LIVES = (3.0, 6.0, 12.0, float("inf"))  # inf: every month weighs the same
 RECENT_WINDOW = 3  # a candidate that counts the last 3 months alone (the last-3-months baseline)
@@ -119,8 +122,7 @@ def select_cells(
     if n is not None:
         k = max(n, 0)
     elif budget_km2 is not None:
-        smallest = float(area_km2.min()) if size else 0.0
-        k = int(np.ceil(budget_km2 * (1 + 1e-9) / smallest)) + 1 if smallest > 0 else size
+        k = budget_pool_size(area_km2, budget_km2)
     else:
         raise ValueError("give a number of cells or an area budget")
     # only cells scoring at least the k-th highest can be among the first k: sort those alone (looked for among the
@@ -156,6 +158,11 @@ def fit_forecast(
     if holdout < 1:
         return ForecastModel()
     context_weights = CONTEXT_WEIGHTS if context is not None and float(context.sum()) > 0 else (0.0,)
+    grid = [
+        (own_weight, bandwidth, context_weight)
+        for own_weight, bandwidth, context_weight in itertools.product(OWN_WEIGHTS, BANDWIDTHS_M, context_weights)
+        if own_weight < 1 or bandwidth == BANDWIDTHS_M[0]  # bandwidth is irrelevant without smoothing
+    ]
     budget = coverage * float(area_km2.sum())
     captured: dict[ForecastModel, float] = {}
     # rolling origins: predict each of the last `FOLDS` windows of `holdout` months from the months before it
@@ -163,24 +170,21 @@ def fit_forecast(
         past, recent = counts[:, : end - holdout], counts[:, end - holdout : end].sum(axis=1)
         if recent.sum() <= 0:
             continue
-        tiebreak = past.sum(axis=1)
+        tiebreak, total = past.sum(axis=1), float(recent.sum())
         for half_life, window in RECENCY:
             own = recency_rate(past, half_life, window)
-            smoothed = {bw: kernels[bw] @ own for bw in BANDWIDTHS_M}
+            smoothed = np.stack([kernels[bw] @ own for bw in BANDWIDTHS_M])
             extra = (
                 own
                 if context is None
                 else context_rate(own, recency_rate(context[:, : end - holdout], half_life, window))
             )
-            for own_weight, bandwidth, context_weight in itertools.product(OWN_WEIGHTS, BANDWIDTHS_M, context_weights):
-                if own_weight >= 1 and bandwidth != BANDWIDTHS_M[0]:
-                    continue  # bandwidth is irrelevant without smoothing
-                rate = own_weight * own + (1 - own_weight) * smoothed[bandwidth] if own_weight < 1 else own
-                if context_weight > 0:
-                    rate = (1 - context_weight) * rate + context_weight * extra
-                chosen = select_cells(rate, area_km2, budget_km2=budget, tiebreak=tiebreak)
+            components = np.vstack([own, smoothed, extra] if any(c > 0 for _, _, c in grid) else [own, smoothed])
+            rates = blend_rates(grid, own, smoothed, extra)
+            picks = select_blends(components, rates, len(grid), area_km2, budget, tiebreak)
+            for (own_weight, bandwidth, context_weight), chosen in zip(grid, picks, strict=True):
                 model = ForecastModel(half_life, own_weight, bandwidth, context_weight, window)
-                captured[model] = captured.get(model, 0.0) + float(recent[chosen].sum()) / float(recent.sum())
+                captured[model] = captured.get(model, 0.0) + float(recent[chosen].sum()) / total
     best, best_captured = ForecastModel(), -1.0
     for model, value in captured.items():  # grid order: the first of equals wins
         if value > best_captured + 1e-9:
@@ -189,3 +193,25 @@ def fit_forecast(
     if simplest in captured and best_captured <= captured[simplest] * (1 + MARGIN) + 1e-9:
         return simplest
     return best
+
+
+Blend = tuple[float, float, float]  # (own weight, bandwidth, context weight)
+
+
+def blend_rates(
+    grid: list[Blend], own: np.ndarray, smoothed: np.ndarray, extra: np.ndarray
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The rates of the grid's blends of one recency (own rate; smoothed: one row per bandwidth of BANDWIDTHS_M;
+    extra: the context's rate) as a function of (cells, rows of the grid): each value as ForecastModel.monthly_rate
+    computes it."""
+    weights = np.array([[b[0], b[2]] for b in grid]).reshape(-1, 2)
+    bandwidths = np.array([BANDWIDTHS_M.index(b[1]) for b in grid], dtype=np.int64)
+
+    def rates(cells: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        own_weight, context_weight = weights[rows, 0][:, None], weights[rows, 1][:, None]
+        near = smoothed[bandwidths[rows][:, None], cells[None, :]]
+        mine = own[cells]
+        blended = np.where(own_weight < 1, own_weight * mine + (1 - own_weight) * near, mine)
+        return np.where(context_weight > 0, (1 - context_weight) * blended + context_weight * extra[cells], blended)
+
+    return rates

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from pyproj import Transformer
 
@@ -20,12 +22,17 @@ def _square_letters(e100: int, n100: int) -> str | None:
     return major + minor
 
 
+@cache
+def _to_national_grid() -> Transformer:
+    """WGS84 to the National Grid, made once (a Transformer takes about 0.1 s to make; it is safe across threads)."""
+    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+
 def grid_references(lon: np.ndarray, lat: np.ndarray, digits: int = 8) -> list[str | None]:
     """The grid reference of each point with `digits` figures (4, 6, 8 or 10); None outside Great Britain's grid."""
     if digits not in (4, 6, 8, 10):
         raise ValueError("digits must be 4, 6, 8 or 10")
-    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-    east, north = to_bng.transform(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    east, north = _to_national_grid().transform(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
     half = digits // 2
     scale = 10 ** (5 - half)
     out: list[str | None] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,7 +13,7 @@ from api.services.cell_places import describe_cells
 from api.services.errors import ParameterError
 from api.services.filters import Filters
 from api.services.reference import WardCache
-from api.services.study_area import LatticeCache, StudyArea, lattice_counts
+from api.services.study_area import LatticeCache, StudyArea, lattice_counts_with_context
 from geo.emerging import mann_kendall
 from geo.features import feature_collection, hex_features
 from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, quartic_kernel, select_cells
@@ -52,7 +52,7 @@ def area_model(
     con: Connection, filters: Filters, area: StudyArea, res: int, wards: WardCache, lattices: LatticeCache
 ) -> AreaModel:
     """Lattice, counts and kernels of a study area over the filter's months."""
-    lattice, bbox = lattices.get(con, wards, filters.boundary_set, area, res)
+    lattice, _ = lattices.get(con, wards, filters.boundary_set, area, res)
     if len(lattice) == 0:
         raise ParameterError("force", f"no wards of {area.name} in boundary set {filters.boundary_set!r}")
     spacing_m = float(np.sqrt(lattice.cell_area_km2().mean() * 1e6 * 2 / np.sqrt(3)))
@@ -61,12 +61,19 @@ def area_model(
         raise ParameterError(
             "res", f"{len(lattice):,} cells at res {res} in {area.name}: use a coarser res or a smaller area"
         )
-    counts, months = lattice_counts(con, filters.incident, lattice, bbox)
     others = context_categories(filters.incident.categories)
-    context = lattice_counts(con, replace(filters.incident, categories=others), lattice, bbox)[0] if others else None
+    counts, context, months = lattice_counts_with_context(con, filters.incident, others, lattice)
     distances = distance_matrix(lattice, max(BANDWIDTHS_M))
-    kernels = {bw: quartic_kernel(distances, bw, normalise=True) for bw in BANDWIDTHS_M}
+    kernels = {bw: lattice_kernel(lattice, distances, bw) for bw in BANDWIDTHS_M}
     return AreaModel(lattice, counts, months, lattice.cell_area_km2(), kernels, distances, context)
+
+
+def lattice_kernel(lattice: Lattice, distances: Any, bandwidth_m: float) -> Any:
+    """The lattice's row-normalised quartic kernel at a bandwidth, kept with the lattice (cached between requests)."""
+    key = ("quartic kernel", bandwidth_m)
+    if key not in lattice.derived:
+        lattice.derived[key] = quartic_kernel(distances, bandwidth_m, normalise=True)
+    return lattice.derived[key]
 
 
 def _trend(series: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from geo.lattice import Lattice, build_lattice
 from geo.trends import month_range
 from ingest.store import read
 from ingest.store.connection import Connection
+from ingest.store.read.cell_rows import cell_month_rows
 from ingest.store.read.reference import slug
 
 AREA_KINDS = ("force", "csp", "lad")
@@ -156,3 +157,26 @@ def lattice_counts(
         keep = (idx >= 0) & (cols >= 0) & (cols < len(months))
         np.add.at(out, (idx[keep], cols[keep]), t["count"].to_numpy()[keep])
     return out, months
+
+
+def lattice_counts_with_context(
+    con: Connection,
+    f: read.IncidentFilter,
+    context: tuple[str, ...],
+    lattice: Lattice,
+) -> tuple[np.ndarray, np.ndarray | None, list[date]]:
+    """lattice_counts of f and of the `context` categories over f's period (None without any), read in one scan of
+    the rows in the lattice's cells."""
+    months = month_range(f.start, f.end)
+    shape = (len(lattice), len(months))
+    counts, other = np.zeros(shape), (np.zeros(shape) if context else None)
+    if not len(lattice):
+        return counts, other, months
+    t = cell_month_rows(con, f, lattice.res, lattice.cells, context)
+    if t.num_rows:
+        flat = t["cell_index"].to_numpy() * len(months) + t["month_index"].to_numpy()
+        n, own = t["count"].to_numpy(), t["own"].to_numpy(zero_copy_only=False)
+        for out, rows in ((counts, own), (other, ~own)):
+            if out is not None:
+                out += np.bincount(flat[rows], weights=n[rows], minlength=out.size).reshape(shape)
+    return counts, other, months

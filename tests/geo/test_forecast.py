@@ -123,3 +123,29 @@ def test_the_last_three_months_are_a_candidate_when_hot_spots_move() -> None:
     assert model.window == 3 and "the last 3 months only" in model.describe()
     chosen = select_cells(model.monthly_rate(counts, _line_kernels(21)), np.ones(21), n=5)
     assert set(chosen.tolist()) == set(range(15, 20))
+
+
+# models fitted by the per-candidate fit (each candidate's rates and selection computed one at a time): the batched
+# fit must choose the same on the same data
+REFERENCE_FITS = [
+    (0, 0.05, ForecastModel(3.0, 0.25, 400.0, 0.75)),
+    (0, 0.1, ForecastModel(float("inf"), 0.5, 600.0, 0.75)),
+    (1, 0.05, ForecastModel(3.0, 1.0, 250.0, 0.5)),
+    (1, 0.1, ForecastModel(12.0, 1.0, 250.0, 0.5)),
+    (2, 0.1, ForecastModel(float("inf"), 1.0, 250.0, 0.0)),
+    (3, 0.05, ForecastModel(float("inf"), 1.0, 250.0, 0.75, window=3)),
+    (3, 0.1, ForecastModel(12.0, 0.25, 400.0, 0.25)),
+    (4, 0.1, ForecastModel(6.0, 0.0, 400.0, 0.75)),
+    (5, 0.05, ForecastModel(float("inf"), 0.75, 600.0, 0.0)),
+]
+
+
+@pytest.mark.parametrize(("seed", "coverage", "expected"), REFERENCE_FITS)
+def test_fitted_models_match_the_reference(seed: int, coverage: float, expected: ForecastModel) -> None:
+    rng = np.random.default_rng(seed)
+    cells, months = 120, 15
+    base = rng.gamma(0.3, 2.0, cells)
+    counts = rng.poisson(base[:, None] * np.linspace(0.5, 1.5, months)[None, :]).astype(float)
+    context = rng.poisson(3 * base[:, None] + 0.5, (cells, months)).astype(float)
+    area = rng.uniform(0.09, 0.11, cells)
+    assert fit_forecast(counts, _line_kernels(cells), area, coverage, context=context) == expected

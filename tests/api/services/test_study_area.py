@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,11 +13,12 @@ from api.services.caches import Caches
 from api.services.evaluation import force_areas
 from api.services.filters import resolve_filters
 from api.services.reference import WardCache
-from api.services.study_area import LatticeCache, StudyArea, lattice_counts
+from api.services.study_area import LatticeCache, StudyArea, lattice_counts, lattice_counts_with_context
 from api.settings import Settings
 from geo.lattice import distance_matrix
 from ingest.store.connection import open_served_store
 from ingest.store.read import resolve_boundary_set
+from ingest.taxonomy import context_categories
 
 MIDDLESBROUGH = StudyArea("lad", "E06000002", "Middlesbrough", ("E06000002",))
 HARTLEPOOL = StudyArea("lad", "E06000001", "Hartlepool", ("E06000001",))
@@ -60,5 +62,24 @@ def test_each_force_area_holds_every_one_of_its_located_incidents(five_forces_st
             assert located > 1000 and inside.all(), f"{area.name}: {(~inside).sum()} cells of its incidents missing"
             counts, _ = lattice_counts(con, filters.incident, lattice, bbox)
             assert counts.sum() >= located  # every one of them is counted (with any neighbour's in border cells)
+    finally:
+        con.close()
+
+
+def test_counts_with_context_are_the_counts_of_each_category_set(cleveland_store: Path) -> None:
+    con = open_served_store(cleveland_store)
+    try:
+        caches = Caches()
+        filters = resolve_filters(con, start=date(2025, 1, 1), end=date(2025, 12, 1), categories=("asb",), sources=())
+        f = filters.incident
+        lattice, bbox = caches.lattices.get(con, caches.wards, filters.boundary_set, MIDDLESBROUGH, 9)
+        others = context_categories(f.categories)
+        counts, context, months = lattice_counts_with_context(con, f, others, lattice)
+        expected, expected_months = lattice_counts(con, f, lattice, bbox)
+        assert months == expected_months and np.array_equal(counts, expected) and counts.sum() > 1000
+        assert context is not None and np.array_equal(
+            context, lattice_counts(con, replace(f, categories=others), lattice, bbox)[0]
+        )
+        assert lattice_counts_with_context(con, f, (), lattice)[1] is None
     finally:
         con.close()
