@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -50,13 +50,26 @@ def _version(con: Connection) -> int:
     return count(con, "SELECT coalesce(max(version), 0) FROM schema_version") if "schema_version" in tables else 0
 
 
+def _filled_after() -> dict[int, Callable[[Connection], None]]:
+    """Migrations whose new table is filled afterwards a part at a time (too large for one transaction at national
+    scale); imported here, as the writers import this module."""
+    from ingest.store.write.cell_counts import fill_cell_counts
+
+    return {10: fill_cell_counts}
+
+
 def _migrate(con: Connection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     current = _version(con)
+    filled_after = _filled_after()
     for version, sql in _migrations():
         if version > current:
             con.execute("BEGIN")
             con.execute(sql)
+            if version in filled_after:  # filled in bounded transactions of its own, the version recorded last
+                con.execute("COMMIT")
+                filled_after[version](con)
+                con.execute("BEGIN")
             con.execute("INSERT INTO schema_version VALUES (?)", [version])
             con.execute("COMMIT")
     store_secret(con)  # drawn once per store; rows written before it existed are re-keyed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from duckdb import DuckDBPyConnection as Connection  # not from connection.py, which keys.py (and so this) serves
 
 from ingest.schema import SERVED_RES
@@ -24,3 +26,20 @@ def refresh_cell_counts(con: Connection, partitions_sql: str) -> None:
         for r in SERVED_RES
     )
     con.execute(f"INSERT INTO cell_counts SELECT * FROM ({per_res}) ORDER BY res, category, cell, month")  # noqa: S608
+
+
+def fill_cell_counts(con: Connection) -> None:
+    """Fill an empty cell_counts from incident_counts a resolution and a year at a time, each in its own transaction
+    and sorted by category, cell and month within it (a migrated national store's counts exceed memory at once)."""
+    years = [int(r[0]) for r in con.execute("SELECT DISTINCT year(month) FROM count_months ORDER BY 1").fetchall()]
+    for r in SERVED_RES:
+        for year in years:
+            con.execute("BEGIN")
+            con.execute(
+                f"""INSERT INTO cell_counts
+                    SELECT {r} AS res, i.cell_{r} AS cell, {GROUPS}, {SUMMED} FROM incident_counts i
+                    WHERE i.cell_{r} IS NOT NULL AND i.month >= ? AND i.month < ?
+                    GROUP BY ALL ORDER BY category, cell, month""",  # noqa: S608 (fixed fragments)
+                [date(year, 1, 1), date(year + 1, 1, 1)],
+            )
+            con.execute("COMMIT")

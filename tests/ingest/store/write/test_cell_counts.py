@@ -71,3 +71,19 @@ def test_a_store_from_before_cell_counts_gets_them_when_opened(demo_store: Path,
     con = open_store(path)
     assert_in_step(con)
     con.close()
+
+
+def test_a_migration_stopped_part_way_starts_again_and_fills_every_year(demo_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    shutil.copyfile(demo_store, path)
+    con = open_store(path)
+    con.execute("DELETE FROM cell_counts WHERE res > 6")  # as a fill stopped after its first resolution left it
+    con.execute("DELETE FROM schema_version WHERE version >= 10")
+    for table in ("incident_counts", "count_months"):  # a second year held: the fill goes a year at a time
+        con.execute(f"UPDATE {table} SET month = month - INTERVAL 1 YEAR WHERE month < DATE '2025-04-01'")  # noqa: S608
+    con.close()
+    con = open_store(path)
+    assert_in_step(con)
+    years = con.execute("SELECT DISTINCT year(month) FROM cell_counts ORDER BY 1").fetchall()
+    assert years == [(2024,), (2025,)]
+    con.close()
