@@ -72,10 +72,13 @@ def force_bbox(store: Path, force: str) -> tuple[str, int]:
 # what each route reads, by the table it scans (the sizes are printed from the store before the timings)
 BOUNDS = {
     "wards (12 months)": "ward_counts of the period and the one before; then the wards' GeoJSON (about 0.8 MB)",
-    "hexes res 8, force viewport": "incident_counts of the period (points x months); the hexagons' GeoJSON",
-    "hexes res 9, force viewport": "incident_counts of the period (points x months); the hexagons' GeoJSON (1.2 MB)",
+    "hexes res 8, force viewport": "cell_counts of the period at res 8 in the viewport's cells (count_points); the "
+    "hexagons' GeoJSON",
+    "hexes res 9, force viewport": "cell_counts of the period at res 9 in the viewport's cells (count_points); the "
+    "hexagons' GeoJSON (1.2 MB)",
     "trends (LAD)": "count_months for every month held (partitions x months x categories x LADs)",
-    "hotspots top 20 res 9": "incident_counts of the period, twice (top cells, then the wards of those cells)",
+    "hotspots top 20 res 9": "cell_counts of the period at res 9 (the top cells); then incident_counts of the period "
+    "for the wards of those cells' places",
     "Gi* res 9, one force": "incident_counts of the period in the force's box (scan of the period), Gi* in numpy",
     "patrol plan 20 cells res 9": "incident_counts of the period once (joined to the area's cells); the forecast "
     "fit in numpy; place_texts of the period (the plan's cells)",
@@ -86,7 +89,15 @@ def table_sizes(store: Path) -> list[tuple[str, int]]:
     """Rows of the tables the routes read, and of the latest 12 months of the ones read by period."""
     con = open_store(store)
     out = []
-    for table in ("incidents", "incident_counts", "place_texts", "ward_counts", "count_months", "count_points"):
+    for table in (
+        "incidents",
+        "incident_counts",
+        "cell_counts",
+        "place_texts",
+        "ward_counts",
+        "count_months",
+        "count_points",
+    ):
         out.append((table, int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])))  # noqa: S608
     for table in ("incident_counts", "place_texts"):
         sql = f"SELECT count(*) FROM {table} WHERE month > (SELECT max(month) FROM count_months) - INTERVAL 12 MONTH"  # noqa: S608
