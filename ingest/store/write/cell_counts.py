@@ -8,6 +8,7 @@ from duckdb import DuckDBPyConnection as Connection  # not from connection.py, w
 
 from ingest.schema import SERVED_RES
 from ingest.store.read.filters import KEY_MODULUS
+from ingest.store.write.pruning import in_their_months
 
 GROUPS = "i.month, i.category, i.source, i.lad_code, i.partition_key"
 # the cell keys as count_months and ward_counts hold them (sum of n * record key, modulo the prime), each record key
@@ -17,12 +18,14 @@ SUMMED = f"""sum(i.n), sum(i.n_unique), (sum(i.n * (i.record_key % {KEY_MODULUS}
 
 
 def refresh_cell_counts(con: Connection, partitions_sql: str) -> None:
-    """Rebuild cell_counts for the partitions a fixed SQL fragment selects (after incident_counts was rebuilt),
-    written sorted by resolution, category, cell and month so that reads of one resolution or viewport prune."""
+    """Rebuild cell_counts for the partitions a fixed SQL fragment selects (after incident_counts and count_months
+    were rebuilt), written sorted by resolution, category, cell and month so reads of one resolution or viewport
+    prune."""
     con.execute(f"DELETE FROM cell_counts WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
     per_res = " UNION ALL ".join(
         f"""SELECT {r} AS res, i.cell_{r} AS cell, {GROUPS}, {SUMMED} FROM incident_counts i
-            WHERE i.partition_key IN ({partitions_sql}) AND i.cell_{r} IS NOT NULL GROUP BY ALL"""  # noqa: S608
+            WHERE i.partition_key IN ({partitions_sql}) AND {in_their_months(partitions_sql, "i.month")}
+              AND i.cell_{r} IS NOT NULL GROUP BY ALL"""  # noqa: S608
         for r in SERVED_RES
     )
     con.execute(f"INSERT INTO cell_counts SELECT * FROM ({per_res}) ORDER BY res, category, cell, month")  # noqa: S608

@@ -8,6 +8,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from ingest.store.connection import Connection
+from ingest.store.write.pruning import in_their_months
 
 
 @dataclass
@@ -68,8 +69,10 @@ def plan_partitions(rows: dict[str, int], stored: dict[str, tuple[str, int]], fi
 def clear_partitions(con: Connection, plan: PartitionPlan, run_id: int) -> None:
     """Register the partitions to write as `_write` and delete their incidents stored before this run."""
     con.register("_write", pa.table({"partition_key": pa.array(plan.write, pa.string())}))
+    written = "SELECT partition_key FROM _write"
     con.execute(
-        "DELETE FROM incidents WHERE partition_key IN (SELECT partition_key FROM _write) AND run_id <> ?", [run_id]
+        f"DELETE FROM incidents WHERE partition_key IN ({written}) AND {in_their_months(written)} AND run_id <> ?",  # noqa: S608 (fixed)
+        [run_id],
     )
 
 

@@ -18,11 +18,13 @@ SAME_POINT = (
 
 
 def forget_points(con: Connection, partitions_sql: str) -> None:
-    """Before incident_counts loses the partitions a fixed SQL fragment selects: take their rows off count_points."""
+    """Before incident_counts loses the partitions a fixed SQL fragment selects (and count_months is rebuilt for them):
+    take their rows off count_points."""
     con.execute(
         f"""UPDATE count_points SET refs = count_points.refs - d.k
             FROM (SELECT lon, lat, lad_code, count(*) AS k FROM incident_counts
-                  WHERE partition_key IN ({partitions_sql}) AND lon IS NOT NULL AND lat IS NOT NULL
+                  WHERE partition_key IN ({partitions_sql}) AND {in_their_months(partitions_sql)}
+                    AND lon IS NOT NULL AND lat IS NOT NULL
                   GROUP BY lon, lat, lad_code) d
             WHERE count_points.lon = d.lon AND count_points.lat = d.lat
               AND count_points.lad_code IS NOT DISTINCT FROM d.lad_code"""  # noqa: S608 (fixed fragments)
