@@ -40,8 +40,11 @@ class Settings(BaseSettings):
     tile_attribution: str = OSM_ATTRIBUTION  # HTML shown with the basemap (OpenStreetMap's, by default)
 
     def duckdb_threads(self) -> int:
-        """DuckDB threads for each serving process: as set, or the cores divided among the workers (at least 1)."""
-        return self.threads if self.threads > 0 else max(1, (os.cpu_count() or 1) // max(1, self.workers))
+        """DuckDB threads for each serving process: as set, else the cores divided among the workers (at least 1);
+        0 (DuckDB's own default, every core) for one process, so its store opens as every other connection does."""
+        if self.threads > 0:
+            return self.threads
+        return 0 if self.workers <= 1 else max(1, (os.cpu_count() or 1) // self.workers)
 
     def basemap(self) -> tuple[str, str] | None:
         """The basemap's tile template and attribution, or None when there is none."""
