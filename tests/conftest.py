@@ -1,4 +1,4 @@
-"""Shared fixtures: the real public data beside the project and stores built from it."""
+"""Shared fixtures: the real public data the repository ships and stores built from it."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from ingest.store.connection import Connection, open_store
 from ingest.store.keys import set_store_secret
 
 PROJECT_DATA = Path(__file__).resolve().parents[1] / "data"  # the shipped reference data, as in the repository
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-POLICE = SHARED / "police_uk"
+TEST_DATA = Path(__file__).resolve().parent / "data"  # real public data shipped for the tests (see its SOURCE.md)
+BOUNDARIES = TEST_DATA / "boundaries"
+POLICE = TEST_DATA / "police_uk"
 FORCES = ["cleveland", "derbyshire", "nottinghamshire", "devon-and-cornwall", "suffolk"]
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
@@ -28,9 +29,27 @@ HEADER = (
 )
 
 
+SLOW_KINDS = ("browser", "postgres", "gdal", "fuzz", "server")  # each also marked slow: `pytest -m "not slow"`
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow kinds slow, and every case run on PostgreSQL (a parameter "postgresql") postgres."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
+            item.add_marker(pytest.mark.slow)
+
+
+def police_folder(force: str) -> Path:
+    """The folder of a force's twelve real 2025 police.uk monthly files (Cleveland's are the demo's)."""
+    return PROJECT_DATA / "demo" if force == "cleveland" else POLICE / force
+
+
 def police_file(force: str, month: str) -> Path:
-    """A real police.uk monthly file from the shared data."""
-    return POLICE / force / f"2025-{month}-{force}-street.csv.gz"
+    """A real police.uk monthly file of 2025 shipped in the repository."""
+    return police_folder(force) / f"2025-{month}-{force}-street.csv.gz"
 
 
 def write_csv(path: Path, lines: list[str], gz: bool = False) -> Path:

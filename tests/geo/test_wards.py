@@ -15,9 +15,9 @@ from pyproj import Transformer
 
 from geo.errors import BoundaryError
 from geo.wards import locate, read_boundary_file
-from tests.conftest import SHARED, police_file
+from tests.conftest import PROJECT_DATA, police_file
 
-WARDS_2022 = SHARED / "boundaries" / "wards_dec2022_bsc_cleveland.geojson.gz"
+WARDS_2022 = PROJECT_DATA / "wards" / "wards_dec2022_bsc_cleveland.geojson.gz"
 
 
 def _collection(path: Path) -> dict:

@@ -11,9 +11,18 @@ import pytest
 from ingest.boundary_sets import ensure_reference_data
 from ingest.pipeline import IngestOptions
 from ingest.store.connection import Connection, open_served_store
-from tests.conftest import FORCES, POLICE, PROJECT_DATA, load_police, new_store, police_file, real_lines, write_csv
+from tests.conftest import (
+    FORCES,
+    PROJECT_DATA,
+    load_police,
+    new_store,
+    police_file,
+    police_folder,
+    real_lines,
+    write_csv,
+)
 
-# Monthly ASB rows per force, 2025-01..2025-12, as published in ../shared/data/README.md.
+# Monthly ASB rows per force, 2025-01..2025-12, as counted in the published files (tests/data/SOURCE.md).
 README_ASB = {
     "cleveland": [1061, 1181, 1621, 1703, 1749, 1672, 1668, 1773, 1442, 1585, 1185, 964],
     "derbyshire": [1037, 1186, 1545, 1649, 1732, 1641, 1649, 1476, 1158, 1134, 976, 804],
@@ -47,7 +56,7 @@ def _snapshot(con: Connection) -> list[tuple[object, ...]]:
 @pytest.mark.parametrize("force", FORCES)
 def test_every_force_loads_with_readme_monthly_asb_totals(tmp_path: Path, force: str) -> None:
     con = new_store(tmp_path / "aim.duckdb")
-    reports = [load_police(con, f) for f in sorted((POLICE / force).glob("*.csv.gz"))]
+    reports = [load_police(con, f) for f in sorted(police_folder(force).glob("*.csv.gz"))]
     assert sum(r.loaded for r in reports) == README_ROWS[force]
     assert sum(r.quarantined for r in reports) == 0
     monthly = con.execute(

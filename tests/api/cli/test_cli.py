@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.http.app import create_app
 from api.settings import Settings
-from tests.conftest import PROJECT_DATA, SHARED, police_file, real_lines, sign_in, write_csv
+from tests.conftest import BOUNDARIES, PROJECT_DATA, police_file, real_lines, sign_in, write_csv
 
 runner = CliRunner()
 
@@ -47,7 +47,7 @@ def test_own_boundary_set_is_loaded_and_served(tmp_path: Path) -> None:
         runner.invoke(app, ["ingest", "police", str(police_file("cleveland", "08")), "--store", str(store)]).exit_code
         == 0
     )
-    lsoas = SHARED / "boundaries" / "lsoa_dec2021_bsc_cleveland.geojson.gz"
+    lsoas = BOUNDARIES / "lsoa_dec2021_bsc_cleveland.geojson.gz"
     result = runner.invoke(
         app,
         [
