@@ -6,21 +6,15 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from api.access.store import AccessUnavailable
-from api.services.errors import NotFoundError, ParameterError
-from api.settings import Settings
-from api.tasking import TaskingUnavailable
-from geo.errors import BoundaryError
-from ingest.boundary_sets import ensure_reference_data
-from ingest.errors import IngestError, StoreError
-from ingest.store.connection import Connection, open_served_store, open_store
-from ingest.store.snapshots import writing
+if TYPE_CHECKING:  # the commands import what they use when they run: `aim --help` loads none of it
+    from api.settings import Settings
+    from ingest.store.connection import Connection
 
 console = Console()
 err = Console(stderr=True)
@@ -28,28 +22,37 @@ log = logging.getLogger("aim")
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store path (default: $AIM_STORE or ./aim.duckdb)")]
 
-# one map from our exceptions to exit codes: 2 for what the user asked, 1 for what the data or store did
-EXIT_CODES: dict[type[Exception], int] = {
-    ParameterError: 2,
-    NotFoundError: 1,
-    BoundaryError: 1,
-    StoreError: 1,
-    IngestError: 1,
-    AccessUnavailable: 1,  # the access database is damaged or cannot be written (or read)
-    TaskingUnavailable: 1,  # the tasking database cannot be opened, read or written
-    ValueError: 2,
-}
+def exit_code(exc: Exception) -> int:
+    """One map from our exceptions to exit codes: 2 for what the user asked, 1 for what the data or store did."""
+    from api.access.store import AccessUnavailable
+    from api.services.errors import NotFoundError, ParameterError
+    from api.tasking import TaskingUnavailable
+    from geo.errors import BoundaryError
+    from ingest.errors import IngestError, StoreError
+
+    codes: dict[type[Exception], int] = {
+        ParameterError: 2,
+        NotFoundError: 1,
+        BoundaryError: 1,
+        StoreError: 1,
+        IngestError: 1,
+        AccessUnavailable: 1,  # the access database is damaged or cannot be written (or read)
+        TaskingUnavailable: 1,  # the tasking database cannot be opened, read or written
+        ValueError: 2,
+    }
+    return next((c for kind, c in codes.items() if isinstance(exc, kind)), 1)
 
 
 def fail(exc: Exception) -> NoReturn:
     """Print an error and exit with its code."""
-    code = next((c for kind, c in EXIT_CODES.items() if isinstance(exc, kind)), 1)
     err.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
-    raise typer.Exit(code) from exc
+    raise typer.Exit(exit_code(exc)) from exc
 
 
 def settings_from(store: Path | None, **overrides: object) -> Settings:
     """Settings from the environment, with the options given on the command line."""
+    from api.settings import Settings
+
     values = {k: v for k, v in overrides.items() if v is not None}
     if store is not None:
         values["store"] = store
@@ -58,6 +61,10 @@ def settings_from(store: Path | None, **overrides: object) -> Settings:
 
 def open_writable(settings: Settings) -> Connection:
     """The store, created or migrated, with the shipped reference data loaded."""
+    from ingest.boundary_sets import ensure_reference_data
+    from ingest.errors import StoreError
+    from ingest.store.connection import open_store
+
     try:
         con = open_store(settings.store, memory_limit=settings.memory_limit)
     except StoreError as exc:
@@ -71,12 +78,18 @@ def writable(settings: Settings, every: bool = False) -> Iterator[Connection]:
     """The store for a command that changes it, under the writer lock (one writer across processes); published to
     the workers of a running `aim serve --workers N`, which read snapshots of it, once changed (`every` change, or
     one that added a load)."""
+    from ingest.store.snapshots import writing
+
     with writing(settings.store, lambda: open_writable(settings), every) as con:
         yield con
 
 
 def open_existing(settings: Settings) -> Connection:
     """An existing store, migrated, with reference data and derived columns up to date."""
+    from ingest.boundary_sets import ensure_reference_data
+    from ingest.errors import StoreError
+    from ingest.store.connection import open_served_store
+
     try:
         con = open_served_store(settings.store, settings.memory_limit)
     except StoreError as exc:

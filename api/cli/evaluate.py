@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from api.access.attacks import markdown as attacks_markdown
-from api.access.attacks import run_attacks
 from api.cli.common import console, fail, open_existing, settings_from
-from api.rules import disclosure_rule
-from api.services.caches import Caches
-from api.services.calibration import calibrate_forces
 from api.services.errors import ParameterError
-from api.services.evaluation import evaluate_forces, force_areas
-from api.services.filters import resolve_filters
-from api.services.params import check_split, parse_coverage, parse_span
-from api.services.reference import WardCache
-from api.services.rolling import CATEGORIES, rolling_cases, summarise
-from ingest.schema import DEFAULT_CATEGORIES
-from ingest.store import read
-from ingest.store.connection import Connection
+
+if TYPE_CHECKING:
+    from ingest.store.connection import Connection
 
 ORDER = ("aim", "training_window", "last_3_months", "previous_period", "kde", "random")
 
@@ -85,6 +75,15 @@ def evaluate_command(
 ) -> None:
     """Score AIM's patrol selection against previous-period, kernel-density and random picks on held-out months;
     with --calibration, check that hotspot significance holds its nominal level on shuffled counts."""
+    from api.access.attacks import markdown as attacks_markdown
+    from api.access.attacks import run_attacks
+    from api.rules import disclosure_rule
+    from api.services.caches import Caches
+    from api.services.evaluation import evaluate_forces
+    from api.services.params import check_split, parse_coverage, parse_span
+    from api.services.reference import WardCache
+    from api.services.rolling import CATEGORIES
+
     settings = settings_from(store)
     con = open_existing(settings)
     try:
@@ -125,6 +124,13 @@ def _calibrate(
     seed: int,
     md: bool,
 ) -> None:
+    from api.services.caches import Caches
+    from api.services.calibration import calibrate_forces
+    from api.services.evaluation import force_areas
+    from api.services.filters import resolve_filters
+    from api.services.params import parse_span
+    from ingest.schema import DEFAULT_CATEGORIES
+
     start, end = parse_span(period, "train") if period else (None, None)
     filters = resolve_filters(con, start=start, end=end, categories=DEFAULT_CATEGORIES, sources=())
     caches = Caches()
@@ -136,6 +142,11 @@ def _calibrate(
 def _rolling(
     con: Connection, force: list[str] | None, resolutions: tuple[int, ...], cats: tuple[str, ...], md: bool
 ) -> None:
+    from api.services.caches import Caches
+    from api.services.evaluation import force_areas
+    from api.services.rolling import rolling_cases, summarise
+    from ingest.store import read
+
     first, last = read.month_extent(con)
     if first is None or last is None:
         raise ParameterError("store", "no incidents held")

@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from api.cli.common import StoreOpt, console, open_existing, settings_from
-from ingest.store.export import export_parquet
 
 export_app = typer.Typer(help="Export the store for other engines.", no_args_is_help=True)
 
@@ -23,6 +22,8 @@ def export_parquet_command(
 
     Incident-level rows are sensitive: the export is for analysts, kept where the store itself may be kept.
     """
+    from ingest.store.export import export_parquet
+
     con = open_existing(settings_from(store))
     try:
         written = export_parquet(con, out)

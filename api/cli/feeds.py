@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode
 from urllib.request import Request, urlopen
@@ -17,13 +17,17 @@ from api.cli.common import StoreOpt, console, fail, settings_from, writable
 from api.cli.ingest import ReplaceSmaller, load_with_progress
 from api.cli.report import print_reports
 from ingest.errors import IngestError
-from ingest.registry import Feed, resolve_feed, shipped_feeds
+
+if TYPE_CHECKING:
+    from ingest.registry import Feed
 
 feeds_app = typer.Typer(help="Council and complaint feeds described by profiles.", no_args_is_help=True)
 ProfileArg = Annotated[str, typer.Argument(help="Profile TOML file, or the name of a shipped profile")]
 
 
 def _feed(ref: str) -> Feed:
+    from ingest.registry import resolve_feed
+
     try:
         return resolve_feed(ref)
     except IngestError as exc:
@@ -126,6 +130,8 @@ def load(
 
 def sample_feeds(data_dir: Path) -> list[tuple[Feed, Path]]:
     """The shipped sample exports (data/feeds/<profile>.<ext>) with the shipped feed each is for."""
+    from ingest.registry import shipped_feeds
+
     feeds = shipped_feeds()
     return [
         (feeds[f.name.split(".")[0]], f)
@@ -137,6 +143,8 @@ def sample_feeds(data_dir: Path) -> list[tuple[Feed, Path]]:
 @feeds_app.command("profiles")
 def profiles() -> None:
     """List the feeds AIM knows: police.uk and every shipped profile."""
+    from ingest.registry import shipped_feeds
+
     table = Table("name", "source", "format", "description")
     for name, feed in sorted(shipped_feeds().items()):
         p = feed.profile

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import StoreOpt, console, settings_from, writable
 from api.cli.report import print_reports
-from api.rules import ingest_options
-from api.services.loading import load_files
-from api.settings import Settings
-from ingest.pipeline import IngestReport
-from ingest.registry import Feed, feed_files, resolve_feed
-from ingest.store.connection import Connection
+
+if TYPE_CHECKING:
+    from api.settings import Settings
+    from ingest.pipeline import IngestReport
+    from ingest.registry import Feed
+    from ingest.store.connection import Connection
 
 ingest_app = typer.Typer(help="Load feed files into the store.", no_args_is_help=True)
 
@@ -38,6 +38,10 @@ def load_with_progress(
     replace_smaller: bool = False,
 ) -> tuple[list[IngestReport], list[str]]:
     """Load every file of a feed at these paths, each atomically, showing files and rows done."""
+    from api.rules import ingest_options
+    from api.services.loading import load_files
+    from ingest.registry import feed_files
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -72,6 +76,8 @@ def ingest_police(
     replace_smaller: ReplaceSmaller = False,
 ) -> None:
     """Load data.police.uk street-level CSV files (plain or .gz; files or folders of monthly files)."""
+    from ingest.registry import resolve_feed
+
     settings = settings_from(store)
     with writable(settings) as con:
         reports, errors = load_with_progress(con, settings, resolve_feed("police"), paths, False, replace_smaller)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import console, err
-from ingest.pipeline import IngestReport
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 TOTALS = ("rows_read", "loaded", "replaced", "unchanged", "quarantined")
 

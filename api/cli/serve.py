@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from api.access.store import AccessStore, AccessUnavailable
 from api.cli.common import StoreOpt, console, err, fail, log, open_writable, settings_from
 from api.cli.feeds import sample_feeds
 from api.cli.ingest import load_with_progress
 from api.cli.report import print_reports
 from api.cli.users import demo_token
-from api.rules import ingest_options
-from api.services.loading import load_files
-from api.services.tasking_demo import open_demo_problems
-from api.settings import Settings
-from api.tasking import TaskingStore, TaskingUnavailable
-from ingest.registry import resolve_feed
-from ingest.store.snapshots import ensure_published
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 
 def serve(
@@ -41,6 +36,8 @@ def run_server(settings: Settings) -> None:
     import uvicorn
 
     from api.http.app import create_app
+    from api.tasking import TaskingStore, TaskingUnavailable
+    from ingest.store.snapshots import ensure_published
 
     if not settings.store.exists():
         err.print(f"[red]error[/]: no store at {settings.store}; run `aim ingest police PATH` or `aim demo`")
@@ -77,6 +74,13 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading")] = True,
 ) -> None:
     """Load the bundled demo: real Cleveland Police data (2025) plus the sample warden, casework and CRM feeds."""
+    from api.access.store import AccessStore, AccessUnavailable
+    from api.rules import ingest_options
+    from api.services.loading import load_files
+    from api.services.tasking_demo import open_demo_problems
+    from api.tasking import TaskingStore, TaskingUnavailable
+    from ingest.registry import resolve_feed
+
     settings = settings_from(store, host=host, port=port)
     con = open_writable(settings)
     errors: list[str] = []

@@ -9,16 +9,17 @@ import csv
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from api.access.principals import Role
-from api.access.store import AccessStore, AccessUnavailable
 from api.cli.common import StoreOpt, console, fail, settings_from
-from api.render.spreadsheet import safe_rows
 from api.services.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from api.access.store import AccessStore
 
 users_app = typer.Typer(help="API tokens: who may see what.", no_args_is_help=True)
 
@@ -31,6 +32,8 @@ DatabaseOpt = Annotated[
 def access_store(store: Path | None, database: str | None = None) -> AccessStore:
     """The access store in the deployment's database ($AIM_DATABASE_URL, else the SQLite file beside the incident
     store), the old layout's access file carried over; a clear error when it cannot be used."""
+    from api.access.store import AccessStore, AccessUnavailable
+
     settings = settings_from(store, database_url=database)
     try:
         return AccessStore(settings.tasking_url(), settings.access_path())
@@ -49,6 +52,8 @@ def create(
     database: DatabaseOpt = None,
 ) -> None:
     """Create a token and print it once (only its hash is kept)."""
+    from api.access.store import AccessUnavailable
+
     try:
         token = access_store(store, database).create_token(name, role, tuple(source or ()))
     except (ValueError, AccessUnavailable) as exc:
@@ -60,6 +65,8 @@ def create(
 @users_app.command("list")
 def list_tokens(store: StoreOpt = None, database: DatabaseOpt = None) -> None:
     """Every token: id, holder, role, sources, created, revoked."""
+    from api.access.store import AccessUnavailable
+
     table = Table("id", "name", "role", "sources", "created", "revoked")
     try:
         tokens = access_store(store, database).tokens()
@@ -79,6 +86,8 @@ def revoke(
     database: DatabaseOpt = None,
 ) -> None:
     """Revoke a token now; its sessions end with it."""
+    from api.access.store import AccessUnavailable
+
     try:
         revoked = access_store(store, database).revoke(token_id)
     except AccessUnavailable as exc:
@@ -112,6 +121,9 @@ def audit_command(
     database: DatabaseOpt = None,
 ) -> None:
     """List accesses to incident-level data and exports: who, when, what filter, rows returned."""
+    from api.access.store import AccessUnavailable
+    from api.render.spreadsheet import safe_rows
+
     header = ["when (UTC)", "who", "role", "what", "filter", "rows", "format"]
     try:
         records = access_store(store, database).audit_log(who, since, limit)

@@ -10,8 +10,6 @@ from rich.table import Table
 
 from api.cli.common import StoreOpt, console, fail, open_writable, settings_from, writable
 from geo.errors import BoundaryError
-from ingest.boundary_sets import load_boundary_set
-from ingest.store import read
 
 wards_app = typer.Typer(help="Ward boundary sets.", no_args_is_help=True)
 
@@ -41,6 +39,8 @@ def wards_load(
     store: StoreOpt = None,
 ) -> None:
     """Add (or replace) a boundary set from your own boundary files; every incident is placed in its wards."""
+    from ingest.boundary_sets import load_boundary_set
+
     settings = settings_from(store)
     set_name = name or files[0].name.split(".")[0]
     try:
@@ -65,6 +65,8 @@ def wards_load(
 @wards_app.command("list")
 def wards_list(store: StoreOpt = None) -> None:
     """List the boundary sets in the store."""
+    from ingest.store import read
+
     con = open_writable(settings_from(store))
     try:
         table = Table("name", "default", "wards", "description")
