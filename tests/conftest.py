@@ -33,11 +33,14 @@ SLOW_KINDS = ("browser", "postgres", "gdal", "fuzz", "server")  # each also mark
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the slow kinds slow, and every case run on PostgreSQL (a parameter "postgresql") postgres."""
+    """Mark the slow kinds slow, and every case run on PostgreSQL (a parameter "postgresql") postgres; the PostgreSQL
+    cases share one database, so under xdist's `--dist loadgroup` they run on one worker."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "postgresql" in callspec.params.values():
             item.add_marker(pytest.mark.postgres)
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
         if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
             item.add_marker(pytest.mark.slow)
 

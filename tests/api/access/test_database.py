@@ -170,6 +170,7 @@ def _forwarder(port: int, target: int) -> Iterator[None]:
         listener.close()
 
 
+@pytest.mark.postgres
 def test_a_server_unreachable_at_start_is_opened_once_it_can_be(monkeypatch: pytest.MonkeyPatch) -> None:
     real = sa.engine.make_url(postgres_url())
     port = closed_port()
@@ -186,6 +187,7 @@ def test_a_server_unreachable_at_start_is_opened_once_it_can_be(monkeypatch: pyt
         store.engine.dispose()
 
 
+@pytest.mark.postgres
 def test_a_read_only_server_keeps_tokens_working_and_says_what_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     """PostgreSQL refusing writes (default_transaction_read_only, as on a standby or a server put in read-only):
     tokens and sessions keep working, what needs a write fails and says why, and the check sees it clear."""

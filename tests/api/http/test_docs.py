@@ -50,6 +50,7 @@ def _rendered(url: str, tmp_path: Path) -> str:
 
 
 @needs_chromium
+@pytest.mark.browser
 def test_swagger_ui_and_redoc_render_every_route_in_a_real_browser(server: str, tmp_path: Path) -> None:
     paths = httpx.get(f"{server}/openapi.json").json()["paths"]
     swagger = _rendered(f"{server}/docs", tmp_path / "a")

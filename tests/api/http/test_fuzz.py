@@ -25,6 +25,8 @@ from schemathesis.specs.openapi.checks import (
 from api.http.app import create_app
 from api.settings import Settings
 
+pytestmark = pytest.mark.fuzz
+
 SLOW = {
     "/api/v1/evaluate",
     "/api/v1/hotspots/emerging",

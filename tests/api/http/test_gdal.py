@@ -28,10 +28,13 @@ from tests.api.render.browser import serving
 
 OGRINFO = shutil.which("ogrinfo")
 OGR2OGR = shutil.which("ogr2ogr")
-pytestmark = pytest.mark.skipif(
-    (OGRINFO is None or OGR2OGR is None) and not os.environ.get("CI"),
-    reason="GDAL's ogrinfo and ogr2ogr are not installed (apt-get install gdal-bin; .ci/run installs it)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        (OGRINFO is None or OGR2OGR is None) and not os.environ.get("CI"),
+        reason="GDAL's ogrinfo and ogr2ogr are not installed (apt-get install gdal-bin; .ci/run installs it)",
+    ),
+    pytest.mark.gdal,
+]
 PUBLIC_COLLECTIONS = ["wards", "hexagons-6", "hexagons-7", "hexagons-8"]
 ALL_COLLECTIONS = [*PUBLIC_COLLECTIONS, "hotspots", "patrol-plan", "incidents"]
 JUNE = "datetime=2025-06-01T00:00:00Z/2025-06-30T23:59:59Z"

@@ -112,6 +112,7 @@ def check_values(frame: Any, features: list[dict[str, Any]], names: dict[str, st
 
 
 @needs_ogrinfo
+@pytest.mark.gdal
 @pytest.mark.parametrize("route", list(ROUTES))
 def test_every_layer_route_exports_a_geopackage_and_a_shapefile_gdal_reads(
     clients: dict[str, TestClient], route: str, tmp_path: Path
@@ -155,6 +156,7 @@ def test_every_layer_route_exports_a_geopackage_and_a_shapefile_gdal_reads(
 
 
 @needs_ogrinfo
+@pytest.mark.gdal
 @pytest.mark.parametrize("fmt", ["gpkg", "shp"])
 def test_british_national_grid_exports_are_reprojected(
     clients: dict[str, TestClient], fmt: str, tmp_path: Path

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import sync_playwright
 
 from api.settings import OSM_TILES, Settings
@@ -21,6 +22,7 @@ def test_the_default_basemap_is_openstreetmap_with_its_attribution() -> None:
 
 
 @needs_chromium
+@pytest.mark.browser
 def test_offline_the_map_draws_and_says_the_streets_are_missing(cleveland_store: Path, tmp_path: Path) -> None:
     store = tmp_path / "aim.duckdb"
     shutil.copyfile(cleveland_store, store)

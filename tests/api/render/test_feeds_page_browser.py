@@ -20,7 +20,7 @@ from tests.api.http.test_profiles import own_profile
 from tests.api.render.browser import Watched, needs_chromium, serving
 from tests.api.render.tile_server import tile_server
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from ingest.registry import resolve_feed
 from tests.api.render.browser import VIEWPORT, Watched, needs_chromium, serving
 from tests.conftest import PROJECT_DATA, load_police, new_store, police_file
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 PAYLOADS = (
     '<img src=x onerror="window.__pwned=1">',

@@ -32,7 +32,7 @@ OPEN_TOOLTIPS = """<script>window.addEventListener("load", () => setTimeout(() =
   document.body.dataset.images = document.querySelectorAll(".leaflet-tooltip img, .leaflet-control img").length;
 }, 300));</script>"""
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

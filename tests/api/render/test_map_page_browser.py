@@ -18,7 +18,7 @@ from api.render.map_counts import WARD_OPACITY, WARD_PALETTE
 from api.services.hotspots import GI_LEGEND
 from tests.api.render.browser import Watched, colour_share, needs_chromium, served_copy, serving
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 ANALYST_VIEW = "/?force=cleveland&res=8&from=2025-07&to=2025-12"  # its previous half-year is held: movers are tested
 

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.api.render.browser import Watched, needs_chromium, served_copy, serving
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 VIEW = "/?force=cleveland&res=8&from=2025-07&to=2025-12"
 SIZE = {"width": 1280, "height": 800}

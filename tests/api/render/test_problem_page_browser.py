@@ -15,7 +15,7 @@ from api.settings import Settings
 from tests.api.conftest import with_demo_problems
 from tests.api.render.browser import Watched, needs_chromium, serving
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from api.access.store import AccessStore
 from api.settings import Settings
 from tests.api.render.browser import Watched, needs_chromium, serving
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser]
 MEETING = (date.today() + timedelta(days=1)).isoformat()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from ingest.store.connection import Connection
 from tests.conftest import PROJECT_DATA, load_police, police_file
 from tests.ingest.conftest import load_feed
 
+pytestmark = pytest.mark.fuzz
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 with gzip.open(police_file("cleveland", "03"), "rt") as _fh:
     POLICE_LINES = [next(_fh).rstrip("\n") for _ in range(40)]
