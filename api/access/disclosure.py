@@ -17,7 +17,7 @@ cell-key method (after the ONS approach for Census 2021 tables):
 Because the offset is added before the publish/suppress decision, "published or suppressed" is not an oracle on
 the raw count: a raw count of 6 to 13 may go either way, decided by a key nobody below analyst can compute.
 Repeating a query returns the same numbers, so averaging learns nothing; totals, changes and differences are
-computed from published values; the README gives the recovery rates of the attacks the tests run.
+computed from published values; docs/who-sees-what.md gives the recovery rates of the attacks the tests run.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ class Published:
             "table": "council",
             "suppressed_below": self.rule.threshold,
             "rounded_to": self.rule.base,
-            "rule": "cell-key perturbation (secret keys), then suppression and rounding (README: disclosure control)",
+            "rule": "cell-key perturbation (secret keys), then suppression and rounding (docs/who-sees-what.md)",
         }
 
 

@@ -48,7 +48,7 @@ def evaluate_command(
     res: Annotated[
         int | None, typer.Option(min=7, max=10, help="H3 resolution (default 9; calibration: 8 and 9)")
     ] = None,
-    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (for the README)")] = False,
+    markdown: Annotated[bool, typer.Option(help="Print a Markdown table (for the docs)")] = False,
     calibration: Annotated[
         bool, typer.Option("--calibration", help="Check hotspot significance on shuffled counts instead")
     ] = False,

@@ -1,4 +1,5 @@
-"""Who sees what: every cell of the README's route-by-role table, checked against the policy and real requests."""
+"""Who sees what: every cell of the docs' route-by-role table (docs/who-sees-what.md), checked against the policy
+and real requests."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from api.http.routers.docs import PAGES
 from api.settings import Settings
 from tests.conftest import sign_in
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+WHO_SEES_WHAT = Path(__file__).resolve().parents[3] / "docs" / "who-sees-what.md"
 CELLS = {
     "full": Grant.FULL,
     "own sources; others disclosure-controlled": Grant.OWN,
@@ -68,9 +69,9 @@ FEATURE_LAYERS = (
 
 
 def readme_table() -> dict[str, dict[Role, Grant]]:
-    """The README's table: route -> role -> grant."""
+    """The route-by-role table of docs/who-sees-what.md: route -> role -> grant."""
     table: dict[str, dict[Role, Grant]] = {}
-    for line in README.read_text().splitlines():
+    for line in WHO_SEES_WHAT.read_text(encoding="utf-8").splitlines():
         m = re.match(r"^\| `([^`]+)`(?: \([a-z ]+\))? \| (.+) \|$", line)
         if m:
             cells = [c.strip() for c in m.group(2).split(" | ")]
