@@ -131,3 +131,30 @@ def test_the_checks_see_the_code() -> None:
     assert {"api.http.app", "api.services.trends", "ingest.pipeline", "geo.hotspots"} <= set(MODULES)
     assert "fastapi" in {i.split(".")[0] for i in IMPORTS["api.http.app"]}
     assert _importers(("duckdb",))
+
+
+def _outside_the_repository(path: Path) -> list[str]:
+    """Paths a test file builds above the repository's root (`Path(__file__).parents[k]` past it) or into `shared`."""
+    depth = len(path.relative_to(ROOT).parts)  # parents[depth - 1] is the root
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "parents"
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, int)
+            and node.slice.value >= depth
+        ):
+            found.append(f"{path.name}:{node.lineno} parents[{node.slice.value}]")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip("./") == "shared":
+            found.append(f"{path.name}:{node.lineno} {node.value!r}")
+    return found
+
+
+def test_tests_read_only_what_the_repository_holds() -> None:
+    """A fresh clone runs the suite with nothing beside it: no test reaches above the repository's root."""
+    files = sorted(p for p in (ROOT / "tests").rglob("*.py") if p.name != "test_layout.py")  # this file names them
+    assert len(files) > 100
+    assert not [hit for path in files for hit in _outside_the_repository(path)]
+    assert _outside_the_repository(ROOT / "bench" / "national.py")  # the check sees such a path where one is
