@@ -29,7 +29,7 @@ HEADER = (
 )
 
 
-SLOW_KINDS = ("browser", "postgres", "gdal", "fuzz", "server")  # each also marked slow: `pytest -m "not slow"`
+SLOW_KINDS = ("browser", "postgres", "gdal", "fuzz", "server", "bulk")  # each also marked slow: `pytest -m "not slow"`
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

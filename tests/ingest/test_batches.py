@@ -45,6 +45,7 @@ def _state(con: Connection) -> tuple[object, ...]:
     )
 
 
+@pytest.mark.bulk
 @pytest.mark.parametrize("batch_rows", [50, 700, 6000])
 def test_a_file_loads_identically_in_one_batch_or_many(tmp_path: Path, batch_rows: int) -> None:
     path = _with_bad_rows(tmp_path / "2025-01-cleveland-street.csv")

@@ -52,6 +52,7 @@ def test_a_police_gzip_bomb_is_refused_once_it_expands_past_the_bound(store: Con
     assert _state(store)[0] > 3000  # a real month is within the same bounds
 
 
+@pytest.mark.bulk
 def test_a_file_with_more_rows_than_the_bound_is_refused_in_every_format(store: Connection, tmp_path: Path) -> None:
     with pytest.raises(FileTooLargeError, match=r"more than 1,000 rows.*AIM_MAX_UPLOAD_ROWS"):
         _load(store, "police", police_file("suffolk", "04"), Limits(rows=1000))
@@ -67,6 +68,7 @@ def test_a_file_with_more_rows_than_the_bound_is_refused_in_every_format(store: 
     assert _state(store) == (0, 0, 0)
 
 
+@pytest.mark.bulk
 def test_exports_in_every_format_are_bounded_in_bytes_once_decompressed(store: Connection, tmp_path: Path) -> None:
     lines = WARDENS.read_bytes().split(b"\n")
     bomb = tmp_path / "wardens.csv.gz"  # a gzipped export is read too (and bounded)

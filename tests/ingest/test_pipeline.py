@@ -53,6 +53,7 @@ def _snapshot(con: Connection) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
+@pytest.mark.bulk
 @pytest.mark.parametrize("force", FORCES)
 def test_every_force_loads_with_readme_monthly_asb_totals(tmp_path: Path, force: str) -> None:
     con = new_store(tmp_path / "aim.duckdb")

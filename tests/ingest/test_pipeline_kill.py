@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from ingest.store.connection import open_store
 from tests.conftest import load_police, new_store, police_file, three_forces_file
@@ -38,6 +39,7 @@ def counts(store: Path) -> tuple[int, int, int]:
         ).fetchall()[0]
 
 
+@pytest.mark.server
 def test_a_killed_ingest_leaves_the_store_as_it_was_and_the_next_one_succeeds(tmp_path: Path) -> None:
     store = tmp_path / "aim.duckdb"
     con = new_store(store)

@@ -23,6 +23,9 @@ from ingest.registry import resolve_feed
 from tests.api.render.browser import serving
 from tests.conftest import new_store, police_file, sign_in, three_forces_file
 
+pytestmark = pytest.mark.server
+
+
 HEXES = {"res": 6, "category": "all", "from": "2025-01", "to": "2025-03"}
 
 

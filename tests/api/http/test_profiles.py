@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
@@ -66,6 +67,7 @@ def test_a_profile_of_your_own_is_checked_then_loaded_while_serving(cleveland_st
         assert public.put("/api/v1/profiles/x-y", content=own_profile("x-y").encode()).status_code == 401
 
 
+@pytest.mark.server
 def test_the_cli_checks_and_loads_through_a_running_service(cleveland_store: Path, tmp_path: Path) -> None:
     store = tmp_path / "aim.duckdb"
     shutil.copyfile(cleveland_store, store)

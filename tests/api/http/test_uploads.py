@@ -55,6 +55,7 @@ def test_a_broken_upload_is_refused_and_changes_nothing(service: TestClient) -> 
     assert service.get("/healthz").json()["incidents"] == before
 
 
+@pytest.mark.bulk
 def test_readers_see_the_store_before_or_after_a_load_never_half_of_it(service: TestClient, tmp_path: Path) -> None:
     before = service.get("/healthz").json()["incidents"]
     seen: list[int] = []
@@ -180,6 +181,7 @@ def test_a_gzip_bomb_is_refused_with_413_naming_the_limit_and_changes_nothing(tm
         assert _held(service) == before
 
 
+@pytest.mark.bulk
 def test_a_file_with_more_rows_than_allowed_is_refused_with_413(tmp_path: Path) -> None:
     body = police_file("cleveland", "02").read_bytes()  # 6,237 rows
     with limited(tmp_path, max_upload_rows=1000) as service:

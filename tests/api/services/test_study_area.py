@@ -43,6 +43,7 @@ def test_the_cache_keeps_a_lattice_and_evicts_the_oldest_when_too_big(cleveland_
         con.close()
 
 
+@pytest.mark.bulk
 @pytest.mark.parametrize("res", [8, 9])
 def test_each_force_area_holds_every_one_of_its_located_incidents(five_forces_store: Path, res: int) -> None:
     con = open_served_store(five_forces_store)

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from ingest.pipeline import IngestOptions
 from ingest.schema import SERVED_RES
@@ -35,6 +36,7 @@ def assert_in_step(con: Connection) -> None:
     assert {r[0] for r in kept} == set(SERVED_RES)
 
 
+@pytest.mark.bulk
 def test_cell_counts_follow_loads_replacements_removals_and_new_secrets(demo_store: Path, tmp_path: Path) -> None:
     path = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_store, path)

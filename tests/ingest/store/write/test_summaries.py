@@ -8,6 +8,8 @@ import gzip
 import shutil
 from pathlib import Path
 
+import pytest
+
 from ingest.boundary_sets import load_boundary_set
 from ingest.pipeline import IngestOptions
 from ingest.store.connection import Connection, open_store
@@ -47,6 +49,7 @@ def assert_in_step(con: Connection) -> None:
         assert kept, table
 
 
+@pytest.mark.bulk
 def test_summaries_follow_loads_replacements_links_and_boundary_sets(demo_store: Path, tmp_path: Path) -> None:
     path = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_store, path)
