@@ -7,7 +7,7 @@ from datetime import date
 
 from api.services.errors import ParameterError
 from api.services.figures import EXACT, Figures
-from geo.trends import add_months
+from geo.trends import add_months, previous_period
 from ingest.schema import DEFAULT_CATEGORIES, Source
 from ingest.store import read
 from ingest.store.connection import Connection
@@ -24,6 +24,10 @@ class Filters:
     boundary_set: str
     categories: tuple[str, ...] = ()  # as requested (leaves or groups); the incident filter holds their leaves
     figures: Figures = field(default=EXACT)
+    previous: tuple[date, date] = field(init=False)  # the period of the same length immediately before
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "previous", previous_period(self.incident.start, self.incident.end))
 
     def echo(self) -> dict[str, object]:
         """The filters as applied, for response metadata."""

@@ -13,7 +13,7 @@ from api.services.filters import Filters
 from api.services.reference import WardCache
 from geo.features import feature, feature_collection, hex_features
 from geo.hexbin import cell_polygons, cells_to_strings, polygons_touching, search_box
-from geo.trends import change, previous_period
+from geo.trends import change
 from ingest.schema import MAPPED_PRECISIONS, LocationPrecision
 from ingest.store import read
 from ingest.store.connection import Connection
@@ -37,18 +37,21 @@ def located(row: dict[str, Any], precisions: tuple[str, ...]) -> dict[str, int]:
 def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: bool = False) -> dict[str, Any]:
     """Ward FeatureCollection with count, previous_count and change for the period (and counts by precision)."""
     f, figures = filters.incident, filters.figures
-    prev_start, prev_end = previous_period(f.start, f.end)
+    period, echo = period_of(filters), filters.echo()
+    prev_start, prev_end = filters.previous
     precision = precision and figures.exact  # counts by precision would publish small counts
     precisions = WARD_PRECISIONS if precision else ()
     keys = not figures.exact
     held = months_held(con, f.sources, prev_start, prev_end)  # a previous period not held has no count to compare
+    wards = cache.get(con, filters.boundary_set)
     rows = read.ward_counts(con, f, filters.boundary_set, (prev_start, prev_end), precisions, keys).to_pylist()
     counts = {r["code"]: r for r in rows}
     features = []
-    for ward in cache.get(con, filters.boundary_set):
+    for ward in wards:
         row = counts.get(ward.code, {})
         count = figures.count(int(row.get("count", 0)), int(row.get("count_key", 0)))
         previous = figures.count(int(row.get("previous_count", 0)), int(row.get("previous_key", 0))) if held else None
+        where = located(row, precisions) if precision else None
         delta, pct = change(count, previous) if count is not None and previous is not None else (None, None)
         props: dict[str, Any] = {
             "code": ward.code,
@@ -60,14 +63,14 @@ def wards_layer(con: Connection, filters: Filters, cache: WardCache, precision: 
             "change": delta,
             "change_pct": pct,
         }
-        if precision:
-            props["located"] = located(row, precisions)
+        if where is not None:
+            props["located"] = where
         features.append(feature(ward.geometry, props, fid=ward.code))
     return feature_collection(
         features,
-        period=period_of(filters),
+        period=period,
         previous_period={"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}", "held": held},
-        filters=filters.echo(),
+        filters=echo,
     )
 
 
