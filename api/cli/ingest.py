@@ -14,7 +14,7 @@ from api.rules import ingest_options
 from api.services.loading import load_files
 from api.settings import Settings
 from ingest.pipeline import IngestReport
-from ingest.registry import Feed, feed_files, resolve_feed
+from ingest.registry import Feed, resolve_feed
 from ingest.store.connection import Connection
 
 ingest_app = typer.Typer(help="Load feed files into the store.", no_args_is_help=True)
@@ -45,10 +45,9 @@ def load_with_progress(
         TextColumn("{task.fields[rows]}"),
         TimeElapsedColumn(),
     )
-    files = feed_files(feed, paths)
     rows = 0
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("ingest", total=len(files), rows="")
+        task = bar.add_task("ingest", total=None, rows="")
         current: list[Path] = []
 
         def advance(path: Path, n: int) -> None:
@@ -61,7 +60,10 @@ def load_with_progress(
             rows += n
             bar.update(task, rows=f"{rows:,} rows")
 
-        result = load_files(con, feed, paths, ingest_options(settings, dry_run, replace_smaller), advance)
+        def listed(files: list[Path]) -> None:
+            bar.update(task, total=len(files))
+
+        result = load_files(con, feed, paths, ingest_options(settings, dry_run, replace_smaller), advance, listed)
     return result
 
 
