@@ -37,7 +37,7 @@ class IngestOptions:
     progress."""
 
     rule: LinkRule | None = None  # rebuild cross-source duplicate links before committing
-    postcodes: tuple[Path, ...] = ()  # Code-Point Open files or folders, for profile feeds
+    postcodes: tuple[Path, ...] = ()  # Code-Point Open files or folders, for sources locating rows by postcode
     now: datetime | None = None  # dates later than now + 1 day are rejected; None: datetime.now()
     dry_run: bool = False  # stage, report, roll back
     replace_smaller: bool = False  # let a file replace a partition with far fewer rows than it holds
