@@ -1,4 +1,5 @@
-"""Enrichment: the finest H3 cell of each distinct point and its ward in every boundary set, via geo."""
+"""Enrichment, between validation and the store: the finest H3 cell of each distinct point, its ward in every
+boundary set (via geo), and each row's placement."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from geo.wards import locate
 from ingest.schema import H3_STORED_RES, SERVED_RES
 from ingest.store.connection import Connection
 from ingest.store.read.reference import boundary_set_names, ward_geometries, ward_set_fingerprint, ward_shapes
+from ingest.store.write.file_places import FilePlaces
+from ingest.store.write.placement import PLACED_COLUMNS
 from ingest.store.write.reference import save_ward_points
-from ingest.store.write.staging import StagedIngest
 
 _POLYGONS: OrderedDict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
@@ -65,28 +67,53 @@ def ward_counting_points(con: Connection, codes: list[str]) -> pa.Table:
     return placed.append_column("ward_code", shapes["code"]).append_column("lad_code", shapes["lad_code"])
 
 
-def enrich_batch(staged: StagedIngest) -> int:
-    """Give every point of the staged batch its H3 cells (computed once per point: the store keeps them) and its
-    ward in every boundary set; returns the batch's points not met earlier in the file."""
-    points = staged.new_points()
-    found = points.num_rows
-    codes = staged.new_ward_codes()
-    if codes:
-        wards = ward_counting_points(staged.con, codes)
-        staged.add_ward_places(wards.rename_columns([{"cell": "place_cell"}.get(n, n) for n in wards.column_names]))
-        save_ward_points(
-            staged.con,
-            wards.select(["ward_code", "cell", "lon", "lat"]).rename_columns(["ward_code", "place_cell", "lon", "lat"]),
-        )
-        points = pa.concat_tables([points, wards.select(["lon", "lat"])])
-    if points.num_rows == 0:
-        return found
-    todo = staged.uncached_points(points)
-    if todo.num_rows:
-        staged.cache_point_cells(with_cells(todo["lon"].to_numpy(), todo["lat"].to_numpy()))
-    for name in boundary_set_names(staged.con):
-        unplaced = staged.unplaced_cells(name, points)
-        if unplaced.num_rows:
-            ward_codes, polygons = ward_polygons(staged.con, name)
-            staged.add_place_wards(name, place_in_wards(ward_codes, polygons, unplaced))
-    return found
+class Enricher:
+    """Enrichment of one file's validated rows, a batch at a time, between validation and the store: each new point's
+    H3 cells (computed once per point: the store keeps them) and its ward in every boundary set, a counting point for
+    rows located by ward only, then every row's placement (cells, the place it is counted at, its LAD)."""
+
+    def __init__(self, con: Connection) -> None:
+        self.con = con
+        self.places = FilePlaces(con)  # opened inside the load's transaction
+
+    def enrich(self, batch: pa.Table) -> pa.Table:
+        """The batch's rows (staged schema) with their placement columns appended, in the batch's order."""
+        self._place_points(batch)
+        placed = self.places.placement(batch)
+        for name in PLACED_COLUMNS:
+            batch = batch.append_column(placed.schema.field(name), placed[name])
+        return batch
+
+    def _place_points(self, batch: pa.Table) -> None:
+        """Give every point of the batch not met earlier in the file its cells and its ward in every boundary set."""
+        places = self.places
+        points = places.new_points(batch)
+        codes = places.new_ward_codes(batch)
+        if codes:
+            wards = ward_counting_points(self.con, codes)
+            places.add_ward_places(wards.rename_columns([{"cell": "place_cell"}.get(n, n) for n in wards.column_names]))
+            save_ward_points(
+                self.con,
+                wards.select(["ward_code", "cell", "lon", "lat"]).rename_columns(
+                    ["ward_code", "place_cell", "lon", "lat"]
+                ),
+            )
+            points = pa.concat_tables([points, wards.select(["lon", "lat"])])
+        if points.num_rows == 0:
+            return
+        todo = places.uncached_points(points)
+        if todo.num_rows:
+            places.cache_point_cells(with_cells(todo["lon"].to_numpy(), todo["lat"].to_numpy()))
+        for name in boundary_set_names(self.con):
+            unplaced = places.unplaced_cells(name, points)
+            if unplaced.num_rows:
+                ward_codes, polygons = ward_polygons(self.con, name)
+                places.add_place_wards(name, place_in_wards(ward_codes, polygons, unplaced))
+
+    def distinct_points(self) -> int:
+        """Distinct points of the file's rows enriched so far."""
+        return self.places.distinct_points()
+
+    def close(self) -> None:
+        """Forget the file's points (before the load commits, or after it rolls back)."""
+        self.places.close()

@@ -1,4 +1,4 @@
-"""Load one feed file: adapter batches -> validate -> stage -> enrich -> atomic partition replace -> report."""
+"""Load one feed file: the source's batches -> validate -> enrich -> store (atomic month replace) -> report."""
 
 from __future__ import annotations
 
@@ -17,14 +17,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ingest.adapters.police import POLICE_FEED, police_batches
-from ingest.adapters.tabular import profile_batches
 from ingest.dedupe import LinkRule, relink
-from ingest.enrich import enrich_batch
+from ingest.enrich import Enricher
 from ingest.errors import FeedFileError, SuspiciousFileError, reason_kind
 from ingest.limits import NO_LIMITS, Limits
 from ingest.places import load_places
-from ingest.registry import Feed
+from ingest.sources import ReadContext, Source
 from ingest.store.connection import Connection
 from ingest.store.write.staging import StagedIngest
 from ingest.validate import Candidates, Rejects, split
@@ -39,7 +37,7 @@ class IngestOptions:
     progress."""
 
     rule: LinkRule | None = None  # rebuild cross-source duplicate links before committing
-    postcodes: tuple[Path, ...] = ()  # Code-Point Open files or folders, for profile feeds
+    postcodes: tuple[Path, ...] = ()  # Code-Point Open files or folders, for sources locating rows by postcode
     now: datetime | None = None  # dates later than now + 1 day are rejected; None: datetime.now()
     dry_run: bool = False  # stage, report, roll back
     replace_smaller: bool = False  # let a file replace a partition with far fewer rows than it holds
@@ -94,30 +92,35 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _batches(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Generator[Candidates, None, None]:
-    """The feed's adapter over the file: batches of candidate rows (police.uk parses the next batch meanwhile)."""
-    if feed.profile is None:
-        return police_batches(path, options.limits)
-    places = load_places(con, feed.profile, options.postcodes)  # read here: adapters never touch the store
-    return profile_batches(path, feed.profile, places, options.now or datetime.now(), options.limits)
+def _batches(source: Source, path: Path, con: Connection, options: IngestOptions) -> Generator[Candidates, None, None]:
+    """The source's batches of candidate rows over the file; the places they are located against are read from the
+    store here (sources never touch the store)."""
+    context = ReadContext(
+        now=options.now or datetime.now(),
+        limits=options.limits,
+        places=lambda postcodes, wards: load_places(con, options.postcodes, postcodes, wards),
+    )
+    return source.read(path, context)
 
 
-def _write(staged: StagedIngest, batch_rows: int, everything: bool = False) -> None:
-    """Place held rows (cells and wards once per new point) and write them to the store, `batch_rows` at a time,
-    while a whole batch is held (or, at the end of the file, until none is)."""
+def _write(staged: StagedIngest, enricher: Enricher, batch_rows: int, everything: bool = False) -> None:
+    """Enrich the rows the store holds for the file (cells and wards once per new point, then each row's placement)
+    and hand them back to it to write, `batch_rows` at a time, while a whole batch is held (or, at the end of the
+    file, until none is)."""
     while staged.pending_rows >= batch_rows or (everything and staged.pending_rows):
-        if staged.stage(batch_rows):
-            enrich_batch(staged)
-            staged.write_batch()
+        batch = staged.take(batch_rows)
+        if batch is not None:
+            staged.write_batch(enricher.enrich(batch))
 
 
-def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) -> IngestReport:
+def _finish(staged: StagedIngest, enricher: Enricher, report: IngestReport, options: IngestOptions) -> IngestReport:
     """Enrich, plan and commit (or, for a dry run, roll back) a staged file; fill in the report."""
-    _write(staged, options.batch_rows, everything=True)
+    _write(staged, enricher, options.batch_rows, everything=True)
     if staged.rows_read > options.batch_rows:  # the memory the batches used is handed back before the INSERT needs it
         staged.written()
         release_memory(thorough=False)
-    report.distinct_points = staged.distinct_points()
+    report.distinct_points = enricher.distinct_points()
+    enricher.close()
     plan = staged.plan()
     report.partition_rows, report.partition_held = dict(plan.rows), dict(plan.stored)
     shrinking = [] if options.replace_smaller else plan.shrinking(options.min_share)
@@ -147,8 +150,9 @@ def _finish(staged: StagedIngest, report: IngestReport, options: IngestOptions) 
     return report
 
 
-def run(feed: Feed, path: Path, con: Connection, options: IngestOptions = IngestOptions()) -> IngestReport:
-    """Load one file of a feed: atomic (the store changes only if the whole file commits) and idempotent."""
+def run(feed: Source, path: Path, con: Connection, options: IngestOptions = IngestOptions()) -> IngestReport:
+    """Load one file of a feed (a registered source): atomic (the store changes only if the whole file commits, and
+    then the months it covers hold its rows) and idempotent."""
     report: IngestReport | None = None
     try:
         report = _run(feed, path, con, options)
@@ -183,7 +187,7 @@ def _libc() -> ctypes.CDLL | None:
 LIBC = _libc()
 
 
-def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> IngestReport:
+def _run(feed: Source, path: Path, con: Connection, options: IngestOptions) -> IngestReport:
     started = time.perf_counter()
     if not path.is_file():
         raise FeedFileError(path, "no such file")
@@ -195,15 +199,16 @@ def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Ing
         if batch is None:
             raise FeedFileError(path, "no data rows after the header")
         digest = hashing.submit(file_sha256, path)
-        label = POLICE_FEED if feed.profile is None else feed.name
-        staged = StagedIngest(con, feed.source, file, digest.result, feed=label)
+        staged = StagedIngest(con, feed.source, file, digest.result, feed=feed.label)
         report = IngestReport(file=file, status="loaded", max_examples=options.examples)
+        enricher: Enricher | None = None
         try:
+            enricher = Enricher(con)
             while batch is not None:
-                good, rejects, months = split(batch)
+                good, rejects, months = split(batch, feed.months)
                 options.limits.check_rows(path, staged.rows_read + good.num_rows + len(rejects))
                 staged.add(good, rejects, months)
-                _write(staged, options.batch_rows)
+                _write(staged, enricher, options.batch_rows)
                 report.record(rejects, batch.unmapped)
                 if options.progress:
                     options.progress(good.num_rows + len(rejects))
@@ -211,9 +216,11 @@ def _run(feed: Feed, path: Path, con: Connection, options: IngestOptions) -> Ing
                 batch = next(batches, None)
             if staged.rows_read == 0:
                 raise FeedFileError(path, "no data rows after the header")
-            _finish(staged, report, options)
+            _finish(staged, enricher, report, options)
         except BaseException:
             staged.rollback()
+            if enricher is not None:
+                enricher.close()
             raise
         report.seconds = time.perf_counter() - started
         return report

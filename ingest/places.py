@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.geocode import PostcodeIndex, load_postcodes
-from ingest.profiles import Profile, normalise_label
+from ingest.profiles import normalise_label
 from ingest.store.connection import Connection
 from ingest.store.read.reference import ward_names
 
@@ -48,8 +48,9 @@ def _wards(con: Connection) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]
     return codes, {k: tuple(v[1]) for k, v in by_name.items()}
 
 
-def load_places(con: Connection, profile: Profile, postcodes: tuple[Path, ...]) -> Places:
-    """What a profile's rows can be placed against: postcodes (if it has a postcode column) and the store's wards."""
-    index = postcode_index(postcodes) if profile.columns.postcode else load_postcodes([])
-    codes, by_name = _wards(con) if profile.columns.ward else (frozenset(), {})
+def load_places(con: Connection, postcodes: tuple[Path, ...], with_postcodes: bool, with_wards: bool) -> Places:
+    """What rows can be placed against: the postcode centroids of these files (when wanted) and the store's wards
+    (when wanted)."""
+    index = postcode_index(postcodes) if with_postcodes else load_postcodes([])
+    codes, by_name = _wards(con) if with_wards else (frozenset(), {})
     return Places(index, codes, by_name)

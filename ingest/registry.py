@@ -1,63 +1,63 @@
-"""One registry of feeds: data.police.uk and every profile, shipped with AIM or the user's own TOML file."""
+"""One registry of feeds: each name maps to a source (`ingest.sources.Source`): data.police.uk, every profile shipped
+with AIM or in the user's own TOML file, and any source registered by name."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.adapters.police import PoliceSource
+from ingest.adapters.tabular import ProfileSource
 from ingest.errors import ProfileError
 from ingest.profiles import Profile, load_profile, shipped_profiles
-from ingest.schema import Source
+from ingest.sources import Source
 
+Feed = Source  # a feed is a source the registry knows by name
 POLICE = "police"
+POLICE_SOURCE: Source = PoliceSource()
+_REGISTERED: dict[str, Source] = {POLICE: POLICE_SOURCE}  # sources of a format of their own, by name
 
 
-@dataclass(frozen=True)
-class Feed:
-    """A feed AIM can load: its name, the canonical source its rows belong to, and its profile (None: police.uk)."""
-
-    name: str  # "police" for data.police.uk, else the profile's name
-    source: str  # canonical source: police, warden, councillor, complaint, or a profile's own
-    profile: Profile | None  # None for police.uk
+def register(source: Source) -> None:
+    """Make a source loadable by its name; a name already taken (by a source or a shipped profile) is refused."""
+    if source.name in _REGISTERED or source.name in shipped_profiles():
+        raise ProfileError(source.name, "a feed of that name is already registered")
+    _REGISTERED[source.name] = source
 
 
-POLICE_FEED = Feed(POLICE, Source.POLICE.value, None)
+def unregister(name: str) -> None:
+    """Forget a registered source (police.uk stays)."""
+    if name != POLICE:
+        _REGISTERED.pop(name, None)
 
 
-def profile_feed(profile: Profile) -> Feed:
+def profile_feed(profile: Profile) -> Source:
     """The feed a profile describes."""
-    return Feed(profile.name, profile.source, profile)
+    return ProfileSource(profile)
 
 
-def shipped_feeds() -> dict[str, Feed]:
-    """The police.uk feed and every shipped profile, by name."""
-    feeds = {POLICE: POLICE_FEED}
+def shipped_feeds() -> dict[str, Source]:
+    """The registered sources (police.uk first) and every shipped profile, by name."""
+    feeds = dict(_REGISTERED)
     for name in sorted(shipped_profiles()):
         feeds[name] = profile_feed(load_profile(name))
     return feeds
 
 
-def resolve_feed(ref: str | Path) -> Feed:
-    """A feed by name ("police" or a shipped profile) or by the path of a profile TOML file; ProfileError if unknown."""
-    if str(ref) == POLICE:
-        return POLICE_FEED
+def resolve_feed(ref: str | Path) -> Source:
+    """A feed by name (a registered source or a shipped profile) or by the path of a profile TOML file; ProfileError
+    if unknown."""
+    if str(ref) in _REGISTERED:
+        return _REGISTERED[str(ref)]
     path = Path(ref)
     if path.is_file():
         return profile_feed(load_profile(path))
     if str(ref) in shipped_profiles():
         return profile_feed(load_profile(str(ref)))
-    known = ", ".join([POLICE, *sorted(shipped_profiles())])
+    known = ", ".join([*_REGISTERED, *sorted(shipped_profiles())])
     raise ProfileError(str(ref), f"no such feed or profile file; feeds: {known}")
 
 
-def _police_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith((".csv", ".csv.gz")))
-    return [path]
-
-
-def feed_files(feed: Feed, paths: list[Path]) -> list[Path]:
-    """The files to load at these paths: folders expanded to *.csv and *.csv.gz for police.uk; profiles: as given."""
-    if feed.profile is None:
-        return [f for p in paths for f in _police_files(p)]
-    return list(paths)
+def feed_files(feed: Source, paths: Sequence[Path]) -> list[Path]:
+    """The files to load at these paths: the source's own step (a)."""
+    return feed.files(paths)

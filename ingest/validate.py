@@ -30,6 +30,7 @@ _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 Rejects = list[tuple[int, str, str]]  # (line, raw text, reason)
 RenderRaw = Callable[[list[int]], list[str]]
 Check = tuple[np.ndarray, Callable[[int], str]]  # (failing-row mask, message for row i)
+Months = Callable[[pa.Table], pa.Array]  # candidate rows -> the partition (source:scope:YYYY-MM) of each
 
 # The candidate layout every adapter yields (text columns may be dictionary-encoded).
 CANDIDATE_COLUMNS = (
@@ -175,8 +176,9 @@ def _month_of(text: object) -> date | None:
     return date(int(text[:4]), int(text[5:7]), 1) if isinstance(text, str) and re.match(MONTH, text) else None
 
 
-def split(batch: Candidates) -> tuple[pa.Table, Rejects, dict[int, date]]:
-    """(canonical good rows, rejects as (line, raw, reason), line -> month of each reject whose month is valid)."""
+def split(batch: Candidates, months_of: Months | None = None) -> tuple[pa.Table, Rejects, dict[int, date]]:
+    """(canonical good rows, rejects as (line, raw, reason), line -> month of each reject whose month is valid); the
+    good rows' partitions are `months_of` them (the source's step (c)), by default source:scope:month."""
     c = batch.table
     given = np.zeros(c.num_rows, dtype=bool)
     given[list(batch.problems)] = True
@@ -192,7 +194,7 @@ def split(batch: Candidates) -> tuple[pa.Table, Rejects, dict[int, date]]:
         keep = np.ones(c.num_rows, dtype=bool)
         keep[bad] = False
         c = c.filter(pa.array(keep))
-    return canonical(c), rejects, months
+    return canonical(c, months_of), rejects, months
 
 
 def _month_start(values: pa.Array) -> pa.Array:
@@ -211,11 +213,16 @@ def _precision(c: pa.Table) -> pa.Array:
     return pc.if_else(has_point, decoded(c["located"]), ward_lsoa_or_none)
 
 
-def canonical(c: pa.Table) -> pa.Table:
-    """The canonical rows (staged schema) of valid candidate rows: the one builder every feed goes through."""
-    partition = pc.binary_join_element_wise(
+def scoped_months(c: pa.Table) -> pa.Array:
+    """Each candidate row's partition: its source, its scope within the feed and its month, joined by ':'."""
+    return pc.binary_join_element_wise(
         decoded(c["source"]), decoded(c["partition_scope"]), decoded(c["month_text"]), ":"
     )
+
+
+def canonical(c: pa.Table, months_of: Months | None = None) -> pa.Table:
+    """The canonical rows (staged schema) of valid candidate rows: the one builder every feed goes through."""
+    partition = (months_of or scoped_months)(c)
     columns = {
         "source": c["source"],
         "partition_key": partition,

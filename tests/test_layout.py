@@ -158,3 +158,27 @@ def test_tests_read_only_what_the_repository_holds() -> None:
     assert len(files) > 100
     assert not [hit for path in files for hit in _outside_the_repository(path)]
     assert _outside_the_repository(ROOT / "bench" / "national.py")  # the check sees such a path where one is
+
+
+def test_only_the_registry_names_a_source_adapter() -> None:
+    """Feeds are reached through the registry's source objects: no module outside it (and the adapters themselves)
+    imports an adapter, so the pipeline, the services and the CLI work with any source alike."""
+    naming = {m for m, imported in IMPORTS.items() if any(_under(i, "ingest.adapters") for i in imported)}
+    outside = {m for m in naming if not _under(m, "ingest.adapters") and m != "ingest.registry"}
+    assert not outside
+    assert "ingest.registry" in naming
+
+
+def test_no_module_tells_sources_apart_by_their_profile() -> None:
+    """A source is an adapter: nothing branches on a feed having no profile (`x.profile is None`)."""
+    found = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Compare)
+                and isinstance(node.left, ast.Attribute)
+                and node.left.attr == "profile"
+                and any(isinstance(op, ast.Is | ast.IsNot) for op in node.ops)
+            ):
+                found.append(f"{module}:{node.lineno}")
+    assert not found

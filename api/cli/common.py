@@ -22,6 +22,7 @@ log = logging.getLogger("aim")
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store path (default: $AIM_STORE or ./aim.duckdb)")]
 
+
 def exit_code(exc: Exception) -> int:
     """One map from our exceptions to exit codes: 2 for what the user asked, 1 for what the data or store did."""
     from api.access.store import AccessUnavailable

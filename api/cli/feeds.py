@@ -147,6 +147,5 @@ def profiles() -> None:
 
     table = Table("name", "source", "format", "description")
     for name, feed in sorted(shipped_feeds().items()):
-        p = feed.profile
-        table.add_row(name, feed.source, p.file.format if p else "police.uk CSV", p.description if p else "")
+        table.add_row(name, feed.source, feed.file_format, feed.description)
     console.print(table)

@@ -40,7 +40,6 @@ def load_with_progress(
     """Load every file of a feed at these paths, each atomically, showing files and rows done."""
     from api.rules import ingest_options
     from api.services.loading import load_files
-    from ingest.registry import feed_files
 
     columns = (
         TextColumn("{task.description}"),
@@ -49,10 +48,9 @@ def load_with_progress(
         TextColumn("{task.fields[rows]}"),
         TimeElapsedColumn(),
     )
-    files = feed_files(feed, paths)
     rows = 0
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("ingest", total=len(files), rows="")
+        task = bar.add_task("ingest", total=None, rows="")
         current: list[Path] = []
 
         def advance(path: Path, n: int) -> None:
@@ -65,7 +63,10 @@ def load_with_progress(
             rows += n
             bar.update(task, rows=f"{rows:,} rows")
 
-        result = load_files(con, feed, paths, ingest_options(settings, dry_run, replace_smaller), advance)
+        def listed(files: list[Path]) -> None:
+            bar.update(task, total=len(files))
+
+        result = load_files(con, feed, paths, ingest_options(settings, dry_run, replace_smaller), advance, listed)
     return result
 
 

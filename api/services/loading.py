@@ -20,9 +20,14 @@ def load_files(
     paths: list[Path],
     options: IngestOptions,
     progress: Callable[[Path, int], None] | None = None,
+    listed: Callable[[list[Path]], None] | None = None,
 ) -> tuple[list[IngestReport], list[str]]:
-    """Load (or dry-run) every file of a feed at these paths, each atomically; returns reports and per-file errors."""
+    """Load (or dry-run) every file of a feed at these paths, each atomically; returns reports and per-file errors.
+
+    The feed lists its files at the paths once; `listed` is told them before the first is loaded."""
     files = feed_files(feed, paths)
+    if listed is not None:
+        listed(files)
     if not files:
         return [], [f"no {feed.name} files found in {', '.join(map(str, paths))}"]
     reports: list[IngestReport] = []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,21 @@ from ingest.adapters.csv_batches import RawBatch, iter_csv_batches
 from ingest.columns import map_values, per_row
 from ingest.limits import NO_LIMITS, Limits
 from ingest.prefetch import prefetch
+from ingest.profiles import Profile
 from ingest.schema import Category, LocationPrecision, Source
-from ingest.validate import Candidates, Check, bad_month, blank, first_failing, lazy, mask, not_a_number, number
+from ingest.sources import ReadContext, files_with_suffixes
+from ingest.validate import (
+    Candidates,
+    Check,
+    bad_month,
+    blank,
+    first_failing,
+    lazy,
+    mask,
+    not_a_number,
+    number,
+    scoped_months,
+)
 
 POLICE_FEED = "police.uk"
 POLICE_COLUMNS = [
@@ -149,3 +163,29 @@ def police_batches(path: Path, limits: Limits = NO_LIMITS) -> Generator[Candidat
             yield candidates(raw)
     finally:
         raws.close()
+
+
+@dataclass(frozen=True)
+class PoliceSource:
+    """data.police.uk street-level crime as a source: monthly force CSV files (plain or gzipped), a month replaced
+    per force (the partition's scope is the force the row falls within)."""
+
+    name: str = "police"
+    source: str = Source.POLICE.value
+    label: str = POLICE_FEED
+    description: str = ""
+    file_format: str = "police.uk CSV"
+    profile: Profile | None = None  # a format of its own: no profile maps its columns
+    suffixes: tuple[str, ...] = (".csv", ".csv.gz")
+
+    def files(self, paths: Sequence[Path]) -> list[Path]:
+        """(a) Files as given; a folder becomes its *.csv and *.csv.gz files at any depth, sorted."""
+        return files_with_suffixes(paths, self.suffixes)
+
+    def read(self, path: Path, context: ReadContext) -> Generator[Candidates, None, None]:
+        """(b) The file's candidates, a batch at a time (the next batch parses meanwhile)."""
+        return police_batches(path, context.limits)
+
+    def months(self, candidates: pa.Table) -> pa.Array:
+        """(c) Each row's force-month: police:<Falls within>:<Month>."""
+        return scoped_months(candidates)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,8 +26,9 @@ from ingest.limits import NO_LIMITS, Limits
 from ingest.locate import Getter, Locator
 from ingest.places import Places
 from ingest.profiles import Profile, normalise_label
+from ingest.sources import ReadContext, files_as_given
 from ingest.taxonomy import Category
-from ingest.validate import Candidates, RowError
+from ingest.validate import Candidates, RowError, scoped_months
 
 TEXT_COLUMNS = ("source_ref", "month_text", "category", "source_category", "located", "location_text")
 MORE_TEXT = ("reported_by", "outcome", "ward_code")
@@ -165,3 +167,49 @@ def profile_batches(
         if mapper is None:  # the header is checked against the profile before any row is used
             mapper = RowMapper(rows, profile, places, str(path), now)
         yield mapper.candidates(rows)
+
+
+@dataclass(frozen=True)
+class ProfileSource:
+    """A feed read through a profile (CSV, XLSX or Open311 JSON exports) as a source: a month replaced per feed."""
+
+    profile: Profile
+
+    @property
+    def name(self) -> str:
+        """The profile's name."""
+        return self.profile.name
+
+    @property
+    def source(self) -> str:
+        """The profile's canonical source."""
+        return self.profile.source
+
+    @property
+    def label(self) -> str:
+        """The profile's name, as recorded on rows and in the load log."""
+        return self.profile.name
+
+    @property
+    def description(self) -> str:
+        """The profile's description."""
+        return self.profile.description
+
+    @property
+    def file_format(self) -> str:
+        """The export's format: csv, xlsx or open311-json."""
+        return self.profile.file.format
+
+    def files(self, paths: Sequence[Path]) -> list[Path]:
+        """(a) The files as given."""
+        return files_as_given(paths)
+
+    def read(self, path: Path, context: ReadContext) -> Generator[Candidates, None, None]:
+        """(b) The export's candidates, located against the postcodes and wards its columns need."""
+        columns = self.profile.columns
+        places = context.places(bool(columns.postcode), bool(columns.ward))
+        return profile_batches(path, self.profile, places, context.now, context.limits)
+
+    def months(self, candidates: pa.Table) -> pa.Array:
+        """(c) Each row's month of the feed: <source>:<feed>:<month>."""
+        return scoped_months(candidates)

@@ -14,6 +14,7 @@ from ingest.store.connection import Connection
 
 SERVED = [f"cell_{r}" for r in SERVED_RES]
 PLACED_COLUMNS = ("h3_cell", *SERVED, "place_cell", "lad_code")  # appended to a batch's rows, in this order
+KEY_COLUMNS = ["line", "lon", "lat", "lsoa_code", "ward_code"]  # what a row's placement is found from
 PLACED_SCHEMA = pa.schema(
     [pa.field(name, pa.uint64()) for name in PLACED_COLUMNS[:-1]] + [pa.field("lad_code", pa.string())]
 )
@@ -26,7 +27,7 @@ def placement(con: Connection, rows: pa.Table) -> pa.Table:
     recorded ward's counting point. Its LAD is its LSOA's, else its ward's, else that of the default boundary set's
     ward holding its place.
     """
-    staging_keys = rows.select(["line", "lon", "lat", "lsoa_code", "ward_code"])  # noqa: F841 - read by name below
+    staging_keys = rows.select(KEY_COLUMNS)  # noqa: F841 - read by name below
     placed = con.sql(
         f"""WITH placed AS (
                 SELECT s.line, sp.cell AS h3_cell, {", ".join(f"sp.{c}" for c in SERVED)},

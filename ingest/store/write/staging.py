@@ -15,12 +15,13 @@ from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ingest.columns import decoded
-from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA, SERVED_RES
+from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA
 from ingest.store.connection import Connection, count, scalar
 from ingest.store.write.counts import refresh_counts
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
@@ -35,13 +36,11 @@ from ingest.store.write.partitions import (
     replace_quarantine,
     stored_partitions,
 )
-from ingest.store.write.placement import with_placement
-from ingest.store.write.reference import add_place_wards
+from ingest.store.write.placement import PLACED_COLUMNS
 
 Rejects = list[tuple[int, str, str]]
 VIEWS = ("_write",)
-TEMP_TABLES = ("_aim_rejects", "_aim_points", "_aim_ward_places")
-CELLS = ", ".join(["cell", *(f"cell_{r}" for r in SERVED_RES)])
+TEMP_TABLES = ("_aim_rejects",)
 
 
 class StagedIngest:
@@ -61,7 +60,6 @@ class StagedIngest:
         self._stored: dict[str, tuple[str, int]] = {}  # (file SHA-256, rows) of stored partitions the file has
         self._seen: set[str] = set()  # partitions looked up so far
         self._ordinals = RunningOrdinals()
-        self._batch: pa.Table | None = None  # the rows being placed and written
         self._pending: list[pa.Table] = []  # canonical rows taken but not yet written
         self._spill: tempfile.TemporaryDirectory[str] | None = None  # where written batches wait for COMMIT
         self._writer: pq.ParquetWriter | None = None
@@ -70,8 +68,6 @@ class StagedIngest:
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
         con.execute("CREATE TEMP TABLE _aim_rejects (line BIGINT, raw VARCHAR, reason VARCHAR, month DATE)")
-        con.execute("CREATE TEMP TABLE _aim_points (lon DOUBLE, lat DOUBLE)")  # the file's distinct points so far
-        con.execute("CREATE TEMP TABLE _aim_ward_places (ward_code VARCHAR, place_cell UBIGINT, lad_code VARCHAR)")
 
     @property
     def sha(self) -> str:
@@ -87,11 +83,11 @@ class StagedIngest:
             self._pending.append(good)
             self.pending_rows += good.num_rows
 
-    def stage(self, limit: int) -> bool:
-        """Take up to `limit` of the held rows, those of partitions the file writes, as the batch to write; False when
-        none of them is to be written."""
+    def take(self, limit: int) -> pa.Table | None:
+        """Take up to `limit` of the held rows, those of partitions the file writes, as the batch to enrich and write;
+        None when none of them is to be written."""
         if not self._pending:
-            return False
+            return None
         held = pa.concat_tables(self._pending)
         good, rest = held.slice(0, limit), held.slice(limit)
         self._pending = [rest] if rest.num_rows else []
@@ -106,10 +102,7 @@ class StagedIngest:
         unchanged = [k for k, (sha, _) in self._stored.items() if sha == self.sha] if self._stored else []
         if unchanged:  # the same file loaded again: those partitions stay as they are
             good = good.filter(pc.invert(pc.is_in(keys, pa.array(unchanged, pa.string()))))
-        if good.num_rows == 0:
-            return False
-        self._batch = good
-        return True
+        return good if good.num_rows else None
 
     def _add_rejects(self, rejects: Rejects, months: Mapping[int, date]) -> None:
         lines, raws, reasons = zip(*rejects, strict=True)
@@ -125,73 +118,26 @@ class StagedIngest:
         self._insert("_aim_rejects", table.select(["line", "raw", "reason", "month"]))
         self.quarantined += len(rejects)
 
-    def new_points(self) -> pa.Table:
-        """Distinct (lon, lat) of the batch not in earlier batches of the file (recorded as seen now)."""
-        staging_batch = self._batch  # noqa: F841 - read by name in the query (a scan, not a view the transaction keeps)
-        points = self.con.sql(
-            """SELECT DISTINCT b.lon, b.lat FROM staging_batch b
-               ANTI JOIN _aim_points p ON p.lon = b.lon AND p.lat = b.lat
-               WHERE b.lon IS NOT NULL AND b.lat IS NOT NULL"""
-        ).to_arrow_table()
-        self._insert("_aim_points", points)
-        return points
-
-    def new_ward_codes(self) -> list[str]:
-        """Distinct ward codes of the batch's rows located by ward only, not met earlier in the file."""
-        staging_batch = self._batch  # noqa: F841 - read by name in the query
-        rows = self.con.execute(
-            """SELECT DISTINCT b.ward_code::VARCHAR FROM staging_batch b
-               ANTI JOIN _aim_ward_places w ON w.ward_code = b.ward_code
-               WHERE b.lon IS NULL AND b.ward_code IS NOT NULL ORDER BY 1"""
-        ).fetchall()
-        return [r[0] for r in rows]
-
-    def uncached_points(self, points: pa.Table) -> pa.Table:
-        """Distinct points (columns lon, lat) whose cells the store does not hold yet."""
-        aim_new = points  # noqa: F841 - read by name in the query
-        return self.con.sql(
-            """SELECT DISTINCT n.lon, n.lat FROM aim_new n
-               ANTI JOIN point_cells c ON c.lon = n.lon AND c.lat = n.lat"""
-        ).to_arrow_table()
-
-    def cache_point_cells(self, cells: pa.Table) -> None:
-        """Keep the cells of points (columns lon, lat, cell, cell_6 .. cell_10) for this and later files."""
-        self._insert("point_cells", cells.select(["lon", "lat", *CELLS.split(", ")]))
-
-    def unplaced_cells(self, boundary_set: str, points: pa.Table) -> pa.Table:
-        """Cells of points (columns lon, lat) with no ward assignment yet in a boundary set (columns cell, lon, lat)."""
-        aim_new = points  # noqa: F841 - read by name in the query
-        return self.con.sql(
-            """SELECT c.cell, any_value(c.lon) AS lon, any_value(c.lat) AS lat
-               FROM point_cells c SEMI JOIN aim_new n ON n.lon = c.lon AND n.lat = c.lat
-               ANTI JOIN (SELECT place_cell FROM place_wards WHERE boundary_set = ?) pw ON pw.place_cell = c.cell
-               GROUP BY c.cell""",
-            params=[boundary_set],
-        ).to_arrow_table()
-
-    def add_place_wards(self, boundary_set: str, cells: pa.Table) -> None:
-        """Insert ward assignments (columns place_cell, ward_code) for a boundary set."""
-        add_place_wards(self.con, boundary_set, cells)
-
-    def add_ward_places(self, wards: pa.Table) -> None:
-        """Record where rows located by ward only are counted (columns ward_code, place_cell, lad_code)."""
-        self._insert("_aim_ward_places", wards.select(["ward_code", "place_cell", "lad_code"]))
-
     def _insert(self, table: str, rows: pa.Table) -> None:
         if rows.num_rows == 0:
             return
         aim_new = rows  # noqa: F841 - read by name in the query (registering it would keep it until COMMIT)
         self.con.execute(f"INSERT INTO {table} SELECT * FROM aim_new")  # noqa: S608 (fixed names)
 
-    def write_batch(self) -> None:
-        """Keep the staged batch's rows, each with its ordinal among identical rows of the file and its placement
-        (cells, place, LAD), for the INSERT at commit: the first batch in memory, and from the second on, every batch
-        in the spill file."""
-        assert self._batch is not None, "a batch is staged before it is written"
-        ordinals = self._ordinals.next(identity_keys(self.con, self._batch))
-        plain = self._batch.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
-        table = with_placement(self.con, plain.append_column("ordinal", pa.array(ordinals, pa.int64())))
-        self._batch = None
+    def write_batch(self, enriched: pa.Table) -> None:
+        """Keep a taken batch's rows, enriched with their placement (`placement.PLACED_COLUMNS`: cells, place, LAD),
+        each with its ordinal among identical rows of the file, in line order, for the INSERT at commit: the first
+        batch in memory, and from the second on, every batch in the spill file."""
+        placed = enriched.select(list(PLACED_COLUMNS))
+        rows = enriched.drop_columns(list(PLACED_COLUMNS))
+        ordinals = self._ordinals.next(identity_keys(self.con, rows))
+        plain = rows.cast(INCIDENT_SCHEMA)  # Parquet writes its own dictionaries (Arrow's may hold NULL)
+        table = plain.append_column("ordinal", pa.array(ordinals, pa.int64()))
+        for name in PLACED_COLUMNS:
+            table = table.append_column(placed.schema.field(name), placed[name])
+        lines = table["line"].to_numpy()
+        if len(lines) > 1 and not (np.diff(lines) > 0).all():
+            table = table.sort_by("line")
         if self._held is None and self._writer is None:  # a file of one batch (most monthly files) needs no spill
             self._held = table
             return
@@ -219,10 +165,6 @@ class StagedIngest:
         path = str(Path(self._spill.name) / "rows.parquet").replace("'", "''")
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW staging_ordered AS SELECT * FROM read_parquet('{path}')")  # noqa: S608
         insert_incidents(self.con, self.run_id)
-
-    def distinct_points(self) -> int:
-        """Distinct points of the file's rows."""
-        return count(self.con, "SELECT count(*) FROM _aim_points")
 
     def plan(self) -> PartitionPlan:
         """Compare the file's partitions with stored ones: new, replaced (different file) or unchanged (same file)."""
