@@ -165,13 +165,3 @@ def _by_name(table: Mapping[str, Mapping[Role, Grant]]) -> dict[str, Mapping[str
 
 DEFAULT_POLICY = Policy(_by_name(POLICY))
 DEMO_ROLE = Role.ANALYST  # the demo's token (`aim demo`): every route
-
-
-def grant_for(route: str | None, role: Role) -> Grant:
-    """The role's grant on a route under the default policy (deny when the route is not in the policy)."""
-    return DEFAULT_POLICY.grant(route, role)
-
-
-def refusal(principal_role: Role) -> tuple[int, str]:
-    """The status and message for a caller the default policy does not let in."""
-    return DEFAULT_POLICY.refusal(principal_role)
