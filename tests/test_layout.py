@@ -182,3 +182,72 @@ def test_no_module_tells_sources_apart_by_their_profile() -> None:
             ):
                 found.append(f"{module}:{node.lineno}")
     assert not found
+
+
+ACCESS = "api.access"
+TEMPLATES = ROOT / "api" / "render" / "templates"
+
+
+def _names_a_role(node: ast.expr) -> bool:
+    """Whether an expression is a Role member (Role.ANALYST) or a role attribute (principal.role)."""
+    if not isinstance(node, ast.Attribute):
+        return False
+    if node.attr == "role":
+        return True
+    return isinstance(node.value, ast.Name) and node.value.id == "Role"
+
+
+def _role_comparisons(source: str) -> list[int]:
+    """The lines of Python source that compare roles or test membership among them (==, !=, in, is, match)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            parts = [p for side in sides for p in ast.walk(side) if isinstance(p, ast.expr)]
+            if any(_names_a_role(p) for p in parts):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Match) and any(_names_a_role(p) for p in ast.walk(node.subject)):
+            found.append(node.lineno)
+    return found
+
+
+def test_only_access_compares_roles() -> None:
+    """Roles are compared in api/access only; every other module asks the caller's capabilities."""
+    wrong = {
+        f"{name}:{line}"
+        for name, path in MODULES.items()
+        if not _under(name, ACCESS)
+        for line in _role_comparisons(path.read_text(encoding="utf-8"))
+    }
+    assert not wrong
+
+
+def _template_roles(source: str) -> list[str]:
+    """The Jinja statements and expressions of a template that name a role (`role`, `.role`)."""
+    import jinja2
+
+    env = jinja2.Environment()
+    found = set()
+    for node in env.parse(source).find_all((jinja2.nodes.If, jinja2.nodes.Compare, jinja2.nodes.CondExpr)):
+        tested = node.test if isinstance(node, jinja2.nodes.If | jinja2.nodes.CondExpr) else node
+        for name in tested.find_all((jinja2.nodes.Name, jinja2.nodes.Getattr)):
+            named = name.name if isinstance(name, jinja2.nodes.Name) else name.attr
+            if "role" in named:
+                found.add(f"line {node.lineno}: {named}")
+    return sorted(found)
+
+
+def test_templates_decide_on_capabilities_not_roles() -> None:
+    """No template tests a role: they are given the caller's capabilities."""
+    wrong = {f"{path.name} {hit}" for path in TEMPLATES.rglob("*.html") for hit in _template_roles(path.read_text())}
+    assert not wrong
+    assert len(list(TEMPLATES.rglob("*.html"))) > 10  # the scan saw the templates
+
+
+def test_the_role_scan_finds_comparisons() -> None:
+    """The scans above recognise what they forbid (a changed scan must still catch these)."""
+    source = "a = p.role == Role.PUBLIC\nb = x in (Role.ANALYST,)\nc = p.role.value\nd = Role.ANALYST\n"
+    assert _role_comparisons(source) == [1, 2]
+    assert _role_comparisons("match p.role:\n    case Role.PUBLIC:\n        pass\n") == [1]
+    assert _template_roles('{% if role == "public" %}x{% endif %}{{ account.role }}') == ["line 1: role"]
+    assert _template_roles("{% if caps.audit %}x{% endif %}{{ a.role }}") == []

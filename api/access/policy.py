@@ -1,7 +1,12 @@
-"""Route by route, what each role gets. Every route must be listed: a route missing here is refused to everyone."""
+"""Route by route, what each role gets. Every route must be listed: a route missing here is refused to everyone.
+
+A role is a column of this table: adding one is an entry in each grant set below (and a member of Role). What a
+caller may see and do beyond the route it calls (api/access/capabilities.py) is read from the same table."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 
 from api.access.principals import Role
@@ -107,14 +112,56 @@ POLICY.update(
 )
 
 
-def grant_for(route: str | None, role: Role) -> Grant:
-    """The role's grant on a route (deny when the route is not in the policy)."""
-    roles = POLICY.get(route) if route is not None else None
-    return roles.get(role, Grant.DENIED) if roles else Grant.DENIED
+@dataclass(frozen=True)
+class Policy:
+    """Each role's grant on each route, and which role is the caller without a token. The extension point for a new
+    role: `with_role` gives the same table with one more column."""
+
+    routes: Mapping[str, Mapping[str, Grant]]
+    anonymous: str = Role.PUBLIC  # the role of a caller without a token
+
+    def grant(self, route: str | None, role: str) -> Grant:
+        """The role's grant on a route (deny when the route or the role is not in the policy)."""
+        roles = self.routes.get(route) if route is not None else None
+        return roles.get(role, Grant.DENIED) if roles else Grant.DENIED
+
+    def roles(self) -> tuple[str, ...]:
+        """Every role the table names, in the order first named."""
+        return tuple(dict.fromkeys(role for roles in self.routes.values() for role in roles))
+
+    def with_role(self, role: str, like: str | None = None, grants: Mapping[str, Grant] | None = None) -> Policy:
+        """This policy with one more role: the grants of the role it is `like` (none: denied everywhere), replaced on
+        the routes named in `grants`."""
+        changed = dict(grants or {})
+        unknown = sorted(set(changed) - set(self.routes))
+        if unknown:
+            raise ValueError(f"routes not in the policy: {', '.join(unknown)}")
+        routes = {
+            route: {**roles, role: changed.get(route, roles.get(like, Grant.DENIED) if like else Grant.DENIED)}
+            for route, roles in self.routes.items()
+        }
+        return Policy(routes, self.anonymous)
+
+    def token_roles(self) -> tuple[str, ...]:
+        """The roles a token may carry: every role but the anonymous caller's."""
+        return tuple(role for role in self.roles() if role != self.anonymous)
+
+    def refusal(self, role: str) -> tuple[int, str]:
+        """The status and message for a caller the policy does not let in: sign in (401) for the caller without a
+        token, 403 for a role the route refuses."""
+        if role == self.anonymous:
+            return 401, "sign in: this route needs a token (Authorization: Bearer <token>)"
+        return 403, f"the {role} role may not use this route"
 
 
-def refusal(principal_role: Role) -> tuple[int, str]:
-    """The status and message for a caller the policy does not let in."""
-    if principal_role == Role.PUBLIC:
-        return 401, "sign in: this route needs a token (Authorization: Bearer <token>)"
-    return 403, f"the {principal_role.value} role may not use this route"
+def _by_name(table: Mapping[str, Mapping[Role, Grant]]) -> dict[str, Mapping[str, Grant]]:
+    """The table with its roles as role names (the type a policy extended with other roles holds)."""
+    by_name: dict[str, Mapping[str, Grant]] = {}
+    for route, roles in table.items():
+        grants: dict[str, Grant] = {role: grant for role, grant in roles.items()}
+        by_name[route] = grants
+    return by_name
+
+
+DEFAULT_POLICY = Policy(_by_name(POLICY))
+DEMO_ROLE = Role.ANALYST  # the demo's token (`aim demo`): every route

@@ -1,14 +1,15 @@
-"""Who may see and change what in tasking: analysts everything; a partner the problems it is party to (one of its
-sources or agencies named among the partners, or owning an action); a councillor a summary of the problems in the
-wards their token covers, with no counts; the public only problems with a published progress note, and only those
-notes."""
+"""Who may see and change what in tasking, by the caller's grant on problems (api/access/capabilities.py): full,
+everything (analysts); party, the problems it is party to (one of its sources or agencies named among the partners,
+or owning an action: partners); wards, a summary of the problems in the wards their token covers, with no counts
+(councillors); notes, only problems with a published progress note, and only those notes (the public)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from api.access.policy import refusal
-from api.access.principals import AuthError, Principal, Role
+from api.access.capabilities import Capabilities
+from api.access.policy import Grant
+from api.access.principals import AuthError, Principal
 from api.services import tasking as service
 from api.services.errors import NotFoundError
 from api.services.problem_area import area_ward_codes
@@ -28,38 +29,37 @@ def party_to(principal: Principal, problem: dict[str, Any], actions: list[dict[s
 
 
 def may_see(
-    principal: Principal,
+    caps: Capabilities,
     problem: dict[str, Any],
     actions: list[dict[str, Any]],
     wards: set[str],
     published: set[int],
 ) -> bool:
     """Whether the caller may know of the problem at all."""
-    if principal.role == Role.ANALYST:
+    if caps.problems == Grant.FULL:
         return True
-    if principal.role == Role.PARTNER:
-        return party_to(principal, problem, actions)
-    if principal.role == Role.COUNCILLOR:
+    if caps.problems == Grant.PARTY:
+        return party_to(caps.principal, problem, actions)
+    if caps.problems == Grant.WARDS:
         return bool(area_ward_codes(problem.get("area") or {}) & wards)
-    return problem["id"] in published
+    return caps.problems == Grant.NOTES and problem["id"] in published
 
 
-def require_change(
-    principal: Principal, problem: dict[str, Any] | None = None, actions: list[Any] | None = None
-) -> None:
-    """Refuse a change the caller may not make: analysts change anything; partners the problems they are party to."""
-    if principal.role == Role.ANALYST:
+def require_change(caps: Capabilities, problem: dict[str, Any] | None = None, actions: list[Any] | None = None) -> None:
+    """Refuse a change the caller may not make: a full grant changes anything (and opens problems); a party grant
+    the problems it is party to."""
+    if caps.problem_work == Grant.FULL:
         return
-    if principal.role == Role.PARTNER and problem is not None and party_to(principal, problem, actions):
+    if caps.problem_work == Grant.PARTY and problem is not None and party_to(caps.principal, problem, actions):
         return
-    if principal.role == Role.PUBLIC:
-        raise AuthError(*refusal(principal.role))
-    raise AuthError(403, f"the {principal.role.value} role may not change this")
+    if not caps.signed_in:
+        raise AuthError(*caps.refusal())
+    raise AuthError(403, f"the {caps.principal.role} role may not change this")
 
 
-def check_partner_fields(principal: Principal, fields: set[str]) -> None:
-    """A partner may change a problem's status and description only."""
-    if principal.role == Role.PARTNER and not fields <= PARTNER_PROBLEM_FIELDS:
+def check_partner_fields(caps: Capabilities, fields: set[str]) -> None:
+    """A party to a problem (a partner) may change its status and description only."""
+    if caps.problem_work == Grant.PARTY and not fields <= PARTNER_PROBLEM_FIELDS:
         raise AuthError(403, f"a partner may change a problem's {' and '.join(sorted(PARTNER_PROBLEM_FIELDS))} only")
 
 
@@ -83,17 +83,17 @@ def _partner_evaluation(principal: Principal, detail: dict[str, Any], open_sourc
     ]
 
 
-def problem_view(principal: Principal, detail: dict[str, Any], open_sources: set[str]) -> dict[str, Any]:
+def problem_view(caps: Capabilities, detail: dict[str, Any], open_sources: set[str]) -> dict[str, Any]:
     """What the caller sees of a problem it may see."""
-    if principal.role == Role.ANALYST:
+    if caps.problems == Grant.FULL:
         return detail
-    if principal.role == Role.PARTNER:
-        allowed = set(principal.sources) | open_sources
+    if caps.problems == Grant.PARTY:
+        allowed = set(caps.principal.sources) | open_sources
         profile = detail.get("profile")
         return {
             **detail,
             "profile": None if profile is None else profile_for_sources(profile, allowed),
-            "evaluations": _partner_evaluation(principal, detail, open_sources),
+            "evaluations": _partner_evaluation(caps.principal, detail, open_sources),
         }
     summary = {
         "id": detail["id"],
@@ -104,7 +104,7 @@ def problem_view(principal: Principal, detail: dict[str, Any], open_sources: set
         "closed": detail["closed"],
         "progress_notes": _published_notes(detail),
     }
-    if principal.role == Role.COUNCILLOR:
+    if caps.problems == Grant.WARDS:
         summary |= {
             "title": detail["title"],
             "owner": detail["owner"],
@@ -125,7 +125,7 @@ def problem_view(principal: Principal, detail: dict[str, Any], open_sources: set
     return summary
 
 
-def list_view(principal: Principal, problem: dict[str, Any]) -> dict[str, Any]:
+def list_view(caps: Capabilities, problem: dict[str, Any]) -> dict[str, Any]:
     """A problem's line in a list."""
     line = {
         "id": problem["id"],
@@ -135,18 +135,18 @@ def list_view(principal: Principal, problem: dict[str, Any]) -> dict[str, Any]:
         "opened": problem["opened"],
         "closed": problem["closed"],
     }
-    if principal.role != Role.PUBLIC:
+    if caps.problem_details:
         line |= {"title": problem["title"], "owner": problem["owner"], "partners": problem["partners"]}
     return line
 
 
-def feature_view(principal: Principal, problem: dict[str, Any], counts: dict[str, int]) -> tuple[dict[str, Any], bool]:
+def feature_view(caps: Capabilities, problem: dict[str, Any], counts: dict[str, int]) -> tuple[dict[str, Any], bool]:
     """A problem the caller may see as a map feature (the OGC collection `problems`): its properties, from its line
     in a list, and whether its own area is drawn. Analysts and the partners party to it see the area (it is in their
     view of the problem); councillors and the public the outline of the wards it lies in, whose names are all their
     views give. The public get no title, owner or action counts; councillors the counts of the actions their summary
     lists."""
-    line = list_view(principal, problem)
+    line = list_view(caps, problem)
     properties = {
         "id": line["id"],
         "title": line.get("title"),
@@ -157,32 +157,37 @@ def feature_view(principal: Principal, problem: dict[str, Any], counts: dict[str
         "opened": None if line["opened"] is None else line["opened"].isoformat(),
         "closed": None if line["closed"] is None else line["closed"].isoformat(),
     }
-    if principal.role == Role.PUBLIC:
+    if not caps.problem_details:
         return {k: v for k, v in properties.items() if k not in ("title", "owner")}, False
-    return properties | counts, principal.role in (Role.ANALYST, Role.PARTNER)
+    return properties | counts, caps.problem_areas
+
+
+def _wards(store: TaskingStore, caps: Capabilities) -> set[str]:
+    return store.councillor_wards(caps.principal.token_id) if caps.problems == Grant.WARDS else set()
+
+
+def _published(store: TaskingStore, caps: Capabilities) -> set[int]:
+    return store.published_problem_ids() if caps.problems == Grant.NOTES else set()
 
 
 def visible_problems(
-    store: TaskingStore, principal: Principal, with_actions: bool = False
+    store: TaskingStore, caps: Capabilities, with_actions: bool = False
 ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The problems the caller may know of, oldest first, each with its actions: read when asked for, and always for
-    a partner (they decide whether it is party to the problem); empty otherwise."""
-    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
-    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
-    read_actions = with_actions or principal.role == Role.PARTNER
+    a party grant (they decide whether it is party to the problem); empty otherwise."""
+    wards, published = _wards(store, caps), _published(store, caps)
+    read_actions = with_actions or caps.problems == Grant.PARTY
     shown = []
     for p in sorted(store.problems(), key=lambda p: int(p["id"])):
         actions = store.actions(p["id"]) if read_actions else []
-        if may_see(principal, p, actions, wards, published):
+        if may_see(caps, p, actions, wards, published):
             shown.append((p, actions))
     return shown
 
 
-def visible_problem(store: TaskingStore, principal: Principal, problem_id: int) -> dict[str, Any]:
+def visible_problem(store: TaskingStore, caps: Capabilities, problem_id: int) -> dict[str, Any]:
     """The problem's detail, when the caller may know of it (NotFoundError otherwise: its existence is not told)."""
     detail = service.problem_detail(store, problem_id)
-    wards = store.councillor_wards(principal.token_id) if principal.role == Role.COUNCILLOR else set()
-    published = store.published_problem_ids() if principal.role == Role.PUBLIC else set()
-    if not may_see(principal, detail, detail["actions"], wards, published):
+    if not may_see(caps, detail, detail["actions"], _wards(store, caps), _published(store, caps)):
         raise NotFoundError(f"no problem {problem_id}")
     return detail

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from api.access.policy import DEFAULT_POLICY, DEMO_ROLE
 from api.access.principals import Role
 from api.cli.common import StoreOpt, console, fail, settings_from
 from api.services.errors import NotFoundError
@@ -44,7 +45,7 @@ def access_store(store: Path | None, database: str | None = None) -> AccessStore
 @users_app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="Who holds the token (a person or a system)")],
-    role: Annotated[Role, typer.Option(help="analyst, partner or councillor")],
+    role: Annotated[Role, typer.Option(help=", ".join(DEFAULT_POLICY.token_roles()))],
     source: Annotated[
         list[str] | None, typer.Option(help="Partner only: a source its agreement covers (repeat)")
     ] = None,
@@ -105,7 +106,7 @@ def demo_token(store: AccessStore) -> str:
     for t in store.tokens():
         if t["name"] == DEMO_HOLDER and t["revoked_at"] is None:
             store.revoke(int(t["token_id"]))
-    return store.create_token(DEMO_HOLDER, Role.ANALYST)
+    return store.create_token(DEMO_HOLDER, DEMO_ROLE)
 
 
 def _text(value: object) -> str:

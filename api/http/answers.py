@@ -18,8 +18,7 @@ from threading import Lock
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.access.principals import Role
-from api.http.auth import principal_of
+from api.http.auth import capabilities_of, principal_of
 from api.http.formats import Answer, respond
 from api.services.caches import store_version
 from ingest.store.connection import Connection
@@ -79,7 +78,7 @@ def _key(request: Request, version: int) -> str:
 
 
 def _headers(request: Request, etag: str) -> dict[str, str]:
-    public = principal_of(request).role == Role.PUBLIC
+    public = not capabilities_of(request).signed_in
     return {
         "ETag": etag,
         "Cache-Control": "public, no-cache" if public else "private, no-cache",

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.access.policy import DEFAULT_POLICY, Policy
 from api.access.store import AccessStore
 from api.http.answers import AnswerCache, KeptAnswer, answer_kept
 from api.http.auth import enforce
@@ -49,8 +50,9 @@ from ingest.store.snapshots import Snapshots, ensure_published
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the store named in settings is opened for the app's lifetime (it must exist already)."""
+def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY) -> FastAPI:
+    """Build the app; the store named in settings is opened for the app's lifetime (it must exist already); the
+    policy says what each role gets from each route (api/access/policy.py)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.policy = policy
     app.state.print_basemap = print_basemap(settings.basemap(), settings.tile_cache_path())
     install_error_handlers(app)
     app.add_exception_handler(KeptAnswer, lambda _, exc: exc.response)  # type: ignore[attr-defined]

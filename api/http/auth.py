@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from api.access.policy import Grant, grant_for, refusal
+from api.access.capabilities import Capabilities, capabilities
+from api.access.policy import DEFAULT_POLICY, Grant, Policy
 from api.access.principals import PUBLIC, AuthError, Principal
 from api.access.store import AccessStore, AccessUnavailable
 
@@ -43,14 +44,31 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
+def policy_of(request: Request) -> Policy:
+    """The policy the app was created with."""
+    policy = getattr(request.app.state, "policy", DEFAULT_POLICY)
+    assert isinstance(policy, Policy)
+    return policy
+
+
+def capabilities_of(request: Request) -> Capabilities:
+    """What the caller may see and do on the matched route (decided once per request, then cached)."""
+    cached = getattr(request.state, "capabilities", None)
+    if isinstance(cached, Capabilities):
+        return cached
+    path = getattr(request.scope.get("route"), "path", None)
+    caps = capabilities(principal_of(request), path if isinstance(path, str) else None, policy_of(request))
+    request.state.capabilities = caps
+    return caps
+
+
 def grant_of(request: Request) -> Grant:
     """The caller's grant on the matched route."""
-    path = getattr(request.scope.get("route"), "path", None)
-    return grant_for(path if isinstance(path, str) else None, principal_of(request).role)
+    return capabilities_of(request).grant
 
 
 def enforce(request: Request) -> None:
     """App-wide dependency: refuse a caller the route's policy does not let in."""
-    principal = principal_of(request)
-    if grant_of(request) == Grant.DENIED:
-        raise AuthError(*refusal(principal.role))
+    caps = capabilities_of(request)
+    if caps.grant == Grant.DENIED:
+        raise AuthError(*caps.refusal())

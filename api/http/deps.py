@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from api.access.principals import Principal, Role
-from api.access.scope import source_scope
-from api.access.tables import admit_categories, admit_period
-from api.http.auth import grant_of, principal_of
+from api.access.capabilities import Capabilities
+from api.access.principals import Principal
+from api.access.scope import request_scope
+from api.http.auth import capabilities_of, principal_of
 from api.http.middleware import NONCE_KEY
 from api.rules import disclosure_rule
 from api.services.caches import Caches
@@ -60,12 +60,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 CachesDep = Annotated[Caches, Depends(get_caches)]
 NonceDep = Annotated[str, Depends(get_script_nonce)]
 PrincipalDep = Annotated[Principal, Depends(principal_of)]
-
-
-def listed_sources(principal: Principal) -> tuple[str, ...] | None:
-    """The sources an error message may name to a caller: every one for analysts (None), a partner's own, none for
-    councillors and the public (an error must not enumerate the sources held)."""
-    return None if principal.role == Role.ANALYST else principal.sources
+CapabilitiesDep = Annotated[Capabilities, Depends(capabilities_of)]
 
 
 FromQuery = Annotated[
@@ -121,37 +116,32 @@ def resolve_request_filters(
     request: Request, con: Connection, settings: Settings, months: Months, choice: FilterChoice
 ) -> Filters:
     """Validate and resolve the period and category/source/wards into one filter, with the caller's figures
-    strategy; below analyst, only the published tables (api.access.tables)."""
+    strategy and the tables it may read (api.access.scope: below a full grant, the published tables)."""
     from_, to = months
+    caps = capabilities_of(request)
     categories = requested_categories(choice.category)
-    scope = source_scope(
-        principal_of(request),
-        grant_of(request),
+    scope = request_scope(
+        caps,
         disclosure_rule(settings),
         choice.source or [],
-        lambda wanted: requested_sources(con, wanted or None, listed_sources(principal_of(request))),
+        categories,
+        lambda wanted: requested_sources(con, wanted or None, caps.listed_sources),
         lambda: held_sources(con),
     )
-    if scope.published and not scope.figures.exact:
-        admit_categories(categories)
-    # a partner counts its records as they are (de-duplication leans on links to other agencies' records, so counts
-    # with and without it would tell how many of its records those agencies hold too); published tables count records
-    records_only = scope.published or principal_of(request).role == Role.PARTNER
     filters = resolve_filters(
         con,
         start=month_of(from_),
         end=month_of(to),
         categories=categories,
         sources=scope.sources,
-        dedupe=choice.dedupe and not records_only,
+        dedupe=scope.dedupe(choice.dedupe),
         boundary_set=choice.wards,
         default_months=settings.default_months,
         figures=scope.figures,
     )
-    if scope.published and not scope.figures.exact:
-        f = filters.incident
-        filters = filters.months(*admit_period(f.start, f.end, chosen=from_ is not None or to is not None))
-    return filters
+    f = filters.incident
+    published_period = scope.period(f.start, f.end, chosen=from_ is not None or to is not None)
+    return filters if published_period is None else filters.months(*published_period)
 
 
 MonthsDep = Annotated[Months, Depends(requested_months)]

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 import folium
 from markupsafe import Markup
 
-from api.access.principals import Principal, Role
+from api.access.capabilities import MAP, Capabilities, capabilities_of
+from api.access.principals import Principal
 from api.access.tables import COUNCIL
 from api.render.map_answers import api_query, downloads, movers_panel, period_words, published_source
 from api.render.map_counts import CountLayers, add_count_layers, legend_rows
@@ -31,16 +32,11 @@ STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/stat
 PAGE_SCRIPT = '<script src="/static/aim-map.js" defer></script>'
 
 
-def _published(principal: Principal) -> bool:
-    """Whether the caller counts published tables only (api.access.tables)."""
-    return principal.role in (Role.PUBLIC, Role.COUNCILLOR)
-
-
-def _controls(filters: Filters, res: int, view: MapView, principal: Principal) -> str:
+def _controls(filters: Filters, res: int, view: MapView, caps: Capabilities) -> str:
     """The filter form: period, categories, sources, boundary set, hexagon size, study area and the account."""
     f = filters.incident
     cats = [(ALL, "All categories"), *GROUP_LABELS.items()]
-    published = _published(principal)
+    published = caps.published_only
     if published:
         srcs = [("police", "Police (police.uk open data)"), (COUNCIL, "Council records (every council source)")]
         chosen_sources = [published_source(filters)]
@@ -67,11 +63,12 @@ def _controls(filters: Filters, res: int, view: MapView, principal: Principal) -
         areas=view.areas,
         area=view.chosen_area,
         account={
-            "signed_in": principal.role != Role.PUBLIC,
-            "analyses": principal.role in (Role.ANALYST, Role.PARTNER),
-            "loads": principal.role == Role.ANALYST,
-            "name": principal.name,
-            "role": principal.role.value,
+            "signed_in": caps.signed_in,
+            "sources_report": caps.sources_report,
+            "tasking_pack": caps.tasking_pack,
+            "loads_feeds": caps.loads_feeds,
+            "name": caps.principal.name,
+            "role": str(caps.principal.role),
         },
     )
 
@@ -112,11 +109,18 @@ BASEMAP_WATCH = """window.addEventListener("DOMContentLoaded", function () {
 
 
 def build_map(
-    view: MapView, filters: Filters, settings: Settings, principal: Principal, nonce: str = "", csrf: str = ""
+    view: MapView,
+    filters: Filters,
+    settings: Settings,
+    caller: Capabilities | Principal,
+    nonce: str = "",
+    csrf: str = "",
 ) -> str:
-    """Render the analyst map page as HTML; its <script> tags (folium's and the page's own static scripts) carry the
+    """Render the analyst map page as HTML for the caller's capabilities (a principal: its capabilities on the map
+    route under the default policy); its <script> tags (folium's and the page's own static scripts) carry the
     response's nonce (the page has no other script: no inline event handler, and names from files reach it as
     escaped text); `csrf` is the session's page token, which the analyst's problem panel sends with what it opens."""
+    caps = capabilities_of(caller, MAP)
     res, statistics, bounds = view.res, view.statistics, view.bounds
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10, location=[54.6, -1.2])
     m.default_js = STATIC_JS
@@ -129,7 +133,7 @@ def build_map(
         page = m.get_root()
         assert isinstance(page, folium.Figure)
         page.script.add_child(folium.Element(BASEMAP_WATCH.replace("TILES", tiles.get_name())))
-    fine = principal.role in (Role.ANALYST, Role.PARTNER)  # ids and figures in small print
+    fine = caps.analyses  # ids and figures in small print
     counts = add_count_layers(m, view, fine)
     statistics_names = add_statistics_layers(m, *statistics) if statistics else {}
     folium.LayerControl(collapsed=False).add_to(m)
@@ -137,11 +141,10 @@ def build_map(
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root = m.get_root()
     assert isinstance(root, folium.Figure)
-    root.html.add_child(folium.Element(inert(_controls(filters, res, view, principal))))
+    root.html.add_child(folium.Element(inert(_controls(filters, res, view, caps))))
     plan_url = f"/api/v1/patrol-plan?{urlencode([*view.plan_query, ('format', 'pdf')])}" if view.plan_query else ""
     shown = statistics_legend(*statistics, layers=statistics_names) if statistics else None
-    published = _published(principal)
-    query = api_query(filters, published)
+    query = api_query(filters, caps.published_only)
     page_query = [*query, ("res", str(res)), *([("area", view.chosen_area)] if view.chosen_area else [])]
     f = filters.incident
     side = render(
@@ -160,17 +163,17 @@ def build_map(
             query,
             res,
             (f"{f.start:%Y-%m}", f"{f.end:%Y-%m}"),
-            fine and filters.figures.exact,
+            caps.incident_rows and filters.figures.exact,
             view.plan_query,
             statistics[0] if statistics and statistics_names.get("gi") else None,
         ),
-        analyses=fine,
-        problem=Markup(problem_panel(principal, filters.boundary_set, bool(statistics_names.get("plan")), csrf)),
+        exports_audited=caps.incident_rows,
+        problem=Markup(problem_panel(caps, filters.boundary_set, bool(statistics_names.get("plan")), csrf)),
         **_legend(view, counts, shown, basemap is not None),
     )
     root.html.add_child(folium.Element(inert(side)))
     root.header.add_child(folium.Element(inert(render("map_head.html"))))
     root.header.add_child(folium.Element(PAGE_SCRIPT))
-    for tag in problem_assets(principal):
+    for tag in problem_assets(caps):
         root.header.add_child(folium.Element(tag))
     return with_nonce(str(root.render()), nonce)

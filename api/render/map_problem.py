@@ -6,7 +6,7 @@ opened."""
 
 from __future__ import annotations
 
-from api.access.principals import Principal, Role
+from api.access.capabilities import Capabilities
 from api.render.templates import render
 from ingest.taxonomy import GROUP_LABELS
 
@@ -18,20 +18,16 @@ SCRIPTS = [
 STYLE = '<link rel="stylesheet" href="/static/leaflet-draw/leaflet.draw.css">'
 
 
-def may_open_problems(principal: Principal) -> bool:
-    """Only analysts open problems (POST /api/v1/problems refuses everyone else)."""
-    return principal.role == Role.ANALYST
-
-
-def problem_panel(principal: Principal, wards_set: str, plan: bool, csrf: str) -> str:
+def problem_panel(caps: Capabilities, wards_set: str, plan: bool, csrf: str) -> str:
     """The panel's HTML ("" below analyst): `plan` when the page draws a patrol plan whose cells may be chosen."""
-    if not may_open_problems(principal):
+    if not caps.opens_problems:  # as POST /api/v1/problems decides
         return ""
     groups = [*GROUP_LABELS.items(), ("all", "Every category (ASB and crime)")]
-    return render("map_problem.html", csrf=csrf, wards_set=wards_set, plan=plan, groups=groups, owner=principal.name)
+    owner = caps.principal.name
+    return render("map_problem.html", csrf=csrf, wards_set=wards_set, plan=plan, groups=groups, owner=owner)
 
 
-def problem_assets(principal: Principal) -> list[str]:
+def problem_assets(caps: Capabilities) -> list[str]:
     """The tags the panel needs in the page's head (none below analyst); scripts run deferred, in order, after Leaflet
     and after the map's own script (added to the head before these)."""
-    return [STYLE, *SCRIPTS] if may_open_problems(principal) else []
+    return [STYLE, *SCRIPTS] if caps.opens_problems else []

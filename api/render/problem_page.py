@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from api.access.capabilities import Capabilities
 from api.render.templates import render_page
 
 STATUS_WORDS = {
@@ -64,14 +65,20 @@ def places_merged(places: list[dict[str, Any]], top: int = 10) -> list[dict[str,
     return [{"place": k, "count": n, "sources": ", ".join(sorted(named[k]))} for k, n in ranked]
 
 
-def render_problem_list(lines: list[dict[str, Any]], role: str, nonce: str = "") -> str:
+def render_problem_list(lines: list[dict[str, Any]], caps: Capabilities, nonce: str = "") -> str:
     """The problems a reader may see, with status, owner and overdue actions (where the reader may see them)."""
-    return render_page("problems.html", nonce, lines=lines, role=role, status_words=STATUS_WORDS)
+    return render_page(
+        "problems.html",
+        nonce,
+        lines=lines,
+        problems=caps.problems,
+        details=caps.problem_details,
+        status_words=STATUS_WORDS,
+    )
 
 
 def render_problem_page(
     view: dict[str, Any],
-    role: str,
     pictures: dict[str, str],
     audit: list[dict[str, Any]] | None,
     nonce: str = "",
@@ -99,7 +106,6 @@ def render_problem_page(
         "problem.html",
         nonce,
         p=view,
-        role=role,
         title=title,
         wards=wards,
         actions=actions,

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from api.access.scope import visible_sources
 from api.http.audit import record_access
-from api.http.deps import WARD_HELP, Con, FiltersDep, PrincipalDep
+from api.http.deps import WARD_HELP, CapabilitiesDep, Con, FiltersDep
 from api.http.formats import GIS, Answer, CrsQuery, GeoJSONResponse, respond
 from api.http.models.base import documented_as
 from api.http.models.status import IncidentGroup, IncidentPage
@@ -34,7 +34,7 @@ MAX_LIMIT = 5000
 def incidents(
     request: Request,
     con: Con,
-    principal: PrincipalDep,
+    caps: CapabilitiesDep,
     filters: FiltersDep,
     bbox: Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat (WGS84)")] = None,
     ward: Annotated[
@@ -51,7 +51,7 @@ def incidents(
 ) -> Response:
     """Incidents matching the filters, ordered by id, `limit` at a time; follow `next` for the following page.
     `dedupe=true` (default) gives one record per linked group, its primary; `dedupe=false` gives every record."""
-    page = incident_page(con, filters, limit, after, parse_bbox(bbox), ward, visible_sources(principal))
+    page = incident_page(con, filters, limit, after, parse_bbox(bbox), ward, visible_sources(caps))
     next_url = str(request.url.include_query_params(after=page.last_id)) if page.last_id else None
     record_access(request, len(page.rows), format, required=True)
 
@@ -76,14 +76,14 @@ def incidents(
 def incident(
     request: Request,
     con: Con,
-    principal: PrincipalDep,
+    caps: CapabilitiesDep,
     filters: FiltersDep,
     incident_id: Annotated[str, Path(description="Incident id (32 hex digits)", max_length=32)],
 ) -> GeoJSONResponse:
     """One incident with every record linked to it across sources (the same incident reported to several
     channels), each with its distance and hours from the group's primary record."""
     try:
-        group = incident_group(con, incident_id, filters.boundary_set, visible_sources(principal))
+        group = incident_group(con, incident_id, filters.boundary_set, visible_sources(caps))
     except NotFoundError:
         record_access(request, 0, "geojson", required=True)
         raise

@@ -7,10 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.access.principals import Role
-from api.access.scope import visible_sources
 from api.http.csrf import page_token
-from api.http.deps import CachesDep, Con, FiltersDep, NonceDep, PrincipalDep, SettingsDep, StudyAreaDep
+from api.http.deps import CachesDep, CapabilitiesDep, Con, FiltersDep, NonceDep, SettingsDep, StudyAreaDep
 from api.render.map_page import build_map
 from api.rules import gap_rule
 from api.services.errors import ParameterError
@@ -26,7 +24,7 @@ def map_page(
     con: Con,
     caches: CachesDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
+    caps: CapabilitiesDep,
     filters: FiltersDep,
     area: StudyAreaDep,
     nonce: NonceDep,
@@ -48,6 +46,5 @@ def map_page(
         if area.kind != "all":
             raise ParameterError("area", "give one of area, force, csp or lad")
         area = resolve_area_choice(con, choice)
-    analyses = principal.role in (Role.ANALYST, Role.PARTNER)
-    view = map_view(con, filters, area, res, caches, gap_rule(settings), analyses, visible_sources(principal) or ())
-    return HTMLResponse(build_map(view, filters, settings, principal, nonce, page_token(request)))
+    view = map_view(con, filters, area, res, caches, gap_rule(settings), caps.analyses, caps.row_sources or ())
+    return HTMLResponse(build_map(view, filters, settings, caps, nonce, page_token(request)))

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.access import tasking as access
-from api.access.principals import Principal, Role
-from api.http.deps import Con, NonceDep, PrincipalDep, SettingsDep
+from api.access.capabilities import Capabilities
+from api.http.deps import CapabilitiesDep, Con, NonceDep, SettingsDep
 from api.render.problem_charts import area_map, data_uri, monthly_chart
 from api.render.problem_page import render_problem_list, render_problem_page
 from api.render.problem_pdf import render_profile_pdf
@@ -30,10 +30,10 @@ def _store(request: Request) -> TaskingStore:
     return store
 
 
-def _seen(request: Request, principal: Principal, settings: SettingsDep, problem_id: int) -> dict[str, Any]:
+def _seen(request: Request, caps: Capabilities, settings: SettingsDep, problem_id: int) -> dict[str, Any]:
     """The problem as the caller may see it (404 when the caller may not know of it)."""
-    detail = access.visible_problem(_store(request), principal, problem_id)
-    return access.problem_view(principal, detail, set(settings.sdc_open_sources))
+    detail = access.visible_problem(_store(request), caps, problem_id)
+    return access.problem_view(caps, detail, set(settings.sdc_open_sources))
 
 
 def _area_picture(con: Connection, view: dict[str, Any]) -> bytes:
@@ -46,24 +46,24 @@ def _area_picture(con: Connection, view: dict[str, Any]) -> bytes:
 
 
 @router.get("/problems", response_class=HTMLResponse)
-def problems_page(request: Request, principal: PrincipalDep, settings: SettingsDep, nonce: NonceDep) -> HTMLResponse:
+def problems_page(request: Request, caps: CapabilitiesDep, settings: SettingsDep, nonce: NonceDep) -> HTMLResponse:
     """The problems the caller may see, with status, owner and overdue actions (as /api/v1/problems lists them)."""
     today = date.today()
     lines = []
-    for p, read in access.visible_problems(_store(request), principal, with_actions=True):
+    for p, read in access.visible_problems(_store(request), caps, with_actions=True):
         actions = [{**a, "status": service.action_status(a, today)} for a in read]
-        line = access.list_view(principal, p)
-        if principal.role != Role.PUBLIC:
+        line = access.list_view(caps, p)
+        if caps.problem_details:
             line |= {"actions": len(actions), "overdue": sum(a["status"] == "overdue" for a in actions)}
         lines.append(line)
-    return HTMLResponse(render_problem_list(lines, principal.role.value, nonce))
+    return HTMLResponse(render_problem_list(lines, caps, nonce))
 
 
 @router.get("/problems/{problem_id}", response_class=HTMLResponse)
 def problem_page(
     request: Request,
     con: Con,
-    principal: PrincipalDep,
+    caps: CapabilitiesDep,
     settings: SettingsDep,
     nonce: NonceDep,
     problem_id: ProblemId,
@@ -71,15 +71,15 @@ def problem_page(
     """One problem as the caller may see it: in full with its audit trail (analysts); with the profile of the
     partner's own and the open sources (partners party to it); a summary without counts (councillors, in their
     wards); its published progress notes (the public)."""
-    view = _seen(request, principal, settings, problem_id)
+    view = _seen(request, caps, settings, problem_id)
     pictures: dict[str, str] = {}
     if view.get("profile"):
         pictures = {
             "area": data_uri(_area_picture(con, view)),
             "chart": data_uri(monthly_chart(view["profile"]["monthly"])),
         }
-    audit = _store(request).audit(problem_id) if principal.role == Role.ANALYST else None
-    return HTMLResponse(render_problem_page(view, principal.role.value, pictures, audit, nonce))
+    audit = _store(request).audit(problem_id) if caps.audit else None
+    return HTMLResponse(render_problem_page(view, pictures, audit, nonce))
 
 
 @router.get(
@@ -88,12 +88,12 @@ def problem_page(
     responses={200: {"content": {"application/pdf": {}}, "description": "The profile on one A4 page"}},
 )
 def problem_profile_pdf(
-    request: Request, con: Con, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId
+    request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId
 ) -> Response:
     """The problem's frozen profile on one A4 page (analysts; partners party to it, with their own and the open
     sources): counts, monthly chart and tests, streets and places, timing, linked records, feeds, actions and the
     latest evaluation."""
-    view = _seen(request, principal, settings, problem_id)
+    view = _seen(request, caps, settings, problem_id)
     if not view.get("profile"):
         raise NotFoundError(f"problem {problem_id} has no profile")
     pdf = render_profile_pdf(view, monthly_chart(view["profile"]["monthly"], 5.0, 1.6, 200), _area_picture(con, view))

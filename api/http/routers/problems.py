@@ -11,8 +11,9 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import tasking as access
-from api.access.principals import AuthError, Principal, Role
-from api.http.deps import Con, PrincipalDep, SettingsDep
+from api.access.capabilities import Capabilities
+from api.access.principals import AuthError, Principal
+from api.http.deps import CapabilitiesDep, Con, SettingsDep
 from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.filters import month_of
@@ -120,35 +121,35 @@ def _values(body: BaseModel) -> dict[str, Any]:
     return {k: (v.model_dump() if isinstance(v, BaseModel) else v) for k, v in body if k in body.model_fields_set}
 
 
-def _visible(request: Request, principal: Principal, problem_id: int) -> dict[str, Any]:
+def _visible(request: Request, caps: Capabilities, problem_id: int) -> dict[str, Any]:
     """The problem's detail, when the caller may know of it (404 otherwise: its existence is not told)."""
-    return access.visible_problem(_tasking(request), principal, problem_id)
+    return access.visible_problem(_tasking(request), caps, problem_id)
 
 
-def _view(principal: Principal, detail: dict[str, Any], settings: SettingsDep) -> dict[str, Any]:
-    return jsonable_encoder(access.problem_view(principal, detail, set(settings.sdc_open_sources)))
+def _view(caps: Capabilities, detail: dict[str, Any], settings: SettingsDep) -> dict[str, Any]:
+    return jsonable_encoder(access.problem_view(caps, detail, set(settings.sdc_open_sources)))
 
 
 @router.get("/problems")
-def list_problems(request: Request, principal: PrincipalDep) -> dict[str, Any]:
+def list_problems(request: Request, caps: CapabilitiesDep) -> dict[str, Any]:
     """The problems the caller may see: analysts every one; partners those they are party to; councillors those in
     their wards; the public those with a published progress note."""
-    lines = [access.list_view(principal, p) for p, _ in access.visible_problems(_tasking(request), principal)]
+    lines = [access.list_view(caps, p) for p, _ in access.visible_problems(_tasking(request), caps)]
     return jsonable_encoder({"problems": lines, "count": len(lines)})
 
 
 @router.post("/problems", status_code=201)
 def create_problem(
-    request: Request, con: Con, principal: PrincipalDep, settings: SettingsDep, body: ProblemIn
+    request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep, body: ProblemIn
 ) -> dict[str, Any]:
     """Open a problem (analysts): its area, owner, partners and baseline period; the baseline profile is generated
     from the store and frozen."""
-    access.require_change(principal)
+    access.require_change(caps)
     pid = service.open_problem(
         con,
         _tasking(request),
         _values(body) | {"area": body.area.model_dump()},
-        _actor(principal),
+        _actor(caps.principal),
         gap_rule(settings),
     )
     return jsonable_encoder(service.problem_detail(_tasking(request), pid))
@@ -156,70 +157,70 @@ def create_problem(
 
 @router.get("/problems/{problem_id}")
 def get_problem(
-    request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId
+    request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId
 ) -> dict[str, Any]:
     """A problem as the caller may see it: in full (analysts; partners party to it, with the profile of their own
     sources and the open ones), a summary without counts (councillors, in their wards), or its published progress
     notes (the public)."""
-    return _view(principal, _visible(request, principal, problem_id), settings)
+    return _view(caps, _visible(request, caps, problem_id), settings)
 
 
 @router.patch("/problems/{problem_id}")
 def change_problem(
-    request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId, body: ProblemChange
+    request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ProblemChange
 ) -> dict[str, Any]:
     """Change a problem (analysts; partners party to it: status and description)."""
-    detail = _visible(request, principal, problem_id)
-    access.require_change(principal, detail, detail["actions"])
+    detail = _visible(request, caps, problem_id)
+    access.require_change(caps, detail, detail["actions"])
     values = _values(body)
-    access.check_partner_fields(principal, set(values))
-    service.update_problem(_tasking(request), problem_id, values, _actor(principal))
-    return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
+    access.check_partner_fields(caps, set(values))
+    service.update_problem(_tasking(request), problem_id, values, _actor(caps.principal))
+    return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
 @router.post("/problems/{problem_id}/actions", status_code=201)
 def create_action(
-    request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId, body: ActionIn
+    request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ActionIn
 ) -> dict[str, Any]:
     """Add a SMART action: what, owner agency, start, due, measure and target."""
-    detail = _visible(request, principal, problem_id)
-    access.require_change(principal, detail, detail["actions"])
-    service.add_action(_tasking(request), problem_id, _values(body), _actor(principal))
-    return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
+    detail = _visible(request, caps, problem_id)
+    access.require_change(caps, detail, detail["actions"])
+    service.add_action(_tasking(request), problem_id, _values(body), _actor(caps.principal))
+    return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
 @router.patch("/problems/{problem_id}/actions/{action_id}")
 def change_action(
     request: Request,
-    principal: PrincipalDep,
+    caps: CapabilitiesDep,
     settings: SettingsDep,
     problem_id: ProblemId,
     action_id: ActionId,
     body: ActionChange,
 ) -> dict[str, Any]:
     """Change an action (its progress, dates, measure or target)."""
-    detail = _visible(request, principal, problem_id)
-    access.require_change(principal, detail, detail["actions"])
-    service.update_action(_tasking(request), problem_id, action_id, _values(body), _actor(principal))
-    return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
+    detail = _visible(request, caps, problem_id)
+    access.require_change(caps, detail, detail["actions"])
+    service.update_action(_tasking(request), problem_id, action_id, _values(body), _actor(caps.principal))
+    return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
 @router.post("/problems/{problem_id}/reviews", status_code=201)
 def create_review(
-    request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId, body: ReviewIn
+    request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ReviewIn
 ) -> dict[str, Any]:
     """Add a review note; `published` (analysts only) makes it a progress note the public may read."""
-    detail = _visible(request, principal, problem_id)
-    access.require_change(principal, detail, detail["actions"])
-    if body.published and principal.role != Role.ANALYST:
+    detail = _visible(request, caps, problem_id)
+    access.require_change(caps, detail, detail["actions"])
+    if body.published and not caps.publishes_notes:
         raise AuthError(403, "only an analyst may publish a progress note")
-    service.add_review(_tasking(request), problem_id, _values(body), _actor(principal))
-    return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
+    service.add_review(_tasking(request), problem_id, _values(body), _actor(caps.principal))
+    return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
 @router.post("/problems/{problem_id}/evaluation", status_code=201)
 def create_evaluation(
-    request: Request, con: Con, principal: PrincipalDep, problem_id: ProblemId, body: EvaluationIn
+    request: Request, con: Con, caps: CapabilitiesDep, problem_id: ProblemId, body: EvaluationIn
 ) -> dict[str, Any]:
     """Evaluate the response (analysts): WDD with its interval, WDQ and total net effect, rate ratios, against a
     suggested control area and a displacement buffer, checked against the action's target; kept with the problem."""
@@ -239,7 +240,7 @@ def create_evaluation(
         "after_end": after[1],
         "result": result,
     }
-    eid = store.add_evaluation(problem_id, fields, _actor(principal))
+    eid = store.add_evaluation(problem_id, fields, _actor(caps.principal))
     return jsonable_encoder({"id": eid, **result})
 
 

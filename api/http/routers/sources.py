@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from api.access.principals import Role
 from api.access.scope import feed_scope
-from api.http.deps import CachesDep, Con, NonceDep, PrincipalDep, SettingsDep, listed_sources
+from api.http.deps import CachesDep, CapabilitiesDep, Con, NonceDep, SettingsDep
 from api.http.models.base import plain
 from api.http.models.status import SourcesReport
 from api.render.sources_page import render_sources_page
@@ -22,11 +21,11 @@ SourceQuery = Annotated[list[str] | None, Query(description="Only these sources 
 
 @router.get("/api/v1/sources", response_model=SourcesReport, **plain)
 def sources(
-    con: Con, caches: CachesDep, settings: SettingsDep, principal: PrincipalDep, source: SourceQuery = None
+    con: Con, caches: CachesDep, settings: SettingsDep, caps: CapabilitiesDep, source: SourceQuery = None
 ) -> dict[str, Any]:
     """Per feed and month: rows loaded, rows quarantined by reason, share at each location precision, and gap
     flags (stopped, missing, low, partial) under the documented rule."""
-    held = held_sources(con, feed_scope(principal, source), listed_sources(principal))
+    held = held_sources(con, feed_scope(caps, source), caps.listed_sources)
     return caches.reports.get(con, gap_rule(settings), held)
 
 
@@ -35,11 +34,11 @@ def sources_page(
     con: Con,
     caches: CachesDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
+    caps: CapabilitiesDep,
     nonce: NonceDep,
     source: SourceQuery = None,
 ) -> HTMLResponse:
     """The coverage report as a page for analysts."""
-    held = held_sources(con, feed_scope(principal, source), listed_sources(principal))
+    held = held_sources(con, feed_scope(caps, source), caps.listed_sources)
     report = caches.reports.get(con, gap_rule(settings), held)
-    return HTMLResponse(render_sources_page(report, nonce, can_load=principal.role == Role.ANALYST))
+    return HTMLResponse(render_sources_page(report, nonce, can_load=caps.loads_feeds))

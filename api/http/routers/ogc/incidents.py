@@ -9,7 +9,7 @@ from fastapi import Query, Request
 
 from api.access.scope import visible_sources
 from api.http.audit import record_access
-from api.http.auth import principal_of
+from api.http.auth import capabilities_of
 from api.http.deps import Con
 from api.http.formats import GeoJSONResponse
 from api.http.models import ogc as models
@@ -48,7 +48,7 @@ def incident_items(
     Every page is written to the audit log."""
     box = ogc.parse_bbox(bbox, bbox_crs)
     limit = min(limit, ogc.INCIDENTS_MAX_LIMIT)
-    visible = visible_sources(principal_of(request))
+    visible = visible_sources(capabilities_of(request))
     result = incident_page(con, filters, limit, after, box, ward, visible, before)
     matched = incident_count(con, filters, box, ward)
     record_access(request, len(result.rows), "geojson")
@@ -87,7 +87,7 @@ def incident_item(
     if read.parse_id(featureId) is None:
         raise NotFoundError(f"no incident {featureId!r}: an incident id is 32 hex digits")
     try:
-        group = incident_group(con, featureId, filters.boundary_set, visible_sources(principal_of(request)))
+        group = incident_group(con, featureId, filters.boundary_set, visible_sources(capabilities_of(request)))
     except NotFoundError:
         record_access(request, 0, "geojson")
         raise

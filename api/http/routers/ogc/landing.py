@@ -7,8 +7,7 @@ from typing import Any
 
 from fastapi import Request
 
-from api.access.policy import Grant, grant_for
-from api.http.auth import principal_of
+from api.http.auth import capabilities_of
 from api.http.deps import CachesDep, Con
 from api.http.formats import FastJSONResponse
 from api.http.models import ogc as models
@@ -26,7 +25,7 @@ LISTED_WHEN: dict[str, Callable[[Request], bool]] = {}
 
 
 def _may_read(request: Request, collection: str) -> bool:
-    return grant_for(f"{PREFIX}/collections/{collection}/items", principal_of(request).role) != Grant.DENIED
+    return capabilities_of(request).may_use(f"{PREFIX}/collections/{collection}/items")
 
 
 def _listed(request: Request, collection: str) -> bool:

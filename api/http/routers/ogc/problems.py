@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import Request
 
 from api.access import tasking as access
-from api.access.principals import Principal, Role
-from api.http.auth import principal_of
+from api.access.capabilities import Capabilities
+from api.http.auth import capabilities_of
 from api.http.deps import Con
 from api.http.models import ogc as models
 from api.http.routers.ogc.landing import LISTED_WHEN
@@ -22,31 +22,31 @@ from api.tasking import TaskingStore, TaskingUnavailable
 Visible = list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
-def _visible(request: Request, principal: Principal, counted: bool = True) -> Visible:
+def _visible(request: Request, caps: Capabilities, counted: bool = True) -> Visible:
     """The problems the caller may know of, oldest first, each with its actions (read when the caller's view counts
     them, or when they decide whether a partner is party to the problem)."""
     store: TaskingStore = request.app.state.tasking
-    return access.visible_problems(store, principal, with_actions=counted and principal.role != Role.PUBLIC)
+    return access.visible_problems(store, caps, with_actions=counted and caps.problem_details)
 
 
 def _any_visible(request: Request) -> bool:
     """Whether the caller may see a problem (no, while the tasking database cannot be read: the other collections
     are listed as ever, and the problems collection's own routes answer 503)."""
     try:
-        return bool(_visible(request, principal_of(request), counted=False))
+        return bool(_visible(request, capabilities_of(request), counted=False))
     except TaskingUnavailable:
         return False
 
 
 def problems_layer(request: Request, con: Con) -> Select:
     """The problems the caller may see as features (as /api/v1/problems lists them)."""
-    principal = principal_of(request)
+    caps = capabilities_of(request)
 
     def layer() -> dict[str, Any]:
         today = date.today()
         shown = []
-        for problem, actions in _visible(request, principal):
-            properties, own_area = access.feature_view(principal, problem, action_counts(actions, today))
+        for problem, actions in _visible(request, caps):
+            properties, own_area = access.feature_view(caps, problem, action_counts(actions, today))
             shown.append((problem, properties, own_area))
         return problem_layer(con, shown)
 
