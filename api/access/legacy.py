@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 
 from api.access import sqlite_file
 from api.access.errors import AccessUnavailable
-from api.tasking import schema as t
+from api.database import schema as t
+from api.database import sqlite
 
 LABEL = "the access database of the old layout"
 LEGACY_TABLES = ("tokens", "sessions", "audit")
@@ -49,12 +50,12 @@ def read_legacy(path: Path) -> dict[str, list[dict[str, Any]]]:
     sqlite_file.inspect(path, LABEL, ("tokens",), read_only=True)
     try:
         try:
-            with closing(sqlite_file.connect(path, read_only=True)) as con:
+            with closing(sqlite.connect(path, read_only=True)) as con:
                 rows = _tables(con)
         except sqlite3.Error as exc:  # a WAL file on a full disk: read as it is when nothing is pending beside it
-            if not sqlite_file.errorname(exc).startswith(sqlite_file.UNOPENED) or sqlite_file.pending(path):
+            if not sqlite_file.errorname(exc).startswith(sqlite_file.UNOPENED) or sqlite.pending(path):
                 raise
-            with closing(sqlite_file.connect(path, as_it_is=True)) as con:
+            with closing(sqlite.connect(path, as_it_is=True)) as con:
                 rows = _tables(con)
     except sqlite3.Error as exc:
         raise AccessUnavailable(f"cannot read {LABEL} {path}: {sqlite_file.cause(exc, path)}") from exc
