@@ -19,7 +19,7 @@ from api.database.errors import (
     UnknownRevision,
     server_cause,
 )
-from api.database.migrate import MIGRATIONS, behind, migrate, probe, upgrade
+from api.database.migrate import MIGRATIONS, behind, head, migrate, probe, revision, upgrade
 from api.database.opening import create_missing, open_engine
 from api.database.sqlite import LABEL
 
@@ -37,10 +37,12 @@ __all__ = [
     "behind",
     "create_missing",
     "engine_for",
+    "head",
     "locate",
     "migrate",
     "open_engine",
     "probe",
+    "revision",
     "server_cause",
     "sqlite_engine",
     "upgrade",

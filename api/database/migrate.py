@@ -27,34 +27,46 @@ def _config() -> Config:
     return config
 
 
+def head() -> str | None:
+    """The latest migration's revision."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def revision(connection: Connection) -> str | None:
+    """The database's migration revision (None before the first)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
 def behind(connection: Connection) -> bool:
     """The database is not at the latest migration (a read; nothing is written)."""
-    current = MigrationContext.configure(connection).get_current_revision()
-    return current != ScriptDirectory.from_config(_config()).get_current_head()
+    return revision(connection) != head()
 
 
-def migrate(connection: Connection) -> None:
+def migrate(connection: Connection) -> bool:
     """`alembic upgrade head` in the connection's transaction, which holds the database's lock first (on SQLite the
-    caller's WRITE transaction holds the write lock; on PostgreSQL an advisory lock is taken here). A revision this
-    AIM does not know raises UnknownRevision."""
+    caller's WRITE transaction holds the write lock; on PostgreSQL an advisory lock is taken here); True when it
+    applied a migration (False: another process had already). A revision this AIM does not know raises
+    UnknownRevision."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    before = revision(connection)
     config = _config()
     config.attributes["connection"] = connection
     try:
         command.upgrade(config, "head")
     except CommandError as exc:
         raise UnknownRevision(str(exc)) from exc
+    return before != head()
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine) -> bool:
     """Migrate the engine's database to the latest version when it is behind, in a writing transaction that holds
-    the lock (a second process waits, then finds nothing left to do)."""
+    the lock (a second process waits, then finds nothing left to do); True when this call applied a migration."""
     with engine.connect() as connection:
         if not behind(connection):
-            return
+            return False
     with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
-        migrate(connection)
+        return migrate(connection)
 
 
 def build_sqlite(new: Path) -> None:
