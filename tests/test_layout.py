@@ -58,7 +58,7 @@ def test_only_the_store_imports_duckdb() -> None:
 
 
 # The stores' query modules: SQLAlchemy Core on api.database's tables (they make no engine and run no migration)
-CORE_QUERY_MODULES = {"api.tasking.store", "api.access.store", "api.access.legacy"}
+CORE_QUERY_MODULES = {"api.tasking.store", "api.access.store"}
 
 
 def test_only_the_deployment_database_imports_sqlalchemy() -> None:
