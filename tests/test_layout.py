@@ -157,3 +157,16 @@ def test_only_the_deployment_database_makes_engines_and_migrates() -> None:
     assert not outside
     inside = set().union(*(found for m, found in calls.items() if _under(m, "api.database")))
     assert inside == {"create_engine", "command.upgrade"}  # the check sees the calls it looks for
+
+
+def test_the_deployment_database_imports_no_other_part_of_aim() -> None:
+    """api.database is the bottom layer: the stores (api.tasking, api.access) build on it, never the other way."""
+    wrong = {
+        (m, i)
+        for m, imported in IMPORTS.items()
+        if _under(m, "api.database")
+        for i in imported
+        if (_under(i, "api") or i.split(".")[0] in PACKAGES) and not _under(i, "api.database")
+    }
+    assert not wrong
+    assert any(_under(i, "api.database") for i in IMPORTS["api.tasking.store"] | IMPORTS["api.access.connection"])
