@@ -57,16 +57,18 @@ def test_only_the_store_imports_duckdb() -> None:
     assert not outside
 
 
-DATABASE_MODULES = {"api.access.connection", "api.access.database", "api.access.legacy", "api.access.store"}
+# The stores' query modules: SQLAlchemy Core on api.database's tables (they make no engine and run no migration)
+CORE_QUERY_MODULES = {"api.tasking.store", "api.access.store"}
 
 
 def test_only_the_deployment_database_imports_sqlalchemy() -> None:
-    """The tasking store and the access store's database modules: tokens, sessions and audit share its database."""
-    outside = {
-        m for m in _importers(("sqlalchemy", "alembic")) if not _under(m, "api.tasking") and m not in DATABASE_MODULES
-    }
+    """api.database (engines, tables, migrations) and the stores' query modules; Alembic only api.database."""
+    outside = {m for m in _importers(("sqlalchemy",)) if not _under(m, "api.database") and m not in CORE_QUERY_MODULES}
     assert not outside
+    assert not {m for m in _importers(("alembic",)) if not _under(m, "api.database")}
     assert _importers(("sqlalchemy",))
+    assert {m for m in _importers(("sqlalchemy", "alembic")) if _under(m, "api.database")}
+    assert CORE_QUERY_MODULES <= _importers(("sqlalchemy",))  # each named module still needs the exception
 
 
 @pytest.mark.parametrize(
@@ -251,3 +253,40 @@ def test_the_role_scan_finds_comparisons() -> None:
     assert _role_comparisons("match p.role:\n    case Role.PUBLIC:\n        pass\n") == [1]
     assert _template_roles('{% if role == "public" %}x{% endif %}{{ account.role }}') == ["line 1: role"]
     assert _template_roles("{% if caps.audit %}x{% endif %}{{ a.role }}") == []
+
+
+def _calls_engine_or_migration(path: Path) -> set[str]:
+    """The calls in a file that make an SQLAlchemy engine or run Alembic's upgrade (`command.upgrade`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in ("create_engine", "engine_from_config"):
+            found.add(name)
+        elif name == "upgrade" and isinstance(func, ast.Attribute) and ast.unparse(func.value).endswith("command"):
+            found.add("command.upgrade")
+    return found
+
+
+def test_only_the_deployment_database_makes_engines_and_migrates() -> None:
+    """One way into the deployment database: no module outside api.database makes an engine or runs migrations."""
+    calls = {m: _calls_engine_or_migration(path) for m, path in MODULES.items()}
+    outside = {m: found for m, found in calls.items() if found and not _under(m, "api.database")}
+    assert not outside
+    inside = set().union(*(found for m, found in calls.items() if _under(m, "api.database")))
+    assert inside == {"create_engine", "command.upgrade"}  # the check sees the calls it looks for
+
+
+def test_the_deployment_database_imports_no_other_part_of_aim() -> None:
+    """api.database is the bottom layer: the stores (api.tasking, api.access) build on it, never the other way."""
+    wrong = {
+        (m, i)
+        for m, imported in IMPORTS.items()
+        if _under(m, "api.database")
+        for i in imported
+        if (_under(i, "api") or i.split(".")[0] in PACKAGES) and not _under(i, "api.database")
+    }
+    assert not wrong
+    assert any(_under(i, "api.database") for i in IMPORTS["api.tasking.store"] | IMPORTS["api.access.connection"])

@@ -1,5 +1,6 @@
-"""The access store's hold on the deployment's database (SQLAlchemy Core; the tables and migrations are shared with
-tasking, api/tasking/schema.py): opening, checking, migrating, reading, writing, and what state it is in.
+"""The access store's hold on the deployment's database (opened with api.database's engines, creation and migrations;
+the tables are shared with tasking, api/database/schema.py): opening, checking, reading, writing, and what state it
+is in.
 
 One database per deployment: an SQLite file beside the store by default (<store stem>-tasking.sqlite), or a
 PostgreSQL server (AIM_DATABASE_URL) for a hub where many partners write at once. Opening migrates it to the latest
@@ -7,8 +8,8 @@ version and carries over the rows of an access file of the old layout (api/acces
 
 Nothing is lost silently, a damaged file is never written to, and token checks fail closed:
 
-* **SQLite, a missing file** is created whole (api/access/sqlite_file.py); nothing else creates it, so a file deleted
-  while the service runs is reported, not replaced by an empty one.
+* **SQLite, a missing file** is created whole when the database is opened (api/database/sqlite.py); connections
+  never create it, so a file deleted while the service runs is reported, not replaced by an empty one.
 * **SQLite, an existing file is checked** when it is opened, without writing. A file that fails (cut short, emptied,
   corrupted, or not AIM's) is left exactly as it is and `AccessDamaged` says which file, what is wrong and what to
   do. `aim users` and `aim audit` stop with that message; the service starts with **token sign-in off** (the public
@@ -40,17 +41,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Self, TypeVar
 
-import sqlalchemy as sa
-from alembic.util import CommandError
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
-
-from api.access import database, legacy, sqlite_file
+from api import database
+from api.access import legacy, sqlite_file
 from api.access.errors import AccessDamaged, AccessHealth, AccessUnavailable, Status
+from api.database import Connection, DatabaseDamaged, DatabaseError, DatabaseUnavailable, Engine, UnknownRevision
+from api.database.sqlite import pending
 
 log = logging.getLogger("aim.access")
 
-LABEL = "the AIM database"
+LABEL = database.LABEL
 NEEDS = ("tokens", "alembic_version")  # an AIM database has its access tables, or at least its migrations' version
 T = TypeVar("T")
 
@@ -73,11 +72,11 @@ class AccessDatabase:
         self._open_database()
 
     def _start(self, where: str | Path, old: Path | None) -> None:
-        self.url = sa.engine.make_url(f"sqlite:///{where}" if isinstance(where, Path) else where)
-        self.path = database.sqlite_path(self.url)  # None: a server
-        self.where = str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+        self.location = database.locate(where)
+        self.path = self.location.path  # None: a server
+        self.where = self.location.shown
         self.legacy = old if old is not None and (self.path is None or old.absolute() != self.path.absolute()) else None
-        self.engine: Engine = database.sqlite_engine(self.path) if self.path else database.server_engine(self.url)
+        self.engine: Engine = database.engine_for(self.location)
         self._as_it_is = database.sqlite_engine(self.path, as_it_is=True) if self.path else None
         self._lock = threading.Lock()
         self._opening = threading.Lock()  # one attempt to open it again at a time
@@ -126,14 +125,14 @@ class AccessDatabase:
         self._tried = time.monotonic()
         if self.path is not None:
             if not self.path.exists():
-                sqlite_file.create(self.path, LABEL, database.build_sqlite)
+                self._create()
                 log.info("created %s %s", LABEL, self.path)
             sqlite_file.inspect(self.path, LABEL, NEEDS)
             self._to_rollback_journal()
         try:
             if self._read(database.behind):
                 self._write(database.migrate, "migrate it to the latest version")
-        except CommandError as exc:  # a revision this AIM does not know: a newer AIM wrote it
+        except UnknownRevision as exc:  # a newer AIM wrote it
             raise AccessUnavailable(f"{LABEL} {self.where} cannot be migrated: {exc}") from exc
         except AccessUnavailable:
             if not self._readable():
@@ -142,6 +141,15 @@ class AccessDatabase:
         if self.legacy is not None and self.legacy.exists():
             self._carry_over(self.legacy)
         self._opened = True
+
+    def _create(self) -> None:
+        """The missing SQLite file, created whole at the latest version (api.database)."""
+        try:
+            database.create_missing(self.location)
+        except DatabaseDamaged as exc:
+            raise AccessDamaged(str(exc)) from exc
+        except DatabaseUnavailable as exc:
+            raise AccessUnavailable(str(exc)) from exc
 
     def _readable(self) -> bool:
         with self._lock:
@@ -200,15 +208,15 @@ class AccessDatabase:
         try:
             with self.engine.connect() as c:
                 found = run(c)
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             orig = getattr(exc, "orig", exc)
             usual = not sqlite_file.errorname(orig).startswith(sqlite_file.UNOPENED)
-            if self._as_it_is is None or self.path is None or usual or sqlite_file.pending(self.path):
+            if self._as_it_is is None or self.path is None or usual or pending(self.path):
                 raise self._failed(exc, "read it", write=False) from exc
             try:
                 with self._as_it_is.connect() as c:
                     found = run(c)
-            except SQLAlchemyError as again:
+            except DatabaseError as again:
                 raise self._failed(again, "read it", write=False) from again
         self._cleared("read")
         return found
@@ -218,7 +226,7 @@ class AccessDatabase:
         try:
             with self.engine.connect().execution_options(**{database.WRITE: True}) as c, c.begin():
                 done = run(c)
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             raise self._failed(exc, doing, write=True) from exc
         self._cleared("read", "write")
         return done

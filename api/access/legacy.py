@@ -16,12 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from api.access import sqlite_file
 from api.access.errors import AccessUnavailable
-from api.tasking import schema as t
+from api.database import Connection, sqlite
+from api.database.rows import empty, insert_keeping_ids
 
 LABEL = "the access database of the old layout"
 LEGACY_TABLES = ("tokens", "sessions", "audit")
@@ -49,12 +47,12 @@ def read_legacy(path: Path) -> dict[str, list[dict[str, Any]]]:
     sqlite_file.inspect(path, LABEL, ("tokens",), read_only=True)
     try:
         try:
-            with closing(sqlite_file.connect(path, read_only=True)) as con:
+            with closing(sqlite.connect(path, read_only=True)) as con:
                 rows = _tables(con)
         except sqlite3.Error as exc:  # a WAL file on a full disk: read as it is when nothing is pending beside it
-            if not sqlite_file.errorname(exc).startswith(sqlite_file.UNOPENED) or sqlite_file.pending(path):
+            if not sqlite_file.errorname(exc).startswith(sqlite_file.UNOPENED) or sqlite.pending(path):
                 raise
-            with closing(sqlite_file.connect(path, as_it_is=True)) as con:
+            with closing(sqlite.connect(path, as_it_is=True)) as con:
                 rows = _tables(con)
     except sqlite3.Error as exc:
         raise AccessUnavailable(f"cannot read {LABEL} {path}: {sqlite_file.cause(exc, path)}") from exc
@@ -75,21 +73,9 @@ def read_legacy(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 def is_empty(connection: Connection) -> bool:
     """The database holds no token, session or audit row."""
-    return all(
-        connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
-        for table in (t.tokens, t.sessions, t.audit)
-    )
+    return empty(connection, LEGACY_TABLES)
 
 
-def carry_over(connection: Connection, rows: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-    """Insert the old rows with their ids (in the caller's transaction); how many of each were carried over.
-    On PostgreSQL the id sequences are moved past the ids carried over."""
-    for table in (t.tokens, t.sessions, t.audit):
-        if rows[table.name]:
-            connection.execute(table.insert(), rows[table.name])
-    if connection.dialect.name == "postgresql":
-        for table, column in ((t.tokens, "token_id"), (t.audit, "audit_id")):
-            if rows[table.name]:
-                sequence = f"pg_get_serial_sequence('{table.name}', '{column}')"
-                connection.execute(sa.text(f"SELECT setval({sequence}, max({column})) FROM {table.name}"))  # noqa: S608
-    return {name: len(found) for name, found in rows.items()}
+def carry_over(connection: Connection, found: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Insert the old rows with their ids (in the caller's transaction); how many of each were carried over."""
+    return insert_keeping_ids(connection, {name: found[name] for name in LEGACY_TABLES})

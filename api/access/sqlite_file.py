@@ -1,26 +1,21 @@
-"""An SQLite database file checked without writing to it, created whole, and read as it is when it must be.
+"""An SQLite database file checked without writing to it, and read as it is when it must be (its connections and
+its creation: api/database/sqlite.py).
 
 The checks: its size against its header, SQLite's `quick_check`, and AIM's tables. A file that fails is left exactly
-as it is and `AccessDamaged` says which file, what is wrong and what to do. Connections open the file read-write
-without creating it, so a file deleted while the service runs is reported, not replaced by an empty one.
+as it is and `AccessDamaged` says which file, what is wrong and what to do.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 from api.access.errors import AccessDamaged, AccessUnavailable
+from api.database.sqlite import RESTORE, connect, pending
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-RESTORE = (
-    "it is left as it is: restore it from a backup, or move it aside to start a new one (every token must then be "
-    "issued again), and start AIM again"
-)
 # SQLite's (extended) error names, by prefix, in words
 CAUSES = {
     "SQLITE_FULL": "the disk is full",
@@ -57,25 +52,6 @@ def disk_full(path: Path) -> bool:
     except (OSError, AttributeError):  # no statvfs on Windows
         return False
     return found.f_bavail * found.f_frsize < 65536
-
-
-def connect(path: Path, as_it_is: bool = False, read_only: bool = False) -> sqlite3.Connection:
-    """A connection to the existing file (never creates one), in autocommit (transactions begun explicitly);
-    `read_only`: opened read-only; `as_it_is`: read-only and immutable (no journal is looked at)."""
-    mode = "mode=ro&immutable=1" if as_it_is else "mode=ro" if read_only else "mode=rw"
-    uri = f"{path.absolute().as_uri()}?{mode}"
-    return sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False, isolation_level=None)
-
-
-def pending(path: Path) -> bool:
-    """A WAL file or a rollback journal beside the file holds something (the file alone is not the database)."""
-    for side in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal")):
-        try:
-            if side.stat().st_size > 0:
-                return True
-        except OSError:  # not there (or gone meanwhile)
-            continue
-    return False
 
 
 def read(path: Path, sql: str, read_only: bool = False) -> list[tuple[object, ...]]:
@@ -124,31 +100,6 @@ def inspect(path: Path, label: str, needs: tuple[str, ...], read_only: bool = Fa
         raise damaged(f"SQLite's check finds {'; '.join(problems[:3])}", path, label)
     if not tables & set(needs):
         raise damaged(f"it is not an AIM database (it has no {' or '.join(needs)} table)", path, label)
-
-
-def create(path: Path, label: str, build: Callable[[Path], None]) -> None:
-    """A new database: `build` makes it at a new name beside its place, and it is moved in whole (a file cut short
-    while it was being created is never there to be taken for a new one); never beside a journal left behind."""
-    if pending(path):
-        raise AccessDamaged(f"{label} {path} is missing but its journal is still beside it; {RESTORE}")
-    new = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            sqlite3.connect(new).close()  # an empty file, which `build` opens without creating
-            build(new)
-            try:
-                os.link(new, path)  # never replaces a file another process has just created
-            except FileExistsError:
-                pass
-            except OSError:  # a file system without hard links
-                if not path.exists():
-                    os.replace(new, path)
-        finally:
-            for leftover in (new, new.with_name(new.name + "-journal")):
-                leftover.unlink(missing_ok=True)
-    except (OSError, sqlite3.Error, AccessUnavailable) as exc:
-        raise AccessUnavailable(f"cannot create {label} {path}: {exc}") from exc
 
 
 def to_rollback_journal(path: Path) -> str:

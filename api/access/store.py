@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 from api.access.connection import AccessDatabase
 from api.access.errors import AccessDamaged, AccessHealth, AccessUnavailable
 from api.access.principals import Principal, Role
-from api.tasking.schema import audit as audit_table
-from api.tasking.schema import sessions, tokens
+from api.database.schema import audit as audit_table
+from api.database.schema import sessions, tokens
 
 __all__ = ["TOKEN_PREFIX", "AccessDamaged", "AccessHealth", "AccessStore", "AccessUnavailable"]
 

@@ -51,7 +51,7 @@ def run_server(settings: Settings) -> None:
         return
     ensure_published(settings.store, settings.memory_limit)  # the workers read snapshots; loads publish new ones
     try:
-        TaskingStore.open(settings.tasking_url()).close()  # migrated once here, not by workers racing each other
+        TaskingStore.open(settings.tasking_url()).close()  # created and migrated here: a failure stops it now
     except TaskingUnavailable as exc:
         fail(exc)
     given = {"store": str(settings.store.resolve()), "host": settings.host, "port": str(settings.port)}

@@ -1,4 +1,4 @@
-"""TaskingStore: the tasking database behind SQLAlchemy Core, migrated with Alembic when opened.
+"""TaskingStore: the tasking tables of the deployment database (api.database), read and written with SQLAlchemy Core.
 
 Every change is written with its audit record (who, role, when, what) in the same transaction: a change is never
 kept without its record. Rows leave as plain dicts (dates as `date`, times as aware UTC `datetime`).
@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.tasking import schema as t
+from api.database import DatabaseUnavailable, open_engine
+from api.database import schema as t
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 Row = dict[str, Any]
 
 
@@ -31,29 +29,6 @@ class TaskingUnavailable(Exception):
 def default_url(store: Path) -> str:
     """The SQLite file beside a store: <stem>-tasking.sqlite."""
     return f"sqlite:///{store.with_name(f'{store.stem}-tasking.sqlite')}"
-
-
-def _engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @sa.event.listens_for(engine, "connect")
-        def _foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
-
-
-def upgrade(engine: Engine) -> None:
-    """`alembic upgrade head` on the engine's database."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
 
 
 def _now() -> datetime:
@@ -86,13 +61,12 @@ class TaskingStore:
 
     @classmethod
     def open(cls, url: str) -> TaskingStore:
-        """Open the database at url (SQLAlchemy URL), creating or migrating its tables to the latest version."""
+        """Open the database at url (SQLAlchemy URL) through api.database: created when it is a missing SQLite file,
+        migrated to the latest version (one process at a time)."""
         try:
-            engine = _engine(url)
-            upgrade(engine)
-        except SQLAlchemyError as exc:
-            raise TaskingUnavailable(f"the tasking database cannot be opened: {exc.__class__.__name__}: {exc}") from exc
-        return cls(engine)
+            return cls(open_engine(url))
+        except DatabaseUnavailable as exc:
+            raise TaskingUnavailable(str(exc)) from exc
 
     def close(self) -> None:
         """Release the connections."""

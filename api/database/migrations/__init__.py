@@ -1,0 +1,1 @@
+"""Alembic migrations of the deployment database: tasking and access (run by api.database.migrate)."""

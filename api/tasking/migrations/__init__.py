@@ -1,1 +1,0 @@
-"""Alembic migrations of the deployment database: tasking and access (run by TaskingStore and AccessStore)."""
