@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from api.access.principals import Role
+from api.services.statistics import registered
 
 
 class Grant(StrEnum):
@@ -45,10 +46,9 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/trends": AGGREGATES,
     "/api/v1/trends/movers": AGGREGATES,
     "/api/v1/hotspots": ANALYSIS,
-    "/api/v1/hotspots/gi": ANALYSIS,
-    "/api/v1/hotspots/emerging": ANALYSIS,
+    # each statistic's route (api.services.statistics): an analysis, or counts under disclosure control below analyst
+    **{s.route: ANALYSIS if s.analysis else AGGREGATES for s in registered() if s.route},
     "/api/v1/hotspots/calibration": ANALYSIS,
-    "/api/v1/patrol-plan": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,
     "/api/v1/sources": ANALYSIS,
     "/sources": ANALYSIS,
@@ -93,8 +93,7 @@ OGC_COLLECTIONS = {
     "hexagons-6": "/api/v1/hexes",
     "hexagons-7": "/api/v1/hexes",
     "hexagons-8": "/api/v1/hexes",
-    "hotspots": "/api/v1/hotspots/gi",
-    "patrol-plan": "/api/v1/patrol-plan",
+    **{s.collection.id: s.route for s in registered() if s.collection and s.route},
     "incidents": "/api/v1/incidents",
     "problems": "/api/v1/problems",
 }
