@@ -19,7 +19,7 @@ from api.services.statistics.registry import (
 )
 from api.services.tasking_pack_area import PackOptions, patrol_section
 
-KEY = "plan"
+KEY = "patrol_plan"
 RES = 9  # the plan's cells: H3 resolution
 CELLS = 20  # cells to patrol when neither a budget nor a number is given (and on the map)
 COLOUR = "#111111"
