@@ -90,8 +90,8 @@ def test_the_page_offers_a_comparable_quarter(client: TestClient) -> None:
 def test_downloads_by_role() -> None:
     gi = {"area": {"type": "force", "code": "E23000013"}, "resolution": 8}
     plan = [("force", "E23000013"), *QUERY, ("res", "9"), ("cells", "20")]
-    analyst = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), True, plan, gi)}
-    public = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), False, [], None)}
+    analyst = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), True, plan, {"gi": gi})}
+    public = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), False, [], {})}
     assert set(public) == {
         "Ward counts (GeoJSON)",
         "Hexagon counts, H3 res 8 (GeoJSON)",

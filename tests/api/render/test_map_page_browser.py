@@ -71,7 +71,7 @@ CLEAR_POINT = """(cls) => {
 }"""
 ZOOM_ON_THE_FIRST_CELL = """() => {
   const side = document.getElementById("aim-side");
-  const first = window[side.dataset.plan].getLayers()[0];
+  const first = window[side.dataset.numbered].getLayers()[0];
   window[side.dataset.map].setView(first.getBounds().getCenter(), 15);
 }"""
 TREND = """() => {
