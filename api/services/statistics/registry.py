@@ -21,7 +21,7 @@ Properties = dict[str, Any]
 
 @dataclass(frozen=True)
 class Parameter:
-    """One parameter of a statistic: its query name, type, default, bounds (or choices) and meaning."""
+    """One parameter of a statistic: its (query) name, type, default, bounds (or choices) and meaning."""
 
     name: str
     kind: type  # int, float, bool or str
@@ -38,26 +38,32 @@ class Parameter:
         """The value, or ParameterError when it is of the wrong type, out of bounds or not a choice."""
         if value is None and self.optional:
             return None
-        name = self.name
         if self.kind is bool:
             if not isinstance(value, bool):
-                raise ParameterError(name, "true or false")
+                raise ParameterError(self.name, "true or false")
             return value
         if self.kind in (int, float):
             if isinstance(value, bool) or not isinstance(value, int | float) or (self.kind is int and value % 1):
-                raise ParameterError(name, f"a number ({self.kind.__name__})")
-            value = self.kind(value)
-            for bound, fails, words in (
-                (self.ge, lambda b: value < b, "at least"),
-                (self.gt, lambda b: value <= b, "more than"),
-                (self.le, lambda b: value > b, "at most"),
-                (self.lt, lambda b: value >= b, "less than"),
-            ):
-                if bound is not None and fails(bound):
-                    raise ParameterError(name, f"{words} {bound:g}")
-            return value
+                raise ParameterError(self.name, f"a number ({self.kind.__name__})")
+            return self._within(self.kind(value))
         if not isinstance(value, str) or (self.choices and value not in self.choices):
-            raise ParameterError(name, f"one of {', '.join(self.choices)}" if self.choices else "text")
+            raise ParameterError(self.name, f"one of {', '.join(self.choices)}" if self.choices else "text")
+        return value
+
+    def _within(self, value: float) -> float:
+        """The number, or ParameterError when it is outside the bounds."""
+        broken = [
+            f"{words} {bound:g}"
+            for bound, inside, words in (
+                (self.ge, lambda b: value >= b, "at least"),
+                (self.gt, lambda b: value > b, "more than"),
+                (self.le, lambda b: value <= b, "at most"),
+                (self.lt, lambda b: value < b, "less than"),
+            )
+            if bound is not None and not inside(bound)
+        ]
+        if broken:
+            raise ParameterError(self.name, broken[0])
         return value
 
 
