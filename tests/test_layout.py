@@ -290,3 +290,29 @@ def test_the_deployment_database_imports_no_other_part_of_aim() -> None:
     }
     assert not wrong
     assert any(_under(i, "api.database") for i in IMPORTS["api.tasking.store"] | IMPORTS["api.access.connection"])
+
+
+def _string_constants(path: Path) -> set[str]:
+    """Every string constant a file writes (the literal parts of f-strings included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def test_statistic_keys_are_written_only_where_the_statistic_is_declared() -> None:
+    """A registered statistic's key is a string in its own module only (and the registry, were it to name one): the
+    map, its layers and legend, the downloads, the policy, the OGC collections and the tasking pack iterate the
+    registry (api.services.statistics) and never name a statistic."""
+    from api.services.statistics import registered
+
+    own = {s.key: s.compute.__module__ for s in registered()}  # the module declaring each statistic
+    spelled = {module: _string_constants(path) & set(own) for module, path in MODULES.items()}
+    outside = {(m, key) for m, keys in spelled.items() for key in keys if m not in (own[key], REGISTRY)}
+    assert not outside
+    # not vacuous: every key is found where it is declared, and the modules that once listed them are scanned
+    assert len(own) >= 3 and all(key in spelled[module] for key, module in own.items())
+    assert {"api.render.map_layers", "api.render.map_page", "api.access.policy", "api.services.tasking_pack"} <= set(
+        spelled
+    )
+
+
+REGISTRY = "api.services.statistics.registry"

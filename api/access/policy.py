@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.access.principals import Role
+from api.services.statistics import Statistic, registered
 
 
 class Grant(StrEnum):
@@ -43,6 +44,12 @@ STATUS = {A: Grant.FULL, P: Grant.STATUS, C: Grant.STATUS, U: Grant.STATUS}
 PROBLEMS = {A: Grant.FULL, P: Grant.PARTY, C: Grant.WARDS, U: Grant.NOTES}
 PROBLEM_WORK = {A: Grant.FULL, P: Grant.PARTY, C: Grant.DENIED, U: Grant.DENIED}
 
+
+def statistic_grant(statistic: Statistic) -> dict[Role, Grant]:
+    """A statistic's grant, on its route and its collection: an analysis, or counts under disclosure control."""
+    return ANALYSIS if statistic.analysis else AGGREGATES
+
+
 POLICY: dict[str, dict[Role, Grant]] = {
     "/": AGGREGATES,
     "/api/v1/wards": AGGREGATES,
@@ -50,10 +57,9 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/trends": AGGREGATES,
     "/api/v1/trends/movers": AGGREGATES,
     "/api/v1/hotspots": ANALYSIS,
-    "/api/v1/hotspots/gi": ANALYSIS,
-    "/api/v1/hotspots/emerging": ANALYSIS,
+    # each statistic's route (api.services.statistics)
+    **{s.route: statistic_grant(s) for s in registered() if s.route},
     "/api/v1/hotspots/calibration": ANALYSIS,
-    "/api/v1/patrol-plan": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,
     "/api/v1/sources": ANALYSIS,
     "/sources": ANALYSIS,
@@ -93,13 +99,13 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/ogc/conformance": OPEN,
     "/ogc/collections": OPEN,
 }
+COLLECTION_TAILS = ("", "/items", "/items/{featureId}")
 OGC_COLLECTIONS = {
     "wards": "/api/v1/wards",
     "hexagons-6": "/api/v1/hexes",
     "hexagons-7": "/api/v1/hexes",
     "hexagons-8": "/api/v1/hexes",
-    "hotspots": "/api/v1/hotspots/gi",
-    "patrol-plan": "/api/v1/patrol-plan",
+    **{s.collection.id: s.route for s in registered() if s.collection and s.route},
     "incidents": "/api/v1/incidents",
     "problems": "/api/v1/problems",
 }
@@ -107,7 +113,15 @@ POLICY.update(
     {
         f"/ogc/collections/{collection}{tail}": POLICY[route]
         for collection, route in OGC_COLLECTIONS.items()
-        for tail in ("", "/items", "/items/{featureId}")
+        for tail in COLLECTION_TAILS
+    }
+)
+POLICY.update(  # each statistic's collection, its route or not
+    {
+        f"/ogc/collections/{s.collection.id}{tail}": statistic_grant(s)
+        for s in registered()
+        if s.collection
+        for tail in COLLECTION_TAILS
     }
 )
 

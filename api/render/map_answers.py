@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from api.access.tables import COUNCIL
 from api.services.filters import Filters
 from api.services.map_view import filter_query
+from api.services.statistics import registered
 
 Query = list[tuple[str, str]]
 
@@ -131,11 +132,11 @@ def downloads(
     period: tuple[str, str],
     analyses: bool,
     plan_query: Query,
-    gi: dict[str, Any] | None,
+    drawn: dict[str, dict[str, Any]],
 ) -> list[Download]:
     """The view's data to download: ward and hexagon layers as GeoJSON (and, for analysts and partners, GeoPackage;
     the wards as a Shapefile too), the monthly counts as CSV, incident records as CSV (analysts and partners), and
-    the statistics layers."""
+    the statistics layers drawn (`drawn`: their layers by key) that offer a download."""
     q, span = urlencode(query), f"{period[0]}-{period[1]}"
     gpkg = f"aim-hexes-{span}.gpkg"
     hexes = urlencode([*query, ("res", str(res))])
@@ -156,11 +157,14 @@ def downloads(
                 "the first 5,000; the API pages through the rest",
             ),
         ]
-    if gi is not None:
-        area = [(str(gi["area"]["type"]), str(gi["area"]["code"]))]
-        gi_query = urlencode([*area, *query, ("res", str(gi["resolution"]))])
-        gi_file = f"aim-gi-{span}.geojson"
-        out.append(Download("Gi* hot and cold spots (GeoJSON)", f"/api/v1/hotspots/gi?{gi_query}", gi_file))
+    for statistic in registered():
+        layer = drawn.get(statistic.key)
+        if layer is None or not statistic.drawing.download or not statistic.route:
+            continue
+        area = [(str(layer["area"]["type"]), str(layer["area"]["code"]))]
+        given = [(name, str(value)) for name, value in statistic.on_map(res).items()]
+        url = f"{statistic.route}?{urlencode([*area, *query, *given])}"
+        out.append(Download(statistic.drawing.download, url, f"aim-{statistic.key}-{span}.geojson"))
     if plan_query:
         plan = urlencode([*plan_query, ("format", "geojson")])
         plan_file = f"aim-patrol-plan-{span}.geojson"

@@ -17,7 +17,7 @@ from api.access.principals import Principal
 from api.access.tables import COUNCIL
 from api.render.map_answers import api_query, downloads, movers_panel, period_words, published_source
 from api.render.map_counts import CountLayers, add_count_layers, legend_rows
-from api.render.map_layers import add_statistics_layers, inert, statistics_legend
+from api.render.map_layers import add_statistics_layers, inert, statistics_legend, statistics_script
 from api.render.map_problem import problem_assets, problem_panel
 from api.render.scripts import with_nonce
 from api.render.templates import render
@@ -73,7 +73,7 @@ def _controls(filters: Filters, res: int, view: MapView, caps: Capabilities) -> 
     )
 
 
-def _legend(view: MapView, counts: CountLayers, statistics: dict[str, Any] | None, basemap: bool) -> dict[str, Any]:
+def _legend(view: MapView, counts: CountLayers, statistics: list[Any] | None, basemap: bool) -> dict[str, Any]:
     """What the legend shows (templates/map_legend.html): periods and total, both colour scales, the statistics, and
     the notes on the figures; each scale names the layers it explains."""
     wards_fc = view.wards
@@ -135,7 +135,7 @@ def build_map(
         page.script.add_child(folium.Element(BASEMAP_WATCH.replace("TILES", tiles.get_name())))
     fine = caps.analyses  # ids and figures in small print
     counts = add_count_layers(m, view, fine)
-    statistics_names = add_statistics_layers(m, *statistics) if statistics else {}
+    statistics_names = add_statistics_layers(m, statistics) if statistics else {}
     folium.LayerControl(collapsed=False).add_to(m)
     if bounds:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
@@ -143,7 +143,8 @@ def build_map(
     assert isinstance(root, folium.Figure)
     root.html.add_child(folium.Element(inert(_controls(filters, res, view, caps))))
     plan_url = f"/api/v1/patrol-plan?{urlencode([*view.plan_query, ('format', 'pdf')])}" if view.plan_query else ""
-    shown = statistics_legend(*statistics, layers=statistics_names) if statistics else None
+    shown = statistics_legend(statistics, layers=statistics_names) if statistics else None
+    drawn = statistics_script(statistics_names)
     query = api_query(filters, caps.published_only)
     page_query = [*query, ("res", str(res)), *([("area", view.chosen_area)] if view.chosen_area else [])]
     f = filters.incident
@@ -155,7 +156,7 @@ def build_map(
             "fine": "1" if fine else "0",
             "wards": counts.wards,
             "hexes": " ".join(counts.hexes),
-            **{kind: statistics_names.get(kind, "") for kind in ("gi", "emerging", "plan")},
+            **drawn,
         },
         plan_url=plan_url,
         movers=movers_panel(view.movers, page_query, [*query, *view.movers_query], view.comparable_quarter),
@@ -165,10 +166,10 @@ def build_map(
             (f"{f.start:%Y-%m}", f"{f.end:%Y-%m}"),
             caps.incident_rows and filters.figures.exact,
             view.plan_query,
-            statistics[0] if statistics and statistics_names.get("gi") else None,
+            {key: statistics[key] for key in statistics_names} if statistics else {},
         ),
         exports_audited=caps.incident_rows,
-        problem=Markup(problem_panel(caps, filters.boundary_set, bool(statistics_names.get("plan")), csrf)),
+        problem=Markup(problem_panel(caps, filters.boundary_set, bool(drawn["numbered"]), csrf)),
         **_legend(view, counts, shown, basemap is not None),
     )
     root.html.add_child(folium.Element(inert(side)))

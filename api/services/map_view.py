@@ -8,10 +8,11 @@ from typing import Any
 from api.services.caches import Caches
 from api.services.comparison import months_held
 from api.services.filters import Filters
-from api.services.hotspots import emerging_layer, gi_layer
 from api.services.layers import hex_layer, wards_layer
 from api.services.movers import ward_movers
-from api.services.patrol import patrol_plan, plan_geojson
+from api.services.statistics import View, registered
+from api.services.statistics.plan import CELLS as PLAN_CELLS
+from api.services.statistics.plan import RES as PLAN_RES
 from api.services.study_area import AreaGroups, StudyArea, area_choices, area_value
 from geo.features import features_bounds
 from geo.gaps import GapRule
@@ -19,8 +20,6 @@ from geo.trends import add_months, previous_period
 from ingest.store import read
 from ingest.store.connection import Connection
 
-PLAN_CELLS = 20
-PLAN_RES = 9
 MOVERS_TOP = 5
 MOVERS_ALPHA = 0.05
 Layer = dict[str, Any]
@@ -34,7 +33,7 @@ class MapView:
     hexes: Layer
     res: int
     by_source: dict[str, Layer]
-    statistics: tuple[Layer, Layer, Layer] | None  # Gi*, emerging, patrol plan (study area chosen, analyses allowed)
+    statistics: dict[str, Layer] | None  # registered statistics' layers by key (study area chosen, analyses allowed)
     bounds: tuple[float, float, float, float] | None
     areas: AreaGroups  # study areas whose statistics can be drawn, by kind: (label, [(value, name)])
     chosen_area: str  # the selector's value of the study area drawn ("" for none)
@@ -93,11 +92,8 @@ def map_view(
     statistics = None
     plan_query: list[tuple[str, str]] = []
     if area.lads and area.kind != "all" and analyses:
-        stat_res = min(max(res, 7), 9)
-        gi_fc = gi_layer(con, filters, area, stat_res, 1, caches.wards, caches.lattices)
-        emerging_fc = emerging_layer(con, filters, area, min(stat_res, 8), 1, 0.1, caches.wards, caches.lattices)
-        plan = patrol_plan(con, filters, area, PLAN_RES, None, PLAN_CELLS, caches.wards, caches.lattices)
-        statistics = (gi_fc, emerging_fc, plan_geojson(plan))
+        view = View(con, filters, area, caches)
+        statistics = {s.key: s.layer(view, s.on_map(res)) for s in registered()}
         plan_query = plan_request(filters, area)
         in_area = [f for f in wards_fc["features"] if f["properties"]["lad"] in set(area.lads)]
         bounds = features_bounds(in_area) or bounds

@@ -16,6 +16,7 @@ import orjson
 import shapely
 
 from api.services.errors import ParameterError
+from api.services.statistics import registered
 from ingest.store import read
 from ingest.store.connection import Connection
 
@@ -59,19 +60,8 @@ COLLECTIONS = (
         )
         for res in (6, 7, 8)
     ),
-    Collection(
-        "hotspots",
-        "Gi* hot and cold spots",
-        "Getis-Ord Gi* hot and cold spots of a study area (`force`, `csp` or `lad`; default every area with "
-        "incidents), significant cells only unless `all=true`; the same features as /api/v1/hotspots/gi. "
-        "Feature id: the H3 cell (the ward code with `unit=ward`).",
-    ),
-    Collection(
-        "patrol-plan",
-        "Patrol plan",
-        "The cells to patrol in a study area (`force`, `csp` or `lad`) for an area budget (`budget_km2`) or a "
-        "number of cells (`cells`, default 20), in rank order; the same features as "
-        "/api/v1/patrol-plan?format=geojson. Feature id: the H3 cell.",
+    *(  # each statistic with a collection (api.services.statistics), in the registry's order
+        Collection(s.collection.id, s.collection.title, s.collection.description) for s in registered() if s.collection
     ),
     Collection(
         "incidents",

@@ -4,7 +4,6 @@ and source-gap flags, for the months of data complete on the meeting date."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,9 +11,10 @@ from api.services.caches import Caches
 from api.services.errors import ParameterError
 from api.services.filters import Filters, requested_categories, resolve_filters
 from api.services.problem_evaluation import evaluate
+from api.services.statistics import View, registered
 from api.services.study_area import StudyArea, partnerships, resolve_study_area
 from api.services.tasking import describe_target
-from api.services.tasking_pack_area import emerging_hotspots, feed_gaps, patrol_section
+from api.services.tasking_pack_area import PackOptions, feed_gaps
 from api.tasking import TaskingStore
 from geo.gaps import GapRule
 from geo.trends import add_months
@@ -23,18 +23,6 @@ from ingest.store import read
 from ingest.store.connection import Connection
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class PackOptions:
-    """How the pack is drawn: patrol cells and resolution, months of history, the meeting cycle, review notes."""
-
-    cells: int = 20
-    res: int = 9
-    emerging_res: int = 9
-    months: int = 12
-    cycle_days: int = 14
-    notes: int = 3
 
 
 def meeting_month(con: Connection, when: date) -> tuple[date, str]:
@@ -233,8 +221,9 @@ def tasking_pack(
     problems = csp_problems(con, tasking, area, when, caches, options)
     actions = [a for p in problems for a in p["actions"]]
     evaluations = due_evaluations(con, tasking, problems, when, month, options.cycle_days)
-    patrol = patrol_section(con, filters, area, options.res, options.cells, caches, postcodes)
-    hotspots = emerging_hotspots(con, filters, area, options.emerging_res, caches, postcodes)
+    view = View(con, filters, area, caches, postcodes)
+    packed = sorted((s.pack for s in registered() if s.pack), key=lambda section: section.order)
+    sections = {section.member: section.build(view, options) for section in packed}
     gaps = feed_gaps(con, filters, area, caches, rule)
     return {
         "csp": area.echo(),
@@ -249,14 +238,12 @@ def tasking_pack(
             "due_in_fortnight": sum(a["flag"] == "due in the coming fortnight" for a in actions),
             "done_since_last_meeting": sum(a["flag"] == "done since the last meeting" for a in actions),
             "evaluations_due": len(evaluations),
-            "patrol_cells": len(patrol["plan"]["cells"]),
-            "hotspots": len(hotspots["cells"]),
+            **{section.summary: section.count(sections[section.member]) for section in packed},
             "feeds_flagged": sum(bool(f["gaps"]) for f in gaps["feeds"]),
         },
         "problems": problems,
         "evaluations": evaluations,
-        "patrol": patrol,
-        "hotspots": hotspots,
+        **sections,
         "sources": gaps,
     }
 

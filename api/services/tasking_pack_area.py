@@ -3,7 +3,7 @@ ward and place, and the gap flags of the feeds holding the CSP's records."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,18 @@ from ingest.store.connection import Connection
 EMERGING = ("intensifying", "new", "consecutive")  # consecutive: newly hot for a run of months up to now
 ALPHA = 0.1
 MAX_HOTSPOTS = 30
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    """How the pack is drawn: patrol cells and resolution, months of history, the meeting cycle, review notes."""
+
+    cells: int = 20
+    res: int = 9
+    emerging_res: int = 9
+    months: int = 12
+    cycle_days: int = 14
+    notes: int = 3
 
 
 def patrol_section(

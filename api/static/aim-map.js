@@ -7,7 +7,8 @@
  * - draws a ward's, an authority's or a cell's monthly trend (GET /api/v1/trends with the page's filters) as a
  *   small SVG chart, with the comparison with the period before and with last year in words.
  *
- * The side column (#aim-side) names folium's layers by their script names (data-wards, data-hexes, data-gi, ...),
+ * The side column (#aim-side) names folium's layers by their script names (data-wards, data-hexes, data-statistics:
+ * every statistics layer drawn; data-numbered: the one whose cells are numbered as printed),
  * and carries the page's filters as a query string (data-query) for the API requests. While the analyst's problem
  * panel (aim-problem.js) picks an area on the map, the side column carries data-picking and clicks are left to it.
  * The panel's scripts use this one's element(), decoded() and layer() (window.AIM), so it is loaded before them.
@@ -296,8 +297,8 @@
     if (!side || !map || typeof L === "undefined") { return; }
     var wards = layer(side.getAttribute("data-wards"));
     var cells = words(side.getAttribute("data-hexes")).map(layer);
-    ["data-gi", "data-emerging", "data-plan"].forEach(function (name) { cells.push(layer(side.getAttribute(name))); });
-    var plan = layer(side.getAttribute("data-plan"));
+    words(side.getAttribute("data-statistics")).forEach(function (name) { cells.push(layer(name)); });
+    var plan = layer(words(side.getAttribute("data-numbered"))[0]);
     moveLayerControl(map);
     keepLegend(map);
     numberPlan(map, plan);

@@ -77,7 +77,7 @@
 
   /* Wires the panel's ways of choosing an area to the map; the area chosen is {cells}, {wards}, {polygon} or null. */
   function problemArea(panel, side, map) {
-    var plan = AIM.layer(side.getAttribute("data-plan"));
+    var plan = AIM.layer((side.getAttribute("data-numbered") || "").split(/\s+/)[0]);
     var wards = AIM.layer(side.getAttribute("data-wards"));
     var token = panel.getAttribute("data-csrf") || "";
     var how = document.getElementById("aim-problem-how");

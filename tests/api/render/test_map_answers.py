@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.render.map_answers import downloads, movers_panel, period_words
-from api.render.map_layers import gi_words, plain_statistics
+from api.render.map_layers import plain_statistics
+from api.services.statistics.gi import gi_words
 from tests.api.render.hostile import MapInputs
 from tests.api.render.test_map_page import layer_data
 
@@ -89,8 +90,8 @@ def test_the_page_offers_a_comparable_quarter(client: TestClient) -> None:
 def test_downloads_by_role() -> None:
     gi = {"area": {"type": "force", "code": "E23000013"}, "resolution": 8}
     plan = [("force", "E23000013"), *QUERY, ("res", "9"), ("cells", "20")]
-    analyst = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), True, plan, gi)}
-    public = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), False, [], None)}
+    analyst = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), True, plan, {"gi": gi})}
+    public = {d.label: d for d in downloads(QUERY, 8, ("2025-07", "2025-12"), False, [], {})}
     assert set(public) == {
         "Ward counts (GeoJSON)",
         "Hexagon counts, H3 res 8 (GeoJSON)",
@@ -149,7 +150,7 @@ def test_gi_classes_in_words() -> None:
 def test_statistics_tooltips_lead_with_words_and_keep_figures_in_small_print(analyst: MapInputs) -> None:
     view, _, _ = analyst
     assert view.statistics is not None
-    gi, emerging, plan = plain_statistics(*view.statistics)
+    gi, emerging, plan = plain_statistics(view.statistics).values()
     cell = gi["features"][0]["properties"]
     assert cell["gi_text"] == gi_words(cell["class"])
     assert cell["detail"].startswith(f"z {cell['z']:.2f}, FDR q ") and cell["h3"] in cell["detail"]

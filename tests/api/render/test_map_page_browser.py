@@ -27,7 +27,7 @@ ANALYST_VIEW = "/?force=cleveland&res=8&from=2025-07&to=2025-12"  # its previous
 LAYERS_SHOWN = """() => {
   const side = document.getElementById("aim-side");
   const map = window[side.dataset.map];
-  const names = ["wards", "hexes", "gi", "emerging", "plan"].flatMap((k) => (side.dataset[k] || "").split(" "))
+  const names = ["wards", "hexes", "statistics"].flatMap((k) => (side.dataset[k] || "").split(" "))
     .filter(Boolean);
   return {
     ticked: [...document.querySelectorAll(".leaflet-control-layers-overlays label")]
@@ -71,7 +71,7 @@ CLEAR_POINT = """(cls) => {
 }"""
 ZOOM_ON_THE_FIRST_CELL = """() => {
   const side = document.getElementById("aim-side");
-  const first = window[side.dataset.plan].getLayers()[0];
+  const first = window[side.dataset.numbered].getLayers()[0];
   window[side.dataset.map].setView(first.getBounds().getCenter(), 15);
 }"""
 TREND = """() => {

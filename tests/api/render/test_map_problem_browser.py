@@ -29,7 +29,7 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "map-problem.png"
 # Zoom on the patrol plan's first cell (by rank), so that its neighbours are large enough to click.
 ZOOM_ON_THE_PLAN = """() => {
   const side = document.getElementById("aim-side");
-  const cells = window[side.dataset.plan].getLayers();
+  const cells = window[side.dataset.numbered].getLayers();
   const first = cells.reduce((a, b) => (b.feature.properties.rank < a.feature.properties.rank ? b : a));
   window[side.dataset.map].setView(first.getBounds().getCenter(), 15, {animate: false});
 }"""
@@ -38,7 +38,7 @@ PLAN_POINTS = """() => {
   const side = document.getElementById("aim-side");
   const box = document.querySelector(".folium-map").getBoundingClientRect();
   const found = [];
-  for (const cell of window[side.dataset.plan].getLayers()) {
+  for (const cell of window[side.dataset.numbered].getLayers()) {
     const r = cell._path.getBoundingClientRect();
     const x = r.left + r.width / 2, y = r.top + r.height / 2;
     if (x < box.left + 60 || x > box.right - 60 || y < box.top + 60 || y > box.bottom - 60) continue;

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from api.render.map_counts import HEX_OPACITY, HEX_PALETTE, WARD_OPACITY, WARD_PALETTE
-from api.render.map_layers import GI_COLOURS, GI_OUTLINE
+from api.services.statistics.gi import COLOURS as GI_COLOURS
+from api.services.statistics.gi import OUTLINE as GI_OUTLINE
 
 BACKGROUND = "#eef1f4"  # .leaflet-container in api/static/aim-map.css
 GI_OPACITY = 0.85

@@ -57,17 +57,24 @@ def test_the_macros_escape_labels_values_and_colours(hostile: str) -> None:
 def test_the_statistics_legend_escapes_its_text(hostile: str) -> None:
     page = render(
         "map_statistics_legend.html",
-        statistics={
-            "area": hostile,
-            "gi_rows": [("#b2182b", "#67001f", hostile)],
-            "warnings": [hostile],
-            "emerging_rows": [("#fcbba1", hostile)],
-            "plan_colour": "#111111",
-            "plan_fill": "#ffffff",
-            "plan_cells": 20,
-            "fitted": hostile,
-            "layers": {"gi": "geo_json_1", "emerging": "geo_json_2", "plan": "geo_json_3"},
-        },
+        statistics=[
+            {
+                "template": "statistics/gi_legend.html",
+                "layer": "geo_json_1",
+                "area": hostile,
+                "rows": [("#b2182b", "#67001f", hostile)],
+                "warnings": [hostile],
+            },
+            {"template": "statistics/emerging_legend.html", "layer": "geo_json_2", "rows": [("#fcbba1", hostile)]},
+            {
+                "template": "statistics/plan_legend.html",
+                "layer": "geo_json_3",
+                "colour": "#111111",
+                "fill": "#ffffff",
+                "cells": 20,
+                "fitted": hostile,
+            },
+        ],
     )
     assert_shown_as_text(page, hostile)
     assert 'data-layers="geo_json_1"' in page and 'data-layers="geo_json_3"' in page

@@ -1,81 +1,67 @@
-"""Gi* hot and cold spots and the patrol plan as OGC collections: the features of /api/v1/hotspots/gi and
-/api/v1/patrol-plan?format=geojson, with the same parameters."""
+"""Each registered statistic with a collection (api.services.statistics) as an OGC collection: the features of its
+/api/v1 route (Gi* hot and cold spots as /api/v1/hotspots/gi, the patrol plan as /api/v1/patrol-plan?format=geojson),
+with the parameters the statistic declares."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import Query
 
 from api.http.deps import CachesDep, Con, SettingsDep, StudyAreaDep
 from api.http.models import ogc as models
-from api.http.params import BudgetQuery, GiAll, GiUnit, HotspotK, HotspotRes, PlanRes
 from api.http.routers.ogc.base import OgcFiltersDep
 from api.http.routers.ogc.pages import Route, Select, add_collection, whole
 from api.services.cell_places import postcode_lookup
-from api.services.errors import ParameterError
-from api.services.hotspots import gi_layer_of
-from api.services.patrol import patrol_plan, plan_geojson
+from api.services.statistics import Parameter, Statistic, View, registered
+
+# the documented pages (items, one item) of a statistic's collection; any other's: its features, undocumented
+PAGES: dict[str, tuple[Any, Any]] = {
+    "hotspots": (models.GiCellItems | models.GiWardItems, models.GiCellItem | models.GiWardItem),
+    "patrol-plan": (models.PatrolItems, models.PatrolItem),
+}
 
 
-def hotspot_layer(
-    con: Con,
-    caches: CachesDep,
-    filters: OgcFiltersDep,
-    area: StudyAreaDep,
-    res: HotspotRes = 9,
-    k: HotspotK = 1,
-    all_cells: GiAll = False,
-    unit: GiUnit = "h3",
-) -> Select:
-    """The Gi* layer of the study area: cells (res, k) or wards, significant ones only unless `all`."""
-    return whole(lambda: gi_layer_of(unit, con, filters, area, res, k, caches.wards, caches.lattices, all_cells))
+def query_type(parameter: Parameter) -> Any:
+    """A declared parameter as FastAPI reads a query parameter: its type (choices as a Literal) and bounds."""
+    kind: Any = Literal[parameter.choices] if parameter.choices else parameter.kind  # type: ignore[valid-type]
+    p = parameter
+    query = Query(description=p.description, ge=p.ge, gt=p.gt, le=p.le, lt=p.lt)
+    return Annotated[kind | None if parameter.optional else kind, query]
 
 
-add_collection(
-    "hotspots",
-    hotspot_layer,
-    Route(
-        "hotspot_items",
-        "Gi* hot and cold spots of the study area (as /api/v1/hotspots/gi), hottest first, a page at a time.",
-        models.GiCellItems | models.GiWardItems,
-    ),
-    Route("hotspot_item", "One cell (or ward) of the Gi* layer by id.", models.GiCellItem | models.GiWardItem),
-)
+def statistic_layer(statistic: Statistic) -> Callable[..., Select]:
+    """The dependency giving the statistic's layer for a request: the view (store, caches, filters, study area, the
+    settings' postcodes) and the statistic's own parameters, as it declares them."""
 
-CellsQuery = Annotated[int | None, Query(ge=1, le=500, description="Number of cells to patrol (default 20)")]
-DEFAULT_CELLS = 20
-
-
-def plan_layer(
-    con: Con,
-    settings: SettingsDep,
-    caches: CachesDep,
-    filters: OgcFiltersDep,
-    area: StudyAreaDep,
-    res: PlanRes = 9,
-    budget_km2: BudgetQuery = None,
-    cells: CellsQuery = None,
-) -> Select:
-    """The patrol plan's cells in rank order, for an area budget or a number of cells (default 20)."""
-    if budget_km2 is not None and cells is not None:
-        raise ParameterError("budget_km2", "give at most one of budget_km2 or cells")
-    count = DEFAULT_CELLS if budget_km2 is None and cells is None else cells
-    postcodes = postcode_lookup(settings.postcodes)
-    return whole(
-        lambda: plan_geojson(
-            patrol_plan(con, filters, area, res, budget_km2, count, caches.wards, caches.lattices, postcodes)
+    def layer(
+        con: Con, settings: SettingsDep, caches: CachesDep, filters: OgcFiltersDep, area: StudyAreaDep, **given: Any
+    ) -> Select:
+        arguments = statistic.arguments(given)  # a ParameterError (400) before any figure is computed
+        return whole(
+            lambda: statistic.compute(View(con, filters, area, caches, postcode_lookup(settings.postcodes)), arguments)
         )
+
+    fixed = [p for p in inspect.signature(layer).parameters.values() if p.kind != inspect.Parameter.VAR_KEYWORD]
+    declared = [
+        inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=query_type(p))
+        for p in statistic.parameters
+    ]
+    layer.__signature__ = inspect.Signature([*fixed, *declared])  # type: ignore[attr-defined]
+    layer.__doc__ = f"The layer of {statistic.title}, for the statistic's parameters."
+    return layer
+
+
+for _statistic in registered():
+    if _statistic.collection is None:
+        continue
+    _c = _statistic.collection
+    _items, _item = PAGES.get(_c.id, (dict[str, Any], dict[str, Any]))
+    add_collection(
+        _c.id,
+        statistic_layer(_statistic),
+        Route(_c.items_name, _c.items_doc, _items),
+        Route(_c.item_name, _c.item_doc, _item),
     )
-
-
-add_collection(
-    "patrol-plan",
-    plan_layer,
-    Route(
-        "patrol_items",
-        "The patrol plan's cells in rank order (as /api/v1/patrol-plan?format=geojson), a page at a time.",
-        models.PatrolItems,
-    ),
-    Route("patrol_item", "One cell of the patrol plan by id.", models.PatrolItem),
-)

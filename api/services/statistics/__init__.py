@@ -1,0 +1,43 @@
+"""The statistics a study area can be given (api.services.statistics.registry), each declared in its own module;
+importing this package registers them, in the order the map draws them (a new statistic: its module, and a line in
+BUILT_IN)."""
+
+from __future__ import annotations
+
+from api.services.statistics import emerging, gi, plan
+from api.services.statistics.registry import (
+    Drawing,
+    Layer,
+    Legend,
+    OgcCollection,
+    PackSection,
+    Parameter,
+    Properties,
+    Statistic,
+    View,
+    register,
+    registered,
+    statistic,
+    unregister,
+)
+
+BUILT_IN = (gi.GI, emerging.EMERGING, plan.PLAN)
+for _statistic in BUILT_IN:
+    register(_statistic)
+
+__all__ = [
+    "BUILT_IN",
+    "OgcCollection",
+    "Drawing",
+    "Layer",
+    "Legend",
+    "PackSection",
+    "Parameter",
+    "Properties",
+    "Statistic",
+    "View",
+    "register",
+    "registered",
+    "statistic",
+    "unregister",
+]
