@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.access import tasking as access
 from api.access.principals import AuthError, Principal, Role
 from api.http.deps import Con, PrincipalDep, SettingsDep
+from api.http.models.base import plain
+from api.http.models.problem_evaluation import EvaluationMade
+from api.http.models.problems import ProblemAudit, ProblemDetail, ProblemList, ProblemSummary
 from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.filters import month_of
@@ -129,7 +132,7 @@ def _view(principal: Principal, detail: dict[str, Any], settings: SettingsDep) -
     return jsonable_encoder(access.problem_view(principal, detail, set(settings.sdc_open_sources)))
 
 
-@router.get("/problems")
+@router.get("/problems", response_model=ProblemList, **plain)
 def list_problems(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     """The problems the caller may see: analysts every one; partners those they are party to; councillors those in
     their wards; the public those with a published progress note."""
@@ -137,7 +140,7 @@ def list_problems(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     return jsonable_encoder({"problems": lines, "count": len(lines)})
 
 
-@router.post("/problems", status_code=201)
+@router.post("/problems", status_code=201, response_model=ProblemDetail, **plain)
 def create_problem(
     request: Request, con: Con, principal: PrincipalDep, settings: SettingsDep, body: ProblemIn
 ) -> dict[str, Any]:
@@ -154,7 +157,7 @@ def create_problem(
     return jsonable_encoder(service.problem_detail(_tasking(request), pid))
 
 
-@router.get("/problems/{problem_id}")
+@router.get("/problems/{problem_id}", response_model=ProblemDetail | ProblemSummary, **plain)
 def get_problem(
     request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId
 ) -> dict[str, Any]:
@@ -164,7 +167,7 @@ def get_problem(
     return _view(principal, _visible(request, principal, problem_id), settings)
 
 
-@router.patch("/problems/{problem_id}")
+@router.patch("/problems/{problem_id}", response_model=ProblemDetail, **plain)
 def change_problem(
     request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId, body: ProblemChange
 ) -> dict[str, Any]:
@@ -177,7 +180,7 @@ def change_problem(
     return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.post("/problems/{problem_id}/actions", status_code=201)
+@router.post("/problems/{problem_id}/actions", status_code=201, response_model=ProblemDetail, **plain)
 def create_action(
     request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId, body: ActionIn
 ) -> dict[str, Any]:
@@ -188,7 +191,7 @@ def create_action(
     return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.patch("/problems/{problem_id}/actions/{action_id}")
+@router.patch("/problems/{problem_id}/actions/{action_id}", response_model=ProblemDetail, **plain)
 def change_action(
     request: Request,
     principal: PrincipalDep,
@@ -204,7 +207,7 @@ def change_action(
     return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.post("/problems/{problem_id}/reviews", status_code=201)
+@router.post("/problems/{problem_id}/reviews", status_code=201, response_model=ProblemDetail, **plain)
 def create_review(
     request: Request, principal: PrincipalDep, settings: SettingsDep, problem_id: ProblemId, body: ReviewIn
 ) -> dict[str, Any]:
@@ -217,7 +220,7 @@ def create_review(
     return _view(principal, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.post("/problems/{problem_id}/evaluation", status_code=201)
+@router.post("/problems/{problem_id}/evaluation", status_code=201, response_model=EvaluationMade, **plain)
 def create_evaluation(
     request: Request, con: Con, principal: PrincipalDep, problem_id: ProblemId, body: EvaluationIn
 ) -> dict[str, Any]:
@@ -243,7 +246,7 @@ def create_evaluation(
     return jsonable_encoder({"id": eid, **result})
 
 
-@router.get("/problems/{problem_id}/audit")
+@router.get("/problems/{problem_id}/audit", response_model=ProblemAudit, **plain)
 def problem_audit(request: Request, problem_id: ProblemId) -> dict[str, Any]:
     """Every change to the problem: who, role, when, what (analysts)."""
     service.problem_row(_tasking(request), problem_id)
