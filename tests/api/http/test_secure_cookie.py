@@ -6,15 +6,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access.principals import Role
+from api.access.store import AccessStore
 from api.http.app import create_app
 from api.http.auth import SESSION_COOKIE
 from api.http.secure_cookie import loopback
 from api.settings import Settings
+from tests.api.render.browser import serving
 from tests.conftest import new_store
 
 REMOTE = ("203.0.113.7", 50123)  # a documentation address: another host on the network
@@ -114,3 +118,22 @@ def test_a_cookie_sent_back_after_a_plain_http_sign_in_goes_on_to_the_page(app_s
 def test_loopback_hosts() -> None:
     assert all(loopback(h) for h in ("localhost", "app.localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"))
     assert not any(loopback(h) for h in (None, "", "testclient", "aim.example", "10.0.0.1", "203.0.113.7", "::2"))
+
+
+@pytest.mark.slow
+def test_behind_a_proxy_uvicorn_trusts_its_x_forwarded_proto_counts(tmp_path: Path) -> None:
+    """`aim serve` (uvicorn trusts X-Forwarded-* from loopback proxies unless FORWARDED_ALLOW_IPS says otherwise): a
+    sign-in a local proxy forwards from a browser on TLS goes on; one it forwards over plain HTTP is warned of."""
+    store = tmp_path / "aim.duckdb"
+    new_store(store).close()
+    token = AccessStore(Settings(store=store).tasking_url()).create_token("Robin", Role.ANALYST)
+    log = tmp_path / "serve.log"
+    proxied = {"X-Forwarded-For": REMOTE[0], "Host": "aim.example"}
+    form = {"token": token, "next": "/feeds"}
+    with serving(store, log=log) as url:
+        over_tls = httpx.post(f"{url}/login", data=form, headers={**proxied, "X-Forwarded-Proto": "https"})
+        assert over_tls.status_code == 303 and over_tls.headers["location"] == "/feeds"
+        plain = httpx.post(f"{url}/login", data=form, headers=proxied)
+        assert plain.status_code == 303 and plain.headers["location"] == "/login?next=%2Ffeeds&cookie=sent"
+    warned = [line for line in log.read_text().splitlines() if "plain HTTP" in line]
+    assert len(warned) == 1 and REMOTE[0] in warned[0] and "aim.example" in warned[0]
