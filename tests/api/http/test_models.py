@@ -269,7 +269,7 @@ def test_every_json_route_declares_its_response_model(clients: dict[str, TestCli
     """A route added without a response model fails here, whichever router it is in."""
     app = clients["public"].app
     routes = json_routes(app)  # type: ignore[arg-type]
-    assert len(routes) >= 50 and set(TASKING_OPERATIONS) | {"GET /healthz", "GET /api/v1/wards"} <= set(routes)
+    assert len(routes) >= 50 and {*TASKING_OPERATIONS, *PROFILE_OPERATIONS, "GET /healthz"} <= set(routes)
     assert not {"GET /login", "GET /tiles/{layer}/{z}/{x}/{y}.mvt", "GET /docs"} & set(routes)
     assert without_model(app) == []  # type: ignore[arg-type]
 
@@ -312,20 +312,19 @@ def test_the_route_check_finds_a_json_route_without_a_model() -> None:
     assert without_model(app) == ["GET /v1/bare", "GET /v1/untyped"]
 
 
-TASKING_OPERATIONS = {
-    "GET /api/v1/problems": "/api/v1/problems",
-    "POST /api/v1/problems": "/api/v1/problems",
-    "GET /api/v1/problems/{problem_id}": "/api/v1/problems/{problem_id}",
-    "PATCH /api/v1/problems/{problem_id}": "/api/v1/problems/{problem_id}",
-    "POST /api/v1/problems/{problem_id}/actions": "/api/v1/problems/{problem_id}/actions",
-    "PATCH /api/v1/problems/{problem_id}/actions/{action_id}": "/api/v1/problems/{problem_id}/actions/{action_id}",
-    "POST /api/v1/problems/{problem_id}/reviews": "/api/v1/problems/{problem_id}/reviews",
-    "POST /api/v1/problems/{problem_id}/evaluation": "/api/v1/problems/{problem_id}/evaluation",
-    "GET /api/v1/problems/{problem_id}/audit": "/api/v1/problems/{problem_id}/audit",
-    "POST /api/v1/problem-areas": "/api/v1/problem-areas",
-    "GET /api/v1/profiles": "/api/v1/profiles",
-    "PUT /api/v1/profiles/{name}": "/api/v1/profiles/{name}",
-}
+TASKING_OPERATIONS = (
+    "GET /api/v1/problems",
+    "POST /api/v1/problems",
+    "GET /api/v1/problems/{problem_id}",
+    "PATCH /api/v1/problems/{problem_id}",
+    "POST /api/v1/problems/{problem_id}/actions",
+    "PATCH /api/v1/problems/{problem_id}/actions/{action_id}",
+    "POST /api/v1/problems/{problem_id}/reviews",
+    "POST /api/v1/problems/{problem_id}/evaluation",
+    "GET /api/v1/problems/{problem_id}/audit",
+    "POST /api/v1/problem-areas",
+)
+PROFILE_OPERATIONS = ("GET /api/v1/profiles", "PUT /api/v1/profiles/{name}")
 PROBLEM = {
     "title": "Youth ASB around the town centre",
     "description": "Repeat reports of groups causing nuisance",
@@ -401,16 +400,16 @@ def test_tasking_answers_are_their_declared_models_for_every_role(demo_store: Pa
         for role in (analyst, partner, councillor, public):
             assert check("GET /api/v1/problems", role.get("/api/v1/problems"))["count"] == 1
         # a problem of the partner's own source over a ward: its evaluation (no target) is the partner's to read
-        ward = {**PROBLEM, "sources": ["warden"], "area": {"wards": wards[:1]}}
-        by_ward = check("POST /api/v1/problems", analyst.post("/api/v1/problems", json=ward))
-        two = f"/api/v1/problems/{by_ward['id']}"
-        assert (
-            check("POST /api/v1/problems/{problem_id}/evaluation", analyst.post(f"{two}/evaluation", json=EVALUATION))[
-                "target"
-            ]
-            is None
+        ward = {**PROBLEM, "sources": ["warden"], "area": {"wards": wards[:1]}, "baseline_from": "2025-07"}
+        by_ward = check(
+            "POST /api/v1/problems", analyst.post("/api/v1/problems", json={**ward, "baseline_to": "2025-12"})
         )
-        assert "result" in check("GET /api/v1/problems/{problem_id}", partner.get(two))["evaluations"][0]
+        assert by_ward["profile"]["trend"]["previous_period"]["held"]  # tested against the months before, by source
+        two = f"/api/v1/problems/{by_ward['id']}"
+        kept = analyst.post(f"{two}/evaluation", json=EVALUATION)
+        assert check("POST /api/v1/problems/{problem_id}/evaluation", kept)["target"] is None
+        theirs = check("GET /api/v1/problems/{problem_id}", partner.get(two))
+        assert "result" in theirs["evaluations"][0] and theirs["profile"]["trend"]["previous_period"]["by_source"]
         # an area read from a GeoJSON file opens a problem over its polygon
         square = {
             "type": "FeatureCollection",
@@ -422,7 +421,7 @@ def test_tasking_answers_are_their_declared_models_for_every_role(demo_store: Pa
         assert (
             check("POST /api/v1/problems", analyst.post("/api/v1/problems", json=polygon))["area"]["kind"] == "polygon"
         )
-    assert check.operations == set(TASKING_OPERATIONS) - {"GET /api/v1/profiles", "PUT /api/v1/profiles/{name}"}
+    assert check.operations == set(TASKING_OPERATIONS)
 
 
 def test_feed_profiles_answer_their_models(tmp_path: Path) -> None:
@@ -439,3 +438,4 @@ def test_feed_profiles_answer_their_models(tmp_path: Path) -> None:
         assert kept == {"name": "redcar-wardens", "source": "warden", "kept": True}
         listed = check("GET /api/v1/profiles", client.get("/api/v1/profiles"))["profiles"]
         assert {"name": "redcar-wardens", "source": "warden", "kind": "sent"} in listed
+    assert check.operations == set(PROFILE_OPERATIONS)
