@@ -36,7 +36,12 @@ CookieSent = Annotated[
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, nonce: NonceDep, next: NextPage = "/", cookie: CookieSent = None) -> Response:  # noqa: A002
+def login_form(
+    request: Request,
+    nonce: NonceDep,
+    next: NextPage = "/",  # noqa: A002
+    cookie: CookieSent = None,
+) -> Response:
     """The sign-in form. After a sign-in over plain HTTP (`cookie=sent`): on to the page asked for when the browser
     sent the session cookie back, else the form again, saying why the browser dropped it."""
     next_path = _local(next)
