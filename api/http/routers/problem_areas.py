@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from api.http.models.base import plain
+from api.http.models.problems import AreaFromFile
 from api.services.errors import ParameterError
 from api.services.problem_area import area_from_file
 
@@ -34,6 +36,8 @@ def file_part(content_type: str, body: bytes) -> bytes:
 
 @router.post(
     "/problem-areas",
+    response_model=AreaFromFile,
+    **plain,
     openapi_extra={
         "requestBody": {
             "content": {

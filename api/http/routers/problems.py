@@ -14,6 +14,9 @@ from api.access import tasking as access
 from api.access.capabilities import Capabilities
 from api.access.principals import AuthError, Principal
 from api.http.deps import CapabilitiesDep, Con, SettingsDep
+from api.http.models.base import plain
+from api.http.models.problem_evaluation import EvaluationMade
+from api.http.models.problems import ProblemAudit, ProblemDetail, ProblemList, ProblemSummary
 from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.filters import month_of
@@ -130,7 +133,7 @@ def _view(caps: Capabilities, detail: dict[str, Any], settings: SettingsDep) -> 
     return jsonable_encoder(access.problem_view(caps, detail, set(settings.sdc_open_sources)))
 
 
-@router.get("/problems")
+@router.get("/problems", response_model=ProblemList, **plain)
 def list_problems(request: Request, caps: CapabilitiesDep) -> dict[str, Any]:
     """The problems the caller may see: analysts every one; partners those they are party to; councillors those in
     their wards; the public those with a published progress note."""
@@ -138,7 +141,7 @@ def list_problems(request: Request, caps: CapabilitiesDep) -> dict[str, Any]:
     return jsonable_encoder({"problems": lines, "count": len(lines)})
 
 
-@router.post("/problems", status_code=201)
+@router.post("/problems", status_code=201, response_model=ProblemDetail, **plain)
 def create_problem(
     request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep, body: ProblemIn
 ) -> dict[str, Any]:
@@ -155,7 +158,7 @@ def create_problem(
     return jsonable_encoder(service.problem_detail(_tasking(request), pid))
 
 
-@router.get("/problems/{problem_id}")
+@router.get("/problems/{problem_id}", response_model=ProblemDetail | ProblemSummary, **plain)
 def get_problem(
     request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId
 ) -> dict[str, Any]:
@@ -165,7 +168,7 @@ def get_problem(
     return _view(caps, _visible(request, caps, problem_id), settings)
 
 
-@router.patch("/problems/{problem_id}")
+@router.patch("/problems/{problem_id}", response_model=ProblemDetail, **plain)
 def change_problem(
     request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ProblemChange
 ) -> dict[str, Any]:
@@ -178,7 +181,7 @@ def change_problem(
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.post("/problems/{problem_id}/actions", status_code=201)
+@router.post("/problems/{problem_id}/actions", status_code=201, response_model=ProblemDetail, **plain)
 def create_action(
     request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ActionIn
 ) -> dict[str, Any]:
@@ -189,7 +192,7 @@ def create_action(
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.patch("/problems/{problem_id}/actions/{action_id}")
+@router.patch("/problems/{problem_id}/actions/{action_id}", response_model=ProblemDetail, **plain)
 def change_action(
     request: Request,
     caps: CapabilitiesDep,
@@ -205,7 +208,7 @@ def change_action(
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.post("/problems/{problem_id}/reviews", status_code=201)
+@router.post("/problems/{problem_id}/reviews", status_code=201, response_model=ProblemDetail, **plain)
 def create_review(
     request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ReviewIn
 ) -> dict[str, Any]:
@@ -218,7 +221,7 @@ def create_review(
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
-@router.post("/problems/{problem_id}/evaluation", status_code=201)
+@router.post("/problems/{problem_id}/evaluation", status_code=201, response_model=EvaluationMade, **plain)
 def create_evaluation(
     request: Request, con: Con, caps: CapabilitiesDep, problem_id: ProblemId, body: EvaluationIn
 ) -> dict[str, Any]:
@@ -244,7 +247,7 @@ def create_evaluation(
     return jsonable_encoder({"id": eid, **result})
 
 
-@router.get("/problems/{problem_id}/audit")
+@router.get("/problems/{problem_id}/audit", response_model=ProblemAudit, **plain)
 def problem_audit(request: Request, problem_id: ProblemId) -> dict[str, Any]:
     """Every change to the problem: who, role, when, what (analysts)."""
     service.problem_row(_tasking(request), problem_id)

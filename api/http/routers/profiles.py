@@ -9,19 +9,20 @@ from fastapi import APIRouter, Path, Request
 
 from api.http.deps import SettingsDep
 from api.http.models.base import plain
+from api.http.models.profiles import FeedProfiles, ProfileKept
 from api.services.errors import ParameterError
 from api.services.profiles import list_profiles, save_profile
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
 
-@router.get("/profiles", **plain)
+@router.get("/profiles", response_model=FeedProfiles, **plain)
 def profiles(settings: SettingsDep) -> dict[str, Any]:
     """Every feed the service loads: police.uk, the shipped profiles and those sent to it."""
     return {"profiles": list_profiles(settings.profiles_path())}
 
 
-@router.put("/profiles/{name}", **plain)
+@router.put("/profiles/{name}", response_model=ProfileKept, **plain)
 async def put_profile(
     request: Request,
     settings: SettingsDep,

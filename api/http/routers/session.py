@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
-from urllib.parse import parse_qs
+from typing import Annotated, Literal
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.access.store import AccessStore, AccessUnavailable
 from api.http.auth import SESSION_COOKIE
 from api.http.deps import NonceDep, SettingsDep
+from api.http.secure_cookie import DROPPED_IN_LOG, DROPPED_ON_PAGE, cookie_dropped
 from api.render.login_page import render_login
 
 router = APIRouter(tags=["session"])
@@ -28,12 +29,27 @@ def _local(path: str | None) -> str:
 
 
 NextPage = Annotated[str, Query(max_length=300, description="Page to go back to after signing in")]
+CookieSent = Annotated[
+    Literal["sent"] | None,
+    Query(description="Set by a sign-in over plain HTTP: whether the browser kept the Secure cookie is checked here"),
+]
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(nonce: NonceDep, next: NextPage = "/") -> Response:  # noqa: A002
-    """The sign-in form."""
-    return HTMLResponse(render_login(_local(next), nonce=nonce))
+def login_form(
+    request: Request,
+    nonce: NonceDep,
+    next: NextPage = "/",  # noqa: A002
+    cookie: CookieSent = None,
+) -> Response:
+    """The sign-in form. After a sign-in over plain HTTP (`cookie=sent`): on to the page asked for when the browser
+    sent the session cookie back, else the form again, saying why the browser dropped it."""
+    next_path = _local(next)
+    if cookie is None:
+        return HTMLResponse(render_login(next_path, nonce=nonce))
+    if SESSION_COOKIE in request.cookies:
+        return RedirectResponse(next_path, status_code=303)
+    return HTMLResponse(render_login(next_path, DROPPED_ON_PAGE, nonce))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -57,7 +73,11 @@ async def login(
         session = store.start_session(principal, settings.session_hours)
     except AccessUnavailable:  # logged by the store
         return HTMLResponse(render_login(next_path, SIGN_IN_UNAVAILABLE, nonce), status_code=503)
-    response = RedirectResponse(next_path, status_code=303)
+    dropped = cookie_dropped(request, settings.cookie_secure)
+    if dropped:  # every such sign-in: each needs a valid token, and the record names who could not sign in, and how
+        log.warning(DROPPED_IN_LOG, principal.name, request.client.host if request.client else "?", request.url.netloc)
+    back = f"/login?{urlencode({'next': next_path, 'cookie': 'sent'})}" if dropped else next_path
+    response = RedirectResponse(back, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         session,

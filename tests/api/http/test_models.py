@@ -7,17 +7,24 @@ schema the served document gives for its status and media type, tightened so tha
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import jsonschema_rs
 import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.datastructures import DefaultPlaceholder
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from api.http.app import create_app
 from api.settings import Settings
+from ingest.profiles import shipped_profiles
 from tests.conftest import new_store, police_file, sign_in
 
 FORCE = "force=cleveland"
@@ -68,6 +75,7 @@ URLS = [
     "/tiles/hexagons.json?res=7&source=police",
 ]
 JSON_TYPES = ("application/json", "application/geo+json")
+NOT_JSON = (HTMLResponse, RedirectResponse, FileResponse, StreamingResponse)
 
 
 def closed(schema: Any) -> Any:
@@ -89,8 +97,8 @@ class Documented:
         self.components = closed(document["components"])
         self.paths = document["paths"]
 
-    def schema(self, path: str, method: str, media: str) -> dict[str, Any]:
-        content = self.paths[path][method]["responses"]["200"]["content"]
+    def schema(self, path: str, method: str, media: str, status: int = 200) -> dict[str, Any]:
+        content = self.paths[path][method]["responses"][str(status)]["content"]
         assert media in content, f"{method} {path} does not document {media}"
         found = content[media].get("schema")
         assert found, f"{method} {path} has no schema for {media}"
@@ -99,7 +107,7 @@ class Documented:
     def check(self, path: str, method: str, response: Any) -> None:
         media = response.headers["content-type"].split(";")[0]
         assert media in JSON_TYPES, media
-        schema = {**closed(self.schema(path, method, media)), "components": self.components}
+        schema = {**closed(self.schema(path, method, media, response.status_code)), "components": self.components}
         errors = sorted(jsonschema_rs.Draft202012Validator(schema).iter_errors(response.json()), key=str)
         assert not errors, f"{method} {path}: " + "; ".join(
             f"{'/'.join(map(str, e.instance_path))}: {e.message[:300]}" for e in errors[:5]
@@ -220,3 +228,214 @@ def test_an_empty_store_and_an_upload_answer_their_models(tmp_path: Path) -> Non
             documented.check("/api/v1/ingest/{feed}", "post", response)
         for url in ("/api/v1/sources", "/healthz", "/api/v1/trends/movers"):
             documented.check(url, "get", client.get(url))
+
+
+def _response_class(route: Any) -> type[Response]:
+    kind = route.response_class
+    return kind.value if isinstance(kind, DefaultPlaceholder) else kind  # type: ignore[no-any-return]
+
+
+def answers_json(route: Any) -> bool:
+    """Whether a route answers with JSON: anything but a page, a redirect, a file or a stream, or a Response whose
+    documented 200 answer names only other media types (a tile, a PDF)."""
+    if issubclass(_response_class(route), NOT_JSON):
+        return False
+    documented = (route.responses.get(200) or route.responses.get("200") or {}).get("content")
+    return documented is None or any(media in documented for media in JSON_TYPES)
+
+
+def has_response_model(route: Any) -> bool:
+    """Whether the route declares a pydantic model (or a union of them) for its answer: `dict` or Any is not one."""
+    model = route.response_model
+    members = get_args(model) or (model,)
+    return model is not None and all(isinstance(m, type) and issubclass(m, BaseModel) for m in members)
+
+
+def json_routes(app: FastAPI) -> dict[str, Any]:
+    """Every route of the app (included routers' too) that answers JSON, by `METHOD path`."""
+    found = {}
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, APIRoute) and answers_json(route):
+            for method in sorted(route.methods or ()):
+                found[f"{method} {route.path}"] = route
+    return found
+
+
+def without_model(app: FastAPI) -> list[str]:
+    return sorted(name for name, route in json_routes(app).items() if not has_response_model(route))
+
+
+def test_every_json_route_declares_its_response_model(clients: dict[str, TestClient]) -> None:
+    """A route added without a response model fails here, whichever router it is in."""
+    app = clients["public"].app
+    routes = json_routes(app)  # type: ignore[arg-type]
+    assert len(routes) >= 50 and {*TASKING_OPERATIONS, *PROFILE_OPERATIONS, "GET /healthz"} <= set(routes)
+    assert not {"GET /login", "GET /tiles/{layer}/{z}/{x}/{y}.mvt", "GET /docs"} & set(routes)
+    assert without_model(app) == []  # type: ignore[arg-type]
+
+
+class Tally(BaseModel):
+    """An answer with a model, for the check's own test."""
+
+    n: int
+
+
+def test_the_route_check_finds_a_json_route_without_a_model() -> None:
+    app = FastAPI()
+    router = APIRouter(prefix="/v1")
+
+    @router.get("/bare")
+    def bare() -> dict[str, Any]:
+        return {"n": 1}
+
+    @router.get("/untyped")
+    def untyped():  # type: ignore[no-untyped-def]
+        return {"n": 1}
+
+    @router.get("/modelled", response_model=Tally)
+    def modelled() -> dict[str, Any]:
+        return {"n": 1}
+
+    @router.get("/annotated")
+    def annotated() -> Tally:
+        return Tally(n=1)
+
+    @router.get("/page", response_class=HTMLResponse)
+    def page() -> HTMLResponse:
+        return HTMLResponse("<p>")
+
+    @router.get("/picture", response_class=Response, responses={200: {"content": {"image/png": {}}}})
+    def picture() -> Response:
+        return Response(b"", media_type="image/png")
+
+    app.include_router(router)
+    assert without_model(app) == ["GET /v1/bare", "GET /v1/untyped"]
+
+
+TASKING_OPERATIONS = (
+    "GET /api/v1/problems",
+    "POST /api/v1/problems",
+    "GET /api/v1/problems/{problem_id}",
+    "PATCH /api/v1/problems/{problem_id}",
+    "POST /api/v1/problems/{problem_id}/actions",
+    "PATCH /api/v1/problems/{problem_id}/actions/{action_id}",
+    "POST /api/v1/problems/{problem_id}/reviews",
+    "POST /api/v1/problems/{problem_id}/evaluation",
+    "GET /api/v1/problems/{problem_id}/audit",
+    "POST /api/v1/problem-areas",
+)
+PROFILE_OPERATIONS = ("GET /api/v1/profiles", "PUT /api/v1/profiles/{name}")
+PROBLEM = {
+    "title": "Youth ASB around the town centre",
+    "description": "Repeat reports of groups causing nuisance",
+    "owner": "CSP analyst team",
+    "partners": ["warden", "police"],
+    "baseline_from": "2025-01",
+    "baseline_to": "2025-06",
+}
+EVALUATION = {"before_from": "2025-01", "before_to": "2025-06", "after_from": "2025-07", "after_to": "2025-12"}
+SQUARE = [[[-1.24, 54.57], [-1.22, 54.57], [-1.22, 54.58], [-1.24, 54.58], [-1.24, 54.57]]]
+
+
+class Checked:
+    """Each answer checked against its operation's documented model, and the operations checked."""
+
+    def __init__(self, documented: Documented) -> None:
+        self.documented = documented
+        self.operations: set[str] = set()
+
+    def __call__(self, operation: str, response: Any) -> Any:
+        assert response.status_code in (200, 201), f"{operation}: {response.text[:300]}"
+        method, path = operation.split(" ")
+        self.documented.check(path, method.lower(), response)
+        self.operations.add(operation)
+        return response.json()
+
+
+def as_role(client: TestClient, role: str, sources: tuple[str, ...] = ()) -> TestClient:
+    other = TestClient(client.app)
+    return other if role == "public" else sign_in(other, role, sources)  # type: ignore[return-value]
+
+
+def test_tasking_answers_are_their_declared_models_for_every_role(demo_store: Path, tmp_path: Path) -> None:
+    """Problems opened over cells, wards and a polygon read from a file; actions, reviews, evaluations and the audit;
+    each role's view of them: every answer is its operation's model, closed."""
+    settings = Settings(
+        store=demo_store, database_url=f"sqlite:///{tmp_path / 'tasking.sqlite'}", access_db=tmp_path / "access.db"
+    )
+    with TestClient(create_app(settings)) as client:
+        check = Checked(Documented(client.get("/openapi.json").json()))
+        analyst, partner = as_role(client, "analyst"), as_role(client, "partner", ("warden",))
+        councillor, public = as_role(client, "councillor"), as_role(client, "public")
+        cell = analyst.get("/api/v1/hotspots", params={"res": 9, "top": 1}).json()["hotspots"][0]["h3"]
+        problem = check(
+            "POST /api/v1/problems", analyst.post("/api/v1/problems", json={**PROBLEM, "area": {"cells": [cell]}})
+        )
+        one = f"/api/v1/problems/{problem['id']}"
+        action = {"what": "Evening patrols", "owner_agency": "warden", "start": "2025-07-01", "due": "2025-09-30"}
+        action |= {"measure": "ASB incidents", "target": "down 20% against control over 3 months"}
+        added = check("POST /api/v1/problems/{problem_id}/actions", analyst.post(f"{one}/actions", json=action))
+        action_id = added["actions"][0]["id"]
+        done = analyst.patch(f"{one}/actions/{action_id}", json={"progress": "done"})
+        check("PATCH /api/v1/problems/{problem_id}/actions/{action_id}", done)
+        check("PATCH /api/v1/problems/{problem_id}", analyst.patch(one, json={"status": "analysis"}))
+        note = {"note": "Evening patrols have run since July.", "published": True}
+        check("POST /api/v1/problems/{problem_id}/reviews", analyst.post(f"{one}/reviews", json=note))
+        made = analyst.post(f"{one}/evaluation", json={**EVALUATION, "action_id": action_id})
+        assert next(iter(check("POST /api/v1/problems/{problem_id}/evaluation", made))) == "id"
+        check("GET /api/v1/problems/{problem_id}/audit", analyst.get(f"{one}/audit"))
+        # a partner party to it: its own sources' profile, the evaluation withheld (it counts every source)
+        seen = check("GET /api/v1/problems/{problem_id}", partner.get(one))
+        assert "withheld" in seen["evaluations"][0] and "result" not in seen["evaluations"][0]
+        check("POST /api/v1/problems/{problem_id}/reviews", partner.post(f"{one}/reviews", json={"note": "Done"}))
+        check("PATCH /api/v1/problems/{problem_id}", partner.patch(one, json={"description": "Groups at night"}))
+        # a councillor's summary (in their wards) and the public's (a progress note is published)
+        token = client.app.state.access.by_token(councillor.headers["Authorization"].split()[1])  # type: ignore[attr-defined]
+        wards = [n["code"] for n in problem["area"]["names"]]
+        client.app.state.tasking.set_councillor_wards(token.token_id, wards, ("admin", "analyst"))  # type: ignore[attr-defined]
+        summary = check("GET /api/v1/problems/{problem_id}", councillor.get(one))
+        assert summary["actions"] and "profile" not in summary
+        shown = check("GET /api/v1/problems/{problem_id}", public.get(one))
+        assert "title" not in shown and shown["progress_notes"]
+        for role in (analyst, partner, councillor, public):
+            assert check("GET /api/v1/problems", role.get("/api/v1/problems"))["count"] == 1
+        # a problem of the partner's own source over a ward: its evaluation (no target) is the partner's to read
+        ward = {**PROBLEM, "sources": ["warden"], "area": {"wards": wards[:1]}, "baseline_from": "2025-07"}
+        by_ward = check(
+            "POST /api/v1/problems", analyst.post("/api/v1/problems", json={**ward, "baseline_to": "2025-12"})
+        )
+        assert by_ward["profile"]["trend"]["previous_period"]["held"]  # tested against the months before, by source
+        two = f"/api/v1/problems/{by_ward['id']}"
+        kept = analyst.post(f"{two}/evaluation", json=EVALUATION)
+        assert check("POST /api/v1/problems/{problem_id}/evaluation", kept)["target"] is None
+        theirs = check("GET /api/v1/problems/{problem_id}", partner.get(two))
+        assert "result" in theirs["evaluations"][0] and theirs["profile"]["trend"]["previous_period"]["by_source"]
+        # an area read from a GeoJSON file opens a problem over its polygon
+        square = {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": SQUARE}}],
+        }
+        read = analyst.post("/api/v1/problem-areas", content=json.dumps(square).encode())
+        area = check("POST /api/v1/problem-areas", read)
+        polygon = {**PROBLEM, "area": {"polygon": area["polygon"]}}
+        assert (
+            check("POST /api/v1/problems", analyst.post("/api/v1/problems", json=polygon))["area"]["kind"] == "polygon"
+        )
+    assert check.operations == set(TASKING_OPERATIONS)
+
+
+def test_feed_profiles_answer_their_models(tmp_path: Path) -> None:
+    path = tmp_path / "aim.duckdb"
+    new_store(path).close()
+    with TestClient(create_app(Settings(store=path))) as client:
+        sign_in(client)
+        check = Checked(Documented(client.get("/openapi.json").json()))
+        assert {p["kind"] for p in check("GET /api/v1/profiles", client.get("/api/v1/profiles"))["profiles"]} == {
+            "shipped"
+        }
+        own = shipped_profiles()["cleveland-wardens"].replace('"cleveland-wardens"', '"redcar-wardens"', 1)
+        kept = check("PUT /api/v1/profiles/{name}", client.put("/api/v1/profiles/redcar-wardens", content=own.encode()))
+        assert kept == {"name": "redcar-wardens", "source": "warden", "kept": True}
+        listed = check("GET /api/v1/profiles", client.get("/api/v1/profiles"))["profiles"]
+        assert {"name": "redcar-wardens", "source": "warden", "kind": "sent"} in listed
+    assert check.operations == set(PROFILE_OPERATIONS)

@@ -1,0 +1,155 @@
+"""A problem's evaluation: its response area before and after against a control area, with a displacement buffer
+(weighted displacement difference and quotient, rate ratios, and the result in words against the target)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from api.http.models.base import Schema
+from api.http.models.problem_profile import Months
+
+MAYBE = "null: not defined on these counts"
+
+
+class ResponseArea(Schema):
+    """The problem's own cells."""
+
+    cells: int
+    res: int = Field(description="H3 resolution")
+    before: int = Field(description="Incidents in the before period")
+    after: int = Field(description="Incidents in the after period")
+
+
+class BufferArea(Schema):
+    """The displacement buffer: a ring of cells around the response cells."""
+
+    cells: int
+    metres: float = Field(description="Width of the buffer")
+    before: int
+    after: int
+    cell_ids: list[str] = Field(description="Its H3 cells")
+
+
+class NamedWard(Schema):
+    """A ward."""
+
+    code: str
+    name: str
+
+
+class ControlArea(Schema):
+    """Wards compared with."""
+
+    wards: list[NamedWard]
+    before: int
+    after: int
+
+
+class EvaluationAreas(Schema):
+    """The areas counted."""
+
+    response: ResponseArea
+    buffer: BufferArea
+    control: ControlArea = Field(description="The control for the response area")
+    buffer_control: ControlArea = Field(description="The control for the buffer (other wards)")
+
+
+class Wdd(Schema):
+    """Weighted displacement difference (Wheeler & Ratcliffe 2018), with its 95% interval."""
+
+    local: float = Field(description="Response change minus control change")
+    displacement: float = Field(description="Buffer change minus its control's change")
+    total: float
+    variance: float
+    se: float
+    z: float
+    p: float
+    low: float
+    high: float
+
+
+class Wdq(Schema):
+    """Weighted displacement quotient (Bowers & Johnson 2003) and total net effect."""
+
+    success: float | None = Field(description=f"Response against control ({MAYBE})")
+    buffer_measure: float | None = Field(description=f"Buffer against control: + displacement ({MAYBE})")
+    wdq: float | None = Field(description=f"The quotient ({MAYBE})")
+    reading: str
+    total_net_effect: float | None = Field(description=f"Incidents prevented, negative: added ({MAYBE})")
+
+
+class RateRatio(Schema):
+    """An incidence rate ratio with its 95% interval and two-sided p-value."""
+
+    ratio: float | None
+    low: float | None
+    high: float | None
+    p: float | None
+    method: str
+
+
+class TargetResult(Schema):
+    """The action's target and whether it was met."""
+
+    direction: Literal["down", "up"]
+    percent: float
+    against: Literal["control", "baseline"]
+    months: int | None
+    change: float | None = Field(description="The change judged, as a fraction (null: cannot be judged)")
+    met: bool | None = Field(description="null: cannot be judged")
+
+
+class EvaluationResult(Schema):
+    """The result of an evaluation, as kept with the problem."""
+
+    before: Months
+    after: Months
+    category: str = Field(description="Category group")
+    sources: list[str] = Field(description="Sources counted (`all`: every source)")
+    areas: EvaluationAreas
+    wdd: Wdd
+    wdq: Wdq
+    rate_ratio: RateRatio = Field(description="Response area, after over before")
+    rate_ratio_against_control: RateRatio
+    control_selection: str = Field(description="How the control wards were chosen")
+    target: TargetResult | None = Field(description="null: no action's target was named")
+    summary: str = Field(description="The result in words")
+
+
+class Identified(Schema):
+    """A member `id` first."""
+
+    id: int = Field(description="The evaluation's id")
+
+
+class EvaluationMade(EvaluationResult, Identified):
+    """A new evaluation, kept with the problem under its id (the id first)."""
+
+
+class KeptEvaluation(Schema):
+    """An evaluation kept with a problem."""
+
+    id: int
+    problem_id: int
+    action_id: int | None
+    before_start: str = Field(description="YYYY-MM-DD, first day of the first month")
+    before_end: str = Field(description="YYYY-MM-DD, first day of the last month")
+    after_start: str
+    after_end: str
+    result: EvaluationResult
+    created_by: str
+    created_at: str = Field(description="UTC, ISO 8601")
+
+
+class WithheldEvaluation(Schema):
+    """An evaluation a partner may not read: it counts other agencies' records."""
+
+    id: int
+    before_start: str
+    before_end: str
+    after_start: str
+    after_end: str
+    created_at: str
+    withheld: str = Field(description="Why the figures are not shown")
