@@ -22,8 +22,8 @@ import httpx
 
 from api.access.principals import Role
 from api.access.store import AccessStore
+from api.database.tasking import TaskingStore
 from api.settings import Settings
-from api.tasking import TaskingStore
 from tests.api.render.browser import Watched, chromium, serving
 
 DOCS = Path(__file__).resolve().parent

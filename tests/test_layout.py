@@ -57,18 +57,11 @@ def test_only_the_store_imports_duckdb() -> None:
     assert not outside
 
 
-# The stores' query modules: SQLAlchemy Core on api.database's tables (they make no engine and run no migration)
-CORE_QUERY_MODULES = {"api.tasking.store", "api.access.store"}
-
-
 def test_only_the_deployment_database_imports_sqlalchemy() -> None:
-    """api.database (engines, tables, migrations) and the stores' query modules; Alembic only api.database."""
-    outside = {m for m in _importers(("sqlalchemy",)) if not _under(m, "api.database") and m not in CORE_QUERY_MODULES}
-    assert not outside
-    assert not {m for m in _importers(("alembic",)) if not _under(m, "api.database")}
-    assert _importers(("sqlalchemy",))
-    assert {m for m in _importers(("sqlalchemy", "alembic")) if _under(m, "api.database")}
-    assert CORE_QUERY_MODULES <= _importers(("sqlalchemy",))  # each named module still needs the exception
+    """api.database alone: engines, tables, migrations and every query on them (the tasking store, access rows)."""
+    assert not {m for m in _importers(("sqlalchemy", "alembic")) if not _under(m, "api.database")}
+    assert {"api.database.tasking", "api.database.access_rows"} <= _importers(("sqlalchemy",))
+    assert {m for m in _importers(("alembic",)) if _under(m, "api.database")}
 
 
 @pytest.mark.parametrize(
@@ -80,7 +73,6 @@ def test_only_the_deployment_database_imports_sqlalchemy() -> None:
         ("api.access", ("api.http", "api.render", "api.cli")),
         ("api.render", ("api.http", "api.cli")),
         ("api.http", ("api.cli",)),
-        ("api.tasking", ("api.services", "api.access", "api.http", "api.render", "api.cli", "ingest", "geo")),
     ],
 )
 def test_imports_run_one_way(package: str, forbidden: tuple[str, ...]) -> None:
@@ -280,7 +272,7 @@ def test_only_the_deployment_database_makes_engines_and_migrates() -> None:
 
 
 def test_the_deployment_database_imports_no_other_part_of_aim() -> None:
-    """api.database is the bottom layer: the stores (api.tasking, api.access) build on it, never the other way."""
+    """api.database is the bottom layer: the access store and the services build on it, never the other way."""
     wrong = {
         (m, i)
         for m, imported in IMPORTS.items()
@@ -289,7 +281,7 @@ def test_the_deployment_database_imports_no_other_part_of_aim() -> None:
         if (_under(i, "api") or i.split(".")[0] in PACKAGES) and not _under(i, "api.database")
     }
     assert not wrong
-    assert any(_under(i, "api.database") for i in IMPORTS["api.tasking.store"] | IMPORTS["api.access.connection"])
+    assert any(_under(i, "api.database") for i in IMPORTS["api.access.store"] | IMPORTS["api.access.connection"])
 
 
 def _string_constants(path: Path) -> set[str]:

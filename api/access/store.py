@@ -12,27 +12,14 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 from api.access.connection import AccessDatabase
 from api.access.errors import AccessDamaged, AccessHealth, AccessUnavailable
 from api.access.principals import Principal, Role
-from api.database.schema import audit as audit_table
-from api.database.schema import sessions, tokens
+from api.database import Connection, access_rows
 
 __all__ = ["TOKEN_PREFIX", "AccessDamaged", "AccessHealth", "AccessStore", "AccessUnavailable"]
 
 TOKEN_PREFIX = "aim_"
-
-
-LIVE = tokens.c.revoked_at.is_(None)
-BY_TOKEN = tokens.select().where(tokens.c.token_hash == sa.bindparam("hash"), LIVE)
-BY_SESSION = (
-    sa.select(tokens)
-    .join(sessions, sessions.c.token_id == tokens.c.token_id)
-    .where(sessions.c.session_hash == sa.bindparam("hash"), sessions.c.expires_at > sa.bindparam("now"), LIVE)
-)
 
 
 def _hash(secret: str) -> str:
@@ -77,14 +64,12 @@ class AccessStore(AccessDatabase):
             "token_hash": _hash(token),
             "created_at": _now(),
         }
-        self._change(lambda c: c.execute(tokens.insert().values(**row)), "create a token")
+        self._change(lambda c: access_rows.insert_token(c, row), "create a token")
         return token
 
     def tokens(self) -> list[dict[str, Any]]:
         """Every token's id, holder, role, sources and dates (never the token)."""
-        c = tokens.c
-        query = sa.select(c.token_id, c.name, c.role, c.sources, c.created_at, c.revoked_at).order_by(c.token_id)
-        rows = self._rows(lambda con: con.execute(query).mappings().all())
+        found = self._rows(access_rows.token_rows)
         return [
             {
                 **dict(r),
@@ -92,23 +77,16 @@ class AccessStore(AccessDatabase):
                 "created_at": _iso(r["created_at"]),
                 "revoked_at": _iso(r["revoked_at"]),
             }
-            for r in rows
+            for r in found
         ]
 
     def revoke(self, token_id: int) -> bool:
         """Revoke a token and end its sessions; False when there is no such live token."""
-
-        def run(con: Connection) -> int:
-            live = (tokens.c.token_id == token_id) & tokens.c.revoked_at.is_(None)
-            done = con.execute(tokens.update().where(live).values(revoked_at=_now())).rowcount
-            con.execute(sessions.delete().where(sessions.c.token_id == token_id))
-            return int(done)
-
-        return bool(self._change(run, "revoke a token"))
+        return bool(self._change(lambda con: access_rows.revoke_token(con, token_id, _now()), "revoke a token"))
 
     def by_token(self, token: str) -> Principal | None:
         """The live token's holder, or None."""
-        return _principal(self._rows(lambda con: con.execute(BY_TOKEN, {"hash": _hash(token)}).first()))
+        return _principal(self._rows(lambda con: access_rows.live_token(con, _hash(token))))
 
     def start_session(self, principal: Principal, hours: float) -> str:
         """A new login session for a token holder; returns the session secret for the cookie."""
@@ -116,48 +94,36 @@ class AccessStore(AccessDatabase):
         now = _now()
 
         def run(con: Connection) -> None:
-            con.execute(sessions.delete().where(sessions.c.expires_at < now))
-            con.execute(
-                sessions.insert().values(
-                    session_hash=_hash(session), token_id=principal.token_id, expires_at=now + timedelta(hours=hours)
-                )
-            )
+            access_rows.start_session(con, _hash(session), principal.token_id, now, now + timedelta(hours=hours))
 
         self._change(run, "start a session")
         return session
 
     def by_session(self, session: str) -> Principal | None:
         """The holder of a live, unexpired session, or None."""
-        found = {"hash": _hash(session), "now": _now()}
-        return _principal(self._rows(lambda con: con.execute(BY_SESSION, found).first()))
+        return _principal(self._rows(lambda con: access_rows.session_token(con, _hash(session), _now())))
 
     def end_session(self, session: str) -> None:
         """Log out."""
-        gone = sessions.delete().where(sessions.c.session_hash == _hash(session))
-        self._change(lambda c: c.execute(gone), "end a session")
+        self._change(lambda c: access_rows.end_session(c, _hash(session)), "end a session")
 
     def audit(self, principal: Principal, action: str, filters: dict[str, Any], rows: int, fmt: str) -> None:
         """Record an access to incident-level data."""
-        record = audit_table.insert().values(
-            at=_now(),
-            who=principal.name,
-            role=principal.role.value,
-            action=action,
-            filters=filters,
-            rows=rows,
-            format=fmt,
-        )
-        self._change(lambda c: c.execute(record), "write an audit record")
+        record = {
+            "at": _now(),
+            "who": principal.name,
+            "role": principal.role.value,
+            "action": action,
+            "filters": filters,
+            "rows": rows,
+            "format": fmt,
+        }
+        self._change(lambda c: access_rows.insert_audit(c, record), "write an audit record")
 
     def audit_log(
         self, who: str | None = None, since: datetime | None = None, limit: int = 100
     ) -> list[dict[str, Any]]:
         """The latest audit rows, newest first (optionally one holder's, or since a time)."""
-        a = audit_table.c
-        query = audit_table.select().order_by(a.audit_id.desc()).limit(limit)
-        if who:
-            query = query.where(a.who == who)
-        if since:
-            query = query.where(a.at >= since.astimezone(UTC))
-        rows = self._rows(lambda con: con.execute(query).mappings().all())
-        return [{**dict(r), "at": _iso(r["at"]), "filters": dict(r["filters"])} for r in rows]
+        start = since.astimezone(UTC) if since else None
+        found = self._rows(lambda con: access_rows.audit_rows(con, who, start, limit))
+        return [{**dict(r), "at": _iso(r["at"]), "filters": dict(r["filters"])} for r in found]

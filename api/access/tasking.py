@@ -10,12 +10,12 @@ from typing import Any
 from api.access.capabilities import Capabilities
 from api.access.policy import Grant
 from api.access.principals import AuthError, Principal
+from api.database.tasking import TaskingStore
 from api.services import tasking as service
 from api.services.errors import NotFoundError
 from api.services.problem_area import area_ward_codes
 from api.services.problem_profile import profile_for_sources
 from api.services.tasking import describe_target
-from api.tasking import TaskingStore
 
 PARTNER_PROBLEM_FIELDS = {"status", "description"}
 

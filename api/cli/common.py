@@ -26,8 +26,8 @@ StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store path (defa
 def exit_code(exc: Exception) -> int:
     """One map from our exceptions to exit codes: 2 for what the user asked, 1 for what the data or store did."""
     from api.access.store import AccessUnavailable
+    from api.database.tasking import TaskingUnavailable
     from api.services.errors import NotFoundError, ParameterError
-    from api.tasking import TaskingUnavailable
     from geo.errors import BoundaryError
     from ingest.errors import IngestError, StoreError
 

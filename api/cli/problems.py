@@ -13,7 +13,7 @@ from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
 from api.services.errors import NotFoundError, ParameterError
 
 if TYPE_CHECKING:
-    from api.tasking import TaskingStore
+    from api.database.tasking import TaskingStore
 
 problems_app = typer.Typer(help="Tasking: problems, their actions and evaluations.", no_args_is_help=True)
 CLI_ACTOR = ("command line", "analyst")
@@ -24,7 +24,7 @@ DatabaseOpt = Annotated[
 
 def tasking_store(store: Path | None, database: str | None) -> TaskingStore:
     """The tasking database, migrated; a clear error when it cannot be opened."""
-    from api.tasking import TaskingStore, TaskingUnavailable
+    from api.database.tasking import TaskingStore, TaskingUnavailable
 
     try:
         return TaskingStore.open(database or settings_from(store).tasking_url())
@@ -51,10 +51,10 @@ def create(
     database: DatabaseOpt = None,
 ) -> None:
     """Open a problem and freeze its baseline profile from the store."""
+    from api.database.tasking import TaskingUnavailable
     from api.rules import gap_rule
     from api.services import tasking as service
     from api.services.problem_area import area_from_file
-    from api.tasking import TaskingUnavailable
 
     area: dict[str, Any] = {"cells": cell, "wards": ward}
     if polygon is not None:
@@ -88,7 +88,7 @@ def create(
 @problems_app.command("list")
 def list_problems(store: StoreOpt = None, database: DatabaseOpt = None) -> None:
     """Every problem: id, title, status, owner, wards, opened."""
-    from api.tasking import TaskingUnavailable
+    from api.database.tasking import TaskingUnavailable
 
     table = Table("id", "title", "status", "owner", "wards", "opened")
     try:
@@ -106,8 +106,8 @@ def show(
     problem_id: Annotated[int, typer.Argument(help="Problem id")], store: StoreOpt = None, database: DatabaseOpt = None
 ) -> None:
     """A problem with its baseline profile, actions, reviews and evaluations, as JSON."""
+    from api.database.tasking import TaskingUnavailable
     from api.services import tasking as service
-    from api.tasking import TaskingUnavailable
 
     try:
         detail = service.problem_detail(tasking_store(store, database), problem_id)
@@ -124,7 +124,7 @@ def councillor_wards(
     database: DatabaseOpt = None,
 ) -> None:
     """Set the wards whose problems a councillor's token sees in summary."""
-    from api.tasking import TaskingUnavailable
+    from api.database.tasking import TaskingUnavailable
 
     try:
         tasking_store(store, database).set_councillor_wards(token_id, ward, CLI_ACTOR)

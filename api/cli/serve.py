@@ -35,8 +35,8 @@ def run_server(settings: Settings) -> None:
     """Migrate the store, then serve it until stopped."""
     import uvicorn
 
+    from api.database.tasking import TaskingStore, TaskingUnavailable
     from api.http.app import create_app
-    from api.tasking import TaskingStore, TaskingUnavailable
     from ingest.store.snapshots import ensure_published
 
     if not settings.store.exists():
@@ -75,10 +75,10 @@ def demo(
 ) -> None:
     """Load the bundled demo: real Cleveland Police data (2025) plus the sample warden, casework and CRM feeds."""
     from api.access.store import AccessStore, AccessUnavailable
+    from api.database.tasking import TaskingStore, TaskingUnavailable
     from api.rules import ingest_options
     from api.services.loading import load_files
     from api.services.tasking_demo import open_demo_problems
-    from api.tasking import TaskingStore, TaskingUnavailable
     from ingest.registry import resolve_feed
 
     settings = settings_from(store, host=host, port=port)

@@ -43,13 +43,13 @@ def pack(
 ) -> None:
     """Write the pack for the CSP's fortnightly tasking meeting on the date: open problems and their actions,
     evaluations due, the patrol plan, new and intensifying hotspots and source-gap flags."""
+    from api.database.tasking import TaskingUnavailable
     from api.render.tasking_pack_page import render_pack_page
     from api.render.tasking_pack_pdf import render_pack_pdf
     from api.rules import gap_rule
     from api.services.caches import Caches
     from api.services.cell_places import postcode_lookup
     from api.services.tasking_pack import PackOptions, public_pack, tasking_pack
-    from api.tasking import TaskingUnavailable
 
     settings = settings_from(store)
     tasking = tasking_store(store, database)

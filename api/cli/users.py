@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from api.access.policy import DEFAULT_POLICY, DEMO_ROLE
 from api.access.principals import Role
 from api.cli.common import StoreOpt, console, fail, settings_from
 from api.services.errors import NotFoundError
@@ -45,7 +44,7 @@ def access_store(store: Path | None, database: str | None = None) -> AccessStore
 @users_app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="Who holds the token (a person or a system)")],
-    role: Annotated[Role, typer.Option(help=", ".join(DEFAULT_POLICY.token_roles()))],
+    role: Annotated[Role, typer.Option(help="The token's role (the public needs no token)")],
     source: Annotated[
         list[str] | None, typer.Option(help="Partner only: a source its agreement covers (repeat)")
     ] = None,
@@ -103,6 +102,8 @@ DEMO_HOLDER = "demo analyst"
 
 def demo_token(store: AccessStore) -> str:
     """A fresh analyst token for the demo; earlier demo tokens are revoked."""
+    from api.access.policy import DEMO_ROLE
+
     for t in store.tokens():
         if t["name"] == DEMO_HOLDER and t["revoked_at"] is None:
             store.revoke(int(t["token_id"]))

@@ -1,8 +1,8 @@
 """The deployment database: tokens, sessions, the audit log and tasking, in an SQLite file beside the store
 (<store stem>-tasking.sqlite) or on a PostgreSQL server (AIM_DATABASE_URL) for a hub.
 
-The only package that makes engines and runs migrations, and the only one that imports SQLAlchemy and Alembic, with
-the stores' query modules (SQLAlchemy Core on the tables of api/database/schema.py): tests/test_layout.py names them.
+The only package that makes engines and runs migrations, and the only one that imports SQLAlchemy and Alembic: every
+query on its tables is here (tasking.py, access_rows.py); tests/test_layout.py holds both rules.
 `open_engine` is the way in for a store that uses the database as it is (tasking: the CLI, the demo, `aim serve
 --workers` before its workers start); the access store opens it with the same parts (`locate`, `engine_for`,
 `create_missing`, `behind` and `migrate`) and says what a failure means for token sign-in (api/access/connection.py).

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.access.policy import DEFAULT_POLICY, Policy
 from api.access.store import AccessStore
+from api.database.tasking import TaskingStore
 from api.http.answers import AnswerCache, KeptAnswer, answer_kept
 from api.http.auth import enforce
 from api.http.csrf import refuse_cross_site
@@ -43,7 +44,6 @@ from api.http.strict import refuse_unknown_parameters
 from api.render.basemap_tiles import print_basemap
 from api.services.caches import Caches
 from api.settings import Settings
-from api.tasking import TaskingStore
 from ingest.store.connection import HeldStore
 from ingest.store.snapshots import Snapshots, ensure_published
 

@@ -15,8 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access.principals import AuthError
 from api.access.store import AccessUnavailable
+from api.database.tasking import TaskingUnavailable
 from api.services.errors import NotFoundError, ParameterError
-from api.tasking import TaskingUnavailable
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, FileTooLargeError, StoreError, SuspiciousFileError, UnknownBoundarySetError
 

@@ -9,11 +9,11 @@ import re
 from datetime import date
 from typing import Any
 
+from api.database.tasking import TaskingStore
 from api.services.errors import NotFoundError, ParameterError
 from api.services.filters import month_of
 from api.services.problem_area import area_cells, resolve_area
 from api.services.problem_profile import build_profile
-from api.tasking import TaskingStore
 from geo.gaps import GapRule
 from geo.trends import add_months
 from ingest.store import read

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from api.database.tasking import TaskingStore
 from api.services import tasking as service
 from api.services.problem_evaluation import evaluate
 from api.services.problem_profile import incident_filter
-from api.tasking import TaskingStore
 from ingest.store import read
 from ingest.store.connection import Connection
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from api.database.tasking import TaskingStore
 from api.services.caches import Caches
 from api.services.errors import ParameterError
 from api.services.filters import Filters, requested_categories, resolve_filters
@@ -15,7 +16,6 @@ from api.services.statistics import View, registered
 from api.services.study_area import StudyArea, partnerships, resolve_study_area
 from api.services.tasking import describe_target
 from api.services.tasking_pack_area import PackOptions, feed_gaps
-from api.tasking import TaskingStore
 from geo.gaps import GapRule
 from geo.trends import add_months
 from ingest.geocode import PostcodeIndex

@@ -102,8 +102,8 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
 def with_demo_problems(demo_store: Path, folder: Path) -> Path:
     """A copy of the demo store in `folder` with the demo's two Cleveland problems opened in the tasking database
     beside it (as `aim demo` leaves it; tokens go in that database too); the copy's path."""
+    from api.database.tasking import TaskingStore
     from api.services.tasking_demo import open_demo_problems
-    from api.tasking import TaskingStore
     from ingest.store.connection import open_served_store
 
     store = folder / "aim.duckdb"

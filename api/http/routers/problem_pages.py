@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.access import tasking as access
 from api.access.capabilities import Capabilities
+from api.database.tasking import TaskingStore
 from api.http.deps import CapabilitiesDep, Con, NonceDep, SettingsDep
 from api.render.problem_charts import area_map, data_uri, monthly_chart
 from api.render.problem_page import render_problem_list, render_problem_page
@@ -18,7 +19,6 @@ from api.render.problem_pdf import render_profile_pdf
 from api.services import tasking as service
 from api.services.errors import NotFoundError
 from api.services.problem_area import area_cells, ward_shapes
-from api.tasking import TaskingStore
 from ingest.store.connection import Connection
 
 router = APIRouter(tags=["tasking"])

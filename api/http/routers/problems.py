@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.access import tasking as access
 from api.access.capabilities import Capabilities
 from api.access.principals import AuthError, Principal
+from api.database.tasking import TaskingStore
 from api.http.deps import CapabilitiesDep, Con, SettingsDep
 from api.http.models.base import plain
 from api.http.models.problem_evaluation import EvaluationMade
@@ -21,7 +22,6 @@ from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.filters import month_of
 from api.services.problem_evaluation import evaluate
-from api.tasking import TaskingStore
 
 BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The request body is not JSON"}}
 router = APIRouter(prefix="/api/v1", tags=["tasking"], responses=BAD_BODY)

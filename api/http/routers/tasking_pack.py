@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 
+from api.database.tasking import TaskingStore
 from api.http.deps import CachesDep, Con, NonceDep, SettingsDep
 from api.http.formats import Answer, respond
 from api.http.models.base import documented_as
@@ -19,7 +20,6 @@ from api.render.tasking_pack_pdf import render_pack_pdf
 from api.rules import gap_rule
 from api.services.cell_places import postcode_lookup
 from api.services.tasking_pack import PackOptions, held_partnerships, public_pack, tasking_pack
-from api.tasking import TaskingStore
 
 router = APIRouter(tags=["tasking"])
 CspQuery = Annotated[str, Query(max_length=120, description="Community safety partnership: code or name")]

@@ -18,7 +18,7 @@ from alembic.config import Config
 from api.access.principals import Role
 from api.access.store import AccessStore, AccessUnavailable
 from api.database import MIGRATIONS
-from api.tasking import TaskingStore
+from api.database.tasking import TaskingStore
 from tests.api.access.conftest import closed_port, postgres_url
 
 

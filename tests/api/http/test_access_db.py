@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 
 from api.access.principals import Role
 from api.access.store import AccessStore
+from api.database.tasking import TaskingUnavailable
 from api.http.app import create_app
 from api.settings import Settings
-from api.tasking import TaskingUnavailable
 from tests.api.access.conftest import closed_port
 from tests.api.access.test_store import holding, old_wal_database
 from tests.api.conftest import SmallDisk, SqliteWrites

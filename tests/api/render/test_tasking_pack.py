@@ -15,6 +15,7 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
+from api.database.tasking import TaskingStore
 from api.render.tasking_pack_page import render_pack_page
 from api.render.tasking_pack_pdf import render_pack_pdf
 from api.rules import gap_rule
@@ -22,7 +23,6 @@ from api.services.caches import Caches
 from api.services.cell_places import postcode_lookup
 from api.services.tasking_pack import PackOptions, tasking_pack
 from api.settings import Settings
-from api.tasking import TaskingStore
 from ingest.store.connection import open_served_store
 from tests.api.render.hostile import HOSTILE, read_page
 

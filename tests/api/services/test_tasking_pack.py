@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from api.database.tasking import TaskingStore
 from api.rules import gap_rule
 from api.services import tasking as service
 from api.services.caches import Caches
@@ -17,7 +18,6 @@ from api.services.errors import ParameterError
 from api.services.tasking_demo import ACTOR, open_demo_problems
 from api.services.tasking_pack import PackOptions, measure_end, meeting_month, resolve_csp, status_on, tasking_pack
 from api.settings import Settings
-from api.tasking import TaskingStore
 from ingest.store.connection import Connection, open_served_store
 
 TODAY = date.today()

@@ -49,8 +49,8 @@ def test_problems_from_the_command_line(demo_store: Path, database_url: str, tmp
 
 
 def test_the_demo_opens_two_problems_once(demo_store: Path, database_url: str, tmp_path: Path) -> None:
+    from api.database.tasking import TaskingStore
     from api.services.tasking_demo import open_demo_problems
-    from api.tasking import TaskingStore
     from ingest.store.connection import open_served_store
 
     store = tmp_path / "demo.duckdb"

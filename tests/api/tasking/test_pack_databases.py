@@ -7,12 +7,12 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+from api.database.tasking import TaskingStore
 from api.rules import gap_rule
 from api.services.caches import Caches
 from api.services.tasking_demo import open_demo_problems
 from api.services.tasking_pack import PackOptions, tasking_pack
 from api.settings import Settings
-from api.tasking import TaskingStore
 from ingest.store.connection import open_served_store
 
 

@@ -11,13 +11,13 @@ from fastapi import Request
 
 from api.access import tasking as access
 from api.access.capabilities import Capabilities
+from api.database.tasking import TaskingStore, TaskingUnavailable
 from api.http.auth import capabilities_of
 from api.http.deps import Con
 from api.http.models import ogc as models
 from api.http.routers.ogc.landing import LISTED_WHEN
 from api.http.routers.ogc.pages import Route, Select, add_collection, whole
 from api.services.problem_features import action_counts, problem_layer
-from api.tasking import TaskingStore, TaskingUnavailable
 
 Visible = list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
