@@ -9,6 +9,7 @@ from pydantic import Field
 
 from api.http.models.base import FiltersEcho, Schema, StudyAreaEcho, absent
 from api.http.models.patrol import PatrolPlan
+from api.http.models.problems import Review
 from api.http.models.status import Gap, GapRule
 
 DATE = "YYYY-MM-DD"
@@ -59,18 +60,6 @@ class PackAction(Schema):
     measure_end: str = Field(description="Last day of the measure period, " + DATE)
 
 
-class PackReview(Schema):
-    """A review note."""
-
-    id: int
-    problem_id: int
-    action_id: int | None
-    note: str
-    published: bool
-    author: str
-    created_at: str = Field(description=MOMENT)
-
-
 class PackProblem(Schema):
     """A problem open on the meeting date in the CSP's wards."""
 
@@ -91,7 +80,7 @@ class PackProblem(Schema):
     wards: list[str] = Field(description="Names of the wards of its area")
     owner_agencies: list[str] = Field(description="Agencies owning its actions")
     actions: list[PackAction]
-    reviews: list[PackReview] = Field(description="Latest review notes, newest first")
+    reviews: list[Review] = Field(description="Latest review notes, newest first")
 
 
 class Counts(Schema):
