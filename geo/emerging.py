@@ -107,7 +107,7 @@ def _pattern(sig: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray, alpha: f
 def emerging_hotspots(
     counts: np.ndarray, weights: sp.csr_matrix, alpha: float = 0.10, time_window: int = 1
 ) -> EmergingResult:
-    """Classify every cell from its counts per slice (cells x slices): conditional p-values per bin (exact under
+    """Classify every cell from its counts per slice (cells x slices): unconditional exact p-values per bin (under
     shuffling counts across bins), FDR-controlled at alpha across all bins."""
     n, t = counts.shape
     local, steps = _space_time_sums(counts, weights, time_window)

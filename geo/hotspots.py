@@ -11,7 +11,7 @@ from scipy.stats import norm
 from geo.change import fdr_q_values
 from geo.inference import gi_p_values
 
-# Confidence levels reported, strongest first: (label, false discovery rate).
+# FDR levels a cell is flagged at, strictest first: (label, false discovery rate q); not confidences.
 LEVELS = ((99, 0.01), (95, 0.05), (90, 0.10))
 MIN_CELLS = 30  # below this a local statistic has too few cells to compare with
 MIN_EXPECTED_PER_NEIGHBOURHOOD = 1.0
@@ -75,8 +75,8 @@ class HotspotClasses:
 
 
 def classify(z: np.ndarray, p: np.ndarray) -> HotspotClasses:
-    """Hot/cold at 90/95/99% from z-scores and their p-values, with Benjamini-Hochberg control of the false
-    discovery rate across all cells."""
+    """Hot/cold flagged at FDR q <= 0.01/0.05/0.10 (levels 99/95/90) from z-scores and their p-values, with
+    Benjamini-Hochberg control of the false discovery rate across all cells."""
     q = fdr_q_values(p) if len(p) else p
     confidence = np.zeros(len(z), dtype=np.int64)
     for level, rate in reversed(LEVELS):  # weakest first, so the strongest level met wins
@@ -85,7 +85,8 @@ def classify(z: np.ndarray, p: np.ndarray) -> HotspotClasses:
 
 
 def hotspot_classes(x: np.ndarray, weights: sp.csr_matrix) -> HotspotClasses:
-    """Gi* z-scores of counts x, conditional p-values (exact under shuffling the counts across cells), classes."""
+    """Gi* z-scores of counts x, unconditional exact p-values (every count, the cell's own included, shuffled across
+    the cells), classes."""
     return classify(gi_star(x, weights), gi_p_values(x, weights))
 
 

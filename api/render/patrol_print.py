@@ -18,11 +18,17 @@ from matplotlib.patches import Polygon as PolygonPatch  # noqa: E402
 from api.render.basemap_tiles import PrintBasemap, to_mercator  # noqa: E402
 from api.services.reference import Ward  # noqa: E402
 from geo.hexbin import cell_polygons  # noqa: E402
+from geo.hotspots import LEVELS  # noqa: E402
 
 MAP_PIXELS = 900  # the map is about 500 px wide in the PNG: tiles at about twice that stay sharp in the PDF
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0 (data.police.uk). "
     "Boundaries: Office for National Statistics, OGL v3.0; contains OS data (c) Crown copyright and database right."
+)
+
+GI_KEY = (  # "Gi* column: hot-99 / hot-95 / hot-90 = flagged hot at FDR q ≤ 0.01 / 0.05 / 0.10 (...)"
+    f"Gi* column: {' / '.join(f'hot-{level}' for level, _ in LEVELS)} = flagged hot at FDR q ≤ "
+    f"{' / '.join(f'{rate:.2f}' for _, rate in LEVELS)} (a false discovery rate over all cells, not a confidence)"
 )
 
 
@@ -160,6 +166,7 @@ def _draw(
     if len(plan["cells"]) > 30:
         table.text(0, 0.0, f"... and {len(plan['cells']) - 30} more cells (see the GeoJSON or JSON plan)", fontsize=7)
     fig.text(0.02, 0.045, "How cells are chosen: " + plan["forecast"]["fitted"] + ".", fontsize=7)
+    fig.text(0.43, 0.065, GI_KEY, fontsize=6, color="#333333")
     fig.text(0.02, 0.02, ATTRIBUTION, fontsize=6, color="#555555")
     out = io.BytesIO()
     fig.savefig(out, format=fmt)

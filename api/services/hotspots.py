@@ -8,7 +8,7 @@ import numpy as np
 
 from api.services.filters import Filters
 from api.services.reference import WardCache
-from api.services.study_area import LatticeCache, StudyArea, lattice_counts
+from api.services.study_area import STUDY_AREA_CELLS, LatticeCache, StudyArea, lattice_counts
 from api.services.weekly import lattice_week_counts
 from geo.emerging import emerging_hotspots
 from geo.features import feature, feature_collection, hex_features
@@ -18,17 +18,31 @@ from geo.weeks import week_label
 from ingest.store import read
 from ingest.store.connection import Connection
 
+
+def flagged_words(level: int) -> str:
+    """A Gi* level in words: 99 -> "flagged at FDR q ≤ 0.01" (a false discovery rate, not a confidence)."""
+    return f"flagged at FDR q ≤ {dict(LEVELS)[abs(level)]:.2f}"
+
+
+GI_CELLS = (
+    "per H3 cell; neighbourhood: the cell and every cell within k grid steps, binary weights; the study area's cells "
+    f"are {STUDY_AREA_CELLS}, every one counted, empty ones as zero"
+)
+GI_WARDS = "per ward; neighbourhood: the ward and every ward it touches (queen contiguity); every ward of the area"
 GI_METHOD = (
-    "Getis-Ord Gi* (Ord & Getis 1995) on incident counts per H3 cell; neighbourhood: the cell and every cell within "
-    "k grid steps, binary weights; every cell of the study area counts, empty ones as zero. p-values are conditional "
-    "and exact: given a cell's own count, how unusual its neighbours' sum is when the counts are shuffled across the "
-    "study area's cells (two-sided mid-p; the normal approximation calls far too many cells on sparse, skewed "
-    "counts). Benjamini-Hochberg false discovery rate across all cells: a cell is hot (cold) at 99/95/90% when its z "
-    "is positive (negative) and its q-value is at most 0.01/0.05/0.10."
+    f"Getis-Ord Gi* (Ord & Getis 1995) on incident counts {GI_CELLS}. p-values are "
+    "unconditional and exact: how unusual a cell's local sum (its own count and its neighbours') is when all the "
+    "study area's counts, its own included, are shuffled across the cells, the local sum's distribution computed "
+    "exactly as a sum of draws from the area's counts (two-sided mid-p; the normal approximation calls far too many "
+    "cells on sparse, skewed counts). Benjamini-Hochberg false discovery rate across all cells: a cell is flagged "
+    "hot (cold) at FDR q ≤ 0.01, 0.05 or 0.10 (classes hot-99/95/90, cold-99/95/90) when its z is positive "
+    "(negative) and its q-value is at most that level. A flag bounds the expected share of false discoveries among "
+    "the cells flagged at that level; it is not a per-cell confidence."
 )
 EMERGING_METHOD = (
     "Gi* per slice (month, or week with interval=week) over a space-time neighbourhood (the cell's k-ring in this "
-    "slice and the one before), conditional exact p-values (counts shuffled across all cell-slices), FDR at alpha "
+    "slice and the one before), unconditional exact p-values (each cell-slice's local sum against the counts of all "
+    "cell-slices shuffled, its own included), FDR at alpha "
     "across all cell-slices; a Mann-Kendall test on each cell's Gi* z-scores "
     "gives its trend. Classes follow space-time hotspot analysis: new (hot only in the last slice), consecutive (one "
     "unbroken run of at least two hot slices up to the last, never hot before), intensifying / persistent / "
@@ -37,12 +51,12 @@ EMERGING_METHOD = (
     "in at least 90% of slices, not the last)."
 )
 GI_LEGEND = [
-    {"class": "hot-99", "meaning": "hot spot, 99% confidence (FDR q <= 0.01)", "colour": "#b2182b"},
-    {"class": "hot-95", "meaning": "hot spot, 95% confidence (FDR q <= 0.05)", "colour": "#ef8a62"},
-    {"class": "hot-90", "meaning": "hot spot, 90% confidence (FDR q <= 0.10)", "colour": "#fddbc7"},
-    {"class": "cold-90", "meaning": "cold spot, 90% confidence", "colour": "#d1e5f0"},
-    {"class": "cold-95", "meaning": "cold spot, 95% confidence", "colour": "#67a9cf"},
-    {"class": "cold-99", "meaning": "cold spot, 99% confidence", "colour": "#2166ac"},
+    {"class": "hot-99", "meaning": f"hot spot, {flagged_words(99)}", "colour": "#b2182b"},
+    {"class": "hot-95", "meaning": f"hot spot, {flagged_words(95)}", "colour": "#ef8a62"},
+    {"class": "hot-90", "meaning": f"hot spot, {flagged_words(90)}", "colour": "#fddbc7"},
+    {"class": "cold-90", "meaning": f"cold spot, {flagged_words(90)}", "colour": "#d1e5f0"},
+    {"class": "cold-95", "meaning": f"cold spot, {flagged_words(95)}", "colour": "#67a9cf"},
+    {"class": "cold-99", "meaning": f"cold spot, {flagged_words(99)}", "colour": "#2166ac"},
 ]
 EMERGING_COLOURS = {
     "new": "#fcbba1",
@@ -160,10 +174,7 @@ def ward_gi_layer(
         hot={str(level): int((result.confidence == level).sum()) for level, _ in LEVELS},
         cold={str(level): int((result.confidence == -level).sum()) for level, _ in LEVELS},
         warnings=sparsity_warnings(x, weights),
-        method=GI_METHOD.replace(
-            "per H3 cell; neighbourhood: the cell and every cell within k grid steps",
-            "per ward; neighbourhood: the ward and every ward it touches (queen contiguity)",
-        ),
+        method=GI_METHOD.replace(GI_CELLS, GI_WARDS),
         legend=GI_LEGEND,
     )
 

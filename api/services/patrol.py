@@ -12,6 +12,7 @@ import shapely
 from api.services.cell_places import describe_cells
 from api.services.errors import ParameterError
 from api.services.filters import Filters
+from api.services.hotspots import flagged_words
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea, lattice_counts_with_context
 from geo.emerging import mann_kendall
@@ -119,7 +120,7 @@ def patrol_plan(
         reason = f"{sum(last)} incidents in {recent_months[0]}-{recent_months[-1]}"
         reason += f", {int(m.counts[i].sum())} over the period; {trend}"
         if gi_class > 0:
-            reason += f"; Gi* hot spot at {gi_class}%"
+            reason += f"; Gi* hot spot {flagged_words(gi_class)}"
         other = None if m.context is None else int(m.context[i].sum())
         context_said = f"{other} other crimes recorded" if other and model.context_weight > 0 else ""
         if context_said:

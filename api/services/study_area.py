@@ -21,6 +21,11 @@ from ingest.store.read.reference import slug
 
 AREA_KINDS = ("force", "csp", "lad")
 AreaGroups = list[tuple[str, list[tuple[str, str]]]]  # (group label, [(value "kind:code", name)])
+STUDY_AREA_CELLS = (
+    "every H3 cell that touches one of its wards, plus any cell holding its incidents (where a generalised ward "
+    "boundary leaves them outside); a cell belongs to the ward holding its centre, else the first ward it touches, "
+    "else the nearest"
+)  # what LatticeCache.get builds (geo.lattice.build_lattice), in words for method texts
 
 
 @dataclass(frozen=True)

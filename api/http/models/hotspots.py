@@ -9,7 +9,11 @@ from pydantic import Field
 from api.http.models.base import FiltersEcho, MultiPolygon, Period, Polygon, Schema, StudyAreaEcho
 
 GI_CLASS = "hot-99, hot-95, hot-90, cold-90, cold-95, cold-99 or `not significant`"
-CONFIDENCE = "Confidence in per cent (99, 95, 90), 0 when not significant"
+LEVEL_KEYS = "keys 99, 95, 90: q ≤ 0.01, 0.05, 0.10"
+CONFIDENCE = (
+    "The false discovery rate the cell is flagged at, named by the class: 99 (FDR q ≤ 0.01), 95 (q ≤ 0.05), "
+    "90 (q ≤ 0.10); 0 when not flagged. Not a per-cell confidence"
+)
 
 
 class GiFigures(Schema):
@@ -78,8 +82,8 @@ class GiSummary(Schema):
     filters: FiltersEcho
     cells_tested: int = Field(description="Cells (or wards) in the study area, every one of them tested")
     incidents: int = Field(description="Incidents counted over the study area")
-    hot: dict[str, int] = Field(description="Hot cells at each confidence level (keys 99, 95, 90)")
-    cold: dict[str, int] = Field(description="Cold cells at each confidence level (keys 99, 95, 90)")
+    hot: dict[str, int] = Field(description=f"Hot cells flagged at each FDR level ({LEVEL_KEYS})")
+    cold: dict[str, int] = Field(description=f"Cold cells flagged at each FDR level ({LEVEL_KEYS})")
     warnings: list[str] = Field(description="Plain-language reasons Gi* may not mean much on these counts")
     method: str
     legend: list[GiLegendItem]
@@ -170,8 +174,8 @@ class CalibrationLevel(Schema):
 class CalibrationFdr(Schema):
     """Hot calls after false-discovery control, observed and on shuffles."""
 
-    confidence: int = Field(description="99, 95 or 90")
-    observed_cells: int = Field(description="Cells hot at this confidence or higher on the real counts")
+    confidence: int = Field(description="The FDR level: 99, 95 or 90 (q ≤ 0.01, 0.05, 0.10)")
+    observed_cells: int = Field(description="Cells flagged hot at this FDR level or stricter on the real counts")
     shuffled_mean_cells: float | None
     shuffles_with_any: int = Field(description="Shuffles with at least one cell called hot")
 

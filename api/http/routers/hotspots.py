@@ -60,7 +60,8 @@ def gi(
     format: LayerFormat = "geojson",  # noqa: A002
     crs: CrsQuery = "EPSG:4326",
 ) -> Response:
-    """Getis-Ord Gi* hot and cold spots (90/95/99%, FDR-controlled) over the study area's H3 cells or wards."""
+    """Getis-Ord Gi* hot and cold spots (flagged at FDR q ≤ 0.01, 0.05 or 0.10) over the study area's H3 cells or
+    wards."""
     answer = Answer(
         geojson=lambda: gi_layer_of(unit, con, filters, area, res, k, caches.wards, caches.lattices, all_cells)
     )

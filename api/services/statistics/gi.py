@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.services.hotspots import GI_LEGEND, gi_layer_of
+from api.services.hotspots import GI_LEGEND, flagged_words, gi_layer_of
 from api.services.statistics.registry import (
     Drawing,
     Layer,
@@ -19,13 +19,13 @@ from api.services.statistics.registry import (
 KEY = "gi"
 COLOURS = {row["class"]: row["colour"] for row in GI_LEGEND}
 OUTLINE = {"hot": "#67001f", "cold": "#053061"}  # the statistical cells stand out by their outline too
-WEIGHT = {"99": 2.2, "95": 1.5, "90": 0.8}  # and the more confident, the bolder
+WEIGHT = {"99": 2.2, "95": 1.5, "90": 0.8}  # and the stricter the FDR level, the bolder
 
 
 def gi_words(gi_class: str) -> str:
-    """A Gi* class in words: hot-99 -> "Gi* hot spot, 99% confidence (FDR-controlled)"."""
-    side, _, confidence = gi_class.partition("-")
-    return f"Gi* {side} spot, {confidence}% confidence (FDR-controlled)" if confidence else f"Gi*: {gi_class}"
+    """A Gi* class in words: hot-99 -> "Gi* hot spot, flagged at FDR q ≤ 0.01"."""
+    side, _, level = gi_class.partition("-")
+    return f"Gi* {side} spot, {flagged_words(int(level))}" if level else f"Gi*: {gi_class}"
 
 
 def _outline(gi_class: str) -> str:

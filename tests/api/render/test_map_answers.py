@@ -143,8 +143,8 @@ def test_the_study_area_selector_names_forces_partnerships_and_authorities(clien
 
 
 def test_gi_classes_in_words() -> None:
-    assert gi_words("hot-99") == "Gi* hot spot, 99% confidence (FDR-controlled)"
-    assert gi_words("cold-90") == "Gi* cold spot, 90% confidence (FDR-controlled)"
+    assert gi_words("hot-99") == "Gi* hot spot, flagged at FDR q ≤ 0.01"
+    assert gi_words("cold-90") == "Gi* cold spot, flagged at FDR q ≤ 0.10"
 
 
 def test_statistics_tooltips_lead_with_words_and_keep_figures_in_small_print(analyst: MapInputs) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import shapely
 from fastapi.testclient import TestClient
@@ -114,3 +115,11 @@ def test_the_served_plan_has_streets_when_a_tile_url_is_set(cleveland_store: Pat
 
 def _pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_printed_plan_keys_its_gi_column_as_fdr_flags_not_confidence() -> None:
+    plan, wards = _plan("Central")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        page = render_plan(plan, wards, "svg").decode()
+    assert "flagged hot at FDR q ≤ 0.01 / 0.05 / 0.10" in page and "hot-99 / hot-95 / hot-90" in page
+    assert "% confidence" not in page

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
+import shapely
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from api.services.hotspots import EMERGING_METHOD, GI_LEGEND, GI_METHOD, flagged_words
 from geo.emerging import CLASSES
+from geo.hotspots import LEVELS
+from geo.inference import gi_p_values, local_sum_p_values
+from geo.lattice import build_lattice, neighbour_matrix
 
 
 def test_gi_star_hotspots_of_cleveland(client: TestClient) -> None:
@@ -134,7 +140,7 @@ def test_map_page_draws_the_statistical_layers_with_a_legend(client: TestClient)
     r = client.get("/", params={"force": "cleveland"})
     assert r.status_code == 200
     page = r.text
-    for text in ("Gi* hot and cold spots", "Emerging hotspots", "Patrol plan: top 20 cells", "FDR q &lt;= 0.01"):
+    for text in ("Gi* hot and cold spots", "Emerging hotspots", "Patrol plan: top 20 cells", "flagged at FDR q ≤ 0.01"):
         assert text in page
     assert '<option value="force:cleveland" selected>Cleveland</option>' in page
 
@@ -175,3 +181,37 @@ def test_the_map_plan_and_the_printed_plan_are_one_plan(client: TestClient) -> N
     assert [f["geometry"] for f in plan["features"]] == [f["geometry"] for f in printed["features"]]
     pdf = client.get(url)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_gi_method_words_say_the_unconditional_randomisation_computed() -> None:
+    """The cell's own count is shuffled with the rest (unconditional), and the method texts say so."""
+    lattice = build_lattice(["W"], [shapely.box(-1.25, 54.55, -1.2, 54.58)], 9)
+    weights = neighbour_matrix(lattice, 1)
+    x = np.random.default_rng(4).poisson(0.6, len(lattice)).astype(np.float64)
+    local, m = weights @ x, np.asarray(weights.sum(axis=1)).ravel()
+    computed = gi_p_values(x, weights)
+    assert np.array_equal(computed, local_sum_p_values(x, local, m, own_fixed=False))
+    assert not np.allclose(computed, local_sum_p_values(x, local - x, m - 1, own_fixed=True))
+    for method in (GI_METHOD, EMERGING_METHOD):
+        assert "unconditional exact p-values" in method or "p-values are unconditional and exact" in method
+        assert "conditional" not in method.replace("unconditional", "")
+        assert "its own included" in method and "given a cell's own count" not in method
+
+
+def test_fdr_levels_are_worded_as_flags_not_confidence(client: TestClient) -> None:
+    assert [flagged_words(level) for level, _ in LEVELS] == [
+        "flagged at FDR q ≤ 0.01",
+        "flagged at FDR q ≤ 0.05",
+        "flagged at FDR q ≤ 0.10",
+    ]
+    for row in GI_LEGEND:
+        level = int(row["class"].partition("-")[2])
+        assert row["meaning"].endswith(f"flagged at FDR q ≤ {dict(LEVELS)[level]:.2f}")
+    body = client.get("/api/v1/hotspots/gi", params={"force": "cleveland", "res": 9}).json()
+    plan = client.get("/api/v1/patrol-plan", params={"force": "cleveland", "cells": 20}).json()
+    page = client.get("/", params={"area": "force:cleveland"}).text
+    hot_reasons = [c["reason"] for c in plan["cells"] if c["gi_class"].startswith("hot-")]
+    assert hot_reasons and all("flagged at FDR q ≤ 0." in r for r in hot_reasons)
+    for words in (body["method"], str(body["legend"]), str(plan["cells"]), page):
+        assert "% confidence" not in words and "confidence (FDR" not in words
+    assert "flagged at FDR q ≤ 0.01" in page

@@ -8,14 +8,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shapely
 
 from api.services.caches import Caches
 from api.services.evaluation import force_areas
 from api.services.filters import resolve_filters
+from api.services.hotspots import GI_METHOD
 from api.services.reference import WardCache
-from api.services.study_area import LatticeCache, StudyArea, lattice_counts, lattice_counts_with_context
+from api.services.study_area import (
+    STUDY_AREA_CELLS,
+    LatticeCache,
+    StudyArea,
+    lattice_counts,
+    lattice_counts_with_context,
+)
 from api.settings import Settings
-from geo.lattice import distance_matrix
+from geo.hexbin import cell_polygons
+from geo.lattice import cell_centres, distance_matrix
 from ingest.store.connection import open_served_store
 from ingest.store.read import resolve_boundary_set
 from ingest.taxonomy import context_categories
@@ -84,3 +93,30 @@ def test_counts_with_context_are_the_counts_of_each_category_set(cleveland_store
         assert lattice_counts_with_context(con, f, (), lattice)[1] is None
     finally:
         con.close()
+
+
+def test_the_words_say_which_cells_a_study_area_holds(cleveland_store: Path) -> None:
+    """Every cell touching a ward is held (not only those whose centre lies in one), as the method text says."""
+    con = open_served_store(cleveland_store)
+    try:
+        wards = WardCache()
+        boundary_set = resolve_boundary_set(con, None)
+        lattice, _ = LatticeCache().get(con, wards, boundary_set, MIDDLESBROUGH, 9)
+        shapes = [wards.shape(boundary_set, w.code) for w in wards.get(con, boundary_set) if w.lad_code == "E06000002"]
+        area = shapely.union_all(shapes)
+        lon, lat = cell_centres(lattice.cells)
+        centre_inside = shapely.contains_xy(area, lon, lat)
+        touching = shapely.intersects(cell_polygons(lattice.cells), area)
+        assert (~centre_inside & touching).sum() > 10  # border cells held though their centre lies outside
+        held_incidents = con.execute(
+            "SELECT DISTINCT cell_9 FROM incidents WHERE lon IS NOT NULL AND lad_code = ?", ["E06000002"]
+        ).fetchall()
+        holding = np.isin(lattice.cells, np.array([c for (c,) in held_incidents], dtype=np.uint64))
+        assert (touching | holding).all()  # nothing else
+    finally:
+        con.close()
+    assert "touches one of its wards, plus any cell holding its incidents" in STUDY_AREA_CELLS
+    assert STUDY_AREA_CELLS in GI_METHOD
+    methods = (Path(__file__).parents[3] / "docs" / "methods.md").read_text()
+    assert "every cell that touches one of its wards, plus any cell holding its incidents" in methods
+    assert "whose centre lies in" not in methods.partition("### Gi\\* hot and cold spots")[2].partition("###")[0]
