@@ -58,6 +58,12 @@ def months_held(con: Connection, sources: tuple[str, ...], start: date, end: dat
     return bool(extents) and all(first <= start and end <= last for first, last in extents.values())
 
 
+def held_months(con: Connection, sources: tuple[str, ...], months: list[date]) -> list[bool]:
+    """Per month: whether every source counted (every source held, when none is named) holds it, as months_held."""
+    extents = read.source_extents(con, sources).values()
+    return [bool(extents) and all(first <= m <= last for first, last in extents) for m in months]
+
+
 def not_comparable(start: str, end: str) -> dict[str, Any]:
     """A comparison with months that are not held: no total, no change, no test."""
     return {

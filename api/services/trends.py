@@ -11,6 +11,7 @@ from api.services.comparison import (
     compared_with,
     comparison_members,
     comparison_period,
+    held_months,
     months_held,
     not_comparable,
 )
@@ -83,6 +84,14 @@ def published(filters: Filters, counts: MonthCounts) -> list[tuple[date, int | N
     return [(m, figures.count(*counts.get(m, (0, 0)))) for m in month_range(f.start, f.end)]
 
 
+def held_series(series: list[tuple[date, int | None]], held: list[bool]) -> list[dict[str, Any]]:
+    """The series as answered: a month not held for every source counted has no count (null, held false), not 0."""
+    return [
+        {"month": f"{m:%Y-%m}", "count": n if is_held else None, "held": is_held}
+        for (m, n), is_held in zip(series, held, strict=True)
+    ]
+
+
 def trend_series(con: Connection, filters: Filters, area: TrendArea) -> list[tuple[date, int | None]]:
     """Zero-filled monthly counts over the period, as published."""
     return published(filters, month_counts(con, filters, area))
@@ -101,7 +110,7 @@ def _compared(
     if not figures.exact or total is None or before is None:
         change = None if total is None or before is None else total - before
         return {**out, "held": True, "comparable": True, "total": before, "change": change}
-    series = [{"month": f"{m:%Y-%m}", "count": counts.get(m, (0, 0))[0]} for m in month_range(start, end)]
+    series = [{"month": f"{m:%Y-%m}", "count": counts.get(m, (0, 0))[0], "held": True} for m in month_range(start, end)]
     return {**out, **compared_with(total, before, alpha), "series": series}
 
 
@@ -141,7 +150,7 @@ def monthly_trend(con: Connection, filters: Filters, area: TrendArea, alpha: flo
         "area": area.echo,
         "interval": "month",
         "filters": filters.echo(),
-        "series": [{"month": f"{m:%Y-%m}", "count": n} for m, n in series],
+        "series": held_series(series, held_months(con, f.sources, [m for m, _ in series])),
         "total": total,
     }
     if not figures.exact:
@@ -156,11 +165,24 @@ def monthly_trend(con: Connection, filters: Filters, area: TrendArea, alpha: flo
 
 
 def trend_table(body: dict[str, Any]) -> tuple[list[str], list[tuple[object, ...]], str]:
-    """A trend answer as a CSV table: header, rows, file name."""
+    """A trend answer as a CSV table: header, rows, file name. A count not held or not published is an empty cell
+    (`held` tells which); each row ends with the area's code ('all' for the whole filtered area)."""
+    code = body["area"].get("code", "all")
     if body["interval"] == "week":
-        rows: list[tuple[object, ...]] = [(s["week"], s["week_start"], s["count"]) for s in body["series"]]
-        name = f"aim-trend-{body['area'].get('code', 'all')}-{body['weeks']['from']}-{body['weeks']['to']}.csv"
-        return ["week", "week_start", "count"], rows, name
+        rows: list[tuple[object, ...]] = [
+            (s["week"], s["week_start"], _cell(s["count"]), _yes(s["held"]), code) for s in body["series"]
+        ]
+        name = f"aim-trend-{code}-{body['weeks']['from']}-{body['weeks']['to']}.csv"
+        return ["week", "week_start", "count", "held", "area"], rows, name
     period = body["filters"]
-    name = f"aim-trend-{body['area'].get('code', 'all')}-{period['from']}-{period['to']}.csv"
-    return ["month", "count"], [(s["month"], "" if s["count"] is None else s["count"]) for s in body["series"]], name
+    name = f"aim-trend-{code}-{period['from']}-{period['to']}.csv"
+    rows = [(s["month"], _cell(s["count"]), _yes(s["held"]), code) for s in body["series"]]
+    return ["month", "count", "held", "area"], rows, name
+
+
+def _cell(count: int | None) -> object:
+    return "" if count is None else count
+
+
+def _yes(held: bool) -> str:
+    return "true" if held else "false"

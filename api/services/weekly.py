@@ -69,7 +69,7 @@ def _comparison(
         "from": week_label(weeks[0]),
         "to": week_label(weeks[-1]),
         **compared_with(total, sum(n for _, n in series), alpha),
-        "series": [{"week": week_label(w), "week_start": f"{w:%Y-%m-%d}", "count": n} for w, n in series],
+        "series": [{"week": week_label(w), "week_start": f"{w:%Y-%m-%d}", "count": n, "held": True} for w, n in series],
     }
 
 
@@ -82,6 +82,13 @@ def _weekdays(
     mean = total / 7
     index = {calendar.day_abbr[d - 1]: round(seen.get(d, 0) / mean, 3) if mean else None for d in range(1, 8)}
     return {"index": index, "weeks": len(weeks), "note": WEEKDAY_NOTE}
+
+
+def _week(week: date, count: int, held: tuple[date | None, date | None]) -> dict[str, Any]:
+    """A week of the series as answered: a week wholly outside the dated incidents held has no count (null), not 0."""
+    is_held = bool(held[0] and held[1] and held[0] <= week + timedelta(days=6) and week <= held[1])
+    out: dict[str, Any] = {"week": week_label(week), "week_start": f"{week:%Y-%m-%d}"}
+    return {**out, "count": count if is_held else None, "held": is_held}
 
 
 def weekly_trend(con: Connection, filters: Filters, trend_area: TrendArea, alpha: float = 0.05) -> dict[str, Any]:
@@ -114,7 +121,7 @@ def weekly_trend(con: Connection, filters: Filters, trend_area: TrendArea, alpha
         "interval": "week",
         "filters": filters.echo(),
         "weeks": {"from": week_label(weeks[0]), "to": week_label(weeks[-1]), "count": len(weeks)},
-        "series": [{"week": week_label(w), "week_start": f"{w:%Y-%m-%d}", "count": n} for w, n in series],
+        "series": [_week(w, n, held) for w, n in series],
         "total": total,
         "month_only": month_only,
         **comparison_members(previous, last_year),

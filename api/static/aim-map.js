@@ -139,7 +139,7 @@
   }
 
   /* A monthly series as a small SVG line chart: one point per published month; months whose count is not
-   * published (a small count) are marked on the axis. */
+   * published (a small count) are marked on the axis, and months not held (held false) are left out, unmarked. */
   function chart(series, label) {
     var width = 300, height = 132, left = 36, right = 10, top = 8, bottom = 22;
     var counts = series.map(function (s) { return s.count; });
@@ -164,6 +164,7 @@
     if (path) { root.appendChild(drawn("path", {d: path, "class": "aim-line"})); }
     series.forEach(function (s, i) {
       var mark;
+      if (s.held === false) { return; }
       if (s.count === null || s.count === undefined) {
         mark = drawn("rect", {x: x(i) - 2, y: y(0) - 2, width: 4, height: 4, "class": "aim-withheld"});
         mark.appendChild(drawn("title", {}, monthWords(s.month) + ": not published (a small count)"));
@@ -225,7 +226,14 @@
         ? "Total not published" : number(total) + " incidents") + (period ? ", " + period : "")));
       var series = answer.series || [];
       nodes.push(chart(series, title + ": incidents by month"));
-      var withheld = series.filter(function (s) { return s.count === null || s.count === undefined; }).length;
+      var notHeld = series.filter(function (s) { return s.held === false; }).length;
+      if (notHeld) {
+        nodes.push(element("div", {"class": "aim-note"}, notHeld + " of " + series.length
+          + " months not held for every source counted: no count shown, not a zero."));
+      }
+      var withheld = series.filter(function (s) {
+        return s.held !== false && (s.count === null || s.count === undefined);
+      }).length;
       if (withheld) {
         nodes.push(element("div", {"class": "aim-note"}, withheld === series.length
           ? "No month's count is published here: each is a small count (the open squares)."

@@ -9,6 +9,10 @@ from pydantic import Field
 from api.http.models.base import FiltersEcho, Period, Schema, absent
 
 PUBLISHED = "null: suppressed by disclosure control"
+HELD = (
+    "Whether every source counted holds this month; false: the store has no data for it, so its count is null "
+    "(unknown), not 0"
+)
 
 
 class AllArea(Schema):
@@ -50,7 +54,10 @@ class MonthCount(Schema):
     """One month of a series."""
 
     month: str = Field(description="YYYY-MM")
-    count: int | None = Field(description=f"Incidents in the month ({PUBLISHED}; always a number for exact figures)")
+    count: int | None = Field(
+        description=f"Incidents in the month; null when the month is not held (held false) or {PUBLISHED[6:]}"
+    )
+    held: bool = Field(description=HELD)
 
 
 class WeekCount(Schema):
@@ -58,7 +65,8 @@ class WeekCount(Schema):
 
     week: str = Field(description="ISO week, YYYY-Www")
     week_start: str = Field(description="Its Monday, YYYY-MM-DD")
-    count: int
+    count: int | None = Field(description="Incidents dated to the day in the week; null when the week is not held")
+    held: bool = Field(description="False when the week lies wholly outside the dated incidents held: no count, not 0")
 
 
 class NotComparable(Schema):

@@ -62,7 +62,9 @@ def trends(
     alpha: Annotated[float, Query(gt=0, lt=1, description="Significance level of the change tests")] = 0.05,
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",  # noqa: A002
 ) -> Response:
-    """Zero-filled monthly (or weekly) series for a ward, LAD, H3 cell or the whole filtered area; change against the
+    """Monthly (or weekly) series for a ward, LAD, H3 cell or the whole filtered area, zero-filled over the months
+    (weeks) held; a month not held for every source counted has `count` null and `held` false (in the CSV an empty
+    count, `held` false; each CSV row ends with the area's code). Change against the
     previous period and the same months (weeks) last year, each with a two-sided conditional Poisson test; seasonal
     (weekday) profile."""
     area, filters = resolve_trend_area(con, filters, ward, lad, h3)

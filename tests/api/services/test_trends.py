@@ -24,11 +24,31 @@ def test_trend_csv(client: TestClient) -> None:
     r = client.get("/api/v1/trends", params={"lad": "E06000001", "format": "csv", "from": "2025-01", "to": "2025-03"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     lines = r.text.strip().splitlines()
-    assert lines[0] == "month,count" and [ln.split(",")[0] for ln in lines[1:]] == [
+    assert lines[0] == "month,count,held,area" and [ln.split(",")[0] for ln in lines[1:]] == [
         "2025-01",
         "2025-02",
         "2025-03",
     ]
+    assert all(ln.split(",")[2:] == ["true", "E06000001"] and int(ln.split(",")[1]) > 0 for ln in lines[1:])
+
+
+def test_months_not_held_are_marked_not_counted_as_zero(client: TestClient) -> None:
+    # the store holds 2025 only: October to December 2024 are not held, so they have no count (not 0)
+    params = {"lad": "E06000002", "from": "2024-10", "to": "2025-03"}
+    body = client.get("/api/v1/trends", params=params).json()
+    series = body["series"]
+    assert [(s["month"], s["count"], s["held"]) for s in series[:3]] == [
+        ("2024-10", None, False),
+        ("2024-11", None, False),
+        ("2024-12", None, False),
+    ]
+    assert all(s["held"] is True and s["count"] > 0 for s in series[3:])
+    assert body["total"] == sum(s["count"] for s in series[3:])
+    lines = client.get("/api/v1/trends", params={**params, "format": "csv"}).text.strip().splitlines()
+    assert lines[1:4] == ["2024-10,,false,E06000002", "2024-11,,false,E06000002", "2024-12,,false,E06000002"]
+    assert lines[4].startswith("2025-01,") and lines[4].endswith(",true,E06000002")
+    whole = client.get("/api/v1/trends", params={"from": "2024-10", "to": "2025-03", "format": "csv"}).text.splitlines()
+    assert whole[1] == "2024-10,,false,all"
 
 
 def test_whole_area_trend_follows_the_readme_months(client: TestClient) -> None:

@@ -73,10 +73,13 @@ def test_weekly_csv_and_police_only(analyst: TestClient) -> None:
     r = analyst.get("/api/v1/trends", params={"interval": "week", "from": "2025-10", "to": "2025-12", "format": "csv"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(r.text)))
-    assert rows[0] == ["week", "week_start", "count"] and rows[1][1] == "2025-10-06"
+    assert rows[0] == ["week", "week_start", "count", "held", "area"] and rows[1][1] == "2025-10-06"
+    assert {tuple(row[3:]) for row in rows[1:]} == {("true", "all")}
     assert rows[1][0] == "2025-W41" and rows[-1][0] == "2025-W52" and len(rows) == 13
     police = analyst.get("/api/v1/trends", params={"interval": "week", "source": "police"}).json()
     assert police["total"] == 0 and police["month_only"] > 0  # police.uk gives months only
+    # no police incident is dated to the day: no week is held, so no week reads as a zero
+    assert {(s["count"], s["held"]) for s in police["series"]} == {(None, False)}
 
 
 def test_weekly_emerging_hotspots_warn_when_short(analyst: TestClient) -> None:
