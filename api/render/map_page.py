@@ -154,6 +154,7 @@ def build_map(
             "map": m.get_name(),
             "query": urlencode(query),
             "fine": "1" if fine else "0",
+            "area": dict(view.movers_query).get("area", ""),  # a ward's verdict: among the movers' wards
             "wards": counts.wards,
             "hexes": " ".join(counts.hexes),
             **drawn,

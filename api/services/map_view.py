@@ -85,10 +85,10 @@ def map_view(
     areas, choices = area_choices(con, held, mapped, lad_names)
     if area.kind == "all" and len(choices) == 1:  # one force held (the demo): its statistics without asking
         area = StudyArea("force", choices[0].code, choices[0].name, choices[0].lads)
-    movers_query = [("lad", area.code or "")] if area.kind == "lad" else []
+    # the study area's wards, tested together: as a ward's trend (the panel sends the same area) gives its verdict
+    movers_query = [("area", area_value(area, choices))] if area.kind != "all" else []
     movers_query.append(("top", str(MOVERS_TOP)))
-    lad = area.code if area.kind == "lad" else None
-    movers = ward_movers(con, filters, caches.wards, lad, MOVERS_TOP, MOVERS_ALPHA)
+    movers = ward_movers(con, filters, caches.wards, None, MOVERS_TOP, MOVERS_ALPHA, area=area)
     statistics = None
     plan_query: list[tuple[str, str]] = []
     if area.lads and area.kind != "all" and analyses:

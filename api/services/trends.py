@@ -19,6 +19,9 @@ from api.services.errors import ParameterError
 from api.services.figures import check_resolution
 from api.services.filters import Filters
 from api.services.places import resolve_lad, resolve_ward
+from api.services.reference import WardCache
+from api.services.study_area import StudyArea
+from api.services.ward_verdicts import AREA_TEST, area_wards, study_area_lads, ward_verdicts
 from geo.hexbin import cell_resolution
 from geo.trends import month_range
 from ingest.store import read
@@ -39,6 +42,15 @@ class TrendArea:
     def code(self) -> str:
         """The area's code for file names ('all' for the whole area)."""
         return str(self.echo.get("code", "all"))
+
+
+@dataclass(frozen=True)
+class WardTest:
+    """Where a ward's change is tested (api.services.ward_verdicts, as the movers test it): the ward cache and the
+    study area whose wards are tested together (None: every ward)."""
+
+    wards: WardCache
+    area: StudyArea | None = None
 
 
 def resolve_trend_area(
@@ -98,7 +110,13 @@ def trend_series(con: Connection, filters: Filters, area: TrendArea) -> list[tup
 
 
 def _compared(
-    con: Connection, filters: Filters, area: TrendArea, total: int | None, compare: str, alpha: float
+    con: Connection,
+    filters: Filters,
+    area: TrendArea,
+    total: int | None,
+    compare: str,
+    alpha: float,
+    ward_test: WardTest | None = None,
 ) -> dict[str, Any]:
     f, figures = filters.incident, filters.figures
     start, end = comparison_period(f.start, f.end, compare)
@@ -111,7 +129,33 @@ def _compared(
         change = None if total is None or before is None else total - before
         return {**out, "held": True, "comparable": True, "total": before, "change": change}
     series = [{"month": f"{m:%Y-%m}", "count": counts.get(m, (0, 0))[0], "held": True} for m in month_range(start, end)]
-    return {**out, **compared_with(total, before, alpha), "series": series}
+    tested = {**out, **compared_with(total, before, alpha), "series": series}
+    if area.ward and ward_test is not None:
+        tested.update(_ward_verdict(con, filters, area, ward_test, (start, end), alpha))
+    return tested
+
+
+def _ward_verdict(
+    con: Connection, filters: Filters, area: TrendArea, test: WardTest, previous: tuple[date, date], alpha: float
+) -> dict[str, Any]:
+    """A ward's verdict as the movers give it: against its study area's own change, FDR across the area's wards (a
+    ward outside the study area is tested among its own authority's wards)."""
+    lads, against = study_area_lads(test.area), None if test.area is None else test.area.echo()
+    lad = area.echo.get("lad")
+    if lads is not None and lad and lad not in lads:
+        lads, against = (lad,), {"type": "lad", "code": lad, "name": resolve_lad(con, lad)[1]}
+    if lads is None:
+        against = {"type": "all", "code": None, "name": "every ward held"}
+    verdicts = ward_verdicts(con, filters, area_wards(con, test.wards, filters.boundary_set, lads), previous, alpha)
+    mine = verdicts.of(str(area.ward)) or {}
+    return {
+        "against": against,
+        "alpha": alpha,
+        "expected": mine.get("expected"),
+        "p_value": mine.get("p_value"),
+        "q_value": mine.get("q_value"),
+        "significant": bool(mine.get("significant", False)),
+    }
 
 
 def seasonality(con: Connection, filters: Filters, area: TrendArea, held: tuple[date | None, date | None]) -> dict:
@@ -135,17 +179,19 @@ def seasonality(con: Connection, filters: Filters, area: TrendArea, held: tuple[
     return {"index": index, "years": years, "from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}", "note": note}
 
 
-def monthly_trend(con: Connection, filters: Filters, area: TrendArea, alpha: float = 0.05) -> dict[str, Any]:
+def monthly_trend(
+    con: Connection, filters: Filters, area: TrendArea, alpha: float = 0.05, ward_test: WardTest | None = None
+) -> dict[str, Any]:
     """The series, its total, the change against the previous period and the same months last year (tested where
-    figures are exact), and the seasonal profile."""
+    figures are exact; a ward's change, given ward_test, as the movers test it), and the seasonal profile."""
     figures = filters.figures
     f = filters.incident
     counts = month_counts(con, filters, area)
     series = published(filters, counts)
     total = figures.total(counts.values())
     held = read.month_extent(con, f.sources)
-    previous = _compared(con, filters, area, total, "previous", alpha)
-    last_year = _compared(con, filters, area, total, "last_year", alpha)
+    previous = _compared(con, filters, area, total, "previous", alpha, ward_test)
+    last_year = _compared(con, filters, area, total, "last_year", alpha, ward_test)
     body: dict[str, Any] = {
         "area": area.echo,
         "interval": "month",
@@ -161,7 +207,10 @@ def monthly_trend(con: Connection, filters: Filters, area: TrendArea, alpha: flo
             "compared": {"previous_period": previous, "last_year": last_year},
             "note": figures.note,
         }
-    return {**body, **comparison_members(previous, last_year), "seasonality": seasonality(con, filters, area, held)}
+    members = comparison_members(previous, last_year)
+    if area.ward and ward_test is not None:
+        members["test"] = AREA_TEST  # the ward's verdict is the movers' verdict
+    return {**body, **members, "seasonality": seasonality(con, filters, area, held)}
 
 
 def trend_table(body: dict[str, Any]) -> tuple[list[str], list[tuple[object, ...]], str]:

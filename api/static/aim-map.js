@@ -194,6 +194,12 @@
     var change = total - c.total;
     var pct = c.change_pct !== null && c.change_pct !== undefined ? ", " + signed(c.change_pct, "%") : "";
     var text = head + number(c.total) + " → " + number(total) + " (" + signed(change) + pct + ")";
+    if (c.q_value !== undefined && c.against) {  /* a ward: the movers' verdict, against its area's own change */
+      return text + ", " + (c.significant ? "significant" : "not significant") + " against "
+        + (c.against.type === "all" ? "every ward's" : c.against.name + "'s") + " own change (at "
+        + Math.round(c.alpha * 100) + "% FDR" + (c.q_value === null ? "" : ", q " + Number(c.q_value).toPrecision(2))
+        + ")";
+    }
     if (c.significant === true) {
       return text + ", a significant change (Poisson test, p " + Number(c.p_value).toPrecision(2) + ")";
     }
@@ -274,6 +280,8 @@
       var mine = asked;
       var params = new URLSearchParams(side.getAttribute("data-query") || "");
       if (area.param) { params.set(area.param, area.code); }
+      /* a ward's change is tested among the study area's wards, as the movers list tests it: one verdict */
+      if (area.param === "ward" && side.getAttribute("data-area")) { params.set("area", side.getAttribute("data-area")); }
       body.replaceChildren(element("div", {"class": "aim-note"}, "Loading the trend of " + area.title + "…"));
       box.setAttribute("data-state", "loading");
       box.scrollIntoView({block: "nearest"});

@@ -98,10 +98,29 @@ class Tested(Schema):
     significant: bool = Field(description="p_value below alpha")
 
 
-class MonthTested(Tested):
-    """A monthly comparison with its series."""
+class VerdictArea(Schema):
+    """The area whose wards a ward's change is tested among."""
 
+    type: Literal["force", "csp", "lad", "all"]
+    code: str | None = Field(description="Force, CSP or LAD code; null for every ward held")
+    name: str
+
+
+class MonthTested(Tested):
+    """A monthly comparison with its series. For a ward, `p_value` and `significant` are the movers' verdict on it
+    (/api/v1/trends/movers with the same `area`): its change against its study area's own change, with FDR control
+    across the area's wards."""
+
+    p_value: float | None = Field(  # type: ignore[assignment]
+        description="Two-sided conditional Poisson test (exact binomial); for a ward, the binomial test of its share "
+        "against the area's own change (null when the ward has no incident in either period or the area none)"
+    )
+    significant: bool = Field(description="p_value below alpha; for a ward, q_value below alpha")
     series: list[MonthCount]
+    against: VerdictArea | None = absent("Ward only: the study area whose wards it is tested among")
+    alpha: float = absent("Ward only: the false discovery rate")
+    expected: float | None = absent("Ward only: its previous count scaled by the area's own change")
+    q_value: float | None = absent("Ward only: Benjamini-Hochberg q-value across the area's wards")
 
 
 class WeekTested(Tested):
@@ -246,7 +265,8 @@ class Movers(Schema):
     compare: Literal["previous", "last_year"]
     previous_period: Period = Field(description="The period compared with")
     filters: FiltersEcho
-    lad: str | None = Field(description="Only wards of this LAD (null: every ward)")
+    lad: str | None = Field(description="Only wards of this LAD (null: every ward of the study area)")
+    area: VerdictArea | None = Field(description="The study area whose wards are listed and tested (null: every ward)")
     comparable: bool = Field(description="False: the comparison months are not held, so no ward is listed")
     alpha: float = absent("False discovery rate (exact figures only)")
     wards_tested: int = absent("Wards with a count in either period (exact figures only)")

@@ -265,7 +265,12 @@ def test_clicking_a_ward_or_a_cell_draws_its_monthly_trend(analyst: Watched, tmp
     _assert_chart_is_the_answer(answer, shown)
     assert shown["months"] == 6 and shown["points"] == 6
     assert shown["compared"][0].startswith("Previous period (Jan–Jun 2025): ")
-    assert "→" in shown["compared"][0] and "significant change (Poisson test, p " in shown["compared"][0]
+    # a ward's verdict is the movers' verdict: against its study area's own change, FDR across the area's wards
+    assert (
+        "→" in shown["compared"][0]
+        and "significant against Cleveland's own change (at 5% FDR, q " in shown["compared"][0]
+    )
+    assert answer["compared"]["previous_period"]["against"]["name"] == "Cleveland"
     assert shown["compared"][1] == "Same months last year (Jul–Dec 2024): not comparable: Jul–Dec 2024 not held"
     _shot(page, tmp_path, "ward-trend")
     whole = page.locator("#aim-trend button", has_text="Whole authority")
