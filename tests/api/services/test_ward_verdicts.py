@@ -98,3 +98,12 @@ def test_the_movers_keep_to_the_chosen_study_area(client: TestClient) -> None:
     page = client.get("/", params={**feb, "area": "force:cleveland"}).text
     assert "/api/v1/trends/movers?" in page and "area=force%3Acleveland" in page
     assert 'data-area="force:cleveland"' in page  # the trend panel asks for a ward's verdict in the same area
+
+
+def test_a_ward_outside_the_study_area_is_tested_among_its_own_authority(client: TestClient) -> None:
+    hartlepool = {m["code"]: m for m in _movers(client, **Q4, area="lad:E06000001")["rising"]}
+    code, mover = next(iter(hartlepool.items()))
+    trend = client.get("/api/v1/trends", params={**Q4, "ward": code, "area": "lad:E06000002"}).json()
+    verdict = trend["compared"]["previous_period"]
+    assert verdict["against"]["code"] == "E06000001" and verdict["against"]["type"] == "lad"
+    assert (verdict["q_value"], verdict["significant"]) == (mover["q_value"], mover["significant"])
