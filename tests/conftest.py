@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import fcntl
 import gzip
+import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -102,13 +104,35 @@ def store(tmp_path: Path) -> Iterator[Connection]:
     con.close()
 
 
-def _police_store(factory: pytest.TempPathFactory, name: str, files: list[Path]) -> tuple[Path, Connection]:
-    """A new session store at stores/<name>.duckdb with these police.uk files loaded (still open)."""
+def _built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A session store at stores/<name>.duckdb made by `build`; under pytest-xdist the first worker to ask builds it
+    once for the run (under a file lock) and every worker gets its own copy."""
     path = factory.mktemp("stores") / f"{name}.duckdb"
-    con = new_store(path)
-    for f in files:
-        load_police(con, f)
-    return path, con
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        build(path)
+        return path
+    shared = factory.getbasetemp().parent / "stores-built-once"  # the run's folder, above each worker's own
+    shared.mkdir(exist_ok=True)
+    built, done = shared / f"{name}.duckdb", shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build(built)
+            done.touch()
+    shutil.copyfile(built, path)
+    return path
+
+
+def _police_store(factory: pytest.TempPathFactory, name: str, files: list[Path]) -> Path:
+    """A session store at stores/<name>.duckdb with these police.uk files loaded."""
+
+    def build(path: Path) -> None:
+        con = new_store(path)
+        for f in files:
+            load_police(con, f)
+        con.close()
+
+    return _built_once(factory, name, build)
 
 
 DEMO_SECRET = "a fixed secret for the test session's demo store"
@@ -118,17 +142,13 @@ CLEVELAND_2025 = [police_file("cleveland", f"{month:02d}") for month in range(1,
 @pytest.fixture(scope="session")
 def cleveland_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding all 12 months of real Cleveland data plus one Nottinghamshire month."""
-    path, con = _police_store(tmp_path_factory, "cleveland", [*CLEVELAND_2025, police_file("nottinghamshire", "01")])
-    con.close()
-    return path
+    return _police_store(tmp_path_factory, "cleveland", [*CLEVELAND_2025, police_file("nottinghamshire", "01")])
 
 
 @pytest.fixture(scope="session")
 def five_forces_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding June 2025 of each of the five forces (about 45,000 incidents across their whole areas)."""
-    path, con = _police_store(tmp_path_factory, "five", [police_file(force, "06") for force in FORCES])
-    con.close()
-    return path
+    return _police_store(tmp_path_factory, "five", [police_file(force, "06") for force in FORCES])
 
 
 @pytest.fixture(scope="session")
@@ -137,13 +157,17 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from api.cli.feeds import sample_feeds
     from ingest.pipeline import IngestOptions, run
 
-    path, con = _police_store(tmp_path_factory, "demo", CLEVELAND_2025)
-    options = IngestOptions(rule=LinkRule(), postcodes=(PROJECT_DATA / "postcodes",))
-    for feed, sample in sample_feeds(PROJECT_DATA):
-        run(feed, sample, con, options)
-    set_store_secret(con, DEMO_SECRET)  # the disclosure tests' figures are the same on every run
-    con.close()
-    return path
+    def build(path: Path) -> None:
+        con = new_store(path)
+        for f in CLEVELAND_2025:
+            load_police(con, f)
+        options = IngestOptions(rule=LinkRule(), postcodes=(PROJECT_DATA / "postcodes",))
+        for feed, sample in sample_feeds(PROJECT_DATA):
+            run(feed, sample, con, options)
+        set_store_secret(con, DEMO_SECRET)  # the disclosure tests' figures are the same on every run
+        con.close()
+
+    return _built_once(tmp_path_factory, "demo", build)
 
 
 def sign_in(client: object, role: str = "analyst", sources: tuple[str, ...] = ()) -> object:

@@ -141,6 +141,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.server
 def test_a_registered_statistic_is_listed_and_served_as_an_ogc_collection(demo_store: Path) -> None:
     """In a fresh process (the app's routes are built from the registry when it is imported)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
