@@ -4,6 +4,7 @@ postcode."""
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from ingest.store import read
 from ingest.store.connection import Connection
 
 ON_OR_NEAR = re.compile(r"^on or near\s+", re.IGNORECASE)
-_TREES: dict[int, cKDTree] = {}
+_TREES: dict[int, tuple[weakref.ref[PostcodeIndex], cKDTree]] = {}  # by live index: an entry goes with its index
 
 
 def postcode_lookup(paths: list[Path]) -> PostcodeIndex:
@@ -27,12 +28,15 @@ def postcode_lookup(paths: list[Path]) -> PostcodeIndex:
 
 
 def _tree(index: PostcodeIndex) -> cKDTree:
-    """A k-d tree of the postcode centroids on a local flat projection (kept per index)."""
+    """A k-d tree of the postcode centroids on a local flat projection (kept while its index lives)."""
     key = id(index)
-    if key not in _TREES:
-        lat0 = float(np.mean(index.lat)) if len(index) else 54.0
-        _TREES[key] = cKDTree(np.column_stack([index.lon * np.cos(np.radians(lat0)), index.lat]))
-    return _TREES[key]
+    held = _TREES.get(key)
+    if held is not None and held[0]() is index:
+        return held[1]
+    lat0 = float(np.mean(index.lat)) if len(index) else 54.0
+    tree = cKDTree(np.column_stack([index.lon * np.cos(np.radians(lat0)), index.lat]))
+    _TREES[key] = (weakref.ref(index, lambda _: _TREES.pop(key, None)), tree)
+    return tree
 
 
 def nearest_postcodes(index: PostcodeIndex, lon: np.ndarray, lat: np.ndarray) -> list[tuple[str, int] | None]:

@@ -78,3 +78,23 @@ def test_the_printed_plan_lists_streets_grid_references_and_postcodes(client: Te
         assert cell["grid_ref"] in page and cell["nearest_postcode"]["postcode"] in page
         assert cell["places"][0]["place"][:20] in page
     assert "Streets and places" in page
+
+
+def test_a_postcode_index_keeps_its_own_tree_only_while_it_lives() -> None:
+    """Two indexes never share a tree, and a tree goes with its index (the kept trees stay bounded)."""
+    import gc
+
+    from api.services import cell_places
+    from ingest.geocode import PostcodeIndex
+
+    def index(lon: float) -> PostcodeIndex:
+        return PostcodeIndex({"TS11AA": 0}, np.array([lon]), np.array([54.57]), ())
+
+    first, second = index(-1.23), index(-1.20)
+    assert nearest_postcodes(first, np.array([-1.23]), np.array([54.57]))[0] == ("TS1 1AA", 0)
+    far = nearest_postcodes(second, np.array([-1.23]), np.array([54.57]))[0]
+    assert far is not None and 1800 < far[1] < 2000  # the second index's own centroid, not the first's tree
+    kept = len(cell_places._TREES)
+    del first
+    gc.collect()
+    assert len(cell_places._TREES) == kept - 1
