@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
+
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from api.services.errors import ParameterError
 
-_KNOWN: dict[int, frozenset[str]] = {}
+_KNOWN: dict[int, tuple[weakref.ref[APIRoute], frozenset[str]]] = {}  # by live route: an entry goes with its route
 # OGC API routes answer unknown names with their own 400, and let another collection's parameters through: GDAL
 # sends a dataset URL's query string with every request it makes
 OGC = "/ogc"
@@ -17,9 +19,12 @@ OGC = "/ogc"
 def known_parameters(route: APIRoute) -> frozenset[str]:
     """Every query parameter a route (and its dependencies) declares, by the name callers use."""
     key = id(route)
-    if key not in _KNOWN:
-        _KNOWN[key] = frozenset(_query_names(route.dependant))
-    return _KNOWN[key]
+    held = _KNOWN.get(key)
+    if held is not None and held[0]() is route:
+        return held[1]
+    known = frozenset(_query_names(route.dependant))
+    _KNOWN[key] = (weakref.ref(route, lambda _: _KNOWN.pop(key, None)), known)
+    return known
 
 
 def _query_names(dependant: Dependant) -> set[str]:

@@ -22,3 +22,27 @@ def test_every_get_route_refuses_a_parameter_it_does_not_take(client: TestClient
         assert response.status_code == expected, (path, response.status_code)
         assert "no_such_parameter" in response.text
     assert client.get("/api/v1/wards", params={"from": "2025-01", "to": "2025-03"}).status_code == 200
+
+
+def test_a_routes_known_parameters_are_kept_only_while_it_lives() -> None:
+    """The parameters read from a route go with it (a router built and dropped leaves nothing behind)."""
+    import gc
+
+    from fastapi import APIRouter
+    from fastapi.routing import APIRoute
+
+    from api.http import strict
+
+    router = APIRouter()
+
+    @router.get("/x")
+    def x(a: int = 0, b: str = "") -> dict[str, int]:
+        return {"a": a}
+
+    route = router.routes[0]
+    assert isinstance(route, APIRoute)
+    assert strict.known_parameters(route) == {"a", "b"}
+    kept = len(strict._KNOWN)
+    del router, route, x
+    gc.collect()
+    assert len(strict._KNOWN) == kept - 1
