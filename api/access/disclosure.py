@@ -89,6 +89,7 @@ class Published:
 
     exact = False
     note = NOTE
+    sources_as = ("council",)  # the table, not the sources a deployment holds in it: not told below analyst
 
     def __init__(self, rule: DisclosureRule) -> None:
         self.rule = rule
@@ -122,6 +123,7 @@ class OpenFigures:
 
     exact = True
     note = OPEN_NOTE
+    sources_as = None  # open data, named as published
 
     def __init__(self, rule: DisclosureRule) -> None:
         self.rule = rule

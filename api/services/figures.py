@@ -46,6 +46,11 @@ class Figures(Protocol):
         """The rule as echoed in responses (None for exact figures)."""
         ...
 
+    @property
+    def sources_as(self) -> tuple[str, ...] | None:
+        """How the sources counted are named in responses (None: each by its name)."""
+        ...
+
 
 class ExactFigures:
     """Counts as they are: the analyst's view, and a partner's view of its own sources."""
@@ -53,6 +58,7 @@ class ExactFigures:
     exact = True
     max_res = FINEST_RES
     note = None
+    sources_as = None
 
     def count(self, raw: int, key: int) -> int | None:
         """The count itself."""

@@ -36,7 +36,7 @@ class Filters:
             "from": f.start.strftime("%Y-%m"),
             "to": f.end.strftime("%Y-%m"),
             "category": list(self.categories) or [ALL],
-            "source": list(f.sources) or [ALL],
+            "source": list(self.figures.sources_as or f.sources) or [ALL],
             "dedupe": f.dedupe,
             "wards": self.boundary_set,
             "disclosure": self.figures.describe(),

@@ -42,6 +42,7 @@ class SuppressionOnly:
     exact = False
     max_res = 8
     note = None
+    sources_as = None
 
     def count(self, raw: int, key: int) -> int | None:
         return raw if raw >= RULE.threshold else None

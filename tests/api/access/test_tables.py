@@ -48,7 +48,7 @@ def test_the_council_table_counts_records_of_every_council_source_together(
     public: TestClient, analyst: TestClient
 ) -> None:
     body = public.get("/api/v1/wards", params={**COUNCIL_YEAR, "dedupe": "true"}).json()
-    assert sorted(body["filters"]["source"]) == ["complaint", "councillor", "warden"]
+    assert body["filters"]["source"] == ["council"]  # the table, not the council sources it holds
     assert body["filters"]["dedupe"] is False and body["filters"]["disclosure"]["table"] == "council"
     shown = {f["properties"]["code"]: f["properties"]["count"] for f in body["features"]}
     truth = wards(analyst, **COUNCIL_YEAR | {"source": ["complaint", "councillor", "warden"]}, dedupe="false")
@@ -63,8 +63,15 @@ def test_the_council_table_counts_records_of_every_council_source_together(
 
 def test_a_partner_never_gets_its_own_records_summed_with_other_agencies(app_client: TestClient) -> None:
     partner = sign_in(TestClient(app_client.app), "partner", ("warden",))
+    analyst = sign_in(TestClient(app_client.app))
     body = partner.get("/api/v1/wards", params=COUNCIL_YEAR).json()  # type: ignore[attr-defined]
-    assert sorted(body["filters"]["source"]) == ["complaint", "councillor"]
+    assert body["filters"]["source"] == ["council"]  # the table, not the sources it holds
+    shown = {f["properties"]["code"]: f["properties"]["count"] for f in body["features"]}
+    others = wards(analyst, **COUNCIL_YEAR | {"source": ["complaint", "councillor"]}, dedupe="false")  # type: ignore[arg-type]
+    every = wards(analyst, **COUNCIL_YEAR | {"source": ["complaint", "councillor", "warden"]}, dedupe="false")  # type: ignore[arg-type]
+    published = {k: v for k, v in shown.items() if v is not None}
+    assert len(published) >= 10 and all(abs(v - (others[k] or 0)) <= 6 for k, v in published.items())
+    assert any(abs(v - (every[k] or 0)) > 6 for k, v in published.items())  # the partner's own warden records: out
     mixed = partner.get("/api/v1/wards", params={"source": ["warden", "complaint"]})  # type: ignore[attr-defined]
     assert mixed.status_code == 422
 
@@ -99,3 +106,14 @@ def test_asking_for_the_same_records_another_way_gives_the_same_numbers(public: 
     answers = [wards(public, **{**COUNCIL_YEAR, **v}) for v in variants]
     assert all(a == answers[0] for a in answers[1:])
     assert any(v is not None for v in answers[0].values()) and any(v is None for v in answers[0].values())
+
+
+@pytest.mark.parametrize("path", ["/api/v1/wards", "/api/v1/hexes", "/api/v1/trends"])
+def test_the_public_is_not_told_which_sources_the_council_table_holds(
+    public: TestClient, analyst: TestClient, path: str
+) -> None:
+    """The council table is echoed as `council`: which council sources a deployment holds is not said below analyst."""
+    body = public.get(path, params={"source": "council"}).json()
+    assert body["filters"]["source"] == ["council"]
+    held = analyst.get(path, params={"source": "council"}).json()["filters"]["source"]
+    assert len(held) > 1 and "council" not in held  # analysts see the sources counted, by name
