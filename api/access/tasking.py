@@ -57,6 +57,16 @@ def require_change(caps: Capabilities, problem: dict[str, Any] | None = None, ac
     raise AuthError(403, f"the {caps.principal.role} role may not change this")
 
 
+def check_action_owner(caps: Capabilities, problem: dict[str, Any], actions: list[Any], owner: str | None) -> None:
+    """An action's owner agency becomes a party to the problem: a party grant (a partner) may name only an agency
+    already party to it, so it cannot widen who reads the problem; a full grant (analysts) brings new parties in."""
+    if owner is None or caps.problem_work == Grant.FULL:
+        return
+    parties = set(problem.get("partners") or []) | {a["owner_agency"] for a in actions}
+    if owner not in parties:
+        raise AuthError(403, f"{owner!r} is not party to this problem: a partner may give actions only to its parties")
+
+
 def check_partner_fields(caps: Capabilities, fields: set[str]) -> None:
     """A party to a problem (a partner) may change its status and description only."""
     if caps.problem_work == Grant.PARTY and not fields <= PARTNER_PROBLEM_FIELDS:

@@ -188,6 +188,7 @@ def create_action(
     """Add a SMART action: what, owner agency, start, due, measure and target."""
     detail = _visible(request, caps, problem_id)
     access.require_change(caps, detail, detail["actions"])
+    access.check_action_owner(caps, detail, detail["actions"], body.owner_agency)
     service.add_action(_tasking(request), problem_id, _values(body), _actor(caps.principal))
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
@@ -204,6 +205,7 @@ def change_action(
     """Change an action (its progress, dates, measure or target)."""
     detail = _visible(request, caps, problem_id)
     access.require_change(caps, detail, detail["actions"])
+    access.check_action_owner(caps, detail, detail["actions"], body.owner_agency)
     service.update_action(_tasking(request), problem_id, action_id, _values(body), _actor(caps.principal))
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 

@@ -178,3 +178,31 @@ def test_evaluation_of_a_problem(tasking_client: TestClient) -> None:
     assert analyst.post(f"/api/v1/problems/{pid}/evaluation", json=unequal).status_code == 422
     partner = _client(tasking_client, "partner", ("police",))
     assert partner.post(f"/api/v1/problems/{pid}/evaluation", json=body).status_code == 403
+
+
+def test_a_partner_cannot_widen_a_problems_audience_through_an_action(tasking_client: TestClient) -> None:
+    """An action's owner agency becomes a party to the problem: a partner may name only agencies already party to it
+    (analysts bring new parties in)."""
+    analyst = _client(tasking_client, "analyst")
+    pid = _open(analyst, {"cells": [_top_cell(analyst)["h3"]]})["id"]
+    partner = _client(tasking_client, "partner", ("warden",))
+    outsider = _client(tasking_client, "partner", ("complaint",))
+    action = {
+        "what": "Joint visits",
+        "owner_agency": "complaint",
+        "start": "2025-07-01",
+        "due": "2025-09-30",
+        "measure": "ASB incidents in the response cells",
+        "target": "down 20% against control over 3 months",
+    }
+    refused = partner.post(f"/api/v1/problems/{pid}/actions", json=action)
+    assert refused.status_code == 403 and "complaint" in refused.text
+    assert outsider.get(f"/api/v1/problems/{pid}").status_code == 404  # still not told of it
+    own = partner.post(f"/api/v1/problems/{pid}/actions", json={**action, "owner_agency": "warden"})
+    assert own.status_code == 201
+    action_id = own.json()["actions"][0]["id"]
+    moved = partner.patch(f"/api/v1/problems/{pid}/actions/{action_id}", json={"owner_agency": "complaint"})
+    assert moved.status_code == 403
+    assert outsider.get(f"/api/v1/problems/{pid}").status_code == 404
+    assert analyst.post(f"/api/v1/problems/{pid}/actions", json=action).status_code == 201  # an analyst may
+    assert outsider.get(f"/api/v1/problems/{pid}").status_code == 200  # and so the agency is party to it
