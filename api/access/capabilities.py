@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from api.access.policy import DEFAULT_POLICY, Grant, Policy
 from api.access.principals import Principal
+from api.services.statistics import registered
 
 MAP = "/"
-ANALYSES = ("/api/v1/hotspots/gi", "/api/v1/hotspots/emerging", "/api/v1/patrol-plan")  # the map's statistics
 SOURCES = "/api/v1/sources"
 SOURCES_PAGE = "/sources"
 FEEDS = "/feeds"
@@ -99,11 +99,12 @@ def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAU
         return policy.grant(route, role) != Grant.DENIED
 
     problem_work = policy.grant(PROBLEM_WORK, role)
+    analyses = [s.route for s in registered() if s.analysis and s.route]  # the routes of the map's analyses
     return Capabilities(
         principal=principal,
         grant=policy.grant(route, role),
         signed_in=role != policy.anonymous,
-        analyses=all(may(r) for r in ANALYSES),
+        analyses=bool(analyses) and all(may(r) for r in analyses),
         sources_report=may(SOURCES_PAGE),
         every_source=policy.grant(SOURCES, role) == Grant.FULL,
         loads_feeds=may(FEEDS),

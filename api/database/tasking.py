@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,11 +23,6 @@ Row = dict[str, Any]
 
 class TaskingUnavailable(Exception):
     """The tasking database cannot be opened, migrated, read or written."""
-
-
-def default_url(store: Path) -> str:
-    """The SQLite file beside a store: <stem>-tasking.sqlite."""
-    return f"sqlite:///{store.with_name(f'{store.stem}-tasking.sqlite')}"
 
 
 def _now() -> datetime:
