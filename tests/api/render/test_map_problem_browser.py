@@ -17,7 +17,7 @@ import httpx
 import pytest
 import shapely
 from PIL import Image
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.api.render.browser import Watched, needs_chromium, served_copy, serving
 
@@ -113,7 +113,8 @@ def test_two_plan_cells_clicked_open_a_problem_over_exactly_those_cells(
     page = _open_panel(analyst)
     assert page.is_checked("#aim-problem-mode input[value=cells]")
     plan_label = page.locator(".leaflet-control-layers-overlays label", has_text="Patrol plan")
-    assert plan_label.locator("input").is_checked()  # opening the panel shows the plan's cells to pick from
+    # opening the panel shows the plan's cells to pick from (the details element's toggle event comes after the click)
+    expect(plan_label.locator("input")).to_be_checked()
     page.evaluate(ZOOM_ON_THE_PLAN)
     page.wait_for_timeout(300)
     points = page.evaluate(PLAN_POINTS)
