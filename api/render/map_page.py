@@ -96,15 +96,20 @@ def _legend(view: MapView, counts: CountLayers, statistics: list[Any] | None, ba
     }
 
 
-# After BASEMAP_TILES fail to load (no network, a blocked host) the legend says so; the map works without them.
+# After BASEMAP_TILES fail to load (no network, a blocked host), or none has loaded a while after the page did (a
+# network that swallows requests rather than refusing them), the legend says so; a tile that loads later hides it.
 BASEMAP_WATCH = """window.addEventListener("DOMContentLoaded", function () {
   var failed = 0, loaded = 0;
+  function say(missing) {
+    var note = document.getElementById("aim-basemap-note");
+    if (note) { note.hidden = !missing; }
+  }
   TILES.on("tileerror", function () {
     failed += 1;
-    var note = document.getElementById("aim-basemap-note");
-    if (note && failed >= 4 && loaded === 0) { note.hidden = false; }
+    if (failed >= 4 && loaded === 0) { say(true); }
   });
-  TILES.on("tileload", function () { loaded += 1; });
+  TILES.on("tileload", function () { loaded += 1; say(false); });
+  window.setTimeout(function () { if (loaded === 0) { say(true); } }, 6000);
 });"""
 
 

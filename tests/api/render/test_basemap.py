@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from api.settings import OSM_TILES, Settings
 from tests.api.render.browser import CHROMIUM, needs_chromium, serving
@@ -37,7 +37,8 @@ def test_offline_the_map_draws_and_says_the_streets_are_missing(cleveland_store:
             assert page.locator("path.leaflet-interactive").count() > 50  # the wards are drawn
             note = page.locator("#aim-basemap-note")
             if expect_note:
-                assert note.is_visible() and "streets" in note.inner_text()
+                expect(note).to_be_visible(timeout=15000)  # four tile errors, or six seconds with no tile
+                assert "streets" in note.inner_text()
                 assert "OpenStreetMap" in page.locator(".leaflet-control-attribution").inner_text()
             else:
                 assert note.count() == 0 and "No basemap" in page.content()
