@@ -108,13 +108,33 @@ tasking_audit = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("change", sa.String(40), nullable=False),  # created, updated, ...
     sa.Column("entity", sa.String(20), nullable=False),  # problem, action, review, evaluation, profile
     sa.Column("entity_id", sa.Integer, nullable=True),
     sa.Column("problem_id", sa.Integer, nullable=True),
     sa.Column("detail", sa.JSON, nullable=False),  # the fields as changed
+)
+
+for _table in (problem_areas, problem_profiles, actions, reviews, evaluations):
+    sa.Index(f"ix_{_table.name}_problem", _table.c.problem_id)
+sa.Index("ix_tasking_audit_problem", tasking_audit.c.problem_id, tasking_audit.c.at)
+
+# A client's Idempotency-Key for a create: a retry with the same key (from the same caller, with the same request)
+# answers with what the first request made instead of making it again.
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("request", sa.String(64), nullable=False),  # SHA-256 of the request (route and body)
+    sa.Column("entity", sa.String(20), nullable=False),  # problem, action, review, evaluation
+    sa.Column("entity_id", sa.Integer, nullable=False),
+    sa.Column("problem_id", sa.Integer, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("who", "key", name="uq_idempotency_keys_who_key"),
 )
 
 # access (api/access/store.py): who may use AIM and what they read ---------------------------------------------------

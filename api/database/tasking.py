@@ -1,19 +1,22 @@
 """TaskingStore: the tasking tables of the deployment database (api.database), read and written with SQLAlchemy Core.
 
 Every change is written with its audit record (who, role, when, what) in the same transaction: a change is never
-kept without its record. Rows leave as plain dicts (dates as `date`, times as aware UTC `datetime`).
+kept without its record, and a request's change is one transaction (a problem with its area and baseline profile).
+A create may carry a client's idempotency key: a retry with the same key answers with what the first one made.
+Rows leave as plain dicts (dates as `date`, times as aware UTC `datetime`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from api.database import DatabaseUnavailable, open_engine
 from api.database import schema as t
@@ -23,6 +26,19 @@ Row = dict[str, Any]
 
 class TaskingUnavailable(Exception):
     """The tasking database cannot be opened, migrated, read or written."""
+
+
+class KeyReused(Exception):
+    """An idempotency key sent again with a different request."""
+
+
+@dataclass(frozen=True)
+class Once:
+    """A client's idempotency key for one create: who sent it, the key, and a fingerprint of the request."""
+
+    who: str
+    key: str
+    request: str
 
 
 def _now() -> datetime:
@@ -111,10 +127,18 @@ class TaskingStore:
         )
 
     # problems ------------------------------------------------------------------------------------------------
-    def create_problem(self, fields: Mapping[str, Any], area: Mapping[str, Any], actor: tuple[str, str]) -> int:
-        """Insert a problem and its area; returns its id."""
-        now = _now()
-        with self._write() as c:
+    def create_problem(
+        self,
+        fields: Mapping[str, Any],
+        area: Mapping[str, Any],
+        actor: tuple[str, str],
+        baseline: Mapping[str, Any] | None = None,
+        once: Once | None = None,
+    ) -> int:
+        """Insert a problem, its area and its frozen baseline profile in one transaction; returns its id."""
+
+        def write(c: Connection) -> tuple[int, int]:
+            now = _now()
             pid = int(
                 c.execute(
                     t.problems.insert().values(**fields, created_by=actor[0], created_at=now, updated_at=now)
@@ -122,7 +146,53 @@ class TaskingStore:
             )
             c.execute(t.problem_areas.insert().values(problem_id=pid, **area))
             self._audit(c, actor, "created", "problem", pid, pid, {**fields, "area": dict(area)})
-        return pid
+            if baseline is not None:
+                self._insert_profile(c, pid, "baseline", baseline, actor)
+            return pid, pid
+
+        return self._create("problem", None, write, once)
+
+    def _create(
+        self, entity: str, problem_id: int | None, write: Callable[[Connection], tuple[int, int]], once: Once | None
+    ) -> int:
+        """Run a create in one transaction; with a key, remember it there, or answer with what the key made."""
+        if once is not None:
+            made = self.made(once)
+            if made is not None:
+                return made
+        try:
+            with self._write() as c:
+                entity_id, pid = write(c)
+                if once is not None:
+                    c.execute(
+                        t.idempotency_keys.insert().values(
+                            who=once.who,
+                            key=once.key,
+                            request=once.request,
+                            entity=entity,
+                            entity_id=entity_id,
+                            problem_id=pid if problem_id is None else problem_id,
+                            created_at=_now(),
+                        )
+                    )
+        except TaskingUnavailable as exc:
+            if once is not None and isinstance(exc.__cause__, IntegrityError):  # the same key, at the same time
+                made = self.made(once)
+                if made is not None:
+                    return made
+            raise
+        return entity_id
+
+    def made(self, once: Once) -> int | None:
+        """What an idempotency key made before (KeyReused when it came with another request)."""
+        k = t.idempotency_keys
+        with self._read() as c:
+            row = c.execute(k.select().where(k.c.who == once.who, k.c.key == once.key)).mappings().first()
+        if row is None:
+            return None
+        if row["request"] != once.request:
+            raise KeyReused("this Idempotency-Key was sent before with a different request: use a new key")
+        return int(row["entity_id"])
 
     def problems(self) -> list[Row]:
         """Every problem with its area (newest first)."""
@@ -150,16 +220,21 @@ class TaskingStore:
     def save_profile(self, problem_id: int, kind: str, profile: Mapping[str, Any], actor: tuple[str, str]) -> None:
         """Keep a profile (the baseline is written once, at opening)."""
         with self._write() as c:
-            c.execute(
-                t.problem_profiles.insert().values(
-                    problem_id=problem_id,
-                    kind=kind,
-                    profile=_jsonable(dict(profile)),
-                    created_by=actor[0],
-                    created_at=_now(),
-                )
+            self._insert_profile(c, problem_id, kind, profile, actor)
+
+    def _insert_profile(
+        self, c: Connection, problem_id: int, kind: str, profile: Mapping[str, Any], actor: tuple[str, str]
+    ) -> None:
+        c.execute(
+            t.problem_profiles.insert().values(
+                problem_id=problem_id,
+                kind=kind,
+                profile=_jsonable(dict(profile)),
+                created_by=actor[0],
+                created_at=_now(),
             )
-            self._audit(c, actor, "frozen", "profile", problem_id, problem_id, {"kind": kind})
+        )
+        self._audit(c, actor, "frozen", "profile", problem_id, problem_id, {"kind": kind})
 
     def profile(self, problem_id: int, kind: str = "baseline") -> Row | None:
         """A problem's profile of that kind."""
@@ -169,10 +244,13 @@ class TaskingStore:
         return None if row is None else _row(row)
 
     # actions -------------------------------------------------------------------------------------------------
-    def add_action(self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str]) -> int:
+    def add_action(
+        self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str], once: Once | None = None
+    ) -> int:
         """Insert an action of a problem; returns its id."""
-        now = _now()
-        with self._write() as c:
+
+        def write(c: Connection) -> tuple[int, int]:
+            now = _now()
             aid = int(
                 c.execute(
                     t.actions.insert().values(
@@ -181,7 +259,9 @@ class TaskingStore:
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
             self._audit(c, actor, "created", "action", aid, problem_id, fields)
-        return aid
+            return aid, problem_id
+
+        return self._create("action", problem_id, write, once)
 
     def actions(self, problem_id: int) -> list[Row]:
         """A problem's actions in order of creation."""
@@ -202,16 +282,21 @@ class TaskingStore:
             self._audit(c, actor, "updated", "action", action_id, problem_id, changes)
 
     # reviews -------------------------------------------------------------------------------------------------
-    def add_review(self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str]) -> int:
+    def add_review(
+        self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str], once: Once | None = None
+    ) -> int:
         """Insert a review note; returns its id."""
-        with self._write() as c:
+
+        def write(c: Connection) -> tuple[int, int]:
             rid = int(
                 c.execute(
                     t.reviews.insert().values(problem_id=problem_id, **fields, author=actor[0], created_at=_now())
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
             self._audit(c, actor, "created", "review", rid, problem_id, fields)
-        return rid
+            return rid, problem_id
+
+        return self._create("review", problem_id, write, once)
 
     def reviews(self, problem_id: int) -> list[Row]:
         """A problem's review notes, oldest first."""
@@ -227,9 +312,12 @@ class TaskingStore:
             return {int(x) for x in c.execute(sa.select(r.c.problem_id).where(r.c.published).distinct()).scalars()}
 
     # evaluations ---------------------------------------------------------------------------------------------
-    def add_evaluation(self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str]) -> int:
+    def add_evaluation(
+        self, problem_id: int, fields: Mapping[str, Any], actor: tuple[str, str], once: Once | None = None
+    ) -> int:
         """Keep an evaluation's result; returns its id."""
-        with self._write() as c:
+
+        def write(c: Connection) -> tuple[int, int]:
             eid = int(
                 c.execute(
                     t.evaluations.insert().values(
@@ -242,7 +330,16 @@ class TaskingStore:
             )
             summary = {k: v for k, v in fields.items() if k != "result"}
             self._audit(c, actor, "created", "evaluation", eid, problem_id, summary)
-        return eid
+            return eid, problem_id
+
+        return self._create("evaluation", problem_id, write, once)
+
+    def evaluation(self, problem_id: int, evaluation_id: int) -> Row | None:
+        """One of a problem's evaluations, or None."""
+        e = t.evaluations
+        with self._read() as c:
+            row = c.execute(e.select().where(e.c.id == evaluation_id, e.c.problem_id == problem_id)).mappings().first()
+        return None if row is None else _row(row)
 
     def evaluations(self, problem_id: int) -> list[Row]:
         """A problem's evaluations, oldest first."""

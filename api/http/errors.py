@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access.principals import AuthError
 from api.access.store import AccessUnavailable
-from api.database.tasking import TaskingUnavailable
+from api.database.tasking import KeyReused, TaskingUnavailable
 from api.services.errors import NotFoundError, ParameterError
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, FileTooLargeError, StoreError, SuspiciousFileError, UnknownBoundarySetError
@@ -62,6 +62,7 @@ STATUS: dict[type[Exception], int] = {
     FeedFileError: 400,
     StoreError: 503,
     TaskingUnavailable: 503,
+    KeyReused: 422,
 }
 
 

@@ -9,7 +9,7 @@ import re
 from datetime import date
 from typing import Any
 
-from api.database.tasking import TaskingStore
+from api.database.tasking import Once, TaskingStore
 from api.services.errors import NotFoundError, ParameterError
 from api.services.filters import month_of
 from api.services.problem_area import area_cells, resolve_area
@@ -128,10 +128,15 @@ def action_status(action: dict[str, Any], today: date) -> str:
 
 
 def open_problem(
-    con: Connection, tasking: TaskingStore, values: dict[str, Any], actor: Actor, rule: GapRule | None = None
+    con: Connection,
+    tasking: TaskingStore,
+    values: dict[str, Any],
+    actor: Actor,
+    rule: GapRule | None = None,
+    once: Once | None = None,
 ) -> int:
-    """Validate and open a problem: resolve its area, keep it, and freeze its baseline profile (`rule`: the source
-    monitor's gap rule, from settings)."""
+    """Validate and open a problem: resolve its area, and keep it with its frozen baseline profile in one write
+    (`rule`: the source monitor's gap rule, from settings; `once`: the client's idempotency key)."""
     group = _choice(values.get("category_group", "asb"), "category_group", (*GROUPS, "all"))
     status = _choice(values.get("status", "scanning"), "status", STATUSES)
     sources = _names(values, "sources")
@@ -159,10 +164,9 @@ def open_problem(
         "baseline_start": start,
         "baseline_end": end,
     }
-    pid = tasking.create_problem(fields, area, actor)
     res, cells = area_cells(con, area)
-    tasking.save_profile(pid, "baseline", build_profile(con, group, sources, start, end, res, cells, rule), actor)
-    return pid
+    baseline = build_profile(con, group, sources, start, end, res, cells, rule)
+    return tasking.create_problem(fields, area, actor, baseline, once)
 
 
 def problem_row(tasking: TaskingStore, problem_id: int) -> dict[str, Any]:
@@ -241,7 +245,9 @@ def _action_fields(values: dict[str, Any], partial: bool) -> dict[str, Any]:
     return fields
 
 
-def add_action(tasking: TaskingStore, problem_id: int, values: dict[str, Any], actor: Actor) -> int:
+def add_action(
+    tasking: TaskingStore, problem_id: int, values: dict[str, Any], actor: Actor, once: Once | None = None
+) -> int:
     """A SMART action: what, owner agency, start, due, measure and target."""
     problem_row(tasking, problem_id)
     unknown = set(values) - {"what", "owner_agency", "start", "due", "measure", "target", "progress", "done_on"}
@@ -250,7 +256,7 @@ def add_action(tasking: TaskingStore, problem_id: int, values: dict[str, Any], a
     fields = _action_fields(values, partial=False)
     if fields["due"] < fields["start"]:
         raise ParameterError("due", "an action is due after it starts")
-    return tasking.add_action(problem_id, fields, actor)
+    return tasking.add_action(problem_id, fields, actor, once)
 
 
 def find_action(tasking: TaskingStore, problem_id: int, action_id: int) -> dict[str, Any]:
@@ -274,7 +280,9 @@ def update_action(tasking: TaskingStore, problem_id: int, action_id: int, values
         tasking.update_action(problem_id, action_id, changes, actor)
 
 
-def add_review(tasking: TaskingStore, problem_id: int, values: dict[str, Any], actor: Actor) -> int:
+def add_review(
+    tasking: TaskingStore, problem_id: int, values: dict[str, Any], actor: Actor, once: Once | None = None
+) -> int:
     """A review note (of the problem, or of one of its actions); published notes are the public's view."""
     problem_row(tasking, problem_id)
     action_id = values.get("action_id")
@@ -284,4 +292,5 @@ def add_review(tasking: TaskingStore, problem_id: int, values: dict[str, Any], a
     if not isinstance(published, bool):
         raise ParameterError("published", "published is true or false")
     note = _text(values, "note", 5000)
-    return tasking.add_review(problem_id, {"note": note, "published": published, "action_id": action_id}, actor)
+    fields = {"note": note, "published": published, "action_id": action_id}
+    return tasking.add_review(problem_id, fields, actor, once)

@@ -3,17 +3,18 @@ evaluations. Thin: parse, check who may, call api/services/tasking.py, shape the
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import tasking as access
 from api.access.capabilities import Capabilities
 from api.access.principals import AuthError, Principal
-from api.database.tasking import TaskingStore
+from api.database.tasking import Once, TaskingStore
 from api.http.deps import CapabilitiesDep, Con, SettingsDep
 from api.http.models.base import plain
 from api.http.models.problem_evaluation import EvaluationMade
@@ -28,6 +29,16 @@ router = APIRouter(prefix="/api/v1", tags=["tasking"], responses=BAD_BODY)
 ProblemId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Problem id")]
 ActionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Action id")]
 MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="A key of the client's choosing (a UUID): a retry with the same key and the same request answers "
+        "with what the first one made instead of making it again; the same key with another request is refused (422)",
+    ),
+]
 
 
 class Body(BaseModel):
@@ -120,6 +131,15 @@ def _actor(principal: Principal) -> tuple[str, str]:
     return principal.name, principal.role.value
 
 
+def _once(caps: Capabilities, key: str | None, request: Request, body: BaseModel) -> Once | None:
+    """The client's idempotency key for this create: its caller, the key, and a fingerprint of the request."""
+    if key is None:
+        return None
+    who = f"{caps.principal.token_id or 0}:{caps.principal.name}"
+    what = f"{request.method} {request.url.path}\n{body.model_dump_json()}"
+    return Once(who[:200], key, hashlib.sha256(what.encode()).hexdigest())
+
+
 def _values(body: BaseModel) -> dict[str, Any]:
     return {k: (v.model_dump() if isinstance(v, BaseModel) else v) for k, v in body if k in body.model_fields_set}
 
@@ -143,17 +163,25 @@ def list_problems(request: Request, caps: CapabilitiesDep) -> dict[str, Any]:
 
 @router.post("/problems", status_code=201, response_model=ProblemDetail, **plain)
 def create_problem(
-    request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep, body: ProblemIn
+    request: Request,
+    con: Con,
+    caps: CapabilitiesDep,
+    settings: SettingsDep,
+    body: ProblemIn,
+    key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Open a problem (analysts): its area, owner, partners and baseline period; the baseline profile is generated
-    from the store and frozen."""
+    from the store and frozen, in the same write as the problem."""
     access.require_change(caps)
-    pid = service.open_problem(
+    once = _once(caps, key, request, body)
+    made = _tasking(request).made(once) if once else None
+    pid = made or service.open_problem(
         con,
         _tasking(request),
         _values(body) | {"area": body.area.model_dump()},
         _actor(caps.principal),
         gap_rule(settings),
+        once,
     )
     return jsonable_encoder(service.problem_detail(_tasking(request), pid))
 
@@ -183,13 +211,19 @@ def change_problem(
 
 @router.post("/problems/{problem_id}/actions", status_code=201, response_model=ProblemDetail, **plain)
 def create_action(
-    request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ActionIn
+    request: Request,
+    caps: CapabilitiesDep,
+    settings: SettingsDep,
+    problem_id: ProblemId,
+    body: ActionIn,
+    key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Add a SMART action: what, owner agency, start, due, measure and target."""
     detail = _visible(request, caps, problem_id)
     access.require_change(caps, detail, detail["actions"])
     access.check_action_owner(caps, detail, detail["actions"], body.owner_agency)
-    service.add_action(_tasking(request), problem_id, _values(body), _actor(caps.principal))
+    once = _once(caps, key, request, body)
+    service.add_action(_tasking(request), problem_id, _values(body), _actor(caps.principal), once)
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
@@ -212,25 +246,41 @@ def change_action(
 
 @router.post("/problems/{problem_id}/reviews", status_code=201, response_model=ProblemDetail, **plain)
 def create_review(
-    request: Request, caps: CapabilitiesDep, settings: SettingsDep, problem_id: ProblemId, body: ReviewIn
+    request: Request,
+    caps: CapabilitiesDep,
+    settings: SettingsDep,
+    problem_id: ProblemId,
+    body: ReviewIn,
+    key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Add a review note; `published` (analysts only) makes it a progress note the public may read."""
     detail = _visible(request, caps, problem_id)
     access.require_change(caps, detail, detail["actions"])
     if body.published and not caps.publishes_notes:
         raise AuthError(403, "only an analyst may publish a progress note")
-    service.add_review(_tasking(request), problem_id, _values(body), _actor(caps.principal))
+    once = _once(caps, key, request, body)
+    service.add_review(_tasking(request), problem_id, _values(body), _actor(caps.principal), once)
     return _view(caps, service.problem_detail(_tasking(request), problem_id), settings)
 
 
 @router.post("/problems/{problem_id}/evaluation", status_code=201, response_model=EvaluationMade, **plain)
 def create_evaluation(
-    request: Request, con: Con, caps: CapabilitiesDep, problem_id: ProblemId, body: EvaluationIn
+    request: Request,
+    con: Con,
+    caps: CapabilitiesDep,
+    problem_id: ProblemId,
+    body: EvaluationIn,
+    key: IdempotencyKey = None,
 ) -> dict[str, Any]:
     """Evaluate the response (analysts): WDD with its interval, WDQ and total net effect, rate ratios, against a
     suggested control area and a displacement buffer, checked against the action's target; kept with the problem."""
     store = _tasking(request)
     problem = service.problem_row(store, problem_id)
+    once = _once(caps, key, request, body)
+    made = store.made(once) if once else None
+    kept = store.evaluation(problem_id, made) if made else None
+    if kept is not None:
+        return jsonable_encoder({"id": made, **kept["result"]})
     target = None
     if body.action_id is not None:
         target = service.find_action(store, problem_id, body.action_id)["target"]
@@ -245,7 +295,7 @@ def create_evaluation(
         "after_end": after[1],
         "result": result,
     }
-    eid = store.add_evaluation(problem_id, fields, _actor(caps.principal))
+    eid = store.add_evaluation(problem_id, fields, _actor(caps.principal), once)
     return jsonable_encoder({"id": eid, **result})
 
 
