@@ -34,6 +34,7 @@ HEADER = (
 SLOW_KINDS = ("browser", "postgres", "gdal", "fuzz", "server", "bulk")  # each also marked slow: `pytest -m "not slow"`
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the slow kinds slow, and every case run on PostgreSQL (a parameter "postgresql") postgres; the PostgreSQL
     cases share one database, so under xdist's `--dist loadgroup` they run on one worker."""

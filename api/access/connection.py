@@ -54,6 +54,12 @@ NEEDS = ("tokens", "alembic_version")  # an AIM database has its access tables, 
 T = TypeVar("T")
 
 
+def missing_tables(exc: BaseException | None) -> bool:
+    """The driver says a table is missing (SQLite's "no such table", PostgreSQL's undefined table)."""
+    orig = getattr(exc, "orig", exc)
+    return orig is not None and ("no such table" in str(orig) or type(orig).__name__ == "UndefinedTable")
+
+
 def _now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
 
@@ -233,11 +239,39 @@ class AccessDatabase:
 
     def _rows(self, run: Callable[[Connection], T]) -> T:
         self._ready()
+        try:
+            return self._read(run)
+        except AccessUnavailable as exc:
+            if not self._rebuilt(exc):
+                raise
         return self._read(run)
 
     def _change(self, run: Callable[[Connection], T], doing: str) -> T:
         self._ready()
+        try:
+            return self._write(run, doing)
+        except AccessUnavailable as exc:
+            if not self._rebuilt(exc):
+                raise
         return self._write(run, doing)
+
+    def _rebuilt(self, exc: AccessUnavailable) -> bool:
+        """A database whose tables are gone (dropped and created again while serving) is migrated back to the latest
+        version, empty, and the log says so: every token and session it held is gone with it."""
+        if self._off is not None or not missing_tables(exc.__cause__):
+            return False
+        try:
+            if not self._read(database.behind):
+                return False
+            self._write(database.migrate, "build its tables again")
+        except AccessUnavailable:
+            return False
+        log.error(
+            "%s %s had lost its tables: they are built again, empty (no token can sign in until `aim users add`)",
+            LABEL,
+            self.where,
+        )
+        return True
 
     # --- state ----------------------------------------------------------------------------------------------------
 

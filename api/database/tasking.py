@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from api.database import DatabaseUnavailable, open_engine
+from api.database import DatabaseError, DatabaseUnavailable, open_engine, upgrade
 from api.database import schema as t
 
 Row = dict[str, Any]
@@ -93,7 +93,7 @@ class TaskingStore:
             with self.engine.begin() as c:
                 yield c
         except SQLAlchemyError as exc:
-            raise TaskingUnavailable(f"the tasking database cannot be written: {exc.__class__.__name__}") from exc
+            raise self._failed("written", exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -101,7 +101,21 @@ class TaskingStore:
             with self.engine.connect() as c:
                 yield c
         except SQLAlchemyError as exc:
-            raise TaskingUnavailable(f"the tasking database cannot be read: {exc.__class__.__name__}") from exc
+            raise self._failed("read", exc) from exc
+
+    def _failed(self, how: str, exc: SQLAlchemyError) -> TaskingUnavailable:
+        """What a failed read or write says; a database found empty (dropped and created again while serving, or
+        its tables gone) is migrated back to the latest version here, so the next request finds its tables."""
+        detail = f"the tasking database cannot be {how}: {exc.__class__.__name__}"
+        if isinstance(exc, IntegrityError):
+            return TaskingUnavailable(detail)
+        try:
+            rebuilt = upgrade(self.engine)
+        except (SQLAlchemyError, DatabaseError, DatabaseUnavailable):
+            return TaskingUnavailable(detail)
+        if rebuilt:
+            return TaskingUnavailable(f"{detail}; its tables were missing and have been created again, empty: retry")
+        return TaskingUnavailable(detail)
 
     @staticmethod
     def _audit(

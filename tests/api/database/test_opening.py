@@ -49,6 +49,7 @@ def test_processes_opening_a_missing_sqlite_file_at_once_all_open_the_one_file(t
     assert list(tmp_path.iterdir()) == [path]  # no file left behind
 
 
+@pytest.mark.postgres
 def test_processes_opening_a_server_database_at_once_all_open_it() -> None:
     url = postgres_url()
     assert at_once(opening, url) == [("opened", head())] * PROCESSES

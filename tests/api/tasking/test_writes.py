@@ -168,3 +168,43 @@ def test_a_problems_parts_refused_are_not_kept_and_are_made_once(
     assert refused_change.status_code == 503
     recover()
     assert analyst.get(f"/api/v1/problems/{pid}").json()["status"] == "scanning"  # the change was not kept either
+
+
+def test_a_database_emptied_while_serving_is_built_again(demo_store: Path, database_url: str, tmp_path: Path) -> None:
+    with _serving(demo_store, database_url, tmp_path) as client:
+        analyst = _client(client, "analyst")
+        assert analyst.post("/api/v1/problems", json={**PROBLEM, "area": {"wards": ["Park"]}}).status_code == 201
+        engine = sa.create_engine(database_url)
+        with engine.begin() as c:  # the database dropped and created again, empty, while the service runs
+            meta = sa.MetaData()
+            meta.reflect(c)
+            meta.drop_all(c)
+        engine.dispose()
+        # its tokens went with it: the analyst's is refused (401, not 503), and the tables are back, empty
+        assert analyst.get("/api/v1/problems").status_code == 401
+        public = TestClient(client.app)
+        listed = public.get("/api/v1/problems")
+        assert listed.status_code == 200 and listed.json()["count"] == 0
+        health = public.get("/healthz").json()
+        assert health["status"] == "ok", health
+        again = sign_in(TestClient(client.app))  # a token made again (`aim users add`) works without a restart
+        made = again.post("/api/v1/problems", json={**PROBLEM, "area": {"wards": ["Park"]}})  # type: ignore[attr-defined]
+        assert made.status_code == 201 and made.json()["id"] == 1
+
+
+def test_a_tasking_store_emptied_under_it_is_built_again(database_url: str) -> None:
+    from api.database.tasking import TaskingStore, TaskingUnavailable
+
+    store = TaskingStore.open(database_url)
+    try:
+        engine = sa.create_engine(database_url)
+        with engine.begin() as c:
+            meta = sa.MetaData()
+            meta.reflect(c)
+            meta.drop_all(c)
+        engine.dispose()
+        with pytest.raises(TaskingUnavailable, match="created again, empty"):
+            store.problems()
+        assert store.problems() == []
+    finally:
+        store.close()
