@@ -44,7 +44,7 @@ def default_end(con: Connection, sources: tuple[str, ...], core: tuple[str, ...]
     if not counted:
         return None
     deciding = _deciding(latest, core)
-    month = min(max(counted.values()), *(latest[s] for s in deciding))
+    month = min([max(counted.values()), *(latest[s] for s in deciding)])
     return DefaultEnd(month, deciding, tuple(sorted((s, m) for s, m in counted.items() if m > month)))
 
 
