@@ -77,7 +77,7 @@ def create(
     settings = settings_from(store)
     con = open_existing(settings)
     try:
-        pid = service.open_problem(con, tasking, values, CLI_ACTOR, gap_rule(settings))
+        pid = service.open_problem(con, tasking, values, CLI_ACTOR, gap_rule(settings), tuple(settings.core_sources))
     except (ParameterError, TaskingUnavailable) as exc:
         fail(exc)
     finally:

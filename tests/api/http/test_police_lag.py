@@ -177,3 +177,10 @@ def test_the_feeds_page_check_says_it_too(ahead: Path, tmp_path: Path) -> None:
     assert found and found.group(1) == (
         "Default period: adds 2026-02 for warden; the default period stays Jan-Dec 2025 until police holds 2026-02."
     )
+
+
+def test_a_problem_opened_without_a_baseline_end_ends_it_with_police(client: TestClient) -> None:
+    problem = {"title": "Fly-tipping in Hemlington", "owner": "CSP analyst team", "area": {"wards": ["Hemlington"]}}
+    opened = client.post("/api/v1/problems", json=problem)
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["profile"]["period"] == {"from": "2025-07", "to": "2025-12", "months": 6}
