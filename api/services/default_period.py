@@ -22,18 +22,18 @@ class DefaultEnd:
     ahead: tuple[tuple[str, date], ...] = ()  # (source, latest month) of the sources counted held past `month`
 
     def note(self, name_others: bool = True) -> str:
-        """The rule in a sentence; other sources are named only with `name_others` (callers told the sources)."""
+        """The rule in a sentence; sources are named only with `name_others` (callers told the sources held)."""
         if not self.core:
             return f"ends at {self.month:%Y-%m}, the latest month held"
-        held = " and ".join(self.core)
-        text = f"ends at {self.month:%Y-%m}, the latest month {held} {'hold' if len(self.core) > 1 else 'holds'}"
+        if not name_others:
+            text = f"ends at {self.month:%Y-%m}, the latest month every core source holds"
+            return f"{text}; later months of other sources are left out until then" if self.ahead else text
+        held, verb = " and ".join(self.core), "hold" if len(self.core) > 1 else "holds"
+        text = f"ends at {self.month:%Y-%m}, the latest month {held} {verb}"
         if not self.ahead:
             return text
-        later = max(m for _, m in self.ahead)
-        if not name_others:
-            return f"{text}; later months held for other sources are left out until {held} holds them"
         others = ", ".join(f"{s} to {m:%Y-%m}" for s, m in sorted(self.ahead))
-        return f"{text}; later months ({others}) are left out until {held} holds {later:%Y-%m}"
+        return f"{text}; later months ({others}) are left out until {held} {verb} {max(m for _, m in self.ahead):%Y-%m}"
 
 
 def default_end(con: Connection, sources: tuple[str, ...], core: tuple[str, ...]) -> DefaultEnd | None:

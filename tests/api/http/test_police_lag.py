@@ -79,7 +79,11 @@ def test_the_default_period_stays_with_police_and_says_why(client: TestClient) -
 def test_the_public_is_told_the_rule_without_the_council_sources(ahead: Path) -> None:
     with TestClient(create_app(Settings(store=ahead, tile_url="none"))) as public:
         period = public.get("/api/v1/wards", params={"source": "council"}).json()["period"]
-    assert period["to"] == "2025-12" and "warden" not in period["note"] and "other sources" in period["note"]
+    assert period["to"] == "2025-12" and "warden" not in period["note"] and "police" not in period["note"]
+    assert period["note"] == (
+        "default period: ends at 2025-12, the latest month every core source holds; later months of other sources are "
+        "left out until then"
+    )
 
 
 def test_the_map_legend_names_the_period_and_the_rule(client: TestClient) -> None:

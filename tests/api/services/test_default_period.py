@@ -50,8 +50,13 @@ def test_the_note_names_the_rule_and_the_sources_left_out(con: Connection) -> No
         "holds 2026-01"
     )
     assert found.note(name_others=False) == (
-        "ends at 2025-12, the latest month police holds; later months held for other sources are left out until "
-        "police holds them"
+        "ends at 2025-12, the latest month every core source holds; later months of other sources are left out until "
+        "then"
+    )
+    both = DefaultEnd(DEC, ("police", "warden"), (("complaint", JAN),))
+    assert both.note() == (
+        "ends at 2025-12, the latest month police and warden hold; later months (complaint to 2026-01) are left out "
+        "until police and warden hold 2026-01"
     )
 
 
