@@ -56,11 +56,11 @@ def section_months(when: date, start: date, month: date) -> dict[str, str]:
     """The months each section of the pack uses, in words."""
     period = month_words(start, month)
     return {
-        "problems": f"open on the meeting date, {when:%d %b %Y}",
-        "evaluations": f"each action's measure period and as many months before it, when held (data to {month:%b %Y})",
+        "problems": f"none: the problems and actions as they stand on the meeting date, {when:%d %b %Y}",
+        "evaluations": f"each action's own measure period and as many months before it, where held (to {month:%b %Y})",
         "patrol": f"{period}: the history the plan's forecast is fitted on",
         "hotspots": f"{period}: one slice a month, the latest {month:%b %Y}",
-        "sources": f"{period}: months flagged within them",
+        "sources": f"{period}: the months whose gap flags are listed",
     }
 
 
