@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     dedupe_month_only: bool = False  # also link month-only records (police.uk) to any record of that month
     gap_ratio: float = 0.5  # a month below this share of the feed's recent median ...
     gap_alpha: float = 0.01  # ... and this unlikely under a Poisson count at that median is flagged low
-    default_months: int = 12  # period shown when no from/to is given, ending at the latest month held
+    default_months: int = 12  # period shown when no from/to is given, ending at the latest month held ...
+    core_sources: list[str] = ["police"]  # ... by every one of these sources held (police.uk lags council feeds)
     database_url: str | None = None  # the database (SQLAlchemy URL): tokens, sessions, audit, tasking; default: SQLite
     access_db: Path | None = None  # the old layout's access file (SQLite), carried over on first start; default: beside
     session_hours: float = 12.0  # a map-page login lasts this long

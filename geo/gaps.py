@@ -2,7 +2,10 @@
 
 The rule, per feed, over every month from its first month to the latest month any feed holds:
 
-- **stopped**: months after the feed's last month with rows (it has not sent since);
+- **stopped**: months after the feed's last month with rows (it has not sent since), when that month is more than
+  `lag_months` (2) before the latest month any feed holds;
+- **lagging**: the same months when the feed is at most `lag_months` behind: police.uk publishes a month or two after
+  council feeds, so a feed that far behind is late, not stopped (a lag is not a gap: the report lists it apart);
 - **missing**: a month with no rows between months that have rows;
 - **low**: a month whose count is below `ratio` (default half) of the median of the up to `window` (6) months
   with rows before it, and so far below it that a Poisson count with that median as its mean would be this low
@@ -32,6 +35,7 @@ class GapRule:
     alpha: float = 0.01
     min_history: int = 3
     partial_days: int = 3  # an export ending more than this many days before month end is partial
+    lag_months: int = 2  # a feed at most this many months behind the latest month held is lagging, not stopped
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Gap:
     """One flagged month of a feed."""
 
     month: date
-    kind: str  # stopped | missing | low | partial
+    kind: str  # stopped | lagging | missing | low | partial
     count: int
     expected: float | None
     p_value: float | None
@@ -72,8 +76,13 @@ def find_gaps(
     last_held = held[-1]
     gaps: list[Gap] = []
     history: list[int] = []
+    behind = len(_months(last_held, latest)) - 1
     for month in _months(held[0], max(latest, last_held)):
         n = counts.get(month, 0)
+        if month > last_held and behind <= rule.lag_months:
+            late = f"{behind} month{'s' if behind > 1 else ''} behind the latest month held"
+            gaps.append(Gap(month, "lagging", 0, None, None, f"no rows since {last_held:%Y-%m}: {late}"))
+            continue
         if month > last_held:
             gaps.append(Gap(month, "stopped", 0, None, None, f"no rows since {last_held:%Y-%m}"))
             continue

@@ -19,7 +19,10 @@ from api.cli.report import print_reports
 from ingest.errors import IngestError
 
 if TYPE_CHECKING:
+    from api.settings import Settings
+    from ingest.pipeline import IngestReport
     from ingest.registry import Feed
+    from ingest.store.connection import Connection
 
 feeds_app = typer.Typer(help="Council and complaint feeds described by profiles.", no_args_is_help=True)
 ProfileArg = Annotated[str, typer.Argument(help="Profile TOML file, or the name of a shipped profile")]
@@ -59,9 +62,19 @@ def _run(
     settings = settings_from(store)
     with writable(settings) as con:
         reports, errors = load_with_progress(con, settings, feed, files, dry_run, replace_smaller)
+        effects = [_defaults(con, settings, r, feed.source) for r in reports] if dry_run else []
     print_reports(reports, errors, dry_run)
+    for effect in filter(None, effects):
+        console.print(f"default period: {effect}", soft_wrap=True, markup=False)
     if errors:
         raise typer.Exit(1)
+
+
+def _defaults(con: Connection, settings: Settings, report: IngestReport, source: str) -> str | None:
+    """What a checked file's new months would do to the default period (the store as it is, before the load)."""
+    from api.services.onboarding import defaults_effect
+
+    return defaults_effect(con, report, source, tuple(settings.core_sources), settings.default_months)
 
 
 def _through_service(server: str, profile_ref: str, files: list[Path], dry_run: bool, replace_smaller: bool) -> None:

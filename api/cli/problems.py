@@ -77,7 +77,8 @@ def create(
     settings = settings_from(store)
     con = open_existing(settings)
     try:
-        pid = service.open_problem(con, tasking, values, CLI_ACTOR, gap_rule(settings))
+        core = tuple(settings.core_sources)
+        pid = service.open_problem(con, tasking, values, CLI_ACTOR, gap_rule(settings), core=core)
     except (ParameterError, TaskingUnavailable) as exc:
         fail(exc)
     finally:

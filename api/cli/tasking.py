@@ -57,7 +57,7 @@ def pack(
     try:
         if fmt not in ("pdf", "html", "json"):
             raise ParameterError("format", "choose pdf, html or json")
-        options = PackOptions(cells=cells, months=settings.default_months)
+        options = PackOptions(cells=cells, months=settings.default_months, core=tuple(settings.core_sources))
         postcodes = postcode_lookup(settings.postcodes)
         meeting = _date(when) if when else date.today()
         found = tasking_pack(con, tasking, csp, meeting, Caches(), gap_rule(settings), postcodes, options)

@@ -138,6 +138,7 @@ def resolve_request_filters(
         boundary_set=choice.wards,
         default_months=settings.default_months,
         figures=scope.figures,
+        core=tuple(settings.core_sources),
     )
     f = filters.incident
     published_period = scope.period(f.start, f.end, chosen=from_ is not None or to is not None)

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import Request
 
 from api.rules import ingest_options
+from api.services.onboarding import defaults_effect
 from api.settings import Settings
 from ingest.pipeline import MAX_EXAMPLES, IngestReport, run
 from ingest.registry import Feed
@@ -30,3 +31,10 @@ def load_file(
     with request.app.state.store.writing() as cursor:  # one load at a time; readers are never blocked
         options = ingest_options(settings, dry_run=dry_run, replace_smaller=replace_smaller, name=name)
         return run(feed, path, cursor, replace(options, examples=examples))
+
+
+def checked_effect(request: Request, settings: Settings, report: IngestReport, source: str) -> str | None:
+    """What a checked file's new months would do to the default period (the store as it is, before the load); call it
+    on a worker thread."""
+    with request.app.state.store.reading() as cursor:
+        return defaults_effect(cursor, report, source, tuple(settings.core_sources), settings.default_months)

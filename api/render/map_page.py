@@ -83,6 +83,7 @@ def _legend(view: MapView, counts: CountLayers, statistics: list[Any] | None, ba
     previous_text = period_words(previous["from"], previous["to"])
     return {
         "period_text": period_words(period["from"], period["to"]),
+        "period_note": period.get("note"),
         "previous_text": previous_text if previous.get("held", True) else f"{previous_text} (not held)",
         "total": sum(feat["properties"]["count"] or 0 for feat in wards_fc["features"]),
         **legend_rows(view, counts, withheld),

@@ -7,7 +7,12 @@ from typing import Any
 from api.render.templates import render_page
 from ingest.schema import PRECISION_LABELS
 
-STATUS_LABELS = {"ok": "receiving", "gaps": "gaps flagged", "stopped": "stopped sending"}
+STATUS_LABELS = {
+    "ok": "receiving",
+    "gaps": "gaps flagged",
+    "lagging": "lagging (a month or two behind, as police.uk is)",
+    "stopped": "stopped sending",
+}
 
 
 def render_sources_page(report: dict[str, Any], nonce: str = "", can_load: bool = False) -> str:

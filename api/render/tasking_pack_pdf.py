@@ -57,8 +57,13 @@ def _table(header: list[str], rows: list[list[object]], widths: list[float]) -> 
     return table
 
 
+def _months(pack: dict[str, Any], section: str) -> Any:
+    """A section's line naming the months it uses."""
+    return _bold("Months used:", pack["section_months"][section])
+
+
 def _problems(pack: dict[str, Any]) -> list[Any]:
-    out: list[Any] = [Paragraph("1. Open problems and their actions", STYLES["Heading2"])]
+    out: list[Any] = [Paragraph("1. Open problems and their actions", STYLES["Heading2"]), _months(pack, "problems")]
     if not pack["problems"]:
         out.append(p("No problems open in the partnership's wards on the meeting date."))
     for prob in pack["problems"]:
@@ -84,7 +89,7 @@ def _problems(pack: dict[str, Any]) -> list[Any]:
 
 
 def _evaluations(pack: dict[str, Any]) -> list[Any]:
-    out: list[Any] = [Paragraph("2. Evaluations due", STYLES["Heading2"])]
+    out: list[Any] = [Paragraph("2. Evaluations due", STYLES["Heading2"]), _months(pack, "evaluations")]
     if not pack["evaluations"]:
         out.append(p("No action's measure period has ended by the meeting date."))
     for e in pack["evaluations"]:
@@ -110,11 +115,12 @@ def _patrol(pack: dict[str, Any]) -> list[Any]:
     plan = pack["patrol"]["plan"]
     heading = Paragraph("3. Patrol plan", STYLES["Heading2"])
     lines = [
+        _months(pack, "patrol"),
         p(
             f"{len(plan['cells'])} cells, {plan['selected_area_km2']:.2f} km2 ({plan['area_share']:.1%} of the area), "
             f"expected {plan['expected_per_month']:.0f} incidents a month; history {plan['period']['from']} to "
             f"{plan['period']['to']}."
-        )
+        ),
     ]
     image = Image(io.BytesIO(patrol_png(pack)), width=WIDTH, height=WIDTH * 8.27 / 11.69)
     out: list[Any] = [KeepTogether([heading, *lines, image]), Spacer(1, 4)]
@@ -125,7 +131,7 @@ def _patrol(pack: dict[str, Any]) -> list[Any]:
 
 def _hotspots(pack: dict[str, Any]) -> list[Any]:
     h = pack["hotspots"]
-    out: list[Any] = [Paragraph("4. New and intensifying hotspots", STYLES["Heading2"])]
+    out: list[Any] = [Paragraph("4. New and intensifying hotspots", STYLES["Heading2"]), _months(pack, "hotspots")]
     out.append(
         p(
             f"Emerging hot spot analysis of H3 cells (res {h['resolution']}), months {pack['months']['from']} to "
@@ -142,7 +148,7 @@ def _hotspots(pack: dict[str, Any]) -> list[Any]:
 
 def _gaps(pack: dict[str, Any]) -> list[Any]:
     s = pack["sources"]
-    out: list[Any] = [Paragraph("5. Source gaps", STYLES["Heading2"])]
+    out: list[Any] = [Paragraph("5. Source gaps", STYLES["Heading2"]), _months(pack, "sources")]
     out.append(p(f"Feeds of the sources holding the partnership's records: {', '.join(s['sources']) or 'none'}."))
     if s["feeds"]:
         out.append(_table(["Feed", "Source", "Latest month", "Flags"], gap_rows(s), [0.25, 0.13, 0.12, 0.5]))

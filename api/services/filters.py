@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from api.services.default_period import DefaultEnd, default_end
 from api.services.errors import ParameterError
 from api.services.figures import EXACT, Figures
 from geo.trends import add_months, previous_period
@@ -24,6 +25,7 @@ class Filters:
     boundary_set: str
     categories: tuple[str, ...] = ()  # as requested (leaves or groups); the incident filter holds their leaves
     figures: Figures = field(default=EXACT)
+    default_end: DefaultEnd | None = None  # why the period ends where it does, when no end was asked for
     previous: tuple[date, date] = field(init=False)  # the period of the same length immediately before
 
     def __post_init__(self) -> None:
@@ -105,13 +107,16 @@ def resolve_filters(
     boundary_set: str | None = None,
     default_months: int = 12,
     figures: Figures = EXACT,
+    core: tuple[str, ...] = (),
 ) -> Filters:
-    """Filters over a period (default: the `default_months` ending at the latest month held for the sources)."""
+    """Filters over a period (default: the `default_months` ending at the latest month held for the sources, and no
+    later than the latest month every `core` source holds: api.services.default_period)."""
+    found = None
     if end is None:
-        latest = read.month_extent(con, sources)[1]
-        end = latest.replace(day=1) if latest else date.today().replace(day=1)
+        found = default_end(con, sources, core)
+        end = found.month if found else date.today().replace(day=1)
         if start is not None and start > end:
-            end = start
+            end, found = start, None
     if start is None:
         start = add_months(end, -(default_months - 1))
     if start > end:
@@ -121,4 +126,4 @@ def resolve_filters(
     incident = read.IncidentFilter(
         start=start, end=end, categories=expand_categories(categories), sources=sources, dedupe=dedupe
     )
-    return Filters(incident, read.resolve_boundary_set(con, boundary_set), categories, figures)
+    return Filters(incident, read.resolve_boundary_set(con, boundary_set), categories, figures, found)

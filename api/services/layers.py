@@ -24,9 +24,13 @@ Box = tuple[float, float, float, float]
 
 
 def period_of(filters: Filters) -> dict[str, str]:
-    """The filters' months as reported."""
-    f = filters.incident
-    return {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"}
+    """The filters' months as reported; a default period that leaves out later months of some source says where it
+    ends and why (those sources are named only with exact figures, to callers told the sources)."""
+    f, found = filters.incident, filters.default_end
+    period = {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"}
+    if found is not None and found.ahead and found.month == f.end:
+        period["note"] = f"default period: {found.note(name_others=filters.figures.exact)}"
+    return period
 
 
 def located(row: dict[str, Any], precisions: tuple[str, ...]) -> dict[str, int]:

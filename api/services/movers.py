@@ -8,6 +8,7 @@ from typing import Any
 from api.services.comparison import NOT_COMPARABLE, comparison_period, months_held
 from api.services.errors import ParameterError
 from api.services.filters import Filters
+from api.services.layers import period_of
 from api.services.places import resolve_lad
 from api.services.reference import WardCache
 from api.services.study_area import StudyArea
@@ -36,7 +37,7 @@ def ward_movers(
     f, figures = filters.incident, filters.figures
     prev_start, prev_end = comparison_period(f.start, f.end, compare)
     body: dict[str, Any] = {
-        "period": {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}"},
+        "period": period_of(filters),
         "compare": compare,
         "previous_period": {"from": f"{prev_start:%Y-%m}", "to": f"{prev_end:%Y-%m}"},
         "filters": filters.echo(),

@@ -9,17 +9,21 @@ import secrets
 import shutil
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from api.services.default_period import new_month_effect
 from api.services.errors import NotFoundError, ParameterError
 from api.services.loading import report_summary
 from api.services.profiles import save_profile
 from ingest.errors import ProfileError
 from ingest.pipeline import IngestReport
 from ingest.profiles import Profile, parse_profile
+from ingest.store.connection import Connection
 
 KEEP_SECONDS = 3600  # a checked file waits this long to be loaded, then it is removed
+MONTH = re.compile(r"^\d{4}-\d{2}$")
 CHECK_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 EXAMPLES = 20  # quarantined rows shown by line and reason after a check
@@ -116,3 +120,12 @@ def check_view(report: IngestReport) -> dict[str, Any]:
         "examples": [{"line": line, "reason": reason} for line, reason in report.examples],
         "months": months,
     }
+
+
+def defaults_effect(
+    con: Connection, report: IngestReport, source: str, core: tuple[str, ...], default_months: int
+) -> str | None:
+    """What a checked file's new months would do to the default period (None: it adds no month), in a sentence."""
+    months = sorted({key.rsplit(":", 1)[-1] for key in report.partitions_new})
+    found = [date(int(m[:4]), int(m[5:7]), 1) for m in months if MONTH.match(m)]
+    return new_month_effect(con, source, found, core, default_months)

@@ -13,6 +13,7 @@ from api.services.cell_places import describe_cells
 from api.services.errors import ParameterError
 from api.services.filters import Filters
 from api.services.hotspots import flagged_words
+from api.services.layers import period_of
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea, lattice_counts_with_context
 from geo.emerging import mann_kendall
@@ -155,7 +156,7 @@ def patrol_plan(
         "resolution": res,
         "budget_km2": budget_km2,
         "cells_requested": cells,
-        "period": {"from": f"{filters.incident.start:%Y-%m}", "to": f"{filters.incident.end:%Y-%m}"},
+        "period": period_of(filters),
         "filters": filters.echo(),
         "selected_area_km2": round(float(m.area_km2[chosen].sum()), 3),
         "area_share": round(float(m.area_km2[chosen].sum()) / total_area, 5),

@@ -58,12 +58,13 @@ def _feed(cov: FeedCoverage, latest: date, rule: GapRule) -> dict[str, Any]:
         )
     all_rejected = merged(list(cov.quarantined.values()))
     held = merged(list(cov.held.values()))
-    flagged = [_gap(g) for g in gaps.values()]
-    status = "stopped" if any(g["kind"] == "stopped" for g in flagged) else ("gaps" if flagged else "ok")
+    flagged = [_gap(g) for g in gaps.values() if g.kind != "lagging"]  # a lag is expected (police.uk), not a gap
+    lagging = [g for g in gaps.values() if g.kind == "lagging"]
     return {
         "source": cov.source,
         "feed": cov.feed,
-        "status": status,
+        "status": feed_status(flagged, bool(lagging)),
+        "lagging": None if not lagging else {"months": len(lagging), "message": lagging[0].message},
         "first_month": f"{min(counts):%Y-%m}" if counts else None,
         "latest_month": f"{max(counts):%Y-%m}" if counts else None,
         "latest_event": _iso(cov.last_date),
@@ -79,6 +80,14 @@ def _feed(cov: FeedCoverage, latest: date, rule: GapRule) -> dict[str, Any]:
     }
 
 
+def feed_status(flagged: list[dict[str, Any]], lagging: bool) -> str:
+    """A feed's status: stopped (no rows for more than the lag allowed), gaps (months flagged), lagging (a month or
+    two behind the latest month held, as police.uk always is), else ok."""
+    if any(g["kind"] == "stopped" for g in flagged):
+        return "stopped"
+    return "gaps" if flagged else "lagging" if lagging else "ok"
+
+
 def sources_report(con: Connection, rule: GapRule, sources: tuple[str, ...] = ()) -> dict[str, Any]:
     """Coverage and data quality of every feed held, with the months flagged as gaps."""
     latest = read.latest_month(con)
@@ -90,6 +99,7 @@ def sources_report(con: Connection, rule: GapRule, sources: tuple[str, ...] = ()
             "ratio": rule.ratio,
             "alpha": rule.alpha,
             "min_history_months": rule.min_history,
+            "lag_months": rule.lag_months,
         },
         "flagged": sum(len(f["gaps"]) for f in feeds),
         "feeds": feeds,

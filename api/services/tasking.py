@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from api.database.tasking import Once, TaskingStore
+from api.services.default_period import default_end
 from api.services.errors import NotFoundError, ParameterError
 from api.services.filters import month_of
 from api.services.problem_area import area_cells, resolve_area
@@ -134,15 +135,17 @@ def open_problem(
     actor: Actor,
     rule: GapRule | None = None,
     once: Once | None = None,
+    core: tuple[str, ...] = (),
 ) -> int:
     """Validate and open a problem: resolve its area, and keep it with its frozen baseline profile in one write
-    (`rule`: the source monitor's gap rule, from settings; `once`: the client's idempotency key)."""
+    (`rule`: the source monitor's gap rule, from settings; `once`: the client's idempotency key; a baseline with no
+    end asked for ends where the default period does, at the latest month every `core` source holds)."""
     group = _choice(values.get("category_group", "asb"), "category_group", (*GROUPS, "all"))
     status = _choice(values.get("status", "scanning"), "status", STATUSES)
     sources = _names(values, "sources")
-    latest = read.month_extent(con, tuple(sources))[1]
+    latest = default_end(con, tuple(sources), core)
     end = _month(values["baseline_to"], "baseline_to") if values.get("baseline_to") else None
-    end = end or (latest.replace(day=1) if latest else date.today().replace(day=1))
+    end = end or (latest.month if latest else date.today().replace(day=1))
     start = (
         _month(values["baseline_from"], "baseline_from")
         if values.get("baseline_from")

@@ -9,6 +9,7 @@ from typing import Any
 
 from api.database.tasking import TaskingStore
 from api.services.caches import Caches
+from api.services.default_period import default_end, month_words
 from api.services.errors import ParameterError
 from api.services.filters import Filters, requested_categories, resolve_filters
 from api.services.problem_evaluation import evaluate
@@ -25,21 +26,42 @@ from ingest.store.connection import Connection
 Row = dict[str, Any]
 
 
-def meeting_month(con: Connection, when: date) -> tuple[date, str]:
-    """The latest month held that was complete on the meeting date, and a sentence saying which month and why."""
+def meeting_month(con: Connection, when: date, core: tuple[str, ...] = ()) -> tuple[date, str]:
+    """The latest month held (by every `core` source held: api.services.default_period) that was complete on the
+    meeting date, and a sentence saying which month and why."""
     if not 1900 <= when.year <= 2199:
         raise ParameterError("date", "a meeting date is in the years 1900 to 2199")
     last_day = (add_months(when.replace(day=1), 1) - timedelta(days=1)) == when
     complete = when.replace(day=1) if last_day else add_months(when.replace(day=1), -1)
-    first, latest = read.month_extent(con)
-    if latest is None or first is None or first > complete:
+    first = read.month_extent(con)[0]
+    found = default_end(con, (), core)
+    if found is None or first is None or first > complete:
         raise ParameterError("date", f"no complete month of data is held on or before {when:%d %b %Y}")
+    latest, held_by = found.month, " and ".join(found.core)
     if latest >= complete:
         return complete, f"{complete:%B %Y} is the latest month complete on {when:%d %b %Y}"
+    if not held_by:
+        return latest, (
+            f"{latest:%B %Y} is the latest month held; {complete:%B %Y} was complete on {when:%d %b %Y} but is not "
+            "loaded yet"
+        )
+    ahead = "".join(f"; {s} holds {m:%B %Y}, left out until {held_by} holds it" for s, m in found.ahead)
     return latest, (
-        f"{latest:%B %Y} is the latest month held; {complete:%B %Y} was complete on {when:%d %b %Y} but is not "
-        "loaded yet"
+        f"{latest:%B %Y} is the latest month {held_by} holds; {complete:%B %Y} was complete on {when:%d %b %Y} but "
+        f"is not loaded yet for {held_by}{ahead}"
     )
+
+
+def section_months(when: date, start: date, month: date) -> dict[str, str]:
+    """The months each section of the pack uses, in words."""
+    period = month_words(start, month)
+    return {
+        "problems": f"none: the problems and actions as they stand on the meeting date, {when:%d %b %Y}",
+        "evaluations": f"each action's own measure period and as many months before it, where held (to {month:%b %Y})",
+        "patrol": f"{period}: the history the plan's forecast is fitted on",
+        "hotspots": f"{period}: one slice a month, the latest {month:%b %Y}",
+        "sources": f"{period}: the months whose gap flags are listed",
+    }
 
 
 def held_partnerships(con: Connection) -> list[str]:
@@ -209,7 +231,7 @@ def tasking_pack(
     """The whole pack (members starting with _ are for the printed plan only: see public_pack)."""
     options = options or PackOptions()
     area = resolve_csp(con, csp)
-    month, month_note = meeting_month(con, when)
+    month, month_note = meeting_month(con, when, options.core)
     filters: Filters = resolve_filters(
         con,
         start=None,
@@ -230,6 +252,7 @@ def tasking_pack(
         "date": when,
         "next_meeting": when + timedelta(days=options.cycle_days),
         "months": {"from": f"{filters.incident.start:%Y-%m}", "to": f"{month:%Y-%m}", "note": month_note},
+        "section_months": section_months(when, filters.incident.start, month),
         "filters": filters.echo(),
         "summary": {
             "problems": len(problems),

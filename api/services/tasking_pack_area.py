@@ -37,6 +37,7 @@ class PackOptions:
     months: int = 12
     cycle_days: int = 14
     notes: int = 3
+    core: tuple[str, ...] = ()  # sources every one of which holds the pack's last month (AIM_CORE_SOURCES)
 
 
 def patrol_section(
@@ -143,7 +144,7 @@ def feed_gaps(con: Connection, filters: Filters, area: StudyArea, caches: Caches
                 "feed": f["feed"],
                 "latest_month": f["latest_month"],
                 "last_loaded": f["last_loaded"],
-                "status": "gaps" if gaps else "ok",
+                "status": "gaps" if gaps else "lagging" if f["status"] == "lagging" else "ok",
                 "gaps": gaps,
             }
         )

@@ -56,3 +56,16 @@ def test_a_mid_month_export_is_partial_not_low() -> None:
 
 def test_too_little_history_gives_no_low_flag() -> None:
     assert find_gaps(series([100, 98, 5]), add_months(START, 2)) == []
+
+
+def test_a_feed_a_month_or_two_behind_is_lagging_not_stopped() -> None:
+    """police.uk publishes a month or two after council feeds: late, not stopped (three months behind is stopped)."""
+    one = find_gaps(series([50, 52, 48, 51]), date(2025, 5, 1))
+    assert [(g.month, g.kind) for g in one] == [(date(2025, 5, 1), "lagging")]
+    assert one[0].message == "no rows since 2025-04: 1 month behind the latest month held"
+    two = find_gaps(series([50, 52, 48, 51]), date(2025, 6, 1))
+    assert [g.kind for g in two] == ["lagging", "lagging"] and "2 months behind" in two[0].message
+    assert [g.kind for g in find_gaps(series([50, 52, 48, 51]), date(2025, 6, 1), rule=GapRule(lag_months=1))] == [
+        "stopped",
+        "stopped",
+    ]

@@ -51,6 +51,10 @@ class Period(Schema):
 
     from_: str = Field(alias="from", description="First month, YYYY-MM")
     to: str = Field(description="Last month, YYYY-MM")
+    note: str = absent(
+        "A default period (no `to` asked for) that leaves out later months of some source: where it ends and why, "
+        "at the latest month every core source (AIM_CORE_SOURCES, police.uk by default) holds"
+    )
 
 
 class HeldPeriod(Period):

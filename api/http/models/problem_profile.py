@@ -145,7 +145,7 @@ class ProfileFeed(Schema):
 
     source: str
     feed: str
-    status: Literal["ok", "gaps", "stopped"]
+    status: Literal["ok", "gaps", "lagging", "stopped"]
     first_month: str | None
     latest_month: str | None
     precision: dict[str, float] = Field(description="Share of rows at each location precision")

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.http.models.base import FiltersEcho, Point, Schema
+from api.http.models.base import FiltersEcho, Point, Schema, absent
 
 LOADED_AT = "When it was last loaded, local time, YYYY-MM-DDTHH:MM:SS (null: unknown)"
 
@@ -68,7 +68,10 @@ class Gap(Schema):
     """A month flagged in a feed."""
 
     month: str = Field(description="YYYY-MM")
-    kind: Literal["stopped", "missing", "low", "partial"]
+    kind: Literal["stopped", "lagging", "missing", "low", "partial"] = Field(
+        description="lagging (a month's row only): the feed is at most two months behind the latest month held, as "
+        "police.uk always is; not counted as a gap"
+    )
     count: int = Field(description="Rows held for the month")
     expected: float | None = Field(description="The usual count: median of the months before (null: none)")
     p_value: float | None = Field(description="Poisson probability of so few rows at that median (null: no test)")
@@ -86,12 +89,23 @@ class FeedMonth(Schema):
     gap: Gap | None = Field(description="The month's gap flag (null: not flagged)")
 
 
+class FeedLag(Schema):
+    """A feed a month or two behind the latest month held."""
+
+    months: int = Field(description="Months it is behind")
+    message: str
+
+
 class FeedReport(Schema):
     """Coverage and data quality of one feed."""
 
     source: str
     feed: str
-    status: Literal["ok", "gaps", "stopped"]
+    status: Literal["ok", "gaps", "lagging", "stopped"] = Field(
+        description="stopped: no rows for more months than a lag; gaps: months flagged; lagging: a month or two "
+        "behind the latest month held (police.uk publishes after council feeds), not a gap"
+    )
+    lagging: FeedLag | None = Field(description="How far the feed is behind the latest month held (null: not behind)")
     first_month: str | None
     latest_month: str | None
     latest_event: str | None = Field(description="Latest event time held, YYYY-MM-DDTHH:MM:SS (null: months only)")
@@ -113,6 +127,7 @@ class GapRule(Schema):
     ratio: float
     alpha: float
     min_history_months: int
+    lag_months: int = Field(description="A feed at most this many months behind the latest month held is lagging")
 
 
 class SourcesReport(Schema):
@@ -139,6 +154,10 @@ class IngestSummary(Schema):
     months_new: list[str] = Field(description="Partitions written for the first time")
     months_replaced: list[str]
     seconds: float
+    defaults: str | None = absent(
+        "A check (dry_run) only: what the file's new months would do to the default period, which ends at the "
+        "latest month every core source holds (null: it adds no month)"
+    )
 
 
 class IncidentProperties(Schema):

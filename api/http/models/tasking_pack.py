@@ -24,6 +24,16 @@ class PackMonths(Schema):
     note: str = Field(description="Which month, in words")
 
 
+class PackSectionMonths(Schema):
+    """The months each section of the pack uses, in words."""
+
+    problems: str = Field(description="Problems and actions: those open on the meeting date")
+    evaluations: str = Field(description="Each action's own measure period and the months before it")
+    patrol: str = Field(description="The patrol plan's history")
+    hotspots: str = Field(description="The months of the emerging hot spot analysis")
+    sources: str = Field(description="The months whose gap flags are listed")
+
+
 class PackSummary(Schema):
     """What the pack holds, counted."""
 
@@ -155,7 +165,9 @@ class PackFeed(Schema):
     feed: str
     latest_month: str | None
     last_loaded: str | None
-    status: Literal["ok", "gaps"]
+    status: Literal["ok", "gaps", "lagging"] = Field(
+        description="lagging: no month flagged, and a month or two behind the latest month held (as police.uk is)"
+    )
     gaps: list[Gap]
 
 
@@ -174,6 +186,7 @@ class TaskingPack(Schema):
     date: str = Field(description="Meeting date, " + DATE)
     next_meeting: str = Field(description=DATE)
     months: PackMonths
+    section_months: PackSectionMonths
     filters: FiltersEcho
     summary: PackSummary
     problems: list[PackProblem]

@@ -17,7 +17,7 @@ from api.http.audit import record_access
 from api.http.deps import NonceDep, PrincipalDep, SettingsDep
 from api.http.errors import STATUS
 from api.http.forms import FORM_FIELD, check_form_token, form_token
-from api.http.writer import load_file
+from api.http.writer import checked_effect, load_file
 from api.render.feeds_page import render_feeds_page
 from api.services.errors import NotFoundError, ParameterError
 from api.services.onboarding import (
@@ -160,4 +160,6 @@ async def _run(
     if not dry_run:
         await run_in_threadpool(discard, shelf, checked)
     result = {**check_view(report), "feed": checked.feed, "check": checked.id, "dry_run": dry_run}
+    if dry_run:
+        result["defaults"] = await run_in_threadpool(checked_effect, request, settings, report, feed.source)
     return _page(request, settings, nonce, result=result, chosen=checked.feed)

@@ -181,7 +181,8 @@ def create_problem(
         _values(body) | {"area": body.area.model_dump()},
         _actor(caps.principal),
         gap_rule(settings),
-        once,
+        once=once,
+        core=tuple(settings.core_sources),
     )
     return jsonable_encoder(service.problem_detail(_tasking(request), pid))
 

@@ -33,7 +33,7 @@ def _pack(
     request: Request, con: Con, caches: CachesDep, settings: SettingsDep, csp: str, when: date | None, cells: int
 ) -> dict[str, Any]:
     tasking: TaskingStore = request.app.state.tasking
-    options = PackOptions(cells=cells, months=settings.default_months)
+    options = PackOptions(cells=cells, months=settings.default_months, core=tuple(settings.core_sources))
     postcodes = postcode_lookup(settings.postcodes)
     return tasking_pack(con, tasking, csp, when or date.today(), caches, gap_rule(settings), postcodes, options)
 

@@ -20,7 +20,7 @@ from api.http.audit import record_access
 from api.http.deps import SettingsDep
 from api.http.models.base import plain
 from api.http.models.status import IngestSummary
-from api.http.writer import load_file
+from api.http.writer import checked_effect, load_file
 from api.services.errors import ParameterError
 from api.services.loading import report_summary
 from api.services.profiles import served_feeds
@@ -68,7 +68,10 @@ async def ingest(
             )
         )
     record_access(request, report.loaded, f"{'check' if dry_run else 'ingest'} {feed}")
-    return report_summary(report)
+    summary = report_summary(report)
+    if dry_run:
+        summary["defaults"] = await run_in_threadpool(checked_effect, request, settings, report, feeds[feed].source)
+    return summary
 
 
 async def _receive(request: Request, path: FilePath) -> int:
