@@ -85,9 +85,13 @@ class PatchPool:
 
 
 def patch_pool(counts: CellCounts, size: int, extra: int, rng: np.random.Generator, pool: int) -> PatchPool:
-    """Up to `pool` patches around distinct random cells holding incidents in either period, with their counts."""
-    active = counts.cells[(counts.before + counts.after) > 0]
-    seeds = rng.choice(active, size=min(pool, len(active)), replace=False) if len(active) else active
+    """Up to `pool` patches around distinct random cells holding incidents in either period, drawn in proportion to
+    their before-period count plus one (as problems are drawn around busy cells), with their counts."""
+    held = (counts.before + counts.after) > 0
+    active = counts.cells[held]
+    weight = counts.before[held] + 1.0
+    take = min(pool, len(active))
+    seeds = rng.choice(active, size=take, replace=False, p=weight / weight.sum()) if len(active) else active
     cells = patches(seeds, size, extra)
     b, a = counts.sums(cells[:, :size])
     bb, ba = counts.sums(cells[:, size:]) if extra else (np.zeros_like(b), np.zeros_like(a))
