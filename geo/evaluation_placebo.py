@@ -1,13 +1,15 @@
 """Did it work, read against places where nothing was done: a statistic's placebo p-value and interval, the verdict
 in words, the target read the same way, and rate ratios with overdispersion (quasi-Poisson on monthly counts).
 
-* Placebo p-value: the two-sided mid-rank p-value of the problem's statistic among the placebo areas' statistics
-  (ties count half, the problem counts as one of the draws): under no effect, and placebo areas exchangeable with
-  the response area, it is uniform up to ties.
+* Placebo p-value: the two-sided rank p-value of the problem's statistic among the placebo areas' statistics
+  (the problem counts as one of the draws, ties count against it): under no effect, and placebo areas exchangeable
+  with the response area, it is uniform, or conservative where ties fall.
 * Placebo interval: the statistic less the 97.5% and 2.5% quantiles of the placebo statistics: the range of effects
   the comparison with comparable places leaves open.
-* The rate ratio's reading studentises each area's log change by its own Poisson variance plus the placebos'
-  extra-Poisson variance, so that placebos somewhat quieter or busier than the response area still compare.
+* The verdict's statistic is the log rate ratio after over before (half an incident added to each count): a change
+  common to the force (a season) moves the placebos alike, and the placebos' spread holds whatever extra-Poisson
+  variation areas of this size and level show. Placebos quieter than the response area (the busiest places have no
+  equals) are noisier: the reading is then conservative.
 * Quasi-Poisson: the saturated Poisson GLM of months by group, its standard errors scaled by the square root of the
   Pearson dispersion (sum of squared Pearson residuals over n - groups), never below 1.
 
@@ -41,16 +43,13 @@ def log_change(before: float, after: float) -> float:
 
 
 def placebo_p(observed: float, placebos: Sequence[float] | np.ndarray) -> float:
-    """Two-sided mid-rank p-value of the observed statistic among placebo statistics."""
+    """Two-sided rank p-value of the observed statistic among placebo statistics (ties count against the problem)."""
     x = np.asarray(placebos, dtype=float)
     n = len(x)
     if n == 0:
         return 1.0
-    below = float(np.sum(x < observed))
-    above = float(np.sum(x > observed))
-    ties = float(n - below - above) + 1.0  # the observed value ties with itself
-    lower = (below + ties / 2) / (n + 1)
-    upper = (above + ties / 2) / (n + 1)
+    lower = (1.0 + float(np.sum(x <= observed))) / (n + 1)  # the problem counts as one of the draws
+    upper = (1.0 + float(np.sum(x >= observed))) / (n + 1)
     return min(1.0, 2 * min(lower, upper))
 
 
@@ -79,38 +78,15 @@ def placebo_reading(observed: float, placebos: Sequence[float] | np.ndarray) -> 
     )
 
 
-def poisson_variance(before: np.ndarray | float, after: np.ndarray | float) -> np.ndarray | float:
-    """The Poisson sampling variance of log_change."""
-    return 1 / (np.asarray(before) + 0.5) + 1 / (np.asarray(after) + 0.5)
-
-
 def rate_reading(before: int, after: int, placebo_before: np.ndarray, placebo_after: np.ndarray) -> PlaceboReading:
-    """The response area's log rate ratio (after over before) read against placebo areas, each studentised: less the
-    placebos' median change, over the square root of its own Poisson variance plus the placebos' extra-Poisson
-    variance (their variance less their mean Poisson variance, at least 0). The p-value is the problem's mid-rank
-    among the placebos' studentised changes; the interval (log scale) is the effect less those ranks' 97.5% and
-    2.5% quantiles times the problem's own scale. Placebos a little quieter or busier than the response area are
-    comparable this way (each is scaled by its own noise)."""
+    """The response area's log rate ratio (after over before) read against the placebo areas' log rate ratios."""
     b, a = np.asarray(placebo_before, dtype=float), np.asarray(placebo_after, dtype=float)
-    observed = log_change(before, after)
-    if not len(b):
-        return PlaceboReading(observed, math.nan, math.nan, math.nan, math.nan, 1.0, 0)
-    y = np.log((a + 0.5) / (b + 0.5))
-    shift = float(np.median(y))
-    extra = max(0.0, float(np.var(y, ddof=1)) - float(np.mean(poisson_variance(b, a)))) if len(y) > 1 else 0.0
-    z = (y - shift) / np.sqrt(extra + poisson_variance(b, a))
-    scale = math.sqrt(extra + float(poisson_variance(before, after)))
-    z0 = (observed - shift) / scale
-    q_low, q_high = (float(v) for v in np.quantile(z, [0.025, 0.975]))
-    effect = observed - shift
-    return PlaceboReading(
-        observed, shift, effect, effect - q_high * scale, effect - q_low * scale, placebo_p(z0, z), len(y)
-    )
+    return placebo_reading(log_change(before, after), np.log((a + 0.5) / (b + 0.5)))
 
 
 def verdict(reading: PlaceboReading, alpha: float = ALPHA) -> str:
-    """The reading in words: fell or rose more than comparable places (placebo p below alpha), or no different."""
-    if reading.placebos == 0 or reading.p >= alpha:
+    """The reading in words: fell or rose more than comparable places (placebo p at most alpha), or no different."""
+    if reading.placebos == 0 or reading.p > alpha:
         return SAME
     return FELL if reading.effect < 0 else ROSE
 

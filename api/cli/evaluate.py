@@ -77,7 +77,9 @@ def evaluate_command(
             "rose at 5%, and power against injected reductions",
         ),
     ] = False,
-    category: Annotated[list[str] | None, typer.Option(help="Rolling: crime types (default: the three)")] = None,
+    category: Annotated[
+        list[str] | None, typer.Option(help="Rolling and placebo: crime types (default: the three)")
+    ] = None,
     draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
     seed: Annotated[int, typer.Option(help="Calibration: random seed")] = 0,
     store: Annotated[Path | None, typer.Option(help="Store path (default: $AIM_STORE or ./aim.duckdb)")] = None,
@@ -104,7 +106,7 @@ def evaluate_command(
             console.print(attacks_markdown(audit), soft_wrap=True, markup=False)
             return
         if placebo:
-            return run_placebo(con, force, 6, seed, markdown)
+            return run_placebo(con, force, tuple(category or ()), seed, markdown)
         if calibration:
             _calibrate(con, train, force, [res] if res else [8, 9], draws, seed, markdown)
             return

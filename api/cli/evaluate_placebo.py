@@ -7,17 +7,19 @@ from typing import Any
 from api.cli.common import console
 from api.services.errors import ParameterError
 from api.services.evaluation import force_areas
-from api.services.placebo_audit import REDUCTIONS, audit_cases, audit_table
+from api.services.placebo_audit import CATEGORIES, PER_CELL, REDUCTIONS, audit_cases, audit_table
 from api.services.placebo_evaluation import PLACEBOS
 from ingest.store import read
 from ingest.store.connection import Connection
 
 
-def placebo_rows(con: Connection, forces: list[str] | None, per_cell: int, seed: int) -> list[dict[str, Any]]:
+def placebo_rows(
+    con: Connection, forces: list[str] | None, categories: tuple[str, ...], seed: int, per_cell: int = PER_CELL
+) -> list[dict[str, Any]]:
     """The audit's rows: per force x window, then per force, category and size."""
     boundary_set = read.resolve_boundary_set(con, None)
     areas = force_areas(con, forces, boundary_set)
-    cases = [c for a in areas for c in audit_cases(con, a, boundary_set, per_cell=per_cell, seed=seed)]
+    cases = [c for a in areas for c in audit_cases(con, a, boundary_set, categories or CATEGORIES, per_cell, seed)]
     if not cases:
         raise ParameterError("store", "no busy areas to audit: no incidents in 2025's quarters")
     return audit_table(cases)
@@ -57,7 +59,7 @@ def placebo_text(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def run_placebo(con: Connection, forces: list[str] | None, per_cell: int, seed: int, md: bool) -> None:
+def run_placebo(con: Connection, forces: list[str] | None, categories: tuple[str, ...], seed: int, md: bool) -> None:
     """Run the audit and print it."""
-    rows = placebo_rows(con, forces, per_cell, seed)
+    rows = placebo_rows(con, forces, categories, seed)
     console.print(placebo_markdown(rows) if md else placebo_text(rows), soft_wrap=True, markup=False)

@@ -34,6 +34,7 @@ BUSY = 5  # a placebo problem of patches: its seed cell holds at least this many
 BUSY_WARD = 20  # a ward placebo problem: at least this many before-period incidents
 BUFFER_M = 250.0
 REDUCTIONS = (0.20, 0.35)
+PER_CELL = 6  # placebo problems per force x category x window x size: 216 per force with three categories
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def audit_cases(
     force: StudyArea,
     boundary_set: str,
     categories: tuple[str, ...] = CATEGORIES,
-    per_cell: int = 6,
+    per_cell: int = PER_CELL,
     seed: int = 0,
 ) -> list[AuditCase]:
     """Every placebo problem of a force: per_cell of each category x window x size."""
