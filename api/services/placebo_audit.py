@@ -18,7 +18,7 @@ from api.services.problem_area import AREA_RES, ward_shapes
 from api.services.study_area import StudyArea
 from geo.evaluation_placebo import FELL, ROSE, rate_reading, thin, verdict
 from geo.evaluation_wdd import Pair, before_after_irr
-from geo.placebo_areas import CellCounts, matched, patch_pool, patches
+from geo.placebo_areas import CellCounts, PatchPool, matched, patch_pool, patches
 from geo.problem_areas import polygon_cells, ring_cells
 from ingest.store.connection import Connection
 
@@ -111,7 +111,7 @@ def _case(
     counts: CellCounts,
     cells: np.ndarray,
     ring: np.ndarray,
-    pool: Any,
+    pool: PatchPool,
     rng: np.random.Generator,
 ) -> AuditCase:
     b, a = (int(x[0]) for x in counts.sums(cells[None, :]))
