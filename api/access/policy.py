@@ -61,6 +61,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     **{s.route: statistic_grant(s) for s in registered() if s.route},
     "/api/v1/hotspots/calibration": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,
+    "/api/v1/evaluate/placebo": ANALYSTS,
     "/api/v1/sources": ANALYSIS,
     "/sources": ANALYSIS,
     "/api/v1/incidents": ROWS,

@@ -68,7 +68,18 @@ def evaluate_command(
             "recovery against the best blind guess",
         ),
     ] = False,
-    category: Annotated[list[str] | None, typer.Option(help="Rolling: crime types (default: the three)")] = None,
+    placebo: Annotated[
+        bool,
+        typer.Option(
+            "--placebo",
+            help="Run the placebo audit of problem evaluations instead: busy areas where nothing was done, one res-9 "
+            "cell to a ward, ASB and two crime types, 2025's quarter-to-quarter windows; the share called fell or "
+            "rose at 5%, and power against injected reductions",
+        ),
+    ] = False,
+    category: Annotated[
+        list[str] | None, typer.Option(help="Rolling and placebo: crime types (default: the three)")
+    ] = None,
     draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
     seed: Annotated[int, typer.Option(help="Calibration: random seed")] = 0,
     store: Annotated[Path | None, typer.Option(help="Store path (default: $AIM_STORE or ./aim.duckdb)")] = None,
@@ -77,6 +88,7 @@ def evaluate_command(
     with --calibration, check that hotspot significance holds its nominal level on shuffled counts."""
     from api.access.attacks import markdown as attacks_markdown
     from api.access.attacks import run_attacks
+    from api.cli.evaluate_placebo import run_placebo
     from api.rules import disclosure_rule
     from api.services.caches import Caches
     from api.services.evaluation import evaluate_forces
@@ -93,6 +105,8 @@ def evaluate_command(
                 raise ParameterError("store", "no council records held: nothing below analyst to attack")
             console.print(attacks_markdown(audit), soft_wrap=True, markup=False)
             return
+        if placebo:
+            return run_placebo(con, force, tuple(category or ()), seed, markdown)
         if calibration:
             _calibrate(con, train, force, [res] if res else [8, 9], draws, seed, markdown)
             return

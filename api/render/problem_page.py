@@ -22,16 +22,54 @@ def _num(x: float | None, fmt: str = "{:+.0f}") -> str:
     return "n/a" if x is None else fmt.format(x)
 
 
+def target_words(target: dict[str, Any]) -> str:
+    """A target's reading: against comparable places when the evaluation has one (older ones say met or not)."""
+    if target.get("reading"):
+        return str(target["reading"])
+    return {True: "met", False: "not met", None: "cannot be judged"}[target["met"]]
+
+
+def _placebo_rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
+    placebo = result["placebo"]
+    rr = placebo["rate_ratio"]
+    value = "n/a" if rr["ratio"] is None else f"rate ratio {rr['ratio']:.2f}"
+    if rr["ratio"] is not None:
+        value += f" (placebo 95% interval {rr['low']:.2f} to {rr['high']:.2f}, placebo p {rr['p']:.3f})"
+    rows = [(f"Against {placebo['areas']} comparable places", value, str(result["verdict"]))]
+    scaled = placebo["wdd_scaled_control"]
+    rows.append(
+        (
+            "WDD with controls scaled to the areas they control",
+            f"{scaled['value']:+.0f}",
+            _placebo_interval(scaled),
+        )
+    )
+    return rows
+
+
+def _placebo_interval(r: dict[str, Any]) -> str:
+    if r["low"] is None:
+        return "no placebo area to compare with"
+    return (
+        f"comparable places' median {r['placebo_median']:+.0f}; the difference {r['effect']:+.0f}, placebo 95% "
+        f"interval {r['low']:+.0f} to {r['high']:+.0f}, placebo p {r['p']:.3f}"
+    )
+
+
 def evaluation_numbers(result: dict[str, Any]) -> list[tuple[str, str, str]]:
     """An evaluation's figures as (measure, value, what it says) rows for the meeting."""
     w, q = result["wdd"], result["wdq"]
     rr, rc = result["rate_ratio"], result["rate_ratio_against_control"]
+    placebo = result.get("placebo")
     sig = w["high"] < 0 or w["low"] > 0
-    rows = [
+    rows = _placebo_rows(result) if placebo else []
+    rows += [
         (
             "Weighted displacement difference (WDD)",
             f"{w['total']:+.0f} (SE {w['se']:.1f}, z {w['z']:.2f}, 95% interval {w['low']:+.0f} to {w['high']:+.0f})",
-            "beyond chance" if sig else "within chance: no change can be claimed",
+            _placebo_interval(placebo["wdd"])
+            if placebo
+            else ("beyond chance" if sig else "within chance: no change can be claimed"),
         ),
         ("Weighted displacement quotient (WDQ)", _num(q["wdq"], "{:.2f}"), str(q["reading"])),
         (
@@ -40,17 +78,22 @@ def evaluation_numbers(result: dict[str, Any]) -> list[tuple[str, str, str]]:
             "incidents prevented in the area and buffer together (negative: added)",
         ),
     ]
-    for label, r in (("Rate ratio, after over before", rr), ("Rate ratio against the control", rc)):
+    ratios = [("Rate ratio, after over before", rr), ("Rate ratio against the control", rc)]
+    if "rate_ratio_overdispersed" in result:
+        ratios += [
+            ("Rate ratio, after over before (overdispersed)", result["rate_ratio_overdispersed"]),
+            ("Rate ratio against the control (overdispersed)", result["rate_ratio_against_control_overdispersed"]),
+        ]
+    for label, r in ratios:
         value = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}"
         if r["ratio"] is not None and r["low"] is not None:
             value += f" (95% interval {r['low']:.2f} to {r['high']:.2f})"
         rows.append((label, value, str(r["method"])))
     target = result.get("target")
     if target:
-        met = {True: "met", False: "not met", None: "cannot be judged"}[target["met"]]
         change = "n/a" if target["change"] is None else f"{target['change'] * 100:+.0f}%"
         words = f"{target['direction']} {target['percent']:g}% against {target['against']}"
-        rows.append((f"Target: {words}", f"change {change}", met))
+        rows.append((f"Target: {words}", f"change {change}", target_words(target)))
     return rows
 
 

@@ -61,8 +61,12 @@ def evaluation_rows(evaluation: dict[str, Any]) -> list[list[object]]:
     """An evaluation's numbers: response and control counts before and after, the WDD with its interval."""
     b, a = evaluation["before"], evaluation["after"]
     w = evaluation["wdd"]
-    met = {True: "met", False: "not met", None: "cannot be judged"}[evaluation["target_met"]]
-    return [
+    met = (
+        evaluation.get("target_reading")
+        or {True: "met", False: "not met", None: "cannot be judged"}[evaluation["target_met"]]
+    )
+    verdict = [["Against comparable places", evaluation["verdict"], ""]] if evaluation.get("verdict") else []
+    return verdict + [
         ["Months", f"{b['from']} to {b['to']}", f"{a['from']} to {a['to']}"],
         ["Incidents in the response area", evaluation["response"]["before"], evaluation["response"]["after"]],
         ["Incidents in the control area", evaluation["control"]["before"], evaluation["control"]["after"]],

@@ -82,7 +82,7 @@ def open_demo_problems(con: Connection, tasking: TaskingStore) -> list[dict[str,
         )
         problem = service.problem_row(tasking, pid)
         target = service.find_action(tasking, pid, aid)["target"]
-        result = evaluate(con, problem, BEFORE, AFTER, target=target)
+        result = evaluate(con, problem, BEFORE, AFTER, target=target, others=tasking.problems())
         fields = {
             "action_id": aid,
             "before_start": BEFORE[0],

@@ -167,6 +167,8 @@ def _result_line(result: Row) -> Row:
         "control": {"before": areas["control"]["before"], "after": areas["control"]["after"]},
         "wdd": {k: result["wdd"][k] for k in ("total", "low", "high", "z")},
         "target_met": None if target is None else target["met"],
+        "target_reading": None if target is None else target.get("reading"),
+        "verdict": result.get("verdict"),
     }
 
 
@@ -210,7 +212,7 @@ def due_evaluations(
                 }
             else:
                 try:
-                    result = evaluate(con, p, before, after, target=a["target"])
+                    result = evaluate(con, p, before, after, target=a["target"], others=problems)
                     line |= {"evaluation": "made for this pack", **_result_line(result)}
                 except ParameterError as exc:
                     line |= {"evaluation": "cannot be made", "why": exc.message}

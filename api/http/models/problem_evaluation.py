@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.http.models.base import Schema
+from api.http.models.base import Schema, absent
 from api.http.models.problem_profile import Months
 
 MAYBE = "null: not defined on these counts"
@@ -90,6 +90,63 @@ class RateRatio(Schema):
     method: str
 
 
+class OverdispersedRatio(Schema):
+    """A rate ratio from monthly counts with its quasi-Poisson 95% interval and p-value."""
+
+    ratio: float | None
+    low: float | None
+    high: float | None
+    p: float | None
+    dispersion: float | None = Field(description="Pearson chi-square over residual df (the interval floors it at 1)")
+    method: str
+
+
+class PlaceboStatistic(Schema):
+    """A statistic read against the same statistic over the placebo areas."""
+
+    value: float = Field(description="The problem's statistic")
+    placebo_median: float | None = Field(description="The placebo areas' median (null: no placebo area)")
+    effect: float | None = Field(description="The statistic less the placebo median")
+    low: float | None = Field(description="Placebo 95% interval of the effect: the statistic less the 97.5% quantile")
+    high: float | None = Field(description="... less the 2.5% quantile")
+    p: float = Field(description="Two-sided placebo p-value (mid-rank among the placebo areas)")
+
+
+class PlaceboRate(Schema):
+    """The response area's rate ratio (after over before) against comparable places'."""
+
+    ratio: float | None = Field(description="exp(the log rate ratio less the placebos' median; null: no placebo)")
+    low: float | None = Field(description="Placebo 95% interval")
+    high: float | None
+    p: float = Field(description="Two-sided placebo p-value: the verdict's")
+
+
+class BeforeLevel(Schema):
+    """Before-period counts of the response area and of the placebo areas matched to it."""
+
+    response: int
+    placebo_median: float | None
+    placebo_low: int | None
+    placebo_high: int | None
+
+
+class Placebo(Schema):
+    """The evaluation read against placebo areas where nothing was done."""
+
+    method: str = Field(description="How the placebo areas were drawn and read")
+    seed: int = Field(description="Seed of the draw (from the problem and the evaluation's inputs)")
+    control: str = Field(description="How the controls are made comparable to the areas they control")
+    areas: int = Field(description="Placebo areas drawn")
+    candidates: int = Field(description="Candidate patches they were matched from")
+    before_level: BeforeLevel
+    rate_ratio: PlaceboRate
+    wdd: PlaceboStatistic = Field(description="The WDD against the placebo areas' WDDs (rescaled to its level)")
+    wdd_scaled_control: PlaceboStatistic = Field(description="The WDD with controls scaled, against the placebos'")
+    verdict: Literal[
+        "fell more than comparable places", "no different from comparable places", "rose more than comparable places"
+    ]
+
+
 class TargetResult(Schema):
     """The action's target and whether it was met."""
 
@@ -98,7 +155,10 @@ class TargetResult(Schema):
     against: Literal["control", "baseline"]
     months: int | None
     change: float | None = Field(description="The change judged, as a fraction (null: cannot be judged)")
-    met: bool | None = Field(description="null: cannot be judged")
+    met: bool | None = Field(description="The change reached the target (null: cannot be judged)")
+    reading: Literal["met", "met, but within what comparable places did", "not met", "cannot be judged"] | None = (
+        absent("The target read against comparable places: `met` only when the change also beat them")
+    )
 
 
 class EvaluationResult(Schema):
@@ -114,6 +174,19 @@ class EvaluationResult(Schema):
     rate_ratio: RateRatio = Field(description="Response area, after over before")
     rate_ratio_against_control: RateRatio
     control_selection: str = Field(description="How the control wards were chosen")
+    rate_ratio_overdispersed: OverdispersedRatio | None = absent("Response area, after over before, quasi-Poisson")
+    rate_ratio_against_control_overdispersed: OverdispersedRatio | None = absent(
+        "Against the control, quasi-Poisson on monthly counts"
+    )
+    placebo: Placebo | None = absent("The result read against placebo areas (evaluations made since)")
+    verdict: (
+        Literal[
+            "fell more than comparable places",
+            "no different from comparable places",
+            "rose more than comparable places",
+        ]
+        | None
+    ) = absent("The result in three phrases: the placebo rate ratio's reading at the 5% level")
     target: TargetResult | None = Field(description="null: no action's target was named")
     summary: str = Field(description="The result in words")
 

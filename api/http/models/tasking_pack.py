@@ -121,7 +121,15 @@ class PackEvaluation(Schema):
     response: Counts = absent("The response area's incidents")
     control: Counts = absent("The control area's incidents")
     wdd: dict[str, float] = absent("Weighted displacement difference {total, low, high, z}")
-    target_met: bool | None = absent("Whether the target was met (null: cannot be judged, or no target)")
+    target_met: bool | None = absent("Whether the target's change was reached (null: cannot be judged, or no target)")
+    target_reading: str | None = absent(
+        "The target read against comparable places: met, met but within what comparable places did, not met, "
+        "cannot be judged (null: no target, or an evaluation made before placebo calibration)"
+    )
+    verdict: str | None = absent(
+        "Against comparable places: fell more than, no different from, or rose more than comparable places "
+        "(null: an evaluation made before placebo calibration)"
+    )
 
 
 class PackPatrol(Schema):

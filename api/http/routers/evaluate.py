@@ -9,8 +9,12 @@ from fastapi import APIRouter, Query
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
 from api.http.models.base import plain
 from api.http.models.patrol import Evaluation
+from api.http.models.placebo_audit import PlaceboAudit
+from api.services.errors import ParameterError
 from api.services.evaluation import evaluate_area
 from api.services.params import check_split, parse_coverage, parse_span
+from api.services.placebo_audit import CATEGORIES, audit_area
+from ingest.store import read
 
 router = APIRouter(prefix="/api/v1", tags=["evaluate"])
 
@@ -32,3 +36,21 @@ def evaluate(
     check_split(train_span, test_span)
     share = parse_coverage(coverage)
     return evaluate_area(con, filters, area, res, train_span, test_span, share, caches.wards, caches.lattices)
+
+
+@router.get("/evaluate/placebo", response_model=PlaceboAudit, **plain)
+def placebo_audit(
+    con: Con,
+    area: StudyAreaDep,
+    category: Annotated[str, Query(description="ASB or a crime type: " + ", ".join(CATEGORIES))] = "asb",
+    per_size: Annotated[int, Query(ge=1, le=6, description="Placebo problems per window and size")] = 2,
+    seed: Annotated[int, Query(ge=0, le=2**31, description="Random seed (the same seed, the same audit)")] = 0,
+) -> dict[str, Any]:
+    """Are problem evaluations calibrated here? (analysts) Busy places where nothing was done, opened as problems
+    over 2025's quarter-to-quarter windows: the share called "fell" or "rose" at 5%, and power. Name a force,
+    partnership or district; `aim evaluate --placebo` runs the full audit."""
+    if area.kind == "all":
+        raise ParameterError("force", "name a force, partnership or district to audit")
+    if category not in CATEGORIES:
+        raise ParameterError("category", f"one of {', '.join(CATEGORIES)}")
+    return audit_area(con, area, read.resolve_boundary_set(con, None), category, per_size, seed)

@@ -273,8 +273,10 @@ def create_evaluation(
     body: EvaluationIn,
     key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    """Evaluate the response (analysts): WDD with its interval, WDQ and total net effect, rate ratios, against a
-    suggested control area and a displacement buffer, checked against the action's target; kept with the problem."""
+    """Evaluate the response (analysts): WDD with its interval, WDQ and total net effect, rate ratios (Poisson and
+    quasi-Poisson), against a suggested control area and a displacement buffer, all read against placebo areas where
+    nothing was done (the verdict: fell more than, no different from, or rose more than comparable places), and the
+    action's target read the same way; kept with the problem."""
     store = _tasking(request)
     problem = service.problem_row(store, problem_id)
     once = _once(caps, key, request, body)
@@ -287,7 +289,8 @@ def create_evaluation(
         target = service.find_action(store, problem_id, body.action_id)["target"]
     before = (month_of(body.before_from), month_of(body.before_to))
     after = (month_of(body.after_from), month_of(body.after_to))
-    result = evaluate(con, problem, before, after, body.buffer_m, body.control, target)  # type: ignore[arg-type]
+    others = store.problems()  # their live areas are no placebo
+    result = evaluate(con, problem, before, after, body.buffer_m, body.control, target, others)  # type: ignore[arg-type]
     fields = {
         "action_id": body.action_id,
         "before_start": before[0],

@@ -58,8 +58,11 @@ def test_the_analysts_page(tasking_client: TestClient, demo: list[dict[str, Any]
         in text
     )
     assert result["summary"] in text
-    met = {True: "met", False: "not met"}[result["target"]["met"]]
+    met = result["target"]["reading"]  # read against comparable places
+    assert met in ("met", "met, but within what comparable places did", "not met")
     assert f"Target: down 20% against control change {result['target']['change'] * 100:+.0f}% {met}" in text
+    assert f"Against 199 comparable places rate ratio {result['placebo']['rate_ratio']['ratio']:.2f}" in text
+    assert result["verdict"] in text
     assert "Audit trail" in text and "created evaluation" in text
     assert page.text.count('src="data:image/png;base64,') == 2  # the area and the monthly chart
     assert '<a href="/api/v1/problems/1/profile.pdf">' in page.text

@@ -172,6 +172,18 @@ def test_evaluation_of_a_problem(tasking_client: TestClient) -> None:
     assert r["wdd"]["local"] == local
     assert r["wdd"]["variance"] == sum(x["before"] + x["after"] for x in (t, c, d, dc))
     assert r["target"]["met"] in (True, False) and "Target (down 20% against control)" in r["summary"]
+    words = (
+        "fell more than comparable places",
+        "no different from comparable places",
+        "rose more than comparable places",
+    )
+    assert r["verdict"] == r["placebo"]["verdict"] in words and r["summary"].startswith("Verdict: the response area")
+    assert r["placebo"]["areas"] == 199 and r["placebo"]["control"].startswith("scaled")
+    beat = r["verdict"] == "fell more than comparable places"
+    if r["target"]["met"]:
+        assert r["target"]["reading"] == ("met" if beat else "met, but within what comparable places did")
+    assert f"Target (down 20% against control): {r['target']['reading']}." in r["summary"]
+    assert r["rate_ratio_overdispersed"]["dispersion"] is not None
     again = analyst.get(f"/api/v1/problems/{pid}").json()["evaluations"]
     assert len(again) == 1 and again[0]["result"]["wdd"] == r["wdd"]
     unequal = {**body, "after_to": "2025-11"}
