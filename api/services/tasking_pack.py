@@ -13,7 +13,7 @@ from api.services.errors import ParameterError
 from api.services.filters import Filters, requested_categories, resolve_filters
 from api.services.problem_evaluation import evaluate
 from api.services.statistics import View, registered
-from api.services.study_area import StudyArea, partnerships, resolve_study_area
+from api.services.study_area import StudyArea, drawable, partnerships, resolve_study_area
 from api.services.tasking import describe_target
 from api.services.tasking_pack_area import PackOptions, feed_gaps
 from geo.gaps import GapRule
@@ -43,9 +43,13 @@ def meeting_month(con: Connection, when: date) -> tuple[date, str]:
 
 
 def held_partnerships(con: Connection) -> list[str]:
-    """The names of the partnerships with incidents held."""
+    """The names of the partnerships a pack can be made for, as the map offers them for its statistics: incidents
+    held, and wards for every one of their authorities in the default boundary set (a force's data holds a few rows
+    across its border: a neighbouring partnership without wards of its own is not offered)."""
     held = set(read.lads_with_incidents(con))
-    return [c.name for c in partnerships(con) if held & set(c.lads)]
+    boundary_sets = read.boundary_set_names(con)  # the default first
+    mapped = set(read.lads_with_wards(con, boundary_sets[0])) if boundary_sets else set()
+    return [c.name for c in partnerships(con) if drawable(c.lads, held, mapped)]
 
 
 def resolve_csp(con: Connection, csp: str) -> StudyArea:
