@@ -102,8 +102,9 @@ def error_page(request: Request, status: int, detail: str, problems: list[str]) 
     not acceptable; the collections for an OGC path)."""
     path = request.url.path
     links = [("/", "Back to the map")]
-    if status == 403:
-        links.append((f"/login?next={quote(_back(request))}", "Sign in with another token"))
+    if status in (401, 403):
+        back = quote(_back(request)) if request.method == "GET" else "/"
+        links.append((f"/login?next={back}", "Sign in" if status == 401 else "Sign in with another token"))
     if status in (400, 422) and request.url.query and request.method == "GET":
         links.append((path, "This page without the options given"))
     if path.startswith(OGC_PREFIX):

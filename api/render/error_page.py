@@ -8,6 +8,7 @@ from api.render.templates import render_page
 
 TITLES = {
     400: "That request could not be read",
+    401: "Sign in first",
     403: "Not open to you",
     404: "Not found",
     405: "Not available this way",

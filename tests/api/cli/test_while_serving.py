@@ -57,6 +57,8 @@ def test_tasking_and_problems_commands_while_the_service_holds_the_store(pack_de
         # the problems themselves are in the tasking database, which the service shares: listed without it
         listed = _aim(env, "problems", "list", "--store", store)
         assert listed.returncode == 0 and "ASB hotspot in Central" in listed.stdout, listed.stderr
+        one = _aim(env, "problems", "show", "1", "--store", store)
+        assert one.returncode == 0 and json.loads(one.stdout)["id"] == 1, one.stderr
 
         served = {**env, "AIM_SERVER": url}
         pdf = _aim(served, *pack, "--out", tmp_path / "pack.pdf")
