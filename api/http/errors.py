@@ -1,8 +1,8 @@
-"""One map from our exceptions (domain, access, ingest, geo) to HTTP status codes and problem JSON bodies."""
+"""One map from our exceptions (domain, access, ingest, geo) to HTTP status codes and problem JSON bodies, answered
+to a browser asking for a page as a readable page instead (api.http.browsers)."""
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -72,23 +72,21 @@ STATUS: dict[type[Exception], int] = {
 }
 
 
-def _problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
-    body: dict[str, object] = {"status": status, "detail": detail}
-    if errors:
-        body["errors"] = errors
-    return JSONResponse(status_code=status, content=body)
-
-
 def _answer(request: Request, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
     """An error as the caller reads it: a page for a browser's page request (api.http.browsers), else the problem
     JSON (under /ogc also with OGC API's `code` and `description`)."""
     if wants_page(request):
         return error_page(request, status, detail, [f"{e['parameter']}: {e['message']}" for e in errors or []])
-    response = _problem(status, detail, errors)
-    if request.url.path.startswith(OGC_PREFIX):
-        body = json.loads(bytes(response.body)) | {"code": _ogc_code(status), "description": detail}
-        response = JSONResponse(status_code=status, content=body)
-    return response
+    body: dict[str, object] = {"status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    if _under_ogc(request):
+        body |= {"code": _ogc_code(status), "description": detail}
+    return JSONResponse(status_code=status, content=body)
+
+
+def _under_ogc(request: Request) -> bool:
+    return request.url.path == OGC_PREFIX or request.url.path.startswith(f"{OGC_PREFIX}/")
 
 
 def _ogc_code(status: int) -> str:
@@ -107,7 +105,7 @@ def error_page(request: Request, status: int, detail: str, problems: list[str]) 
         links.append((f"/login?next={back}", "Sign in" if status == 401 else "Sign in with another token"))
     if status in (400, 422) and request.url.query and request.method == "GET":
         links.append((path, "This page without the options given"))
-    if path.startswith(OGC_PREFIX):
+    if _under_ogc(request):
         links.append((f"{OGC_PREFIX}/collections", "The OGC API's collections"))
     listed = problems if len(problems) > 1 else []
     return HTMLResponse(render_error_page(status, detail, listed, links), status_code=status)
@@ -200,7 +198,7 @@ async def _http(request: Request, exc: Exception) -> Response:
     name only the first route's)."""
     assert isinstance(exc, StarletteHTTPException)
     unrouted = exc.status_code == 404 and exc.detail == "Not Found"
-    if wants_page(request) or (request.url.path.startswith(OGC_PREFIX) and exc.status_code >= 400):
+    if wants_page(request) or (_under_ogc(request) and exc.status_code >= 400):
         detail = _not_found(request) if unrouted else str(exc.detail)
         response = _answer(request, exc.status_code, detail)
         for name, value in (exc.headers or {}).items():
