@@ -42,24 +42,36 @@ def meeting_month(con: Connection, when: date) -> tuple[date, str]:
     )
 
 
+def _default_wards(con: Connection) -> tuple[str | None, set[str]]:
+    """The default boundary set (None when none is loaded) and the LADs it has wards for."""
+    boundary_sets = read.boundary_set_names(con)  # the default first
+    if not boundary_sets:
+        return None, set()
+    return boundary_sets[0], set(read.lads_with_wards(con, boundary_sets[0]))
+
+
 def held_partnerships(con: Connection) -> list[str]:
     """The names of the partnerships a pack can be made for, as the map offers them for its statistics: incidents
     held, and wards for every one of their authorities in the default boundary set (a force's data holds a few rows
     across its border: a neighbouring partnership without wards of its own is not offered)."""
     held = set(read.lads_with_incidents(con))
-    boundary_sets = read.boundary_set_names(con)  # the default first
-    mapped = set(read.lads_with_wards(con, boundary_sets[0])) if boundary_sets else set()
+    _, mapped = _default_wards(con)
     return [c.name for c in partnerships(con) if drawable(c.lads, held, mapped)]
 
 
 def resolve_csp(con: Connection, csp: str) -> StudyArea:
-    """The CSP named by code or name; an unknown one is a ParameterError naming the partnerships held."""
+    """The CSP named by code or name; an unknown one, or one without wards to draw its pack on, is a ParameterError
+    naming the partnerships a pack can be made for."""
+    names = held_partnerships(con)
+    hint = f"; partnerships a pack can be made for: {', '.join(names)}" if names else ""
     try:
-        return resolve_study_area(con, None, csp, None)
+        area = resolve_study_area(con, None, csp, None)
     except ParameterError:
-        names = held_partnerships(con)
-        hint = f"; partnerships with incidents held: {', '.join(names)}" if names else ""
         raise ParameterError("csp", f"no community safety partnership with the code or name {csp!r}{hint}") from None
+    boundary_set, mapped = _default_wards(con)
+    if not mapped & set(area.lads):
+        raise ParameterError("csp", f"no wards of {area.name} in boundary set {boundary_set!r}: no pack{hint}")
+    return area
 
 
 def status_on(action: Row, when: date) -> str:

@@ -127,6 +127,9 @@ def test_only_partnerships_holding_data_are_offered(analyst: TestClient) -> None
     offered = re.findall(r"<option>([^<]+)</option>", choice.text)
     assert "Middlesbrough" in offered and "Hartlepool" in offered
     assert "County Durham" not in offered and "North Yorkshire" not in offered  # a few of Cleveland's rows only
+    without_wards = analyst.get("/api/v1/tasking/pack", params={"csp": "County Durham"})
+    assert without_wards.status_code == 422 and without_wards.json()["errors"][0]["parameter"] == "csp"
+    assert "no wards of County Durham" in without_wards.text and "Middlesbrough" in without_wards.text
     for name in offered:
         pack = analyst.get("/tasking", params={"csp": name.replace("&amp;", "&")}, headers=PAGE)
         assert pack.status_code == 200, (name, pack.text[:500])
