@@ -51,6 +51,10 @@ class StoreError(IngestError):
     """The store is missing, locked, or not an AIM store."""
 
 
+class StoreHeldError(StoreError):
+    """The store is open read-write in another process (a running `aim serve`): DuckDB lets one process write it."""
+
+
 class UnknownBoundarySetError(IngestError):
     """A boundary set name that the store does not hold."""
 

@@ -60,8 +60,25 @@ def settings_from(store: Path | None, **overrides: object) -> Settings:
     return Settings().model_copy(update=values)
 
 
-def open_writable(settings: Settings) -> Connection:
-    """The store, created or migrated, with the shipped reference data loaded."""
+# What to do when a running `aim serve` holds the store (DuckDB lets one process open it read-write, and none
+# other open it at all meanwhile): each command that opens the store says which of these applies to it
+STOP_FIRST = "stop the server to run this command, or ask the service through its API (see /docs on the server)"
+THROUGH_SERVER = (
+    "run the command again with --server URL (or set AIM_SERVER) and an analyst token in AIM_TOKEN: it then works "
+    "through the running service"
+)
+
+
+def _held(exc: Exception, when_held: str) -> Exception:
+    """The error, with what to do added when a running service holds the store."""
+    from ingest.errors import StoreHeldError
+
+    return StoreHeldError(f"{exc}; {when_held}") if isinstance(exc, StoreHeldError) else exc
+
+
+def open_writable(settings: Settings, when_held: str = STOP_FIRST) -> Connection:
+    """The store, created or migrated, with the shipped reference data loaded (`when_held`: what to do when a
+    running service holds it)."""
     from ingest.boundary_sets import ensure_reference_data
     from ingest.errors import StoreError
     from ingest.store.connection import open_store
@@ -69,24 +86,25 @@ def open_writable(settings: Settings) -> Connection:
     try:
         con = open_store(settings.store, memory_limit=settings.memory_limit)
     except StoreError as exc:
-        fail(exc)
+        fail(_held(exc, when_held))
     ensure_reference_data(con, settings.data_dir)
     return con
 
 
 @contextmanager
-def writable(settings: Settings, every: bool = False) -> Iterator[Connection]:
+def writable(settings: Settings, every: bool = False, when_held: str = STOP_FIRST) -> Iterator[Connection]:
     """The store for a command that changes it, under the writer lock (one writer across processes); published to
     the workers of a running `aim serve --workers N`, which read snapshots of it, once changed (`every` change, or
     one that added a load)."""
     from ingest.store.snapshots import writing
 
-    with writing(settings.store, lambda: open_writable(settings), every) as con:
+    with writing(settings.store, lambda: open_writable(settings, when_held), every) as con:
         yield con
 
 
-def open_existing(settings: Settings) -> Connection:
-    """An existing store, migrated, with reference data and derived columns up to date."""
+def open_existing(settings: Settings, when_held: str = STOP_FIRST) -> Connection:
+    """An existing store, migrated, with reference data and derived columns up to date (`when_held`: what to do
+    when a running service holds it)."""
     from ingest.boundary_sets import ensure_reference_data
     from ingest.errors import StoreError
     from ingest.store.connection import open_served_store
@@ -94,7 +112,7 @@ def open_existing(settings: Settings) -> Connection:
     try:
         con = open_served_store(settings.store, settings.memory_limit)
     except StoreError as exc:
-        fail(exc)
+        fail(_held(exc, when_held))
     ensure_reference_data(con, settings.data_dir)
     return con
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from urllib.error import HTTPError, URLError
-from urllib.parse import quote, urlencode
-from urllib.request import Request, urlopen
+from urllib.parse import quote
 
 import typer
 from rich.table import Table
 
-from api.cli.common import StoreOpt, console, fail, settings_from, writable
+from api.cli.common import THROUGH_SERVER, StoreOpt, console, fail, settings_from, writable
 from api.cli.ingest import ReplaceSmaller, load_with_progress
 from api.cli.report import print_reports
+from api.cli.service import ServerOpt, call
 from ingest.errors import IngestError
 
 if TYPE_CHECKING:
@@ -37,16 +34,6 @@ def _feed(ref: str) -> Feed:
         fail(exc)
 
 
-ServerOpt = Annotated[
-    str | None,
-    typer.Option(
-        envvar="AIM_SERVER",
-        help="A running AIM service (e.g. http://127.0.0.1:8000) to check or load through, with an analyst token "
-        "in AIM_TOKEN: the service holds the store, so this works while it serves",
-    ),
-]
-
-
 def _run(
     profile_ref: str,
     files: list[Path],
@@ -60,7 +47,7 @@ def _run(
         return
     feed = _feed(profile_ref)
     settings = settings_from(store)
-    with writable(settings) as con:
+    with writable(settings, when_held=THROUGH_SERVER) as con:
         reports, errors = load_with_progress(con, settings, feed, files, dry_run, replace_smaller)
         effects = [_defaults(con, settings, r, feed.source) for r in reports] if dry_run else []
     print_reports(reports, errors, dry_run)
@@ -79,40 +66,20 @@ def _defaults(con: Connection, settings: Settings, report: IngestReport, source:
 
 def _through_service(server: str, profile_ref: str, files: list[Path], dry_run: bool, replace_smaller: bool) -> None:
     """Send the profile (when it is a file) and each file to a running service; print what it says."""
-    token = os.environ.get("AIM_TOKEN", "")
-    if not token:
-        fail(IngestError("set AIM_TOKEN to an analyst token to send files to a running service"))
     name = profile_ref
     if Path(profile_ref).is_file():
         name = _feed(profile_ref).name
-        _send(server, token, "PUT", f"/api/v1/profiles/{quote(name)}", Path(profile_ref).read_bytes())
+        call(server, "PUT", f"/api/v1/profiles/{quote(name)}", data=Path(profile_ref).read_bytes())
     failed = False
     for path in files:
-        query = urlencode(
-            {"filename": path.name, "dry_run": str(dry_run).lower(), "replace_smaller": str(replace_smaller).lower()}
-        )
-        status, body = _send(server, token, "POST", f"/api/v1/ingest/{quote(name)}?{query}", path.read_bytes())
-        failed = failed or status != 200
-        console.print(f"{path.name}: {status}", markup=False)
+        query = {"filename": path.name, "dry_run": dry_run, "replace_smaller": replace_smaller}
+        answer = call(server, "POST", f"/api/v1/ingest/{quote(name)}", query, path.read_bytes())
+        failed = failed or answer.status != 200
+        console.print(f"{path.name}: {answer.status}", markup=False)
+        body = answer.json()
         console.print_json(data=body) if isinstance(body, dict) else console.print(str(body), markup=False)
     if failed:
         raise typer.Exit(1)
-
-
-def _send(server: str, token: str, method: str, path: str, data: bytes) -> tuple[int, object]:
-    """One request to the service; (status, decoded JSON body)."""
-    request = Request(server.rstrip("/") + path, data=data, method=method, headers={"Authorization": f"Bearer {token}"})
-    try:
-        with urlopen(request, timeout=600) as response:  # noqa: S310 (the analyst's own service URL)
-            return response.status, json.loads(response.read() or b"{}")
-    except HTTPError as exc:
-        body = exc.read()
-        try:
-            return exc.code, json.loads(body)
-        except ValueError:
-            return exc.code, body.decode("utf-8", "replace")
-    except URLError as exc:
-        fail(IngestError(f"cannot reach the service at {server} ({exc.reason})"))
 
 
 @feeds_app.command("check")

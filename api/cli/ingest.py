@@ -11,6 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from api.cli.common import StoreOpt, console, settings_from, writable
 from api.cli.report import print_reports
 
+SEND_TO_SERVER = (
+    "send the files to it instead: `aim feeds load police FILE... --server URL` with an analyst token in AIM_TOKEN "
+    "(or POST each file to /api/v1/ingest/police)"
+)
+
 if TYPE_CHECKING:
     from api.settings import Settings
     from ingest.pipeline import IngestReport
@@ -80,7 +85,7 @@ def ingest_police(
     from ingest.registry import resolve_feed
 
     settings = settings_from(store)
-    with writable(settings) as con:
+    with writable(settings, when_held=SEND_TO_SERVER) as con:
         reports, errors = load_with_progress(con, settings, resolve_feed("police"), paths, False, replace_smaller)
     print_reports(reports, errors)
     if errors:

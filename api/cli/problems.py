@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
+from api.cli.common import THROUGH_SERVER, StoreOpt, console, fail, open_existing, settings_from
+from api.cli.service import ServerOpt, asked
 from api.services.errors import NotFoundError, ParameterError
 
 if TYPE_CHECKING:
@@ -49,8 +50,10 @@ def create(
     baseline_to: Annotated[str | None, typer.Option("--to", help="Baseline's last month, YYYY-MM")] = None,
     store: StoreOpt = None,
     database: DatabaseOpt = None,
+    server: ServerOpt = None,
 ) -> None:
-    """Open a problem and freeze its baseline profile from the store."""
+    """Open a problem and freeze its baseline profile from the store. With --server, through a running service (it
+    holds the store while it serves)."""
     from api.database.tasking import TaskingUnavailable
     from api.rules import gap_rule
     from api.services import tasking as service
@@ -73,9 +76,12 @@ def create(
         "baseline_from": baseline_from,
         "baseline_to": baseline_to,
     }
+    if server:
+        _print_json(asked(server, "POST", "/api/v1/problems", body=values).json())
+        return
     tasking = tasking_store(store, database)
     settings = settings_from(store)
-    con = open_existing(settings)
+    con = open_existing(settings, THROUGH_SERVER)
     try:
         core = tuple(settings.core_sources)
         pid = service.open_problem(con, tasking, values, CLI_ACTOR, gap_rule(settings), core=core)
@@ -83,15 +89,29 @@ def create(
         fail(exc)
     finally:
         con.close()
-    show(pid, store, database)
+    show(pid, store, database, None)
+
+
+def _print_json(found: object) -> None:
+    print(json.dumps(found, default=str, indent=2, ensure_ascii=False))
 
 
 @problems_app.command("list")
-def list_problems(store: StoreOpt = None, database: DatabaseOpt = None) -> None:
-    """Every problem: id, title, status, owner, wards, opened."""
+def list_problems(store: StoreOpt = None, database: DatabaseOpt = None, server: ServerOpt = None) -> None:
+    """Every problem: id, title, status, owner, wards, opened. With --server, those the token may see, from a
+    running service."""
     from api.database.tasking import TaskingUnavailable
 
     table = Table("id", "title", "status", "owner", "wards", "opened")
+    if server:
+        listed = asked(server, "GET", "/api/v1/problems").json()
+        assert isinstance(listed, dict)
+        for line in listed["problems"]:
+            wards = ", ".join(line["wards"])
+            title, owner = line.get("title", ""), line.get("owner", "")
+            table.add_row(str(line["id"]), title, line["status"], owner, wards, line["opened"])
+        console.print(table)
+        return
     try:
         rows = tasking_store(store, database).problems()
     except TaskingUnavailable as exc:
@@ -104,17 +124,24 @@ def list_problems(store: StoreOpt = None, database: DatabaseOpt = None) -> None:
 
 @problems_app.command("show")
 def show(
-    problem_id: Annotated[int, typer.Argument(help="Problem id")], store: StoreOpt = None, database: DatabaseOpt = None
+    problem_id: Annotated[int, typer.Argument(help="Problem id")],
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+    server: ServerOpt = None,
 ) -> None:
-    """A problem with its baseline profile, actions, reviews and evaluations, as JSON."""
+    """A problem with its baseline profile, actions, reviews and evaluations, as JSON. With --server, as the token
+    may see it, from a running service."""
     from api.database.tasking import TaskingUnavailable
     from api.services import tasking as service
 
+    if server:
+        _print_json(asked(server, "GET", f"/api/v1/problems/{problem_id}").json())
+        return
     try:
         detail = service.problem_detail(tasking_store(store, database), problem_id)
     except (NotFoundError, TaskingUnavailable) as exc:
         fail(exc)
-    print(json.dumps(detail, default=str, indent=2, ensure_ascii=False))
+    _print_json(detail)
 
 
 @problems_app.command("councillor-wards")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
+from api.cli.common import THROUGH_SERVER, StoreOpt, console, fail, open_existing, settings_from
 from api.cli.problems import DatabaseOpt, tasking_store
+from api.cli.service import ServerOpt, asked
 from api.services.errors import ParameterError
 
 tasking_app = typer.Typer(help="Tasking meetings: the pack for a partnership's meeting.", no_args_is_help=True)
@@ -31,6 +32,33 @@ def _plain(value: object) -> object:
     return item() if callable(item) else str(value)
 
 
+def _through_service(server: str, query: dict[str, object], fmt: str, out: Path) -> None:
+    """Ask a running service for the pack (GET /api/v1/tasking/pack) and write it."""
+    answer = asked(server, "GET", "/api/v1/tasking/pack", query)
+    if fmt != "json":
+        out.write_bytes(answer.body)
+        console.print(f"wrote {out} ({len(answer.body):,} bytes) through {server}", markup=False, highlight=False)
+        return
+    found = answer.json()
+    assert isinstance(found, dict)
+    out.write_text(json.dumps(found, indent=2, ensure_ascii=False))
+    _print_summary(out, found)
+
+
+def _print_summary(out: Path, found: dict[str, Any]) -> None:
+    s = found["summary"]
+    meeting = _date(str(found["date"])[:10])
+    console.print(
+        f"wrote {out}: {found['csp']['name']}, meeting {meeting:%d %b %Y}, data {found['months']['from']} to "
+        f"{found['months']['to']}; {s['problems']} problems, {s['actions']} actions ({s['overdue']} overdue), "
+        f"{s['evaluations_due']} evaluations due, {s['patrol_cells']} patrol cells, {s['hotspots']} hotspots, "
+        f"{s['feeds_flagged']} feeds with gaps",
+        soft_wrap=True,
+        markup=False,
+        highlight=False,
+    )
+
+
 @tasking_app.command("pack")
 def pack(
     csp: Annotated[str, typer.Option("--csp", help="Community safety partnership: code or name")],
@@ -40,9 +68,11 @@ def pack(
     cells: Annotated[int, typer.Option(min=1, max=100, help="Cells in the patrol plan")] = 20,
     store: StoreOpt = None,
     database: DatabaseOpt = None,
+    server: ServerOpt = None,
 ) -> None:
     """Write the pack for the CSP's fortnightly tasking meeting on the date: open problems and their actions,
-    evaluations due, the patrol plan, new and intensifying hotspots and source-gap flags."""
+    evaluations due, the patrol plan, new and intensifying hotspots and source-gap flags. With --server, through a
+    running service (it holds the store while it serves)."""
     from api.database.tasking import TaskingUnavailable
     from api.render.tasking_pack_page import render_pack_page
     from api.render.tasking_pack_pdf import render_pack_pdf
@@ -51,15 +81,22 @@ def pack(
     from api.services.cell_places import postcode_lookup
     from api.services.tasking_pack import PackOptions, public_pack, tasking_pack
 
-    settings = settings_from(store)
-    tasking = tasking_store(store, database)
-    con = open_existing(settings)
     try:
         if fmt not in ("pdf", "html", "json"):
             raise ParameterError("format", "choose pdf, html or json")
+        meeting = _date(when) if when else date.today()
+    except ParameterError as exc:
+        fail(exc)
+    if server:
+        query = {"csp": csp, "date": meeting.isoformat(), "cells": cells, "format": fmt}
+        _through_service(server, query, fmt, out)
+        return
+    settings = settings_from(store)
+    tasking = tasking_store(store, database)
+    con = open_existing(settings, THROUGH_SERVER)
+    try:
         options = PackOptions(cells=cells, months=settings.default_months, core=tuple(settings.core_sources))
         postcodes = postcode_lookup(settings.postcodes)
-        meeting = _date(when) if when else date.today()
         found = tasking_pack(con, tasking, csp, meeting, Caches(), gap_rule(settings), postcodes, options)
         if fmt == "pdf":
             out.write_bytes(render_pack_pdf(found))
@@ -72,13 +109,4 @@ def pack(
     finally:
         con.close()
         tasking.close()
-    s = found["summary"]
-    console.print(
-        f"wrote {out}: {found['csp']['name']}, meeting {meeting:%d %b %Y}, data {found['months']['from']} to "
-        f"{found['months']['to']}; {s['problems']} problems, {s['actions']} actions ({s['overdue']} overdue), "
-        f"{s['evaluations_due']} evaluations due, {s['patrol_cells']} patrol cells, {s['hotspots']} hotspots, "
-        f"{s['feeds_flagged']} feeds with gaps",
-        soft_wrap=True,
-        markup=False,
-        highlight=False,
-    )
+    _print_summary(out, found)

@@ -12,6 +12,8 @@ from api.cli.common import StoreOpt, console, fail, open_writable, settings_from
 from geo.errors import BoundaryError
 
 wards_app = typer.Typer(help="Ward boundary sets.", no_args_is_help=True)
+LOAD_WHEN_HELD = "stop the server, load the boundary set, then serve again (boundary sets are not sent through it)"
+LIST_WHEN_HELD = "stop the server first, or read `boundary_sets` from its GET /healthz with an analyst token"
 
 
 @wards_app.command("load")
@@ -44,7 +46,7 @@ def wards_load(
     settings = settings_from(store)
     set_name = name or files[0].name.split(".")[0]
     try:
-        with writable(settings, every=True) as con:
+        with writable(settings, every=True, when_held=LOAD_WHEN_HELD) as con:
             count = load_boundary_set(
                 con,
                 set_name,
@@ -67,7 +69,7 @@ def wards_list(store: StoreOpt = None) -> None:
     """List the boundary sets in the store."""
     from ingest.store import read
 
-    con = open_writable(settings_from(store))
+    con = open_writable(settings_from(store), LIST_WHEN_HELD)
     try:
         table = Table("name", "default", "wards", "description")
         for b in read.list_boundary_sets(con):

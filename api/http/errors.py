@@ -1,21 +1,25 @@
-"""One map from our exceptions (domain, access, ingest, geo) to HTTP status codes and problem JSON bodies."""
+"""One map from our exceptions (domain, access, ingest, geo) to HTTP status codes and problem JSON bodies, answered
+to a browser asking for a page as a readable page instead (api.http.browsers)."""
 
 from __future__ import annotations
 
-import json
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access.principals import AuthError
 from api.access.store import AccessUnavailable
 from api.database.tasking import KeyReused, TaskingUnavailable
+from api.http.auth import policy_of
+from api.http.browsers import asks_for_html, wants_page
+from api.render.error_page import render_error_page
 from api.services.errors import NotFoundError, ParameterError
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, FileTooLargeError, StoreError, SuspiciousFileError, UnknownBoundarySetError
@@ -50,6 +54,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+OGC_PREFIX = "/ogc"
+COLLECTIONS = f"{OGC_PREFIX}/collections/"
+OGC_CODES = {400: "InvalidParameterValue", 404: "NotFound"}
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 STATUS: dict[type[Exception], int] = {
@@ -66,15 +73,52 @@ STATUS: dict[type[Exception], int] = {
 }
 
 
-def _problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+def _answer(request: Request, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
+    """An error as the caller reads it: a page for a browser's page request (api.http.browsers), else the problem
+    JSON (under /ogc also with OGC API's `code` and `description`)."""
+    if wants_page(request):
+        return error_page(request, status, detail, [f"{e['parameter']}: {e['message']}" for e in errors or []])
     body: dict[str, object] = {"status": status, "detail": detail}
     if errors:
         body["errors"] = errors
+    if _under_ogc(request):
+        body |= {"code": _ogc_code(status), "description": detail}
     return JSONResponse(status_code=status, content=body)
 
 
-def _validation(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def _under_ogc(request: Request) -> bool:
+    return request.url.path == OGC_PREFIX or request.url.path.startswith(f"{OGC_PREFIX}/")
+
+
+def _ogc_code(status: int) -> str:
+    """OGC API's exception code for a status (InvalidParameterValue, NotFound, ...)."""
+    return OGC_CODES.get(status) or HTTPStatus(status).phrase.title().replace(" ", "").replace("-", "")
+
+
+def error_page(request: Request, status: int, detail: str, problems: list[str]) -> HTMLResponse:
+    """An error as a readable page: the message, each parameter's problem when there are several, and where to go
+    from here (the map; signing in with another token when refused; the page without its options when they were
+    not acceptable; the collections for an OGC path)."""
+    path = request.url.path
+    links = [("/", "Back to the map")]
+    if status in (401, 403):
+        back = quote(_back(request)) if request.method == "GET" else "/"
+        links.append((f"/login?next={back}", "Sign in" if status == 401 else "Sign in with another token"))
+    if status in (400, 422) and request.url.query and request.method == "GET":
+        links.append((path, "This page without the options given"))
+    if _under_ogc(request):
+        links.append((f"{OGC_PREFIX}/collections", "The OGC API's collections"))
+    listed = problems if len(problems) > 1 else []
+    return HTMLResponse(render_error_page(status, detail, listed, links), status_code=status)
+
+
+def _back(request: Request) -> str:
+    """The page asked for, with its query: where signing in goes back to."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _validation_problems(exc: RequestValidationError) -> tuple[str, list[dict[str, str]]]:
+    """A validation error's detail and each parameter's problem."""
     errors = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
@@ -85,10 +129,17 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
             message += f" (got {err['input']!r})"
         errors.append({"parameter": where, "message": message})
     detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
-    return _problem(422, detail, errors)
+    return detail, errors
 
 
-def _mapped(_: Request, exc: Exception) -> JSONResponse:
+def _validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    detail, errors = _validation_problems(exc)
+    return _answer(request, 422, detail, errors)
+
+
+def _mapped_problems(exc: Exception) -> tuple[int, str, list[dict[str, str]] | None]:
+    """A mapped exception's status, detail and parameter problem."""
     status = next(code for kind, code in STATUS.items() if isinstance(exc, kind))
     parameter = (
         exc.parameter
@@ -96,38 +147,65 @@ def _mapped(_: Request, exc: Exception) -> JSONResponse:
         else ("wards" if isinstance(exc, UnknownBoundarySetError) else None)
     )
     errors = [{"parameter": parameter, "message": str(exc)}] if parameter else None
-    return _problem(status, str(exc), errors)
+    return status, str(exc), errors
+
+
+def _mapped(request: Request, exc: Exception) -> Response:
+    status, detail, errors = _mapped_problems(exc)
+    return _answer(request, status, detail, errors)
 
 
 def _auth(request: Request, exc: Exception) -> Response:
+    """401: a browser asking for a page is sent to sign in (and back here after), an API client told to send a
+    token; 403: a page saying so to a browser, JSON to an API client."""
     assert isinstance(exc, AuthError)
-    if exc.status == 401 and "text/html" in request.headers.get("accept", "") and request.method == "GET":
-        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(back)}", status_code=303)
-    response = _problem(exc.status, exc.message)
+    if exc.status == 401 and asks_for_html(request) and request.method == "GET":
+        return RedirectResponse(f"/login?next={quote(_back(request))}", status_code=303)
+    response = _answer(request, exc.status, exc.message)
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="aim"'
     return response
 
 
-def _access(_: Request, exc: Exception) -> JSONResponse:
+def _access(request: Request, exc: Exception) -> Response:
     """503 in general terms: the file and SQLite's message are for the log and the analysts' /healthz."""
     assert isinstance(exc, AccessUnavailable)
-    return _problem(503, exc.public)
+    return _answer(request, 503, exc.public)
 
 
-def as_bad_request(request: Request, exc: Exception) -> JSONResponse:
+def as_bad_request(request: Request, exc: Exception) -> Response:
     """A parameter's problem answered as 400 rather than 422 (OGC API routes: the standard asks for 400)."""
-    response = _validation(request, exc) if isinstance(exc, RequestValidationError) else _mapped(request, exc)
-    body = json.loads(bytes(response.body))
-    return _problem(400, body["detail"], body.get("errors"))
+    if isinstance(exc, RequestValidationError):
+        detail, errors = _validation_problems(exc)
+        return _answer(request, 400, detail, errors)
+    _, detail, mapped = _mapped_problems(exc)
+    return _answer(request, 400, detail, mapped)
+
+
+def _not_found(request: Request) -> str:
+    """Why nothing is at the path, in words: an unknown OGC collection is named, with where the collections are."""
+    path = request.url.path
+    parts = path.split("/")
+    if path.startswith(f"{OGC_PREFIX}/collections/") and len(parts) > 3:
+        known = {route.split("/")[3] for route in policy_of(request).routes if route.startswith(COLLECTIONS)}
+        if parts[3] not in known:
+            return f"no collection {parts[3]!r}: the collections are listed at {OGC_PREFIX}/collections"
+    return f"nothing is served at {path}"
 
 
 async def _http(request: Request, exc: Exception) -> Response:
-    """Starlette's answer, with a 405's Allow header naming every method documented at the path (a path served by
-    several routes, one per method, would otherwise name only the first route's)."""
+    """Starlette's answer (a page for a browser's page request; an OGC error under /ogc), with a 405's Allow header
+    naming every method documented at the path (a path served by several routes, one per method, would otherwise
+    name only the first route's)."""
     assert isinstance(exc, StarletteHTTPException)
-    response = await http_exception_handler(request, exc)
+    unrouted = exc.status_code == 404 and exc.detail == "Not Found"
+    if wants_page(request) or (_under_ogc(request) and exc.status_code >= 400):
+        detail = _not_found(request) if unrouted else str(exc.detail)
+        response = _answer(request, exc.status_code, detail)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+    else:
+        response = await http_exception_handler(request, exc)
     path = getattr(request.scope.get("route"), "path", None)
     if exc.status_code == 405 and isinstance(path, str):
         documented = request.app.openapi().get("paths", {}).get(path) or {}

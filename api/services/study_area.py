@@ -81,6 +81,12 @@ def partnerships(con: Connection) -> list[read.NamedArea]:
     return [read.NamedArea(c, n, slug(n), tuple(lads)) for c, n, lads in rows]
 
 
+def drawable(lads: tuple[str, ...], held: set[str], mapped: set[str]) -> bool:
+    """Whether statistics can be drawn for an area of these LADs: some hold incidents (`held`) and every one has
+    wards in the boundary set drawn (`mapped`)."""
+    return bool(held & set(lads)) and set(lads) <= mapped
+
+
 def area_choices(
     con: Connection, held: set[str], mapped: set[str], lad_names: dict[str, str]
 ) -> tuple[AreaGroups, list[read.NamedArea]]:
@@ -88,11 +94,8 @@ def area_choices(
     authorities that hold incidents and whose every LAD has wards in the boundary set drawn; and the forces among
     them (values "force:<slug>", "csp:<code>", "lad:<code>")."""
 
-    def drawable(lads: tuple[str, ...]) -> bool:
-        return bool(held & set(lads)) and set(lads) <= mapped
-
-    forces = [f for f in read.forces(con) if drawable(f.lads)]
-    csps = [c for c in partnerships(con) if drawable(c.lads)]
+    forces = [f for f in read.forces(con) if drawable(f.lads, held, mapped)]
+    csps = [c for c in partnerships(con) if drawable(c.lads, held, mapped)]
     lads = sorted(held & mapped, key=lambda code: (lad_names.get(code) or code).lower())
     groups: AreaGroups = [
         ("Police force areas", [(f"force:{f.slug}", f.name) for f in forces]),

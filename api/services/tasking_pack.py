@@ -14,7 +14,7 @@ from api.services.errors import ParameterError
 from api.services.filters import Filters, requested_categories, resolve_filters
 from api.services.problem_evaluation import evaluate
 from api.services.statistics import View, registered
-from api.services.study_area import StudyArea, partnerships, resolve_study_area
+from api.services.study_area import StudyArea, drawable, partnerships, resolve_study_area
 from api.services.tasking import describe_target
 from api.services.tasking_pack_area import PackOptions, feed_gaps
 from geo.gaps import GapRule
@@ -64,20 +64,36 @@ def section_months(when: date, start: date, month: date) -> dict[str, str]:
     }
 
 
+def _default_wards(con: Connection) -> tuple[str | None, set[str]]:
+    """The default boundary set (None when none is loaded) and the LADs it has wards for."""
+    boundary_sets = read.boundary_set_names(con)  # the default first
+    if not boundary_sets:
+        return None, set()
+    return boundary_sets[0], set(read.lads_with_wards(con, boundary_sets[0]))
+
+
 def held_partnerships(con: Connection) -> list[str]:
-    """The names of the partnerships with incidents held."""
+    """The names of the partnerships a pack can be made for, as the map offers them for its statistics: incidents
+    held, and wards for every one of their authorities in the default boundary set (a force's data holds a few rows
+    across its border: a neighbouring partnership without wards of its own is not offered)."""
     held = set(read.lads_with_incidents(con))
-    return [c.name for c in partnerships(con) if held & set(c.lads)]
+    _, mapped = _default_wards(con)
+    return [c.name for c in partnerships(con) if drawable(c.lads, held, mapped)]
 
 
 def resolve_csp(con: Connection, csp: str) -> StudyArea:
-    """The CSP named by code or name; an unknown one is a ParameterError naming the partnerships held."""
+    """The CSP named by code or name; an unknown one, or one without wards to draw its pack on, is a ParameterError
+    naming the partnerships a pack can be made for."""
+    names = held_partnerships(con)
+    hint = f"; partnerships a pack can be made for: {', '.join(names)}" if names else ""
     try:
-        return resolve_study_area(con, None, csp, None)
+        area = resolve_study_area(con, None, csp, None)
     except ParameterError:
-        names = held_partnerships(con)
-        hint = f"; partnerships with incidents held: {', '.join(names)}" if names else ""
         raise ParameterError("csp", f"no community safety partnership with the code or name {csp!r}{hint}") from None
+    boundary_set, mapped = _default_wards(con)
+    if not mapped & set(area.lads):
+        raise ParameterError("csp", f"no wards of {area.name} in boundary set {boundary_set!r}: no pack{hint}")
+    return area
 
 
 def status_on(action: Row, when: date) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingest.errors import StoreError
+from ingest.errors import StoreError, StoreHeldError
 from ingest.store.keys import store_secret
 
 Connection = duckdb.DuckDBPyConnection
@@ -103,13 +103,11 @@ def _connect(path: Path, memory_limit: str, threads: int = 0) -> Connection:
         _LIMITS[str(path)] = memory_limit
         return con
     except duckdb.IOException as exc:
-        hint = (
-            "; another process holds it (a running `aim serve`? send files to it instead: "
-            "POST /api/v1/ingest/police or /api/v1/ingest/<profile>)"
-            if "lock" in str(exc).lower()
-            else ""
-        )
-        raise StoreError(f"cannot open store {path}: {exc}{hint}") from exc
+        if "lock" in str(exc).lower():
+            raise StoreHeldError(
+                f"cannot open store {path}: another process holds it (a running `aim serve`?): {exc}"
+            ) from exc
+        raise StoreError(f"cannot open store {path}: {exc}") from exc
 
 
 def open_store(path: Path, memory_limit: str = "2GB") -> Connection:

@@ -24,8 +24,12 @@ SIGN_IN_UNAVAILABLE = (
 
 
 def _local(path: str | None) -> str:
-    """Only same-site paths are followed after login (no open redirects)."""
-    return path if path and path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+    """Only same-site paths are followed after login (no open redirects): a path from the root, not `//host` nor
+    `/\\host`, with no space or control character (browsers drop tabs and newlines from a URL: `/<tab>/host` would
+    be `//host`)."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path if path.isprintable() and not any(c.isspace() for c in path) else "/"
 
 
 NextPage = Annotated[str, Query(max_length=300, description="Page to go back to after signing in")]
