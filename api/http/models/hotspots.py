@@ -116,8 +116,11 @@ class EmergingProperties(Schema):
     )
     side: Literal["hot", "cold"]
     colour: str = Field(description="CSS colour of the class")
-    trend_z: float = Field(description="Mann-Kendall z of the cell's Gi* z-scores over the slices")
-    trend_p: float = Field(description="Mann-Kendall p-value")
+    trend_z: float = Field(
+        description="Mann-Kendall z of the cell's neighbourhood share of the area's incidents, slice by slice "
+        "(positive: rising against the area's own change)"
+    )
+    trend_p: float = Field(description="Mann-Kendall two-sided p-value (unconditional, ties corrected)")
     slices_hot: int = Field(description="Slices in which the cell is a significant hot spot")
     slices_cold: int = Field(description="Slices in which the cell is a significant cold spot")
     counts: list[int] = Field(description="Incidents in each slice (as `slices`)")
