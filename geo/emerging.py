@@ -55,14 +55,23 @@ def neighbourhood_shares(counts: np.ndarray, weights: sp.csr_matrix) -> np.ndarr
         return np.where(totals[None, :] > 0, local / totals[None, :], 0.0)
 
 
-def cell_trends(counts: np.ndarray, weights: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """Each cell's trend, Mann-Kendall z and two-sided p, on its neighbourhood's share of the area's incidents per
-    slice: each slice counted once (no overlap, so slices are exchangeable when there is no trend) and against the
-    area's own change (a season that moves every cell is not a trend)."""
-    if counts.shape[0] == 0:
+def cell_trends(
+    counts: np.ndarray, weights: sp.csr_matrix, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's trend (of the given rows, default all), Mann-Kendall z and two-sided p, on its neighbourhood's
+    share of the area's incidents per slice: each slice counted once (no overlap, so slices are exchangeable when
+    there is no trend) and against the area's own change (a season that moves every cell is not a trend)."""
+    shares = neighbourhood_shares(counts, weights)
+    shares = shares if rows is None else shares[rows]
+    if shares.shape[0] == 0:
         return np.zeros(0), np.ones(0)
-    _, z, p = mann_kendall(neighbourhood_shares(counts, weights))
+    _, z, p = mann_kendall(shares)
     return z, p
+
+
+def trend_words(z: np.ndarray, p: np.ndarray, alpha: float) -> np.ndarray:
+    """rising / falling where p < alpha (by the sign of z), else steady."""
+    return np.where(p < alpha, np.where(z > 0, "rising", "falling"), "steady")
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,9 @@ class PackHotspot(Schema):
     recent_counts: dict[str, int]
     period_count: int
     slices_hot: int = Field(description="Months hot")
-    trend_z: float = Field(description="Mann-Kendall z of the cell's trend, as the emerging hotspots and the plan give it")
+    trend_z: float = Field(
+        description="Mann-Kendall z of the cell's trend, as the emerging hotspots and the plan give it"
+    )
 
 
 class PackHotspots(Schema):
