@@ -43,16 +43,15 @@ GI_METHOD = (
 EMERGING_METHOD = (
     "Gi* per slice (month, or week with interval=week) over a space-time neighbourhood (the cell's k-ring in this "
     "slice and the one before), unconditional exact p-values (each cell-slice's local sum against the counts of all "
-    "cell-slices shuffled, its own included), FDR at alpha "
-    "across all cell-slices. The trend is a Mann-Kendall test (unconditional: two-sided p from the normal "
-    "approximation with ties corrected, no slice held fixed), at alpha, on the cell's neighbourhood's share of the "
-    "area's incidents in each slice alone: not on the Gi* z-scores, which overlap (each counts the slice before) so "
-    "that the test would call about twice its level on data with no trend; and a share, so a season that moves "
-    "every cell is not a trend. Classes follow space-time hotspot analysis: new (hot only in the last slice), consecutive (one "
-    "unbroken run of at least two hot slices up to the last, never hot before), intensifying / persistent / "
-    "diminishing (hot in at least 90% of slices including the last; trend up / none / down), sporadic (hot in the "
-    "last slice, on and off before, never cold), oscillating (as sporadic, but cold in some slice), historical (hot "
-    "in at least 90% of slices, not the last)."
+    "cell-slices shuffled, its own included), FDR at alpha across all cell-slices. The trend is a Mann-Kendall test "
+    "(two-sided p from the normal approximation with ties corrected), at alpha, on the cell's neighbourhood's share "
+    "of the area's incidents in each slice alone: not on the Gi* z-scores, which overlap (each counts the slice "
+    "before) so that the test would call about twice its level on data with no trend; and a share, so a season that "
+    "moves every cell is not a trend. Classes follow space-time hotspot analysis: new (hot only in the last slice), "
+    "consecutive (one unbroken run of at least two hot slices up to the last, never hot before), intensifying / "
+    "persistent / diminishing (hot in at least 90% of slices including the last; trend up / none / down), sporadic "
+    "(hot in the last slice, on and off before, never cold), oscillating (as sporadic, but cold in some slice), "
+    "historical (hot in at least 90% of slices, not the last)."
 )
 GI_LEGEND = [
     {"class": "hot-99", "meaning": f"hot spot, {flagged_words(99)}", "colour": "#b2182b"},

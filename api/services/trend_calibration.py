@@ -64,7 +64,7 @@ def trend_calibration(
     counts, months = lattice_counts(con, filters.incident, lattice, bbox)
     weights = neighbour_matrix(lattice, 1)
     local = np.asarray(weights @ counts)
-    active, dense = local.sum(axis=1) > 0, (local > 0).all(axis=1)
+    active, dense = local.sum(axis=1) > 0, np.all(local > 0, axis=1)
     real = _summary(emerging_hotspots(counts, weights, alpha=ALPHA), active, dense)
     rng = np.random.default_rng(seed)
     nulls = [
