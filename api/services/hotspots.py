@@ -10,7 +10,7 @@ from api.services.filters import Filters
 from api.services.reference import WardCache
 from api.services.study_area import STUDY_AREA_CELLS, LatticeCache, StudyArea, lattice_counts
 from api.services.weekly import lattice_week_counts
-from geo.emerging import emerging_hotspots
+from geo.emerging import emerging_hotspots, trend_words
 from geo.features import feature, feature_collection, hex_features
 from geo.hotspots import LEVELS, HotspotClasses, hotspot_classes, sparsity_warnings
 from geo.lattice import neighbour_matrix, polygon_neighbours
@@ -222,6 +222,7 @@ def emerging_layer(
         slices = [f"{m:%Y-%m}" for m in months]
     weights = neighbour_matrix(lattice, k)
     result = emerging_hotspots(counts, weights, alpha=alpha)
+    trends = trend_words(result.trend_z, result.trend_p, alpha)
     chosen = np.flatnonzero(result.pattern != "")
     order = np.lexsort((-counts[chosen].sum(axis=1), [CLASS_ORDER[p] for p in result.pattern[chosen]]))
     chosen = chosen[order]
@@ -237,6 +238,7 @@ def emerging_layer(
                 "colour": EMERGING_COLOURS[str(result.pattern[i])] if result.side[i] == "hot" else "#4575b4",
                 "trend_z": round(float(result.trend_z[i]), 3),
                 "trend_p": float(f"{result.trend_p[i]:.3g}"),
+                "trend": str(trends[i]),
                 "slices_hot": int((result.significant[i] > 0).sum()),
                 "slices_cold": int((result.significant[i] < 0).sum()),
                 "counts": [int(c) for c in counts[i]],

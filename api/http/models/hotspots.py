@@ -120,7 +120,10 @@ class EmergingProperties(Schema):
         description="Mann-Kendall z of the cell's neighbourhood share of the area's incidents, slice by slice "
         "(positive: rising against the area's own change)"
     )
-    trend_p: float = Field(description="Mann-Kendall two-sided p-value (unconditional, ties corrected)")
+    trend_p: float = Field(description="Mann-Kendall two-sided p-value (normal approximation, ties corrected)")
+    trend: Literal["rising", "falling", "steady"] = Field(
+        description="rising or falling where trend_p < alpha, else steady: the same word the patrol plan gives the cell"
+    )
     slices_hot: int = Field(description="Slices in which the cell is a significant hot spot")
     slices_cold: int = Field(description="Slices in which the cell is a significant cold spot")
     counts: list[int] = Field(description="Incidents in each slice (as `slices`)")
