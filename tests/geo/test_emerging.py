@@ -79,10 +79,10 @@ def _shuffled_trend_p(draws: int, overlapping: bool) -> np.ndarray:
     """Trend p-values of cells whose 3-step neighbourhoods do not overlap (independent trials), on cubes whose
     counts were drawn with a season common to every cell and then shuffled across months cell by cell (no trend);
     overlapping: the old series instead, Mann-Kendall on each cell's space-time Gi* z from the second month."""
-    _, weights, _ = _cube()
+    cube, weights, _ = _cube()
     far = _apart(weights, 10_000)
     rng = np.random.default_rng(11)
-    rates = rng.gamma(2.0, 2.0, weights.shape[0])  # type: ignore[attr-defined]
+    rates = np.asarray(rng.gamma(2.0, 2.0, cube.shape[0]))
     season = 1 + 0.3 * np.sin(np.arange(12) / 2)
     out = []
     for _ in range(draws):
