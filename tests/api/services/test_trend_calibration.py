@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 from api.services.caches import Caches
 from api.services.evaluation import force_areas
 from api.services.filters import resolve_filters
@@ -44,3 +46,17 @@ def test_shuffled_months_call_trends_at_no_more_than_the_nominal_rate(cleveland_
             assert stated[name]["implies_change"] and stated[name]["shuffled_mean_cells"] is not None
             assert stated[name]["real_cells"] >= 0
         assert r["persistent_trend_share"] is None or r["persistent_trend_share"] <= 0.25
+
+
+def test_the_time_null_over_the_api(client: TestClient) -> None:
+    params = {"force": "cleveland", "res": 8, "draws": 2, "category": "asb"}
+    r = client.get("/api/v1/hotspots/emerging/calibration", params=params)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["area"]["name"] == "Cleveland" and body["draws"] == 2 and body["category"] == "asb"
+    assert [x["level"] for x in body["levels"]] == [0.1, 0.05]
+    assert [c["class"] for c in body["classes"]] == list(CLASSES)
+    again = client.get("/api/v1/hotspots/emerging/calibration", params=params).json()
+    assert again["classes"] == body["classes"] and again["levels"] == body["levels"]  # seeded: the same shuffles
+    short = client.get("/api/v1/hotspots/emerging/calibration", params={**params, "from": "2025-11", "to": "2025-12"})
+    assert short.status_code == 422
