@@ -15,6 +15,7 @@ from geo.hotspots import gi_star_many
 from geo.inference import space_time_p_values
 
 MOSTLY = 0.9  # "at least 90% of the time slices"
+TREND_ALPHA = 0.1  # a cell's trend where no level is asked (the patrol plan, a cell's trend): the layer's default
 CLASSES = (
     "new",
     "consecutive",

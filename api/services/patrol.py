@@ -15,7 +15,7 @@ from api.services.filters import Filters
 from api.services.hotspots import flagged_words
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea, lattice_counts_with_context
-from geo.emerging import cell_trends, trend_words
+from geo.emerging import TREND_ALPHA, cell_trends, trend_words
 from geo.features import feature_collection, hex_features
 from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, quartic_kernel, select_cells
 from geo.hexbin import cell_polygons, cells_to_strings
@@ -26,7 +26,6 @@ from ingest.store.connection import Connection
 from ingest.taxonomy import context_categories
 
 MAX_KERNEL_ENTRIES = 30_000_000
-TREND_ALPHA = 0.1  # a cell's trend: rising or falling at p < 0.1, as the emerging hotspots' (alpha 0.1)
 FORECAST_DOC = (
     "Expected incidents per month in each cell, from the period's monthly counts: a recency-weighted rate blended "
     "with a kernel-smoothed rate, then with the cell's share of the other crime recorded over the same months "

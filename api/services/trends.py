@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from api.services.comparison import (
     compared_with,
     comparison_members,
@@ -21,14 +23,21 @@ from api.services.filters import Filters
 from api.services.lad_verdicts import LAD_TEST, lad_verdicts
 from api.services.places import resolve_lad, resolve_ward
 from api.services.reference import WardCache
-from api.services.study_area import StudyArea
+from api.services.study_area import LatticeCache, StudyArea, lattice_counts
 from api.services.ward_verdicts import AREA_TEST, WardVerdicts, area_wards, study_area_lads, ward_verdicts
+from geo.emerging import TREND_ALPHA, cell_trends, trend_words
 from geo.hexbin import cell_resolution
+from geo.lattice import neighbour_matrix
 from geo.trends import month_range
 from ingest.store import read
 from ingest.store.connection import Connection
 
 MonthCounts = dict[date, tuple[int, int]]  # month -> (count, cell key)
+CELL_TREND = (
+    "the cell's trend over the period's months, as the emerging hotspots (k = 1) and the patrol plan give it: "
+    "Mann-Kendall on its neighbourhood's share of the study area's incidents month by month (so a season the whole "
+    "area shares is not a trend), rising or falling at p < alpha, else steady"
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class WardTest:
 
     wards: WardCache
     area: StudyArea | None = None
+    lattices: LatticeCache | None = None  # a cell's trend among the study area's cells (none without both)
 
 
 def resolve_trend_area(
@@ -239,7 +249,31 @@ def monthly_trend(
     elif against_area:
         members["test"] = LAD_TEST
     season = seasonality(con, filters, area, held)
-    return {**body, **members, "seasonality": season, "season": season_note(len(series), season["years"], against_area)}
+    body |= {**members, "seasonality": season, "season": season_note(len(series), season["years"], against_area)}
+    trend = cell_trend(con, filters, area, ward_test) if area.cell and ward_test else None
+    return body if trend is None else {**body, "cell_trend": trend}
+
+
+def cell_trend(con: Connection, filters: Filters, area: TrendArea, test: WardTest) -> dict[str, Any] | None:
+    """An H3 cell's trend over the months among its study area's cells, the one the emerging hotspots and the patrol
+    plan give it (None without a study area, outside it, or under 4 months)."""
+    if area.cell is None or test.area is None or test.lattices is None:
+        return None
+    res, code = area.cell
+    lattice, bbox = test.lattices.get(con, test.wards, filters.boundary_set, test.area, res)
+    found = np.flatnonzero(lattice.cells == np.uint64(code))
+    counts = lattice_counts(con, filters.incident, lattice, bbox)[0] if len(found) else np.zeros((0, 0))
+    if not len(found) or counts.shape[1] < 4:
+        return None
+    z, p = cell_trends(counts, neighbour_matrix(lattice, 1), found)
+    return {
+        "trend": str(trend_words(z, p, TREND_ALPHA)[0]),
+        "trend_z": round(float(z[0]), 3),
+        "trend_p": float(f"{p[0]:.3g}"),
+        "alpha": TREND_ALPHA,
+        "area": test.area.echo(),
+        "method": CELL_TREND,
+    }
 
 
 def season_note(months: int, years: int, against_area: bool) -> dict[str, Any]:

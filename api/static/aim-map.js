@@ -261,6 +261,12 @@
       var list = element("ul", {"class": "aim-compared"});
       lines.forEach(function (line) { list.appendChild(element("li", {}, line)); });
       nodes.push(list);
+      if (answer.cell_trend) {  /* the cell's trend word, as the patrol plan and the emerging hotspots give it */
+        var t = answer.cell_trend;
+        nodes.push(element("div", {"class": "aim-cell-trend"}, "Over the months: " + t.trend + " against "
+          + t.area.name + "'s cells (Mann-Kendall p " + Number(t.trend_p).toPrecision(2)
+          + "), as the patrol plan and the emerging hotspots give it"));
+      }
       if (answer.season && answer.season.told_apart === false) {
         nodes.push(element("div", {"class": "aim-note aim-season"}, answer.season.note.charAt(0).toUpperCase()
           + answer.season.note.slice(1) + "."));
@@ -289,8 +295,8 @@
       var params = new URLSearchParams(side.getAttribute("data-query") || "");
       if (area.param) { params.set(area.param, area.code); }
       /* a ward's (district's) change is tested among the study area's wards (districts), as the movers list tests
-       * a ward: one verdict */
-      if ((area.param === "ward" || area.param === "lad") && side.getAttribute("data-area")) {
+       * a ward, and a cell's trend among its cells, as the plan gives it: one verdict */
+      if (area.param && side.getAttribute("data-area")) {
         params.set("area", side.getAttribute("data-area"));
       }
       body.replaceChildren(element("div", {"class": "aim-note"}, "Loading the trend of " + area.title + "…"));

@@ -204,6 +204,17 @@ class WeekSpan(Schema):
     count: int
 
 
+class CellTrend(Schema):
+    """An H3 cell's trend over the months among its study area's cells (as the emerging hotspots and the plan)."""
+
+    trend: Literal["rising", "falling", "steady"]
+    trend_z: float = Field(description="Mann-Kendall z of the cell's neighbourhood share of the area's incidents")
+    trend_p: float = Field(description="Mann-Kendall two-sided p-value (normal approximation, ties corrected)")
+    alpha: float
+    area: VerdictArea = Field(description="The study area whose cells it is among (`area`)")
+    method: str
+
+
 class MonthlyTrend(Schema):
     """A monthly series with exact figures: changes tested, and the seasonal profile."""
 
@@ -219,6 +230,10 @@ class MonthlyTrend(Schema):
     test: str = Field(description="The change test in words")
     seasonality: Seasonality
     season: SeasonNote
+    cell_trend: CellTrend = absent(
+        "An H3 cell with `area` only (absent outside the area or under 4 months): its trend over the months, the "
+        "word the patrol plan and the emerging hotspots give it"
+    )
 
 
 class WeeklyTrend(Schema):

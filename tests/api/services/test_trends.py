@@ -119,3 +119,14 @@ def test_movers_against_last_year_say_what_they_compare(client: TestClient) -> N
         "/api/v1/trends/movers", params={"compare": "last_year", "from": "2025-10", "to": "2025-12"}
     ).json()
     assert body["compare"] == "last_year" and body["previous_period"] == {"from": "2024-10", "to": "2024-12"}
+
+
+def test_a_cell_trend_is_the_word_the_patrol_plan_gives_the_cell(client: TestClient) -> None:
+    period = {"from": "2025-01", "to": "2025-12"}
+    plan = client.get("/api/v1/patrol-plan", params={**period, "force": "cleveland", "cells": 8}).json()
+    assert len(plan["cells"]) == 8
+    for row in plan["cells"]:
+        body = client.get("/api/v1/trends", params={**period, "h3": row["h3"], "area": "force:cleveland"}).json()
+        assert body["cell_trend"]["trend"] == row["trend"] and body["cell_trend"]["area"]["name"] == "Cleveland"
+    alone = client.get("/api/v1/trends", params={**period, "h3": plan["cells"][0]["h3"]}).json()
+    assert "cell_trend" not in alone  # no study area: no cells to be among
