@@ -286,6 +286,7 @@ def test_clicking_a_ward_or_a_cell_draws_its_monthly_trend(analyst: Watched, tmp
     answer, shown = _trend_after(page, lambda: _click_clear(page, "aim-gi"))
     assert answer["area"]["type"] == "h3" and shown["heading"] == "this hexagon"
     assert shown["fine"][0] == f"Cell {answer['area']['code']}"  # the id in small print, never the headline
+    assert f"Over the months: {answer['cell_trend']['trend']} against Cleveland's cells" in shown["text"]
     _assert_chart_is_the_answer(answer, shown)
     answer, shown = _trend_after(page, lambda: page.click("#aim-trend-all"))
     assert answer["area"] == {"type": "all"} and shown["heading"] == "every ward counted"
