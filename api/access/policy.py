@@ -60,6 +60,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     # each statistic's route (api.services.statistics)
     **{s.route: statistic_grant(s) for s in registered() if s.route},
     "/api/v1/hotspots/calibration": ANALYSIS,
+    "/api/v1/hotspots/emerging/calibration": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,
     "/api/v1/evaluate/placebo": ANALYSTS,
     "/api/v1/sources": ANALYSIS,

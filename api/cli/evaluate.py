@@ -14,6 +14,7 @@ from api.services.errors import ParameterError
 if TYPE_CHECKING:
     from ingest.store.connection import Connection
 
+NULLS = ("both", "space", "time")  # calibration: counts shuffled across cells, across months, or both
 ORDER = ("aim", "training_window", "last_3_months", "previous_period", "kde", "random")
 
 
@@ -50,8 +51,20 @@ def evaluate_command(
     ] = None,
     markdown: Annotated[bool, typer.Option(help="Print a Markdown table (for the docs)")] = False,
     calibration: Annotated[
-        bool, typer.Option("--calibration", help="Check hotspot significance on shuffled counts instead")
+        bool,
+        typer.Option(
+            "--calibration",
+            help="Check hotspot significance on counts shuffled across cells, and the emerging hotspots' trends and "
+            "classes on each cell's counts shuffled across months, instead",
+        ),
     ] = False,
+    null: Annotated[
+        str,
+        typer.Option(
+            help="Calibration: the spatial null (ASB shuffled across cells), the time null (each crime type's counts "
+            "shuffled across months, cell by cell): both, space or time",
+        ),
+    ] = "both",
     rolling: Annotated[
         bool,
         typer.Option(
@@ -78,9 +91,13 @@ def evaluate_command(
         ),
     ] = False,
     category: Annotated[
-        list[str] | None, typer.Option(help="Rolling and placebo: crime types (default: the three)")
+        list[str] | None,
+        typer.Option(help="Rolling, placebo and the calibration's time null: crime types (default: the three)"),
     ] = None,
     draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
+    trend_draws: Annotated[
+        int, typer.Option(min=1, max=200, help="Calibration: month shuffles per area, crime type and resolution")
+    ] = 10,
     seed: Annotated[int, typer.Option(help="Calibration: random seed")] = 0,
     store: Annotated[Path | None, typer.Option(help="Store path (default: $AIM_STORE or ./aim.duckdb)")] = None,
 ) -> None:
@@ -108,7 +125,14 @@ def evaluate_command(
         if placebo:
             return run_placebo(con, force, tuple(category or ()), seed, markdown)
         if calibration:
-            _calibrate(con, train, force, [res] if res else [8, 9], draws, seed, markdown)
+            if null not in NULLS:
+                raise ParameterError("null", f"--null is one of {', '.join(NULLS)}, not {null!r}")
+            resolutions = [res] if res else [8, 9]
+            if null in ("both", "space"):
+                _calibrate(con, train, force, resolutions, draws, seed, markdown)
+            if null in ("both", "time"):
+                cats = tuple(category or CATEGORIES)
+                _calibrate_trends(con, train, force, cats, resolutions, trend_draws, seed, markdown)
             return
         if rolling:
             _rolling(con, force, (res,) if res else (8, 9), tuple(category or CATEGORIES), markdown)
@@ -151,6 +175,32 @@ def _calibrate(
     areas = force_areas(con, force, filters.boundary_set)
     results = calibrate_forces(con, areas, filters, resolutions, draws, seed, caches.wards, caches.lattices)
     console.print(calibration_table(results) if md else calibration_text(results), soft_wrap=True, markup=False)
+
+
+def _calibrate_trends(
+    con: Connection,
+    period: str | None,
+    force: list[str] | None,
+    categories: tuple[str, ...],
+    resolutions: list[int],
+    draws: int,
+    seed: int,
+    md: bool,
+) -> None:
+    from api.services.caches import Caches
+    from api.services.evaluation import force_areas
+    from api.services.filters import resolve_filters
+    from api.services.params import parse_span
+    from api.services.trend_calibration import calibrate_trends
+
+    start, end = parse_span(period, "train") if period else (None, None)
+    by_category = [resolve_filters(con, start=start, end=end, categories=(c,), sources=()) for c in categories]
+    caches = Caches()
+    areas = force_areas(con, force, by_category[0].boundary_set)
+    results = calibrate_trends(con, areas, by_category, resolutions, draws, seed, caches.wards, caches.lattices)
+    console.print(
+        trend_tables(results) if md else trend_calibration_text(results), soft_wrap=True, markup=False, end="\n\n"
+    )
 
 
 def _rolling(
@@ -234,6 +284,56 @@ def calibration_text(results: list[dict[str, Any]]) -> str:
         out.append(
             f"{r['area']['name']} res {r['resolution']}, {r['cells']:,} cells, {r['draws']} shuffles: {shares}; "
             f"an FDR hot call in {fdr['shuffles_with_any']} shuffles (observed data: {fdr['observed_cells']} hot cells)"
+        )
+    return "\n".join(out)
+
+
+def _share(null: float | None, real: float | None) -> str:
+    return "-" if null is None or real is None else f"{null:.1%} ({real:.1%})"
+
+
+def trend_tables(results: list[dict[str, Any]]) -> str:
+    """The time null as two Markdown tables: trend calls on shuffled months (real counts in brackets), then the mean
+    cells of each hot-spot class per shuffle beside the real count."""
+    head = (
+        "| area | crime | res | active cells | dense cells | trend at 10% | trend at 5% | dense at 10% | dense at 5% "
+        "| mostly hot called intensifying / diminishing |"
+    )
+    lines = [head, "|" + "---|" * 10]
+    for r in results:
+        lv = r["levels"]
+        lines.append(
+            f"| {r['area']['name']} | {r['category']} | {r['resolution']} | {r['active_cells']:,} | "
+            f"{r['dense_cells']:,} | "
+            + " | ".join(_share(x["trend_share"], x["real_trend_share"]) for x in lv)
+            + " | "
+            + " | ".join(_share(x["dense_trend_share"], x["real_dense_trend_share"]) for x in lv)
+            + f" | {_share(r['persistent_trend_share'], r['real_persistent_trend_share'])} |"
+        )
+    names = [c["class"] for c in results[0]["classes"]] if results else []
+    lines += ["", "| area | crime | res | " + " | ".join(names) + " |", "|" + "---|" * (3 + len(names))]
+    for r in results:
+        lines.append(
+            f"| {r['area']['name']} | {r['category']} | {r['resolution']} | "
+            + " | ".join(f"{c['shuffled_mean_cells']:g} / {c['real_cells']}" for c in r["classes"])
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def trend_calibration_text(results: list[dict[str, Any]]) -> str:
+    """The time null in plain lines."""
+    out = []
+    for r in results:
+        calls = ", ".join(
+            f"p<{x['level']:g}: {x['trend_share']:.1%} of active cells on shuffled months ({x['real_trend_share']:.1%} "
+            "real)"
+            for x in r["levels"]
+        )
+        classes = ", ".join(f"{c['class']} {c['shuffled_mean_cells']:g} ({c['real_cells']})" for c in r["classes"])
+        out.append(
+            f"{r['area']['name']} {r['category']} res {r['resolution']}, {r['active_cells']:,} active cells, "
+            f"{r['draws']} month shuffles: trends {calls}; hot classes per shuffle (real): {classes}"
         )
     return "\n".join(out)
 

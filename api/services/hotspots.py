@@ -10,7 +10,7 @@ from api.services.filters import Filters
 from api.services.reference import WardCache
 from api.services.study_area import STUDY_AREA_CELLS, LatticeCache, StudyArea, lattice_counts
 from api.services.weekly import lattice_week_counts
-from geo.emerging import emerging_hotspots
+from geo.emerging import emerging_hotspots, trend_words
 from geo.features import feature, feature_collection, hex_features
 from geo.hotspots import LEVELS, HotspotClasses, hotspot_classes, sparsity_warnings
 from geo.lattice import neighbour_matrix, polygon_neighbours
@@ -43,13 +43,15 @@ GI_METHOD = (
 EMERGING_METHOD = (
     "Gi* per slice (month, or week with interval=week) over a space-time neighbourhood (the cell's k-ring in this "
     "slice and the one before), unconditional exact p-values (each cell-slice's local sum against the counts of all "
-    "cell-slices shuffled, its own included), FDR at alpha "
-    "across all cell-slices; a Mann-Kendall test on each cell's Gi* z-scores "
-    "gives its trend. Classes follow space-time hotspot analysis: new (hot only in the last slice), consecutive (one "
-    "unbroken run of at least two hot slices up to the last, never hot before), intensifying / persistent / "
-    "diminishing (hot in at least 90% of slices including the last; trend up / none / down), sporadic (hot in the "
-    "last slice, on and off before, never cold), oscillating (as sporadic, but cold in some slice), historical (hot "
-    "in at least 90% of slices, not the last)."
+    "cell-slices shuffled, its own included), FDR at alpha across all cell-slices. The trend is a Mann-Kendall test "
+    "(two-sided p from the normal approximation with ties corrected), at alpha, on the cell's neighbourhood's share "
+    "of the area's incidents in each slice alone: not on the Gi* z-scores, which overlap (each counts the slice "
+    "before) so that the test would call about twice its level on data with no trend; and a share, so a season that "
+    "moves every cell is not a trend. Classes follow space-time hotspot analysis: new (hot only in the last slice), "
+    "consecutive (one unbroken run of at least two hot slices up to the last, never hot before), intensifying / "
+    "persistent / diminishing (hot in at least 90% of slices including the last; trend up / none / down), sporadic "
+    "(hot in the last slice, on and off before, never cold), oscillating (as sporadic, but cold in some slice), "
+    "historical (hot in at least 90% of slices, not the last)."
 )
 GI_LEGEND = [
     {"class": "hot-99", "meaning": f"hot spot, {flagged_words(99)}", "colour": "#b2182b"},
@@ -220,6 +222,7 @@ def emerging_layer(
         slices = [f"{m:%Y-%m}" for m in months]
     weights = neighbour_matrix(lattice, k)
     result = emerging_hotspots(counts, weights, alpha=alpha)
+    trends = trend_words(result.trend_z, result.trend_p, alpha)
     chosen = np.flatnonzero(result.pattern != "")
     order = np.lexsort((-counts[chosen].sum(axis=1), [CLASS_ORDER[p] for p in result.pattern[chosen]]))
     chosen = chosen[order]
@@ -235,6 +238,7 @@ def emerging_layer(
                 "colour": EMERGING_COLOURS[str(result.pattern[i])] if result.side[i] == "hot" else "#4575b4",
                 "trend_z": round(float(result.trend_z[i]), 3),
                 "trend_p": float(f"{result.trend_p[i]:.3g}"),
+                "trend": str(trends[i]),
                 "slices_hot": int((result.significant[i] > 0).sum()),
                 "slices_cold": int((result.significant[i] < 0).sum()),
                 "counts": [int(c) for c in counts[i]],

@@ -16,7 +16,7 @@ from api.services.hotspots import flagged_words
 from api.services.layers import period_of
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea, lattice_counts_with_context
-from geo.emerging import mann_kendall
+from geo.emerging import TREND_ALPHA, cell_trends, trend_words
 from geo.features import feature_collection, hex_features
 from geo.forecast import BANDWIDTHS_M, ForecastModel, fit_forecast, quartic_kernel, select_cells
 from geo.hexbin import cell_polygons, cells_to_strings
@@ -78,11 +78,6 @@ def lattice_kernel(lattice: Lattice, distances: Any, bandwidth_m: float) -> Any:
     return lattice.derived[key]
 
 
-def _trend(series: np.ndarray) -> np.ndarray:
-    _, z, p = mann_kendall(series)
-    return np.where(p < 0.1, np.where(z > 0, "rising", "falling"), "steady")
-
-
 def patrol_plan(
     con: Connection,
     filters: Filters,
@@ -108,9 +103,15 @@ def patrol_plan(
     rate = model.monthly_rate(m.counts, m.kernels, m.context)
     chosen = select_cells(rate, m.area_km2, budget_km2=budget_km2, n=cells, tiebreak=m.counts.sum(axis=1))
     chosen = chosen[rate[chosen] > 0] if fitted else chosen[:0]
-    gi = hotspot_classes(m.counts.sum(axis=1), neighbour_matrix(m.lattice, 1))
+    weights = neighbour_matrix(m.lattice, 1)
+    gi = hotspot_classes(m.counts.sum(axis=1), weights)
     recent = m.counts[:, -3:] if m.counts.shape[1] >= 3 else m.counts
-    trends = _trend(m.counts[chosen]) if len(chosen) and m.counts.shape[1] >= 4 else np.full(len(chosen), "steady")
+    # the emerging hotspots' trend of the same cell (k = 1): one verdict per cell wherever it is shown
+    trends = (
+        trend_words(*cell_trends(m.counts, weights, chosen), TREND_ALPHA)
+        if len(chosen) and m.counts.shape[1] >= 4
+        else np.full(len(chosen), "steady")
+    )
     names = {w.code: w.name for w in wards.get(con, filters.boundary_set)}
     recent_months = [f"{d:%b %Y}" for d in m.months[-recent.shape[1] :]]
     rows = []

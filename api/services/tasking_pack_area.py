@@ -101,6 +101,7 @@ def emerging_hotspots(
             "period_count": sum(p["counts"]),
             "slices_hot": p["slices_hot"],
             "trend_z": p["trend_z"],
+            "trend": p["trend"],
         }
         for p in shown
     ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from api.services.comparison import (
     compared_with,
     comparison_members,
@@ -18,16 +20,24 @@ from api.services.comparison import (
 from api.services.errors import ParameterError
 from api.services.figures import check_resolution
 from api.services.filters import Filters
+from api.services.lad_verdicts import LAD_TEST, lad_verdicts
 from api.services.places import resolve_lad, resolve_ward
 from api.services.reference import WardCache
-from api.services.study_area import StudyArea
-from api.services.ward_verdicts import AREA_TEST, area_wards, study_area_lads, ward_verdicts
+from api.services.study_area import LatticeCache, StudyArea, lattice_counts
+from api.services.ward_verdicts import AREA_TEST, WardVerdicts, area_wards, study_area_lads, ward_verdicts
+from geo.emerging import TREND_ALPHA, cell_trends, trend_words
 from geo.hexbin import cell_resolution
+from geo.lattice import neighbour_matrix
 from geo.trends import month_range
 from ingest.store import read
 from ingest.store.connection import Connection
 
 MonthCounts = dict[date, tuple[int, int]]  # month -> (count, cell key)
+CELL_TREND = (
+    "the cell's trend over the period's months, as the emerging hotspots (k = 1) and the patrol plan give it: "
+    "Mann-Kendall on its neighbourhood's share of the study area's incidents month by month (so a season the whole "
+    "area shares is not a trend), rising or falling at p < alpha, else steady"
+)
 
 
 @dataclass(frozen=True)
@@ -46,11 +56,13 @@ class TrendArea:
 
 @dataclass(frozen=True)
 class WardTest:
-    """Where a ward's change is tested (api.services.ward_verdicts, as the movers test it): the ward cache and the
-    study area whose wards are tested together (None: every ward)."""
+    """Where a ward's or a district's change is tested against its area's own change (a ward as the movers test it,
+    api.services.ward_verdicts; a district among the area's districts, api.services.lad_verdicts): the ward cache and
+    the study area whose wards (districts) are tested together (None: every ward or district held)."""
 
     wards: WardCache
     area: StudyArea | None = None
+    lattices: LatticeCache | None = None  # a cell's trend among the study area's cells (none without both)
 
 
 def resolve_trend_area(
@@ -132,7 +144,38 @@ def _compared(
     tested = {**out, **compared_with(total, before, alpha), "series": series}
     if area.ward and ward_test is not None:
         tested.update(_ward_verdict(con, filters, area, ward_test, (start, end), alpha))
+    elif area.echo["type"] == "lad" and ward_test is not None:
+        tested.update(_lad_verdict(con, filters, area, ward_test, (start, end), alpha))
     return tested
+
+
+def _verdict_members(verdicts: WardVerdicts, code: str, against: dict[str, Any], alpha: float) -> dict[str, Any]:
+    """The members of a comparison that carry a place's verdict against its area, and the area's own change."""
+    mine = verdicts.of(code) or {}
+    ratio = verdicts.ratio
+    return {
+        "against": against,
+        "alpha": alpha,
+        "expected": mine.get("expected"),
+        "p_value": mine.get("p_value"),
+        "q_value": mine.get("q_value"),
+        "significant": bool(mine.get("significant", False)),
+        "area_total": verdicts.total,
+        "area_previous_total": verdicts.previous_total,
+        "area_change_pct": None if ratio is None else round(100 * (ratio - 1), 1),
+    }
+
+
+def _lad_verdict(
+    con: Connection, filters: Filters, area: TrendArea, test: WardTest, previous: tuple[date, date], alpha: float
+) -> dict[str, Any]:
+    """A district's verdict against its study area's own change, FDR across the area's districts (every district
+    held when the area is not given, has one district only, or does not hold this one)."""
+    lads, against = study_area_lads(test.area), None if test.area is None else test.area.echo()
+    if lads is None or area.code not in lads or len(lads) < 2:
+        lads, against = None, {"type": "all", "code": None, "name": "every district held"}
+    verdicts = lad_verdicts(con, filters, lads, previous, alpha)
+    return _verdict_members(verdicts, area.code, against or {}, alpha)
 
 
 def _ward_verdict(
@@ -147,15 +190,7 @@ def _ward_verdict(
     if lads is None:
         against = {"type": "all", "code": None, "name": "every ward held"}
     verdicts = ward_verdicts(con, filters, area_wards(con, test.wards, filters.boundary_set, lads), previous, alpha)
-    mine = verdicts.of(str(area.ward)) or {}
-    return {
-        "against": against,
-        "alpha": alpha,
-        "expected": mine.get("expected"),
-        "p_value": mine.get("p_value"),
-        "q_value": mine.get("q_value"),
-        "significant": bool(mine.get("significant", False)),
-    }
+    return _verdict_members(verdicts, str(area.ward), against or {}, alpha)
 
 
 def seasonality(con: Connection, filters: Filters, area: TrendArea, held: tuple[date | None, date | None]) -> dict:
@@ -208,9 +243,60 @@ def monthly_trend(
             "note": figures.note,
         }
     members = comparison_members(previous, last_year)
+    against_area = ward_test is not None and (area.ward is not None or area.echo["type"] == "lad")
     if area.ward and ward_test is not None:
         members["test"] = AREA_TEST  # the ward's verdict is the movers' verdict
-    return {**body, **members, "seasonality": seasonality(con, filters, area, held)}
+    elif against_area:
+        members["test"] = LAD_TEST
+    season = seasonality(con, filters, area, held)
+    body |= {**members, "seasonality": season, "season": season_note(len(series), season["years"], against_area)}
+    trend = cell_trend(con, filters, area, ward_test) if area.cell and ward_test else None
+    return body if trend is None else {**body, "cell_trend": trend}
+
+
+def cell_trend(con: Connection, filters: Filters, area: TrendArea, test: WardTest) -> dict[str, Any] | None:
+    """An H3 cell's trend over the months among its study area's cells, the one the emerging hotspots and the patrol
+    plan give it (None without a study area, outside it, or under 4 months)."""
+    if area.cell is None or test.area is None or test.lattices is None:
+        return None
+    res, code = area.cell
+    lattice, bbox = test.lattices.get(con, test.wards, filters.boundary_set, test.area, res)
+    found = np.flatnonzero(lattice.cells == np.uint64(code))
+    counts = lattice_counts(con, filters.incident, lattice, bbox)[0] if len(found) else np.zeros((0, 0))
+    if not len(found) or counts.shape[1] < 4:
+        return None
+    z, p = cell_trends(counts, neighbour_matrix(lattice, 1), found)
+    return {
+        "trend": str(trend_words(z, p, TREND_ALPHA)[0]),
+        "trend_z": round(float(z[0]), 3),
+        "trend_p": float(f"{p[0]:.3g}"),
+        "alpha": TREND_ALPHA,
+        "area": test.area.echo(),
+        "method": CELL_TREND,
+    }
+
+
+def season_note(months: int, years: int, against_area: bool) -> dict[str, Any]:
+    """Whether the change against the previous period can be told from a season: a period of whole years spans every
+    season, otherwise it takes two years held (the same months last year) to tell them apart."""
+    if months % 12 == 0:
+        return {"told_apart": True, "note": "whole years compared with the year before: every season in both"}
+    if years >= 2:
+        return {
+            "told_apart": True,
+            "note": f"{years} years held: the same months last year (compared.last_year) tell a season from a trend",
+        }
+    tested = (
+        "the change is tested against the area's own change, so a season the whole area shares is taken out, but not "
+        "a season of this place's own"
+        if against_area
+        else "the change against the previous period is tested against equal rates, so a season reads as change"
+    )
+    return {
+        "told_apart": False,
+        "note": "under two years held: a season cannot be told from a trend in the change against the previous "
+        f"period ({tested})",
+    }
 
 
 def trend_table(body: dict[str, Any]) -> tuple[list[str], list[tuple[object, ...]], str]:

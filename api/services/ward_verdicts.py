@@ -81,13 +81,14 @@ def ward_verdicts(
     total, previous_total = sum(w["count"] for w in out), sum(w["previous_count"] for w in out)
     ratio = total / previous_total if total and previous_total else None
     if figures.exact:
-        _test(out, alpha, ratio)
+        test_against_area(out, alpha, ratio)
     return WardVerdicts(out, total, previous_total, ratio)
 
 
-def _test(wards: list[dict[str, Any]], alpha: float, ratio: float | None) -> None:
-    """Add the expected count, the excess over it, p, q and significant to each ward (Benjamini-Hochberg across
-    all of them); with no area change to compare with (an empty period), nothing is significant."""
+def test_against_area(wards: list[dict[str, Any]], alpha: float, ratio: float | None) -> None:
+    """Add the expected count, the excess over it, p, q and significant to each ward (or district: any row with
+    `count` and `previous_count`), Benjamini-Hochberg across all of them; with no area change to compare with (an
+    empty period), nothing is significant."""
     if ratio is None:
         for w in wards:
             w.update({"expected": None, "excess": 0.0, "p_value": None, "q_value": None, "significant": False})

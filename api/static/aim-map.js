@@ -194,11 +194,15 @@
     var change = total - c.total;
     var pct = c.change_pct !== null && c.change_pct !== undefined ? ", " + signed(c.change_pct, "%") : "";
     var text = head + number(c.total) + " → " + number(total) + " (" + signed(change) + pct + ")";
-    if (c.q_value !== undefined && c.against) {  /* a ward: the movers' verdict, against its area's own change */
+    if (c.q_value !== undefined && c.against) {  /* a ward or district: against its area's own change */
+      var all = c.against.type === "all";
+      var areaChange = c.area_total === undefined ? "" : "; " + (all ? "all together" : c.against.name) + ": "
+        + number(c.area_previous_total) + " → " + number(c.area_total) + (c.area_change_pct === null
+          || c.area_change_pct === undefined ? "" : " (" + signed(c.area_change_pct, "%") + ")");
       return text + ", " + (c.significant ? "significant" : "not significant") + " against "
-        + (c.against.type === "all" ? "every ward's" : c.against.name + "'s") + " own change (at "
+        + (all ? c.against.name.replace(" held", "") : c.against.name) + "'s own change (at "
         + Math.round(c.alpha * 100) + "% FDR" + (c.q_value === null ? "" : ", q " + Number(c.q_value).toPrecision(2))
-        + ")";
+        + ")" + areaChange;
     }
     if (c.significant === true) {
       return text + ", a significant change (Poisson test, p " + Number(c.p_value).toPrecision(2) + ")";
@@ -257,6 +261,16 @@
       var list = element("ul", {"class": "aim-compared"});
       lines.forEach(function (line) { list.appendChild(element("li", {}, line)); });
       nodes.push(list);
+      if (answer.cell_trend) {  /* the cell's trend word, as the patrol plan and the emerging hotspots give it */
+        var t = answer.cell_trend;
+        nodes.push(element("div", {"class": "aim-cell-trend"}, "Over the months: " + t.trend + " against "
+          + t.area.name + "'s cells (Mann-Kendall p " + Number(t.trend_p).toPrecision(2)
+          + "), as the patrol plan and the emerging hotspots give it"));
+      }
+      if (answer.season && answer.season.told_apart === false) {
+        nodes.push(element("div", {"class": "aim-note aim-season"}, answer.season.note.charAt(0).toUpperCase()
+          + answer.season.note.slice(1) + "."));
+      }
       if (answer.note) { nodes.push(element("div", {"class": "aim-fine"}, answer.note)); }
       var links = element("div", {"class": "aim-actions"});
       var csv = new URLSearchParams(params);
@@ -280,8 +294,11 @@
       var mine = asked;
       var params = new URLSearchParams(side.getAttribute("data-query") || "");
       if (area.param) { params.set(area.param, area.code); }
-      /* a ward's change is tested among the study area's wards, as the movers list tests it: one verdict */
-      if (area.param === "ward" && side.getAttribute("data-area")) { params.set("area", side.getAttribute("data-area")); }
+      /* a ward's (district's) change is tested among the study area's wards (districts), as the movers list tests
+       * a ward, and a cell's trend among its cells, as the plan gives it: one verdict */
+      if (area.param && side.getAttribute("data-area")) {
+        params.set("area", side.getAttribute("data-area"));
+      }
       body.replaceChildren(element("div", {"class": "aim-note"}, "Loading the trend of " + area.title + "…"));
       box.setAttribute("data-state", "loading");
       box.scrollIntoView({block: "nearest"});

@@ -116,8 +116,14 @@ class EmergingProperties(Schema):
     )
     side: Literal["hot", "cold"]
     colour: str = Field(description="CSS colour of the class")
-    trend_z: float = Field(description="Mann-Kendall z of the cell's Gi* z-scores over the slices")
-    trend_p: float = Field(description="Mann-Kendall p-value")
+    trend_z: float = Field(
+        description="Mann-Kendall z of the cell's neighbourhood share of the area's incidents, slice by slice "
+        "(positive: rising against the area's own change)"
+    )
+    trend_p: float = Field(description="Mann-Kendall two-sided p-value (normal approximation, ties corrected)")
+    trend: Literal["rising", "falling", "steady"] = Field(
+        description="rising or falling where trend_p < alpha, else steady: the same word the patrol plan gives the cell"
+    )
     slices_hot: int = Field(description="Slices in which the cell is a significant hot spot")
     slices_cold: int = Field(description="Slices in which the cell is a significant cold spot")
     counts: list[int] = Field(description="Incidents in each slice (as `slices`)")
@@ -195,4 +201,52 @@ class Calibration(Schema):
     seed: int
     levels: list[CalibrationLevel]
     fdr_hot: list[CalibrationFdr]
+    method: str
+
+
+class TrendCalibrationLevel(Schema):
+    """Trend calls at one level on shuffled months, beside the real counts'."""
+
+    level: float = Field(description="Nominal level a")
+    trend_share: float | None = Field(
+        description="Mean share of active cells (an incident in their neighbourhood) whose trend has p < a on "
+        "shuffled months (at most a when calibrated)"
+    )
+    dense_trend_share: float | None = Field(description="The same among cells with an incident around them every month")
+    real_trend_share: float = Field(description="The share on the real counts")
+    real_dense_trend_share: float
+
+
+class TrendCalibrationClass(Schema):
+    """Hot cells of one emerging class on shuffled months and on the real counts."""
+
+    class_: str = Field(alias="class")
+    implies_change: bool = Field(description="new, consecutive, intensifying and diminishing say something changed")
+    shuffled_mean_cells: float | None = Field(description="Mean hot cells of the class per shuffle")
+    shuffled_max_cells: int | None
+    real_cells: int = Field(description="Hot cells of the class on the real counts")
+
+
+class TrendCalibration(Schema):
+    """The emerging hotspots' trends and classes on each cell's counts shuffled across the months."""
+
+    area: StudyAreaEcho
+    resolution: int
+    category: str = Field(description="The crime types counted, as the filter gives them")
+    period: Period
+    months: int
+    cells: int
+    active_cells: int = Field(description="Cells with an incident in their neighbourhood in some month")
+    dense_cells: int = Field(description="Cells with an incident in their neighbourhood every month")
+    incidents: int
+    draws: int
+    seed: int
+    alpha: float
+    levels: list[TrendCalibrationLevel]
+    classes: list[TrendCalibrationClass]
+    persistent_trend_share: float | None = Field(
+        description="Among cells hot in at least 90% of months including the last, on shuffled months: the share "
+        "called intensifying or diminishing"
+    )
+    real_persistent_trend_share: float | None
     method: str

@@ -36,7 +36,10 @@ class PatrolCell(Schema):
     other_crime_count: int | None = Field(
         description="Other crime recorded in the cell over the period (null when the filter leaves no crime out)"
     )
-    trend: Literal["rising", "falling", "steady"] = Field(description="Mann-Kendall trend of the monthly counts")
+    trend: Literal["rising", "falling", "steady"] = Field(
+        description="The cell's trend as the emerging hotspots give it: Mann-Kendall on its neighbourhood's share of "
+        "the area's incidents month by month, rising or falling at p < 0.1, else steady"
+    )
     gi_class: str = Field(description="hot-99, hot-95, hot-90, cold or `not significant` (Gi*, k=1)")
     area_km2: float
     reason: str = Field(description="Why the cell was picked, in words")

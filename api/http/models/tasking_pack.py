@@ -150,7 +150,10 @@ class PackHotspot(Schema):
     recent_counts: dict[str, int]
     period_count: int
     slices_hot: int = Field(description="Months hot")
-    trend_z: float
+    trend_z: float = Field(description="Mann-Kendall z of the cell's trend, as the emerging hotspots give it")
+    trend: Literal["rising", "falling", "steady"] = Field(
+        description="The cell's trend in a word, as the emerging hotspots and the patrol plan give it"
+    )
 
 
 class PackHotspots(Schema):

@@ -109,18 +109,25 @@ class VerdictArea(Schema):
 class MonthTested(Tested):
     """A monthly comparison with its series. For a ward, `p_value` and `significant` are the movers' verdict on it
     (/api/v1/trends/movers with the same `area`): its change against its study area's own change, with FDR control
-    across the area's wards."""
+    across the area's wards; for a district, the same among the area's districts."""
 
     p_value: float | None = Field(  # type: ignore[assignment]
-        description="Two-sided conditional Poisson test (exact binomial); for a ward, the binomial test of its share "
-        "against the area's own change (null when the ward has no incident in either period or the area none)"
+        description="Two-sided conditional Poisson test (exact binomial); for a ward or district, the binomial test "
+        "of its share against the area's own change (null when it has no incident in either period or the area none)"
     )
-    significant: bool = Field(description="p_value below alpha; for a ward, q_value below alpha")
+    significant: bool = Field(description="p_value below alpha; for a ward or district, q_value below alpha")
     series: list[MonthCount]
-    against: VerdictArea | None = absent("Ward only: the study area whose wards it is tested among")
-    alpha: float = absent("Ward only: the false discovery rate")
-    expected: float | None = absent("Ward only: its previous count scaled by the area's own change")
-    q_value: float | None = absent("Ward only: Benjamini-Hochberg q-value across the area's wards")
+    against: VerdictArea | None = absent(
+        "Ward or district only: the study area whose wards (districts) it is tested among"
+    )
+    alpha: float = absent("Ward or district only: the false discovery rate")
+    expected: float | None = absent("Ward or district only: its previous count scaled by the area's own change")
+    q_value: float | None = absent("Ward or district only: Benjamini-Hochberg q-value across the area's wards")
+    area_total: int = absent("Ward or district only: the area's incidents this period (the places tested)")
+    area_previous_total: int = absent("Ward or district only: the area's incidents in the period compared with")
+    area_change_pct: float | None = absent(
+        "Ward or district only: the area's own change in per cent, beside this place's `change_pct`"
+    )
 
 
 class WeekTested(Tested):
@@ -171,6 +178,16 @@ class Seasonality(Schema):
     note: str
 
 
+class SeasonNote(Schema):
+    """Whether the change against the previous period can be told from a season."""
+
+    told_apart: bool = Field(
+        description="False: under two years held and a period shorter than a year, so the change against the "
+        "previous period may be the season"
+    )
+    note: str
+
+
 class WeekdayProfile(Schema):
     """Mean count on each weekday over the weeks, against the mean of all days."""
 
@@ -187,6 +204,17 @@ class WeekSpan(Schema):
     count: int
 
 
+class CellTrend(Schema):
+    """An H3 cell's trend over the months among its study area's cells (as the emerging hotspots and the plan)."""
+
+    trend: Literal["rising", "falling", "steady"]
+    trend_z: float = Field(description="Mann-Kendall z of the cell's neighbourhood share of the area's incidents")
+    trend_p: float = Field(description="Mann-Kendall two-sided p-value (normal approximation, ties corrected)")
+    alpha: float
+    area: VerdictArea = Field(description="The study area whose cells it is among (`area`)")
+    method: str
+
+
 class MonthlyTrend(Schema):
     """A monthly series with exact figures: changes tested, and the seasonal profile."""
 
@@ -201,6 +229,11 @@ class MonthlyTrend(Schema):
     compared: MonthComparisons
     test: str = Field(description="The change test in words")
     seasonality: Seasonality
+    season: SeasonNote
+    cell_trend: CellTrend = absent(
+        "An H3 cell with `area` only (absent outside the area or under 4 months): its trend over the months, the "
+        "word the patrol plan and the emerging hotspots give it"
+    )
 
 
 class WeeklyTrend(Schema):

@@ -11,13 +11,14 @@ from api.http.answers import cached, layer_answer
 from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
 from api.http.formats import GIS, Answer, CrsQuery, FastJSONResponse, LayerFormat
 from api.http.models.base import documented_as, plain
-from api.http.models.hotspots import Calibration, EmergingLayer, GiCellLayer, GiWardLayer
+from api.http.models.hotspots import Calibration, EmergingLayer, GiCellLayer, GiWardLayer, TrendCalibration
 from api.http.models.layers import TopCells
 from api.http.params import GiAll, GiUnit, HotspotK, HotspotRes
 from api.services.calibration import calibration
 from api.services.errors import ParameterError
 from api.services.hotspots import emerging_layer, gi_layer_of
 from api.services.layers import hotspot_rows
+from api.services.trend_calibration import trend_calibration
 from geo.trends import months_between
 
 router = APIRouter(prefix="/api/v1", tags=["hotspots"])
@@ -114,3 +115,22 @@ def calibrate(
     """Is hotspot significance calibrated here? The study area's counts shuffled across its cells `draws` times:
     the share of cells called hot at 1/5/10% (expected a/2), beside the normal approximation, and FDR calls."""
     return calibration(con, filters, area, res, k, draws, seed, caches.wards, caches.lattices)
+
+
+@router.get("/hotspots/emerging/calibration", response_model=TrendCalibration, **plain)
+def calibrate_trends(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    res: HotspotRes = 8,
+    draws: Annotated[int, Query(ge=1, le=50, description="Shuffles of each cell's counts across the months")] = 5,
+    seed: Annotated[int, Query(ge=0, le=2**31, description="Random seed (the same seed, the same shuffles)")] = 0,
+) -> dict[str, Any]:
+    """Do the emerging hotspots' trends and classes carry signal here? Each cell's monthly counts shuffled across
+    the months `draws` times: the share of cells with a trend at 10% and 5% (at most the level when calibrated) and
+    the hot cells of every class per shuffle, each beside the real counts' own."""
+    f = filters.incident
+    if months_between(f.start, f.end) < 3:
+        raise ParameterError("from", "emerging hotspots need at least 3 monthly slices (10 or more recommended)")
+    return trend_calibration(con, filters, area, res, draws, seed, caches.wards, caches.lattices)

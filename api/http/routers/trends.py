@@ -90,7 +90,7 @@ def trends(
         if interval == "week":
             body = weekly_trend(con, filters, where, alpha)
         else:
-            body = monthly_trend(con, filters, where, alpha, WardTest(caches.wards, study))
+            body = monthly_trend(con, filters, where, alpha, WardTest(caches.wards, study, caches.lattices))
         return respond(request, Answer(json=lambda: body, table=lambda: trend_table(body)), format)
 
     return cached(request, con, answer) if format == "json" else answer()

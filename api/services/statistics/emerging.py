@@ -21,8 +21,8 @@ def _compute(view: View, p: dict[str, Any]) -> Layer:
 def _words(p: Properties, layer: Layer) -> Properties:
     months = len(p.get("counts") or []) or len(layer.get("slices") or [])
     hot = p.get("side") == "hot"
-    z, trend_p = p.get("trend_z") or 0.0, p.get("trend_p")
-    direction = "rising" if z > 0 else "falling" if z < 0 else "flat"
+    trend_p = p.get("trend_p")
+    direction = p.get("trend") or "steady"
     slices = p["slices_hot"] if hot else p["slices_cold"]
     return {
         "pattern_text": f"{p['pattern']}: {'hot' if hot else 'cold'} in {slices} of {months} months",

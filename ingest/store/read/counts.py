@@ -50,6 +50,16 @@ def ward_counts(
     return arrow(con, sql, [f.start, previous[0], previous[1], *located_params, *key_params, boundary_set, *params])
 
 
+def lad_counts(con: Connection, f: IncidentFilter, previous: tuple[date, date]) -> pa.Table:
+    """Per LAD code: count in the period and in a comparison period (previous = (first month, last month))."""
+    where, params = clauses(f, start=min(previous[0], f.start))
+    sql = f"""SELECT i.lad_code AS code,
+                     coalesce(sum(i.{f.n}) FILTER (WHERE i.month >= ?), 0)::BIGINT AS count,
+                     coalesce(sum(i.{f.n}) FILTER (WHERE i.month BETWEEN ? AND ?), 0)::BIGINT AS previous_count
+              FROM count_months i WHERE i.lad_code IS NOT NULL AND {where} GROUP BY i.lad_code"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    return arrow(con, sql, [f.start, previous[0], previous[1], *params])
+
+
 def summed_key(f: IncidentFilter, within: str = "TRUE") -> str:
     """SQL for the cell key of the records of a summary's rows (ward_counts, count_months) matching `within`: their
     keys, each already a sum of record keys modulo the prime, summed modulo it again (the same key as summing every

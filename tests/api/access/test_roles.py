@@ -43,6 +43,7 @@ PARAMS: dict[str, dict[str, Any]] = {
     "/api/v1/hotspots/gi": {"force": "cleveland", "res": 8},
     "/api/v1/hotspots/emerging": {"force": "cleveland", "res": 8},
     "/api/v1/hotspots/calibration": {"force": "cleveland", "res": 8, "draws": 2},
+    "/api/v1/hotspots/emerging/calibration": {"force": "cleveland", "res": 8, "draws": 1},
     "/api/v1/patrol-plan": {"force": "cleveland", "cells": 5},
     "/api/v1/evaluate": {"force": "cleveland", "train": "2025-01:2025-09", "test": "2025-10:2025-12"},
     "/api/v1/sources": {},

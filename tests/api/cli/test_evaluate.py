@@ -61,3 +61,20 @@ def test_evaluate_on_rolling_origins_prints_the_distribution(cleveland_store: Pa
     for size in ("size 10 cells", "size 1.0%", "size 10.0%"):
         assert f"| {size} | 7 |" in result.output
     assert "Best baseline, cases: training_window" in result.output and "Worst cases:" in result.output
+
+
+def test_evaluate_calibration_adds_the_time_null_for_each_crime_type(cleveland_store: Path) -> None:
+    args = ["evaluate", "--calibration", "--null", "time", "--trend-draws", "2", "--force", "cleveland", "--res", "8"]
+    table = runner.invoke(
+        app,
+        [*args, "--category", "asb", "--category", "violence-sexual", "--markdown", "--store", str(cleveland_store)],
+    )
+    assert table.exit_code == 0, table.output
+    assert "hot at 1%" not in table.output  # the time null alone
+    for crime in ("asb", "violence-sexual"):
+        assert table.output.count(f"| Cleveland | {crime} | 8 |") == 2  # trend calls, then classes
+    assert "| trend at 10% | trend at 5% |" in table.output and "| new | consecutive | intensifying |" in table.output
+    text = runner.invoke(app, [*args, "--category", "asb", "--store", str(cleveland_store)])
+    assert text.exit_code == 0 and "Cleveland asb res 8" in text.output and "2 month shuffles" in text.output
+    wrong = runner.invoke(app, [*args, "--null", "months", "--store", str(cleveland_store)])
+    assert wrong.exit_code == 2 and "--null is one of both, space, time" in wrong.output

@@ -49,6 +49,7 @@ URLS = [
     f"/api/v1/hotspots/gi?{FORCE}&unit=ward&all=true",
     f"/api/v1/hotspots/emerging?{FORCE}",
     f"/api/v1/hotspots/calibration?{FORCE}&draws=3",
+    f"/api/v1/hotspots/emerging/calibration?{FORCE}&draws=1",
     f"/api/v1/hotspots/emerging?{FORCE}&interval=week&from=2025-09&res=7",
     f"/api/v1/patrol-plan?{FORCE}&cells=5",
     f"/api/v1/patrol-plan?{FORCE}&budget_km2=1&format=geojson",

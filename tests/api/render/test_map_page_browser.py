@@ -271,16 +271,22 @@ def test_clicking_a_ward_or_a_cell_draws_its_monthly_trend(analyst: Watched, tmp
         and "significant against Cleveland's own change (at 5% FDR, q " in shown["compared"][0]
     )
     assert answer["compared"]["previous_period"]["against"]["name"] == "Cleveland"
+    area = answer["compared"]["previous_period"]
+    assert f"; Cleveland: {area['area_previous_total']:,} → {area['area_total']:,} (" in shown["compared"][0]
+    assert not answer["season"]["told_apart"] and "a season cannot be told from a trend" in shown["text"]
     assert shown["compared"][1] == "Same months last year (Jul–Dec 2024): not comparable: Jul–Dec 2024 not held"
     _shot(page, tmp_path, "ward-trend")
     whole = page.locator("#aim-trend button", has_text="Whole authority")
     answer, shown = _trend_after(page, whole.click)
     assert answer["area"]["type"] == "lad" and shown["heading"] == answer["area"]["name"]
+    # a district is tested among the study area's districts, against the area's own change, as a ward is
+    assert "against Cleveland's own change (at 5% FDR" in shown["compared"][0]
     _assert_chart_is_the_answer(answer, shown)
     _toggle(page, "Gi* hot and cold spots")
     answer, shown = _trend_after(page, lambda: _click_clear(page, "aim-gi"))
     assert answer["area"]["type"] == "h3" and shown["heading"] == "this hexagon"
     assert shown["fine"][0] == f"Cell {answer['area']['code']}"  # the id in small print, never the headline
+    assert f"Over the months: {answer['cell_trend']['trend']} against Cleveland's cells" in shown["text"]
     _assert_chart_is_the_answer(answer, shown)
     answer, shown = _trend_after(page, lambda: page.click("#aim-trend-all"))
     assert answer["area"] == {"type": "all"} and shown["heading"] == "every ward counted"

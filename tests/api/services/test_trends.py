@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from scipy.stats import binomtest
 
 
 def test_lad_trend_is_zero_filled_and_matches_wards(client: TestClient) -> None:
@@ -81,7 +82,14 @@ def test_trend_compares_with_the_previous_period_and_last_year_with_a_test(clien
     body = client.get("/api/v1/trends", params={"from": "2025-10", "to": "2025-12", "lad": "E06000002"}).json()
     prev = body["compared"]["previous_period"]
     assert prev["from"] == "2025-07" and prev["held"] is True
-    assert body["total"] < prev["total"] and prev["significant"] is True and prev["p_value"] < 0.001
+    assert body["total"] < prev["total"]
+    # a district is tested against its area's own change (here every district held): Q4 fell with the season
+    # everywhere, so what equal rates call a significant fall (p < 0.001) is tested against the area's fall instead
+    assert prev["against"] == {"type": "all", "code": None, "name": "every district held"}
+    assert binomtest(body["total"], body["total"] + prev["total"], 0.5).pvalue < 0.001
+    share = prev["area_total"] / (prev["area_total"] + prev["area_previous_total"])
+    assert prev["p_value"] == float(f"{binomtest(body['total'], body['total'] + prev['total'], share).pvalue:.3g}")
+    assert prev["area_change_pct"] < -20 and body["season"]["told_apart"] is False
     last_year = body["compared"]["last_year"]
     assert last_year["from"] == "2024-10" and last_year["held"] is False and last_year["comparable"] is False
     # 2024 is not held: no total, no change, no test (an empty year would make every ward "significantly rising")
@@ -89,6 +97,9 @@ def test_trend_compares_with_the_previous_period_and_last_year_with_a_test(clien
     assert last_year["p_value"] is None and last_year["significant"] is None
     whole = client.get("/api/v1/trends", params={"from": "2025-10", "to": "2025-12"}).json()
     assert whole["total"] == 3734 and whole["compared"]["previous_period"]["total"] == 4883
+    # the whole area has no area around it to compare with: equal rates, and the season cannot be told apart
+    assert whole["compared"]["previous_period"]["significant"] is True
+    assert whole["compared"]["previous_period"]["p_value"] < 0.001 and whole["season"]["told_apart"] is False
 
 
 def test_trend_of_one_hex_cell_and_its_seasonality(client: TestClient) -> None:
@@ -108,3 +119,14 @@ def test_movers_against_last_year_say_what_they_compare(client: TestClient) -> N
         "/api/v1/trends/movers", params={"compare": "last_year", "from": "2025-10", "to": "2025-12"}
     ).json()
     assert body["compare"] == "last_year" and body["previous_period"] == {"from": "2024-10", "to": "2024-12"}
+
+
+def test_a_cell_trend_is_the_word_the_patrol_plan_gives_the_cell(client: TestClient) -> None:
+    period = {"from": "2025-01", "to": "2025-12"}
+    plan = client.get("/api/v1/patrol-plan", params={**period, "force": "cleveland", "cells": 8}).json()
+    assert len(plan["cells"]) == 8
+    for row in plan["cells"]:
+        body = client.get("/api/v1/trends", params={**period, "h3": row["h3"], "area": "force:cleveland"}).json()
+        assert body["cell_trend"]["trend"] == row["trend"] and body["cell_trend"]["area"]["name"] == "Cleveland"
+    alone = client.get("/api/v1/trends", params={**period, "h3": plan["cells"][0]["h3"]}).json()
+    assert "cell_trend" not in alone  # no study area: no cells to be among

@@ -107,3 +107,54 @@ def test_a_ward_outside_the_study_area_is_tested_among_its_own_authority(client:
     verdict = trend["compared"]["previous_period"]
     assert verdict["against"]["code"] == "E06000001" and verdict["against"]["type"] == "lad"
     assert (verdict["q_value"], verdict["significant"]) == (mover["q_value"], mover["significant"])
+
+
+def test_a_ward_trend_shows_its_area_change_beside_its_own(demo: TestClient) -> None:
+    movers = _movers(demo, **Q4, area="force:cleveland")
+    mover = movers["falling"][0]
+    trend = demo.get("/api/v1/trends", params={**Q4, "ward": mover["code"], "area": "force:cleveland"}).json()
+    verdict = trend["compared"]["previous_period"]
+    assert (verdict["area_total"], verdict["area_previous_total"]) == (
+        movers["area_total"],
+        movers["area_previous_total"],
+    )
+    assert verdict["area_change_pct"] == movers["area_change_pct"] and verdict["change_pct"] == mover["change_pct"]
+
+
+def test_a_district_trend_is_tested_against_its_area_change(demo: TestClient) -> None:
+    lads = ("E06000001", "E06000002", "E06000003", "E06000004")  # Cleveland's four districts
+    bodies = {
+        lad: demo.get("/api/v1/trends", params={**Q4, "lad": lad, "area": "force:cleveland"}).json() for lad in lads
+    }
+    verdicts = {lad: b["compared"]["previous_period"] for lad, b in bodies.items()}
+    first = verdicts[lads[0]]
+    assert first["against"] == {"type": "force", "code": "E23000013", "name": "Cleveland"}
+    assert first["area_total"] == sum(b["total"] for b in bodies.values())  # the area: its districts together
+    assert first["area_previous_total"] == sum(v["total"] for v in verdicts.values())
+    share = first["area_total"] / (first["area_total"] + first["area_previous_total"])
+    raw = []
+    for lad, body in bodies.items():
+        v = verdicts[lad]
+        p = binomtest(body["total"], body["total"] + v["total"], share).pvalue
+        assert v["p_value"] == float(f"{p:.3g}") and v["area_change_pct"] == first["area_change_pct"]
+        assert v["expected"] == round(v["total"] * first["area_total"] / first["area_previous_total"], 1)
+        assert body["test"].startswith("the district against its area's own change")
+        raw.append(binomtest(body["total"], body["total"] + v["total"], 0.5).pvalue)
+    # the season: the area fell, so equal rates call districts significant that its own change does not
+    assert first["area_change_pct"] < -10
+    assert sum(p < 0.05 for p in raw) > sum(v["significant"] for v in verdicts.values())
+    alone = demo.get("/api/v1/trends", params={**Q4, "lad": lads[0]}).json()["compared"]["previous_period"]
+    assert alone["against"]["type"] == "all" and alone["against"]["name"] == "every district held"
+
+
+def test_a_trend_within_one_year_held_says_a_season_cannot_be_told_from_it(demo: TestClient) -> None:
+    quarter = demo.get("/api/v1/trends", params={**Q4, "lad": "E06000002"}).json()
+    assert quarter["seasonality"]["years"] < 2
+    assert (
+        quarter["season"]["told_apart"] is False and "a season cannot be told from a trend" in quarter["season"]["note"]
+    )
+    assert "area's own change" in quarter["season"]["note"]
+    everywhere = demo.get("/api/v1/trends", params=Q4).json()
+    assert everywhere["season"]["told_apart"] is False and "equal rates" in everywhere["season"]["note"]
+    year = demo.get("/api/v1/trends", params={"from": "2025-01", "to": "2025-12"}).json()
+    assert year["season"]["told_apart"] is True
