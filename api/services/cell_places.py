@@ -88,9 +88,12 @@ def cell_places(con: Connection, filters: Filters, res: int, cells: list[str]) -
     return [found.get(i, []) for i in ids]
 
 
+NO_PLACES = "none named in its records"
+
+
 def places_words(places: list[dict[str, Any]] | None) -> str:
-    """A cell's streets and places as one line of text, commonest first ("" when its records name none)."""
-    return ", ".join(p["place"] for p in places or [])
+    """A cell's streets and places as one line of text, commonest first (or that its records name none)."""
+    return ", ".join(p["place"] for p in places or []) or NO_PLACES
 
 
 def with_places(con: Connection, filters: Filters, layer: dict[str, Any]) -> dict[str, Any]:
