@@ -106,7 +106,7 @@ def _rows(store: Path, sql: str, params: list[object]) -> list[tuple[object, ...
 
 
 PERIOD = {"from": "2025-10", "to": "2025-12"}
-IN_PERIOD = "i.category = 'asb' AND i.month BETWEEN '2025-10-01' AND '2025-12-01'"
+MONTHS = ["2025-10-01", "2025-12-01"]
 
 
 def test_hotspots_take_a_study_area_and_name_each_cells_streets(client: TestClient, cleveland_store: Path) -> None:
@@ -124,16 +124,17 @@ def test_hotspots_take_a_study_area_and_name_each_cells_streets(client: TestClie
         cell_id = int(cell["h3"], 16)
         counted = _rows(
             cleveland_store,
-            f"SELECT count(*) FROM incidents i WHERE {IN_PERIOD} AND i.lad_code = 'E06000002' AND i.cell_9 = ?",
-            [cell_id],
+            """SELECT count(*) FROM incidents i WHERE i.category = 'asb' AND i.month BETWEEN ? AND ?
+                AND i.lad_code = 'E06000002' AND i.cell_9 = ?""",
+            [*MONTHS, cell_id],
         )[0][0]
         assert cell["count"] == counted
         texts = _rows(
             cleveland_store,
-            f"""SELECT location_text, count(*) AS n FROM incidents i
-                WHERE {IN_PERIOD} AND i.lad_code = 'E06000002' AND i.cell_9 = ?
+            """SELECT location_text, count(*) AS n FROM incidents i
+                WHERE i.category = 'asb' AND i.month BETWEEN ? AND ? AND i.lad_code = 'E06000002' AND i.cell_9 = ?
                 GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3""",
-            [cell_id],
+            [*MONTHS, cell_id],
         )
         assert cell["places"] == [{"place": t.removeprefix("On or near "), "count": n} for t, n in texts]
         assert cell["places"] and not any(p["place"].startswith("On or near") for p in cell["places"])
@@ -152,9 +153,10 @@ def test_hotspots_of_a_partnership_and_of_a_ward(client: TestClient, cleveland_s
     for cell in in_ward["hotspots"]:
         counted = _rows(
             cleveland_store,
-            f"""SELECT count(*) FROM incidents i JOIN place_wards pw ON pw.place_cell = i.place_cell
-                AND pw.boundary_set = 'wards-2024' AND pw.ward_code = ? WHERE {IN_PERIOD} AND i.cell_9 = ?""",
-            [top_ward, int(cell["h3"], 16)],
+            """SELECT count(*) FROM incidents i JOIN place_wards pw ON pw.place_cell = i.place_cell
+                AND pw.boundary_set = 'wards-2024' AND pw.ward_code = ?
+                WHERE i.category = 'asb' AND i.month BETWEEN ? AND ? AND i.cell_9 = ?""",
+            [top_ward, *MONTHS, int(cell["h3"], 16)],
         )[0][0]
         assert cell["count"] == counted and cell["places"]
     elsewhere = client.get("/api/v1/hotspots", params={"ward": top_ward, "lad": "Hartlepool"})
