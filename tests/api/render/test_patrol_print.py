@@ -146,8 +146,9 @@ def test_printed_names_wrap_and_are_never_cut() -> None:
 def test_every_name_of_a_real_plan_prints_whole(client: TestClient) -> None:
     """The printed plan of Middlesbrough's 30 busiest cells: each row's ward and places print whole (a row the page
     cannot hold is counted below the table, never cut)."""
-    plan = client.get("/api/v1/patrol-plan", params={"lad": "Middlesbrough", "cells": 30}).json()
-    text = _text(client.get("/api/v1/patrol-plan", params={"lad": "Middlesbrough", "cells": 30, "format": "pdf"}).content)
+    asked = {"lad": "Middlesbrough", "cells": 30}
+    plan = client.get("/api/v1/patrol-plan", params=asked).json()
+    text = _text(client.get("/api/v1/patrol-plan", params={**asked, "format": "pdf"}).content)
     shown = [c for c in plan["cells"] if f"{c['grid_ref']} " in text]
     assert len(shown) >= 20 and [c["rank"] for c in shown] == list(range(1, len(shown) + 1))
     for cell in shown:
