@@ -112,6 +112,9 @@ class MapText:
     note: float = 5.5
 
 
+PRINTED_MAP = MapText(ward=6.5, rank=8.0, note=6.0)  # a map printed on its own (the tasking pack's)
+
+
 def _draw_map(
     ax: Any,
     plan: dict[str, Any],
@@ -168,16 +171,17 @@ def render_plan_map(
     wards: list[tuple[Ward, shapely.Geometry]],
     size: tuple[float, float],
     basemap: PrintBasemap | None = None,
-    sizes: MapText = MapText(ward=6.5, rank=8.0, note=6.0),
+    sizes: MapText = PRINTED_MAP,
+    fmt: str = "png",
 ) -> bytes:
     """The plan's map alone, drawn at the size it is printed (width, height in inches) so its text prints at the
-    sizes given, as PNG bytes at PRINT_DPI."""
+    sizes given, as PNG bytes at PRINT_DPI (or another format matplotlib writes)."""
     with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
         fig = plt.figure(figsize=size, dpi=PRINT_DPI)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
         _draw_map(ax, plan, wards, basemap, sizes, fill=True)
         out = io.BytesIO()
-        fig.savefig(out, format="png", dpi=PRINT_DPI)
+        fig.savefig(out, format=fmt, dpi=PRINT_DPI)
         plt.close(fig)
     return out.getvalue()
 
