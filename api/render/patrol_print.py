@@ -16,7 +16,6 @@ import shapely  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Polygon as PolygonPatch  # noqa: E402
-from matplotlib.table import Cell  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 
 from api.render.basemap_tiles import PrintBasemap, to_mercator  # noqa: E402
@@ -86,9 +85,13 @@ def _where(row: dict[str, Any]) -> str:
     return ", ".join(p["place"] for p in row.get("places") or [])
 
 
+HINTED = 1.06  # a hinted raster (the PNG at 110 dpi) draws text up to about 5% wider than its outlines measure
+
+
 def text_width(text: str, size: float) -> float:
-    """The width in points of a line of text in the default font at `size` points."""
-    return float(TextToPath().get_text_width_height_descent(text, FontProperties(size=size), ismath=False)[0])
+    """The width in points of a line of text in the default font at `size` points (as drawn, at most)."""
+    outlines = TextToPath().get_text_width_height_descent(text, FontProperties(size=size), ismath=False)[0]
+    return float(outlines) * HINTED
 
 
 def wrapped(text: str, width: float, size: float) -> str:
@@ -186,17 +189,18 @@ def render_plan_map(
     return out.getvalue()
 
 
-COLUMNS = (  # the printed table's columns: heading, share of the table's width
+COLUMNS = (  # the printed table's columns: heading, share of the table's width (a grid reference or postcode fits)
     ("#", 0.03),
-    ("Ward", 0.16),
-    ("Streets and places", 0.33),
-    ("Grid ref", 0.1),
-    ("Postcode", 0.08),
-    ("Last 3 mo.", 0.08),
-    ("Exp./mo.", 0.06),
-    ("Trend", 0.07),
-    ("Gi*", 0.07),
+    ("Ward", 0.155),
+    ("Streets and places", 0.305),
+    ("Grid ref", 0.115),
+    ("Postcode", 0.095),
+    ("Last 3 mo.", 0.075),
+    ("Exp./mo.", 0.07),
+    ("Trend", 0.06),
+    ("Gi*", 0.06),
 )
+CELL_PAD = 2.0  # points of space left and right of the text in a table cell
 TABLE_TEXT = 6.0  # points
 TABLE_AXES = (0.43, 0.08, 0.56, 0.82)  # where the table stands on the page (figure fractions)
 
@@ -222,7 +226,7 @@ def _draw_table(fig: Any, cells: list[dict[str, Any]]) -> None:
     table.axis("off")
     page_w, page_h = fig.get_size_inches() * 72
     widths = [share * TABLE_AXES[2] * page_w for _, share in COLUMNS]
-    room = [w * (1 - Cell.PAD) - 2 for w in widths]  # left-aligned text starts PAD into its cell
+    room = [w - 2 * CELL_PAD for w in widths]
     height = TABLE_AXES[3] * page_h
 
     def lines_of(row: list[str]) -> list[str]:
@@ -251,8 +255,9 @@ def _draw_table(fig: Any, cells: list[dict[str, Any]]) -> None:
         )
         t.auto_set_font_size(False)
         t.set_fontsize(TABLE_TEXT)
-        for (i, _), cell in t.get_celld().items():
+        for (i, j), cell in t.get_celld().items():
             cell.set_height(row_height(header if i == 0 else rows[i - 1]))
+            cell.PAD = CELL_PAD / widths[j]  # matplotlib pads by a share of the cell's width: the same points in each
     if len(cells) > len(rows):
         left = len(cells) - len(rows)
         table.text(0, 0.0, f"... and {left} more cells (see the GeoJSON or JSON plan)", fontsize=7)
