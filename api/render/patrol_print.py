@@ -1,4 +1,5 @@
-"""A printable one-page patrol plan (PNG or PDF) for the tasking meeting: map of the ranked cells and their table."""
+"""A printable one-page patrol plan (PNG or PDF) for the tasking meeting: map of the ranked cells and their table,
+every name wrapped to its column, never cut; and the plan's map alone, drawn at the size another document prints it."""
 
 from __future__ import annotations
 
