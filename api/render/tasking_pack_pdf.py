@@ -1,5 +1,6 @@
-"""The tasking pack printed (reportlab platypus, A4): headings, tables and paragraphs, with the printed patrol plan
-embedded as an image. Every text from feeds, boundary files or people is escaped for Paragraph markup."""
+"""The tasking pack printed (reportlab platypus, A4): headings, tables and paragraphs, with the patrol plan's map drawn
+at the width of the page's text (its table is the pack's own, wrapping every name). Every text from feeds, boundary
+files or people is escaped for Paragraph markup."""
 
 from __future__ import annotations
 
@@ -11,16 +12,15 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import cm
+from reportlab.lib.units import cm, inch
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from api.render.patrol_print import ATTRIBUTION
+from api.render.patrol_print import ATTRIBUTION, render_plan_map
 from api.render.tasking_pack_text import (
     action_rows,
     evaluation_rows,
     gap_rows,
     hotspot_rows,
-    patrol_png,
     patrol_rows,
     summary_rows,
 )
@@ -30,6 +30,7 @@ BODY = ParagraphStyle("pack-body", parent=STYLES["BodyText"], fontSize=8.5, lead
 CELL = ParagraphStyle("pack-cell", parent=BODY, fontSize=7.5, leading=9)
 SMALL = ParagraphStyle("pack-small", parent=BODY, fontSize=6.5, leading=8, textColor=colors.HexColor("#555555"))
 WIDTH = A4[0] - 3 * cm
+PLAN_MAP_HEIGHT = 13 * cm  # the patrol plan's map, the full width of the text: an A4 page holds it and its heading
 GRID = TableStyle(
     [
         ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
@@ -122,7 +123,10 @@ def _patrol(pack: dict[str, Any]) -> list[Any]:
             f"{plan['period']['to']}."
         ),
     ]
-    image = Image(io.BytesIO(patrol_png(pack)), width=WIDTH, height=WIDTH * 8.27 / 11.69)
+    lines.append(p("The map's numbers are the table's (#).", SMALL))
+    size = (WIDTH / inch, PLAN_MAP_HEIGHT / inch)  # drawn at the size it prints: its text at the sizes it was given
+    picture = render_plan_map(plan, pack["patrol"]["_wards"], size)
+    image = Image(io.BytesIO(picture), width=WIDTH, height=PLAN_MAP_HEIGHT)
     out: list[Any] = [KeepTogether([heading, *lines, image]), Spacer(1, 4)]
     header = ["#", "Ward", "Streets and places", "Grid ref", "Postcode", "Exp./mo.", "Trend"]
     out.append(_table(header, patrol_rows(plan), [0.04, 0.16, 0.38, 0.13, 0.1, 0.08, 0.11]))

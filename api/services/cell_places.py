@@ -66,18 +66,47 @@ def describe_cells(
 ) -> list[dict[str, Any]]:
     """For each cell (H3 text, with its centre lon/lat): its three commonest location texts in the filters' period
     ("On or near" dropped), its 8-figure grid reference and the nearest postcode."""
-    ids = [int(c, 16) for c in cells]
-    t = read.cell_place_texts(con, filters.incident, res, ids).to_pylist()
-    places: dict[int, list[dict[str, Any]]] = {}
-    for row in t:
-        places.setdefault(int(row["cell"]), []).append({"place": ON_OR_NEAR.sub("", row["place"]), "count": row["n"]})
     grid = grid_references(lon, lat, 8)
     postcodes = nearest_postcodes(index, lon, lat)
     return [
         {
-            "places": places.get(i, []),
+            "places": named,
             "grid_ref": g,
             "nearest_postcode": None if p is None else {"postcode": p[0], "distance_m": p[1]},
         }
-        for i, g, p in zip(ids, grid, postcodes, strict=True)
+        for named, g, p in zip(cell_places(con, filters, res, cells), grid, postcodes, strict=True)
     ]
+
+
+def cell_places(con: Connection, filters: Filters, res: int, cells: list[str]) -> list[list[dict[str, Any]]]:
+    """For each cell (H3 text): its three commonest location texts in the filters' period, sources and area,
+    commonest first, as {"place", "count"} ("On or near" dropped)."""
+    ids = [int(c, 16) for c in cells]
+    found: dict[int, list[dict[str, Any]]] = {}
+    for row in read.cell_place_texts(con, filters.incident, res, ids).to_pylist():
+        found.setdefault(int(row["cell"]), []).append({"place": ON_OR_NEAR.sub("", row["place"]), "count": row["n"]})
+    return [found.get(i, []) for i in ids]
+
+
+NO_PLACES = "none named in its records"
+
+
+def places_words(places: list[dict[str, Any]] | None) -> str:
+    """A cell's streets and places as one line of text, commonest first (or that its records name none)."""
+    return ", ".join(p["place"] for p in places or []) or NO_PLACES
+
+
+def with_places(con: Connection, filters: Filters, layer: dict[str, Any]) -> dict[str, Any]:
+    """A layer of H3 cells at its `resolution` (each feature's cell as `h3`) with each cell's commonest streets and
+    places (`places`, as cell_places gives them) added to its properties where they are not there already."""
+    features = layer["features"]
+    if not features or "resolution" not in layer:
+        return layer
+    found = cell_places(con, filters, int(layer["resolution"]), [str(ft["properties"]["h3"]) for ft in features])
+    return {
+        **layer,
+        "features": [
+            ft if "places" in ft["properties"] else {**ft, "properties": {**ft["properties"], "places": named}}
+            for ft, named in zip(features, found, strict=True)
+        ],
+    }

@@ -7,10 +7,14 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from api.services.cell_places import cell_places
 from api.services.comparison import months_held
+from api.services.errors import ParameterError
 from api.services.figures import check_resolution
 from api.services.filters import Filters
+from api.services.places import resolve_ward
 from api.services.reference import WardCache
+from api.services.study_area import StudyArea
 from geo.features import feature, feature_collection, hex_features
 from geo.hexbin import cell_polygons, cells_to_strings, polygons_touching, search_box
 from geo.trends import change
@@ -110,12 +114,16 @@ def hex_layer(
     return feature_collection(features, resolution=res, period=period_of(filters), filters=filters.echo())
 
 
-def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: WardCache) -> list[dict[str, Any]]:
-    """Top cells by count, each with the ward most of its incidents fall in."""
-    t = read.top_cells(con, filters.incident, res, top, filters.boundary_set)
+def hotspot_rows(
+    con: Connection, filters: Filters, res: int, top: int, cache: WardCache, ward: str | None = None
+) -> list[dict[str, Any]]:
+    """Top cells by count (with a ward code, by their incidents in that ward), each with the ward most of its
+    incidents fall in and its commonest streets and places."""
+    t = read.top_cells(con, filters.incident, res, top, filters.boundary_set, ward)
     names = cache.names(con, filters.boundary_set)
     cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
     ids = cells_to_strings(cells)
+    places = cell_places(con, filters, res, ids)
     return [
         {
             "rank": i + 1,
@@ -123,6 +131,28 @@ def hotspot_rows(con: Connection, filters: Filters, res: int, top: int, cache: W
             "count": int(r["count"]),
             "ward": r["ward_code"],
             "ward_name": names.get(r["ward_code"]) if r["ward_code"] else None,
+            "places": named,
         }
-        for i, (h, r) in enumerate(zip(ids, t.to_pylist(), strict=True))
+        for i, (h, r, named) in enumerate(zip(ids, t.to_pylist(), places, strict=True))
     ]
+
+
+def top_cells(
+    con: Connection, filters: Filters, area: StudyArea, ward: str | None, res: int, top: int, cache: WardCache
+) -> dict[str, Any]:
+    """The top cells of a study area (every area with incidents: no limit) or of one of its wards (code or name in
+    the filters' boundary set), each with its ward and its commonest streets and places."""
+    if area.kind != "all":
+        filters = filters.only(lads=area.lads)
+    found = resolve_ward(con, filters.boundary_set, ward) if ward else None
+    if found is not None:
+        if found.lad_code is None or (area.kind != "all" and found.lad_code not in area.lads):
+            raise ParameterError("ward", f"ward {found.name} ({found.code}) is not in {area.name}")
+        filters = filters.only(lads=(found.lad_code,))
+    return {
+        "resolution": res,
+        "area": area.echo(),
+        "ward": None if found is None else {"code": found.code, "name": found.name, "lad": found.lad_code},
+        "filters": filters.echo(),
+        "hotspots": hotspot_rows(con, filters, res, top, cache, found.code if found else None),
+    }

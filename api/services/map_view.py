@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.services.caches import Caches
+from api.services.cell_places import with_places
 from api.services.comparison import months_held
 from api.services.filters import Filters
 from api.services.layers import hex_layer, wards_layer
@@ -93,7 +94,8 @@ def map_view(
     plan_query: list[tuple[str, str]] = []
     if area.lads and area.kind != "all" and analyses:
         view = View(con, filters, area, caches)
-        statistics = {s.key: s.layer(view, s.on_map(res)) for s in registered()}
+        # each cell named by its commonest streets: the same filters, so the caller's own sources only (a partner's)
+        statistics = {s.key: with_places(con, filters, s.layer(view, s.on_map(res))) for s in registered()}
         plan_query = plan_request(filters, area)
         in_area = [f for f in wards_fc["features"] if f["properties"]["lad"] in set(area.lads)]
         bounds = features_bounds(in_area) or bounds

@@ -6,7 +6,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.http.models.base import FiltersEcho, HeldPeriod, MultiPolygon, Period, Polygon, Schema, absent
+from api.http.models.base import (
+    FiltersEcho,
+    HeldPeriod,
+    MultiPolygon,
+    Period,
+    Polygon,
+    Schema,
+    StudyAreaEcho,
+    absent,
+)
+from api.http.models.patrol import CellPlace
 
 LOCATED = (
     "Counts at each location precision (point, postcode, snap-point, lsoa, ward, none; non-zero only); only with "
@@ -82,11 +92,24 @@ class TopCell(Schema):
     count: int
     ward: str | None = Field(description="Code of the ward most of the cell's incidents fall in")
     ward_name: str | None
+    places: list[CellPlace] = Field(
+        description="Its commonest streets and places (the records' location text), commonest first, at most three"
+    )
+
+
+class WardEcho(Schema):
+    """The ward asked for."""
+
+    code: str
+    name: str
+    lad: str | None = Field(description="Local authority district code")
 
 
 class TopCells(Schema):
-    """The top cells by count over the period."""
+    """The top cells by count over the period, in the study area (or ward) asked for."""
 
     resolution: int = Field(description="H3 resolution")
+    area: StudyAreaEcho
+    ward: WardEcho | None = Field(description="The ward the cells were ranked in (null: the whole area)")
     filters: FiltersEcho
     hotspots: list[TopCell]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.http.answers import cached, layer_answer
-from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
+from api.http.deps import WARD_HELP, CachesDep, Con, FiltersDep, StudyAreaDep
 from api.http.formats import GIS, Answer, CrsQuery, FastJSONResponse, LayerFormat
 from api.http.models.base import documented_as, plain
 from api.http.models.hotspots import Calibration, EmergingLayer, GiCellLayer, GiWardLayer, TrendCalibration
@@ -17,7 +17,7 @@ from api.http.params import GiAll, GiUnit, HotspotK, HotspotRes
 from api.services.calibration import calibration
 from api.services.errors import ParameterError
 from api.services.hotspots import emerging_layer, gi_layer_of
-from api.services.layers import hotspot_rows
+from api.services.layers import top_cells
 from api.services.trend_calibration import trend_calibration
 from geo.trends import months_between
 
@@ -30,14 +30,17 @@ def hotspots(
     con: Con,
     caches: CachesDep,
     filters: FiltersDep,
+    area: StudyAreaDep,
+    ward: Annotated[str | None, Query(description=WARD_HELP + "; the cells ranked by their incidents in it")] = None,
     res: Annotated[int, Query(ge=6, le=10, description="H3 resolution, 6 to 10")] = 9,
     top: Annotated[int, Query(ge=1, le=500, description="How many cells")] = 20,
 ) -> Response:
-    """The `top` cells by incident count over the period, ranked, with the ward most of each cell falls in."""
+    """The `top` cells by incident count over the period, ranked, in a study area (`force`, `csp` or `lad`; default
+    every area) or one ward (`ward`), each with the ward most of its incidents fall in and its commonest streets and
+    places (`places`: the records' location text, police.uk's snapped "On or near" names without those words)."""
 
     def answer() -> Response:
-        rows = hotspot_rows(con, filters, res, top, caches.wards)
-        return FastJSONResponse({"resolution": res, "filters": filters.echo(), "hotspots": rows})
+        return FastJSONResponse(top_cells(con, filters, area, ward, res, top, caches.wards))
 
     return cached(request, con, answer)
 

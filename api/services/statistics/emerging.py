@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.services.cell_places import places_words
 from api.services.hotspots import EMERGING_COLOURS, emerging_layer
 from api.services.statistics.registry import Drawing, Layer, Legend, PackSection, Parameter, Properties, Statistic, View
 from api.services.tasking_pack_area import PackOptions, emerging_hotspots
@@ -27,6 +28,7 @@ def _words(p: Properties, layer: Layer) -> Properties:
     return {
         "pattern_text": f"{p['pattern']}: {'hot' if hot else 'cold'} in {slices} of {months} months",
         "trend_text": direction if trend_p is None else f"{direction} (Mann-Kendall p {trend_p:.2g})",
+        "streets": places_words(p.get("places")),
         "detail": f"cell {p.get('h3', '')}",
     }
 
@@ -66,6 +68,7 @@ EMERGING = Statistic(
             ("pattern_text", "Emerging hotspot"),
             ("trend_text", "Monthly trend"),
             ("ward_name", "Ward"),
+            ("streets", "Streets"),
             ("detail", "Cell"),
         ),
         words=_words,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.services.cell_places import places_words
 from api.services.hotspots import GI_LEGEND, flagged_words, gi_layer_of
 from api.services.statistics.registry import (
     Drawing,
@@ -43,6 +44,7 @@ def _words(p: Properties, layer: Layer) -> Properties:
     return {
         "gi_text": gi_words(p["class"]),
         "count_text": f"{p['count']:,} in the cell, {p['neighbourhood_count']:,} with its neighbours",
+        "streets": places_words(p.get("places")),
         "detail": f"z {p['z']:.2f}, FDR q {p['q']:.3g}, cell {p.get('h3', '')}",
     }
 
@@ -84,6 +86,7 @@ GI = Statistic(
             ("gi_text", "Hot or cold spot"),
             ("count_text", "Incidents"),
             ("ward_name", "Ward"),
+            ("streets", "Streets"),
             ("detail", "Figures"),
         ),
         words=_words,

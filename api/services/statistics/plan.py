@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.services.cell_places import places_words
 from api.services.errors import ParameterError
 from api.services.patrol import patrol_plan, plan_geojson
 from api.services.statistics.registry import (
@@ -44,6 +45,7 @@ def _words(p: Properties, layer: Layer) -> Properties:
     return {
         "rank_text": f"number {p['rank']} of {len(layer['features'])}, as on the printed plan",
         "expected_text": f"{p['expected_per_month']:.1f} incidents",
+        "streets": places_words(p.get("places")),
         "detail": f"cell {p.get('h3', '')}",
     }
 
@@ -80,6 +82,7 @@ PLAN = Statistic(
         tooltip=(
             ("rank_text", "Patrol plan"),
             ("ward_name", "Ward"),
+            ("streets", "Streets"),
             ("expected_text", "Expected a month"),
             ("trend", "Trend"),
             ("reason", "Why"),

@@ -122,8 +122,13 @@ def within_box(
     return where, [*params, bbox[0], bbox[2], bbox[1], bbox[3]]
 
 
-def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
-    """The top cells at res by count, each with the ward most of its incidents fall in."""
+def top_cells(
+    con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str, ward: str | None = None
+) -> pa.Table:
+    """The top cells at res by count, each with the ward most of its incidents fall in; with a ward (of the boundary
+    set), the top cells by their incidents in that ward."""
+    if ward is not None:
+        return _top_cells_in_ward(con, f, res, top, boundary_set, ward)
     where, params = clauses(f)
     sql = f"""SELECT i.cell, sum(i.{f.n})::BIGINT AS count FROM cell_counts i
               WHERE i.res = ? AND {where} GROUP BY i.cell ORDER BY count DESC, i.cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
@@ -135,6 +140,19 @@ def top_cells(con: Connection, f: IncidentFilter, res: int, top: int, boundary_s
                    WHERE {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
     counted = con.execute(by_place, [cells, *params]).fetchall()
     return ranked.append_column("ward_code", pa.array(most_wards(con, cells, counted, boundary_set), pa.string()))
+
+
+def _top_cells_in_ward(
+    con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str, ward: str
+) -> pa.Table:
+    """The top cells at res by their incidents placed in one ward (each row's ward_code is that ward)."""
+    where, params = clauses(f)
+    sql = f"""SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count FROM incident_counts i
+              JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ? AND pw.ward_code = ?
+              WHERE {cell_column(res)} IS NOT NULL AND {where}
+              GROUP BY cell ORDER BY count DESC, cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    ranked = arrow(con, sql, [boundary_set, ward, *params, top])
+    return ranked.append_column("ward_code", pa.array([ward] * ranked.num_rows, pa.string()))
 
 
 def most_wards(

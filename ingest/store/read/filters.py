@@ -18,6 +18,7 @@ class IncidentFilter:
     sources: tuple[str, ...] = ()
     lad: str | None = None
     dedupe: bool = True  # count a group of records linked across sources once
+    lads: tuple[str, ...] = ()  # any of these districts (a study area's); () for no such limit
 
     @property
     def n(self) -> str:
@@ -38,6 +39,9 @@ def clauses(f: IncidentFilter, start: date | None = None, alias: str = "i") -> t
     if f.lad:
         clauses.append(f"{alias}.lad_code = ?")
         params.append(f.lad)
+    if f.lads:
+        clauses.append(f"{alias}.lad_code IN ({', '.join('?' for _ in f.lads)})")
+        params.extend(f.lads)
     return " AND ".join(clauses), params
 
 

@@ -38,6 +38,9 @@ def _where(
     if f.lad:
         clauses.append("i.lad_code = ?")
         params.append(f.lad)
+    if f.lads:
+        clauses.append(f"i.lad_code IN ({', '.join('?' for _ in f.lads)})")
+        params.extend(f.lads)
     if f.dedupe:
         clauses.append("i.duplicate_of IS NULL")
     if bbox:

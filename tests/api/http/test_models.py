@@ -44,6 +44,8 @@ URLS = [
     "/api/v1/trends/movers?compare=last_year&lad=E06000002&source=warden&top=3",
     "/api/v1/hotspots",
     "/api/v1/hotspots?res=7&top=3&source=warden",
+    "/api/v1/hotspots?csp=Middlesbrough&top=3",
+    "/api/v1/hotspots?ward=E05009857&top=3",
     f"/api/v1/hotspots/gi?{FORCE}",
     f"/api/v1/hotspots/gi?{FORCE}&res=8&all=true",
     f"/api/v1/hotspots/gi?{FORCE}&unit=ward&all=true",

@@ -73,14 +73,23 @@ def named(fc: dict[str, Any], text: str, *keys: str) -> dict[str, Any]:
     return {**fc, "features": [{**first, "properties": {**first["properties"], **dict.fromkeys(keys, text)}}, *rest]}
 
 
+def placed(fc: dict[str, Any], text: str) -> dict[str, Any]:
+    """The collection with `text` as its first feature's commonest street (a feed's location text)."""
+    first, *rest = fc["features"]
+    places = [{"place": text, "count": 9}, *first["properties"].get("places", [])[1:]]
+    return {**fc, "features": [{**first, "properties": {**first["properties"], "places": places}}, *rest]}
+
+
 def hostile_view(view: MapView, text: str) -> MapView:
-    """The view with `text` as a ward, authority, force, boundary set and source name, and in the statistics."""
+    """The view with `text` as a ward, authority, force, boundary set and source name, and in the statistics (a
+    cell's ward and street)."""
     statistics = None
     if view.statistics:
         gi, emerging, plan = view.statistics.values()
         gi = named({**gi, "area": {**gi["area"], "name": text}, "warnings": [text]}, text, "ward_name")
         plan = named({**plan, "forecast": {**plan["forecast"], "fitted": text}}, text, "ward_name", "reason")
-        statistics = dict(zip(view.statistics, (gi, named(emerging, text, "ward_name"), plan), strict=True))
+        layers = (placed(layer, text) for layer in (gi, named(emerging, text, "ward_name"), plan))
+        statistics = dict(zip(view.statistics, layers, strict=True))
     return dataclasses.replace(
         view,
         wards=named(view.wards, text, "name", "lad_name"),

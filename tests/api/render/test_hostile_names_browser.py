@@ -172,6 +172,9 @@ def _assert_every_tooltip_shows_text(page: Page) -> None:
     assert {w["Ward"] for w in wards} == set(PAYLOADS) and {w["Authority"] for w in wards} <= set(PAYLOADS)
     for layer in ("Hot or cold spot", "Emerging hotspot", "Patrol plan"):  # a statistics cell names its ward
         assert {cell["Ward"] for cell in by_layer[layer]} <= set(PAYLOADS), layer
+        assert all(cell["Streets"] for cell in by_layer[layer]), layer  # and its streets
+    named = {part for layer in by_layer.values() for cell in layer for part in cell.get("Streets", "").split(", ")}
+    assert named & set(PAYLOADS), "the feed's places are not shown as text"  # the patrol feed's places, as written
 
 
 def test_signing_in_runs_under_the_policy(analyst: Watched) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from api.render.map_answers import downloads, movers_panel, period_words
 from api.render.map_layers import plain_statistics
+from api.services.cell_places import NO_PLACES, places_words
 from api.services.statistics.gi import gi_words
 from tests.api.render.hostile import MapInputs
 from tests.api.render.test_map_page import layer_data
@@ -177,6 +179,29 @@ def test_hexagon_tooltips_lead_with_the_count_and_keep_the_id_for_analysts(clien
     hexes = [f for f in analyst if f[0] == "count_text"]
     assert hexes and all(f[-1] == "h3" for f in hexes)  # the id last, in small print
     assert [f for f in public if f[0] == "count_text"] == [["count_text", "located_text"]]  # no id for the public
-    assert ["gi_text", "count_text", "ward_name", "detail"] in analyst
+    assert ["gi_text", "count_text", "ward_name", "streets", "detail"] in analyst
     page = client.get("/", params={"force": "cleveland"}).text
     assert layer_data(page)[0]["features"][0]["properties"]["count_text"]
+
+
+def test_hotspot_and_plan_tooltips_name_their_streets_and_ward(analyst: MapInputs, client: TestClient) -> None:
+    """Each statistics cell's tooltip names its ward and its commonest streets (the records' location text, "On or
+    near" dropped): the plan's as the printed plan lists them, a hot spot's as /api/v1/hotspots does."""
+    view, _, _ = analyst
+    assert view.statistics is not None
+    gi, emerging, plan = plain_statistics(view.statistics).values()
+    for layer, counted in ((gi, "count"), (emerging, "counts"), (plan, "period_count")):
+        shown = [ft["properties"] for ft in layer["features"]]
+        busy = [p for p in shown if np.sum(p[counted]) > 0]  # a cell without incidents has no location text
+        assert busy and all(p["streets"] != NO_PLACES for p in busy) and all(p["ward_name"] for p in shown)
+        assert not any(p["streets"].startswith("On or near") for p in shown)
+    printed = client.get("/api/v1/patrol-plan", params=view.plan_query).json()["cells"]
+    assert [ft["properties"]["streets"] for ft in plan["features"]] == [places_words(c["places"]) for c in printed]
+    assert all(c["places"] for c in printed)
+    same = [(k, v) for k, v in view.plan_query if k not in ("res", "cells")]  # the map's area and filters
+    top = client.get("/api/v1/hotspots", params=[*same, ("res", str(gi["resolution"])), ("top", "50")]).json()
+    assert top["area"]["name"] == gi["area"]["name"]
+    top = top["hotspots"]
+    hot = {ft["properties"]["h3"]: ft["properties"]["streets"] for ft in gi["features"]}
+    both = [c for c in top if c["h3"] in hot]
+    assert len(both) >= 10 and all(hot[c["h3"]] == places_words(c["places"]) for c in both)

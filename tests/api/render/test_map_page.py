@@ -60,6 +60,9 @@ def test_tooltips_and_layer_names_get_escaped_text(analyst: MapInputs, hostile: 
     for value in (wards[0], *in_statistics[:1]):
         assert as_inner_html(value) == (hostile, [])  # the ward's tooltip shows the name as text
     assert sum(as_inner_html(v or "")[0] == hostile for v in in_statistics) == 3  # Gi*, emerging and plan tooltips
+    streets = [ft["properties"]["streets"] for fc in layers[-3:] for ft in fc["features"]]
+    assert not any(hostile in v for v in streets)
+    assert sum(as_inner_html(v)[0].startswith(f"{hostile}, ") for v in streets) == 3  # a cell's first street, as text
     labels = layer_names(page)
     assert "Wards (count)" in labels and len(labels) == len(layers)
     if hostile != TEMPLATE:  # markup: as it is, it would not read as itself

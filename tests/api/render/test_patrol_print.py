@@ -123,3 +123,37 @@ def test_the_printed_plan_keys_its_gi_column_as_fdr_flags_not_confidence() -> No
         page = render_plan(plan, wards, "svg").decode()
     assert "flagged hot at FDR q ≤ 0.01 / 0.05 / 0.10" in page and "hot-99 / hot-95 / hot-90" in page
     assert "% confidence" not in page
+
+
+LONG_WARD = "Longlands & Beechwood"
+LONG_PLACES = ["Smith Street, Park End", "Parking Area Beside The Longlands Road Shops", "Supermarket"]
+
+
+def _text(document: bytes) -> str:
+    """A PDF's text with runs of white space (the line breaks of wrapped names) as one space."""
+    return " ".join(_pdf_text(document).split())
+
+
+def test_printed_names_wrap_and_are_never_cut() -> None:
+    plan, wards = _plan(LONG_WARD)
+    for cell in plan["cells"]:  # type: ignore[attr-defined]
+        cell["places"] = [{"place": place, "count": 3} for place in LONG_PLACES]
+    text = _text(render_plan(plan, wards, "pdf"))
+    assert text.count(LONG_WARD) >= 4  # the title, the map and every row's ward, whole
+    assert text.count(", ".join(LONG_PLACES)) == 3  # every row's streets and places, whole
+
+
+def test_every_name_of_a_real_plan_prints_whole(client: TestClient) -> None:
+    """The printed plan of Middlesbrough's 30 busiest cells: each row's ward and places print whole (a row the page
+    cannot hold is counted below the table, never cut)."""
+    asked = {"lad": "Middlesbrough", "cells": 30}
+    plan = client.get("/api/v1/patrol-plan", params=asked).json()
+    text = _text(client.get("/api/v1/patrol-plan", params={**asked, "format": "pdf"}).content)
+    shown = [c for c in plan["cells"] if f"{c['grid_ref']} " in text]
+    assert len(shown) >= 20 and [c["rank"] for c in shown] == list(range(1, len(shown) + 1))
+    for cell in shown:
+        assert cell["ward_name"] in text and ", ".join(p["place"] for p in cell["places"]) in text
+    if len(shown) < 30:
+        assert f"... and {30 - len(shown)} more cells" in text
+    long = [c["ward_name"] for c in shown if len(c["ward_name"]) > 20]
+    assert long  # Middlesbrough has ward names the old print cut at 20 characters

@@ -11,13 +11,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import pytest
 from markupsafe import escape
 from pypdf import PdfReader
+from reportlab.lib.units import inch
 
 from api.database.tasking import TaskingStore
+from api.render.patrol_print import PRINT_DPI, render_plan_map
 from api.render.tasking_pack_page import render_pack_page
-from api.render.tasking_pack_pdf import render_pack_pdf
+from api.render.tasking_pack_pdf import PLAN_MAP_HEIGHT, WIDTH, render_pack_pdf
 from api.rules import gap_rule
 from api.services.caches import Caches
 from api.services.cell_places import postcode_lookup
@@ -125,3 +128,33 @@ def test_the_page_links_the_same_pack_as_pdf_and_json(pack: dict[str, Any]) -> N
     assert "Download PDF" in html and 'src="data:image/png;base64,' in html
     for section in SECTIONS:
         assert section in html
+
+
+def _drawn_widths(page: Any) -> list[float]:
+    """The width (points) each image on a PDF page is drawn at: the `cm` before each `Do`."""
+    widths, matrix = [], None
+    for operands, operator in page.get_contents().operations:
+        if operator == b"cm":
+            matrix = operands
+        elif operator == b"Do" and matrix is not None:
+            widths.append(float(matrix[0]))
+    return widths
+
+
+def test_the_plan_page_prints_its_map_at_a4_width_with_legible_text(pack: dict[str, Any]) -> None:
+    """The patrol plan's map is drawn at the size it prints, the full width of the page's text (not a landscape page
+    shrunk to fit), its text at 6 points or more; its table is the pack's own, every name whole."""
+    reader = PdfReader(io.BytesIO(render_pack_pdf(pack)))
+    page = next(page for page in reader.pages if "3. Patrol plan" in page.extract_text())
+    (image,) = page.images
+    (drawn,) = _drawn_widths(page)
+    assert abs(drawn - WIDTH) < 1  # the width of the text on an A4 page
+    assert abs(image.image.width - drawn / 72 * PRINT_DPI) <= 2  # drawn as printed: one pixel per 1/PRINT_DPI inch
+    plan, wards = pack["patrol"]["plan"], pack["patrol"]["_wards"]
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        svg = render_plan_map(plan, wards, (WIDTH / inch, PLAN_MAP_HEIGHT / inch), fmt="svg").decode()
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
+    assert len(sizes) > len(plan["cells"]) and min(sizes) >= 6  # SVG px are points: the sizes as printed
+    text = pdf_text(render_pack_pdf(pack))
+    for cell in plan["cells"]:
+        assert ", ".join(p["place"] for p in cell["places"]) in text and cell["ward_name"] in text

@@ -35,9 +35,12 @@ QUERIES: list[dict[str, Any]] = [
 ]
 
 
-def top_cells_by_point(con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str) -> pa.Table:
-    """read.top_cells as it was: the period's incident_counts aggregated by cell, then the wards of the top cells
-    (of wards holding as many of a cell's incidents, the first by code: it was any of them)."""
+def top_cells_by_point(
+    con: Connection, f: IncidentFilter, res: int, top: int, boundary_set: str, ward: str | None = None
+) -> pa.Table:
+    """read.top_cells as it was (no ward asked for): the period's incident_counts aggregated by cell, then the wards
+    of the top cells (of wards holding as many of a cell's incidents, the first by code: it was any of them)."""
+    assert ward is None
     where, params = clauses(f)
     sql = f"""WITH top AS (
                   SELECT {cell_column(res)} AS cell, sum(i.{f.n})::BIGINT AS count FROM incident_counts i

@@ -1,4 +1,5 @@
-"""The wards and hexes layers over HTTP, on real data."""
+"""The wards and hexes layers and the top cells (hotspots, by study area or ward, with their streets) over HTTP, on real
+data."""
 
 from __future__ import annotations
 
@@ -94,3 +95,71 @@ def test_map_tooltips_say_not_comparable_when_the_previous_period_is_not_held(cl
     assert '"previous_text"' in page and '"change_text": "\\u2013"' in page or '"change_text": "–"' in page
     held = client.get("/", params={"from": "2025-10", "to": "2025-12"}).text
     assert "not held: not comparable" not in held and re.search(r'"change_text": "[+-]\d', held)
+
+
+def _rows(store: Path, sql: str, params: list[object]) -> list[tuple[object, ...]]:
+    con = open_store(store)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+PERIOD = {"from": "2025-10", "to": "2025-12"}
+MONTHS = ["2025-10-01", "2025-12-01"]
+
+
+def test_hotspots_take_a_study_area_and_name_each_cells_streets(client: TestClient, cleveland_store: Path) -> None:
+    everywhere = client.get("/api/v1/hotspots", params={**PERIOD, "top": 40}).json()
+    assert everywhere["area"]["type"] == "all" and everywhere["ward"] is None
+    answer = client.get("/api/v1/hotspots", params={**PERIOD, "lad": "Middlesbrough", "top": 10})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["area"] == {"type": "lad", "code": "E06000002", "name": "Middlesbrough"}
+    cells = body["hotspots"]
+    assert len(cells) == 10 and [c["rank"] for c in cells] == list(range(1, 11))
+    outside = {c["h3"] for c in everywhere["hotspots"]} - {c["h3"] for c in cells}
+    assert outside  # the whole store's top cells include others (Stockton, Hartlepool, Nottingham)
+    for cell in cells:
+        cell_id = int(cell["h3"], 16)
+        counted = _rows(
+            cleveland_store,
+            """SELECT count(*) FROM incidents i WHERE i.category = 'asb' AND i.month BETWEEN ? AND ?
+                AND i.lad_code = 'E06000002' AND i.cell_9 = ?""",
+            [*MONTHS, cell_id],
+        )[0][0]
+        assert cell["count"] == counted
+        texts = _rows(
+            cleveland_store,
+            """SELECT location_text, count(*) AS n FROM incidents i
+                WHERE i.category = 'asb' AND i.month BETWEEN ? AND ? AND i.lad_code = 'E06000002' AND i.cell_9 = ?
+                GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3""",
+            [*MONTHS, cell_id],
+        )
+        assert cell["places"] == [{"place": t.removeprefix("On or near "), "count": n} for t, n in texts]
+        assert cell["places"] and not any(p["place"].startswith("On or near") for p in cell["places"])
+
+
+def test_hotspots_of_a_partnership_and_of_a_ward(client: TestClient, cleveland_store: Path) -> None:
+    codes = _rows(cleveland_store, "SELECT csp_code, list(lad_code) FROM lad_areas GROUP BY 1", [])
+    partnership, lads = next((c, sorted(ls)) for c, ls in codes if "E06000004" in ls)
+    body = client.get("/api/v1/hotspots", params={**PERIOD, "csp": partnership, "top": 5}).json()
+    assert body["area"]["type"] == "csp" and body["area"]["code"] == partnership
+    wards = {w["properties"]["code"]: w["properties"]["lad"] for w in client.get("/api/v1/wards").json()["features"]}
+    assert {wards[c["ward"]] for c in body["hotspots"]} <= set(lads)
+    top_ward = body["hotspots"][0]["ward"]
+    in_ward = client.get("/api/v1/hotspots", params={**PERIOD, "ward": top_ward, "top": 5}).json()
+    assert in_ward["ward"]["code"] == top_ward and {c["ward"] for c in in_ward["hotspots"]} == {top_ward}
+    for cell in in_ward["hotspots"]:
+        counted = _rows(
+            cleveland_store,
+            """SELECT count(*) FROM incidents i JOIN place_wards pw ON pw.place_cell = i.place_cell
+                AND pw.boundary_set = 'wards-2024' AND pw.ward_code = ?
+                WHERE i.category = 'asb' AND i.month BETWEEN ? AND ? AND i.cell_9 = ?""",
+            [top_ward, *MONTHS, int(cell["h3"], 16)],
+        )[0][0]
+        assert cell["count"] == counted and cell["places"]
+    elsewhere = client.get("/api/v1/hotspots", params={"ward": top_ward, "lad": "Hartlepool"})
+    assert elsewhere.status_code == 422 and "ward" in elsewhere.text
+    unknown = client.get("/api/v1/hotspots", params={"csp": "Atlantis"})
+    assert unknown.status_code == 422 and "Atlantis" in unknown.text

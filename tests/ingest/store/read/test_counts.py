@@ -48,3 +48,18 @@ def test_counts_respect_period_category_and_source(cleveland_store: Path) -> Non
     )
     assert sum(wards["previous_count"].to_pylist()) > 0 and sum(wards["count"].to_pylist()) > 0
     con.close()
+
+
+def test_a_study_areas_districts_count_as_each_of_them_does(cleveland_store: Path) -> None:
+    """lads=(A, B) counts what lad=A and lad=B count together, and nothing of other districts."""
+    con = open_store(cleveland_store)
+    year = IncidentFilter(date(2025, 1, 1), date(2025, 12, 1), ("asb",))
+    pair = ("E06000002", "E06000004")
+
+    def total(f: IncidentFilter) -> int:
+        return sum(hex_counts(con, f, 8, None)["count"].to_pylist())
+
+    one, other = (total(IncidentFilter(year.start, year.end, year.categories, lad=lad)) for lad in pair)
+    both = total(IncidentFilter(year.start, year.end, year.categories, lads=pair))
+    assert both == one + other > 0 and both < total(year)
+    con.close()
