@@ -3,7 +3,9 @@
 - **Sources**: `police` (police.uk, already public: counted as it is) or `council` (every other source held,
   together; for a partner, every other agency's source). The two are never summed in one published count, so no
   published count has an addend the public can compute from open data.
-- **Categories** (council table): one whole group: all ASB, one Home Office strand, all crime, or everything.
+- **Categories** (council table): one whole group: all ASB, all crime, or everything. Not the Home Office strands:
+  `asb` is their sum, so beside it they would be a second, independently perturbed reading of the same counts
+  (docs/who-sees-what.md).
 - **Periods** (council table): one month, a calendar quarter, or twelve months ending at a quarter's end, within
   the months the table holds (a window running past them would count a shorter, unpublished span).
 - **Records**, not incidents: no de-duplication across sources (links to other agencies' records stay inside).
@@ -18,7 +20,7 @@ from api.services.errors import ParameterError
 from geo.trends import add_months
 
 COUNCIL = "council"
-PUBLISHED_GROUPS = ("asb", "asb-personal", "asb-nuisance", "asb-environmental", "crime")
+PUBLISHED_GROUPS = ("asb", "crime")  # not the strands: beside `asb`, their sum, each would be a second reading
 ALL = "all"
 WINDOWS = (1, 3, 12)
 SOURCES_HELP = (

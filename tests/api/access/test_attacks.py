@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pytest
 from fastapi.testclient import TestClient
 
-from api.access.attacks import AttackResult, run_attacks
+from api.access.attacks import AttackResult, audit, run_attacks, run_joint_attack
 from api.access.disclosure import DisclosureRule
 from api.services.reference import WardCache
 
@@ -20,19 +20,21 @@ def _by_kind(results: Iterable[AttackResult], attack: str) -> dict[str, AttackRe
 
 
 @pytest.fixture(scope="module")
-def audit(app_client: TestClient) -> list[AttackResult]:
+def results(app_client: TestClient) -> list[AttackResult]:
     con = app_client.app.state.con.cursor()  # type: ignore[attr-defined]
     try:
-        return run_attacks(con, RULE, WardCache())
+        return audit(con, RULE, WardCache())
     finally:
         con.close()
 
 
-def test_differencing_every_published_table_recovers_no_more_than_a_blind_guess(audit: list[AttackResult]) -> None:
-    posterior = _by_kind(audit, "posterior")
+def test_differencing_every_published_table_recovers_no_more_than_a_blind_guess(results: list[AttackResult]) -> None:
+    posterior = _by_kind(results, "posterior")
     assert posterior["suppressed, not zero"].n >= 1000 and posterior["published"].n >= 50
     assert posterior["published"].recovered < 0.5  # the weak rule gave every one of them away
-    for r in audit:
+    joint = _by_kind(results, "joint")  # every published group and window of a ward solved together
+    assert joint["suppressed"].n >= 1000 and joint["published"].n >= 50
+    for r in results:
         assert not r.beats_blind, r
 
 
