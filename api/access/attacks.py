@@ -38,7 +38,7 @@ from datetime import date
 import numpy as np
 
 from api.access.disclosure import DisclosureRule, Published
-from api.access.joint import JointProblem, posterior_modes
+from api.access.joint import JointProblem, gamma_rates, posterior_modes
 from api.access.tables import ALL, PUBLISHED_GROUPS, Held, admit_held_window, quarter_end
 from api.services.errors import ParameterError
 from api.services.figures import EXACT, Figures
@@ -72,7 +72,8 @@ class AttackResult:
     targets: str  # "suppressed", "suppressed, not zero" or "published"
     n: int
     recovered: float
-    blind: float
+    blind: float  # the best guess from the count's published value and its ward's published year
+    value_only: float = 0.0  # the best guess from the count's published value alone
 
     @property
     def noise(self) -> float:
@@ -182,12 +183,13 @@ def run_attacks(
     results = []
     for kind, chosen in KINDS.items():
         targets = [c for c in truth if chosen(truth[c], shown[c])]
-        blind = _blind_rate(targets, truth, shown, years)
+        blind, value_only = blind_rates([(truth[c], shown[c], years.get(c[:2])) for c in targets])
         estimates["posterior"] = _posterior(targets, truth, shown, estimates)
         for attack in ESTIMATORS:
             scored = [c for c in targets if c in estimates[attack]]
             hits = sum(round(estimates[attack][c]) == truth[c] for c in scored)
-            results.append(AttackResult(attack, kind, len(scored), hits / len(scored) if scored else 0.0, blind))
+            rate = hits / len(scored) if scored else 0.0
+            results.append(AttackResult(attack, kind, len(scored), rate, blind, value_only))
     return results
 
 
@@ -251,9 +253,11 @@ def run_joint_attack(
     groups: tuple[str, ...] = COUNCIL_GROUPS,
     admit: WindowCheck = admit_held_window,
     sweeps: int = 120,
+    scored: tuple[str, ...] | None = None,
 ) -> list[AttackResult]:
     """The cross-group, cross-window attack on each ward's monthly count of every group that holds records, given
-    every window `admit` lets through for each group in `groups`; one result per target kind. Its blind guess also
+    every window `admit` lets through for each group in `groups` (scored on the groups `scored`, default those); one
+    result per target kind. Its blind guess also
     knows the ward's published count for the year (the commonest true value per published value and year's value):
     that level alone says roughly what a ward's months hold, with no algebra, and this attack must do better than
     the level to have recovered anything by algebra."""
@@ -268,7 +272,9 @@ def run_joint_attack(
     codes: list[str] = []
     for a, leaves in enumerate(atoms):
         for i, m in enumerate(months):
-            for code, (n, lad) in _ward_counts(con, _counted(con, leaves, m, m, council, EXACT), cache).items():
+            for code, (n, lad) in _ward_counts(
+                con, _counted(con, (), m, m, council, EXACT).only(categories=leaves), cache
+            ).items():
                 if code not in lad_of:
                     lad_of[code], codes = lad, [*codes, code]
                     truth = np.concatenate([truth, np.zeros((1, *truth.shape[1:]), dtype=np.int64)])
@@ -287,12 +293,14 @@ def run_joint_attack(
         values=values,
         windows=np.array([[w[0] <= m <= w[1] for m in months] for w in windows], dtype=bool),
         groups=member,
-        prior=_atom_prior(truth),
+        rates=gamma_rates(truth),
+        largest=int(truth.max()) if truth.size else 0,
     )
-    targeted = [g for g, row in enumerate(member) if truth[:, row].any()]
+    targeted = [g for g, row in enumerate(member) if truth[:, row].any() and groups[g] in (scored or groups)]
     modes = posterior_modes(problem, rule, member[targeted], sweeps=sweeps, burn=sweeps // 4)
     month_window = {w: j for j, w in enumerate(windows) if w[0] == w[1]}
-    year = shown[windows.index((months[0], months[-1]))]
+    whole = (months[0], months[-1])
+    year = shown[windows.index(whole)] if whole in windows else [[None] * len(codes) for _ in groups]
     cases = [
         (int(truth[w][member[g]][:, i].sum()), shown[month_window[(m, m)]][g][w], year[g][w], int(modes[t, w, i]))
         for t, g in enumerate(targeted)
@@ -301,13 +309,11 @@ def run_joint_attack(
     ]
     results = []
     for kind, chosen in KINDS.items():
-        scored = [c for c in cases if chosen(c[0], c[1])]
-        by_level: dict[tuple[int | None, int | None], Counter[int]] = defaultdict(Counter)
-        for true, value, level, _ in scored:
-            by_level[(value, level)][true] += 1
-        blind = sum(c.most_common(1)[0][1] for c in by_level.values()) / len(scored) if scored else 0.0
-        hits = sum(guess == true for true, _, _, guess in scored)
-        results.append(AttackResult("joint", kind, len(scored), hits / len(scored) if scored else 0.0, blind))
+        chosen_cases = [c for c in cases if chosen(c[0], c[1])]
+        blind, value_only = blind_rates([(true, value, level) for true, value, level, _ in chosen_cases])
+        hits = sum(guess == true for true, _, _, guess in chosen_cases)
+        rate = hits / len(chosen_cases) if chosen_cases else 0.0
+        results.append(AttackResult("joint", kind, len(chosen_cases), rate, blind, value_only))
     return results
 
 
@@ -349,36 +355,33 @@ def _published_windows(
     return windows, shown
 
 
-def _atom_prior(truth: np.ndarray) -> np.ndarray:
-    """log-probability of each monthly count of each atom: the true distribution (more than any attacker knows)."""
-    largest = int(truth.max()) if truth.size else 0
-    prior = np.zeros((truth.shape[1], largest + 1))
-    for a in range(truth.shape[1]):
-        prior[a] = np.bincount(truth[:, a].ravel(), minlength=largest + 1) + 1e-3
-        prior[a] /= prior[a].sum()
-    return np.log(prior)
-
-
-def _blind_rate(
-    targets: list[Cell], truth: dict[Cell, int], shown: dict[Cell, int | None], years: dict[tuple[str, str], int | None]
-) -> float:
-    """The exact-hit rate of the best guess from the published value and the ward's published year alone (the
-    commonest truth per pair of values): the level a ward's yearly count publishes, with no algebra."""
-    if not targets:
-        return 0.0
-    by_value: dict[tuple[int | None, int | None], Counter[int]] = defaultdict(Counter)
-    for c in targets:
-        by_value[(shown[c], years.get(c[:2]))][truth[c]] += 1
-    return sum(counter.most_common(1)[0][1] for counter in by_value.values()) / len(targets)
+def blind_rates(cases: list[tuple[int, int | None, int | None]]) -> tuple[float, float]:
+    """The exact-hit rates of the best guesses without algebra over (true count, published value, ward's published
+    year) cases: the commonest true count per pair of published values (the level a ward's year publishes), and per
+    published value alone."""
+    if not cases:
+        return 0.0, 0.0
+    by_level: dict[tuple[int | None, int | None], Counter[int]] = defaultdict(Counter)
+    by_value: dict[int | None, Counter[int]] = defaultdict(Counter)
+    for true, value, level in cases:
+        by_level[(value, level)][true] += 1
+        by_value[value][true] += 1
+    return tuple(  # type: ignore[return-value]
+        sum(c.most_common(1)[0][1] for c in table.values()) / len(cases) for table in (by_level, by_value)
+    )
 
 
 def markdown(results: list[AttackResult]) -> str:
     """The audit as a Markdown table."""
     lines = [
-        "| attack | targets | cases | exact recovery | best blind guess | beats blind by more than noise |",
-        "|---|---|---|---|---|---|",
+        "| attack | targets | cases | exact recovery | best blind guess | beats blind by more than noise "
+        "| guess from the value alone |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         verdict = "**yes**" if r.beats_blind else f"no (noise ±{r.noise:.1%})"
-        lines.append(f"| {r.attack} | {r.targets} | {r.n:,} | {r.recovered:.1%} | {r.blind:.1%} | {verdict} |")
+        lines.append(
+            f"| {r.attack} | {r.targets} | {r.n:,} | {r.recovered:.1%} | {r.blind:.1%} | {verdict} "
+            f"| {r.value_only:.1%} |"
+        )
     return "\n".join(lines)

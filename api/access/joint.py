@@ -37,14 +37,28 @@ class JointProblem:
     """What the attacker holds for W wards, A atoms, M months, J windows and G groups.
 
     `observed[w, j, g]` indexes `values` (the published value of group g over window j in ward w); `windows[j, m]`
-    says which months window j covers, `groups[g, a]` which atoms group g sums; `prior[a, k]` is the log-probability
-    of a monthly count k of atom a."""
+    says which months window j covers, `groups[g, a]` which atoms group g sums; a ward's monthly counts of atom a
+    are Poisson with a rate of the ward's own, drawn from a gamma distribution of shape `rates[a, 0]` and rate
+    `rates[a, 1]` (wards differ: a busy ward's months are all busy); `largest` is the largest monthly count."""
 
     observed: Ints
     values: tuple[int | None, ...]
     windows: Bools
     groups: Bools
-    prior: Floats
+    rates: Floats
+    largest: int
+
+
+def gamma_rates(truth: Ints) -> Floats:
+    """Each atom's gamma distribution of ward rates (shape, rate), fitted by moments to true counts [w, a, m]."""
+    months = truth.shape[2]
+    out = np.zeros((truth.shape[1], 2))
+    for a in range(truth.shape[1]):
+        means = truth[:, a].mean(axis=1)
+        mean = max(float(means.mean()), 1e-3)
+        spread = max(float(means.var()) - mean / months, mean * 1e-2)
+        out[a] = (mean * mean / spread, mean / spread)
+    return out
 
 
 def likelihood_table(values: tuple[int | None, ...], rule: DisclosureRule, largest: int) -> Floats:
@@ -86,20 +100,24 @@ def posterior_modes(
     month across Gibbs draws from the posterior: an array [t, w, m]."""
     rng = np.random.default_rng(seed)
     n_wards = problem.observed.shape[0]
-    n_atoms, n_values = problem.prior.shape
+    n_atoms, n_values = problem.rates.shape[0], problem.largest + 1
     n_months = problem.windows.shape[1]
     largest = int(problem.windows.sum(axis=1).max()) * n_atoms * (n_values - 1)
     table = likelihood_table(problem.values, rule, largest)
     candidates = np.arange(n_values)
-    x = np.tile(np.argmax(problem.prior, axis=1)[None, :, None], (n_wards, 1, n_months)).astype(np.int64)
+    x = np.zeros((n_wards, n_atoms, n_months), dtype=np.int64)
+    log_factorial = np.cumsum(np.log(np.maximum(candidates, 1)))
     totals = np.einsum("wam,jm->wja", x, problem.windows.astype(np.int64))
     ceiling = min(n_atoms * (n_values - 1), CEILING) + 1
     counts = np.zeros((targets.shape[0], n_wards, n_months, ceiling), dtype=np.int64)
     wards = np.arange(n_wards)
     for sweep in range(sweeps):
+        shape = problem.rates[None, :, 0] + x.sum(axis=2)
+        lam = rng.gamma(shape, 1 / (problem.rates[None, :, 1] + n_months))  # each ward's rates given its counts
         for a in range(n_atoms):
+            prior = candidates[None, :] * np.log(lam[:, a, None]) - log_factorial[None, :]
             for m in range(n_months):
-                score = np.tile(problem.prior[a][None, :], (n_wards, 1))
+                score = prior.copy()
                 covering = np.flatnonzero(problem.windows[:, m])
                 for j in covering:
                     window = np.repeat(totals[:, j, :, None], n_values, axis=2)

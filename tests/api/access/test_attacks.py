@@ -64,3 +64,24 @@ def test_the_same_attacks_break_the_weak_rule_on_published_counts(app_client: Te
         con.close()
     published = _by_kind(weak, "posterior")["published"]
     assert published.recovered == 1.0  # every published count, exactly
+
+
+def test_the_joint_attack_reproduces_the_finding_on_the_table_published_before(app_client: TestClient) -> None:
+    """Before, the strands were published beside asb (their sum) and windows running past the months held were
+    answered. The joint attack on that table beats the guess from each count's own value, as found; but the guess
+    from the count's value and its ward's year, which uses no algebra, does as well."""
+    con = app_client.app.state.con.cursor()  # type: ignore[attr-defined]
+    try:
+        before = run_joint_attack(
+            con,
+            RULE,
+            WardCache(),
+            groups=("asb", "asb-personal", "asb-nuisance", "asb-environmental"),
+            admit=lambda start, end, held: None,
+        )
+    finally:
+        con.close()
+    suppressed = _by_kind(before, "joint")["suppressed"]
+    assert suppressed.n >= 2000
+    assert suppressed.recovered > suppressed.value_only + suppressed.noise  # the finding
+    assert not suppressed.beats_blind

@@ -20,6 +20,7 @@ from tests.conftest import sign_in
         {"source": ["council", "police"]},
         {"source": "warden"},  # one council source alone is not a published table
         {"source": "council", "category": "noise"},  # a leaf category
+        {"source": "council", "category": "asb-personal"},  # a strand: beside asb, a second reading of its counts
         {"source": "council", "category": ["asb-personal", "asb-nuisance"]},  # a combination of groups
         {"source": "council", "category": ["asb", "criminal-damage-arson"]},
         {"source": "council", "from": "2025-02", "to": "2025-12"},  # eleven months
