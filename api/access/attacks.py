@@ -38,7 +38,7 @@ from datetime import date
 import numpy as np
 
 from api.access.disclosure import DisclosureRule, Published
-from api.access.joint import JointProblem, gamma_rates, posterior_modes
+from api.access.joint import Ints, JointProblem, gamma_rates, posterior_modes
 from api.access.tables import ALL, PUBLISHED_GROUPS, Held, admit_held_window, quarter_end
 from api.services.errors import ParameterError
 from api.services.figures import EXACT, Figures
@@ -255,34 +255,18 @@ def run_joint_attack(
     sweeps: int = 120,
     scored: tuple[str, ...] | None = None,
 ) -> list[AttackResult]:
-    """The cross-group, cross-window attack on each ward's monthly count of every group that holds records, given
-    every window `admit` lets through for each group in `groups` (scored on the groups `scored`, default those); one
-    result per target kind. Its blind guess also
-    knows the ward's published count for the year (the commonest true value per published value and year's value):
-    that level alone says roughly what a ward's months hold, with no algebra, and this attack must do better than
-    the level to have recovered anything by algebra."""
+    """The cross-group, cross-window attack on each ward's monthly count of the groups `scored` (default: every group
+    in `groups` that holds records), given each group's published value over every window `admit` lets through; one
+    result per target kind. Its blind guess, like the other attacks', knows the ward's published year."""
     frame = _frame(con, rule)
     if frame is None:
         return []
     council, months = frame
-    held = read.month_extent(con, council)
     atoms = atoms_of(groups)
-    truth = np.zeros((0, len(atoms), len(months)), dtype=np.int64)
-    lad_of: dict[str, str] = {}
-    codes: list[str] = []
-    for a, leaves in enumerate(atoms):
-        for i, m in enumerate(months):
-            for code, (n, lad) in _ward_counts(
-                con, _counted(con, (), m, m, council, EXACT).only(categories=leaves), cache
-            ).items():
-                if code not in lad_of:
-                    lad_of[code], codes = lad, [*codes, code]
-                    truth = np.concatenate([truth, np.zeros((1, *truth.shape[1:]), dtype=np.int64)])
-                truth[codes.index(code), a, i] = int(n or 0)
-    active = {lad_of[c] for w, c in enumerate(codes) if truth[w].any()}  # the LADs council records come from
-    keep = [w for w, c in enumerate(codes) if lad_of[c] in active]
-    codes, truth = [codes[w] for w in keep], truth[keep]
-    windows, shown = _published_windows(con, rule, cache, council, months, held, groups, codes, admit)
+    codes, truth = _atom_truth(con, cache, council, months, atoms)
+    windows, shown = _published_windows(
+        con, rule, cache, council, months, read.month_extent(con, council), groups, codes, admit
+    )
     values = tuple(dict.fromkeys([None, *(v for table in shown for column in table for v in column)]))
     index = {v: i for i, v in enumerate(values)}
     member = np.array([[set(leaves) <= _leaves(g) for leaves in atoms] for g in groups], dtype=bool)
@@ -315,6 +299,23 @@ def run_joint_attack(
         rate = hits / len(chosen_cases) if chosen_cases else 0.0
         results.append(AttackResult("joint", kind, len(chosen_cases), rate, blind, value_only))
     return results
+
+
+def _atom_truth(
+    con: Connection, cache: WardCache, council: tuple[str, ...], months: list[date], atoms: list[tuple[str, ...]]
+) -> tuple[list[str], Ints]:
+    """The wards of the LADs council records come from, and their true counts [ward, atom, month]."""
+    counts: dict[str, Ints] = {}
+    lad_of: dict[str, str] = {}
+    for a, leaves in enumerate(atoms):
+        for i, m in enumerate(months):
+            filters = _counted(con, (), m, m, council, EXACT).only(categories=leaves)  # leaves, not groups
+            for code, (n, lad) in _ward_counts(con, filters, cache).items():
+                lad_of[code] = lad
+                counts.setdefault(code, np.zeros((len(atoms), len(months)), dtype=np.int64))[a, i] = int(n or 0)
+    active = {lad_of[code] for code, n in counts.items() if n.any()}
+    codes = [code for code in counts if lad_of[code] in active]
+    return codes, np.array([counts[code] for code in codes], dtype=np.int64).reshape(-1, len(atoms), len(months))
 
 
 def _published_windows(

@@ -73,7 +73,7 @@ def likelihood_table(values: tuple[int | None, ...], rule: DisclosureRule, large
     return np.log(np.maximum(table, IMPOSSIBLE))
 
 
-def _window_loglik(totals: Ints, observed: Ints, groups: Bools, table: Floats) -> Floats:
+def window_loglik(totals: Ints, observed: Ints, groups: Bools, table: Floats) -> Floats:
     """log-likelihood of one window's published values of every group, for each ward and candidate: `totals[w, a,
     v]` are the atoms' counts over the window under candidate v. Groups counting the same records count once."""
     largest = table.shape[1] - 1
@@ -122,7 +122,7 @@ def posterior_modes(
                 for j in covering:
                     window = np.repeat(totals[:, j, :, None], n_values, axis=2)
                     window[:, a, :] += candidates[None, :] - x[:, a, m, None]
-                    score = score + _window_loglik(window, problem.observed[:, j, :], problem.groups, table)
+                    score = score + window_loglik(window, problem.observed[:, j, :], problem.groups, table)
                 score -= score.max(axis=1, keepdims=True)
                 weights = np.exp(score)
                 weights /= weights.sum(axis=1, keepdims=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from api.access.disclosure import DisclosureRule, published_value
-from api.access.joint import JointProblem, _window_loglik, likelihood_table, posterior_modes
+from api.access.joint import JointProblem, likelihood_table, posterior_modes, window_loglik
 
 RULE = DisclosureRule()
 VALUES: tuple[int | None, ...] = (None, *range(10, 80, 5))
@@ -26,11 +26,11 @@ def test_groups_counting_the_same_records_must_agree_and_count_once() -> None:
     totals = np.array([[[12], [0]]])  # one ward, one candidate: every record in the first strand
     agree = np.array([[VALUES.index(10), VALUES.index(10)]])
     differ = np.array([[VALUES.index(10), VALUES.index(15)]])
-    assert np.isclose(_window_loglik(totals, agree, groups, table)[0, 0], table[VALUES.index(10), 12])  # once
-    assert _window_loglik(totals, differ, groups, table)[0, 0] < -25  # the same records, two values: ruled out
+    assert np.isclose(window_loglik(totals, agree, groups, table)[0, 0], table[VALUES.index(10), 12])  # once
+    assert window_loglik(totals, differ, groups, table)[0, 0] < -25  # the same records, two values: ruled out
     split = np.array([[[6], [6]]])  # records in both strands: two sets of records, two independent offsets
     both = table[VALUES.index(10), 12] + table[VALUES.index(10), 6]
-    assert np.isclose(_window_loglik(split, agree, groups, table)[0, 0], both)
+    assert np.isclose(window_loglik(split, agree, groups, table)[0, 0], both)
 
 
 def test_the_sampler_combines_the_windows_a_month_is_in() -> None:
