@@ -140,6 +140,9 @@ def test_windows_running_past_the_months_held_are_refused_below_analyst(
             response = c.get(path, params={"source": "council", **window})  # type: ignore[attr-defined]
             assert response.status_code == 422, (path, window, response.text)
             assert "2025-01 to 2025-12" in response.text and "held" in response.text, response.text
+        span = f"{window['from']}-01/{window['to']}-28"  # OGC API - Features: `datetime` gives the months
+        ogc = c.get("/ogc/collections/wards/items", params={"source": "council", "datetime": span})  # type: ignore[attr-defined]
+        assert ogc.status_code == 400 and "2025-01 to 2025-12" in ogc.text, ogc.text
 
 
 def test_analysts_may_count_months_not_held_and_get_zeros(analyst: TestClient) -> None:
