@@ -68,7 +68,12 @@ def offset(key: int) -> int:
 
 def publish(raw: int, key: int, rule: DisclosureRule) -> int | None:
     """The published value of a count with its cell key: perturbed, then suppressed (None) or rounded."""
-    value = raw + offset(key) if raw > 0 else 0  # an empty set has no records, hence no key: it stays hidden
+    return published_value(raw, offset(key), rule)
+
+
+def published_value(raw: int, shift: int, rule: DisclosureRule) -> int | None:
+    """The published value of a count given the offset its key picks: suppressed (None) or rounded."""
+    value = raw + shift if raw > 0 else 0  # an empty set has no records, hence no key: it stays hidden
     if value < rule.threshold:
         return None
     rounded = rule.base * math.floor(value / rule.base + 0.5)

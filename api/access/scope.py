@@ -11,7 +11,7 @@ from api.access.capabilities import Capabilities
 from api.access.disclosure import DisclosureRule, OpenFigures, Published
 from api.access.policy import Grant
 from api.access.principals import AuthError
-from api.access.tables import COUNCIL, admit_categories, admit_period, table_sources
+from api.access.tables import COUNCIL, Held, admit_categories, admit_period, table_sources
 from api.services.figures import EXACT, Figures
 
 
@@ -34,9 +34,10 @@ class Scope:
         a caller counting its records as they are."""
         return asked and not (self.published or self.records_only)
 
-    def period(self, start: date, end: date, chosen: bool) -> tuple[date, date] | None:
-        """The published period for the months resolved (None: the months stand as they are)."""
-        return admit_period(start, end, chosen) if self.controlled else None
+    def period(self, start: date, end: date, chosen: bool, held: Callable[[], Held]) -> tuple[date, date] | None:
+        """The published period for the months resolved, within the months `held` gives (None: the months stand as
+        they are: exact figures, where a month not held is a true zero and tells nothing)."""
+        return admit_period(start, end, chosen, held()) if self.controlled else None
 
 
 def is_published(caps: Capabilities, requested: list[str]) -> bool:

@@ -3,8 +3,11 @@
 - **Sources**: `police` (police.uk, already public: counted as it is) or `council` (every other source held,
   together; for a partner, every other agency's source). The two are never summed in one published count, so no
   published count has an addend the public can compute from open data.
-- **Categories** (council table): one whole group: all ASB, one Home Office strand, all crime, or everything.
-- **Periods** (council table): one month, a calendar quarter, or twelve months ending at a quarter's end.
+- **Categories** (council table): one whole group: all ASB, all crime, or everything. Not the Home Office strands:
+  `asb` is their sum, so beside it they would be a second, independently perturbed reading of the same counts
+  (docs/who-sees-what.md).
+- **Periods** (council table): one month, a calendar quarter, or twelve months ending at a quarter's end, within
+  the months the table holds (a window running past them would count a shorter, unpublished span).
 - **Records**, not incidents: no de-duplication across sources (links to other agencies' records stay inside).
 - **Places**: whole wards and whole hexagons (bbox selects them, never cuts them: api.services.layers).
 """
@@ -17,7 +20,7 @@ from api.services.errors import ParameterError
 from geo.trends import add_months
 
 COUNCIL = "council"
-PUBLISHED_GROUPS = ("asb", "asb-personal", "asb-nuisance", "asb-environmental", "crime")
+PUBLISHED_GROUPS = ("asb", "crime")  # not the strands: beside `asb`, their sum, each would be a second reading
 ALL = "all"
 WINDOWS = (1, 3, 12)
 SOURCES_HELP = (
@@ -62,13 +65,43 @@ def quarter_end(month: date) -> date:
     return add_months(month, -(month.month % 3))
 
 
-def admit_period(start: date, end: date, chosen: bool) -> tuple[date, date]:
-    """The published period: the one asked for when it is a published shape, or (when the caller chose none) the
-    twelve months ending at the latest quarter's end held."""
+def admit_period(start: date, end: date, chosen: bool, held: Held = (None, None)) -> tuple[date, date]:
+    """The published period: the one asked for when it is a published shape within the months held, or (when the
+    caller chose none) the default window (default_window)."""
     if not chosen:
-        end = quarter_end(end)
-        return add_months(end, -11), end
+        return default_window(end, held)
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     if months not in WINDOWS or (months > 1 and end.month % 3):
         raise ParameterError("from", PERIOD_HELP)
+    admit_held_window(start, end, held)
     return start, end
+
+
+Held = tuple[date | None, date | None]  # the first and last month a table holds (None: nothing held)
+
+
+def admit_held_window(start: date, end: date, held: Held) -> None:
+    """Refuse a published window that runs past the months the table holds: it would count a shorter span than it
+    names (an unpublished shape), and equal the shorter window's value exactly whenever the extra months are empty."""
+    first, last = (m.replace(day=1) if m else None for m in held)
+    if first is None or last is None:
+        return
+    if start < first or end > last:
+        raise ParameterError(
+            "from" if start < first else "to",
+            f"below analyst, council records are counted over the months held only, {first:%Y-%m} to {last:%Y-%m}: "
+            f"{start:%Y-%m} to {end:%Y-%m} runs past them (a month, a calendar quarter, or twelve months ending at a "
+            "quarter's end, within those months)",
+        )
+
+
+def default_window(end: date, held: Held) -> tuple[date, date]:
+    """The default published window: the twelve months ending at the latest quarter's end held, or failing that
+    (fewer months held) the latest calendar quarter held, or the latest month held."""
+    first = held[0].replace(day=1) if held[0] else None
+    q_end = quarter_end(end)
+    for months, last in ((12, q_end), (3, q_end), (1, end)):
+        start = add_months(last, -(months - 1))
+        if first is None or start >= first:
+            return start, last
+    return end, end

@@ -77,8 +77,8 @@ def evaluate_command(
         bool,
         typer.Option(
             "--disclosure",
-            help="Run the disclosure audit instead: differencing attacks on the published council table, exact "
-            "recovery against the best blind guess",
+            help="Run the disclosure audit instead: differencing and joint (cross-group, cross-window) attacks on "
+            "the published council table, exact recovery against the best blind guess",
         ),
     ] = False,
     placebo: Annotated[
@@ -103,8 +103,8 @@ def evaluate_command(
 ) -> None:
     """Score AIM's patrol selection against previous-period, kernel-density and random picks on held-out months;
     with --calibration, check that hotspot significance holds its nominal level on shuffled counts."""
+    from api.access.attacks import audit as disclosure_audit
     from api.access.attacks import markdown as attacks_markdown
-    from api.access.attacks import run_attacks
     from api.cli.evaluate_placebo import run_placebo
     from api.rules import disclosure_rule
     from api.services.caches import Caches
@@ -117,7 +117,7 @@ def evaluate_command(
     con = open_existing(settings)
     try:
         if disclosure:
-            audit = run_attacks(con, disclosure_rule(settings), WardCache())
+            audit = disclosure_audit(con, disclosure_rule(settings), WardCache())
             if not audit:
                 raise ParameterError("store", "no council records held: nothing below analyst to attack")
             console.print(attacks_markdown(audit), soft_wrap=True, markup=False)

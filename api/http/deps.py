@@ -25,6 +25,7 @@ from api.services.filters import (
 )
 from api.services.study_area import StudyArea, resolve_study_area
 from api.settings import Settings
+from ingest.store import read
 from ingest.store.connection import Connection
 
 LAD_HELP = "local authority district: code or name (E06000002 or Middlesbrough)"
@@ -141,7 +142,8 @@ def resolve_request_filters(
         core=tuple(settings.core_sources),
     )
     f = filters.incident
-    published_period = scope.period(f.start, f.end, chosen=from_ is not None or to is not None)
+    chosen = from_ is not None or to is not None
+    published_period = scope.period(f.start, f.end, chosen, held=lambda: read.month_extent(con, scope.sources))
     return filters if published_period is None else filters.months(*published_period)
 
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from api.access.capabilities import MAP, Capabilities, capabilities_of
 from api.access.principals import Principal
-from api.access.tables import COUNCIL
+from api.access.tables import COUNCIL, PUBLISHED_GROUPS
 from api.render.map_answers import api_query, downloads, movers_panel, period_words, published_source
 from api.render.map_counts import CountLayers, add_count_layers, legend_rows
 from api.render.map_layers import add_statistics_layers, inert, statistics_legend, statistics_script
@@ -35,8 +35,9 @@ PAGE_SCRIPT = '<script src="/static/aim-map.js" defer></script>'
 def _controls(filters: Filters, res: int, view: MapView, caps: Capabilities) -> str:
     """The filter form: period, categories, sources, boundary set, hexagon size, study area and the account."""
     f = filters.incident
-    cats = [(ALL, "All categories"), *GROUP_LABELS.items()]
     published = caps.published_only
+    groups = [(g, label) for g, label in GROUP_LABELS.items() if not published or g in PUBLISHED_GROUPS]
+    cats = [(ALL, "All categories"), *groups]
     if published:
         srcs = [("police", "Police (police.uk open data)"), (COUNCIL, "Council records (every council source)")]
         chosen_sources = [published_source(filters)]

@@ -20,6 +20,7 @@ from tests.conftest import sign_in
         {"source": ["council", "police"]},
         {"source": "warden"},  # one council source alone is not a published table
         {"source": "council", "category": "noise"},  # a leaf category
+        {"source": "council", "category": "asb-personal"},  # a strand: beside asb, a second reading of its counts
         {"source": "council", "category": ["asb-personal", "asb-nuisance"]},  # a combination of groups
         {"source": "council", "category": ["asb", "criminal-damage-arson"]},
         {"source": "council", "from": "2025-02", "to": "2025-12"},  # eleven months
@@ -117,3 +118,52 @@ def test_the_public_is_not_told_which_sources_the_council_table_holds(
     assert body["filters"]["source"] == ["council"]
     held = analyst.get(path, params={"source": "council"}).json()["filters"]["source"]
     assert len(held) > 1 and "council" not in held  # analysts see the sources counted, by name
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        {"from": "2024-07", "to": "2025-06"},  # twelve months, the first six before any held: the first half of 2025
+        {"from": "2025-04", "to": "2026-03"},  # twelve months running past the latest month held
+        {"from": "2024-10", "to": "2024-12"},  # a quarter before any month held
+        {"from": "2026-01", "to": "2026-01"},  # a month after the latest held
+    ],
+)
+def test_windows_running_past_the_months_held_are_refused_below_analyst(
+    app_client: TestClient, public: TestClient, window: dict[str, str]
+) -> None:
+    """A window with months the table does not hold would count a shorter span (an unpublished shape) and, equal to
+    the shorter window's value whenever the extra months are empty, tell empty from suppressed."""
+    partner = sign_in(TestClient(app_client.app), "partner", ("warden",))
+    for c in (public, partner):
+        for path in ("/api/v1/wards", "/api/v1/trends", "/api/v1/hexes"):
+            response = c.get(path, params={"source": "council", **window})  # type: ignore[attr-defined]
+            assert response.status_code == 422, (path, window, response.text)
+            assert "2025-01 to 2025-12" in response.text and "held" in response.text, response.text
+        span = f"{window['from']}-01/{window['to']}-28"  # OGC API - Features: `datetime` gives the months
+        ogc = c.get("/ogc/collections/wards/items", params={"source": "council", "datetime": span})  # type: ignore[attr-defined]
+        assert ogc.status_code == 400 and "2025-01 to 2025-12" in ogc.text, ogc.text
+
+
+def test_analysts_may_count_months_not_held_and_get_zeros(analyst: TestClient) -> None:
+    """Exact figures: an empty month adds nothing to learn, and a period wider than a feed's is a real question."""
+    wider = wards(analyst, source="council", category="asb", dedupe="false", **{"from": "2024-07", "to": "2025-06"})
+    half = wards(analyst, source="council", category="asb", dedupe="false", **{"from": "2025-01", "to": "2025-06"})
+    assert wider == half and sum(v or 0 for v in half.values()) > 0
+
+
+def test_the_default_council_window_stays_within_the_months_held(public: TestClient) -> None:
+    body = public.get("/api/v1/wards", params={"source": "council"}).json()
+    assert (body["filters"]["from"], body["filters"]["to"]) == ("2025-01", "2025-12")
+
+
+def test_the_default_window_is_the_longest_published_shape_within_the_months_held() -> None:
+    from datetime import date
+
+    from api.access.tables import default_window
+
+    d = date
+    assert default_window(d(2025, 12, 1), (d(2024, 2, 1), d(2025, 12, 1))) == (d(2025, 1, 1), d(2025, 12, 1))
+    assert default_window(d(2025, 11, 1), (d(2025, 1, 1), d(2025, 11, 1))) == (d(2025, 7, 1), d(2025, 9, 1))
+    assert default_window(d(2025, 2, 1), (d(2025, 1, 1), d(2025, 2, 1))) == (d(2025, 2, 1), d(2025, 2, 1))
+    assert default_window(d(2025, 12, 1), (None, None)) == (d(2025, 1, 1), d(2025, 12, 1))

@@ -86,3 +86,17 @@ def test_the_public_panels_read_as_before(public: MapInputs, analyst: MapInputs)
     assert "Choose a study area (a force, a partnership or an authority)" in choose and "no gaps flagged" in choose
     flagged = build_map(dataclasses.replace(view, flagged=3), filters, settings, SAM)
     assert "3 source month(s) flagged" in flagged
+
+
+def test_the_public_filter_offers_only_the_groups_the_council_table_publishes(
+    public: MapInputs, analyst: MapInputs
+) -> None:
+    """Not the ASB strands below analyst (docs/who-sees-what.md): choosing one would be refused on the council table."""
+    view, filters, settings = public
+    offered = re.findall(
+        r'<option value="([^"]*)"', build_map(view, filters, settings, Principal("public", Role.PUBLIC))
+    )
+    assert {"all", "asb", "crime"} <= set(offered) and not any(v.startswith("asb-") for v in offered)
+    view, filters, settings = analyst
+    offered = re.findall(r'<option value="([^"]*)"', build_map(view, filters, settings, SAM))
+    assert {"asb-personal", "asb-nuisance", "asb-environmental", "noise"} <= set(offered)

@@ -13,8 +13,8 @@ from api.http.app import create_app
 from api.settings import Settings
 from tests.conftest import sign_in
 
-# Few warden records: no ward reaches a published count, so the public map has no ward with a count to open on.
-NOTHING_PUBLISHED = {"source": "council", "category": "asb-environmental", "from": "2025-01", "to": "2025-01"}
+# No council crime records: no ward reaches a published count, so the public map has no ward with a count to open on.
+NOTHING_PUBLISHED = {"source": "council", "category": "crime", "from": "2025-01", "to": "2025-01"}
 
 
 @pytest.fixture(scope="module")
