@@ -19,6 +19,7 @@ from api.database.tasking import TaskingUnavailable
 from api.services.errors import NotFoundError, ParameterError
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, FileTooLargeError, StoreError, SuspiciousFileError, UnknownBoundarySetError
+from ingest.store.faults import FAILURES, StoreUnavailable
 
 
 class ProblemItem(BaseModel):
@@ -115,6 +116,11 @@ def _access(_: Request, exc: Exception) -> JSONResponse:
     return _problem(503, exc.public)
 
 
+def _store_failed(_: Request, exc: Exception) -> JSONResponse:
+    """503 for a request DuckDB gave up on the store under (the store is reopened; the error is logged with it)."""
+    return _problem(503, StoreUnavailable.public)
+
+
 def as_bad_request(request: Request, exc: Exception) -> JSONResponse:
     """A parameter's problem answered as 400 rather than 422 (OGC API routes: the standard asks for 400)."""
     response = _validation(request, exc) if isinstance(exc, RequestValidationError) else _mapped(request, exc)
@@ -155,6 +161,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthError, _auth)
     app.add_exception_handler(AccessUnavailable, _access)
     app.add_exception_handler(StarletteHTTPException, _http)
+    for failure in FAILURES:
+        app.add_exception_handler(failure, _store_failed)
     build_schema = app.openapi
 
     def openapi() -> dict[str, Any]:

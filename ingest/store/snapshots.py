@@ -32,6 +32,7 @@ import duckdb
 
 from ingest.errors import StoreError
 from ingest.store.connection import Connection, open_served_store, run_version, store_config
+from ingest.store.faults import StoreHealth, now_iso
 
 POINTER = "CURRENT"
 KEEP = 3  # snapshots kept: the newest and the two before it (a reader may be opening one just replaced)
@@ -183,6 +184,15 @@ class Snapshots:
         """The store, read-write, for one load (one writer across processes); published when the load changed it."""
         with writing(self.store, lambda: open_served_store(self.store, self.memory_limit)) as con:
             yield con
+
+    def check(self) -> StoreHealth:
+        """The state of the store this process serves, after a query of its newest snapshot."""
+        try:
+            with self.reading() as cursor:
+                run_version(cursor)
+        except (StoreError, duckdb.Error) as exc:
+            return StoreHealth("unavailable", str(exc), now_iso())
+        return StoreHealth("ok")
 
     def snapshot(self) -> str:
         """The name of the snapshot new requests read."""
