@@ -33,9 +33,7 @@ class StoreFull(StoreError):
 def invalidates(exc: BaseException) -> bool:
     """Whether DuckDB has given up on the database object after this error (a fatal or internal error, e.g. a
     checkpoint that could not be written): it answers nothing until it is opened again."""
-    return isinstance(exc, FAILURES) or (
-        isinstance(exc, duckdb.Error) and "invalidated" in str(exc)
-    )
+    return isinstance(exc, FAILURES) or (isinstance(exc, duckdb.Error) and "invalidated" in str(exc))
 
 
 def disk_full(exc: BaseException) -> bool:
