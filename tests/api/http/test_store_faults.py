@@ -57,6 +57,7 @@ def _wait_for(what: str, condition: object, seconds: float = RECOVERY_SECONDS) -
     return time.monotonic() - started
 
 
+@pytest.mark.bulk  # two uploads of 88,000 rows
 def test_a_full_disk_fails_the_load_cleanly_and_service_resumes_without_a_restart(
     small_disk: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
