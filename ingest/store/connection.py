@@ -18,10 +18,6 @@ from ingest.store.faults import StoreFull, StoreHealth, StoreUnavailable, disk_f
 from ingest.store.keys import store_secret
 
 log = logging.getLogger("aim.store")
-FULL = (
-    "the store's disk is full: nothing from the file was loaded and the store is as it was; free space and send it "
-    "again"
-)
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -191,7 +187,7 @@ class HeldStore:
                     if invalidates(exc):
                         self._fail(exc)
                     if disk_full(exc):
-                        raise StoreFull(FULL) from exc
+                        raise StoreFull(StoreFull.public) from exc
                     raise
                 finally:
                     self._count_runs(cursor)

@@ -14,7 +14,8 @@ from ingest.errors import StoreError
 StoreStatus = Literal["ok", "unavailable", "stale"]
 SUMMARY: dict[StoreStatus, str] = {
     "unavailable": "the store cannot be read just now: maps, figures and loads are unavailable until it is reopened",
-    "stale": "the store was changed outside this service and is served as it was before that change",
+    "stale": "the store holds a change this service does not serve yet (made outside it, or not yet published to "
+    "its workers): figures are as they were before it",
 }
 FAILURES: tuple[type[Exception], ...] = (duckdb.FatalException, duckdb.InternalException)  # the store must be reopened
 FULL_DISK = ("no space left", "disk full", "disk quota exceeded", "not enough space")
@@ -28,6 +29,11 @@ class StoreUnavailable(StoreError):
 
 class StoreFull(StoreError):
     """A load could not be written for want of disk space; nothing from the file was kept."""
+
+    public = (
+        "the store's disk is full: nothing from the file was loaded and the store is as it was; free space and send "
+        "it again"
+    )
 
 
 def invalidates(exc: BaseException) -> bool:

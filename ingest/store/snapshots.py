@@ -32,7 +32,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +40,7 @@ import duckdb
 
 from ingest.errors import StoreError
 from ingest.store.connection import Connection, open_served_store, run_version, store_config
-from ingest.store.faults import StoreHealth, now_iso
+from ingest.store.faults import StoreFull, StoreHealth, disk_full, now_iso
 
 log = logging.getLogger("aim.store")
 POINTER = "CURRENT"
@@ -66,9 +66,13 @@ def publish(store: Path) -> Path:
     done = _published(folder)
     sequence = int(done[-1].name.split("-", 1)[0]) + 1 if done else 1
     partial = folder / f".{sequence:08d}.partial"
-    shutil.copyfile(store, partial)
-    with duckdb.connect(str(partial), read_only=True) as check:
-        version = run_version(check)
+    try:
+        shutil.copyfile(store, partial)
+        with duckdb.connect(str(partial), read_only=True) as check:
+            version = run_version(check)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk: nothing half-copied is left behind
+        raise
     target = folder / f"{sequence:08d}-v{version}.duckdb"
     os.replace(partial, target)
     pointer = folder / f".{POINTER}.partial"
@@ -116,8 +120,12 @@ def remember(store: Path) -> None:
     must be held."""
     seen = snapshot_folder(store) / SEEN
     partial = seen.with_name(f".{SEEN}.partial")
-    partial.write_text(_fingerprint(store))
-    os.replace(partial, seen)
+    try:
+        partial.write_text(_fingerprint(store))
+        os.replace(partial, seen)
+    except OSError as exc:  # a full disk: at worst the store is published once more when the watch sees it
+        partial.unlink(missing_ok=True)
+        log.warning("%s: not recorded as published (%s)", store, exc)
 
 
 def changed_outside(store: Path) -> bool:
@@ -160,8 +168,8 @@ def follow_outside_changes(store: Path, memory_limit: str) -> str | None:
         try:
             _publish_as_it_is(store, memory_limit)
         except (StoreError, duckdb.Error, OSError) as exc:
-            return f"changed outside this serving group and cannot be published: {exc}"
-        log.warning("%s was changed outside its serving group: published again", store)
+            return f"changed and not yet published to this serving group's workers, and cannot be now: {exc}"
+        log.warning("%s held a change its serving group did not serve: published", store)
         return None
 
 
@@ -177,15 +185,29 @@ def writing(store: Path, opener: Callable[[], Connection], every: bool = False) 
         changed = False
         try:
             before = run_version(con)
-            yield con
+            try:
+                yield con
+            except Exception as exc:
+                if disk_full(exc):
+                    raise StoreFull(StoreFull.public) from exc
+                raise
             changed = every or outside or run_version(con) != before
             con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            if not changed:
+                raise
+            log.error("%s: a change made but not checkpointed (published once it can be): %s", store, exc)
+            served = False  # the readers' watch publishes it (its write-ahead log is left beside it)
         finally:
-            con.close()
+            with suppress(duckdb.Error):
+                con.close()
             if served and not changed and not outside:
                 remember(store)  # what this writer left is what is published (a failed load kept nothing)
         if changed and served:
-            publish(store)
+            try:
+                publish(store)
+            except OSError as exc:  # a full disk: the readers' watch publishes it once there is room
+                log.error("%s: a change made but not published (published once it can be): %s", store, exc)
 
 
 @dataclass

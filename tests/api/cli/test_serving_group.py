@@ -76,7 +76,7 @@ def test_a_change_made_outside_the_group_is_published_or_reported(tmp_path: Path
             assert body["status"] == "degraded" and body["store"]["status"] == "stale", body  # type: ignore[index]
             assert body["incidents"] == 6494  # served as it was, and said to be
         public = httpx.get(f"{url}/healthz", timeout=60).json()
-        assert any("changed outside this service" in p for p in public["problems"])
+        assert any("a change this service does not serve yet" in p for p in public["problems"])
         outside.close()
         closed = time.monotonic()
         _wait_for(

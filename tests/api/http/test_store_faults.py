@@ -6,9 +6,7 @@ there is room again."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,33 +17,17 @@ from fastapi.testclient import TestClient
 from api.http.app import create_app
 from api.settings import Settings
 from tests.conftest import load_police, new_store, police_file, sign_in, three_forces_file
+from tests.disk import fill, small_disk
 
 HEADROOM = 8 * 1024 * 1024  # room left on the disk: the store's checkpoint after the load's commit cannot be written
 RECOVERY_SECONDS = 60.0  # generous: two busy cores
 
 
 @pytest.fixture()
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 MB tmpfs, mounted for the test and unmounted after it (skipped where mounting is not permitted)."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(folder)], capture_output=True, check=False
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
+def disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 MB tmpfs for the test."""
+    with small_disk(tmp_path / "disk") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def _fill(folder: Path, headroom: int) -> Path:
-    """Fill the disk but for `headroom` bytes; returns the filler file (delete it to free the space)."""
-    stat = os.statvfs(folder)
-    filler = folder / "filler"
-    filler.write_bytes(b"\0" * (stat.f_bavail * stat.f_frsize - headroom))
-    return filler
 
 
 def _wait_for(what: str, condition: object, seconds: float = RECOVERY_SECONDS) -> float:
@@ -59,23 +41,23 @@ def _wait_for(what: str, condition: object, seconds: float = RECOVERY_SECONDS) -
 
 @pytest.mark.bulk  # two uploads of 88,000 rows
 def test_a_full_disk_fails_the_load_cleanly_and_service_resumes_without_a_restart(
-    small_disk: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    disk: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     store = tmp_path / "built.duckdb"
     con = new_store(store)
 
     load_police(con, police_file("cleveland", "01"))
     con.close()
-    shutil.copyfile(store, small_disk / "aim.duckdb")
+    shutil.copyfile(store, disk / "aim.duckdb")
     upload = three_forces_file(tmp_path / "three-forces.csv.gz").read_bytes()  # about 88,000 rows
-    settings = Settings(store=small_disk / "aim.duckdb", database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    settings = Settings(store=disk / "aim.duckdb", database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         analyst = sign_in(TestClient(client.app))
         public = TestClient(client.app)
         before = analyst.get("/healthz").json()  # type: ignore[attr-defined]
         assert before["status"] == "ok" and before["store"]["status"] == "ok"
         wards_before = public.get("/api/v1/wards", params={"from": "2025-01", "to": "2025-01"}).json()
-        filler = _fill(small_disk, HEADROOM)
+        filler = fill(disk, HEADROOM)
         caplog.set_level(logging.ERROR, logger="aim.store")
 
         refused = analyst.post(  # type: ignore[attr-defined]

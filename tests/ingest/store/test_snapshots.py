@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingest.errors import IngestError
 from ingest.pipeline import run
 from ingest.registry import resolve_feed
 from ingest.store.connection import count, open_served_store
+from ingest.store.faults import StoreFull
 from ingest.store.snapshots import (
     KEEP,
     POINTER,
@@ -25,7 +28,8 @@ from ingest.store.snapshots import (
     writer_lock,
     writing,
 )
-from tests.conftest import new_store, police_file, write_csv
+from tests.conftest import new_store, police_file, three_forces_file, write_csv
+from tests.disk import fill, small_disk
 
 INCIDENTS = "SELECT count(*) FROM incidents"
 
@@ -135,7 +139,7 @@ def test_a_store_changed_outside_the_group_is_published_or_reported_stale(store:
         assert outside.stdout is not None and outside.stdin is not None
         assert outside.stdout.readline().strip() == "loaded"
         stale = snapshots.check()  # held open read-write by another process: it cannot be published, and says so
-        assert stale.status == "stale" and stale.summary and "cannot be published" in str(stale.detail)
+        assert stale.status == "stale" and stale.summary and "cannot be now" in str(stale.detail)
         with snapshots.reading() as cursor:
             assert count(cursor, INCIDENTS) == january  # served as last published, and reported as such
         outside.stdin.write("\n")
@@ -157,3 +161,40 @@ def test_a_failed_load_of_the_group_is_not_taken_for_a_change_outside_it(store: 
         run(resolve_feed("police"), broken, con)
     assert not changed_outside(store) and follow_outside_changes(store, "1GB") is None
     assert (snapshot_folder(store) / POINTER).read_text() == current
+
+
+@pytest.mark.bulk  # 88,000 rows
+@pytest.mark.parametrize(
+    ("headroom_mb", "kept"),
+    [(2, 0), (8, 0), (40, 87952)],  # refused; refused; loaded, then the copy into a snapshot fails
+)
+def test_a_full_disk_under_a_served_group_keeps_what_is_served_and_publishes_once_there_is_room(
+    store: Path, tmp_path: Path, headroom_mb: int, kept: int
+) -> None:
+    with small_disk(tmp_path / "disk", "128m") as disk:  # once freed, room for the store and a copy of it
+        served = disk / "aim.duckdb"
+        shutil.copyfile(store, served)
+        ensure_published(served, "1GB")
+        snapshots = Snapshots(served, "1GB")
+        with snapshots.reading() as cursor:
+            january = count(cursor, INCIDENTS)
+        upload = three_forces_file(tmp_path / "three-forces.csv.gz")
+        filler = fill(disk, headroom_mb * 1024 * 1024)
+        try:
+            with snapshots.writing() as con:
+                loaded = run(resolve_feed("police"), upload, con).loaded
+        except StoreFull:
+            loaded = 0  # refused: nothing kept
+        with snapshots.reading() as cursor:
+            assert count(cursor, INCIDENTS) in (january, january + loaded)  # what was published, never half
+        assert loaded == kept
+        assert snapshots.check().status == "stale"  # the store holds what is not served yet (if only a failed load's
+        # blocks) and cannot be published while the disk is full; served as it was, and said to be
+        filler.unlink()
+        assert snapshots.check().status == "ok"  # published now, if it was not
+        with snapshots.reading() as cursor:
+            assert count(cursor, INCIDENTS) == january + loaded
+        snapshots.close()
+        check = duckdb.connect(str(served), read_only=True)  # the store itself holds the same
+        assert count(check, INCIDENTS) == january + loaded
+        check.close()
