@@ -159,11 +159,16 @@ def ensure_published(store: Path, memory_limit: str) -> None:
             _publish_as_it_is(store, memory_limit)
 
 
+BUSY = "busy"  # follow_outside_changes: a writer of the group is at work (it publishes); not looked at now
+
+
 def follow_outside_changes(store: Path, memory_limit: str) -> str | None:
-    """Publish the store when it was changed outside the group; None when the snapshots hold it as it is (or a
-    writer of the group is at work: it publishes), else why it could not be published (it stays stale)."""
+    """Publish the store when it was changed outside the group: None when the snapshots hold it as it is (now), BUSY
+    when a writer of the group is at work, else why it could not be published (it stays stale)."""
     with writer_lock_if_free(store) as free:
-        if not free or not changed_outside(store):
+        if not free:
+            return BUSY
+        if not changed_outside(store):
             return None
         try:
             _publish_as_it_is(store, memory_limit)
@@ -235,6 +240,7 @@ class Snapshots:
         with self._lock:
             self._refresh()
         self._stale: StoreHealth | None = None  # changed outside the group and not yet published
+        self._following = threading.Lock()  # one look at a time in this process (the watch, or /healthz after it)
         self._stop = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="aim-store-watch", daemon=True)
         self._watcher.start()
@@ -246,8 +252,11 @@ class Snapshots:
 
     def follow(self) -> StoreHealth | None:
         """Look for a change made outside the group now (published when it can be); the stale state, or None."""
-        why = follow_outside_changes(self.store, self.memory_limit)
+        with self._following:
+            why = follow_outside_changes(self.store, self.memory_limit)
         with self._lock:
+            if why == BUSY:
+                return self._stale  # as last seen
             if why is None:
                 self._stale = None
             elif self._stale is None:

@@ -18,6 +18,7 @@ from ingest.registry import resolve_feed
 from ingest.store.connection import count, open_served_store
 from ingest.store.faults import StoreFull
 from ingest.store.snapshots import (
+    BUSY,
     KEEP,
     POINTER,
     Snapshots,
@@ -160,6 +161,8 @@ def test_a_failed_load_of_the_group_is_not_taken_for_a_change_outside_it(store: 
     with pytest.raises(IngestError), writing(store, lambda: open_served_store(store, "1GB")) as con:
         run(resolve_feed("police"), broken, con)
     assert not changed_outside(store) and follow_outside_changes(store, "1GB") is None
+    with writer_lock(store):  # a writer at work: not looked at now
+        assert follow_outside_changes(store, "1GB") == BUSY
     assert (snapshot_folder(store) / POINTER).read_text() == current
 
 
