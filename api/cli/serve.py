@@ -32,16 +32,28 @@ def serve(
 
 
 def run_server(settings: Settings) -> None:
-    """Migrate the store, then serve it until stopped."""
+    """Migrate the store, then serve it until stopped; refused when another `aim serve` serves it already."""
+    from ingest.store.serving import AlreadyServed, serving_lock
+
+    if not settings.store.exists():
+        err.print(f"[red]error[/]: no store at {settings.store}; run `aim ingest police PATH` or `aim demo`")
+        raise typer.Exit(1)
+    where = f"http://{settings.host}:{settings.port}/, {settings.workers} worker{'s' if settings.workers > 1 else ''}"
+    try:
+        with serving_lock(settings.store, where):  # one serving group per store: a second `aim serve` stops here
+            _serve(settings)
+    except AlreadyServed as exc:
+        fail(exc)
+
+
+def _serve(settings: Settings) -> None:
+    """Serve the store, its serving lock held."""
     import uvicorn
 
     from api.database.tasking import TaskingStore, TaskingUnavailable
     from api.http.app import create_app
     from ingest.store.snapshots import ensure_published
 
-    if not settings.store.exists():
-        err.print(f"[red]error[/]: no store at {settings.store}; run `aim ingest police PATH` or `aim demo`")
-        raise typer.Exit(1)
     con = open_writable(settings)  # migrate and fill reference tables added since the store was written
     con.close()
     log.info("serving %s on http://%s:%s/", settings.store, settings.host, settings.port)

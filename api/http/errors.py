@@ -23,6 +23,7 @@ from api.render.error_page import render_error_page
 from api.services.errors import NotFoundError, ParameterError
 from geo.errors import BoundaryError
 from ingest.errors import FeedFileError, FileTooLargeError, StoreError, SuspiciousFileError, UnknownBoundarySetError
+from ingest.store.faults import FAILURES, StoreUnavailable
 
 
 class ProblemItem(BaseModel):
@@ -173,6 +174,11 @@ def _access(request: Request, exc: Exception) -> Response:
     return _answer(request, 503, exc.public)
 
 
+def _store_failed(request: Request, exc: Exception) -> Response:
+    """503 for a request DuckDB gave up on the store under (the store is reopened; the error is logged with it)."""
+    return _answer(request, 503, StoreUnavailable.public)
+
+
 def as_bad_request(request: Request, exc: Exception) -> Response:
     """A parameter's problem answered as 400 rather than 422 (OGC API routes: the standard asks for 400)."""
     if isinstance(exc, RequestValidationError):
@@ -234,6 +240,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthError, _auth)
     app.add_exception_handler(AccessUnavailable, _access)
     app.add_exception_handler(StarletteHTTPException, _http)
+    for failure in FAILURES:
+        app.add_exception_handler(failure, _store_failed)
     build_schema = app.openapi
 
     def openapi() -> dict[str, Any]:

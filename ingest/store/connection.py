@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 
@@ -12,7 +14,10 @@ import duckdb
 import pyarrow as pa
 
 from ingest.errors import StoreError, StoreHeldError
+from ingest.store.faults import StoreFull, StoreHealth, StoreUnavailable, disk_full, invalidates, now_iso
 from ingest.store.keys import store_secret
+
+log = logging.getLogger("aim.store")
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -131,36 +136,122 @@ def open_served_store(path: Path, memory_limit: str = "2GB", threads: int = 0) -
 
 
 class HeldStore:
-    """One process holding the store read-write: each request reads a cursor on its connection, loads take turns."""
+    """One process holding the store read-write: each request reads a cursor on its connection, loads take turns.
+
+    A store DuckDB gives up on (a fatal error, e.g. a checkpoint that could not be written to a full disk, invalidates
+    the database object for good) is reopened by the next request or /healthz check, at most every `REOPEN_SECONDS`;
+    until then requests get `StoreUnavailable` (503)."""
+
+    REOPEN_SECONDS = 1.0
 
     def __init__(self, path: Path, memory_limit: str = "2GB", threads: int = 0) -> None:
-        self.con = open_served_store(path, memory_limit, threads)
+        self.path = path
+        self._opening = (memory_limit, threads)
+        self._con = open_served_store(path, memory_limit, threads)
         self._writer = threading.Lock()
-        self._version = run_version(self.con)
+        self._state = threading.Lock()
+        self._version = run_version(self._con)
+        self._failure: StoreHealth | None = None
+        self._tried = 0.0
+
+    @property
+    def con(self) -> Connection:
+        """The connection held now (a new one once a failed store is reopened)."""
+        return self._con
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A cursor for one request (a load commits in one transaction: a cursor sees all of it or none)."""
-        cursor = self.con.cursor()
+        cursor = self._cursor()
         try:
             yield cursor
+        except Exception as exc:
+            if invalidates(exc):
+                self._fail(exc)
+            raise
         finally:
-            cursor.close()
+            with suppress(duckdb.Error):
+                cursor.close()
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A cursor for one load; one load at a time, readers never blocked."""
+        """A cursor for one load; one load at a time, readers never blocked. A load refused for want of disk space
+        raises `StoreFull` (nothing from it is kept)."""
         with self._writer:
             with self.reading() as cursor:
                 try:
                     yield cursor
+                except Exception as exc:
+                    if invalidates(exc):
+                        self._fail(exc)
+                    if disk_full(exc):
+                        raise StoreFull(StoreFull.public) from exc
+                    raise
                 finally:
-                    self._version = run_version(cursor)
+                    self._count_runs(cursor)
 
     def version(self) -> int:
         """The store's version, as its readers see it (only this process writes the store)."""
         return self._version
 
+    def check(self) -> StoreHealth:
+        """The store's state after a query of it (a failed store is reopened first when it is time to try again)."""
+        try:
+            with self.reading() as cursor:
+                run_version(cursor)
+        except (StoreError, duckdb.Error):
+            pass  # recorded
+        with self._state:
+            return self._failure or StoreHealth("ok")
+
     def close(self) -> None:
         """Close the store."""
-        self.con.close()
+        with suppress(duckdb.Error):
+            self._con.close()
+
+    def _count_runs(self, cursor: Connection) -> None:
+        try:
+            self._version = run_version(cursor)
+        except duckdb.Error as exc:
+            if invalidates(exc):
+                self._fail(exc)
+
+    def _cursor(self) -> Connection:
+        try:
+            return self._usable().cursor()
+        except duckdb.Error as exc:
+            if not invalidates(exc):
+                raise
+            self._fail(exc)
+            raise StoreUnavailable(StoreUnavailable.public) from exc
+
+    def _fail(self, exc: BaseException) -> None:
+        """Record that DuckDB gave up on the store: the next request or check reopens it."""
+        with self._state:
+            if self._failure is None:
+                log.error("store %s failed, to be reopened: %s", self.path, exc)
+                self._failure = StoreHealth("unavailable", str(exc), now_iso())
+                self._tried = 0.0
+
+    def _usable(self) -> Connection:
+        """The connection; a failed store is reopened first (at most every REOPEN_SECONDS; StoreUnavailable until
+        it opens)."""
+        with self._state:
+            failure = self._failure
+            if failure is None:
+                return self._con
+            now = time.monotonic()
+            if now - self._tried < self.REOPEN_SECONDS:
+                raise StoreUnavailable(StoreUnavailable.public)
+            self._tried = now
+            with suppress(duckdb.Error):
+                self._con.close()
+            try:
+                self._con = open_served_store(self.path, *self._opening)
+                self._version = run_version(self._con)
+            except (StoreError, duckdb.Error) as exc:
+                self._failure = StoreHealth("unavailable", str(exc), failure.since)
+                raise StoreUnavailable(StoreUnavailable.public) from exc
+            log.warning("store %s reopened (failed since %s)", self.path, failure.since)
+            self._failure = None
+            return self._con

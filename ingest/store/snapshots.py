@@ -12,6 +12,13 @@ machine), open the store read-write for the load only, then publish. Snapshots o
 deleted when a new one is published: a reader still holding one keeps it open (POSIX keeps a deleted file's data
 while it is open), and a reader that races a deletion reads `CURRENT` again.
 
+A change made outside this protocol (a tool writing the store without the writer lock, or without publishing) is
+noticed: `publish` records the store file as it was published (`SEEN`: its size and modification time), and every
+reading process checks it every `WATCH_SECONDS` under the writer lock (skipped while a writer works). A store changed
+since is published then; one that cannot be (another process holds it open read-write) is reported `stale` until it
+can. A second `aim serve` of a served store is refused (ingest.store.serving), so loads through the API always
+publish.
+
 More machines: readers on other machines open the same published files (a shared or replicated folder: copy a
 snapshot, then `CURRENT`, so the pointer never names a file not there yet), or the Parquet layout of the store; one
 machine loads. There is no distributed layer of our own.
@@ -20,11 +27,12 @@ machine loads. There is no distributed layer of our own.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +40,12 @@ import duckdb
 
 from ingest.errors import StoreError
 from ingest.store.connection import Connection, open_served_store, run_version, store_config
+from ingest.store.faults import StoreFull, StoreHealth, disk_full, now_iso
 
+log = logging.getLogger("aim.store")
 POINTER = "CURRENT"
+SEEN = "SEEN"  # the store file as last published or written by the group: "<size> <mtime_ns>"
+WATCH_SECONDS = 2.0  # how often each reading process looks for a change made outside the group
 KEEP = 3  # snapshots kept: the newest and the two before it (a reader may be opening one just replaced)
 
 
@@ -54,14 +66,19 @@ def publish(store: Path) -> Path:
     done = _published(folder)
     sequence = int(done[-1].name.split("-", 1)[0]) + 1 if done else 1
     partial = folder / f".{sequence:08d}.partial"
-    shutil.copyfile(store, partial)
-    with duckdb.connect(str(partial), read_only=True) as check:
-        version = run_version(check)
+    try:
+        shutil.copyfile(store, partial)
+        with duckdb.connect(str(partial), read_only=True) as check:
+            version = run_version(check)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk: nothing half-copied is left behind
+        raise
     target = folder / f"{sequence:08d}-v{version}.duckdb"
     os.replace(partial, target)
     pointer = folder / f".{POINTER}.partial"
     pointer.write_text(target.name)
     os.replace(pointer, folder / POINTER)
+    remember(store)
     for old in _published(folder)[:-KEEP]:
         old.unlink(missing_ok=True)
     return target
@@ -78,20 +95,87 @@ def writer_lock(store: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def ensure_published(store: Path, memory_limit: str) -> None:
-    """Publish the store unless its newest snapshot is newer than it (the store migrated and checkpointed first:
-    a write-ahead log left by a process that died is replayed into it)."""
-    pointer = snapshot_folder(store) / POINTER
-    with writer_lock(store):
-        wal = store.with_name(f"{store.name}.wal")
-        if pointer.exists() and not wal.exists() and store.stat().st_mtime_ns < pointer.stat().st_mtime_ns:
-            return
-        con = open_served_store(store, memory_limit)
+@contextmanager
+def writer_lock_if_free(store: Path) -> Iterator[bool]:
+    """The writer lock when no other writer holds it (True), else nothing (False) without waiting."""
+    with store.with_name(f"{store.name}.lock").open("a") as fh:
         try:
-            con.execute("CHECKPOINT")
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
-            con.close()
-        publish(store)
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fingerprint(store: Path) -> str:
+    stat = store.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns}"
+
+
+def remember(store: Path) -> None:
+    """Record the store file as the group leaves it (after a publish, or a write that needed none); the writer lock
+    must be held."""
+    seen = snapshot_folder(store) / SEEN
+    partial = seen.with_name(f".{SEEN}.partial")
+    try:
+        partial.write_text(_fingerprint(store))
+        os.replace(partial, seen)
+    except OSError as exc:  # a full disk: at worst the store is published once more when the watch sees it
+        partial.unlink(missing_ok=True)
+        log.warning("%s: not recorded as published (%s)", store, exc)
+
+
+def changed_outside(store: Path) -> bool:
+    """Whether the store differs from what the group last published or wrote (a write-ahead log left beside it, or
+    its size or modification time changed); the writer lock must be held."""
+    folder = snapshot_folder(store)
+    wal = store.with_name(f"{store.name}.wal")
+    try:
+        seen = (folder / SEEN).read_text().strip()
+    except FileNotFoundError:
+        return True
+    pending = wal.exists() and wal.stat().st_size > 0
+    return pending or not (folder / POINTER).exists() or _fingerprint(store) != seen
+
+
+def _publish_as_it_is(store: Path, memory_limit: str) -> None:
+    """Open the store (a write-ahead log left by a process that died is replayed into it), checkpoint it, publish it;
+    the writer lock must be held."""
+    con = open_served_store(store, memory_limit)
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    publish(store)
+
+
+def ensure_published(store: Path, memory_limit: str) -> None:
+    """Publish the store unless its newest snapshot holds it as it is (the store migrated and checkpointed first)."""
+    with writer_lock(store):
+        if changed_outside(store):
+            _publish_as_it_is(store, memory_limit)
+
+
+BUSY = "busy"  # follow_outside_changes: a writer of the group is at work (it publishes); not looked at now
+
+
+def follow_outside_changes(store: Path, memory_limit: str) -> str | None:
+    """Publish the store when it was changed outside the group: None when the snapshots hold it as it is (now), BUSY
+    when a writer of the group is at work, else why it could not be published (it stays stale)."""
+    with writer_lock_if_free(store) as free:
+        if not free:
+            return BUSY
+        if not changed_outside(store):
+            return None
+        try:
+            _publish_as_it_is(store, memory_limit)
+        except (StoreError, duckdb.Error, OSError) as exc:
+            return f"changed and not yet published to this serving group's workers, and cannot be now: {exc}"
+        log.warning("%s held a change its serving group did not serve: published", store)
+        return None
 
 
 @contextmanager
@@ -100,16 +184,35 @@ def writing(store: Path, opener: Callable[[], Connection], every: bool = False) 
     snapshots, a change is published as a new one: every change (`every`), else one that added a load (a failed or
     dry-run load changes nothing and publishes nothing)."""
     with writer_lock(store):
+        served = (snapshot_folder(store) / POINTER).exists()
+        outside = served and changed_outside(store)  # published with this change, whatever it does
         con = opener()
+        changed = False
         try:
             before = run_version(con)
-            yield con
-            changed = every or run_version(con) != before
+            try:
+                yield con
+            except Exception as exc:
+                if disk_full(exc):
+                    raise StoreFull(StoreFull.public) from exc
+                raise
+            changed = every or outside or run_version(con) != before
             con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            if not changed:
+                raise
+            log.error("%s: a change made but not checkpointed (published once it can be): %s", store, exc)
+            served = False  # the readers' watch publishes it (its write-ahead log is left beside it)
         finally:
-            con.close()
-        if changed and (snapshot_folder(store) / POINTER).exists():
-            publish(store)
+            with suppress(duckdb.Error):
+                con.close()
+            if served and not changed and not outside:
+                remember(store)  # what this writer left is what is published (a failed load kept nothing)
+        if changed and served:
+            try:
+                publish(store)
+            except OSError as exc:  # a full disk: the readers' watch publishes it once there is room
+                log.error("%s: a change made but not published (published once it can be): %s", store, exc)
 
 
 @dataclass
@@ -136,6 +239,30 @@ class Snapshots:
         self._held: _Held | None = None
         with self._lock:
             self._refresh()
+        self._stale: StoreHealth | None = None  # changed outside the group and not yet published
+        self._following = threading.Lock()  # one look at a time in this process (the watch, or /healthz after it)
+        self._stop = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="aim-store-watch", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        """Every WATCH_SECONDS: publish the store if it was changed outside the group, or record why it cannot be."""
+        while not self._stop.wait(WATCH_SECONDS):
+            self.follow()
+
+    def follow(self) -> StoreHealth | None:
+        """Look for a change made outside the group now (published when it can be); the stale state, or None."""
+        with self._following:
+            why = follow_outside_changes(self.store, self.memory_limit)
+        with self._lock:
+            if why == BUSY:
+                return self._stale  # as last seen
+            if why is None:
+                self._stale = None
+            elif self._stale is None:
+                log.error("%s %s", self.store, why)
+                self._stale = StoreHealth("stale", why, now_iso())
+            return self._stale
 
     def _refresh(self) -> _Held:
         """The newest snapshot, opened if CURRENT changed since last seen (the lock is held)."""
@@ -184,6 +311,18 @@ class Snapshots:
         with writing(self.store, lambda: open_served_store(self.store, self.memory_limit)) as con:
             yield con
 
+    def check(self) -> StoreHealth:
+        """The state of the store this process serves: a change made outside the group looked for (and published)
+        now, then a query of the newest snapshot."""
+        self.follow()
+        try:
+            with self.reading() as cursor:
+                run_version(cursor)
+        except (StoreError, duckdb.Error) as exc:
+            return StoreHealth("unavailable", str(exc), now_iso())
+        with self._lock:
+            return self._stale or StoreHealth("ok")
+
     def snapshot(self) -> str:
         """The name of the snapshot new requests read."""
         with self._lock:
@@ -195,6 +334,7 @@ class Snapshots:
 
     def close(self) -> None:
         """Close the snapshot held (requests still reading it close it as they end)."""
+        self._stop.set()
         with self._lock:
             if self._held is not None:
                 self._held.retired = True

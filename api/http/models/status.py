@@ -54,14 +54,27 @@ class AccessState(Schema):
     since: str | None = Field(description="When it was first seen, UTC, ISO 8601 (null when ok)")
 
 
-class Health(ServiceStatus):
-    """Service status, the access database's state and what the store holds (analysts)."""
+class StoreState(Schema):
+    """The store (incidents, boundaries, reference data) as this service serves it."""
 
+    status: Literal["ok", "unavailable", "stale"] = Field(
+        description="unavailable: DuckDB gave up on it (e.g. a checkpoint to a full disk) and it is not reopened yet "
+        "(tried again at most every second); stale: it was changed outside this serving group and is served as it "
+        "was before that change"
+    )
+    detail: str | None = Field(description="What failed: DuckDB's error (null when ok)")
+    since: str | None = Field(description="When it was first seen, UTC, ISO 8601 (null when ok)")
+
+
+class Health(ServiceStatus):
+    """Service status, the store's and the access database's state and what the store holds (analysts)."""
+
+    store: StoreState
     access: AccessState
-    incidents: int = Field(description="Incidents held, every source")
-    sources: dict[str, SourceStatus] = Field(description="By source")
-    boundary_sets: list[BoundarySet]
-    categories: list[Category] = Field(description="Categories held")
+    incidents: int | None = Field(description="Incidents held, every source (null: the store cannot be read)")
+    sources: dict[str, SourceStatus] | None = Field(description="By source (null: the store cannot be read)")
+    boundary_sets: list[BoundarySet] | None = Field(description="Boundary sets held (null: the store cannot be read)")
+    categories: list[Category] | None = Field(description="Categories held (null: the store cannot be read)")
 
 
 class Gap(Schema):

@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -208,7 +209,13 @@ class StagedIngest:
         if self.closed:
             return
         self.closed = True
-        self.con.execute("ROLLBACK")
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            # a COMMIT that failed (a full disk) has rolled back already, or DuckDB gave up on the database (the
+            # caller sees that error): nothing of the file was kept either way
+            self._drop_spill()
+            return
         self._drop_staging()
 
     def _drop_staging(self) -> None:
@@ -220,6 +227,9 @@ class StagedIngest:
         for table in TEMP_TABLES:
             self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")  # noqa: S608 (fixed names)
         self.con.execute("DROP VIEW IF EXISTS temp.staging_ordered")
+        self._drop_spill()
+
+    def _drop_spill(self) -> None:
         self._held = None
         if self._writer is not None:
             self._writer.close()

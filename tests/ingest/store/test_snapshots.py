@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingest.errors import IngestError
 from ingest.pipeline import run
 from ingest.registry import resolve_feed
 from ingest.store.connection import count, open_served_store
-from ingest.store.snapshots import KEEP, POINTER, Snapshots, ensure_published, snapshot_folder, writer_lock, writing
-from tests.conftest import new_store, police_file, write_csv
+from ingest.store.faults import StoreFull
+from ingest.store.snapshots import (
+    BUSY,
+    KEEP,
+    POINTER,
+    Snapshots,
+    changed_outside,
+    ensure_published,
+    follow_outside_changes,
+    snapshot_folder,
+    writer_lock,
+    writing,
+)
+from tests.conftest import new_store, police_file, three_forces_file, write_csv
+from tests.disk import fill, small_disk
 
 INCIDENTS = "SELECT count(*) FROM incidents"
 
@@ -95,3 +112,92 @@ def test_readers_run_on_the_threads_given(store: Path) -> None:
     with snapshots.reading() as con:
         assert con.execute("SELECT current_setting('threads')").fetchall() == [(1,)]
     snapshots.close()
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from ingest.pipeline import run
+from ingest.registry import resolve_feed
+from ingest.store.connection import open_served_store
+from tests.conftest import police_file
+con = open_served_store(Path(sys.argv[1]), "1GB")  # no writer lock, nothing published
+run(resolve_feed("police"), police_file("cleveland", "02"), con)
+print("loaded", flush=True)
+sys.stdin.readline()  # held open read-write until told
+con.close()
+"""
+
+
+def test_a_store_changed_outside_the_group_is_published_or_reported_stale(store: Path) -> None:
+    snapshots = Snapshots(store, "1GB")
+    with snapshots.reading() as cursor:
+        january = count(cursor, INCIDENTS)
+    assert snapshots.check().status == "ok" and not changed_outside(store)
+    root = Path(__file__).parents[3]
+    command = [sys.executable, "-c", HOLDER, str(store)]
+    with subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as outside:
+        assert outside.stdout is not None and outside.stdin is not None
+        assert outside.stdout.readline().strip() == "loaded"
+        stale = snapshots.check()  # held open read-write by another process: it cannot be published, and says so
+        assert stale.status == "stale" and stale.summary and "cannot be now" in str(stale.detail)
+        with snapshots.reading() as cursor:
+            assert count(cursor, INCIDENTS) == january  # served as last published, and reported as such
+        outside.stdin.write("\n")
+        outside.stdin.flush()
+        assert outside.wait(120) == 0
+    assert snapshots.check().status == "ok" and not changed_outside(store)
+    with snapshots.reading() as cursor:
+        assert count(cursor, INCIDENTS) > january
+    published = snapshots.snapshot()
+    _load(store, "03")  # a load of the group after it publishes once, as before
+    assert snapshots.check().status == "ok" and snapshots.snapshot() > published
+    snapshots.close()
+
+
+def test_a_failed_load_of_the_group_is_not_taken_for_a_change_outside_it(store: Path, tmp_path: Path) -> None:
+    current = (snapshot_folder(store) / POINTER).read_text()
+    broken = write_csv(tmp_path / "broken.csv", ["Crime ID,Month", "1,2025-01"])
+    with pytest.raises(IngestError), writing(store, lambda: open_served_store(store, "1GB")) as con:
+        run(resolve_feed("police"), broken, con)
+    assert not changed_outside(store) and follow_outside_changes(store, "1GB") is None
+    with writer_lock(store):  # a writer at work: not looked at now
+        assert follow_outside_changes(store, "1GB") == BUSY
+    assert (snapshot_folder(store) / POINTER).read_text() == current
+
+
+@pytest.mark.bulk  # 88,000 rows
+@pytest.mark.parametrize(
+    ("headroom_mb", "kept"),
+    [(2, 0), (8, 0), (40, 87952)],  # refused; refused; loaded, then the copy into a snapshot fails
+)
+def test_a_full_disk_under_a_served_group_keeps_what_is_served_and_publishes_once_there_is_room(
+    store: Path, tmp_path: Path, headroom_mb: int, kept: int
+) -> None:
+    with small_disk(tmp_path / "disk", "128m") as disk:  # once freed, room for the store and a copy of it
+        served = disk / "aim.duckdb"
+        shutil.copyfile(store, served)
+        ensure_published(served, "1GB")
+        snapshots = Snapshots(served, "1GB")
+        with snapshots.reading() as cursor:
+            january = count(cursor, INCIDENTS)
+        upload = three_forces_file(tmp_path / "three-forces.csv.gz")
+        filler = fill(disk, headroom_mb * 1024 * 1024)
+        try:
+            with snapshots.writing() as con:
+                loaded = run(resolve_feed("police"), upload, con).loaded
+        except StoreFull:
+            loaded = 0  # refused: nothing kept
+        with snapshots.reading() as cursor:
+            assert count(cursor, INCIDENTS) in (january, january + loaded)  # what was published, never half
+        assert loaded == kept
+        assert snapshots.check().status == "stale"  # the store holds what is not served yet (if only a failed load's
+        # blocks) and cannot be published while the disk is full; served as it was, and said to be
+        filler.unlink()
+        assert snapshots.check().status == "ok"  # published now, if it was not
+        with snapshots.reading() as cursor:
+            assert count(cursor, INCIDENTS) == january + loaded
+        snapshots.close()
+        check = duckdb.connect(str(served), read_only=True)  # the store itself holds the same
+        assert count(check, INCIDENTS) == january + loaded
+        check.close()
