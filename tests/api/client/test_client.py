@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import httpx
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -55,7 +56,7 @@ def test_movers_and_trend_are_typed_and_agree(analyst: AimClient, app_client: Te
     assert isinstance(movers, Movers) and movers.comparable
     assert (movers.period.from_, movers.previous_period.from_) == ("2025-10", "2025-07")
     assert 0 < len(movers.rising) <= 5 and all(m.code.startswith("E05") for m in movers.rising)
-    token = analyst._headers["Authorization"]
+    token = "Bearer " + app_client.app.state.access.create_token("raw", Role.ANALYST)  # type: ignore[attr-defined]
     raw = app_client.get(
         "/api/v1/trends/movers", params={"from": "2025-10", "to": "2025-12", "top": 5}, headers={"Authorization": token}
     ).json()
@@ -110,16 +111,23 @@ def test_refusals_raise_the_problem_detail(app_client: TestClient, analyst: AimC
     assert public.value.status == 401 and public.value.detail.startswith("sign in: this route needs a token")
 
 
-def test_server_and_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_and_token_from_the_environment(app_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AIM_SERVER", raising=False)
+    monkeypatch.delenv("AIM_TOKEN", raising=False)
     with pytest.raises(ValueError, match="AIM_SERVER"):
         AimClient()
+    assert type(AimClient(http=app_client).health()) is ServiceStatus  # no token: what the public is told
+    token = app_client.app.state.access.create_token("from the environment", Role.ANALYST)  # type: ignore[attr-defined]
+    monkeypatch.setenv("AIM_TOKEN", token)
+    assert isinstance(AimClient(http=app_client).health(), Health)
+    assert type(AimClient(token="", http=app_client).health()) is ServiceStatus  # an argument wins over AIM_TOKEN
     monkeypatch.setenv("AIM_SERVER", "http://127.0.0.1:1/")
-    monkeypatch.setenv("AIM_TOKEN", "t0k")
     with AimClient() as aim:
         assert str(aim.http.base_url) == "http://127.0.0.1:1"
-        assert aim._headers == {"Authorization": "Bearer t0k"}
-    assert AimClient("http://example.org", token="mine")._headers == {"Authorization": "Bearer mine"}
+        with pytest.raises(httpx.ConnectError):  # nothing listens there: httpx's own error
+            aim.health()
+    behind_a_prefix = AimClient("http://example.org/aim/").http.build_request("GET", "/api/v1/trends").url
+    assert str(behind_a_prefix) == "http://example.org/aim/api/v1/trends"
 
 
 def test_frames_keep_pandas_types(analyst: AimClient) -> None:
