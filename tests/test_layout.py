@@ -308,3 +308,13 @@ def test_statistic_keys_are_written_only_where_the_statistic_is_declared() -> No
 
 
 REGISTRY = "api.services.statistics.registry"
+
+
+def test_the_client_reads_only_the_api() -> None:
+    """api.client talks to a running service: of AIM it imports only the API's models and problem body and geo's
+    frames, never the store, the services or the deployment database (so it runs beside `aim serve`)."""
+    client = {m: imported for m, imported in IMPORTS.items() if _under(m, "api.client")}
+    aim = {i for imported in client.values() for i in imported if i.split(".")[0] in PACKAGES}
+    allowed = ("api.client", "api.http.models", "api.http.errors", "geo.frames")
+    assert client and aim and not {i for i in aim if not any(_under(i, a) for a in allowed)}
+    assert not {m for m in _importers(("duckdb", "sqlalchemy")) if m in client}
