@@ -4,6 +4,8 @@ each movement format AIM reads: GPX 1.1 (foot patrols), OGC MF-JSON (vehicles) a
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -59,6 +61,12 @@ def _iso(t: int) -> str:
     return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _write(path: Path, text: str) -> None:
+    """Text to a file, gzipped when its name ends .gz (with no time in the header: the same text, the same bytes)."""
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data, mtime=0) if path.name.endswith(".gz") else data)
+
+
 def write_gpx(path: Path, tracks: list[Track]) -> Path:
     """Tracks as one GPX 1.1 file, a <trk> each."""
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="AIM sample patrols" ']
@@ -70,7 +78,7 @@ def write_gpx(path: Path, tracks: list[Track]) -> Path:
             parts.append(f"<time>{_iso(t)}</time></trkpt>\n")
         parts.append("  </trkseg></trk>\n")
     parts.append("</gpx>\n")
-    path.write_text("".join(parts), encoding="utf-8")
+    _write(path, "".join(parts))
     return path
 
 
@@ -97,12 +105,13 @@ def write_mfjson(path: Path, tracks: list[Track]) -> Path:
 
 def write_csv(path: Path, tracks: list[Track]) -> Path:
     """Tracks as CSV pings: team, time, latitude, longitude."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(["team", "time", "latitude", "longitude"])
-        for track in tracks:
-            for t, lon, lat in zip(track.time, track.lon, track.lat, strict=True):
-                out.writerow([track.team, _iso(t), f"{lat:.6f}", f"{lon:.6f}"])
+    text = io.StringIO(newline="")
+    out = csv.writer(text, lineterminator="\n")
+    out.writerow(["team", "time", "latitude", "longitude"])
+    for track in tracks:
+        for t, lon, lat in zip(track.time, track.lon, track.lat, strict=True):
+            out.writerow([track.team, _iso(t), f"{lat:.6f}", f"{lon:.6f}"])
+    _write(path, text.getvalue())
     return path
 
 
@@ -116,8 +125,8 @@ def write_samples(
     foot_csv = [t for t in tracks if t.mode == "foot" and t.team != "foot-1"]
     vehicles = [t for t in tracks if t.mode == "vehicle"]
     files = [
-        write_gpx(out / "foot-patrols.gpx", foot_gpx),
-        write_csv(out / "foot-pings.csv", foot_csv),
+        write_gpx(out / "foot-patrols.gpx.gz", foot_gpx),
+        write_csv(out / "foot-pings.csv.gz", foot_csv),
         write_mfjson(out / "vehicle-patrols.mf.json", vehicles),
     ]
     return SampleFiles(files, [format(int(c), "x") for c in planned])

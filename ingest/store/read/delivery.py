@@ -57,8 +57,8 @@ def monthly_cell_dosage(con: Connection, period: DeliveryPeriod) -> pa.Table:
 def delivery_days(con: Connection, res: int, agencies: tuple[str, ...] = ()) -> tuple[date, date] | None:
     """The first and last day any delivery is held for (at a resolution, of the agencies), or None."""
     clause = "res = ?" + (f" AND agency IN ({', '.join('?' for _ in agencies)})" if agencies else "")
-    row = con.execute(
+    rows = con.execute(
         f"SELECT min(day), max(day) FROM delivery_cells WHERE {clause}",  # noqa: S608 (fixed fragments)
         [res, *agencies],
-    ).fetchone()
-    return (row[0], row[1]) if row and row[0] is not None else None
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows and rows[0][0] is not None else None
