@@ -9,7 +9,7 @@ import numpy as np
 
 from geo.dosage import DosageRules, Pings, dosage
 from geo.hexbin import points_to_cells
-from geo.patrol_tracks import TrackPlan, simulate
+from geo.patrol_tracks import Track, TrackPlan, simulate
 
 CENTRE_LON, CENTRE_LAT = -1.2350, 54.5742
 
@@ -22,7 +22,7 @@ def _plan() -> TrackPlan:
     return TrackPlan(planned=cells[:10], elsewhere=cells[10:], first_day=date(2026, 1, 5), days=7)
 
 
-def _pings(tracks: list) -> Pings:
+def _pings(tracks: list[Track]) -> Pings:
     return Pings(
         track=np.concatenate([np.full(len(t.time), i) for i, t in enumerate(tracks)]).astype(np.int64),
         time=np.concatenate([t.time for t in tracks]),
@@ -39,8 +39,7 @@ def test_the_same_seed_gives_the_same_tracks() -> None:
     assert not all(len(a.time) == len(b.time) for a, b in zip(one, other, strict=False))
 
 
-def _median_speed(track: object) -> float:
-    t = track  # a Track
+def _median_speed(t: Track) -> float:
     metres = np.hypot(np.diff(t.lon) * 111_320 * np.cos(np.radians(CENTRE_LAT)), np.diff(t.lat) * 111_320)
     seconds = np.diff(t.time)
     moving = metres / seconds
