@@ -99,7 +99,7 @@ def write_mfjson(path: Path, tracks: list[Track]) -> Path:
         }
         for track in tracks
     ]
-    path.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": features}))
+    _write(path, orjson.dumps({"type": "FeatureCollection", "features": features}).decode())
     return path
 
 
@@ -127,6 +127,6 @@ def write_samples(
     files = [
         write_gpx(out / "foot-patrols.gpx.gz", foot_gpx),
         write_csv(out / "foot-pings.csv.gz", foot_csv),
-        write_mfjson(out / "vehicle-patrols.mf.json", vehicles),
+        write_mfjson(out / "vehicle-patrols.mf.json.gz", vehicles),
     ]
     return SampleFiles(files, [format(int(c), "x") for c in planned])

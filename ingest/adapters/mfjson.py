@@ -133,8 +133,8 @@ class MfJsonSource:
     """OGC Moving Features JSON files."""
 
     name: str = "mf-json"
-    description: str = "OGC Moving Features JSON (OGC 19-045r3): MovingPoint datetimes and coordinates"
-    suffixes: tuple[str, ...] = (".mf.json", ".mfjson", ".json")
+    description: str = "OGC Moving Features JSON (OGC 19-045r3), plain or gzipped: MovingPoint datetimes, coordinates"
+    suffixes: tuple[str, ...] = (".mf.json", ".mfjson", ".json", ".mf.json.gz", ".mfjson.gz", ".json.gz")
 
     def files(self, paths: Sequence[Path]) -> list[Path]:
         """(a) Each file given; a folder's JSON files."""
