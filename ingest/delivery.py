@@ -73,7 +73,6 @@ def _read(files: Sequence[tuple[MovementSource, Path]], report: DeliveryReport, 
     """Every file's good pings, tracks numbered across the load (file and track as named are not kept)."""
     now = options.now or datetime.now(UTC)
     context = ReadContext(now=now, limits=options.limits, places=_no_places)
-    tracks: list[np.ndarray] = []
     parts: list[pa.Table] = []
     for number, (source, path) in enumerate(files):
         if not path.is_file():
@@ -83,20 +82,20 @@ def _read(files: Sequence[tuple[MovementSource, Path]], report: DeliveryReport, 
             report.pings_read += batch.table.num_rows + len(batch.rejects)
             good, rejects = checked(batch, now)
             report.refuse(str(path), rejects)
-            parts.append(good.select(["time", "lon", "lat"]))
-            tracks.append(np.asarray([f"{number}\x1f{t}" for t in good["track"].to_pylist()], dtype=object))
+            file_number = pa.array(np.full(good.num_rows, str(number), dtype=object), pa.string())
+            track = pc.binary_join_element_wise(file_number, good["track"], "\x1f")  # a file's own track names
+            parts.append(good.select(["time", "lon", "lat"]).append_column("track", track))
     if not parts:
         return Pings(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64, object)))
     table = pa.concat_tables(parts)
-    named = np.concatenate(tracks) if tracks else np.zeros(0, dtype=object)
-    _, track = np.unique(named.astype(str), return_inverse=True)
-    n = table.num_rows
+    del parts
+    codes = pc.dictionary_encode(table["track"].combine_chunks()).indices  # the names end here: numbers only
     return Pings(
-        track=track.astype(np.int64),
+        track=np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int64),
         time=table["time"].to_numpy(),
         lon=table["lon"].to_numpy(),
         lat=table["lat"].to_numpy(),
-        agency=np.full(n, report.agency, dtype=object),
+        agency=np.full(table.num_rows, report.agency, dtype=object),
     )
 
 
