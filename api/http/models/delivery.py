@@ -88,3 +88,29 @@ class WardDelivery(Schema):
     from_: str = Field(alias="from")
     to: str
     totals: list[WardMonth]
+
+
+class RefusedRow(Schema):
+    """A row refused, as an example."""
+
+    line: int = Field(description="The line of the file (GPX), or the point's position in it (MF-JSON)")
+    reason: str
+
+
+class DeliveryLoaded(Schema):
+    """What loading one movement file did: only its dosage is kept, never its pings."""
+
+    agency: str
+    file: str
+    format: str
+    dry_run: bool
+    pings_read: int
+    pings_kept: int
+    quarantined: int
+    reasons: dict[str, int] = Field(description="Refused rows by kind of reason")
+    examples: list[RefusedRow]
+    days: list[str] = Field(description="The days (YYYY-MM-DD) the load replaced, for its agency")
+    cell_days: int
+    minutes: float
+    visits: int
+    compliant_visits: int

@@ -119,3 +119,38 @@ def test_ward_totals_can_be_kept_from_everyone_below_analyst(delivered_store: Pa
             assert _as(client, role).get("/api/v1/delivery/wards", params=AREA).status_code == status
     finally:
         client.__exit__(None, None, None)
+
+
+GPX = (
+    '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+    + "".join(
+        f'<trkpt lat="54.574200" lon="-1.235000"><time>2026-02-02T10:{m:02d}:00Z</time></trkpt>' for m in range(12)
+    )
+    + '<trkpt lat="54.5742" lon="-1.2350"></trkpt></trkseg></trk></gpx>'
+)
+
+
+def test_an_analyst_loads_a_movement_file_through_the_api(delivered_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "aim.duckdb"
+    shutil.copyfile(delivered_store, store)
+    client = _client(store, "analyst")
+    try:
+        url = "/api/v1/delivery/load"
+        params = {"agency": "wardens", "filename": "PC Smith shift.gpx"}
+        checked = client.post(url, params={**params, "dry_run": "true"}, content=GPX.encode())
+        assert checked.status_code == 200, checked.text
+        Documented(client.get("/openapi.json").json()).check(url, "post", checked)
+        assert checked.json()["pings_kept"] == 12 and checked.json()["examples"] == [{"line": 1, "reason": "no time"}]
+        wards = {"agency": "wardens", "delivered_from": "2026-02-02", "delivered_to": "2026-02-02", **AREA}
+        assert client.get("/api/v1/delivery/plan", params=wards).json()["plan"]["minutes"] == 0  # a check keeps none
+        loaded = client.post(url, params=params, content=GPX.encode()).json()
+        assert (loaded["format"], loaded["days"], loaded["compliant_visits"]) == ("gpx", ["2026-02-02"], 1)
+        for role, status in (("partner", 403), ("public", 401)):
+            assert _as(client, role).post(url, params=params, content=GPX.encode()).status_code == status
+        unnamed = client.post(url, params={"agency": "wardens", "filename": "shift.txt"}, content=GPX.encode())
+        assert unnamed.status_code == 422 and "filename" in unnamed.text
+        hostile = '<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "x">]><gpx/>'
+        refused = client.post(url, params=params, content=hostile.encode())
+        assert refused.status_code == 400 and "document type" in refused.text
+    finally:
+        client.__exit__(None, None, None)
