@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ingest.adapters.gpx import GpxSource
 from ingest.adapters.mfjson import MfJsonSource
+from ingest.adapters.patrol_log import PatrolLogSource
 from ingest.adapters.ping_csv import PingCsvSource
 from ingest.adapters.police import PoliceSource
 from ingest.adapters.tabular import ProfileSource
@@ -67,7 +68,9 @@ def feed_files(feed: Source, paths: Sequence[Path]) -> list[Path]:
 
 
 # formats of patrol movement (ingest.delivery), by name; a file's format is found from its name's ending
-MOVEMENT: dict[str, MovementSource] = {s.name: s for s in (GpxSource(), MfJsonSource(), PingCsvSource())}
+MOVEMENT: dict[str, MovementSource] = {
+    s.name: s for s in (GpxSource(), MfJsonSource(), PingCsvSource(), PatrolLogSource())
+}
 
 
 def movement_source(name: str) -> MovementSource:
@@ -78,10 +81,11 @@ def movement_source(name: str) -> MovementSource:
 
 
 def movement_source_for(path: Path) -> MovementSource:
-    """The movement format a file's name ends with (GPX, MF-JSON, CSV pings); ProfileError if none."""
+    """The movement format a file's name ends with (GPX, MF-JSON, CSV pings, patrol logs; the longest ending
+    matched decides: `x.log.csv` is a patrol log); ProfileError if none."""
     name = path.name.lower()
-    for source in MOVEMENT.values():
-        if name.endswith(source.suffixes):
-            return source
+    matched = [(len(end), source) for source in MOVEMENT.values() for end in source.suffixes if name.endswith(end)]
+    if matched:
+        return max(matched, key=lambda m: m[0])[1]
     endings = ", ".join(s for source in MOVEMENT.values() for s in source.suffixes)
     raise ProfileError(path.name, f"not a movement file by its name (endings: {endings}); name its format")

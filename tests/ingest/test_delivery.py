@@ -147,3 +147,15 @@ def test_no_raw_point_track_or_name_survives_a_load(tmp_path: Path, store: Conne
     assert not found
     held = store.execute("SELECT column_name FROM information_schema.columns WHERE table_name LIKE 'delivery%'")
     assert {"track", "device", "lon", "lat", "time", "file"}.isdisjoint(c for (c,) in held.fetchall())
+
+
+def test_a_patrol_log_entry_counts_as_its_minutes_and_one_visit(tmp_path: Path, store: Connection) -> None:
+    cell = int(points_to_cells(np.array([STAND[0]]), np.array([STAND[1]]), 9)[0])
+    log = tmp_path / "beats.log.csv"
+    log.write_text(
+        f"team,cell,start,end\nbeat 1,{cell:x},2025-12-03T10:00:00Z,2025-12-03T10:12:00Z\n"
+        f"beat 1,{cell:x},2025-12-03T10:14:00Z,2025-12-03T10:18:00Z\n"
+    )
+    load_delivery(store, [(movement_source_for(log), log)], "police", DeliveryOptions(now=NOW))
+    rows = store.execute("SELECT minutes, visits, compliant_visits FROM delivery_cells WHERE cell = ?", [cell])
+    assert rows.fetchall() == [(pytest.approx(16.0), 2, 1)]  # each entry its own visit: 12 minutes and 4

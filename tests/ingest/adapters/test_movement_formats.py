@@ -7,10 +7,14 @@ import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from pyproj import Transformer
 
+from geo.grid import grid_references
+from geo.hexbin import points_to_cells
+from ingest.adapters.patrol_log import grid_point
 from ingest.errors import FeedFileError, HostileFileError
 from ingest.limits import NO_LIMITS
 from ingest.movement import PingBatch, checked
@@ -198,3 +202,34 @@ def test_files_are_matched_to_formats_by_name(tmp_path: Path) -> None:
     (tmp_path / "x.gpx").write_text(GPX)
     (tmp_path / "y.txt").write_text("")
     assert movement_source("gpx").files([tmp_path]) == [tmp_path / "x.gpx"]
+
+
+def test_patrol_logs_become_a_minute_of_presence_per_minute_logged(tmp_path: Path) -> None:
+    """A log entry of D minutes is D pings a minute apart at its place (so D minutes present and one visit)."""
+    cell = format(int(points_to_cells(np.array([-1.2350]), np.array([54.5742]), 9)[0]), "x")
+    grid = grid_references(np.array([-1.2350]), np.array([54.5742]), 10)[0]
+    path = tmp_path / "beats.log.csv"
+    path.write_text(
+        "team,cell,start,end\n"
+        f"beat 1,{cell},2025-12-03T10:00:00Z,2025-12-03T10:12:00Z\n"
+        f"beat 1,{cell},2025-12-03T11:00:00Z,2025-12-03T10:50:00Z\n"
+        "beat 2,not-a-cell,2025-12-03T10:00:00Z,2025-12-03T10:05:00Z\n"
+        f"beat 2,{cell},2025-12-03T10:00:00Z,2025-12-04T10:00:00Z\n"
+    )
+    assert movement_source_for(path).name == "patrol-log"
+    batch = _read("patrol-log", path)
+    assert batch.table.num_rows == 12 and set(batch.table["line"].to_pylist()) == {2}
+    assert batch.table["time"][11].as_py() - batch.table["time"][0].as_py() == 11 * 60
+    assert [(line, reason) for line, _, reason in batch.rejects] == [
+        (3, "ends before it starts"),
+        (4, "no place it can locate (an H3 cell, a grid reference, or latitude and longitude)"),
+        (5, "longer than 12 hours"),
+    ]
+    lon, lat = batch.table["lon"][0].as_py(), batch.table["lat"][0].as_py()
+    assert int(points_to_cells(np.array([lon]), np.array([lat]), 9)[0]) == int(cell, 16)  # the cell's centre
+    by_grid = tmp_path / "grid.log.csv"
+    by_grid.write_text(f"team,grid_ref,start,end\nbeat 3,{grid},2025-12-03T10:00:00Z,2025-12-03T10:02:00Z\n")
+    point = _read("patrol-log", by_grid).table
+    assert point["lon"][0].as_py() == pytest.approx(-1.2350, abs=3e-5)  # the centre of the 1 m square
+    assert point["lat"][0].as_py() == pytest.approx(54.5742, abs=3e-5)
+    assert grid_point("NZ 49") is not None and grid_point("NZ 4953 197") is None and grid_point("IZ 12") is None
