@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ingest.adapters.gpx import GpxSource
+from ingest.adapters.mfcsv import MfCsvSource
 from ingest.adapters.mfjson import MfJsonSource
 from ingest.adapters.patrol_log import PatrolLogSource
 from ingest.adapters.ping_csv import PingCsvSource
@@ -69,7 +70,7 @@ def feed_files(feed: Source, paths: Sequence[Path]) -> list[Path]:
 
 # formats of patrol movement (ingest.delivery), by name; a file's format is found from its name's ending
 MOVEMENT: dict[str, MovementSource] = {
-    s.name: s for s in (GpxSource(), MfJsonSource(), PingCsvSource(), PatrolLogSource())
+    s.name: s for s in (GpxSource(), MfJsonSource(), MfCsvSource(), PingCsvSource(), PatrolLogSource())
 }
 
 

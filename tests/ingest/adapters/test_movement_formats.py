@@ -233,3 +233,35 @@ def test_patrol_logs_become_a_minute_of_presence_per_minute_logged(tmp_path: Pat
     assert point["lon"][0].as_py() == pytest.approx(-1.2350, abs=3e-5)  # the centre of the 1 m square
     assert point["lat"][0].as_py() == pytest.approx(54.5742, abs=3e-5)
     assert grid_point("NZ 49") is not None and grid_point("NZ 4953 197") is None and grid_point("IZ 12") is None
+
+
+def test_the_ogc_mf_csv_example_parses_to_its_points_and_time_span() -> None:
+    """OGC 19-045r3 Annex B's MF-CSV example: three linear trajectories of two points (two positions each), from
+    10 to 19 seconds after 12:33:41; EPSG:4326 positions are latitude, longitude."""
+    path = DATA / "ogc-19-045r3-annex-b-mf.csv"
+    assert movement_source_for(Path("a.mf.csv")).name == "mf-csv"
+    batch = _read("mf-csv", path)
+    begin = int(datetime(2012, 1, 17, 12, 33, 41, tzinfo=UTC).timestamp())
+    assert batch.table.num_rows == 6 and not batch.rejects
+    assert batch.table["track"].to_pylist() == ["A", "A", "B", "B", "A", "A"]
+    assert [t - begin for t in batch.table["time"].to_pylist()] == [10, 15, 10, 19, 15, 19]
+    assert (batch.table["lat"][0].as_py(), batch.table["lon"][0].as_py()) == (11.0, 2.0)
+    assert batch.table["line"].to_pylist() == [3, 3, 4, 4, 5, 5]
+
+
+def test_mf_csv_refuses_bad_records_and_foreign_headers(tmp_path: Path) -> None:
+    path = tmp_path / "walks.mf.csv"
+    head = "@stboundedby,urn:ogc:def:crs:OGC:1.3:CRS84,2D,x,y,2025-12-03T10:00:00Z,2025-12-03T11:00:00Z,minute\n"
+    path.write_text(head + "@columns,mfidref,trajectory\nw1,0,10,-1.235 54.574 -1.236 54.575\nw1,10,5,-1 54 -1 54\n")
+    batch = _read("mf-csv", path)
+    assert batch.table["time"][1].as_py() - batch.table["time"][0].as_py() == 600  # minutes
+    assert batch.table["lon"][0].as_py() == -1.235  # CRS84: longitude first
+    assert [(line, reason) for line, _, reason in batch.rejects] == [
+        (4, "start and end are not offsets, or end before start")
+    ]
+    path.write_text(head.replace("CRS84", "EPSG::27700"))
+    with pytest.raises(FeedFileError, match="not WGS84"):
+        _read("mf-csv", path)
+    path.write_text("mfidref,start,end\n")
+    with pytest.raises(FeedFileError, match="no @stboundedby header"):
+        _read("mf-csv", path)
