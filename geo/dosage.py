@@ -115,6 +115,16 @@ def _time_and_speed(p: Pings, rules: DosageRules, xy: np.ndarray) -> tuple[np.nd
     return seconds if n else np.zeros(0), speeds if n else np.zeros(0)
 
 
+def _near_an_edge(cells: np.ndarray, inverse: np.ndarray, xy: np.ndarray, buffer_m: float, lat0: float) -> np.ndarray:
+    """Which pings may lie within the buffer of a neighbouring cell: those no nearer their own cell's centre than
+    the cell's inner radius less the buffer (the rest are further than the buffer from every edge)."""
+    polygons = shapely.transform(cell_polygons(cells), lambda c: _metres(c[:, 0], c[:, 1], lat0))
+    centres = shapely.centroid(polygons)
+    inner = shapely.distance(centres, shapely.boundary(polygons))
+    centre_xy = np.column_stack([shapely.get_x(centres), shapely.get_y(centres)])[inverse]
+    return np.asarray(np.hypot(*(xy - centre_xy).T) >= inner[inverse] - buffer_m)
+
+
 def _memberships(p: Pings, rules: DosageRules, xy: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
     """(ping index, fence cell) for every fence each ping lies in: its own cell's, and each neighbour's within the
     buffer."""
@@ -123,22 +133,23 @@ def _memberships(p: Pings, rules: DosageRules, xy: np.ndarray, lat0: float) -> t
     if rules.buffer_m <= 0 or len(own) == 0:
         return index, own
     cells, inverse = np.unique(own, return_inverse=True)
+    edge = np.flatnonzero(_near_an_edge(cells, inverse, xy, rules.buffer_m, lat0))
     disks = pa.array(h3ronpy.grid_disk(pa.array(cells), 1))
     sizes = np.asarray(pc.list_value_length(disks).to_numpy(zero_copy_only=False), dtype=np.int64)
     flat = np.asarray(disks.flatten().to_numpy(zero_copy_only=False), dtype=np.uint64)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    # every ping against every neighbour of its cell
-    ping_sizes = sizes[inverse]
-    pair_ping = np.repeat(index, ping_sizes)
-    offsets = np.arange(len(pair_ping)) - np.repeat(np.cumsum(ping_sizes) - ping_sizes, ping_sizes)
-    pair_cell = flat[np.repeat(starts[inverse], ping_sizes) + offsets]
-    others = pair_cell != own[pair_ping]
-    pair_ping, pair_cell = pair_ping[others], pair_cell[others]
+    # every ping near an edge against every neighbour of its cell
+    ping_sizes = sizes[inverse[edge]]
+    pair = np.repeat(np.arange(len(edge)), ping_sizes)  # position in `edge`
+    offsets = np.arange(len(pair)) - np.repeat(np.cumsum(ping_sizes) - ping_sizes, ping_sizes)
+    pair_cell = flat[np.repeat(starts[inverse[edge]], ping_sizes) + offsets]
+    others = pair_cell != own[edge[pair]]
+    pair, pair_cell = pair[others], pair_cell[others]
     fence_cells, fence_inverse = np.unique(pair_cell, return_inverse=True)
     polygons = shapely.transform(cell_polygons(fence_cells), lambda c: _metres(c[:, 0], c[:, 1], lat0))
-    points = shapely.points(xy[pair_ping])
-    near = shapely.distance(points, polygons[fence_inverse]) <= rules.buffer_m
-    return np.concatenate([index, pair_ping[near]]), np.concatenate([own, pair_cell[near]])
+    points = shapely.points(xy[edge])  # one point per ping, shared by its pairs
+    near = shapely.distance(points[pair], polygons[fence_inverse]) <= rules.buffer_m
+    return np.concatenate([index, edge[pair[near]]]), np.concatenate([own, pair_cell[near]])
 
 
 def dosage(pings: Pings, rules: DosageRules) -> pa.Table:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime
 
+import h3ronpy
 import numpy as np
 import pyarrow as pa
 import pytest
+import shapely
+from pyproj import Transformer
 
 from geo.dosage import DosageRules, Pings, dosage
 from geo.hexbin import cell_polygons, points_to_cells
@@ -166,3 +169,37 @@ def test_unsorted_pings_give_the_same_dosage() -> None:
     order = np.random.default_rng(1).permutation(len(pings.time))
     shuffled = Pings(*(c[order] for c in pings.columns()))
     assert dosage(shuffled, DosageRules()).to_pylist() == dosage(pings, DosageRules()).to_pylist()
+
+
+def test_fences_with_the_buffer_match_a_direct_reckoning() -> None:
+    """Every ping's fences (its own cell, and every neighbour within 25 m) as dosage counts them, against distances
+    reckoned directly on the British National Grid for each ping and each neighbour (pings within half a metre of
+    the buffer's edge left out: the two planes differ by centimetres)."""
+    rng = np.random.default_rng(7)
+    lon = CENTRE[0] + rng.uniform(-0.004, 0.004, 600)
+    lat = CENTRE[1] + rng.uniform(-0.0025, 0.0025, 600)
+    grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    own = points_to_cells(lon, lat, RES)
+    expected: dict[int, int] = {}
+    keep = []
+    for i, (x, y, cell) in enumerate(zip(lon, lat, own, strict=True)):
+        disk = np.asarray(pa.array(h3ronpy.grid_disk(pa.array([cell], pa.uint64()), 1))[0].as_py(), dtype=np.uint64)
+        polygons = shapely.transform(cell_polygons(disk), lambda c: np.column_stack(grid.transform(c[:, 0], c[:, 1])))
+        metres = shapely.distance(shapely.points(*grid.transform(x, y)), polygons)
+        if np.any(np.abs(metres[disk != cell] - 25.0) < 0.5):
+            continue
+        keep.append(i)
+        for fence in [int(cell), *(int(c) for c in disk[(disk != cell) & (metres <= 25.0)])]:
+            expected[fence] = expected.get(fence, 0) + 2
+    kept = np.array(keep)
+    assert 300 < len(kept) and len(expected) > 7  # most pings kept; many near an edge, in two or three fences
+    pings = Pings(
+        track=np.repeat(np.arange(len(kept)), 2).astype(np.int64),
+        time=np.tile(np.array([START, START + 60], dtype=np.int64), len(kept)),
+        lon=np.repeat(lon[kept], 2),
+        lat=np.repeat(lat[kept], 2),
+        agency=np.full(2 * len(kept), "police", dtype=object),
+    )
+    counted = {r["cell"]: r["minutes"] for r in dosage(pings, DosageRules()).to_pylist()}
+    assert counted == pytest.approx({c: float(m) for c, m in expected.items()})
+    assert sum(counted.values()) > 2 * len(kept)  # some pings counted in more than one fence
