@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from api.access.disclosure import DisclosureRule
 from api.settings import Settings
+from geo.dosage import DosageRules
 from geo.gaps import GapRule
 from ingest.dedupe import LinkRule
 from ingest.limits import Limits
 from ingest.pipeline import IngestOptions
+
+PLAN_RES = 9  # the patrol plan's cells (the tasking pack's and /api/v1/patrol-plan's default resolution)
 
 
 def gap_rule(settings: Settings) -> GapRule:
@@ -47,4 +50,16 @@ def ingest_options(
         min_share=settings.replace_min_share,
         limits=upload_limits(settings),
         name=name,
+    )
+
+
+def dosage_rules(settings: Settings) -> DosageRules:
+    """The rules patrol dosage is counted under (docs/delivery.md), at the patrol plan's resolution."""
+    return DosageRules(
+        res=PLAN_RES,
+        buffer_m=settings.delivery_buffer_m,
+        merge_gap_s=settings.delivery_merge_gap_s,
+        ping_gap_limit_s=settings.delivery_ping_gap_s,
+        walking_pace_mps=settings.delivery_walking_mps,
+        compliant_s=settings.delivery_compliant_s,
     )

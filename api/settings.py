@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -77,6 +78,13 @@ class Settings(BaseSettings):
     max_upload_decompressed_bytes: int = 1024 * 1024 * 1024  # a feed file (upload or CLI) expands to at most this
     max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)
     replace_min_share: float = 0.5  # a file replacing a partition with under this share of its rows is refused
+    # patrol delivery (docs/delivery.md): the dosage rules a load counts under ...
+    delivery_buffer_m: float = 25.0  # a cell's geofence is the cell and this far around it
+    delivery_merge_gap_s: int = 300  # presence in a fence no more than this apart is one visit
+    delivery_ping_gap_s: int = 300  # a gap between pings longer than this is not presence
+    delivery_walking_mps: float = 2.0  # faster than this is a drive-by
+    delivery_compliant_s: int = 600  # a visit at least this long is compliant (Koper's 10 minutes)
+    delivery_below_analyst: Literal["wards", "none"] = "wards"  # ... and below analyst: monthly ward totals, or none
 
     def profiles_path(self) -> Path:
         """Where the profiles analysts send to a running service are kept (one TOML file each)."""

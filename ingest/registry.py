@@ -6,11 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.adapters.gpx import GpxSource
+from ingest.adapters.mfcsv import MfCsvSource
+from ingest.adapters.mfjson import MfJsonSource
+from ingest.adapters.patrol_log import PatrolLogSource
+from ingest.adapters.ping_csv import PingCsvSource
 from ingest.adapters.police import PoliceSource
 from ingest.adapters.tabular import ProfileSource
 from ingest.errors import ProfileError
 from ingest.profiles import Profile, load_profile, shipped_profiles
-from ingest.sources import Source
+from ingest.sources import MovementSource, Source
 
 Feed = Source  # a feed is a source the registry knows by name
 POLICE = "police"
@@ -61,3 +66,27 @@ def resolve_feed(ref: str | Path) -> Source:
 def feed_files(feed: Source, paths: Sequence[Path]) -> list[Path]:
     """The files to load at these paths: the source's own step (a)."""
     return feed.files(paths)
+
+
+# formats of patrol movement (ingest.delivery), by name; a file's format is found from its name's ending
+MOVEMENT: dict[str, MovementSource] = {
+    s.name: s for s in (GpxSource(), MfJsonSource(), MfCsvSource(), PingCsvSource(), PatrolLogSource())
+}
+
+
+def movement_source(name: str) -> MovementSource:
+    """A movement format by name; ProfileError if unknown."""
+    if name not in MOVEMENT:
+        raise ProfileError(name, f"no such movement format; formats: {', '.join(MOVEMENT)}")
+    return MOVEMENT[name]
+
+
+def movement_source_for(path: Path) -> MovementSource:
+    """The movement format a file's name ends with (GPX, MF-JSON, CSV pings, patrol logs; the longest ending
+    matched decides: `x.log.csv` is a patrol log); ProfileError if none."""
+    name = path.name.lower()
+    matched = [(len(end), source) for source in MOVEMENT.values() for end in source.suffixes if name.endswith(end)]
+    if matched:
+        return max(matched, key=lambda m: m[0])[1]
+    endings = ", ".join(s for source in MOVEMENT.values() for s in source.suffixes)
+    raise ProfileError(path.name, f"not a movement file by its name (endings: {endings}); name its format")

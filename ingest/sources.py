@@ -25,6 +25,7 @@ from typing import Protocol
 import pyarrow as pa
 
 from ingest.limits import Limits
+from ingest.movement import PingBatch
 from ingest.places import Places
 from ingest.profiles import Profile
 from ingest.validate import Candidates
@@ -79,6 +80,31 @@ class Source(Protocol):
     def months(self, candidates: pa.Table) -> pa.Array:
         """(c) The partition (source:scope:YYYY-MM) each candidate row replaces: most sources give
         `ingest.validate.scoped_months` (scope: the feed itself, or a part such as a police force)."""
+
+
+class MovementSource(Protocol):
+    """A format of patrol movement AIM can read (GPS tracks, pings): steps (a) and (b) of this module's contract,
+    yielding pings (`ingest.movement.PingBatch`) instead of candidate rows. A load keeps only the dosage it counts
+    from them (ingest.delivery), never the pings."""
+
+    @property
+    def name(self) -> str:
+        """The format's name in the registry."""
+
+    @property
+    def description(self) -> str:
+        """One line saying what the format is."""
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """The endings of its files' names (a folder given expands to the files with these)."""
+
+    def files(self, paths: Sequence[Path]) -> list[Path]:
+        """(a) The files to load at these paths, in load order."""
+
+    def read(self, path: Path, context: ReadContext) -> Generator[PingBatch, None, None]:
+        """(b) One file as batches of pings; a file that cannot be read at all raises `FeedFileError` by the first
+        batch, a row that cannot is refused with its line and reason."""
 
 
 def files_as_given(paths: Sequence[Path]) -> list[Path]:

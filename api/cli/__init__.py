@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import configure_logging
+from api.cli.delivery import delivery_app
 from api.cli.evaluate import evaluate_command
 from api.cli.export import export_app
 from api.cli.feeds import feeds_app
@@ -33,6 +34,7 @@ def main(
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wards_app, name="wards")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(delivery_app, name="delivery")
 app.add_typer(users_app, name="users")
 app.add_typer(problems_app, name="problems")
 app.add_typer(tasking_app, name="tasking")

@@ -14,7 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.settings import Settings
 
-UPLOADS = ("/api/v1/ingest/", "/feeds/check")  # feed files: the upload bound, not the body bound
+UPLOADS = (
+    "/api/v1/ingest/",
+    "/feeds/check",
+    "/api/v1/delivery/load",
+)  # feed files: the upload bound, not the body bound
 AREA_FILES = "/api/v1/problem-areas"
 NONCE_KEY = "csp_nonce"  # where a request's nonce is kept in its state
 

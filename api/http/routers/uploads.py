@@ -60,7 +60,7 @@ async def ingest(
     name = SAFE_NAME.sub("_", FilePath(filename).name) or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="aim-upload-") as folder:
         path = FilePath(folder) / name
-        if not await _receive(request, path):
+        if not await receive_file(request, path):
             raise ParameterError("body", "empty upload: send the file's bytes as the request body")
         report = await run_in_threadpool(
             partial(
@@ -74,7 +74,7 @@ async def ingest(
     return summary
 
 
-async def _receive(request: Request, path: FilePath) -> int:
+async def receive_file(request: Request, path: FilePath) -> int:
     """Stream the request body into a file a piece at a time (writes off the event loop); returns its size."""
     size = 0
     pending: list[bytes] = []

@@ -1,0 +1,211 @@
+"""Patrol dosage from movement: GPS pings to minutes present, visits, Koper-compliant visits and drive-by minutes per
+H3 cell's geofence, local day and agency. Pure and vectorised; the rules are stated in docs/delivery.md:
+
+- each ping stands for the time until the next ping of its track; a gap longer than the ping-gap limit cuts the
+  track into pieces (the gap is not presence), and the last ping of a piece stands for the same time as the ping
+  before it (a piece of one ping counts nothing);
+- a ping moving faster than walking pace (to its next ping, or from the one before for a piece's last) is a
+  drive-by: its time counts as drive-by minutes, never as presence or towards a visit;
+- every cell's geofence is the cell and a buffer around it: a ping counts in its own cell's fence and in every
+  neighbouring fence within the buffer (so fence minutes may add to more than the time tracked);
+- a visit is one track's presence in one fence, its pieces joined when no more than the merge gap apart; it is
+  compliant when its minutes present reach the Koper threshold, and it counts on the local day it began;
+- days are Europe/London days; minutes fall on the day of each ping.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import h3ronpy
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+
+from geo.hexbin import cell_polygons, points_to_cells
+
+LOCAL = ZoneInfo("Europe/London")
+M_PER_DEG_LAT = 111_320.0  # metres per degree of latitude (and of longitude at the equator), spherical Earth
+
+
+@dataclass(frozen=True)
+class DosageRules:
+    """The stated assumptions dosage is counted under."""
+
+    res: int = 9  # the resolution of the cells (and of the patrol plan's cells)
+    buffer_m: float = 25.0  # a fence is its cell and this far around it (a hand-held GPS's usual error)
+    merge_gap_s: int = 300  # presence in a fence no more than this apart is one visit
+    ping_gap_limit_s: int = 300  # a gap between pings longer than this is not counted as presence
+    walking_pace_mps: float = 2.0  # faster than this (7.2 km/h) is a drive-by
+    compliant_s: int = 600  # a visit of at least this long (Koper's 10 minutes) is compliant
+
+
+@dataclass(frozen=True)
+class Pings:
+    """Pings of one or more tracks: a track number, UNIX seconds, WGS84 longitude and latitude, and the agency."""
+
+    track: np.ndarray  # int64
+    time: np.ndarray  # int64, seconds since 1970-01-01 UTC
+    lon: np.ndarray  # float64
+    lat: np.ndarray  # float64
+    agency: np.ndarray  # object (str)
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The arrays in field order."""
+        return self.track, self.time, self.lon, self.lat, self.agency
+
+    def sorted(self) -> Pings:
+        """The same pings ordered by track, then time."""
+        order = np.lexsort((self.time, self.track))
+        return Pings(*(c[order] for c in self.columns()))
+
+
+DOSAGE_SCHEMA = pa.schema(
+    [
+        ("cell", pa.uint64()),
+        ("day", pa.date32()),
+        ("agency", pa.string()),
+        ("minutes", pa.float64()),
+        ("driveby_minutes", pa.float64()),
+        ("visits", pa.int64()),
+        ("compliant_visits", pa.int64()),
+    ]
+)
+
+
+@cache
+def _utc_offset(hour: int) -> int:
+    """Europe/London's offset from UTC, in seconds, during an hour since 1970 (clocks change on the hour)."""
+    offset = datetime.fromtimestamp(hour * 3600, UTC).astimezone(LOCAL).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def local_days(time: np.ndarray) -> np.ndarray:
+    """The Europe/London day (days since 1970-01-01) of each UNIX time."""
+    hours = time // 3600
+    unique, inverse = np.unique(hours, return_inverse=True)
+    offsets = np.array([_utc_offset(int(h)) for h in unique], dtype=np.int64)
+    return ((time + offsets[inverse]) // 86400).astype(np.int32)
+
+
+def _metres(lon: np.ndarray, lat: np.ndarray, lat0: float) -> np.ndarray:
+    """Points as metres on a plane tangent at latitude lat0 (exact enough across a force's area)."""
+    return np.column_stack([lon * M_PER_DEG_LAT * math.cos(math.radians(lat0)), lat * M_PER_DEG_LAT])
+
+
+def _time_and_speed(p: Pings, rules: DosageRules, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds each ping stands for, and its speed (m/s), under the ping-gap rule (pings sorted by track, time)."""
+    n = len(p.time)
+    dt = np.diff(p.time).astype(np.float64)
+    step = np.hypot(*np.diff(xy, axis=0).T)
+    linked = (p.track[1:] == p.track[:-1]) & (dt <= rules.ping_gap_limit_s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed = np.where(dt > 0, step / np.where(dt > 0, dt, 1.0), np.where(step > 0, np.inf, 0.0))
+    has_next = np.append(linked, False)
+    has_prev = np.insert(linked, 0, False)
+    prev_dt, prev_speed = np.insert(dt, 0, 0.0), np.insert(speed, 0, 0.0)
+    next_dt, next_speed = np.append(dt, 0.0), np.append(speed, 0.0)
+    seconds = np.where(has_next, next_dt, np.where(has_prev, prev_dt, 0.0))
+    speeds = np.where(has_next, next_speed, np.where(has_prev, prev_speed, 0.0))
+    return seconds if n else np.zeros(0), speeds if n else np.zeros(0)
+
+
+def _near_an_edge(cells: np.ndarray, inverse: np.ndarray, xy: np.ndarray, buffer_m: float, lat0: float) -> np.ndarray:
+    """Which pings may lie within the buffer of a neighbouring cell: those no nearer their own cell's centre than
+    the cell's inner radius less the buffer (the rest are further than the buffer from every edge)."""
+    polygons = shapely.transform(cell_polygons(cells), lambda c: _metres(c[:, 0], c[:, 1], lat0))
+    centres = shapely.centroid(polygons)
+    inner = shapely.distance(centres, shapely.boundary(polygons))
+    centre_xy = np.column_stack([shapely.get_x(centres), shapely.get_y(centres)])[inverse]
+    return np.asarray(np.hypot(*(xy - centre_xy).T) >= inner[inverse] - buffer_m)
+
+
+def _memberships(p: Pings, rules: DosageRules, xy: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
+    """(ping index, fence cell) for every fence each ping lies in: its own cell's, and each neighbour's within the
+    buffer."""
+    own = points_to_cells(p.lon, p.lat, rules.res)
+    index = np.arange(len(own))
+    if rules.buffer_m <= 0 or len(own) == 0:
+        return index, own
+    cells, inverse = np.unique(own, return_inverse=True)
+    edge = np.flatnonzero(_near_an_edge(cells, inverse, xy, rules.buffer_m, lat0))
+    disks = pa.array(h3ronpy.grid_disk(pa.array(cells), 1))
+    sizes = np.asarray(pc.list_value_length(disks).to_numpy(zero_copy_only=False), dtype=np.int64)
+    flat = np.asarray(disks.flatten().to_numpy(zero_copy_only=False), dtype=np.uint64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    # every ping near an edge against every neighbour of its cell
+    ping_sizes = sizes[inverse[edge]]
+    pair = np.repeat(np.arange(len(edge)), ping_sizes)  # position in `edge`
+    offsets = np.arange(len(pair)) - np.repeat(np.cumsum(ping_sizes) - ping_sizes, ping_sizes)
+    pair_cell = flat[np.repeat(starts[inverse[edge]], ping_sizes) + offsets]
+    others = pair_cell != own[edge[pair]]
+    pair, pair_cell = pair[others], pair_cell[others]
+    fence_cells, fence_inverse = np.unique(pair_cell, return_inverse=True)
+    polygons = shapely.transform(cell_polygons(fence_cells), lambda c: _metres(c[:, 0], c[:, 1], lat0))
+    points = shapely.points(xy[edge])  # one point per ping, shared by its pairs
+    near = shapely.distance(points[pair], polygons[fence_inverse]) <= rules.buffer_m
+    return np.concatenate([index, edge[pair[near]]]), np.concatenate([own, pair_cell[near]])
+
+
+def dosage(pings: Pings, rules: DosageRules) -> pa.Table:
+    """Minutes present, drive-by minutes, visits and compliant visits per fence cell, local day and agency
+    (DOSAGE_SCHEMA, sorted by cell, day, agency; only fences with time in them)."""
+    p = pings.sorted()
+    if len(p.time) == 0:
+        return DOSAGE_SCHEMA.empty_table()
+    lat0 = float(np.mean(p.lat))
+    xy = _metres(p.lon, p.lat, lat0)
+    seconds, speed = _time_and_speed(p, rules, xy)
+    moving = speed > rules.walking_pace_mps
+    ping, cell = _memberships(p, rules, xy, lat0)
+    keep = seconds[ping] > 0
+    ping, cell = ping[keep], cell[keep]
+    agencies, agency_code = np.unique(p.agency.astype(str), return_inverse=True)
+    days = local_days(p.time)
+
+    # visits: one track's dwell in one fence, ordered by fence, track and time; a new visit after a longer gap
+    dwell = ~moving[ping]
+    d_ping, d_cell = ping[dwell], cell[dwell]
+    order = np.lexsort((p.time[d_ping], p.track[d_ping], d_cell))
+    d_ping, d_cell = d_ping[order], d_cell[order]
+    start, end = p.time[d_ping], p.time[d_ping] + seconds[d_ping]
+    same = (d_cell[1:] == d_cell[:-1]) & (p.track[d_ping][1:] == p.track[d_ping][:-1])
+    joined = same & (start[1:] - end[:-1] <= rules.merge_gap_s)
+    new_visit = np.insert(~joined, 0, True) if len(d_ping) else np.zeros(0, dtype=bool)
+    visit = np.cumsum(new_visit) - 1
+    visit_seconds = np.bincount(visit, weights=seconds[d_ping]) if len(d_ping) else np.zeros(0)
+    compliant_start = new_visit & (visit_seconds[visit] >= rules.compliant_s) if len(d_ping) else new_visit
+
+    rows = pa.table(
+        {
+            "cell": np.concatenate([cell, d_cell]),
+            "day": np.concatenate([days[ping], days[d_ping]]),
+            "agency": np.concatenate([agency_code[ping], agency_code[d_ping]]),
+            "dwell": np.concatenate([np.where(moving[ping], 0.0, seconds[ping]), np.zeros(len(d_ping))]),
+            "moving": np.concatenate([np.where(moving[ping], seconds[ping], 0.0), np.zeros(len(d_ping))]),
+            "visits": np.concatenate([np.zeros(len(ping), dtype=np.int64), new_visit.astype(np.int64)]),
+            "compliant": np.concatenate([np.zeros(len(ping), dtype=np.int64), compliant_start.astype(np.int64)]),
+        }
+    )
+    summed = rows.group_by(["cell", "day", "agency"]).aggregate(
+        [("dwell", "sum"), ("moving", "sum"), ("visits", "sum"), ("compliant", "sum")]
+    )
+    summed = summed.sort_by([("cell", "ascending"), ("day", "ascending"), ("agency", "ascending")])
+    agency_names = np.asarray(agencies, dtype=object)[summed["agency"].to_numpy()]
+    return pa.table(
+        {
+            "cell": pa.array(summed["cell"].to_numpy(), pa.uint64()),
+            "day": pa.array(summed["day"].to_numpy().astype(np.int32), pa.int32()).cast(pa.date32()),
+            "agency": pa.array(agency_names.tolist(), pa.string()),
+            "minutes": pa.array(summed["dwell_sum"].to_numpy() / 60.0, pa.float64()),
+            "driveby_minutes": pa.array(summed["moving_sum"].to_numpy() / 60.0, pa.float64()),
+            "visits": pa.array(summed["visits_sum"].to_numpy(), pa.int64()),
+            "compliant_visits": pa.array(summed["compliant_sum"].to_numpy(), pa.int64()),
+        },
+        schema=DOSAGE_SCHEMA,
+    )

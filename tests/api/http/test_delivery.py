@@ -1,0 +1,156 @@
+"""Plan against delivery over the demo with its shipped sample patrols loaded: the same cells as the printed plan,
+what was delivered in them and outside, analysts only; below analyst, monthly ward totals only (or nothing)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.http.app import create_app
+from api.settings import Settings
+from ingest.delivery import DeliveryOptions, load_delivery
+from ingest.registry import MOVEMENT
+from ingest.store.connection import open_served_store
+from tests.api.http.test_models import Documented
+from tests.conftest import sign_in
+
+SAMPLES = Path(__file__).resolve().parents[3] / "data" / "demo" / "delivery"
+AREA = {"lad": "E06000002"}  # Middlesbrough: the partnership the samples patrol
+
+
+@pytest.fixture(scope="module")
+def delivered_store(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo store with the shipped sample patrols loaded as the police's delivery."""
+    store = tmp_path_factory.mktemp("delivery") / "aim.duckdb"
+    shutil.copyfile(demo_store, store)
+    files = [(s, p) for s in MOVEMENT.values() for p in s.files([SAMPLES])]
+    assert len(files) == 3
+    con = open_served_store(store, "1GB")
+    try:
+        report = load_delivery(con, files, "police", DeliveryOptions())
+    finally:
+        con.close()
+    assert report.quarantined == 0 and report.compliant_visits > 0
+    return store
+
+
+def _client(store: Path, role: str, **settings: object) -> TestClient:
+    client = TestClient(create_app(Settings(store=store, tile_url="none", **settings)))  # type: ignore[arg-type]
+    client.__enter__()
+    if role != "public":
+        sign_in(client, role, ("warden",) if role == "partner" else ())
+    return client
+
+
+@pytest.fixture(scope="module")
+def analyst(delivered_store: Path) -> Iterator[TestClient]:
+    client = _client(delivered_store, "analyst")
+    yield client
+    client.__exit__(None, None, None)
+
+
+def _as(client: TestClient, role: str) -> TestClient:
+    other = TestClient(client.app)
+    return other if role == "public" else sign_in(other, role, ("warden",) if role == "partner" else ())  # type: ignore[return-value]
+
+
+def test_the_plan_is_the_printed_plan_and_delivery_is_counted_in_it(analyst: TestClient) -> None:
+    response = analyst.get("/api/v1/delivery/plan", params={**AREA, "cells": 20})
+    assert response.status_code == 200, response.text
+    Documented(analyst.get("/openapi.json").json()).check("/api/v1/delivery/plan", "get", response)
+    body = response.json()
+    printed = analyst.get("/api/v1/patrol-plan", params={**AREA, "cells": 20}).json()
+    assert [c["h3"] for c in body["cells"]] == [c["h3"] for c in printed["cells"]]
+    assert body["delivered"] == {"from": "2026-01-06", "to": "2026-01-19", "days": 14}  # the latest fortnight held
+    plan, background = body["plan"], body["background"]
+    assert plan["cells"] == 20 and 0.5 <= plan["share_visited"] <= 1.0
+    assert 0 < plan["compliant_visits"] < plan["visits"]  # partial compliance
+    assert plan["share_of_target"] == pytest.approx(plan["compliant_visits"] / (20 * 14), abs=1e-3)
+    assert plan["minutes"] == pytest.approx(sum(c["minutes"] for c in body["cells"]), abs=0.5)
+    assert {c["h3"] for c in body["comparable_cells"]}.isdisjoint(c["h3"] for c in body["cells"])
+    assert len(body["comparable_cells"]) == 20
+    assert plan["minutes_per_cell_day"] > background["minutes_per_cell_day"]
+
+
+def test_a_period_and_agency_are_honoured(analyst: TestClient) -> None:
+    params = {**AREA, "cells": 10, "delivered_from": "2026-01-05", "delivered_to": "2026-01-05"}
+    one_day = analyst.get("/api/v1/delivery/plan", params=params).json()
+    assert one_day["delivered"]["days"] == 1
+    whole = analyst.get("/api/v1/delivery/plan", params={**params, "delivered_to": "2026-01-19"}).json()
+    assert one_day["plan"]["minutes"] < whole["plan"]["minutes"]
+    nobody = analyst.get("/api/v1/delivery/plan", params={**params, "agency": "wardens"}).json()
+    assert nobody["plan"]["minutes"] == 0 and nobody["plan"]["cells_visited"] == 0
+    backwards = analyst.get("/api/v1/delivery/plan", params={**params, "delivered_from": "2026-01-09"})
+    assert backwards.status_code == 422 and "delivered_from" in backwards.text
+
+
+@pytest.mark.parametrize(("role", "status"), [("partner", 403), ("councillor", 403), ("public", 401)])
+def test_below_analyst_no_cells_or_days(analyst: TestClient, role: str, status: int) -> None:
+    assert _as(analyst, role).get("/api/v1/delivery/plan", params=AREA).status_code == status
+
+
+@pytest.mark.parametrize("role", ["analyst", "partner", "councillor", "public"])
+def test_every_role_gets_monthly_ward_totals_only(analyst: TestClient, role: str) -> None:
+    response = _as(analyst, role).get("/api/v1/delivery/wards", params=AREA)
+    assert response.status_code == 200, response.text
+    Documented(analyst.get("/openapi.json").json()).check("/api/v1/delivery/wards", "get", response)
+    body = response.json()
+    assert (body["from"], body["to"]) == ("2026-01", "2026-01")
+    assert body["totals"] and {t["month"] for t in body["totals"]} == {"2026-01"}
+    assert all(
+        set(t) == {"ward", "ward_name", "month", "minutes", "visits", "compliant_visits"} for t in body["totals"]
+    )
+    assert "h3" not in response.text and not re.search(r"\d{4}-\d{2}-\d{2}", response.text)  # no cell, no day
+    plan = analyst.get("/api/v1/delivery/plan", params={**AREA, "delivered_from": "2026-01-01"}).json()
+    in_plan = sum(c["minutes"] for c in plan["cells"])
+    assert sum(t["minutes"] for t in body["totals"]) >= in_plan - len(body["totals"])  # the plan's cells are in wards
+
+
+def test_ward_totals_can_be_kept_from_everyone_below_analyst(delivered_store: Path) -> None:
+    client = _client(delivered_store, "analyst", delivery_below_analyst="none")
+    try:
+        assert client.get("/api/v1/delivery/wards", params=AREA).status_code == 200
+        for role, status in (("partner", 403), ("councillor", 403), ("public", 403)):
+            assert _as(client, role).get("/api/v1/delivery/wards", params=AREA).status_code == status
+    finally:
+        client.__exit__(None, None, None)
+
+
+GPX = (
+    '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+    + "".join(
+        f'<trkpt lat="54.574200" lon="-1.235000"><time>2026-02-02T10:{m:02d}:00Z</time></trkpt>' for m in range(12)
+    )
+    + '<trkpt lat="54.5742" lon="-1.2350"></trkpt></trkseg></trk></gpx>'
+)
+
+
+def test_an_analyst_loads_a_movement_file_through_the_api(delivered_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "aim.duckdb"
+    shutil.copyfile(delivered_store, store)
+    client = _client(store, "analyst")
+    try:
+        url = "/api/v1/delivery/load"
+        params = {"agency": "wardens", "filename": "PC Smith shift.gpx"}
+        checked = client.post(url, params={**params, "dry_run": "true"}, content=GPX.encode())
+        assert checked.status_code == 200, checked.text
+        Documented(client.get("/openapi.json").json()).check(url, "post", checked)
+        assert checked.json()["pings_kept"] == 12 and checked.json()["examples"] == [{"line": 1, "reason": "no time"}]
+        wards = {"agency": "wardens", "delivered_from": "2026-02-02", "delivered_to": "2026-02-02", **AREA}
+        assert client.get("/api/v1/delivery/plan", params=wards).json()["plan"]["minutes"] == 0  # a check keeps none
+        loaded = client.post(url, params=params, content=GPX.encode()).json()
+        assert (loaded["format"], loaded["days"], loaded["compliant_visits"]) == ("gpx", ["2026-02-02"], 1)
+        for role, status in (("partner", 403), ("public", 401)):
+            assert _as(client, role).post(url, params=params, content=GPX.encode()).status_code == status
+        unnamed = client.post(url, params={"agency": "wardens", "filename": "shift.txt"}, content=GPX.encode())
+        assert unnamed.status_code == 422 and "filename" in unnamed.text
+        hostile = '<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "x">]><gpx/>'
+        refused = client.post(url, params=params, content=hostile.encode())
+        assert refused.status_code == 400 and "document type" in refused.text
+    finally:
+        client.__exit__(None, None, None)
