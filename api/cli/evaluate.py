@@ -73,6 +73,9 @@ def evaluate_command(
     horizon: Annotated[
         list[int] | None, typer.Option(min=1, max=6, help="Rolling: months forecast; repeatable (default 1 and 3)")
     ] = None,
+    forecast: Annotated[
+        str, typer.Option(help="Rolling: the forecast scored, aim (the plan's) or stacked (a candidate)")
+    ] = "aim",
     draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
     seed: Annotated[int, typer.Option(help="Calibration: random seed")] = 0,
     store: Annotated[Path | None, typer.Option(help="Store path (default: $AIM_STORE or ./aim.duckdb)")] = None,
@@ -107,6 +110,7 @@ def evaluate_command(
                 (res,) if res else (8, 9),
                 tuple(category or CATEGORIES),
                 tuple(horizon or HORIZONS),
+                forecast,
                 markdown,
             )
             return
@@ -156,19 +160,22 @@ def _rolling(
     resolutions: tuple[int, ...],
     cats: tuple[str, ...],
     horizons: tuple[int, ...],
+    forecast: str,
     md: bool,
 ) -> None:
     from api.services.caches import Caches
     from api.services.evaluation import force_areas
-    from api.services.rolling import rolling_cases
+    from api.services.rolling import FORECASTS, rolling_cases
     from api.services.rolling_table import rolling_markdown
     from ingest.store import read
 
+    if forecast not in FORECASTS:
+        raise ParameterError("forecast", f"unknown forecast {forecast!r}: one of {', '.join(FORECASTS)}")
     first, last = read.month_extent(con)
     if first is None or last is None:
         raise ParameterError("store", "no incidents held")
     areas = force_areas(con, force, read.resolve_boundary_set(con, None))
-    cases = rolling_cases(con, areas, first, last, Caches(), resolutions, cats, horizons)
+    cases = rolling_cases(con, areas, first, last, Caches(), resolutions, cats, horizons, forecast=FORECASTS[forecast])
     console.print(rolling_markdown(cases), soft_wrap=True, markup=False)
 
 
