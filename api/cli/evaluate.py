@@ -69,8 +69,9 @@ def evaluate_command(
         bool,
         typer.Option(
             "--rolling",
-            help="Score on rolling origins (every month from the 6th held), plan sizes 10 cells to 10%, res 8 and 9, "
-            "ASB, criminal damage and violence, against the best simple baseline each time",
+            help="Score on rolling origins (every month from the 6th), horizons of 1 and 3 months, plan sizes 10 cells "
+            "to 10%, res 8 and 9, ASB and five crime types, against each simple baseline and the one a rolling "
+            "validation picks, with intervals clustered by force x crime type x origin",
         ),
     ] = False,
     disclosure: Annotated[
@@ -92,8 +93,17 @@ def evaluate_command(
     ] = False,
     category: Annotated[
         list[str] | None,
-        typer.Option(help="Rolling, placebo and the calibration's time null: crime types (default: the three)"),
+        typer.Option(
+            help="Crime types: rolling (default: ASB and five), placebo and the calibration's time null (default: ASB, "
+            "criminal damage and violence)"
+        ),
     ] = None,
+    horizon: Annotated[
+        list[int] | None, typer.Option(min=1, max=6, help="Rolling: months forecast; repeatable (default 1 and 3)")
+    ] = None,
+    forecast: Annotated[
+        str, typer.Option(help="Rolling: the forecast scored, aim (the plan's) or stacked (a candidate)")
+    ] = "aim",
     draws: Annotated[int, typer.Option(min=1, max=1000, help="Calibration: shuffles per area")] = 50,
     trend_draws: Annotated[
         int, typer.Option(min=1, max=200, help="Calibration: month shuffles per area, crime type and resolution")
@@ -110,8 +120,9 @@ def evaluate_command(
     from api.services.caches import Caches
     from api.services.evaluation import evaluate_forces
     from api.services.params import check_split, parse_coverage, parse_span
+    from api.services.placebo_audit import CATEGORIES as PLACEBO_CATEGORIES
     from api.services.reference import WardCache
-    from api.services.rolling import CATEGORIES
+    from api.services.rolling import CATEGORIES, HORIZONS
 
     settings = settings_from(store)
     con = open_existing(settings)
@@ -131,11 +142,19 @@ def evaluate_command(
             if null in ("both", "space"):
                 _calibrate(con, train, force, resolutions, draws, seed, markdown)
             if null in ("both", "time"):
-                cats = tuple(category or CATEGORIES)
+                cats = tuple(category or PLACEBO_CATEGORIES)
                 _calibrate_trends(con, train, force, cats, resolutions, trend_draws, seed, markdown)
             return
         if rolling:
-            _rolling(con, force, (res,) if res else (8, 9), tuple(category or CATEGORIES), markdown)
+            _rolling(
+                con,
+                force,
+                (res,) if res else (8, 9),
+                tuple(category or CATEGORIES),
+                tuple(horizon or HORIZONS),
+                forecast,
+                markdown,
+            )
             return
         if train is None or test is None:
             raise ParameterError("train", "give --train and --test months (or --calibration)")
@@ -204,48 +223,28 @@ def _calibrate_trends(
 
 
 def _rolling(
-    con: Connection, force: list[str] | None, resolutions: tuple[int, ...], cats: tuple[str, ...], md: bool
+    con: Connection,
+    force: list[str] | None,
+    resolutions: tuple[int, ...],
+    cats: tuple[str, ...],
+    horizons: tuple[int, ...],
+    forecast: str,
+    md: bool,
 ) -> None:
     from api.services.caches import Caches
     from api.services.evaluation import force_areas
-    from api.services.rolling import rolling_cases, summarise
+    from api.services.rolling import FORECASTS, rolling_cases
+    from api.services.rolling_table import rolling_markdown
     from ingest.store import read
 
+    if forecast not in FORECASTS:
+        raise ParameterError("forecast", f"unknown forecast {forecast!r}: one of {', '.join(FORECASTS)}")
     first, last = read.month_extent(con)
     if first is None or last is None:
         raise ParameterError("store", "no incidents held")
     areas = force_areas(con, force, read.resolve_boundary_set(con, None))
-    cases = rolling_cases(con, areas, first, last, Caches(), resolutions, cats)
-    console.print(rolling_table(summarise(cases)), soft_wrap=True, markup=False)
-
-
-def rolling_table(summary: dict[str, Any]) -> str:
-    """The distribution of AIM / best baseline PAI ratios as a Markdown table, then the worst cases."""
-    head = "| cases | n | min | 5% | median | mean | AIM ahead | behind | below 0.97 |"
-    lines = [head, "|---|---|---|---|---|---|---|---|---|"]
-    rows = [("all", summary["all"]), *summary["groups"].items()]
-    for name, d in rows:
-        if not d.get("cases"):
-            continue
-        lines.append(
-            f"| {name} | {d['cases']} | {d['min']:.3f} | {d['p5']:.3f} | {d['median']:.3f} | {d['mean']:.3f} | "
-            f"{d['wins']:.0%} | {d['below_1']:.0%} | {d['below_0.97']} |"
-        )
-    for name, d in summary["against_each"].items():
-        if d.get("cases"):
-            lines.append(
-                f"| against {name} alone | {d['cases']} | {d['min']:.3f} | {d['p5']:.3f} | {d['median']:.3f} | "
-                f"{d['mean']:.3f} | {d['wins']:.0%} | {d['below_1']:.0%} | {d['below_0.97']} |"
-            )
-    lines.append("")
-    lines.append("Best baseline, cases: " + ", ".join(f"{k} {v}" for k, v in summary["best_baselines"].items()))
-    lines.append("Worst cases:")
-    lines += [
-        f"  {w['area']} res {w['res']} {w['category']} {w['test_month']} {w['size']}: {w['ratio']:.3f} of "
-        f"{w['best_baseline']} ({w['model']})"
-        for w in summary["worst"]
-    ]
-    return "\n".join(lines)
+    cases = rolling_cases(con, areas, first, last, Caches(), resolutions, cats, horizons, forecast=FORECASTS[forecast])
+    console.print(rolling_markdown(cases), soft_wrap=True, markup=False)
 
 
 def calibration_table(results: list[dict[str, Any]]) -> str:

@@ -57,10 +57,22 @@ def test_evaluate_on_rolling_origins_prints_the_distribution(cleveland_store: Pa
     args = ["evaluate", "--rolling", "--force", "cleveland", "--res", "8", "--category", "asb"]
     result = runner.invoke(app, [*args, "--store", str(cleveland_store)])
     assert result.exit_code == 0, result.output
-    assert "| all | 35 |" in result.output  # 7 test months (2025-06..12) x 5 plan sizes
-    for size in ("size 10 cells", "size 1.0%", "size 10.0%"):
-        assert f"| {size} | 7 |" in result.output
-    assert "Best baseline, cases: training_window" in result.output and "Worst cases:" in result.output
+    # origins 2025-06..12 at a 1-month horizon, 2025-06..10 at 3 months (12), x 5 plan sizes
+    assert "| design: all | 60 | 7 |" in result.output  # clustered by force x crime type x origin: 7 origins
+    for size in ("10 cells", "25 cells", "1.0%", "10.0%"):
+        assert f"| design size {size} | 12 | 7 |" in result.output
+    assert "| design horizon 1 month | 35 |" in result.output and "| design horizon 3 months | 25 |" in result.output
+    for text in ("vs best by rolling validation", "vs best after the fact", "AIM PEI", "Targets"):
+        assert text in result.output
+    assert "Baseline picked by rolling validation, cases: training_window" in result.output
+
+
+def test_rolling_horizon_and_held_out_crime_type(cleveland_store: Path) -> None:
+    args = ["evaluate", "--rolling", "--force", "cleveland", "--res", "8", "--category", "public-order"]
+    result = runner.invoke(app, [*args, "--horizon", "1", "--store", str(cleveland_store)])
+    assert result.exit_code == 0, result.output
+    assert "| held-out crime type (public-order) | 35 | 7 |" in result.output  # reported apart from the design
+    assert "design: all" not in result.output and "horizon 3" not in result.output
 
 
 def test_evaluate_calibration_adds_the_time_null_for_each_crime_type(cleveland_store: Path) -> None:
