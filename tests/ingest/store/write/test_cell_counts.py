@@ -5,7 +5,12 @@ a store from before the summary once it is opened."""
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -89,3 +94,43 @@ def test_a_migration_stopped_part_way_starts_again_and_fills_every_year(demo_sto
     years = con.execute("SELECT DISTINCT year(month) FROM cell_counts ORDER BY 1").fetchall()
     assert years == [(2024,), (2025,)]
     con.close()
+
+
+MIGRATE = """
+import sys
+from pathlib import Path
+from ingest.store.connection import open_store
+
+print("opening", flush=True)
+open_store(Path(sys.argv[1])).close()
+print("migrated", flush=True)
+"""
+
+
+@pytest.mark.bulk
+def test_a_store_migration_killed_part_way_is_finished_by_the_next_opening(demo_store: Path, tmp_path: Path) -> None:
+    """kill -9 at points through migration 10 (the cell counts' fill): the next opening finishes it, in step, and
+    nothing of the incidents is lost."""
+    killed = 0
+    for delay in (0.3, 1.0, 2.0, 3.5):
+        path = tmp_path / f"old-{delay}.duckdb"
+        shutil.copyfile(demo_store, path)
+        con = open_store(path)
+        incidents = con.execute("SELECT count(*) FROM incidents").fetchall()
+        con.execute("DROP TABLE cell_counts")  # as the store was before migration 10
+        con.execute("DELETE FROM schema_version WHERE version >= 10")
+        con.close()
+        process = subprocess.Popen(
+            [sys.executable, "-c", MIGRATE, str(path)], stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+        )
+        assert process.stdout is not None and process.stdout.readline().strip() == "opening"
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        killed += process.returncode == -signal.SIGKILL
+        con = open_store(path)  # the next start
+        assert_in_step(con)
+        assert con.execute("SELECT count(*) FROM incidents").fetchall() == incidents
+        assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] >= 10
+        con.close()
+    assert killed >= 2  # at least the early kills fell inside the migration
