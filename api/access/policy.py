@@ -86,6 +86,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/tasking/pack": ANALYSTS,  # problem details and patrol plans: partners, councillors, public refused
     "/tasking": ANALYSTS,
     "/api/v1/problem-areas": ANALYSTS,
+    "/api/v1/problem-areas/around": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,
