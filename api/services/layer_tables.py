@@ -4,7 +4,7 @@ statistic's own with the statistic (its Drawing.table)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -117,3 +117,20 @@ def hex_table(hexes: dict[str, Any], res: int, fine: bool) -> Table:
     busiest = f"The {len(rows):,} busiest of {total:,} hexagons (every one is in the downloads)."
     note = busiest if total > HEX_ROWS else ""
     return Table("hexes", f"Hexagons (H3 res {res}): incidents with a point", columns, rows, note)
+
+
+def in_first_order(table: Table) -> Table:
+    """The table with its rows in the order its columns say it is first sorted by (the page sorts it as it would),
+    cells with no value last."""
+    column = next((i for i, c in enumerate(table.columns) if c.sorted), None)
+    if column is None:
+        return table
+    numeric, descending = table.columns[column].numeric, table.columns[column].sorted == "descending"
+    valued = [r for r in table.rows if r.cells[column].value]
+    empty = [r for r in table.rows if not r.cells[column].value]
+
+    def key(row: Row) -> float | str:
+        value = row.cells[column].value
+        return float(value) if numeric else value
+
+    return replace(table, rows=[*sorted(valued, key=key, reverse=descending), *empty])
