@@ -131,7 +131,7 @@ def test_skip_links_then_the_shapes_by_tab_and_enter_shows_a_wards_trend(
     # Space on a hexagon cell (reached by Tab past the wards) asks its trend too
     page.focus("path.aim-gi")
     page.keyboard.press(" ")
-    page.wait_for_function("() => document.querySelector('#aim-trend-body h3').textContent.startsWith('this hexagon')")
+    page.wait_for_function("() => document.querySelector('#aim-trend-body h3')?.textContent.startsWith('this hexagon')")
     analyst.assert_clean()
 
 
