@@ -268,3 +268,26 @@ def test_a_problems_area_chosen_from_the_keyboard(analyst: Watched, server: str,
     assert detail["area"]["kind"] == "polygon" and detail["area"]["value"]["type"] == "Polygon"
     assert detail["profile"]["cells"]["count"] == circle["cells"]
     analyst.assert_clean()
+
+
+def test_the_public_map_from_the_keyboard(browser: Browser, server: str) -> None:
+    """Signed out: the same skip links and named wards, and the table view has the published ward figures."""
+    public = Watched(browser, server)
+    try:
+        public.open("/")
+        page = public.page
+        page.wait_for_function("() => document.querySelectorAll('path.aim-ward[tabindex]').length > 50")
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED)["text"] == "Skip to the map"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        wards = sorted(page.evaluate(LAYER, _side(page, "wards")), key=lambda w: w["properties"]["name"].casefold())
+        assert page.evaluate(FOCUSED)["label"] == wards[0]["properties"]["label"]
+        rows = {r["key"]: r for r in page.evaluate(TABLE, "aim-table-wards")}
+        for ward in wards:
+            count = ward["properties"]["count"]
+            assert rows[ward["properties"]["code"]]["values"][2] == (None if count is None else repr(float(count)))
+        assert page.locator("#aim-problem").count() == 0
+        public.assert_clean()
+    finally:
+        public.context.close()
