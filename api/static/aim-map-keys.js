@@ -5,7 +5,8 @@
  *   by its feature's label (written by the server: "Acklam ward, Middlesbrough, 233 incidents, falling (−12 on the
  *   previous period)"); a layer's shapes come in a sensible order: wards by name, hexagons and Gi* cells busiest
  *   first, the patrol plan by its numbers;
- * - focus on a shape shows its tooltip and highlight, as the pointer over it does; Enter or Space on it does what a
+ * - focus on a shape shows its tooltip and highlight, as the pointer over it does (and pans the map to it when it
+ *   lies outside the view); Enter or Space on it does what a
  *   click does (a ward's trend, or, while the problem panel picks an area, adds the shape to the area or takes it
  *   out: the click handlers see e.keyboard);
  * - the table view's column headings are buttons that sort the table by that column (aria-sort on the heading).
@@ -45,7 +46,7 @@
   }
 
   /* A shape made a named Tab stop once per path element (Leaflet makes a new one each time its layer is shown). */
-  function reachable(layer) {
+  function reachable(layer, map) {
     var path = layer._path;
     if (!path || path.getAttribute("data-keys") === "1") { return path; }
     path.setAttribute("data-keys", "1");
@@ -53,6 +54,7 @@
     path.setAttribute("role", "button");
     path.setAttribute("aria-label", AIM.decoded(property(layer, "label")) || "A shape on the map");
     path.addEventListener("focus", function () {
+      if (!map.getBounds().intersects(layer.getBounds())) { map.panTo(centre(layer), {animate: false}); }
       layer.fire("mouseover", {latlng: centre(layer)}, true);
     });
     path.addEventListener("blur", function () { layer.fire("mouseout", {latlng: centre(layer)}, true); });
@@ -71,7 +73,7 @@
       if (!group.layer || !map.hasLayer(group.layer)) { return; }
       var shapes = group.layer.getLayers().filter(function (shape) { return shape._path; });
       shapes.sort(ordering(group.kind));
-      var paths = shapes.map(reachable);
+      var paths = shapes.map(function (shape) { return reachable(shape, map); });
       if (!paths.length) { return; }
       var parent = paths[0].parentNode;
       var mine = new Set(paths);

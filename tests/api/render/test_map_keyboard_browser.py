@@ -34,6 +34,12 @@ LAYER = """(name) => {
   });
 }"""
 # The rows of a table of the table view: the first cell's button (data-ward or data-cell) and each cell's data-value.
+# Whether the focused shape lies (at least partly) within the map's box on the page.
+IN_VIEW = """() => {
+  const r = document.activeElement.getBoundingClientRect();
+  const box = document.querySelector(".folium-map").getBoundingClientRect();
+  return r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+}"""
 # Focus the shape of the ward with this code.
 FOCUS_WARD = """([name, code]) => window[name].getLayers().find(
   (w) => new DOMParser().parseFromString(w.feature.properties.code, "text/html").body.textContent === code
@@ -99,9 +105,12 @@ def test_skip_links_then_the_shapes_by_tab_and_enter_shows_a_wards_trend(
     assert "leaflet-container" in page.evaluate(FOCUSED)["cls"]
     wards = page.evaluate(LAYER, _side(page, "wards"))
     by_name = sorted(wards, key=lambda w: w["properties"]["name"].casefold())
+    # the map looks elsewhere (the Irish Sea, zoomed in): the first shape focused is brought into view
+    page.evaluate("(name) => window[name].setView([54.2, -4.0], 14, {animate: false})", _side(page, "map"))
     page.keyboard.press("Tab")  # the first shape: the first ward by name
     first = page.evaluate(FOCUSED)
     assert first["tag"] == "path" and first["label"] == by_name[0]["properties"]["label"]
+    assert page.evaluate(IN_VIEW)  # a shape focused is on the map's view (the map pans to one outside it)
     labels = []
     for _ in range(3):
         page.keyboard.press("Tab")
