@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -47,3 +48,46 @@ def grid_references(lon: np.ndarray, lat: np.ndarray, digits: int = 8) -> list[s
         e_in, n_in = int(e % 100_000) // scale, int(n % 100_000) // scale
         out.append(f"{letters} {e_in:0{half}d} {n_in:0{half}d}")
     return out
+
+
+_REFERENCE = re.compile(r"^([A-Z]{2})\s*((?:\d\s*)*)$")
+
+
+def grid_point(reference: str) -> tuple[float, float]:
+    """The easting and northing (metres, EPSG:27700) a grid reference stands for: the centre of the square it names
+    (e.g. "NZ 4953 1970", "NZ49531970" or "nz 49 19"; 2 to 10 figures, an even number); ValueError if it is none."""
+    text = reference.strip().upper()
+    found = _REFERENCE.match(text)
+    figures = re.sub(r"\s", "", found.group(2)) if found else ""
+    if found is None or len(figures) % 2 or not 2 <= len(figures) <= 10 or found.group(1)[0] not in "HNST":
+        raise ValueError(f"not a grid reference: {reference!r} (two letters and 2 to 10 figures, e.g. NZ 4953 1970)")
+    letters = found.group(1)
+    major, minor = _LETTERS.index(letters[0]), _LETTERS.find(letters[1])
+    if minor < 0:
+        raise ValueError(f"not a grid reference: {reference!r} (no square {letters})")
+    e100 = (major % 5 - 2) * 5 + minor % 5
+    n100 = (3 - major // 5) * 5 + 4 - minor // 5
+    if _square_letters(e100, n100) != letters:
+        raise ValueError(f"not a grid reference: {reference!r} (square {letters} is off the grid)")
+    half = len(figures) // 2
+    scale = 10 ** (5 - half)
+    east = e100 * 100_000 + int(figures[:half]) * scale + scale / 2
+    north = n100 * 100_000 + int(figures[half:]) * scale + scale / 2
+    return east, north
+
+
+def circle_around(reference: str, radius_m: float, corners: int = 64) -> list[tuple[float, float]]:
+    """A circle of `radius_m` metres around the grid reference's point, as the (longitude, latitude) corners of a
+    closed ring in WGS84 (the circle drawn on the National Grid's plane, where a metre is a metre)."""
+    east, north = grid_point(reference)
+    angles = np.linspace(0, 2 * np.pi, corners, endpoint=False)
+    xs, ys = east + radius_m * np.cos(angles), north + radius_m * np.sin(angles)
+    lon, lat = _from_national_grid().transform(xs, ys)
+    ring = [(round(float(x), 7), round(float(y), 7)) for x, y in zip(lon, lat, strict=True)]
+    return [*ring, ring[0]]
+
+
+@cache
+def _from_national_grid() -> Transformer:
+    """The National Grid to WGS84, made once."""
+    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)

@@ -90,6 +90,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/delivery/load": ANALYSTS,
     "/api/v1/delivery/plan": ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only
     "/api/v1/delivery/wards": OPEN,  # monthly ward totals only (AIM_DELIVERY_BELOW_ANALYST=none: analysts only)
+    "/api/v1/problem-areas/around": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,

@@ -44,9 +44,26 @@ def _previous_text(fc: dict[str, Any], props: dict[str, Any]) -> tuple[str, str]
     return f"{previous:,}", "–" if change is None else f"{change:+,}"
 
 
+def ward_label(fc: dict[str, Any], ft: dict[str, Any]) -> str:
+    """A ward shape's name for screen readers: "Acklam ward, Middlesbrough, 233 incidents, falling (−12 on the
+    previous period)"."""
+    props = ft["properties"]
+    count, change = props.get("count"), props.get("change")
+    lad = f", {props['lad_name']}" if props.get("lad_name") else ""
+    counted = "incidents not published (a small count)" if count is None else f"{count:,} incidents"
+    if not fc.get("previous_period", {}).get("held", True):
+        moved = "the previous period not held"
+    elif change is None:
+        moved = "change not published"
+    else:
+        way = "rising" if change > 0 else "falling" if change < 0 else "no change"
+        moved = f"{way} ({change:+,} on the previous period)"
+    return f"{props.get('name') or props.get('code', '')} ward{lad}, {counted}, {moved}".replace("(-", "(−")
+
+
 def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
     """The collection with text properties per feature for tooltips: counts by location precision in words, the
-    count, and (wards) the previous period's count and the change."""
+    count, and (wards) the previous period's count and the change; and each shape's name for screen readers (label)."""
     features = []
     for ft in fc["features"]:
         located = ft["properties"].get("located") or {}
@@ -54,9 +71,9 @@ def with_located_text(fc: dict[str, Any]) -> dict[str, Any]:
         count = ft["properties"]["count"]
         count_text = "not published (a small count)" if count is None else f"{count:,}"
         previous_text, change_text = _previous_text(fc, ft["properties"])
-        extra = {"located_text": text or "–", "count_text": count_text}
+        extra = {"located_text": text or "–", "count_text": count_text, "label": f"Hexagon, {count_text} incidents"}
         if "previous_count" in ft["properties"]:
-            extra |= {"previous_text": previous_text, "change_text": change_text}
+            extra |= {"previous_text": previous_text, "change_text": change_text, "label": ward_label(fc, ft)}
         features.append({**ft, "properties": {**ft["properties"], **extra}})
     return {**fc, "features": features}
 

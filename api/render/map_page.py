@@ -19,6 +19,7 @@ from api.render.map_answers import api_query, downloads, movers_panel, period_wo
 from api.render.map_counts import CountLayers, add_count_layers, legend_rows
 from api.render.map_layers import add_statistics_layers, inert, statistics_legend, statistics_script
 from api.render.map_problem import problem_assets, problem_panel
+from api.render.map_tables import layer_tables
 from api.render.scripts import with_nonce
 from api.render.templates import render
 from api.services.filters import ALL, Filters
@@ -30,6 +31,7 @@ from ingest.taxonomy import GROUP_LABELS
 STATIC_JS = [("leaflet", "/static/leaflet/leaflet.js")]
 STATIC_CSS = [("leaflet_css", "/static/leaflet/leaflet.css"), ("aim_css", "/static/aim-map.css")]
 PAGE_SCRIPT = '<script src="/static/aim-map.js" defer></script>'
+KEYS_SCRIPT = '<script src="/static/aim-map-keys.js" defer></script>'  # the map from the keyboard, tables sorted
 
 
 def _controls(filters: Filters, res: int, view: MapView, caps: Capabilities) -> str:
@@ -148,6 +150,7 @@ def build_map(
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     root = m.get_root()
     assert isinstance(root, folium.Figure)
+    root.html.add_child(folium.Element(inert(render("map_skip.html", map=m.get_name()))), index=0)
     root.html.add_child(folium.Element(inert(_controls(filters, res, view, caps))))
     plan_url = f"/api/v1/patrol-plan?{urlencode([*view.plan_query, ('format', 'pdf')])}" if view.plan_query else ""
     shown = statistics_legend(statistics, layers=statistics_names) if statistics else None
@@ -178,11 +181,13 @@ def build_map(
         ),
         exports_audited=caps.incident_rows,
         problem=Markup(problem_panel(caps, filters.boundary_set, bool(drawn["numbered"]), csrf)),
+        tables=layer_tables(view, fine),
         **_legend(view, counts, shown, basemap is not None),
     )
     root.html.add_child(folium.Element(inert(side)))
     root.header.add_child(folium.Element(inert(render("map_head.html"))))
     root.header.add_child(folium.Element(PAGE_SCRIPT))
+    root.header.add_child(folium.Element(KEYS_SCRIPT))
     for tag in problem_assets(caps):
         root.header.add_child(folium.Element(tag))
     return with_nonce(str(root.render()), nonce)

@@ -13,6 +13,7 @@ import shapely
 from api.services.errors import ParameterError
 from api.services.places import resolve_ward
 from geo.area_files import AreaFileError, read_area
+from geo.grid import circle_around
 from geo.hexbin import cell_resolution, cells_to_strings
 from geo.lattice import cell_centres
 from geo.problem_areas import cells_from_text, polygon_cells
@@ -75,6 +76,23 @@ def area_from_file(data: bytes) -> dict[str, Any]:
         raise ParameterError("file", str(exc)) from exc
     shape = _polygon(json.loads(shapely.to_geojson(shape)))
     return {"polygon": json.loads(shapely.to_geojson(shape)), "cells": len(polygon_cells(shape, AREA_RES)), **info}
+
+
+def area_around(grid_ref: str, radius_m: float) -> dict[str, Any]:
+    """A problem's area given without drawing: a circle of `radius_m` metres around a grid reference's point, as
+    `area.polygon` of a new problem takes it, with the res-9 cells it covers."""
+    try:
+        ring = circle_around(grid_ref, radius_m)
+    except ValueError as exc:
+        raise ParameterError("grid_ref", str(exc)) from exc
+    shape = _polygon({"type": "Polygon", "coordinates": [ring]})
+    polygon = json.loads(shapely.to_geojson(shape))
+    return {
+        "polygon": polygon,
+        "cells": len(polygon_cells(shape, AREA_RES)),
+        "grid_ref": grid_ref,
+        "radius_m": radius_m,
+    }
 
 
 def resolve_area(con: Connection, boundary_set: str, spec: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,9 @@
  * - keeps the legend to the layers shown (Leaflet fires overlayadd/overlayremove when one is ticked or unticked);
  * - numbers the patrol plan's cells on the map as the printed plan numbers them;
  * - draws a ward's, an authority's or a cell's monthly trend (GET /api/v1/trends with the page's filters) as a
- *   small SVG chart, with the comparison with the period before and with last year in words.
+ *   small SVG chart, with its values as a table and the comparison with the period before and with last year in
+ *   words, for a shape clicked (or chosen from the keyboard: aim-map-keys.js), a ward named in the movers or a
+ *   ward or cell in the table view.
  *
  * The side column (#aim-side) names folium's layers by their script names (data-wards, data-hexes, data-statistics:
  * every statistics layer drawn; data-numbered: the one whose cells are numbered as printed),
@@ -182,6 +184,28 @@
     return root;
   }
 
+  /* The chart's values as a table (what the chart shows as an image): one row per month, a count, or why none. */
+  function valuesTable(series, title) {
+    var box = element("details", {"class": "aim-values"});
+    box.appendChild(element("summary", {}, "The chart's values as a table"));
+    var table = element("table", {"class": "aim-values-table"});
+    table.appendChild(element("caption", {}, title + ": incidents by month"));
+    var head = element("tr");
+    head.appendChild(element("th", {scope: "col"}, "Month"));
+    head.appendChild(element("th", {scope: "col"}, "Incidents"));
+    table.appendChild(element("thead")).appendChild(head);
+    var body = table.appendChild(element("tbody"));
+    series.forEach(function (s) {
+      var row = element("tr", {"data-month": s.month});
+      row.appendChild(element("th", {scope: "row"}, monthWords(s.month)));
+      row.appendChild(element("td", {}, s.held === false ? "not held" : s.count === null || s.count === undefined
+        ? "not published (a small count)" : number(s.count)));
+      body.appendChild(row);
+    });
+    box.appendChild(table);
+    return box;
+  }
+
   /* One comparison in words: "Previous period (2024): not comparable: 2024 not held", or the two totals, the change
    * and the test's verdict (exact figures) or that published counts are not tested. */
   function comparison(label, c, total) {
@@ -236,6 +260,7 @@
         ? "Total not published" : number(total) + " incidents") + (period ? ", " + period : "")));
       var series = answer.series || [];
       nodes.push(chart(series, title + ": incidents by month"));
+      nodes.push(valuesTable(series, title));
       var notHeld = series.filter(function (s) { return s.held === false; }).length;
       if (notHeld) {
         nodes.push(element("div", {"class": "aim-note"}, notHeld + " of " + series.length
@@ -364,7 +389,24 @@
         trend.show({param: "h3", code: code, title: "this hexagon"});
       });
     });
-    Array.prototype.forEach.call(document.querySelectorAll("#aim-movers [data-ward]"), function (button) {
+    Array.prototype.forEach.call(document.querySelectorAll("#aim-tables [data-cell]"), function (button) {
+      button.addEventListener("click", function () {
+        var code = button.getAttribute("data-cell");
+        cells.forEach(function (group) {
+          if (!group) { return; }
+          group.eachLayer(function (cell) {
+            var feature = cell.feature;
+            if (!feature || decoded(feature.id || feature.properties.h3) !== code) { return; }
+            if (!map.hasLayer(group)) { map.addLayer(group); }
+            select(cell);
+            map.fitBounds(cell.getBounds().pad(2), {maxZoom: 15});
+          });
+        });
+        trend.show({param: "h3", code: code, title: "the cell at " + button.textContent});
+      });
+    });
+    var named = "#aim-movers [data-ward], #aim-tables [data-ward]";
+    Array.prototype.forEach.call(document.querySelectorAll(named), function (button) {
       button.addEventListener("click", function () {
         var code = button.getAttribute("data-ward");
         var area = {param: "ward", code: code, title: button.textContent};

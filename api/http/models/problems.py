@@ -189,3 +189,12 @@ class AreaFromFile(Schema):
     layer: str | None = Field(description="The GeoPackage layer read (null: GeoJSON)")
     features: int = Field(description="Polygon features read")
     crs: str = Field(description="The file's CRS, e.g. EPSG:27700 (a GeoJSON without one: WGS84)")
+
+
+class AreaAround(Schema):
+    """A problem's area given as a grid reference and a radius."""
+
+    polygon: dict[str, Any] = Field(description="GeoJSON Polygon (WGS84): send it as `area.polygon`")
+    cells: int = Field(description="Res-9 H3 cells it covers")
+    grid_ref: str = Field(description="The grid reference, as given")
+    radius_m: float = Field(description="The circle's radius in metres")

@@ -1,5 +1,6 @@
 """A problem's area from a GIS file: POST a GeoJSON or GeoPackage (multipart field `file`, or the file as the body);
-the answer is the polygon to send as `area.polygon` when opening the problem. Thin: take the file, call the service."""
+or, without drawing, a circle around a grid reference (GET /problem-areas/around); the answer is the polygon to send
+as `area.polygon` when opening the problem. Thin: take the file or the reference, call the service."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.http.models.base import plain
-from api.http.models.problems import AreaFromFile
+from api.http.models.problems import AreaAround, AreaFromFile
 from api.services.errors import ParameterError
-from api.services.problem_area import area_from_file
+from api.services.problem_area import area_around, area_from_file
 
 router = APIRouter(prefix="/api/v1", tags=["tasking"])
 FIELD = "file"
@@ -59,3 +60,14 @@ async def read_problem_area(request: Request) -> dict[str, Any]:
     if not data:
         raise ParameterError(FIELD, "the file is empty")
     return await run_in_threadpool(area_from_file, data)
+
+
+@router.get("/problem-areas/around", response_model=AreaAround, **plain)
+def problem_area_around(
+    grid_ref: str = Query(max_length=30, description="An OS grid reference, e.g. NZ 4953 1970 (2 to 10 figures)"),
+    radius_m: float = Query(ge=25, le=3000, description="The circle's radius in metres"),
+) -> dict[str, Any]:
+    """A problem's area without drawing (analysts): a circle of `radius_m` metres around the point of an OS grid
+    reference (the centre of the square it names), as the polygon POST /api/v1/problems takes as `area.polygon`;
+    `cells` counts the res-9 cells it covers."""
+    return area_around(grid_ref, radius_m)

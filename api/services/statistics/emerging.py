@@ -6,6 +6,7 @@ from typing import Any
 
 from api.services.cell_places import places_words
 from api.services.hotspots import EMERGING_COLOURS, emerging_layer
+from api.services.layer_tables import Column, Row, Table, cell_id, grid_refs, number_cell, text_cell
 from api.services.statistics.registry import Drawing, Layer, Legend, PackSection, Parameter, Properties, Statistic, View
 from api.services.tasking_pack_area import PackOptions, emerging_hotspots
 
@@ -25,17 +26,48 @@ def _words(p: Properties, layer: Layer) -> Properties:
     trend_p = p.get("trend_p")
     direction = p.get("trend") or "steady"
     slices = p["slices_hot"] if hot else p["slices_cold"]
+    pattern = f"{p['pattern']}: {'hot' if hot else 'cold'} in {slices} of {months} months"
+    ward = f", {p['ward_name']} ward" if p.get("ward_name") else ""
     return {
-        "pattern_text": f"{p['pattern']}: {'hot' if hot else 'cold'} in {slices} of {months} months",
+        "pattern_text": pattern,
         "trend_text": direction if trend_p is None else f"{direction} (Mann-Kendall p {trend_p:.2g})",
         "streets": places_words(p.get("places")),
         "detail": f"cell {p.get('h3', '')}",
+        "label": f"Emerging hotspot{ward}: {pattern}, monthly trend {direction}",
     }
 
 
 def _pack_section(view: View, options: PackOptions) -> dict[str, Any]:
     v = view
     return emerging_hotspots(v.con, v.filters, v.area, options.emerging_res, v.caches, v.postcodes)
+
+
+def _table(layer: dict[str, Any]) -> Table:
+    """The emerging hotspots layer's cells."""
+    features = layer["features"]
+    rows = []
+    for ft, ref in zip(features, grid_refs(features), strict=True):
+        p = ft["properties"]
+        hot = p.get("side") == "hot"
+        z = p.get("trend_z") or 0.0
+        cells = [
+            text_cell(ref),
+            text_cell(p.get("pattern")),
+            number_cell(p["slices_hot"] if hot else p["slices_cold"]),
+            text_cell("hot" if hot else "cold"),
+            text_cell("rising" if z > 0 else "falling" if z < 0 else "flat"),
+            text_cell(p.get("ward_name")),
+        ]
+        rows.append(Row(cells, cell=cell_id(ft)))
+    columns = [
+        Column("Centre (grid reference)"),
+        Column("Pattern", False, "ascending"),
+        Column("Months hot or cold", True),
+        Column("Hot or cold"),
+        Column("Monthly trend"),
+        Column("Ward"),
+    ]
+    return Table(KEY, f"Emerging hotspots (res {layer.get('resolution', '')})", columns, rows)
 
 
 EMERGING = Statistic(
@@ -72,6 +104,7 @@ EMERGING = Statistic(
             ("detail", "Cell"),
         ),
         words=_words,
+        table=_table,
         legend=Legend(
             "statistics/emerging_legend.html",
             lambda layer: {"rows": [(colour, name) for name, colour in EMERGING_COLOURS.items()]},

@@ -6,6 +6,7 @@ from typing import Any
 
 from api.services.cell_places import places_words
 from api.services.hotspots import GI_LEGEND, flagged_words, gi_layer_of
+from api.services.layer_tables import Cell, Column, Row, Table, cell_id, grid_refs, number_cell, text_cell
 from api.services.statistics.registry import (
     Drawing,
     Layer,
@@ -41,11 +42,14 @@ def _compute(view: View, p: dict[str, Any]) -> Layer:
 
 
 def _words(p: Properties, layer: Layer) -> Properties:
+    counted = f"{p['count']:,} in the cell, {p['neighbourhood_count']:,} with its neighbours"
+    ward = f", {p['ward_name']} ward" if p.get("ward_name") else ""
     return {
         "gi_text": gi_words(p["class"]),
-        "count_text": f"{p['count']:,} in the cell, {p['neighbourhood_count']:,} with its neighbours",
+        "count_text": counted,
         "streets": places_words(p.get("places")),
         "detail": f"z {p['z']:.2f}, FDR q {p['q']:.3g}, cell {p.get('h3', '')}",
+        "label": f"{gi_words(p['class'])}{ward}: {counted.replace(' in the cell', ' incidents in the cell')}",
     }
 
 
@@ -66,6 +70,33 @@ def _legend(layer: Layer) -> dict[str, Any]:
         "rows": [(r["colour"], _outline(r["class"]), r["meaning"]) for r in GI_LEGEND],
         "warnings": list(layer["warnings"]),
     }
+
+
+def _table(layer: dict[str, Any]) -> Table:
+    """The Gi* layer's hot and cold spots."""
+    features = layer["features"]
+    rows = []
+    for ft, ref in zip(features, grid_refs(features), strict=True):
+        p = ft["properties"]
+        side = "hot" if str(p["class"]).startswith("hot") else "cold"
+        cells = [
+            text_cell(ref),
+            Cell(gi_words(p["class"]), f"{side} {100 - int(p.get('confidence') or 0):03d}"),
+            number_cell(p.get("count")),
+            number_cell(p.get("neighbourhood_count")),
+            text_cell(p.get("ward_name")),
+            number_cell(p.get("z"), 2),
+        ]
+        rows.append(Row(cells, cell=cell_id(ft)))
+    columns = [
+        Column("Centre (grid reference)"),
+        Column("Hot or cold spot"),
+        Column("Incidents in the cell", True),
+        Column("With its neighbours", True),
+        Column("Ward"),
+        Column("z", True, "descending"),
+    ]
+    return Table(KEY, f"Gi* hot and cold spots (res {layer.get('resolution', '')})", columns, rows)
 
 
 GI = Statistic(
@@ -90,6 +121,7 @@ GI = Statistic(
             ("detail", "Figures"),
         ),
         words=_words,
+        table=_table,
         legend=Legend("statistics/gi_legend.html", _legend),
         shown=True,
         download="Gi* hot and cold spots (GeoJSON)",

@@ -6,6 +6,7 @@ from typing import Any
 
 from api.services.cell_places import places_words
 from api.services.errors import ParameterError
+from api.services.layer_tables import Column, Row, Table, cell_id, grid_refs, number_cell, text_cell
 from api.services.patrol import patrol_plan, plan_geojson
 from api.services.statistics.registry import (
     Drawing,
@@ -41,12 +42,22 @@ def _compute(view: View, p: dict[str, Any]) -> Layer:
     return plan_geojson(plan)
 
 
+def plan_streets(p: Properties) -> str:
+    """Where a plan cell is found on the ground, as far as the plan knows: its commonest streets and places."""
+    return ", ".join(str(place["place"]) for place in p.get("places") or [])
+
+
 def _words(p: Properties, layer: Layer) -> Properties:
+    ward = f", {p['ward_name']} ward" if p.get("ward_name") else ""
+    streets = plan_streets(p)
+    where = (f", {streets}" if streets else "") + (f", grid reference {p['grid_ref']}" if p.get("grid_ref") else "")
     return {
         "rank_text": f"number {p['rank']} of {len(layer['features'])}, as on the printed plan",
         "expected_text": f"{p['expected_per_month']:.1f} incidents",
         "streets": places_words(p.get("places")),
         "detail": f"cell {p.get('h3', '')}",
+        "label": f"Patrol plan cell {p['rank']} of {len(layer['features'])}{ward}{where}: "
+        f"{p['expected_per_month']:.1f} incidents expected a month, {p.get('trend', 'steady')}",
     }
 
 
@@ -57,6 +68,34 @@ def _legend(layer: Layer) -> dict[str, Any]:
 def _pack_section(view: View, options: PackOptions) -> dict[str, Any]:
     v = view
     return patrol_section(v.con, v.filters, v.area, options.res, options.cells, v.caches, v.postcodes)
+
+
+def _table(layer: dict[str, Any]) -> Table:
+    """The patrol plan's cells, numbered as printed, with their streets and grid references."""
+    features = layer["features"]
+    rows = []
+    for ft, ref in zip(features, grid_refs(features), strict=True):
+        p = ft["properties"]
+        cells = [
+            number_cell(p["rank"]),
+            text_cell(p.get("ward_name")),
+            text_cell(plan_streets(p) or "–"),
+            text_cell(p.get("grid_ref") or ref),
+            number_cell(p.get("expected_per_month"), 1),
+            number_cell(p.get("period_count")),
+            text_cell(p.get("trend")),
+        ]
+        rows.append(Row(cells, cell=cell_id(ft)))
+    columns = [
+        Column("Number", True, "ascending"),
+        Column("Ward"),
+        Column("Streets and places"),
+        Column("Grid reference"),
+        Column("Expected a month", True),
+        Column("Incidents over the period", True),
+        Column("Trend"),
+    ]
+    return Table(KEY, "Patrol plan: the cells, numbered as printed", columns, rows)
 
 
 PLAN = Statistic(
@@ -89,6 +128,7 @@ PLAN = Statistic(
             ("detail", "Cell"),
         ),
         words=_words,
+        table=_table,
         legend=Legend("statistics/plan_legend.html", _legend),
         numbered=True,
     ),

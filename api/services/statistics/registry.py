@@ -11,6 +11,7 @@ from typing import Any
 from api.services.caches import Caches
 from api.services.errors import ParameterError
 from api.services.filters import Filters
+from api.services.layer_tables import Table
 from api.services.study_area import StudyArea
 from ingest.geocode import PostcodeIndex
 from ingest.store.connection import Connection
@@ -102,6 +103,7 @@ class Drawing:
     shown: bool = False  # drawn when the page opens (otherwise toggled on from the layer control)
     download: str | None = None  # the title of the layer's GeoJSON download on the map (None: not offered)
     numbered: bool = False  # cells numbered on the map as printed, and chosen from for a problem area
+    table: Callable[[Layer], Table] | None = None  # the layer as a table, for the map's table view
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from api.render.map_counts import (
     add_count_layers,
     class_breaks,
     legend_rows,
+    ward_label,
     with_located_text,
 )
 from tests.api.render.hostile import IMG, MapInputs
@@ -66,3 +67,20 @@ def test_the_layers_drawn(analyst: MapInputs) -> None:
     plain = folium.Map(tiles=None)
     shown = add_count_layers(plain, dataclasses.replace(view, statistics=None), fine=False).hexes[0]
     assert {child.get_name(): child for child in plain._children.values()}[shown].show is True
+
+
+def test_ward_shapes_are_named_with_their_count_and_change() -> None:
+    """A ward's name for screen readers: its name, authority, incidents and which way it moved, or why not known."""
+    fc = {"previous_period": {"held": True}}
+    props = {"name": "Acklam", "lad_name": "Middlesbrough", "count": 233, "previous_count": 245, "change": -12}
+    assert ward_label(fc, {"properties": props}) == (
+        "Acklam ward, Middlesbrough, 233 incidents, falling (−12 on the previous period)"
+    )
+    rising = props | {"count": 1250, "change": 5}
+    assert ward_label(fc, {"properties": rising}).endswith("1,250 incidents, rising (+5 on the previous period)")
+    hidden = props | {"count": None, "change": None}
+    assert ward_label(fc, {"properties": hidden}) == (
+        "Acklam ward, Middlesbrough, incidents not published (a small count), change not published"
+    )
+    unheld = {"previous_period": {"held": False}}
+    assert ward_label(unheld, {"properties": props}).endswith("233 incidents, the previous period not held")

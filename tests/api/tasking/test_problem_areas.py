@@ -73,3 +73,26 @@ def test_a_geojson_body_and_refusals(tasking_client: TestClient, ward: gpd.GeoDa
     for role, sources in (("partner", ("warden",)), ("councillor", ())):
         other = _client(tasking_client, role, sources)
         assert other.post("/api/v1/problems", json={**PROBLEM, "area": {"polygon": polygon}}).status_code == 403
+
+
+def test_a_grid_reference_and_radius_open_a_problem_over_the_circle(tasking_client: TestClient) -> None:
+    """An area given without drawing: the circle around a grid reference (in Middlesbrough) comes back as a polygon
+    whose points lie the radius from the reference's point, and opens a problem over its cells."""
+    analyst = _client(tasking_client, "analyst")
+    read = analyst.get("/api/v1/problem-areas/around", params={"grid_ref": "NZ 4953 1970", "radius_m": 400})
+    assert read.status_code == 200, read.text
+    area = read.json()
+    assert area["polygon"]["type"] == "Polygon" and area["cells"] > 0 and area["radius_m"] == 400
+    ring = gpd.GeoSeries(gpd.points_from_xy(*zip(*area["polygon"]["coordinates"][0], strict=True)), crs="EPSG:4326")
+    centre = gpd.GeoSeries(gpd.points_from_xy([449535.0], [519705.0]), crs="EPSG:27700")
+    assert ring.to_crs("EPSG:27700").distance(centre.iloc[0]).round().eq(400).all()
+    opened = analyst.post("/api/v1/problems", json={**PROBLEM, "area": {"polygon": area["polygon"]}})
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["profile"]["cells"]["count"] == area["cells"]
+    bad = analyst.get("/api/v1/problem-areas/around", params={"grid_ref": "NZ 495", "radius_m": 400})
+    assert bad.status_code == 422 and "not a grid reference" in bad.text
+    wide = analyst.get("/api/v1/problem-areas/around", params={"grid_ref": "NZ 4953 1970", "radius_m": 5000})
+    assert wide.status_code == 422
+    params = {"grid_ref": "NZ 4953 1970", "radius_m": 400}
+    assert _client(tasking_client, "councillor").get("/api/v1/problem-areas/around", params=params).status_code == 403
+    assert _client(tasking_client, "public").get("/api/v1/problem-areas/around", params=params).status_code == 401
