@@ -19,6 +19,7 @@ from api.http.csrf import refuse_cross_site
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
 from api.http.routers import (
+    concentration,
     docs,
     evaluate,
     feeds,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         hotspots,
         patrol,
         evaluate,
+        concentration,
         incidents,
         problems,
         problem_pages,

@@ -136,7 +136,9 @@ def concentration_layer(
         filters=filters.echo(),
         places=len(counts),
         incidents=int(counts.sum()),
-        lorenz=[{"places": round(float(x), 4), "incidents": round(float(y), 4)} for x, y in zip(shares, curve)],
+        lorenz=[
+            {"places": round(float(x), 4), "incidents": round(float(y), 4)} for x, y in zip(shares, curve, strict=True)
+        ],
         concentration=concentration_rows(con, filters, area, by_lad, draws, seed),
         warnings=[] if counts.sum() else ["no incidents with a map point in the area and period"],
         method=METHOD,
