@@ -40,6 +40,12 @@ def headline_words(row: dict[str, Any] | None) -> str:
     return words
 
 
+def _places_half(rows: list[dict[str, Any]]) -> int:
+    """How many places hold half the incidents of the first row (the study area's first category and year)."""
+    row = rows[0] if rows else None
+    return round(row["half"] * row["places"]) if row and row["half"] is not None else 0
+
+
 def _words(p: Properties, layer: Layer) -> Properties:
     return {
         "count_text": f"{p['count']:,} incidents at {p['places']:,} of the busiest places",
@@ -85,5 +91,5 @@ CONCENTRATION = Statistic(
         download="Where half the incidents are (GeoJSON)",
     ),
     route="/api/v1/concentration",
-    pack=PackSection("concentration", "concentration_places", _pack_section, lambda s: len(s["rows"]), order=4),
+    pack=PackSection("concentration", "places_holding_half", _pack_section, lambda s: _places_half(s["rows"]), order=4),
 )

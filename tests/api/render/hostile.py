@@ -77,10 +77,12 @@ def hostile_view(view: MapView, text: str) -> MapView:
     """The view with `text` as a ward, authority, force, boundary set and source name, and in the statistics."""
     statistics = None
     if view.statistics:
-        gi, emerging, plan = view.statistics.values()
+        gi, emerging, plan, concentration, repeats = view.statistics.values()
         gi = named({**gi, "area": {**gi["area"], "name": text}, "warnings": [text]}, text, "ward_name")
         plan = named({**plan, "forecast": {**plan["forecast"], "fitted": text}}, text, "ward_name", "reason")
-        statistics = dict(zip(view.statistics, (gi, named(emerging, text, "ward_name"), plan), strict=True))
+        repeats = named({**repeats, "note": text}, text, "place")  # location texts come from the feeds
+        shown = (gi, named(emerging, text, "ward_name"), plan, concentration, repeats)
+        statistics = dict(zip(view.statistics, shown, strict=True))
     return dataclasses.replace(
         view,
         wards=named(view.wards, text, "name", "lad_name"),

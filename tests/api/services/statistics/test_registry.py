@@ -41,6 +41,7 @@ def test_the_built_in_statistics_are_registered_in_the_order_the_map_draws_them(
         "Emerging hotspots",
         "Patrol plan",
         "Concentration across places",
+        "Repeat places",
     ]
     assert all(s.analysis for s in registered())  # hotspot statistics and patrol plans: analyses (api.access.policy)
 
@@ -119,7 +120,7 @@ def test_a_registered_statistic_is_drawn_on_the_map_with_its_legend(client: Test
     assert "Top decile: cells with more than " in page and "Raw counts, no test of significance." in page
     assert '"count_text"' in page  # its tooltip rows
     names = page.split('data-statistics="')[1].split('"')[0].split()
-    assert len(names) == 5  # Gi*, emerging, patrol plan, concentration and the new one
+    assert len(names) == 6  # Gi*, emerging, patrol plan, concentration, repeat places and the new one
     public = TestClient(client.app).get("/", params={"force": "cleveland"}).text
     assert "Top decile" not in public  # an analysis: not for the public
 
