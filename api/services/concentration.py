@@ -17,6 +17,7 @@ from geo.features import feature_collection, hex_features
 from geo.hexbin import points_to_cells
 from ingest.store import read
 from ingest.store.connection import Connection
+from ingest.store.read.places import Cells
 from ingest.taxonomy import expand_categories
 
 CURVE_POINTS = 21  # the Lorenz curve is given at 0%, 5%, ... 100% of places
@@ -91,6 +92,19 @@ def concentration_rows(
                     }
                 )
     return rows
+
+
+def place_concentration(
+    con: Connection,
+    f: read.IncidentFilter,
+    lads: tuple[str, ...] | None,
+    cells: Cells | None = None,
+    draws: int = 200,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The concentration figures of the filter's incidents over the places of the LADs (and cells, when given)."""
+    counts = np.asarray(read.place_counts(con, f, lads, cells)["n"].to_numpy(), dtype=float)
+    return {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}", **_figures(concentration(counts, draws, seed))}
 
 
 def half_cells(counts: np.ndarray, lon: np.ndarray, lat: np.ndarray, res: int) -> tuple[np.ndarray, np.ndarray]:

@@ -85,14 +85,13 @@ def _describe(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def repeat_places(
     con: Connection,
-    filters: Filters,
+    f: read.IncidentFilter,
     lads: tuple[str, ...] | None,
     top: int = 20,
     cells: Cells | None = None,
 ) -> dict[str, Any]:
-    """The repeat figures of each month of the period (over the 12 months to it) and the top repeat places of the
-    12 months to the period's end, for the places in the LADs (and cells, when given)."""
-    f = filters.incident
+    """The repeat figures of each month of the filter's period (over the 12 months to it) and the top repeat places
+    of the 12 months to the period's end, for the places in the LADs (and cells, when given; None: anywhere)."""
     first = add_months(f.start, -(WINDOW - 1))
     table = read.place_records(con, replace(f, start=first, lad=None), lads, cells)
     keys = _keys(table)
@@ -150,7 +149,7 @@ def repeat_places_layer(
     con: Connection, filters: Filters, area: StudyArea, top: int = 20, res: int = DRAWN_RES
 ) -> dict[str, Any]:
     """The top repeat places of the study area as small cells around their points, with the rolling figures."""
-    found = repeat_places(con, filters, area.lads, top)
+    found = repeat_places(con, filters.incident, area.lads, top)
     places = found["top"]["places"]
     lon = np.array([p["lon"] for p in places], dtype=float)
     lat = np.array([p["lat"] for p in places], dtype=float)

@@ -38,7 +38,7 @@ def _words(p: Properties, layer: Layer) -> Properties:
 
 
 def _pack_section(view: View, options: Any) -> dict[str, Any]:
-    return repeat_places(view.con, view.filters, view.area.lads, top=10)
+    return repeat_places(view.con, view.filters.incident, view.area.lads, top=10)
 
 
 REPEATS = Statistic(

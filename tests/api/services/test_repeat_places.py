@@ -42,7 +42,7 @@ def _per_point(con: Connection, lad: str, start: str, end: str) -> np.ndarray:
 
 
 def test_the_last_window_is_the_year_read_from_the_incidents(con: Connection) -> None:
-    found = repeat_places(con, _filters(con, date(2025, 6, 1), date(2025, 12, 1)), (MIDDLESBROUGH,), top=5)
+    found = repeat_places(con, _filters(con, date(2025, 6, 1), date(2025, 12, 1)).incident, (MIDDLESBROUGH,), top=5)
     counts = _per_point(con, MIDDLESBROUGH, "2025-01-01", "2025-12-01")
     last = found["rolling"][-1]
     assert (last["from"], last["to"], last["complete"]) == ("2025-01", "2025-12", True)
@@ -72,7 +72,7 @@ def test_a_place_reported_by_several_sources_is_one_place(demo_store: Path) -> N
     try:
         start, end = c.execute("SELECT min(month), max(month) FROM incidents WHERE source <> 'police'").fetchall()[0]
         filters = resolve_filters(c, start=start, end=end, categories=requested_categories(["all"]), sources=())
-        found = repeat_places(c, filters, None, top=200)
+        found = repeat_places(c, filters.incident, None, top=200)
         shared = c.execute(
             """SELECT count(*) FROM (SELECT round(lon, 6), round(lat, 6) FROM incidents
                WHERE h3_cell IS NOT NULL AND location_precision <> 'postcode' AND month BETWEEN ? AND ?
