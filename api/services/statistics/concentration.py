@@ -8,7 +8,7 @@ from typing import Any
 from api.services.concentration import concentration_layer
 from api.services.statistics.registry import Drawing, Layer, Legend, PackSection, Parameter, Properties, Statistic, View
 
-KEY = "concentration"
+KEY = "place_concentration"
 COLOUR = "#e6550d"
 
 
