@@ -117,6 +117,7 @@ class Concentration:
     incidents: int
     places_with_incidents: int
     half: float | None  # the share of places holding 50% of the incidents (busiest first)
+    places_half: int | None  # how many places that is
     quarter: float | None  # ... and 25%
     gini: float | None
     generalized: float | None  # G', biased
@@ -165,12 +166,14 @@ def concentration(
     x = _counts(counts)
     n, c = len(x), float(x.sum())
     g = gini(x) if c else None
+    half = places_holding(x, 0.5)
     baseline = poisson_gini(n, c, baseline_draws, seed) if c else None
     return Concentration(
         places=n,
         incidents=int(c),
         places_with_incidents=int((x > 0).sum()),
-        half=places_holding(x, 0.5),
+        half=half,
+        places_half=None if half is None else round(half * n),
         quarter=places_holding(x, 0.25),
         gini=g,
         generalized=generalized_gini(x),

@@ -68,7 +68,7 @@ def test_counts_piled_on_few_places_are_concentrated_beyond_chance() -> None:
     counts[:20] = 50
     result = concentration(counts, draws=50, seed=1)
     assert result.beyond_chance is not None and result.beyond_chance > 0.9
-    assert result.half == pytest.approx(0.01)
+    assert result.half == pytest.approx(0.01) and result.places_half == 10
 
 
 def test_the_poisson_baseline_follows_sparsity() -> None:

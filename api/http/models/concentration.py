@@ -22,6 +22,7 @@ class ConcentrationRow(Schema):
     incidents: int
     places_with_incidents: int
     half: float | None = Field(description="Smallest share of places (busiest first) holding 50% of the incidents")
+    places_half: int | None = Field(description="How many places that is")
     quarter: float | None = Field(description="... holding 25% of the incidents")
     gini: float | None = Field(description="Gini coefficient (biased, as DescTools::Gini)")
     generalized: float | None = Field(description="Generalized Gini for sparse data (Bernasco & Steenbeek 2017)")

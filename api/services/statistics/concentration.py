@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from api.services.concentration import concentration_layer
-from api.services.statistics.registry import Drawing, Layer, Legend, PackSection, Parameter, Properties, Statistic, View
+from api.services.statistics.registry import (
+    Drawing,
+    Layer,
+    Legend,
+    OgcCollection,
+    PackSection,
+    Parameter,
+    Properties,
+    Statistic,
+    View,
+)
 
 KEY = "place_concentration"
 COLOUR = "#e6550d"
@@ -43,7 +53,7 @@ def headline_words(row: dict[str, Any] | None) -> str:
 def _places_half(rows: list[dict[str, Any]]) -> int:
     """How many places hold half the incidents of the first row (the study area's first category and year)."""
     row = rows[0] if rows else None
-    return round(row["half"] * row["places"]) if row and row["half"] is not None else 0
+    return int(row["places_half"]) if row and row["places_half"] is not None else 0
 
 
 def _words(p: Properties, layer: Layer) -> Properties:
@@ -91,5 +101,16 @@ CONCENTRATION = Statistic(
         download="Where half the incidents are (GeoJSON)",
     ),
     route="/api/v1/concentration",
+    collection=OgcCollection(
+        "concentration",
+        "Where half the incidents are",
+        "The H3 cells holding the study area's busiest places (police.uk snap points, council feeds' points), together "
+        "half its incidents, with the concentration figures (Lorenz curve, Gini, generalized Gini, beyond chance) by "
+        "area, category and year; the same features as /api/v1/concentration. Feature id: the H3 cell.",
+        "concentration_items",
+        "The cells where half the incidents are (as /api/v1/concentration), a page at a time.",
+        "concentration_item",
+        "One cell of the concentration layer by id.",
+    ),
     pack=PackSection("concentration", "places_holding_half", _pack_section, lambda s: _places_half(s["rows"]), order=4),
 )

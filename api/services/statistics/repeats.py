@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from api.services.repeat_places import repeat_places, repeat_places_layer
-from api.services.statistics.registry import Drawing, Layer, Legend, PackSection, Parameter, Properties, Statistic, View
+from api.services.statistics.registry import (
+    Drawing,
+    Layer,
+    Legend,
+    OgcCollection,
+    PackSection,
+    Parameter,
+    Properties,
+    Statistic,
+    View,
+)
 
 KEY = "repeats"
 COLOUR = "#54278f"
@@ -63,5 +73,16 @@ REPEATS = Statistic(
         download="Top repeat places (GeoJSON)",
     ),
     route="/api/v1/repeat-places",
+    collection=OgcCollection(
+        "repeat-places",
+        "Top repeat places",
+        "The study area's busiest places with another incident in the same 12 months, each drawn as the small H3 cell "
+        "(res 11) around its point, with their streets, sources and months; the same features as "
+        "/api/v1/repeat-places. police.uk places are anonymised snap points, never addresses. Feature id: the cell.",
+        "repeat_place_items",
+        "The top repeat places (as /api/v1/repeat-places), busiest first, a page at a time.",
+        "repeat_place_item",
+        "One top repeat place by its cell's id.",
+    ),
     pack=PackSection("repeat_places", "repeat_places", _pack_section, lambda s: len(s["top"]["places"]), order=5),
 )

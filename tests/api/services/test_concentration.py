@@ -87,7 +87,9 @@ def test_the_cells_drawn_hold_the_busiest_places_with_half_the_incidents(con: Co
     drawn = sum(ft["properties"]["count"] for ft in layer["features"])
     assert drawn >= total / 2
     places = sum(ft["properties"]["places"] for ft in layer["features"])
-    assert places == round(layer["concentration"][0]["half"] * layer["places"])
+    assert (
+        places == layer["concentration"][0]["places_half"] == round(layer["concentration"][0]["half"] * layer["places"])
+    )
     curve = {p["places"]: p["incidents"] for p in layer["lorenz"]}
     assert curve[0.0] == 0 and curve[1.0] == 1 and curve[0.5] > 0.5
     assert "snap point" in layer["note"] and "anonymised" in layer["method"]

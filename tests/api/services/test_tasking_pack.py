@@ -120,9 +120,7 @@ def test_overdue_due_and_done_on_a_chosen_date(con: Connection, tmp_path: Path) 
             "evaluations_due": 3,
             "patrol_cells": 10,
             "hotspots": 0,
-            "places_holding_half": round(
-                pack["concentration"]["rows"][0]["half"] * pack["concentration"]["rows"][0]["places"]
-            ),
+            "places_holding_half": pack["concentration"]["rows"][0]["places_half"],
             "repeat_places": len(pack["repeat_places"]["top"]["places"]),
             "feeds_flagged": 0,
         }
