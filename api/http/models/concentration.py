@@ -9,13 +9,9 @@ from pydantic import Field
 from api.http.models.base import FiltersEcho, Period, Polygon, Schema, StudyAreaEcho
 
 
-class ConcentrationRow(Schema):
-    """The concentration figures of one area, category and year."""
+class ConcentrationFigures(Schema):
+    """The concentration figures of a set of places over some months."""
 
-    area: str | None = Field(description="Area code (the study area, or one of its LADs)")
-    area_name: str
-    category: str
-    year: int
     from_: str = Field(alias="from")
     to: str
     places: int = Field(description="Places: mapped points of the area any source counted recorded an incident at")
@@ -32,6 +28,15 @@ class ConcentrationRow(Schema):
     poisson_gini: float | None = Field(description="Mean Gini of counts drawn from one Poisson rate at every place")
     beyond_chance: float | None = Field(description="(G - G_Poisson) / (1 - G_Poisson)")
     intervals: dict[str, list[float]] = Field(description="95% bootstrap percentile intervals [low, high] by figure")
+
+
+class ConcentrationRow(ConcentrationFigures):
+    """The concentration figures of one area, category and year."""
+
+    area: str | None = Field(description="Area code (the study area, or one of its LADs)")
+    area_name: str
+    category: str
+    year: int
 
 
 class LorenzPoint(Schema):

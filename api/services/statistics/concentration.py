@@ -58,7 +58,7 @@ def _places_half(rows: list[dict[str, Any]]) -> int:
 
 def _words(p: Properties, layer: Layer) -> Properties:
     return {
-        "count_text": f"{p['count']:,} incidents at {p['places']:,} of the busiest places",
+        "held_text": f"{p['count']:,} incidents at {p['places']:,} of the busiest places",
         "detail": f"cell {p.get('h3', '')}",
     }
 
@@ -88,7 +88,7 @@ CONCENTRATION = Statistic(
     drawing=Drawing(
         name=lambda layer: f"Where half the incidents are (res {layer['resolution']})",
         style=lambda ft: {"fillColor": COLOUR, "color": "#7f2704", "weight": 0.8, "fillOpacity": 0.6},
-        tooltip=(("count_text", "Incidents"), ("detail", "Cell")),
+        tooltip=(("held_text", "Incidents"), ("detail", "Cell")),
         words=_words,
         legend=Legend(
             "statistics/legend.html",
