@@ -19,6 +19,7 @@ from api.http.csrf import refuse_cross_site
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
 from api.http.routers import (
+    concentration,
     delivery,
     docs,
     evaluate,
@@ -34,6 +35,7 @@ from api.http.routers import (
     problem_pages,
     problems,
     profiles,
+    repeat_places,
     session,
     sources,
     tasking_pack,
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         hotspots,
         patrol,
         evaluate,
+        concentration,
+        repeat_places,
         incidents,
         problems,
         problem_pages,

@@ -30,6 +30,8 @@ def render_pack_page(pack: dict[str, Any], nonce: str = "") -> str:
         evaluation_rows=text.evaluation_rows,
         patrol_rows=text.patrol_rows,
         hotspot_rows=text.hotspot_rows,
+        concentration_rows=text.concentration_rows,
+        repeat_rows=text.repeat_rows,
         gap_rows=text.gap_rows,
         attribution=ATTRIBUTION,
     )

@@ -18,10 +18,12 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from api.render.patrol_print import ATTRIBUTION, render_plan_map
 from api.render.tasking_pack_text import (
     action_rows,
+    concentration_rows,
     evaluation_rows,
     gap_rows,
     hotspot_rows,
     patrol_rows,
+    repeat_rows,
     summary_rows,
 )
 
@@ -150,9 +152,27 @@ def _hotspots(pack: dict[str, Any]) -> list[Any]:
     return out
 
 
+def _repeats(pack: dict[str, Any]) -> list[Any]:
+    c, r = pack["concentration"], pack["repeat_places"]
+    out: list[Any] = [Paragraph("5. Where it keeps happening", STYLES["Heading2"]), _months(pack, "hotspots")]
+    out.append(_bold("Concentration:", f"{c['headline']}."))
+    if c["rows"]:
+        header = ["Area, category, year", "Places", "Incidents", "50% at", "25% at", "Gini", "G' (unb.)", "Beyond"]
+        out.append(_table(header, concentration_rows(c), [0.3, 0.09, 0.09, 0.09, 0.09, 0.08, 0.1, 0.1]))
+    last = r["rolling"][-1] if r["rolling"] else None
+    rate = f": {last['repeat_rate']:.0%} of incidents at repeat places" if last and last["repeat_rate"] else ""
+    out.append(_bold("Top repeat places", f"{r['top']['from']} to {r['top']['to']}{rate}."))
+    if r["top"]["places"]:
+        header = ["#", "Place and streets", "Incidents", "Sources", "Months"]
+        out.append(_table(header, repeat_rows(r), [0.05, 0.5, 0.1, 0.23, 0.08]))
+    if r["note"]:
+        out.append(p(r["note"], SMALL))
+    return out
+
+
 def _gaps(pack: dict[str, Any]) -> list[Any]:
     s = pack["sources"]
-    out: list[Any] = [Paragraph("5. Source gaps", STYLES["Heading2"]), _months(pack, "sources")]
+    out: list[Any] = [Paragraph("6. Source gaps", STYLES["Heading2"]), _months(pack, "sources")]
     out.append(p(f"Feeds of the sources holding the partnership's records: {', '.join(s['sources']) or 'none'}."))
     if s["feeds"]:
         out.append(_table(["Feed", "Source", "Latest month", "Flags"], gap_rows(s), [0.25, 0.13, 0.12, 0.5]))
@@ -194,7 +214,7 @@ def render_pack_pdf(pack: dict[str, Any]) -> bytes:
         Spacer(1, 6),
         _table(["In this pack", "Count"], summary_rows(pack), [0.5, 0.15]),
     ]
-    for section in (_problems, _evaluations, _patrol, _hotspots, _gaps):
+    for section in (_problems, _evaluations, _patrol, _hotspots, _repeats, _gaps):
         story += section(pack)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()

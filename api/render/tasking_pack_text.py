@@ -37,6 +37,8 @@ def summary_rows(pack: dict[str, Any]) -> list[list[object]]:
         ["Evaluations due", s["evaluations_due"]],
         ["Patrol plan cells", s["patrol_cells"]],
         ["New and intensifying hotspots", s["hotspots"]],
+        ["Places holding half the incidents", s["places_holding_half"]],
+        ["Top repeat places", s["repeat_places"]],
         ["Feeds with gaps flagged", s["feeds_flagged"]],
     ]
 
@@ -121,4 +123,43 @@ def gap_rows(sources: dict[str, Any]) -> list[list[object]]:
             or ("lagging: a month or two behind, not a gap" if f["status"] == "lagging" else "no gaps flagged"),
         ]
         for f in sources["feeds"]
+    ]
+
+
+def concentration_rows(concentration: dict[str, Any]) -> list[list[object]]:
+    """The concentration figures: area, category and year, places, incidents, the shares of places holding 50% and
+    25%, the Gini, the generalized Gini (unbiased) and the share beyond chance."""
+
+    def share(v: float | None) -> str:
+        return "" if v is None else f"{v:.1%}"
+
+    def figure(v: float | None) -> str:
+        return "" if v is None else f"{v:.2f}"
+
+    return [
+        [
+            f"{r['area_name']}, {r['category']} {r['year']}",
+            f"{r['places']:,}",
+            f"{r['incidents']:,}",
+            share(r["half"]),
+            share(r["quarter"]),
+            figure(r["gini"]),
+            figure(r["generalized_unbiased"]),
+            share(r["beyond_chance"]),
+        ]
+        for r in concentration["rows"]
+    ]
+
+
+def repeat_rows(repeats: dict[str, Any]) -> list[list[object]]:
+    """The top repeat places: rank, place and its other streets, incidents, sources, months with incidents."""
+    return [
+        [
+            p["rank"],
+            "; ".join(p["streets"][:3]) + (" (police.uk snap point)" if p["snapped"] else ""),
+            p["count"],
+            ", ".join(p["sources"]),
+            len(p["months"]),
+        ]
+        for p in repeats["top"]["places"]
     ]

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from api.services import problem_context as context
+from api.services.concentration import SNAPPED, place_concentration
+from api.services.repeat_places import repeat_places
 from geo.gaps import GapRule
 from ingest.store import read
 from ingest.store.connection import Connection
@@ -22,6 +24,7 @@ from ingest.taxonomy import expand_categories
 ON_OR_NEAR = re.compile(r"^on or near\s+", re.IGNORECASE)
 REPEAT_AT = 3  # a location text with this many records or more in the period is a repeat location
 TOP_PLACES = 10
+WHOLE_SOURCES = ("concentration", "repeat_places")  # figures across every source: left out of a partner's view
 
 
 def incident_filter(group: str, sources: list[str], start: date, end: date, dedupe: bool = True) -> read.IncidentFilter:
@@ -100,10 +103,18 @@ def build_profile(
         "timing": context.timing(con, raw, res, ids),
         "linked": context.linked(con, raw, res, ids),
         "feeds": context.monitor(con, rule or GapRule(), replace(raw, sources=tuple(sorted(by_source)) or raw.sources)),
+        "concentration": place_concentration(con, incident_filter(group, sources, start, end), None, (res, ids)),
+        "repeat_places": _repeats(con, incident_filter(group, sources, start, end), res, ids),
         "note": "Counts are of incidents with a map point in the area's cells (records located only to a ward are "
         "not counted); by source they are each agency's records, so records of one incident reported to two "
         "agencies count in both; the total counts linked records once. police.uk locations are shared map points.",
     }
+
+
+def _repeats(con: Connection, f: read.IncidentFilter, res: int, ids: list[int]) -> dict[str, Any]:
+    """The area's repeat places: the repeat rate of the 12 months to the period's end and its top repeat places."""
+    found = repeat_places(con, f, None, TOP_PLACES, (res, ids))
+    return {"last_window": found["rolling"][-1] if found["rolling"] else None, "top": found["top"], "note": SNAPPED}
 
 
 def profile_for_sources(profile: dict[str, Any], allowed: set[str] | None) -> dict[str, Any]:
@@ -125,6 +136,8 @@ def profile_for_sources(profile: dict[str, Any], allowed: set[str] | None) -> di
         "by_category": [c for c in profile["by_category"] if c["source"] in allowed],
         "places": [p for p in profile["places"] if p["source"] in allowed],
     }
+    for key in WHOLE_SOURCES:
+        view.pop(key, None)
     if "trend" in profile:
         view["trend"] = {"halves": context.halves(monthly_list)} | {
             k: _compared_for(v, allowed, total) if isinstance(v, dict) else v

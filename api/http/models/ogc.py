@@ -7,9 +7,11 @@ from typing import Literal
 from pydantic import Field
 
 from api.http.models.base import FiltersEcho, MultiPolygon, Polygon, Schema, absent
+from api.http.models.concentration import ConcentrationFeature, ConcentrationLayer
 from api.http.models.hotspots import GiCellFeature, GiCellLayer, GiWardFeature, GiWardLayer
 from api.http.models.layers import HexFeature, HexLayer, WardFeature, WardLayer
 from api.http.models.patrol import PatrolFeature, PatrolPlanCollection
+from api.http.models.repeat_places import RepeatPlaceFeature, RepeatPlacesLayer
 from api.http.models.status import IncidentFeature
 
 # OGC member names are camelCase
@@ -172,6 +174,22 @@ class GiWardItem(GiWardFeature, ItemLinks):
 
 class PatrolItem(PatrolFeature, ItemLinks):
     """One cell of the patrol plan."""
+
+
+class ConcentrationItems(ConcentrationLayer, Page):
+    """A page of the cells where half the incidents are."""
+
+
+class ConcentrationItem(ConcentrationFeature, ItemLinks):
+    """One cell where half the incidents are."""
+
+
+class RepeatPlaceItems(RepeatPlacesLayer, Page):
+    """A page of the top repeat places."""
+
+
+class RepeatPlaceItem(RepeatPlaceFeature, ItemLinks):
+    """One top repeat place."""
 
 
 class IncidentItem(IncidentFeature, ItemLinks):

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from api.http.models.base import Schema, absent
+from api.http.models.concentration import ConcentrationFigures
+from api.http.models.repeat_places import RepeatWindow, TopRepeatPlaces
 from api.http.models.status import Gap
 from api.http.models.trends import NotComparable, Tested
 
@@ -153,6 +155,14 @@ class ProfileFeed(Schema):
     gaps: int = Field(description="Months flagged, every month held")
 
 
+class ProfileRepeats(Schema):
+    """The area's repeat places: the 12 months to the period's end and its top repeat places."""
+
+    last_window: RepeatWindow | None
+    top: TopRepeatPlaces
+    note: str = Field(description="police.uk locations are anonymised snap points")
+
+
 class ProblemProfile(Schema):
     """What the store held for the problem's area and baseline period when it opened (a partner sees only its own
     sources and the open ones, with the totals and tests recomputed over them)."""
@@ -173,4 +183,10 @@ class ProblemProfile(Schema):
     timing: Timing = absent("Weekday and hour profile (absent from profiles frozen before it was made)")
     linked: Linked = absent("Records linked across agencies (absent from profiles frozen before they were made)")
     feeds: list[ProfileFeed] = absent("The source monitor's word (absent from profiles frozen before it was made)")
+    concentration: ConcentrationFigures = absent(
+        "Concentration across the area's places, every source (absent from a partner's view and older profiles)"
+    )
+    repeat_places: ProfileRepeats = absent(
+        "The area's repeat places, every source (absent from a partner's view and older profiles)"
+    )
     note: str

@@ -8,8 +8,10 @@ from typing import Any, Literal
 from pydantic import Field
 
 from api.http.models.base import FiltersEcho, Schema, StudyAreaEcho, absent
+from api.http.models.concentration import ConcentrationRow
 from api.http.models.patrol import PatrolPlan
 from api.http.models.problems import Review
+from api.http.models.repeat_places import RepeatWindow, TopRepeatPlaces
 from api.http.models.status import Gap, GapRule
 
 DATE = "YYYY-MM-DD"
@@ -45,6 +47,8 @@ class PackSummary(Schema):
     evaluations_due: int
     patrol_cells: int
     hotspots: int
+    places_holding_half: int = Field(description="Places holding half the partnership's incidents (first category)")
+    repeat_places: int = Field(description="Top repeat places listed")
     feeds_flagged: int
 
 
@@ -190,6 +194,27 @@ class PackSources(Schema):
     feeds: list[PackFeed]
 
 
+class PackConcentration(Schema):
+    """How concentrated the partnership's incidents are across its places, by district, category and year."""
+
+    rows: list[ConcentrationRow]
+    headline: str = Field(description="The partnership's first row in words")
+    method: str
+    note: str = Field(description="police.uk locations are anonymised snap points")
+
+
+class PackRepeatPlaces(Schema):
+    """The partnership's repeat rate month by month and its top repeat places."""
+
+    window_months: int
+    repeat_at: int
+    places_in_area: int
+    rolling: list[RepeatWindow]
+    top: TopRepeatPlaces
+    method: str
+    note: str
+
+
 class TaskingPack(Schema):
     """The tasking pack for a CSP's meeting."""
 
@@ -204,4 +229,6 @@ class TaskingPack(Schema):
     evaluations: list[PackEvaluation]
     patrol: PackPatrol
     hotspots: PackHotspots
+    concentration: PackConcentration
+    repeat_places: PackRepeatPlaces
     sources: PackSources

@@ -4,7 +4,7 @@ BUILT_IN)."""
 
 from __future__ import annotations
 
-from api.services.statistics import emerging, gi, plan
+from api.services.statistics import concentration, emerging, gi, plan, repeats
 from api.services.statistics.registry import (
     Drawing,
     Layer,
@@ -21,7 +21,7 @@ from api.services.statistics.registry import (
     unregister,
 )
 
-BUILT_IN = (gi.GI, emerging.EMERGING, plan.PLAN)
+BUILT_IN = (gi.GI, emerging.EMERGING, plan.PLAN, concentration.CONCENTRATION, repeats.REPEATS)
 for _statistic in BUILT_IN:
     register(_statistic)
 

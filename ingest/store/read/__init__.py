@@ -27,6 +27,7 @@ from ingest.store.read.extents import (
 )
 from ingest.store.read.filters import KEY_MODULUS, IncidentFilter
 from ingest.store.read.incidents import cell_place_texts, incident_count, incident_group, incident_page, parse_id
+from ingest.store.read.places import place_counts, place_records
 from ingest.store.read.reference import (
     NamedArea,
     boundary_set_names,
@@ -75,6 +76,8 @@ __all__ = [
     "month_only_count",
     "monthly_counts",
     "parse_id",
+    "place_counts",
+    "place_records",
     "resolve_boundary_set",
     "resolve_csp",
     "resolve_force",

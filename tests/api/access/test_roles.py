@@ -45,6 +45,8 @@ PARAMS: dict[str, dict[str, Any]] = {
     "/api/v1/hotspots/calibration": {"force": "cleveland", "res": 8, "draws": 2},
     "/api/v1/hotspots/emerging/calibration": {"force": "cleveland", "res": 8, "draws": 1},
     "/api/v1/patrol-plan": {"force": "cleveland", "cells": 5},
+    "/api/v1/concentration": {"force": "cleveland", "draws": 5},
+    "/api/v1/repeat-places": {"force": "cleveland", "top": 5},
     "/api/v1/evaluate": {"force": "cleveland", "train": "2025-01:2025-09", "test": "2025-10:2025-12"},
     "/api/v1/sources": {},
     "/sources": {},
@@ -58,6 +60,8 @@ PARAMS: dict[str, dict[str, Any]] = {
     "/ogc/collections/hexagons-8/items": {"limit": 10000},
     "/ogc/collections/hotspots/items": {"force": "cleveland", "res": 8},
     "/ogc/collections/patrol-plan/items": {"force": "cleveland", "cells": 5},
+    "/ogc/collections/concentration/items": {"force": "cleveland", "draws": 5},
+    "/ogc/collections/repeat-places/items": {"force": "cleveland", "top": 5},
     "/ogc/collections/incidents/items": {"limit": 5},
     "/ogc/collections/incidents/items/{featureId}": {},
 }

@@ -19,7 +19,7 @@ from api.settings import Settings
 from tests.conftest import sign_in
 
 AGGREGATE_COLLECTIONS = ["wards", "hexagons-6", "hexagons-7", "hexagons-8"]
-ALL_COLLECTIONS = [*AGGREGATE_COLLECTIONS, "hotspots", "patrol-plan", "incidents"]
+ALL_COLLECTIONS = [*AGGREGATE_COLLECTIONS, "hotspots", "patrol-plan", "concentration", "repeat-places", "incidents"]
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +115,8 @@ def test_every_route_of_a_collection_has_the_grant_of_the_api_route_it_serves(
         ("hexagons-8", "/api/v1/hexes", {"res": 8}, 100),
         ("hotspots", "/api/v1/hotspots/gi", {"force": "cleveland"}, 30),
         ("patrol-plan", "/api/v1/patrol-plan", {"force": "cleveland", "cells": 20, "format": "geojson"}, 7),
+        ("concentration", "/api/v1/concentration", {"force": "cleveland"}, 100),
+        ("repeat-places", "/api/v1/repeat-places", {"force": "cleveland"}, 7),
     ],
 )
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.PARTNER, Role.PUBLIC], ids=lambda r: r.value)
@@ -245,7 +247,7 @@ def test_f_json_is_accepted_and_unknown_items_are_404(clients: dict[Role, TestCl
 
 @pytest.mark.parametrize(("role", "status"), [(Role.PUBLIC, 401), (Role.COUNCILLOR, 403)], ids=["public", "councillor"])
 def test_analysis_and_rows_are_refused_below_partner(clients: dict[Role, TestClient], role: Role, status: int) -> None:
-    for collection in ("hotspots", "patrol-plan", "incidents"):
+    for collection in ("hotspots", "patrol-plan", "concentration", "repeat-places", "incidents"):
         for tail in ("", "/items", "/items/89194654e33ffff"):
             assert clients[role].get(f"/ogc/collections/{collection}{tail}").status_code == status
 

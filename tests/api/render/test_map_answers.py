@@ -117,7 +117,7 @@ def test_every_download_link_answers(client: TestClient, role: str) -> None:
     caller = client if role == "analyst" else TestClient(client.app)
     page = caller.get("/", params={"force": "cleveland"}).text
     links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/api/v1/[^"]+)" download=', page)]
-    assert len(links) == (9 if role == "analyst" else 3)
+    assert len(links) == (11 if role == "analyst" else 3)
     for link in links:
         answer = caller.get(link)
         assert answer.status_code == 200, (link, answer.text[:300])
@@ -152,7 +152,7 @@ def test_gi_classes_in_words() -> None:
 def test_statistics_tooltips_lead_with_words_and_keep_figures_in_small_print(analyst: MapInputs) -> None:
     view, _, _ = analyst
     assert view.statistics is not None
-    gi, emerging, plan = plain_statistics(view.statistics).values()
+    gi, emerging, plan, concentration, repeats = plain_statistics(view.statistics).values()
     cell = gi["features"][0]["properties"]
     assert cell["gi_text"] == gi_words(cell["class"])
     assert cell["detail"].startswith(f"z {cell['z']:.2f}, FDR q ") and cell["h3"] in cell["detail"]
@@ -160,6 +160,10 @@ def test_statistics_tooltips_lead_with_words_and_keep_figures_in_small_print(ana
     assert pattern["pattern_text"].startswith(pattern["pattern"] + ": ") and " of 12 months" in pattern["pattern_text"]
     ranks = [ft["properties"]["rank_text"] for ft in plan["features"]]
     assert ranks[0] == "number 1 of 20, as on the printed plan" and len(ranks) == 20
+    held = concentration["features"][0]["properties"]
+    assert held["held_text"].endswith(" of the busiest places") and held["h3"] in held["detail"]
+    place = repeats["features"][0]["properties"]
+    assert place["place_text"].startswith(f"#1 {place['place']}") and "incidents in" in place["count_text"]
 
 
 def test_hexagon_tooltips_lead_with_the_count_and_keep_the_id_for_analysts(client: TestClient) -> None:

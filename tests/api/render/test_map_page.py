@@ -53,16 +53,18 @@ def test_tooltips_and_layer_names_get_escaped_text(analyst: MapInputs, hostile: 
     shown = hostile_view(view, hostile)
     page = build_map(shown, filters, settings, SAM)
     layers = layer_data(page)
-    assert len(layers) == len(shown.by_source) + 5  # wards, every hexagon layer, Gi*, emerging, plan
+    assert len(layers) == len(shown.by_source) + 7  # wards, every hexagon layer, Gi*, emerging, plan, ...
     wards = [ft["properties"]["name"] for ft in layers[0]["features"]]
-    in_statistics = [ft["properties"]["ward_name"] for fc in layers[-3:] for ft in fc["features"]]
+    in_statistics = [ft["properties"]["ward_name"] for fc in layers[-5:-2] for ft in fc["features"]]
     assert hostile not in wards and hostile not in in_statistics
     for value in (wards[0], *in_statistics[:1]):
         assert as_inner_html(value) == (hostile, [])  # the ward's tooltip shows the name as text
     assert sum(as_inner_html(v or "")[0] == hostile for v in in_statistics) == 3  # Gi*, emerging and plan tooltips
-    streets = [ft["properties"]["streets"] for fc in layers[-3:] for ft in fc["features"]]
+    streets = [ft["properties"]["streets"] for fc in layers[-5:-2] for ft in fc["features"]]  # Gi*, emerging, plan
     assert not any(hostile in v for v in streets)
     assert sum(as_inner_html(v)[0].startswith(f"{hostile}, ") for v in streets) == 3  # a cell's first street, as text
+    repeat_places = [ft["properties"]["place_text"] for ft in layers[-1]["features"]]  # concentration, repeats
+    assert as_inner_html(repeat_places[0])[0].startswith(f"#1 {hostile}") and as_inner_html(repeat_places[0])[1] == []
     labels = layer_names(page)
     assert "Wards (count)" in labels and len(labels) == len(layers)
     if hostile != TEMPLATE:  # markup: as it is, it would not read as itself

@@ -35,7 +35,8 @@ SECTIONS = (
     "2. Evaluations due",
     "3. Patrol plan",
     "4. New and intensifying hotspots",
-    "5. Source gaps",
+    "5. Where it keeps happening",
+    "6. Source gaps",
 )
 MARKUP = ("<font size=80>x", "Mandale & Victoria <b>bold</b>", '<para alignment="right">', "a &amp; b")
 

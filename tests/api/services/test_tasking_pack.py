@@ -120,8 +120,11 @@ def test_overdue_due_and_done_on_a_chosen_date(con: Connection, tmp_path: Path) 
             "evaluations_due": 3,
             "patrol_cells": 10,
             "hotspots": 0,
+            "places_holding_half": pack["concentration"]["rows"][0]["places_half"],
+            "repeat_places": len(pack["repeat_places"]["top"]["places"]),
             "feeds_flagged": 0,
         }
+        assert pack["summary"]["places_holding_half"] > 0 and pack["summary"]["repeat_places"] > 0
         assert set(pack["problems"][0]["owner_agencies"]) == {"police", "warden"}
         due = {e["action"]: e for e in pack["evaluations"]}
         assert due["three months of 2025"]["evaluation"] == "made for this pack"

@@ -168,3 +168,22 @@ def test_hostile_text_is_escaped_on_the_pages(tasking_client: TestClient, demo: 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
     assert len(reader.pages) == 1 and img in text and f"owner: {font}" in text
+
+
+def test_the_analysts_page_shows_the_areas_concentration_and_repeat_places(
+    tasking_client: TestClient, demo: list[dict[str, Any]]
+) -> None:
+    analyst = _client(tasking_client, "analyst")
+    for p in demo:
+        text = _text(analyst.get(f"/problems/{p['id']}").text)
+        profile = analyst.get(f"/api/v1/problems/{p['id']}").json()["profile"]
+        c, r = profile["concentration"], profile["repeat_places"]
+        assert f"Half the area's incidents at {100 * c['half']:.1f}% of its {c['places']:,} places" in text
+        assert f"Gini {c['gini']:.2f}" in text
+        first = r["top"]["places"][0]
+        assert f"Top repeat places, {r['top']['from']} to {r['top']['to']}" in text
+        assert f"1 {'; '.join(first['streets'][:3])} {first['count']}" in text
+        assert "snap point" in text
+    police = _client(tasking_client, "partner", ("police",))
+    view = police.get(f"/api/v1/problems/{demo[0]['id']}").json()["profile"]
+    assert view is None or ("concentration" not in view and "repeat_places" not in view)

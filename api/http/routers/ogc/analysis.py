@@ -21,6 +21,8 @@ from api.services.statistics import Parameter, Statistic, View, registered
 PAGES: dict[str, tuple[Any, Any]] = {
     "hotspots": (models.GiCellItems | models.GiWardItems, models.GiCellItem | models.GiWardItem),
     "patrol-plan": (models.PatrolItems, models.PatrolItem),
+    "concentration": (models.ConcentrationItems, models.ConcentrationItem),
+    "repeat-places": (models.RepeatPlaceItems, models.RepeatPlaceItem),
 }
 
 

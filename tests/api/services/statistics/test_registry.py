@@ -36,7 +36,13 @@ def top_decile() -> Iterator[None]:
 
 
 def test_the_built_in_statistics_are_registered_in_the_order_the_map_draws_them() -> None:
-    assert [s.title for s in registered()] == ["Gi* hot and cold spots", "Emerging hotspots", "Patrol plan"]
+    assert [s.title for s in registered()] == [
+        "Gi* hot and cold spots",
+        "Emerging hotspots",
+        "Patrol plan",
+        "Concentration across places",
+        "Repeat places",
+    ]
     assert all(s.analysis for s in registered())  # hotspot statistics and patrol plans: analyses (api.access.policy)
 
 
@@ -53,7 +59,7 @@ def test_a_key_route_or_collection_is_registered_once() -> None:
 
 
 def test_parameters_are_checked_as_declared() -> None:
-    gi, emerging, plan = (statistic(s.key) for s in registered())
+    gi, emerging, plan = (statistic(s.key) for s in registered()[:3])
     assert gi.arguments({}) == {"res": 9, "k": 1, "all": False, "unit": "h3"}
     assert gi.arguments({"res": 7, "unit": "ward"})["unit"] == "ward"
     for bad in ({"res": 11}, {"k": 0}, {"unit": "lsoa"}, {"all": "yes"}, {"res": 8.5}, {"radius": 2}):
@@ -114,7 +120,7 @@ def test_a_registered_statistic_is_drawn_on_the_map_with_its_legend(client: Test
     assert "Top decile: cells with more than " in page and "Raw counts, no test of significance." in page
     assert '"count_text"' in page  # its tooltip rows
     names = page.split('data-statistics="')[1].split('"')[0].split()
-    assert len(names) == 4  # Gi*, emerging, patrol plan and the new one
+    assert len(names) == 6  # Gi*, emerging, patrol plan, concentration, repeat places and the new one
     public = TestClient(client.app).get("/", params={"force": "cleveland"}).text
     assert "Top decile" not in public  # an analysis: not for the public
 
