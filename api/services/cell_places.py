@@ -15,6 +15,7 @@ from api.services.filters import Filters
 from geo.grid import grid_references
 from ingest.geocode import PostcodeIndex
 from ingest.places import postcode_index
+from ingest.schema import SERVED_RES
 from ingest.store import read
 from ingest.store.connection import Connection
 
@@ -98,9 +99,10 @@ def places_words(places: list[dict[str, Any]] | None) -> str:
 
 def with_places(con: Connection, filters: Filters, layer: dict[str, Any]) -> dict[str, Any]:
     """A layer of H3 cells at its `resolution` (each feature's cell as `h3`) with each cell's commonest streets and
-    places (`places`, as cell_places gives them) added to its properties where they are not there already."""
+    places (`places`, as cell_places gives them) added to its properties where they are not there already; a layer
+    of places finer than the served cells (repeat places) is left as it is: each feature is its place."""
     features = layer["features"]
-    if not features or "resolution" not in layer:
+    if not features or layer.get("resolution") not in SERVED_RES:
         return layer
     found = cell_places(con, filters, int(layer["resolution"]), [str(ft["properties"]["h3"]) for ft in features])
     return {

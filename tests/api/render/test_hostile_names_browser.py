@@ -166,8 +166,9 @@ def _assert_every_tooltip_shows_text(page: Page) -> None:
     by_layer: dict[str, list[dict[str, str]]] = {}
     for t in tooltips:
         by_layer.setdefault(next(iter(t["rows"]), ""), []).append(t["rows"])
-    # wards, hexagons, the statistics layers: each tooltip leads with words
-    assert set(by_layer) == {"Ward", "Incidents here", "Hot or cold spot", "Emerging hotspot", "Patrol plan"}
+    # wards, hexagons, the statistics layers (the place statistics' too): each tooltip leads with words
+    leading = {"Ward", "Incidents here", "Hot or cold spot", "Emerging hotspot", "Patrol plan"}
+    assert set(by_layer) == leading | {"Incidents", "Repeat place"}
     wards = by_layer["Ward"]
     assert {w["Ward"] for w in wards} == set(PAYLOADS) and {w["Authority"] for w in wards} <= set(PAYLOADS)
     for layer in ("Hot or cold spot", "Emerging hotspot", "Patrol plan"):  # a statistics cell names its ward
@@ -189,7 +190,7 @@ def test_every_tooltip_panel_and_label_shows_hostile_names_as_text(analyst: Watc
     overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert any("Gi* hot and cold spots" in o for o in overlays) and any("Hexagons: patrol only" in o for o in overlays)
     _show_every_layer(page)
-    hovered = _hover_real_features(page)
+    hovered = _hover_real_features(page, 60)
     assert hovered and any(name in text for text in hovered for name in PAYLOADS)
     _assert_every_tooltip_shows_text(page)
     assert SET_NAME in page.locator("select[name=wards] option").all_inner_texts()

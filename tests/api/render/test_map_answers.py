@@ -193,7 +193,7 @@ def test_hotspot_and_plan_tooltips_name_their_streets_and_ward(analyst: MapInput
     near" dropped): the plan's as the printed plan lists them, a hot spot's as /api/v1/hotspots does."""
     view, _, _ = analyst
     assert view.statistics is not None
-    gi, emerging, plan = plain_statistics(view.statistics).values()
+    gi, emerging, plan, *_ = plain_statistics(view.statistics).values()  # then the place statistics
     for layer, counted in ((gi, "count"), (emerging, "counts"), (plan, "period_count")):
         shown = [ft["properties"] for ft in layer["features"]]
         busy = [p for p in shown if np.sum(p[counted]) > 0]  # a cell without incidents has no location text
