@@ -45,7 +45,8 @@ def test_the_recorded_audit_is_what_the_statement_says() -> None:
     found = findings(audit)
     wide = {p["path"] for p in audit["reflow"] if p["width"] > audit["reflow_width"]}
     assert {p["path"] for p in found["wide"]} == wide
-    assert found["status"] == ("fully compliant" if not (wide or audit["unnamed_map_shapes"]) else "partially compliant")
+    compliant = not (wide or audit["unnamed_map_shapes"])
+    assert found["status"] == ("fully compliant" if compliant else "partially compliant")
     assert {"public", "analyst", "partner", "councillor"} == set(found["roles"])
 
 
