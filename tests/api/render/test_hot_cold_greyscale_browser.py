@@ -27,8 +27,8 @@ ZOOMED_IN = """() => {
 
 
 def _isolated(page: Page, selector: str) -> Image.Image:
-    """A greyscale screenshot of the first cell matching the selector, drawn alone (every other shape hidden) and
-    zoomed in."""
+    """A greyscale screenshot of one cell matching the selector, zoomed in and drawn alone (every other shape
+    hidden)."""
     page.evaluate(
         """(selector) => {
           const map = window[document.querySelector('.folium-map').id];
