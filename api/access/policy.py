@@ -95,6 +95,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/login": OPEN,
     "/docs": OPEN,
     "/redoc": OPEN,
+    "/accessibility": OPEN,  # the accessibility statement
     "/logout": OPEN,
     # vector tiles of the ward and hexagon layers
     "/tiles/{layer}.json": AGGREGATES,

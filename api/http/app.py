@@ -19,6 +19,7 @@ from api.http.csrf import refuse_cross_site
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
 from api.http.routers import (
+    accessibility,
     concentration,
     delivery,
     docs,
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         ogc,
         tasking_pack,
         delivery,
+        accessibility,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,5 +1,5 @@
 """HTTP hardening: request bodies over the limit refused (413), security headers (a Content-Security-Policy with a
-fresh script nonce per response), CORS only when configured."""
+fresh script nonce per response, a Permissions-Policy), CORS only when configured."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ UPLOADS = (
 )  # feed files: the upload bound, not the body bound
 AREA_FILES = "/api/v1/problem-areas"
 NONCE_KEY = "csp_nonce"  # where a request's nonce is kept in its state
+# Browser features no AIM page uses, refused to every page and anything it embeds (HSTS is the TLS proxy's)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), publickey-credentials-get=(), usb=(), xr-spatial-tracking=()"
+)
 
 
 def content_security_policy(settings: Settings, nonce: str) -> str:
@@ -89,6 +94,7 @@ class Hardening:
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"no-referrer"),
+                    (b"permissions-policy", PERMISSIONS_POLICY.encode()),
                 ]
                 extra.append((b"content-security-policy", self.csp(nonce).encode()))
                 given = {k.lower() for k, _ in message.get("headers", [])}

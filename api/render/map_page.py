@@ -17,6 +17,7 @@ from api.access.principals import Principal
 from api.access.tables import COUNCIL, PUBLISHED_GROUPS
 from api.render.map_answers import api_query, downloads, movers_panel, period_words, published_source
 from api.render.map_counts import CountLayers, add_count_layers, legend_rows
+from api.render.map_document import accessible_document
 from api.render.map_layers import add_statistics_layers, inert, statistics_legend, statistics_script
 from api.render.map_problem import problem_assets, problem_panel
 from api.render.map_tables import layer_tables
@@ -190,4 +191,4 @@ def build_map(
     root.header.add_child(folium.Element(KEYS_SCRIPT))
     for tag in problem_assets(caps):
         root.header.add_child(folium.Element(tag))
-    return with_nonce(str(root.render()), nonce)
+    return with_nonce(accessible_document(str(root.render())), nonce)

@@ -22,6 +22,8 @@ KEY = "gi"
 COLOURS = {row["class"]: row["colour"] for row in GI_LEGEND}
 OUTLINE = {"hot": "#67001f", "cold": "#053061"}  # the statistical cells stand out by their outline too
 WEIGHT = {"99": 2.2, "95": 1.5, "90": 0.8}  # and the stricter the FDR level, the bolder
+# Not by colour alone (WCAG 1.4.1): cold spots' outlines are dashed, hot spots' solid, which greyscale keeps
+DASH = {"hot": None, "cold": "5 3"}
 
 
 def gi_words(gi_class: str) -> str:
@@ -30,8 +32,12 @@ def gi_words(gi_class: str) -> str:
     return f"Gi* {side} spot, {flagged_words(int(level))}" if level else f"Gi*: {gi_class}"
 
 
+def _side(gi_class: str) -> str:
+    return "hot" if gi_class.startswith("hot") else "cold"
+
+
 def _outline(gi_class: str) -> str:
-    return OUTLINE["hot" if gi_class.startswith("hot") else "cold"]
+    return OUTLINE[_side(gi_class)]
 
 
 def _compute(view: View, p: dict[str, Any]) -> Layer:
@@ -60,7 +66,8 @@ def _style(ft: dict[str, Any]) -> dict[str, Any]:
         "color": _outline(gi_class),
         "weight": WEIGHT.get(gi_class.partition("-")[2], 0.8),
         "fillOpacity": 0.85,
-        "className": "aim-gi",
+        "dashArray": DASH[_side(gi_class)],
+        "className": f"aim-gi aim-gi-{_side(gi_class)}",
     }
 
 
@@ -68,6 +75,7 @@ def _legend(layer: Layer) -> dict[str, Any]:
     return {
         "area": layer["area"]["name"],
         "rows": [(r["colour"], _outline(r["class"]), r["meaning"]) for r in GI_LEGEND],
+        "dashed": [OUTLINE[side] for side, dash in DASH.items() if dash],  # the outlines drawn dashed
         "warnings": list(layer["warnings"]),
     }
 

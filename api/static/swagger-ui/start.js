@@ -6,7 +6,7 @@ window.addEventListener("DOMContentLoaded", function () {
     dom_id: "#swagger-ui",
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    deepLinking: true,
+    deepLinking: false,  // its link inside each operation's toggle is a control in a control (nested-interactive)
     persistAuthorization: false,
   });
 });
