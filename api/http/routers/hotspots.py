@@ -127,7 +127,7 @@ def calibrate_trends(
     filters: FiltersDep,
     area: StudyAreaDep,
     res: HotspotRes = 8,
-    draws: Annotated[int, Query(ge=1, le=50, description="Shuffles of each cell's counts across the months")] = 5,
+    draws: Annotated[int, Query(ge=1, le=20, description="Shuffles of each cell's counts across the months")] = 5,
     seed: Annotated[int, Query(ge=0, le=2**31, description="Random seed (the same seed, the same shuffles)")] = 0,
 ) -> dict[str, Any]:
     """Do the emerging hotspots' trends and classes carry signal here? Each cell's monthly counts shuffled across

@@ -2,7 +2,7 @@
 -- local day and agency: minutes present, drive-by minutes, visits and visits of at least the compliant length.
 -- Aggregates only: a load never stores a ping, a track, a device, a team or an officer (docs/delivery.md). A load
 -- replaces, for its agency, the days its pings cover (ingest.store.write.delivery).
-CREATE TABLE delivery_cells (
+CREATE TABLE IF NOT EXISTS delivery_cells (
     res              UTINYINT NOT NULL,
     cell             UBIGINT NOT NULL,
     day              DATE NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE delivery_cells (
 
 -- One row per delivery load: its agency, when, how many files and pings (read, kept, refused), the days it covered
 -- and the rules its dosage was counted under (JSON). No file names (they may name a person).
-CREATE TABLE delivery_loads (
+CREATE TABLE IF NOT EXISTS delivery_loads (
     load_id     BIGINT PRIMARY KEY,
     agency      VARCHAR NOT NULL,
     loaded_at   TIMESTAMP NOT NULL,

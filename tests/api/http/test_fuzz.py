@@ -30,6 +30,7 @@ pytestmark = pytest.mark.fuzz
 SLOW = {
     "/api/v1/evaluate",
     "/api/v1/hotspots/emerging",
+    "/api/v1/hotspots/emerging/calibration",
     "/api/v1/patrol-plan",
     "/",
     "/ogc/collections/patrol-plan/items",

@@ -107,24 +107,41 @@ print("migrated", flush=True)
 """
 
 
+def _old_store(demo_store: Path, path: Path) -> list[tuple[int]]:
+    """A copy of the demo store as it was before migration 10; its incident count."""
+    shutil.copyfile(demo_store, path)
+    con = open_store(path)
+    incidents = con.execute("SELECT count(*) FROM incidents").fetchall()
+    con.execute("DROP TABLE cell_counts")
+    con.execute("DELETE FROM schema_version WHERE version >= 10")
+    con.close()
+    return incidents
+
+
+def _migrating(path: Path) -> tuple[subprocess.Popen[str], float]:
+    """A process opening (so migrating) the store, once it has started to; when it started."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", MIGRATE, str(path)], stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "opening"
+    return process, time.monotonic()
+
+
 @pytest.mark.bulk
 def test_a_store_migration_killed_part_way_is_finished_by_the_next_opening(demo_store: Path, tmp_path: Path) -> None:
-    """kill -9 at points through migration 10 (the cell counts' fill): the next opening finishes it, in step, and
-    nothing of the incidents is lost."""
+    """kill -9 at points through migration 10 (the cell counts' fill), as fractions of how long it takes here: the
+    next opening finishes it, in step, and nothing of the incidents is lost."""
+    _old_store(demo_store, tmp_path / "timed.duckdb")
+    process, started = _migrating(tmp_path / "timed.duckdb")
+    assert process.stdout is not None and process.stdout.readline().strip() == "migrated"
+    took = time.monotonic() - started
+    process.wait(timeout=60)
     killed = 0
-    for delay in (0.3, 1.0, 2.0, 3.5):
-        path = tmp_path / f"old-{delay}.duckdb"
-        shutil.copyfile(demo_store, path)
-        con = open_store(path)
-        incidents = con.execute("SELECT count(*) FROM incidents").fetchall()
-        con.execute("DROP TABLE cell_counts")  # as the store was before migration 10
-        con.execute("DELETE FROM schema_version WHERE version >= 10")
-        con.close()
-        process = subprocess.Popen(
-            [sys.executable, "-c", MIGRATE, str(path)], stdout=subprocess.PIPE, text=True, env=os.environ.copy()
-        )
-        assert process.stdout is not None and process.stdout.readline().strip() == "opening"
-        time.sleep(delay)
+    for share in (0.1, 0.3, 0.5, 0.8):
+        path = tmp_path / f"old-{share}.duckdb"
+        incidents = _old_store(demo_store, path)
+        process, started = _migrating(path)
+        time.sleep(max(0.0, share * took - (time.monotonic() - started)))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
         killed += process.returncode == -signal.SIGKILL
@@ -133,4 +150,4 @@ def test_a_store_migration_killed_part_way_is_finished_by_the_next_opening(demo_
         assert con.execute("SELECT count(*) FROM incidents").fetchall() == incidents
         assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] >= 10
         con.close()
-    assert killed >= 2  # at least the early kills fell inside the migration
+    assert killed == 4  # every kill fell while the process ran
