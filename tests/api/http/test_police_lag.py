@@ -146,11 +146,12 @@ def test_the_tasking_pack_keeps_its_months_and_hotspots(client: TestClient, demo
 def test_the_pack_page_and_pdf_name_each_sections_months(client: TestClient) -> None:
     page = client.get("/api/v1/tasking/pack", params={"csp": "Middlesbrough", "date": "2026-02-10", "format": "html"})
     assert page.status_code == 200
-    assert page.text.count("Months used:") == 5
+    assert page.text.count("Months used:") == 6  # each section's
     assert "Jan-Dec 2025: one slice a month, the latest Dec 2025" in page.text
+    assert "repeat places over the 12 months to Dec 2025" in page.text
     pdf = client.get("/api/v1/tasking/pack", params={"csp": "Middlesbrough", "date": "2026-02-10", "format": "pdf"})
     printed = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert printed.count("Months used:") == 5 and "Jan-Dec 2025: one slice a month, the latest Dec 2025" in printed
+    assert printed.count("Months used:") == 6 and "Jan-Dec 2025: one slice a month, the latest Dec 2025" in printed
 
 
 def test_the_feed_check_says_what_a_new_month_does_to_the_defaults(client: TestClient, tmp_path: Path) -> None:

@@ -169,7 +169,7 @@ def test_the_map_plan_and_the_printed_plan_are_one_plan(client: TestClient) -> N
     params = {"force": "cleveland", "from": "2025-01", "to": "2025-12"}
     page = client.get("/", params=params).text
     layers = [json.loads(m) for m in re.findall(r"geo_json_\w+_add\((\{.*?\})\);\n", page)]
-    (plan,) = [fc for fc in layers if fc["features"] and "rank" in fc["features"][0]["properties"]]
+    (plan,) = [fc for fc in layers if fc["features"] and "expected_per_month" in fc["features"][0]["properties"]]
     link = re.search(r'href="(/api/v1/patrol-plan\?[^"]+)"', page)
     assert link, "the map links to its printed plan"
     url = link.group(1).replace("&amp;", "&")
