@@ -154,7 +154,7 @@ def _hotspots(pack: dict[str, Any]) -> list[Any]:
 
 def _repeats(pack: dict[str, Any]) -> list[Any]:
     c, r = pack["concentration"], pack["repeat_places"]
-    out: list[Any] = [Paragraph("5. Where it keeps happening", STYLES["Heading2"]), _months(pack, "repeats")]
+    out: list[Any] = [Paragraph("5. Where it keeps happening", STYLES["Heading2"]), _months(pack, "places")]
     out.append(_bold("Concentration:", f"{c['headline']}."))
     if c["rows"]:
         header = ["Area, category, year", "Places", "Incidents", "50% at", "25% at", "Gini", "G' (unb.)", "Beyond"]

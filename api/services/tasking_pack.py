@@ -60,7 +60,7 @@ def section_months(when: date, start: date, month: date) -> dict[str, str]:
         "evaluations": f"each action's own measure period and as many months before it, where held (to {month:%b %Y})",
         "patrol": f"{period}: the history the plan's forecast is fitted on",
         "hotspots": f"{period}: one slice a month, the latest {month:%b %Y}",
-        "repeats": f"{period}: concentration over the period; repeat places over the 12 months to {month:%b %Y}",
+        "places": f"{period}: concentration over the period; repeat places over the 12 months to {month:%b %Y}",
         "sources": f"{period}: the months whose gap flags are listed",
     }
 

@@ -33,7 +33,7 @@ class PackSectionMonths(Schema):
     evaluations: str = Field(description="Each action's own measure period and the months before it")
     patrol: str = Field(description="The patrol plan's history")
     hotspots: str = Field(description="The months of the emerging hot spot analysis")
-    repeats: str = Field(description="The months of the concentration and repeat places")
+    places: str = Field(description="The months of the concentration and repeat places")
     sources: str = Field(description="The months whose gap flags are listed")
 
 
