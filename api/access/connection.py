@@ -54,12 +54,6 @@ NEEDS = ("tokens", "alembic_version")  # an AIM database has its access tables, 
 T = TypeVar("T")
 
 
-def missing_tables(exc: BaseException | None) -> bool:
-    """The driver says a table is missing (SQLite's "no such table", PostgreSQL's undefined table)."""
-    orig = getattr(exc, "orig", exc)
-    return orig is not None and ("no such table" in str(orig) or type(orig).__name__ == "UndefinedTable")
-
-
 def _now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
 
@@ -258,7 +252,7 @@ class AccessDatabase:
     def _rebuilt(self, exc: AccessUnavailable) -> bool:
         """A database whose tables are gone (dropped and created again while serving) is migrated back to the latest
         version, empty, and the log says so: every token and session it held is gone with it."""
-        if self._off is not None or not missing_tables(exc.__cause__):
+        if self._off is not None or not database.missing_tables(exc.__cause__):
             return False
         try:
             if not self._read(database.behind):

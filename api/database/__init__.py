@@ -17,6 +17,7 @@ from api.database.errors import (
     DatabaseError,
     DatabaseUnavailable,
     UnknownRevision,
+    missing_tables,
     server_cause,
 )
 from api.database.migrate import MIGRATIONS, behind, head, migrate, probe, revision, upgrade
@@ -40,6 +41,7 @@ __all__ = [
     "head",
     "locate",
     "migrate",
+    "missing_tables",
     "open_engine",
     "probe",
     "revision",

@@ -31,6 +31,12 @@ class UnknownRevision(DatabaseUnavailable):
     """The database is at a migration this AIM does not know: a newer AIM wrote it."""
 
 
+def missing_tables(exc: BaseException | None) -> bool:
+    """The driver says a table is missing (SQLite's "no such table", PostgreSQL's undefined table)."""
+    orig = getattr(exc, "orig", exc)
+    return orig is not None and ("no such table" in str(orig) or type(orig).__name__ == "UndefinedTable")
+
+
 def server_cause(exc: BaseException) -> tuple[str, bool]:
     """A server's error in words, and whether it means the server cannot be reached (so nothing can be read)."""
     orig = getattr(exc, "orig", None) or exc

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from api.database import DatabaseError, DatabaseUnavailable, open_engine, upgrade
+from api.database import DatabaseError, DatabaseUnavailable, missing_tables, open_engine, upgrade
 from api.database import schema as t
 
 Row = dict[str, Any]
@@ -107,7 +107,7 @@ class TaskingStore:
         """What a failed read or write says; a database found empty (dropped and created again while serving, or
         its tables gone) is migrated back to the latest version here, so the next request finds its tables."""
         detail = f"the tasking database cannot be {how}: {exc.__class__.__name__}"
-        if isinstance(exc, IntegrityError):
+        if not missing_tables(exc):  # a server away, a full disk, a key used: nothing to build
             return TaskingUnavailable(detail)
         try:
             rebuilt = upgrade(self.engine)
@@ -169,11 +169,8 @@ class TaskingStore:
     def _create(
         self, entity: str, problem_id: int | None, write: Callable[[Connection], tuple[int, int]], once: Once | None
     ) -> int:
-        """Run a create in one transaction; with a key, remember it there, or answer with what the key made."""
-        if once is not None:
-            made = self.made(once)
-            if made is not None:
-                return made
+        """Run a create in one transaction; with a key, remember it there, or (the key's row already there: its
+        unique constraint refuses the transaction) answer with what the key made."""
         try:
             with self._write() as c:
                 entity_id, pid = write(c)
@@ -190,7 +187,7 @@ class TaskingStore:
                         )
                     )
         except TaskingUnavailable as exc:
-            if once is not None and isinstance(exc.__cause__, IntegrityError):  # the same key, at the same time
+            if once is not None and isinstance(exc.__cause__, IntegrityError):  # the key was used: before, or at once
                 made = self.made(once)
                 if made is not None:
                     return made

@@ -4,10 +4,7 @@ database with only the tasking tables, writers at once, and a server that cannot
 from __future__ import annotations
 
 import hashlib
-import socket
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +17,7 @@ from api.access.store import AccessStore, AccessUnavailable
 from api.database import MIGRATIONS, head
 from api.database.tasking import TaskingStore
 from tests.api.access.conftest import closed_port, postgres_url
+from tests.api.tasking.cuttable import Cuttable
 
 
 def test_tokens_sessions_and_audit(access_url: str) -> None:
@@ -135,56 +133,24 @@ def test_an_unreachable_server_fails_closed() -> None:
     assert store.check().status == "unavailable"
 
 
-@contextmanager
-def _forwarder(port: int, target: int) -> Iterator[None]:
-    """A TCP forwarder from a local port to another: the database server coming back at its address."""
-    listener = socket.create_server(("127.0.0.1", port))
-    stop = threading.Event()
-
-    def pipe(a: socket.socket, b: socket.socket) -> None:
-        with a, b:
-            try:
-                while data := a.recv(65536):
-                    b.sendall(data)
-            except OSError:
-                pass
-
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                client, _ = listener.accept()
-            except TimeoutError:
-                continue
-            server = socket.create_connection(("127.0.0.1", target))
-            threading.Thread(target=pipe, args=(client, server), daemon=True).start()
-            threading.Thread(target=pipe, args=(server, client), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
-
-
 @pytest.mark.postgres
 def test_a_server_unreachable_at_start_is_opened_once_it_can_be(monkeypatch: pytest.MonkeyPatch) -> None:
     real = sa.engine.make_url(postgres_url())
-    port = closed_port()
-    store = AccessStore.serving(real.set(port=port).render_as_string(hide_password=False))
+    server = Cuttable(real.port or 5432)  # the database server, down at first
+    store = AccessStore.serving(real.set(port=server.port).render_as_string(hide_password=False))
     assert store.health().status == "unavailable"
     with pytest.raises(AccessUnavailable):
         store.by_token("aim_x")
     monkeypatch.setattr(AccessStore, "PROBE_SECONDS", 0)
-    with _forwarder(port, real.port or 5432):
+    server.up()  # the server coming back at its address
+    try:
         assert store.by_token("aim_x") is None  # opened and migrated: the token is checked, and is not one
         assert store.check().status == "ok"
         token = store.create_token("Jo", Role.ANALYST)
         assert store.by_token(token) is not None
         store.engine.dispose()
+    finally:
+        server.cut()
 
 
 @pytest.mark.postgres

@@ -3,9 +3,7 @@ the first revision): nothing half-applied; the next opening migrates it to the s
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,9 +15,9 @@ from alembic.migration import MigrationContext
 from api.database import MIGRATIONS, head, open_engine
 from api.database import schema as t
 from tests.api.database.killed import killed_at
-from tests.api.tasking.conftest import _postgres_url as postgres_url
+from tests.api.tasking.conftest import drop_every_table
 
-POINTS = (2, 5, 12, 25, 40)
+POINTS = (2, 5, 12, 25, 40)  # statements sent before the kill: inside the first, middle and last tables' DDL
 WHEN = datetime(2025, 7, 1, tzinfo=UTC)
 PROBLEM = {
     "title": "Nuisance in Albert Park",
@@ -35,17 +33,7 @@ PROBLEM = {
     "created_by": "analyst",
     "created_at": WHEN,
     "updated_at": WHEN,
-}  # statements sent before the kill: inside the first, middle and last tables' DDL
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of each kind."""
-    if request.param == "postgresql":
-        return postgres_url()
-    path = tmp_path / "aim.sqlite"
-    sqlite3.connect(path).close()
-    return f"sqlite:///{path}"
+}
 
 
 def _state(url: str) -> tuple[list[str], list[object]]:
@@ -60,21 +48,12 @@ def _state(url: str) -> tuple[list[str], list[object]]:
     return versions, differences
 
 
-def _clean(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        meta = sa.MetaData()
-        meta.reflect(c)
-        meta.drop_all(c)
-    engine.dispose()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("start", [None, "0001"])
 def test_a_migration_killed_part_way_is_finished_by_the_next_opening(empty_url: str, start: str | None) -> None:
     killed = 0
     for point in POINTS:
-        _clean(empty_url)
+        drop_every_table(empty_url)
         if start:
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS))

@@ -3,7 +3,6 @@ applied once, by whichever takes the lock first."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,16 +21,6 @@ def _versions(url: str) -> list[str]:
     engine.dispose()
     assert {"problems", "tokens", "sessions", "audit"} <= tables
     return found
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of each kind: an SQLite file with no tables, a PostgreSQL database with none."""
-    if request.param == "postgresql":
-        return postgres_url()
-    path = tmp_path / "aim.sqlite"
-    sqlite3.connect(path).close()
-    return f"sqlite:///{path}"
 
 
 def test_processes_migrating_at_once_apply_the_migrations_once(empty_url: str) -> None:

@@ -15,6 +15,18 @@ from api.http.app import create_app
 from api.settings import Settings
 
 
+def drop_every_table(url: str) -> None:
+    """Drop every table of the database at url: an empty database, as one dropped and created again."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as c:
+            meta = sa.MetaData()
+            meta.reflect(c)
+            meta.drop_all(c)
+    finally:
+        engine.dispose()
+
+
 def _postgres_url() -> str:
     url = os.environ.get("AIM_TEST_DATABASE_URL")
     why = None
@@ -22,12 +34,7 @@ def _postgres_url() -> str:
         why = "AIM_TEST_DATABASE_URL is not set"
     else:
         try:
-            engine = sa.create_engine(url)
-            with engine.begin() as c:
-                meta = sa.MetaData()
-                meta.reflect(c)
-                meta.drop_all(c)  # a clean database for each test
-            engine.dispose()
+            drop_every_table(url)  # a clean database for each test
         except sa.exc.SQLAlchemyError as exc:
             why = f"no PostgreSQL server at AIM_TEST_DATABASE_URL: {exc.__class__.__name__}"
     if why:

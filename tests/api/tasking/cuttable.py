@@ -8,15 +8,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.api.access.conftest import closed_port
+
 
 class Cuttable:
     """Forwards 127.0.0.1:port to the target port while it is up."""
 
     def __init__(self, target: int) -> None:
         self.target = target
-        probe = socket.create_server(("127.0.0.1", 0))
-        self.port = int(probe.getsockname()[1])
-        probe.close()
+        self.port = closed_port()  # down until up()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None

@@ -17,7 +17,7 @@ from api.database import schema as t
 from api.http.app import create_app
 from api.settings import Settings
 from tests.api.conftest import SmallDisk
-from tests.api.tasking.conftest import _postgres_url
+from tests.api.tasking.conftest import _postgres_url, drop_every_table
 from tests.api.tasking.test_problems import PROBLEM, _client, _top_cell
 from tests.conftest import sign_in
 
@@ -174,12 +174,7 @@ def test_a_database_emptied_while_serving_is_built_again(demo_store: Path, datab
     with _serving(demo_store, database_url, tmp_path) as client:
         analyst = _client(client, "analyst")
         assert analyst.post("/api/v1/problems", json={**PROBLEM, "area": {"wards": ["Park"]}}).status_code == 201
-        engine = sa.create_engine(database_url)
-        with engine.begin() as c:  # the database dropped and created again, empty, while the service runs
-            meta = sa.MetaData()
-            meta.reflect(c)
-            meta.drop_all(c)
-        engine.dispose()
+        drop_every_table(database_url)  # the database dropped and created again, empty, while the service runs
         # its tokens went with it: the analyst's is refused (401, not 503), and the tables are back, empty
         assert analyst.get("/api/v1/problems").status_code == 401
         public = TestClient(client.app)
@@ -197,12 +192,7 @@ def test_a_tasking_store_emptied_under_it_is_built_again(database_url: str) -> N
 
     store = TaskingStore.open(database_url)
     try:
-        engine = sa.create_engine(database_url)
-        with engine.begin() as c:
-            meta = sa.MetaData()
-            meta.reflect(c)
-            meta.drop_all(c)
-        engine.dispose()
+        drop_every_table(database_url)
         with pytest.raises(TaskingUnavailable, match="created again, empty"):
             store.problems()
         assert store.problems() == []
