@@ -13,7 +13,7 @@ from xml.parsers import expat
 
 from ingest.errors import FeedFileError, HostileFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, number_or_nan, parse_time, ping_table
+from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
 
 BATCH_POINTS = 100_000
@@ -33,7 +33,7 @@ class _Point:
 
 
 @dataclass
-class _State:
+class _State(PingColumns):
     """What the parser has seen: the track it is in, the point being read, and the points read since the last
     batch."""
 
@@ -42,17 +42,6 @@ class _State:
     in_track: bool = False
     point: _Point | None = None
     in_time: bool = False
-    lines: list[int] = field(default_factory=list)
-    tracks: list[str] = field(default_factory=list)
-    times: list[int] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    rejects: list[tuple[int, str, str]] = field(default_factory=list)
-
-    def take(self) -> PingBatch:
-        batch = PingBatch(ping_table(self.lines, self.tracks, self.times, self.lon, self.lat), self.rejects)
-        self.lines, self.tracks, self.times, self.lon, self.lat, self.rejects = [], [], [], [], [], []
-        return batch
 
     def held(self) -> int:
         return len(self.lines) + len(self.rejects)
@@ -71,11 +60,7 @@ def _finish_point(state: _State, point: _Point) -> None:
         reason = "no time" if not time_text else f"time {time_text!r} is not a date and time"
         state.rejects.append((point.line, "", reason))
         return
-    state.lines.append(point.line)
-    state.tracks.append(str(state.track))
-    state.times.append(moment)
-    state.lon.append(lon)
-    state.lat.append(lat)
+    state.add(point.line, str(state.track), moment, lon, lat)
 
 
 def _parser(path: Path, state: _State) -> expat.XMLParserType:

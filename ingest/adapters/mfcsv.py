@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ingest.errors import FeedFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, number_or_nan, parse_time, ping_table
+from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
 
 UNITS = {"sec": 1.0, "second": 1.0, "msec": 0.001, "minute": 60.0, "min": 60.0, "hour": 3600.0, "day": 86400.0}
@@ -74,38 +74,28 @@ def read_mfcsv(path: Path, context: ReadContext) -> Generator[PingBatch, None, N
         with open_bounded(path, context.limits) as data:
             rows = csv.reader(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""))
             header = _header(path, next(rows, []))
-            lines: list[int] = []
-            tracks: list[str] = []
-            times: list[int] = []
-            lon: list[float] = []
-            lat: list[float] = []
-            rejects: list[tuple[int, str, str]] = []
+            held = PingColumns()
             pings = 0
             for number, fields in enumerate(rows, start=2):
                 if not fields or fields[0].startswith("@"):
                     continue
                 found = _record(header, fields)
                 if isinstance(found, str):
-                    rejects.append((number, "", found))
+                    held.rejects.append((number, "", found))
                     continue
                 track, points = found
                 for moment, x, y in points:
-                    lines.append(number)
-                    tracks.append(track)
-                    times.append(moment)
-                    lon.append(x)
-                    lat.append(y)
-                if len(lines) >= BATCH_ROWS:
-                    pings += len(lines)
+                    held.add(number, track, moment, x, y)
+                if len(held.lines) >= BATCH_ROWS:
+                    pings += len(held.lines)
                     context.limits.check_rows(path, pings)
-                    yield PingBatch(ping_table(lines, tracks, times, lon, lat), rejects)
-                    lines, tracks, times, lon, lat, rejects = [], [], [], [], [], []
+                    yield held.take()
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FeedFileError(path, f"not an OGC Moving Features CSV file ({exc})") from exc
     except (OSError, EOFError) as exc:
         raise FeedFileError(path, f"cannot read file ({exc})") from exc
-    context.limits.check_rows(path, pings + len(lines))
-    yield PingBatch(ping_table(lines, tracks, times, lon, lat), rejects)
+    context.limits.check_rows(path, pings + len(held.lines))
+    yield held.take()
 
 
 @dataclass(frozen=True)

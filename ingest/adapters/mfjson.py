@@ -10,7 +10,7 @@ default CRS, CRS84; EPSG:4326 is read in the same order, as GeoJSON does)."""
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import orjson
 
 from ingest.errors import FeedFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, number_or_nan, parse_time, ping_table
+from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
 
 COLLECTIONS = ("FeatureCollection", "MovingFeatureCollection")
@@ -27,13 +27,7 @@ LON_LAT_CRS = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "C
 
 
 @dataclass
-class _Points:
-    lines: list[int] = field(default_factory=list)
-    tracks: list[str] = field(default_factory=list)
-    times: list[int] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+class _Points(PingColumns):
     position: int = 0  # points seen so far
 
 
@@ -93,11 +87,8 @@ def _read_geometry(points: _Points, feature: int, geometry: dict[str, Any], crs:
             points.rejects.append((points.position, "", f"feature {feature}: datetime {instant!r} is not an instant"))
             continue
         ok = isinstance(position, list) and len(position) >= 2
-        points.lines.append(points.position)
-        points.tracks.append(str(feature))
-        points.times.append(moment)
-        points.lon.append(number_or_nan(position[0]) if ok else float("nan"))
-        points.lat.append(number_or_nan(position[1]) if ok else float("nan"))
+        lon, lat = (number_or_nan(position[0]), number_or_nan(position[1])) if ok else (float("nan"), float("nan"))
+        points.add(points.position, str(feature), moment, lon, lat)
 
 
 def read_points(document: object) -> _Points:
@@ -124,8 +115,7 @@ def read_mfjson(path: Path, context: ReadContext) -> Generator[PingBatch, None, 
     if points.position == 0 and not points.rejects:
         raise FeedFileError(path, "not an MF-JSON file (no MovingPoint)")
     context.limits.check_rows(path, points.position)
-    table = ping_table(points.lines, points.tracks, points.times, points.lon, points.lat)
-    yield PingBatch(table, points.rejects)
+    yield points.take()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pyproj import Transformer
 from ingest.adapters.csv_batches import iter_csv_batches, read_header
 from ingest.columns import decoded
 from ingest.errors import FeedFileError
-from ingest.movement import PingBatch, number_or_nan, parse_time, ping_table
+from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
 
 TEAM_NAMES = ("team", "unit", "callsign", "officer", "device")
@@ -126,8 +126,7 @@ def read_patrol_log(path: Path, context: ReadContext) -> Generator[PingBatch, No
     for raw in iter_csv_batches(path, wanted, plain=tuple(wanted), limits=context.limits):
         t = raw.table
         cols = {name: [str(v) for v in decoded(t[name]).to_pylist()] for name in wanted}
-        lines, tracks, times, lon, lat = [], [], [], [], []
-        rejects = list(raw.rejects)
+        held = PingColumns(rejects=list(raw.rejects))
         for i, line in enumerate(int(v) for v in raw.lines):
             start, end = parse_time(cols[c.start][i]), parse_time(cols[c.end][i])
             place = _place(c, [cols[p][i] for p in c.place])
@@ -148,17 +147,17 @@ def read_patrol_log(path: Path, context: ReadContext) -> Generator[PingBatch, No
                 else None
             )
             if reason is not None or start is None or end is None or place is None:
-                rejects.append((line, "", reason or "unreadable"))
+                held.rejects.append((line, "", reason or "unreadable"))
                 continue
             steps = np.arange(start, end, PING_S, dtype=np.int64)
-            lines += [line] * len(steps)
-            tracks += [f"{team}\x1f{line}"] * len(steps)  # each entry its own visit
-            times += steps.tolist()
-            lon += [place[0]] * len(steps)
-            lat += [place[1]] * len(steps)
-        pings_so_far += len(times)
+            held.lines += [line] * len(steps)
+            held.tracks += [f"{team}\x1f{line}"] * len(steps)  # each entry its own visit
+            held.times += steps.tolist()
+            held.lon += [place[0]] * len(steps)
+            held.lat += [place[1]] * len(steps)
+        pings_so_far += len(held.times)
         context.limits.check_rows(path, pings_so_far)
-        yield PingBatch(ping_table(lines, tracks, times, lon, lat), rejects)
+        yield held.take()
 
 
 @dataclass(frozen=True)
