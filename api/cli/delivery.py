@@ -11,6 +11,9 @@ from api.cli.common import StoreOpt, console, fail, settings_from, writable
 from ingest.errors import IngestError
 
 if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
+
+    from api.settings import Settings
     from ingest.delivery import DeliveryReport
     from ingest.sources import MovementSource
 
@@ -52,6 +55,19 @@ def _print(report: DeliveryReport, dry_run: bool) -> None:
         console.print(f"  {file}, line {line}: {reason}", soft_wrap=True, markup=False)
     if not dry_run:
         console.print("raw pings, tracks and devices were not stored: only the dosage", markup=False)
+
+
+def load_sample_delivery(con: DuckDBPyConnection, settings: Settings, folder: Path) -> None:
+    """Load the shipped sample patrol movement (a folder of it) as the police's delivery, and say what it held."""
+    from api.rules import dosage_rules, upload_limits
+    from ingest.delivery import DeliveryOptions, load_delivery
+
+    options = DeliveryOptions(rules=dosage_rules(settings), limits=upload_limits(settings))
+    try:
+        report = load_delivery(con, _sources([folder], None), "police", options)
+    except IngestError as exc:
+        fail(exc)
+    _print(report, dry_run=False)
 
 
 @delivery_app.command("load")

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from api.cli.common import StoreOpt, console, err, fail, log, open_writable, settings_from
+from api.cli.delivery import load_sample_delivery
 from api.cli.feeds import sample_feeds
 from api.cli.ingest import load_with_progress
 from api.cli.report import print_reports
@@ -85,7 +86,8 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading")] = True,
 ) -> None:
-    """Load the bundled demo: real Cleveland Police data (2025) plus the sample warden, casework and CRM feeds."""
+    """Load the bundled demo: real Cleveland Police data (2025), the sample warden, casework and CRM feeds, and a
+    fortnight of sample patrol delivery."""
     from api.access.store import AccessStore, AccessUnavailable
     from api.database.tasking import TaskingStore, TaskingUnavailable
     from api.rules import ingest_options
@@ -103,6 +105,8 @@ def demo(
             feed_reports, feed_errors = load_files(con, feed, [sample], ingest_options(settings))
             print_reports(feed_reports, feed_errors)
             errors += feed_errors
+        if not errors:
+            load_sample_delivery(con, settings, settings.data_dir / "delivery")
         if not errors:
             try:
                 tasking = TaskingStore.open(settings.tasking_url())

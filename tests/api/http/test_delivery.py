@@ -19,7 +19,7 @@ from ingest.store.connection import open_served_store
 from tests.api.http.test_models import Documented
 from tests.conftest import sign_in
 
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "demo" / "delivery"
+SAMPLES = Path(__file__).resolve().parents[3] / "data" / "delivery"
 AREA = {"lad": "E06000002"}  # Middlesbrough: the partnership the samples patrol
 
 
