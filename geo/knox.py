@@ -87,6 +87,8 @@ def pairs_per_band(values: np.ndarray, edges: np.ndarray, closed: Closed) -> np.
 class Knox:
     """The Knox table of a set of events: observed pairs per distance band x time band and what chance gives."""
 
+    distance_edges: np.ndarray
+    time_edges: np.ndarray
     distance_labels: list[str]
     time_labels: list[str]
     observed: np.ndarray  # pairs per distance band x time band
@@ -163,6 +165,8 @@ def knox(
         total += drawn
         at_least += drawn >= observed
     return Knox(
+        distance_edges=s_edges,
+        time_edges=t_edges,
         distance_labels=band_labels(s_edges, closed),
         time_labels=band_labels(t_edges, closed),
         observed=observed,
@@ -176,3 +180,32 @@ def knox(
         closed=closed,
         seed=seed,
     )
+
+
+def elevated(result: Knox, alpha: float = 0.05) -> np.ndarray:
+    """The cells of the table (distance band x time band, never an open band beyond the last edge) where pairs are
+    more than expected (observed over the exact expectation above 1) with a p-value at most alpha."""
+    finite = np.outer(np.isfinite(result.distance_edges[1:]), np.isfinite(result.time_edges[1:]))
+    with np.errstate(invalid="ignore"):
+        more = np.nan_to_num(result.ratio_expected, nan=0.0) > 1
+    return finite & more & (result.p_values <= alpha)
+
+
+def risk_window(result: Knox, alpha: float = 0.05) -> tuple[float, float] | None:
+    """How far (metres) and for how long (days) risk is elevated after an incident: the upper edges of the farthest
+    distance band and the latest time band with an elevated cell (None: no cell is elevated)."""
+    cells = elevated(result, alpha)
+    if not cells.any():
+        return None
+    rows, cols = np.nonzero(cells)
+    return float(result.distance_edges[rows.max() + 1]), float(result.time_edges[cols.max() + 1])
+
+
+def zone_offsets(reach: float, metric: Metric, step: float) -> np.ndarray:
+    """Offsets (metres) of a square lattice of `step` within `reach` of a point, by the metric (a disc or a
+    diamond): k x 2, the point itself included."""
+    k = int(math.floor(reach / step))
+    axis = np.arange(-k, k + 1) * step
+    dx, dy = (a.ravel() for a in np.meshgrid(axis, axis))
+    inside = np.hypot(dx, dy) <= reach if metric == "euclidean" else np.abs(dx) + np.abs(dy) <= reach
+    return np.column_stack([dx[inside], dy[inside]])

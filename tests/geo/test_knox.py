@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from geo.knox import band_labels, band_of, knox, pairs_per_band, pairs_within
+from geo.knox import band_labels, band_of, elevated, knox, pairs_per_band, pairs_within, risk_window, zone_offsets
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "near_repeat"
 BURGLARY = DATA / "tobydavies" / "chicago_burglary_2014_2017.csv.gz"
@@ -199,3 +199,26 @@ def test_labels_say_what_is_counted() -> None:
 def test_bands_must_be_edges_from_zero(edges) -> None:
     with pytest.raises(ValueError, match="bands"):
         knox(np.zeros((3, 2)), np.zeros(3), edges, [0, 7])
+
+
+def test_the_risk_window_is_the_farthest_and_latest_elevated_band(month1) -> None:
+    xy, t = month1
+    result = knox(xy, t, [0, 1, 100, 200, 300, np.inf], [0, 7, 14, 21, np.inf], "manhattan", "left", 99, seed=1)
+    cells = elevated(result)
+    assert not cells[-1].any() and not cells[:, -1].any()  # the open bands are never a window
+    assert (result.ratio_expected[cells] > 1).all() and (result.p_values[cells] <= 0.05).all()
+    assert cells[:3, 0].all()  # as the calculator found: under 200 m in the first week
+    assert risk_window(result) == (200.0, 7.0)
+
+
+def test_no_window_when_nothing_is_elevated(month1) -> None:
+    xy, t = month1
+    shuffled = knox(xy, np.random.default_rng(1).permutation(t), [0, 1, 100], [0, 7], permutations=19, seed=2)
+    assert risk_window(shuffled, alpha=0.0) is None
+
+
+def test_zone_offsets_are_a_disc_or_a_diamond() -> None:
+    disc, diamond = zone_offsets(100, "euclidean", 10), zone_offsets(100, "manhattan", 10)
+    assert (np.hypot(*disc.T) <= 100).all() and (np.abs(diamond).sum(axis=1) <= 100).all()
+    assert len(diamond) == 2 * 10 * 11 + 1 and len(disc) > len(diamond)
+    assert [0.0, 0.0] in disc.tolist() and [100.0, 0.0] in diamond.tolist()
