@@ -50,12 +50,19 @@ class RiskyFacilities:
 
 
 def risky_facilities(
-    incidents: np.ndarray, facilities: np.ndarray, within: float, size: np.ndarray | None = None
+    incidents: np.ndarray,
+    facilities: np.ndarray,
+    within: float,
+    size: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
 ) -> RiskyFacilities:
-    """Incidents (n x 2, metres) attributed to the nearest of the facilities (m x 2) within `within` metres; counts,
-    rates per unit of size (when given), the J-curve's order and knee, and the facilities above the knee."""
+    """Incidents (n x 2, metres; `weights`: how many at each point, 1 each when not given) attributed to the nearest
+    of the facilities (m x 2) within `within` metres; counts, rates per unit of size (when given), the J-curve's
+    order and knee, and the facilities above the knee."""
     nearest = attribute(incidents, facilities, within)
-    counts = np.bincount(nearest[nearest >= 0], minlength=len(facilities)).astype(np.int64)
+    w = np.ones(len(nearest)) if weights is None else np.asarray(weights, dtype=float)
+    near = nearest >= 0
+    counts = np.rint(np.bincount(nearest[near], weights=w[near], minlength=len(facilities))).astype(np.int64)
     rates = None
     if size is not None:
         s = np.asarray(size, dtype=float)
@@ -64,7 +71,7 @@ def risky_facilities(
     order = np.lexsort((np.arange(len(counts)), -counts))
     k = knee(counts)
     risky = order[counts[order] > counts[order[k]]] if k is not None else np.zeros(0, dtype=np.int64)
-    return RiskyFacilities(counts, rates, order, k, risky, int((nearest >= 0).sum()), len(nearest))
+    return RiskyFacilities(counts, rates, order, k, risky, int(round(w[near].sum())), int(round(w.sum())))
 
 
 def j_curve(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

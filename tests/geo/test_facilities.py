@@ -54,3 +54,10 @@ def test_equal_risk_calls_few_facilities_risky_and_they_hold_little_more() -> No
     assert null[:, 1].mean() < 2 and null[:, 1].max() < 2.5
     skewed = np.array([_named(rng.negative_binomial(0.5, 0.1, 100)) for _ in range(200)])
     assert skewed[:, 1].mean() > 1.8 * null[:, 1].mean()
+
+
+def test_weights_count_several_incidents_at_one_point() -> None:
+    facilities = np.array([[0, 0], [100, 0], [200, 0]], dtype=float)
+    points = np.array([[1, 0], [99, 0], [150, 60]], dtype=float)
+    found = risky_facilities(points, facilities, 20, weights=np.array([4, 2, 7]))
+    assert found.counts.tolist() == [4, 2, 0] and found.attributed == 6 and found.incidents == 13

@@ -47,6 +47,7 @@ class NearRepeatFigures(Schema):
     table: list[KnoxCell] = Field(description="Row by row: each distance band with every day band")
     window: RiskWindow | None = Field(description="null: no band pair elevated")
     recent: int = Field(description="Incidents whose window is still open on the last day")
+    warnings: list[str]
     method: str
     note: str = Field(description="police.uk gives months only: never in the test")
 
@@ -78,4 +79,3 @@ class NearRepeatLayer(NearRepeatFigures):
     resolution: int
     period: Period
     filters: FiltersEcho
-    warnings: list[str]
