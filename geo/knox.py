@@ -15,6 +15,12 @@ from scipy.spatial import cKDTree
 Metric = Literal["euclidean", "manhattan"]
 Closed = Literal["right", "left"]  # right: bands (a, b] (the first [0, b]); left: bands [a, b)
 PERMUTATIONS = 99
+MAX_PAIRS = 5_000_000  # pairs listed within the last finite distance band
+MAX_WORK = 200_000_000  # listed pairs x (1 + permutations)
+
+
+class TooManyPairs(ValueError):
+    """More pairs within the distance bands than the test lists, or too many for the permutations asked."""
 
 
 def _edges(edges: list[float] | tuple[float, ...] | np.ndarray, name: str) -> np.ndarray:
@@ -54,11 +60,18 @@ def band_of(values: np.ndarray, edges: np.ndarray, closed: Closed) -> np.ndarray
     return np.searchsorted(edges, v, side="right") - 1
 
 
-def pairs_within(xy: np.ndarray, radius: float, metric: Metric) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair (i < j) of points at most `radius` apart, with its distance: (i, j, distance)."""
+def pairs_within(
+    xy: np.ndarray, radius: float, metric: Metric, limit: int = MAX_PAIRS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair (i < j) of points at most `radius` apart, with its distance: (i, j, distance); TooManyPairs when
+    there are more than `limit` (counted first, without listing them)."""
     p = 2 if metric == "euclidean" else 1
     tree = cKDTree(xy)
-    found = tree.query_pairs(radius * (1 + 1e-9) + 1e-12, p=p, output_type="ndarray")
+    reach = radius * (1 + 1e-9) + 1e-12
+    within = (int(tree.count_neighbors(tree, reach, p=p)) - len(xy)) // 2
+    if within > limit:
+        raise TooManyPairs(f"{within:,} pairs of incidents within {radius:g} m: at most {limit:,} (narrower bands)")
+    found = tree.query_pairs(reach, p=p, output_type="ndarray")
     i, j = found[:, 0], found[:, 1]
     d = np.abs(xy[i] - xy[j])
     dist = np.hypot(d[:, 0], d[:, 1]) if metric == "euclidean" else d.sum(axis=1)
@@ -140,6 +153,8 @@ def knox(
     open_row = math.isinf(s_edges[-1])  # the last distance band is everything beyond: counted from the totals
     listed_rows = rows - 1 if open_row else rows
     i, j, dist = pairs_within(xy, float(s_edges[listed_rows]), metric) if n > 1 else (np.zeros(0, int),) * 3
+    if len(i) * (1 + permutations) > MAX_WORK:
+        raise TooManyPairs(f"{len(i):,} pairs x {permutations} permutations: too many (fewer permutations)")
     s_band = band_of(dist, s_edges, closed)
     keep = s_band < listed_rows
     i, j, s_band = i[keep], j[keep], s_band[keep]

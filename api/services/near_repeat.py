@@ -15,7 +15,7 @@ from api.services.study_area import StudyArea
 from geo.features import feature_collection, hex_features
 from geo.grid import from_national_grid, to_national_grid
 from geo.hexbin import points_to_cells
-from geo.knox import Closed, Knox, Metric, knox, risk_window, zone_offsets
+from geo.knox import Closed, Knox, Metric, TooManyPairs, knox, risk_window, zone_offsets
 from ingest.store import read
 from ingest.store.connection import Connection
 from ingest.store.read.places import Cells
@@ -132,8 +132,11 @@ def near_repeat(
     metric: Metric = o["metric"]
     closed: Closed = o["closed"]
     east, north = to_national_grid(table["lon"].to_numpy(), table["lat"].to_numpy())
-    result = knox(np.column_stack([east, north]), _days(days), distance, day_edges, metric, closed,
-                  o["permutations"], o["seed"])  # fmt: skip
+    try:
+        result = knox(np.column_stack([east, north]), _days(days), distance, day_edges, metric, closed,
+                      o["permutations"], o["seed"])  # fmt: skip
+    except TooManyPairs as exc:
+        raise ParameterError("distance_band", str(exc)) from exc
     window = risk_window(result, o["alpha"]) if len(days) > 1 else None
     last = max(days) if days else None
     recent = []

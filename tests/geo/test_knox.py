@@ -13,7 +13,17 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from geo.knox import band_labels, band_of, elevated, knox, pairs_per_band, pairs_within, risk_window, zone_offsets
+from geo.knox import (
+    TooManyPairs,
+    band_labels,
+    band_of,
+    elevated,
+    knox,
+    pairs_per_band,
+    pairs_within,
+    risk_window,
+    zone_offsets,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "near_repeat"
 BURGLARY = DATA / "tobydavies" / "chicago_burglary_2014_2017.csv.gz"
@@ -222,3 +232,11 @@ def test_zone_offsets_are_a_disc_or_a_diamond() -> None:
     assert (np.hypot(*disc.T) <= 100).all() and (np.abs(diamond).sum(axis=1) <= 100).all()
     assert len(diamond) == 2 * 10 * 11 + 1 and len(disc) > len(diamond)
     assert [0.0, 0.0] in disc.tolist() and [100.0, 0.0] in diamond.tolist()
+
+
+def test_too_many_pairs_are_refused_before_they_are_listed(month1) -> None:
+    xy, t = month1
+    with pytest.raises(TooManyPairs, match="pairs of incidents within"):
+        pairs_within(xy, 1e6, "euclidean", limit=1000)
+    with pytest.raises(TooManyPairs, match="permutations"):
+        knox(xy, t, [0, 1e6], [0, 7], permutations=999)  # 469,965 pairs x 1,000

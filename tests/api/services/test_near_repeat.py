@@ -99,3 +99,9 @@ def test_edges_split_off_the_same_place_and_end_open() -> None:
 def test_the_same_place_band_must_end_before_the_first_distance_band() -> None:
     with pytest.raises(ParameterError, match="same_place"):
         NEAR_REPEAT.arguments({"same_place": 50, "distance_band": 40})
+
+
+def test_too_many_pairs_for_the_permutations_are_refused(con: Connection) -> None:
+    wide = NEAR_REPEAT.arguments({"distance_band": 5000, "distance_bands": 10, "permutations": 999})
+    with pytest.raises(ParameterError, match="fewer permutations"):
+        near_repeat(con, _filters(con).incident, None, wide)
