@@ -121,9 +121,11 @@ def near_repeat(
     lads: tuple[str, ...] | None,
     options: dict[str, Any],
     cells: Cells | None = None,
+    strict: bool = False,
 ) -> dict[str, Any]:
     """The Knox table of the filter's incidents dated to the day in the LADs (and cells, when given), with the risk
-    window and the recent incidents whose window is still open; `options` are the statistic's parameters."""
+    window and the recent incidents whose window is still open; `options` are the statistic's parameters. Too many
+    pairs for the bands and permutations: strict, ParameterError; otherwise no table, and a warning saying why."""
     table, month_only = read.dated_points(con, f, lads, cells)
     days = table["day"].to_pylist()
     o = options
@@ -132,21 +134,26 @@ def near_repeat(
     metric: Metric = o["metric"]
     closed: Closed = o["closed"]
     east, north = to_national_grid(table["lon"].to_numpy(), table["lat"].to_numpy())
+    warnings = [] if len(days) > 1 else ["fewer than two incidents dated to the day in the area and period"]
     try:
         result = knox(np.column_stack([east, north]), _days(days), distance, day_edges, metric, closed,
                       o["permutations"], o["seed"])  # fmt: skip
+        cells_found = _table(result)
     except TooManyPairs as exc:
-        raise ParameterError("distance_band", str(exc)) from exc
-    window = risk_window(result, o["alpha"]) if len(days) > 1 else None
+        if strict:
+            raise ParameterError("distance_band", str(exc)) from exc
+        warnings.append(f"not tested: {exc}")
+        result = knox(np.zeros((0, 2)), np.zeros(0), distance, day_edges, metric, closed, 0, o["seed"])
+        cells_found = []
+    window = risk_window(result, o["alpha"]) if len(days) > 1 and cells_found else None
     last = max(days) if days else None
     recent = []
     if window and last:
         horizon = timedelta(days=int(np.ceil(window[1])) - (1 if closed == "left" else 0))
         recent = [k for k, d in enumerate(days) if d + horizon >= last]
-    warnings = [] if len(days) > 1 else ["fewer than two incidents dated to the day in the area and period"]
     return {
-        "events": result.events,
-        "pairs": result.pairs,
+        "events": len(days),
+        "pairs": len(days) * (len(days) - 1) // 2,
         "month_only": month_only,
         "first_day": f"{min(days):%Y-%m-%d}" if days else None,
         "last_day": f"{last:%Y-%m-%d}" if last else None,
@@ -154,10 +161,10 @@ def near_repeat(
         "closed": closed,
         "distance_bands": result.distance_labels,
         "day_bands": result.time_labels,
-        "permutations": result.permutations,
-        "seed": result.seed,
+        "permutations": o["permutations"],
+        "seed": o["seed"],
         "alpha": o["alpha"],
-        "table": _table(result),
+        "table": cells_found,
         "window": {"metres": window[0], "days": window[1]} if window else None,
         "recent": len(recent),
         "_recent": (east[recent], north[recent], [days[k] for k in recent]),
@@ -209,7 +216,7 @@ def near_repeat_layer(
 ) -> dict[str, Any]:
     """The Knox table of the study area's incidents dated to the day and the cells of elevated risk after its
     recent incidents; refuse: ParameterError when fewer than two incidents are dated to the day."""
-    found = near_repeat(con, filters.incident, area.lads, options)
+    found = near_repeat(con, filters.incident, area.lads, options, strict=refuse)
     if refuse:
         refuse_months_only(con, filters.incident, found)
     east, north, days = found.pop("_recent")

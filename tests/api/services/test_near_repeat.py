@@ -104,4 +104,7 @@ def test_the_same_place_band_must_end_before_the_first_distance_band() -> None:
 def test_too_many_pairs_for_the_permutations_are_refused(con: Connection) -> None:
     wide = NEAR_REPEAT.arguments({"distance_band": 5000, "distance_bands": 10, "permutations": 999})
     with pytest.raises(ParameterError, match="fewer permutations"):
-        near_repeat(con, _filters(con).incident, None, wide)
+        near_repeat(con, _filters(con).incident, None, wide, strict=True)
+    untested = near_repeat(con, _filters(con).incident, None, wide)  # the map, profile and pack: said, not broken
+    assert untested["table"] == [] and untested["window"] is None and untested["events"] > 100
+    assert any(w.startswith("not tested: ") and "fewer permutations" in w for w in untested["warnings"])
