@@ -93,6 +93,12 @@ def _days(values: list[date]) -> np.ndarray:
     return np.array([(d - first).days for d in values], dtype=float)
 
 
+def elevated_for(days: float, closed: Closed) -> timedelta:
+    """How long after an incident's day its risk stays elevated, for a window of `days` (the upper edge of a day
+    band): the last day inside the band, so `days` - 1 for bands [a, b), `days` for (a, b]."""
+    return timedelta(days=int(np.ceil(days)) - (1 if closed == "left" else 0))
+
+
 def _table(result: Knox) -> list[dict[str, Any]]:
     """The table's cells, row by row: bands, observed, expected, permutations' mean, the two ratios, p-value."""
 
@@ -149,8 +155,7 @@ def near_repeat(
     last = max(days) if days else None
     recent = []
     if window and last:
-        horizon = timedelta(days=int(np.ceil(window[1])) - (1 if closed == "left" else 0))
-        recent = [k for k, d in enumerate(days) if d + horizon >= last]
+        recent = [k for k, d in enumerate(days) if d + elevated_for(window[1], closed) >= last]
     return {
         "events": len(days),
         "pairs": len(days) * (len(days) - 1) // 2,
@@ -174,7 +179,7 @@ def near_repeat(
     }
 
 
-def refuse_months_only(con: Connection, f: read.IncidentFilter, found: dict[str, Any]) -> None:
+def refuse_months_only(f: read.IncidentFilter, found: dict[str, Any]) -> None:
     """ParameterError when nothing in the area and period is dated to the day (police.uk alone gives months only)."""
     if found["events"] < 2:
         asked = ", ".join(f.sources) or "every source"
@@ -218,13 +223,13 @@ def near_repeat_layer(
     recent incidents; refuse: ParameterError when fewer than two incidents are dated to the day."""
     found = near_repeat(con, filters.incident, area.lads, options, strict=refuse)
     if refuse:
-        refuse_months_only(con, filters.incident, found)
+        refuse_months_only(filters.incident, found)
     east, north, days = found.pop("_recent")
     features: list[dict[str, Any]] = []
     window = found["window"]
     if window and days:
-        last_day = timedelta(days=int(np.ceil(window["days"])) - (1 if found["closed"] == "left" else 0))
-        cells, props = risk_cells(east, north, days, window["metres"], last_day, found["metric"])
+        until = elevated_for(window["days"], found["closed"])
+        cells, props = risk_cells(east, north, days, window["metres"], until, found["metric"])
         features = hex_features(cells, props)
     warnings = list(found.pop("warnings"))
     if found["month_only"] and found["events"] < 2:

@@ -13,7 +13,7 @@ import pytest
 from api.services.caches import Caches
 from api.services.errors import ParameterError
 from api.services.filters import Filters, requested_categories, resolve_filters
-from api.services.near_repeat import edges, near_repeat, near_repeat_layer
+from api.services.near_repeat import edges, elevated_for, near_repeat, near_repeat_layer
 from api.services.statistics import View, statistic
 from api.services.statistics.near_repeat import KEY, NEAR_REPEAT
 from api.services.study_area import resolve_study_area
@@ -108,3 +108,7 @@ def test_too_many_pairs_for_the_permutations_are_refused(con: Connection) -> Non
     untested = near_repeat(con, _filters(con).incident, None, wide)  # the map, profile and pack: said, not broken
     assert untested["table"] == [] and untested["window"] is None and untested["events"] > 100
     assert any(w.startswith("not tested: ") and "fewer permutations" in w for w in untested["warnings"])
+
+
+def test_risk_stays_elevated_to_the_last_day_inside_the_band() -> None:
+    assert elevated_for(7, "left") == timedelta(days=6) and elevated_for(7, "right") == timedelta(days=7)
