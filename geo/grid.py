@@ -91,3 +91,15 @@ def circle_around(reference: str, radius_m: float, corners: int = 64) -> list[tu
 def _from_national_grid() -> Transformer:
     """The National Grid to WGS84, made once."""
     return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+def to_national_grid(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 points as National Grid eastings and northings (metres, EPSG:27700)."""
+    east, north = _to_national_grid().transform(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
+    return np.asarray(east, dtype=np.float64), np.asarray(north, dtype=np.float64)
+
+
+def from_national_grid(east: np.ndarray, north: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """National Grid eastings and northings (metres) as WGS84 longitudes and latitudes."""
+    lon, lat = _from_national_grid().transform(np.asarray(east, dtype=np.float64), np.asarray(north, dtype=np.float64))
+    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)

@@ -59,6 +59,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/hotspots": ANALYSIS,
     # each statistic's route (api.services.statistics)
     **{s.route: statistic_grant(s) for s in registered() if s.route},
+    "/api/v1/risky-facilities": ANALYSIS,
     "/api/v1/hotspots/calibration": ANALYSIS,
     "/api/v1/hotspots/emerging/calibration": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,

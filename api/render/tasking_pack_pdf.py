@@ -167,6 +167,9 @@ def _repeats(pack: dict[str, Any]) -> list[Any]:
         out.append(_table(header, repeat_rows(r), [0.05, 0.5, 0.1, 0.23, 0.08]))
     if r["note"]:
         out.append(p(r["note"], SMALL))
+    near = pack["near_repeat"]
+    out.append(_bold("Near-repeats:", f"{near['headline']}."))
+    out.append(p(near["note"], SMALL))
     return out
 
 

@@ -39,6 +39,7 @@ def summary_rows(pack: dict[str, Any]) -> list[list[object]]:
         ["New and intensifying hotspots", s["hotspots"]],
         ["Places holding half the incidents", s["places_holding_half"]],
         ["Top repeat places", s["repeat_places"]],
+        ["Recent incidents with near-repeat risk still elevated", s["near_repeat_recent"]],
         ["Feeds with gaps flagged", s["feeds_flagged"]],
     ]
 

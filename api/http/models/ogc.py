@@ -10,6 +10,7 @@ from api.http.models.base import FiltersEcho, MultiPolygon, Polygon, Schema, abs
 from api.http.models.concentration import ConcentrationFeature, ConcentrationLayer
 from api.http.models.hotspots import GiCellFeature, GiCellLayer, GiWardFeature, GiWardLayer
 from api.http.models.layers import HexFeature, HexLayer, WardFeature, WardLayer
+from api.http.models.near_repeat import NearRepeatFeature, NearRepeatLayer
 from api.http.models.patrol import PatrolFeature, PatrolPlanCollection
 from api.http.models.repeat_places import RepeatPlaceFeature, RepeatPlacesLayer
 from api.http.models.status import IncidentFeature
@@ -190,6 +191,14 @@ class RepeatPlaceItems(RepeatPlacesLayer, Page):
 
 class RepeatPlaceItem(RepeatPlaceFeature, ItemLinks):
     """One top repeat place."""
+
+
+class NearRepeatItems(NearRepeatLayer, Page):
+    """A page of the cells of elevated near-repeat risk."""
+
+
+class NearRepeatItem(NearRepeatFeature, ItemLinks):
+    """One cell of elevated near-repeat risk."""
 
 
 class IncidentItem(IncidentFeature, ItemLinks):

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from api.http.models.base import Schema, absent
 from api.http.models.concentration import ConcentrationFigures
+from api.http.models.near_repeat import NearRepeatFigures
 from api.http.models.repeat_places import RepeatWindow, TopRepeatPlaces
 from api.http.models.status import Gap
 from api.http.models.trends import NotComparable, Tested
@@ -163,6 +164,12 @@ class ProfileRepeats(Schema):
     note: str = Field(description="police.uk locations are anonymised snap points")
 
 
+class ProfileNearRepeat(NearRepeatFigures):
+    """The Knox test of the area's incidents dated to the day, with the default bands."""
+
+    headline: str = Field(description="The window of elevated risk in words")
+
+
 class ProblemProfile(Schema):
     """What the store held for the problem's area and baseline period when it opened (a partner sees only its own
     sources and the open ones, with the totals and tests recomputed over them)."""
@@ -188,5 +195,9 @@ class ProblemProfile(Schema):
     )
     repeat_places: ProfileRepeats = absent(
         "The area's repeat places, every source (absent from a partner's view and older profiles)"
+    )
+    near_repeat: ProfileNearRepeat = absent(
+        "Near-repeats (Knox test) of the area's incidents dated to the day, every source (absent from a partner's "
+        "view and older profiles)"
     )
     note: str

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from api.http.models.base import FiltersEcho, Schema, StudyAreaEcho, absent
 from api.http.models.concentration import ConcentrationRow
+from api.http.models.near_repeat import NearRepeatFigures
 from api.http.models.patrol import PatrolPlan
 from api.http.models.problems import Review
 from api.http.models.repeat_places import RepeatWindow, TopRepeatPlaces
@@ -50,6 +51,7 @@ class PackSummary(Schema):
     hotspots: int
     places_holding_half: int = Field(description="Places holding half the partnership's incidents (first category)")
     repeat_places: int = Field(description="Top repeat places listed")
+    near_repeat_recent: int = Field(description="Recent incidents whose near-repeat risk is still elevated")
     feeds_flagged: int
 
 
@@ -216,6 +218,12 @@ class PackRepeatPlaces(Schema):
     note: str
 
 
+class PackNearRepeat(NearRepeatFigures):
+    """The Knox test of the partnership's incidents dated to the day (police.uk gives months only: never in it)."""
+
+    headline: str = Field(description="The window of elevated risk in words")
+
+
 class TaskingPack(Schema):
     """The tasking pack for a CSP's meeting."""
 
@@ -232,4 +240,5 @@ class TaskingPack(Schema):
     hotspots: PackHotspots
     concentration: PackConcentration
     repeat_places: PackRepeatPlaces
+    near_repeat: PackNearRepeat
     sources: PackSources

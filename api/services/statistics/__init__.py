@@ -4,7 +4,7 @@ BUILT_IN)."""
 
 from __future__ import annotations
 
-from api.services.statistics import concentration, emerging, gi, plan, repeats
+from api.services.statistics import concentration, emerging, gi, near_repeat, plan, repeats
 from api.services.statistics.registry import (
     Drawing,
     Layer,
@@ -21,7 +21,14 @@ from api.services.statistics.registry import (
     unregister,
 )
 
-BUILT_IN = (gi.GI, emerging.EMERGING, plan.PLAN, concentration.CONCENTRATION, repeats.REPEATS)
+BUILT_IN = (
+    gi.GI,
+    emerging.EMERGING,
+    plan.PLAN,
+    concentration.CONCENTRATION,
+    repeats.REPEATS,
+    near_repeat.NEAR_REPEAT,
+)
 for _statistic in BUILT_IN:
     register(_statistic)
 

@@ -27,7 +27,7 @@ from ingest.store.read.extents import (
 )
 from ingest.store.read.filters import KEY_MODULUS, IncidentFilter
 from ingest.store.read.incidents import cell_place_texts, incident_count, incident_group, incident_page, parse_id
-from ingest.store.read.places import place_counts, place_records
+from ingest.store.read.places import dated_points, place_counts, place_records
 from ingest.store.read.reference import (
     NamedArea,
     boundary_set_names,
@@ -55,6 +55,7 @@ __all__ = [
     "cell_month_counts",
     "cell_week_counts",
     "date_extent",
+    "dated_points",
     "dated_counts",
     "distinct_values",
     "find_lads",

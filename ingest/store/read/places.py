@@ -1,5 +1,6 @@
-"""Incidents by place: the count at every mapped point of an area (zeros included) for concentration, and each
-point's records by source and month with their location texts for repeat places."""
+"""Incidents by place: the count at every mapped point of an area (zeros included) for concentration, each
+point's records by source and month with their location texts for repeat places, and the dated incidents with
+their points for near-repeats."""
 
 from __future__ import annotations
 
@@ -58,3 +59,22 @@ def place_records(
               FROM incidents i WHERE {where} AND {universe}{primary}
               GROUP BY ALL ORDER BY lon, lat, month, source"""  # noqa: S608 (fixed fragments; values are parameters)
     return arrow(con, sql, [*params, *universe_params])
+
+
+def dated_points(
+    con: Connection, f: IncidentFilter, lads: tuple[str, ...] | None, cells: Cells | None = None
+) -> tuple[pa.Table, int]:
+    """The filter's incidents dated to the day with their own point in the LADs (and cells, when given): columns
+    lon, lat, day (a date), source, ordered by day (linked records counted once when de-duplicating); and how many of
+    the filter's incidents with a point there have a month only (police.uk) and so are left out."""
+    where, params = clauses(f)
+    universe, universe_params = _universe(f, lads, cells)
+    primary = " AND i.duplicate_of IS NULL" if f.dedupe else ""
+    sql = f"""SELECT i.lon, i.lat, i.occurred_at::DATE AS day, i.source
+              FROM incidents i WHERE {where} AND {universe}{primary} AND i.occurred_at IS NOT NULL
+              ORDER BY day, i.lon, i.lat"""  # noqa: S608 (fixed fragments; values are parameters)
+    table = arrow(con, sql, [*params, *universe_params])
+    count = f"""SELECT count(*) FROM incidents i
+                WHERE {where} AND {universe}{primary} AND i.occurred_at IS NULL"""  # noqa: S608 (fixed fragments)
+    month_only = int(con.execute(count, [*params, *universe_params]).fetchall()[0][0])
+    return table, month_only

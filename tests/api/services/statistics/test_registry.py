@@ -42,6 +42,7 @@ def test_the_built_in_statistics_are_registered_in_the_order_the_map_draws_them(
         "Patrol plan",
         "Concentration across places",
         "Repeat places",
+        "Near-repeats",
     ]
     assert all(s.analysis for s in registered())  # hotspot statistics and patrol plans: analyses (api.access.policy)
 

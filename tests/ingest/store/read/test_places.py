@@ -56,3 +56,30 @@ def test_records_carry_source_month_and_location_text(con: Connection) -> None:
     assert rows and all(r["source"] == "police" and r["month"] == date(2025, 6, 1) for r in rows)
     assert all(r["place"].startswith("On or near") and r["precision"] == "snap-point" for r in rows)
     assert sum(r["n"] for r in rows) == sum(read.place_counts(con, JUNE, (MIDDLESBROUGH,))["n"].to_pylist())
+
+
+def test_dated_points_are_the_incidents_dated_to_the_day_and_count_the_month_only_ones(demo_store: Path) -> None:
+    c = open_store(demo_store)
+    try:
+        year = read.IncidentFilter(start=date(2025, 1, 1), end=date(2025, 12, 1))
+        table, month_only = read.dated_points(c, year, (MIDDLESBROUGH,))
+        dated, police = (
+            c.execute(
+                f"""SELECT count(*) FROM incidents WHERE lad_code = ? AND h3_cell IS NOT NULL AND duplicate_of IS NULL
+                    AND month BETWEEN '2025-01-01' AND '2025-12-01' AND occurred_at IS {test} NULL""",  # noqa: S608
+                [MIDDLESBROUGH],
+            ).fetchall()[0][0]
+            for test in ("NOT", "")
+        )
+        days = table["day"].to_pylist()
+        assert table.num_rows == dated > 0 and month_only == police > 0
+        assert days == sorted(days) and set(table["source"].to_pylist()) <= {"warden", "complaint", "councillor"}
+        cell = points_to_cells(table["lon"].to_numpy()[:1], table["lat"].to_numpy()[:1], 9)
+        inside, _ = read.dated_points(c, year, None, (9, [int(cell[0])]))
+        assert 0 < inside.num_rows <= table.num_rows
+        raw, _ = read.dated_points(
+            c, read.IncidentFilter(start=year.start, end=year.end, dedupe=False), (MIDDLESBROUGH,)
+        )
+        assert raw.num_rows >= table.num_rows  # linked records of one incident counted once when de-duplicating
+    finally:
+        c.close()
