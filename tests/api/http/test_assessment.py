@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +17,19 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from api.http.app import create_app
+from api.rules import PLAN_RES
+from api.services.assessment import resolve_district
+from api.services.assessment_coverage import delivery
+from api.services.assessment_levels import period_filters, year_months
+from api.services.caches import Caches
 from api.settings import Settings
+from ingest.delivery import DeliveryOptions, load_delivery
+from ingest.registry import MOVEMENT
+from ingest.store.connection import open_served_store
 from tests.api.http.test_models import Documented
 from tests.conftest import sign_in
 
+SAMPLES = Path(__file__).resolve().parents[3] / "data" / "delivery"
 LAD = "E06000002"
 YEAR = {"from": "2025-01", "to": "2025-12"}
 ASKED = {"lad": LAD, "year": 2025}
@@ -146,3 +156,30 @@ def test_only_analysts_get_the_assessment(
         assert r.status_code == status, (path, fmt, r.text)
         assert "Central" not in r.text and "ASB hotspot" not in r.text
     assert client.get("/assessment").status_code == status  # nor the form listing the districts
+
+
+def test_the_delivery_section_is_the_ward_delivery_routes_numbers(demo_store: Path, tmp_path: Path) -> None:
+    """The demo's sample patrols (January 2026) loaded: the year's delivery by ward and month as
+    /api/v1/delivery/wards gives it for the same months."""
+    store = tmp_path / "aim.duckdb"
+    shutil.copyfile(demo_store, store)
+    files = [(s, p) for s in MOVEMENT.values() for p in s.files([SAMPLES])]
+    con = open_served_store(store, "1GB")
+    try:
+        load_delivery(con, files, "police", DeliveryOptions())
+    finally:
+        con.close()
+    with TestClient(create_app(Settings(store=store, tile_url="none"))) as client:
+        sign_in(client)
+        held = client.app.state.con  # type: ignore[attr-defined]
+        area = resolve_district(held, LAD)
+        found = delivery(held, period_filters(held, year_months(2026)), area, 2026, Caches(), PLAN_RES)
+        served = get(client, "/api/v1/delivery/wards", lad=LAD, delivered_from="2026-01", delivered_to="2026-12")
+        none = delivery(held, period_filters(held, year_months(2025)), area, 2025, Caches(), PLAN_RES)
+    assert found["held"] and found["wards"]
+    by_ward: dict[str, int] = {}
+    for row in served["totals"]:
+        by_ward[row["ward"]] = by_ward.get(row["ward"], 0) + row["compliant_visits"]
+    assert {w["ward"]: w["compliant_visits"] for w in found["wards"]} == by_ward
+    assert sum(m["minutes"] for m in found["months"]) == sum(r["minutes"] for r in served["totals"])
+    assert none["held"] is False and none["wards"] == [] and "aim delivery load" in none["note"]
