@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from api.render.assessment_text import CHAPTERS, section
+from api.render.assessment_text import CHAPTERS, SUMMARY, section, summary_rows
 from api.render.patrol_print import ATTRIBUTION
 from api.render.templates import render_page
 
@@ -38,6 +38,8 @@ def render_assessment_page(report: dict[str, Any], nonce: str = "") -> str:
         report=report,
         links=assessment_links(report),
         chapters=chapters(report),
+        summary_header=SUMMARY,
+        summary=summary_rows(report),
         attribution=ATTRIBUTION,
     )
 

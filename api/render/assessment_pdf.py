@@ -13,6 +13,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from api.render.assessment_page import chapters
+from api.render.assessment_text import SUMMARY, summary_rows
 from api.render.patrol_print import ATTRIBUTION
 from api.render.tasking_pack_pdf import CELL, GRID, SMALL, STYLES, WIDTH, p
 
@@ -70,6 +71,7 @@ def render_assessment_pdf(report: dict[str, Any]) -> bytes:
         f"same question. Generated {report['generated_at']} from store version {report['store_version']}."
     )
     story: list[Any] = [Paragraph(escape(title), STYLES["Title"]), p(intro), Spacer(1, 6)]
+    story += [table(SUMMARY, summary_rows(report)), Spacer(1, 6)]
     for chapter in chapters(report):
         story.append(Paragraph(escape(chapter["heading"]), STYLES["Heading2"]))
         story += [p(note) for note in chapter["notes"]]

@@ -52,6 +52,36 @@ def _level(row: dict[str, Any]) -> list[object]:
 LEVEL = ["Months held", "Previous year", "Change", "Change %", "p", "Significant"]
 
 
+def summary_rows(report: Report) -> Rows:
+    """The year at a glance: each figure with the chapter that holds it."""
+    levels, groups = report["levels"], {g["group"]: g["cells"] for g in report["hotspots"]["groups"]}
+    c, repeat, problems = report["changes"], report["places"]["repeat"], report["problems"]
+    change = (
+        f"{c['change']:+,} ({c['previous']['from'][:4]}: {c['previous_total']:,})"
+        if c["comparable"]
+        else (f"not comparable: {c['previous']['from'][:4]} is not held for every source")
+    )
+    return [
+        ["ASB incidents", f"{levels['total']['total']:,}", "1"],
+        ["Change since the previous year", change, "8"],
+        ["Wards with records", len(levels["wards"]), "1"],
+        [
+            "Persistent / new / fading hot spot cells",
+            f"{groups['persistent']} / {groups['new']} / {groups['fading']}",
+            "2",
+        ],
+        ["Repeat places (12 months to December)", _blank(repeat.get("repeat_places")), "3"],
+        ["Problems opened / evaluated", f"{problems['opened']} / {problems['evaluated']}", "4"],
+        ["Patrol delivery", "held" if report["delivery"]["held"] else "not held", "5"],
+        ["Feeds with gaps flagged in the year", sum(bool(f["gaps"]) for f in report["feeds"]["feeds"]), "6"],
+        ["ASB Case Review figures", "not yet held", "7"],
+        ["Priorities suggested", len(report["priorities"]), "9"],
+    ]
+
+
+SUMMARY = ["In this assessment", "Figure", "Chapter"]
+
+
 def total_rows(report: Report) -> Rows:
     """The district's total."""
     return [[report["district"]["name"], *_level(report["levels"]["total"])]]
