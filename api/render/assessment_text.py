@@ -218,6 +218,15 @@ def change_rows(report: Report) -> Rows:
     return out
 
 
+def recording_rows(report: Report) -> Rows:
+    """What each feed sent in both years (none when not comparable)."""
+    c = report["changes"]
+    return [
+        [r["feed"], r["source"], r["previous_loaded"], r["loaded"], r["change"], ", ".join(r["gaps"]) or "none"]
+        for r in c["recording"] or []
+    ]
+
+
 def priority_rows(report: Report) -> Rows:
     """The suggested priorities and the figures they rest on."""
     return [[k + 1, p["suggestion"], p["because"], p["section"]] for k, p in enumerate(report["priorities"])]
@@ -265,6 +274,12 @@ SECTIONS = (
         "What changed since the previous year",
         ["Part", "Name", "Previous year", "This year", "Change", "Share of the change"],
         change_rows,
+    ),
+    Section(
+        "recording",
+        "What the feeds sent in the two years",
+        ["Feed", "Source", "Previous year", "This year", "Change", "Gaps flagged in either year"],
+        recording_rows,
     ),
     Section("priorities", "Suggested priorities", ["#", "Suggestion", "Because", "Section"], priority_rows),
     Section("case_review", "Case Review", ["Section", "Status", "Note"], case_review_rows),
@@ -317,15 +332,15 @@ def _place_notes(report: Report) -> list[str]:
 def _problem_notes(report: Report) -> list[str]:
     p = report["problems"]
     return [
-        f"{p['opened']} problems opened in the year in the district's wards; {p['closed']} closed; {p['evaluated']} "
-        f"with an evaluation kept; targets met {p['targets_met']}, not met {p['targets_not_met']}."
+        f"Problems opened in the year in the district's wards: {p['opened']}; closed: {p['closed']}; with an "
+        f"evaluation kept: {p['evaluated']}; targets met {p['targets_met']}, not met {p['targets_not_met']}."
     ]
 
 
 def _delivery_notes(report: Report) -> list[str]:
     d = report["delivery"]
     if not d["held"]:
-        return [d["note"] + "."]
+        return [_sentence(d["note"])]
     return [f"Patrol delivery by ward, {d['from']} to {d['to']}, every agency together ({d['note']})."]
 
 
@@ -347,7 +362,7 @@ def _change_notes(report: Report) -> list[str]:
     c = report["changes"]
     period = f"{c['previous']['from']} to {c['previous']['to']}"
     if not c["comparable"]:
-        return [f"Against the previous year ({period}): {c['note']}."]
+        return [f"Against the previous year: {c['note']}."]
     verdict = "significant" if c["significant"] else "within chance"
     lines = [
         f"{c['total']:,} incidents against {c['previous_total']:,} in {period}: {c['change']:+,} ({verdict}).",
@@ -357,6 +372,7 @@ def _change_notes(report: Report) -> list[str]:
         down = ", ".join(f"{r['label']} {r['change']:+,}" for r in c[part]["falling"]) or "none"
         lines.append(f"The {name} that drove it up: {up}; down: {down}.")
     lines.append(_sentence(c["residual_note"]))
+    lines.append(_sentence(c["recording_note"]))
     return lines
 
 
@@ -375,6 +391,6 @@ CHAPTERS = (
     Chapter("5. Patrol delivery", _delivery_notes, ("delivery",)),
     Chapter("6. Feeds' coverage and gaps", _feed_notes, ("feeds",)),
     Chapter("7. Case Review", _case_review_notes, ("case_review",)),
-    Chapter("8. What changed since the previous year, and why", _change_notes, ("changes",)),
+    Chapter("8. What changed since the previous year, and why", _change_notes, ("changes", "recording")),
     Chapter("9. Suggested priorities", _priority_notes, ("priorities",)),
 )

@@ -116,6 +116,6 @@ def assessment(
         "feeds": feeds(con, filters, area, caches, rule),
         "case_review": {"held": False, "note": CASE_REVIEW},
     }
-    found["changes"] = changes(found["levels"])
+    found["changes"] = changes(found["levels"], found["feeds"])
     found["priorities"] = priorities(found)
     return found

@@ -50,9 +50,31 @@ def decomposition(total_change: int, parts: list[tuple[str, str, int | None, int
     }
 
 
-def changes(levels: Row) -> Row:
-    """The change of the year's total against the previous year (the levels' previous period) and its decomposition
-    by category, source and ward; or, when the previous year is not held for every source counted, not comparable
+RECORDING = (
+    "what each feed sent in the two years (records loaded, every category and area) and the months flagged as gaps "
+    "in either: a feed that sent less, or has a gap, explains part of a change without any change on the ground"
+)
+
+
+def recording(feeds: Row) -> list[Row]:
+    """Each feed's records loaded in both years, the change, and the gaps flagged in either year."""
+    return [
+        {
+            "feed": f["feed"],
+            "source": f["source"],
+            "previous_loaded": f["previous_loaded"],
+            "loaded": f["loaded"],
+            "change": f["loaded"] - f["previous_loaded"],
+            "gaps": [g["month"] for g in [*f["previous_gaps"], *f["gaps"]]],
+        }
+        for f in feeds["feeds"]
+    ]
+
+
+def changes(levels: Row, feeds: Row) -> Row:
+    """The change of the year's total against the previous year (the levels' previous period), its decomposition
+    by category, source and ward, and what each feed sent in both years (`feeds`: api.services.assessment_coverage);
+    or, when the previous year is not held for every source counted, not comparable
     (no figures)."""
     total = levels["total"]
     period = levels["previous"]
@@ -70,6 +92,8 @@ def changes(levels: Row) -> Row:
             "by_source": None,
             "by_ward": None,
             "residual_note": RESIDUAL,
+            "recording": None,
+            "recording_note": RECORDING,
         }
     change = int(total["change"])
     categories = [(r["category"], r["label"], r["previous_total"], r["total"]) for r in levels["categories"]]
@@ -88,4 +112,6 @@ def changes(levels: Row) -> Row:
         "by_source": decomposition(change, sources),
         "by_ward": decomposition(change, wards),
         "residual_note": RESIDUAL,
+        "recording": recording(feeds),
+        "recording_note": RECORDING,
     }

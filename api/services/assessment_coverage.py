@@ -49,13 +49,16 @@ def delivery(con: Connection, filters: Filters, area: StudyArea, year: int, cach
 
 def feeds(con: Connection, filters: Filters, area: StudyArea, caches: Caches, rule: GapRule) -> Row:
     """Each feed of the sources holding the district's records: months held, records loaded and quarantined in the
-    year, and the months the source monitor flags as gaps in it."""
+    year, and the months the source monitor flags as gaps in it; and its records loaded and gaps in the year before
+    (what it sent, every category and area: a change in it is a change in recording, not on the ground)."""
     sources = csp_sources(con, filters, area)
     report = caches.reports.get(con, rule, sources) if sources else {"feeds": []}
     first, last = f"{filters.incident.start:%Y-%m}", f"{filters.incident.end:%Y-%m}"
+    before = f"{filters.previous[0]:%Y-%m}", f"{filters.previous[1]:%Y-%m}"
     rows = []
     for f in report["feeds"]:
         months = [m for m in f["months"] if first <= m["month"] <= last]
+        earlier = [m for m in f["months"] if before[0] <= m["month"] <= before[1]]
         rows.append(
             {
                 "feed": f["feed"],
@@ -67,6 +70,8 @@ def feeds(con: Connection, filters: Filters, area: StudyArea, caches: Caches, ru
                 "quarantined": sum(m["quarantined"] for m in months),
                 "gaps": [g for g in f["gaps"] if first <= g["month"] <= last],
                 "status": f["status"],
+                "previous_loaded": sum(m["loaded"] for m in earlier),
+                "previous_gaps": [g for g in f["gaps"] if before[0] <= g["month"] <= before[1]],
             }
         )
     return {"sources": list(sources), "feeds": rows}

@@ -252,6 +252,8 @@ class FeedYear(Schema):
     quarantined: int
     gaps: list[Gap]
     status: str
+    previous_loaded: int = Field(description="Records loaded in the previous year")
+    previous_gaps: list[Gap] = Field(description="Months flagged as gaps in the previous year")
 
 
 class Feeds(Schema):
@@ -288,6 +290,17 @@ class Decomposition(Schema):
     unexplained: int
 
 
+class Recording(Schema):
+    """What a feed sent in the two years."""
+
+    feed: str
+    source: str
+    previous_loaded: int
+    loaded: int
+    change: int
+    gaps: list[str] = Field(description="Months flagged as gaps in either year, YYYY-MM")
+
+
 class Changes(Schema):
     """What changed since the previous year, and its parts."""
 
@@ -303,6 +316,8 @@ class Changes(Schema):
     by_source: Decomposition | None
     by_ward: Decomposition | None
     residual_note: str
+    recording: list[Recording] | None = Field(description=NOT_COMPARABLE)
+    recording_note: str
 
 
 class Priority(Schema):

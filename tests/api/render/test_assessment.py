@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,26 +24,43 @@ from api.render.assessment_page import render_assessment_page
 from api.render.assessment_pdf import render_assessment_pdf
 from api.render.assessment_text import CHAPTERS
 from api.rules import gap_rule
-from api.services.assessment import assessment
+from api.services.assessment import assessment, resolve_district
+from api.services.assessment_changes import changes
+from api.services.assessment_coverage import feeds
+from api.services.assessment_levels import levels, period_filters
 from api.services.caches import Caches
 from api.settings import Settings
 from ingest.store.connection import open_served_store
 from tests.api.render.hostile import HOSTILE, read_page
 
 MARKUP = ("<font size=80>x", "Mandale & Victoria <b>bold</b>", '<para alignment="right">', "a &amp; b")
+STEM = "aim-assessment-E06000002-2025"
 FORMULAS = ('=HYPERLINK("http://x","y")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)")
 
 
 @pytest.fixture(scope="module")
-def report(pack_demo: Path) -> Iterator[dict[str, Any]]:
+def reports(pack_demo: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """The demo's 2025 assessment (the previous year not held), and the same with the levels and changes of July to
+    December against January to June (comparable)."""
     settings = Settings(store=pack_demo)
     con = open_served_store(pack_demo, "1GB")
     tasking = TaskingStore.open(settings.tasking_url())
+    caches = Caches()
     try:
-        yield assessment(con, tasking, "E06000002", 2025, Caches(), gap_rule(settings))
+        found = assessment(con, tasking, "E06000002", 2025, caches, gap_rule(settings))
+        months = (date(2025, 7, 1), date(2025, 12, 1))
+        half = levels(con, months, "E06000002", caches)
+        area = resolve_district(con, "E06000002")
+        sent = feeds(con, period_filters(con, months), area, caches, gap_rule(settings))
+        yield found, found | {"levels": half, "feeds": sent, "changes": changes(half, sent)}
     finally:
         tasking.close()
         con.close()
+
+
+@pytest.fixture(scope="module")
+def report(reports: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+    return reports[0]
 
 
 def pdf_text(document: bytes) -> str:
@@ -71,6 +89,22 @@ def test_the_printed_assessment_holds_every_chapter(report: dict[str, Any]) -> N
         assert chapter.heading in text, chapter.heading
     assert "ASB hotspot in Central" in text and "cleveland-council-crm" in text and "Case Review" in text
     assert report["levels"]["wards"][0]["name"] in text and f"{report['levels']['total']['total']}" in text
+
+
+def test_a_comparable_change_is_printed_with_its_parts(reports: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    comparable = reports[1]
+    c = comparable["changes"]
+    text = pdf_text(render_assessment_pdf(comparable))
+    assert f"{c['total']:,} incidents against {c['previous_total']:,} in 2025-01 to 2025-06: {c['change']:+,}" in text
+    top = (c["by_ward"]["rising"] or c["by_ward"]["falling"])[0]
+    assert f"{top['label']} {top['change']:+,}" in text and "What the feeds sent in the two years" in text
+    page = read_page(render_assessment_page(comparable))
+    assert any("The wards that drove it up" in t for t in page.text)
+    with zipfile.ZipFile(io.BytesIO(assessment_zip(comparable))) as archive:
+        rows = list(csv.reader(io.StringIO(archive.read(f"{STEM}/changes.csv").decode())))
+    wards = [r for r in rows[1:] if r[0] == "ward"]
+    assert [r[1] for r in wards[:-1]] == [p["label"] for p in c["by_ward"]["parts"]]
+    assert wards[-1][1:] == ["unexplained by the parts", "", "", str(c["by_ward"]["unexplained"]), ""]
 
 
 @pytest.mark.parametrize("text", [*MARKUP, *HOSTILE])

@@ -14,8 +14,9 @@ import pytest
 
 from api.database.tasking import TaskingStore
 from api.rules import gap_rule
-from api.services.assessment import CASE_REVIEW, assessment, held_districts
+from api.services.assessment import CASE_REVIEW, assessment, held_districts, resolve_district
 from api.services.assessment_changes import changes, contributions
+from api.services.assessment_coverage import feeds
 from api.services.assessment_levels import levels, period_filters
 from api.services.caches import Caches
 from api.services.errors import ParameterError
@@ -58,7 +59,7 @@ def test_a_previous_year_not_held_is_not_comparable_and_invents_nothing(report: 
     c = report["changes"]
     assert c["comparable"] is False and c["previous"] == {"from": "2024-01", "to": "2024-12"}
     assert c["note"].startswith("not comparable")
-    assert all(c[k] is None for k in ("total", "change", "by_category", "by_source", "by_ward"))
+    assert all(c[k] is None for k in ("total", "change", "by_category", "by_source", "by_ward", "recording"))
     for row in [*report["levels"]["categories"], *report["levels"]["sources"]]:
         assert row["comparable"] is False and row["change"] is None
     assert all(w["previous_count"] is None and w["change"] is None for w in report["levels"]["wards"])
@@ -91,18 +92,25 @@ def test_a_comparable_period_decomposes_into_its_parts(held: Held) -> None:
     months = (date(2025, 7, 1), date(2025, 12, 1))
     found = levels(held.con, months, MIDDLESBROUGH, held.caches)
     assert found["previous"] == {"from": "2025-01", "to": "2025-06"} and found["total"]["comparable"]
-    c = changes(found)
+    filters = period_filters(held.con, months)
+    area = resolve_district(held.con, MIDDLESBROUGH)
+    c = changes(found, feeds(held.con, filters, area, held.caches, gap_rule(held.settings)))
     assert c["comparable"] and c["change"] == found["total"]["total"] - found["total"]["previous_total"]
     for part in ("by_category", "by_source", "by_ward"):
         d = c[part]
         assert sum(r["change"] for r in d["parts"]) + d["unexplained"] == c["change"], part
         assert all(r["change"] > 0 for r in d["rising"]) and all(r["change"] < 0 for r in d["falling"])
-    movers = ward_movers(
-        held.con, period_filters(held.con, months), held.caches.wards, MIDDLESBROUGH, 200, 0.05, "previous"
-    )
+    movers = ward_movers(held.con, filters, held.caches.wards, MIDDLESBROUGH, 200, 0.05, "previous")
     moved = {w["code"]: w["change"] for w in [*movers["rising"], *movers["falling"]]}
     by_ward = {r["key"]: r["change"] for r in c["by_ward"]["parts"]}
     assert moved and all(by_ward[code] == change for code, change in moved.items())
+    monitor = {f["feed"]: f for f in held.caches.reports.get(held.con, gap_rule(held.settings))["feeds"]}
+    crm = next(r for r in c["recording"] if r["feed"] == "cleveland-council-crm")
+    halves = [
+        sum(m["loaded"] for m in monitor[crm["feed"]]["months"] if first <= m["month"] <= last)
+        for first, last in (("2025-01", "2025-06"), ("2025-07", "2025-12"))
+    ]
+    assert [crm["previous_loaded"], crm["loaded"]] == halves and crm["gaps"] == ["2025-10"]
 
 
 def test_each_part_carries_its_share_of_the_change() -> None:
