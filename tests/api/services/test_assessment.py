@@ -18,6 +18,7 @@ from api.services.assessment import CASE_REVIEW, assessment, held_districts, res
 from api.services.assessment_changes import changes, contributions
 from api.services.assessment_coverage import feeds
 from api.services.assessment_levels import levels, period_filters
+from api.services.assessment_priorities import priorities
 from api.services.caches import Caches
 from api.services.errors import ParameterError
 from api.services.movers import ward_movers
@@ -111,6 +112,22 @@ def test_a_comparable_period_decomposes_into_its_parts(held: Held) -> None:
         for first, last in (("2025-01", "2025-06"), ("2025-07", "2025-12"))
     ]
     assert [crm["previous_loaded"], crm["loaded"]] == halves and crm["gaps"] == ["2025-10"]
+
+
+def test_priorities_name_the_wards_that_rose_against_the_district(held: Held, report: dict[str, Any]) -> None:
+    """July to December against January to June: each ward whose rise is significant against the district's own
+    change (at most three) is suggested for a look, with its counts; none for a previous year not held."""
+    months = (date(2025, 7, 1), date(2025, 12, 1))
+    found = levels(held.con, months, MIDDLESBROUGH, held.caches)
+    rose = [w for w in found["wards"] if w["significant"] and w["excess"] > 0][:3]
+    assert rose  # Linthorpe and North Ormesby in the demo
+    suggested = priorities(report | {"levels": found, "changes": changes(found, report["feeds"])})
+    looked = [p for p in suggested if p["suggestion"].startswith("Consider looking into the rise in")]
+    assert [p["suggestion"] for p in looked] == [f"Consider looking into the rise in {w['name']}." for w in rose]
+    for p, w in zip(looked, rose, strict=True):
+        assert p["because"].startswith(f"{w['count']:,} incidents against {w['previous_count']:,}")
+    assert not any("the rise in" in p["suggestion"] for p in report["priorities"])
+    assert not any("previous year's records" in p["suggestion"] for p in suggested)
 
 
 def test_each_part_carries_its_share_of_the_change() -> None:
