@@ -79,10 +79,17 @@ def changes(levels: Row, feeds: Row) -> Row:
     total = levels["total"]
     period = levels["previous"]
     if not total["comparable"]:
+        months = len(levels["series"])
+        note = (
+            f"{NOT_COMPARABLE} ({period['from']} to {period['to']})"
+            if total["months_held"] == months
+            else f"not comparable: {total['months_held']} of the {months} months of {levels['period']['from']} to "
+            f"{levels['period']['to']} are held for every source counted, so a part would be compared with a whole"
+        )
         return {
             "previous": period,
             "comparable": False,
-            "note": f"{NOT_COMPARABLE} ({period['from']} to {period['to']})",
+            "note": note,
             "total": None,
             "previous_total": None,
             "change": None,

@@ -43,9 +43,10 @@ def period_filters(
 
 
 def comparable(con: Connection, filters: Filters) -> bool:
-    """Whether every source counted holds every month of the previous year (else the change would be invented)."""
-    start, end = filters.previous
-    return months_held(con, filters.incident.sources, start, end)
+    """Whether every source counted holds every month of the year and of the previous year (else the change would be
+    invented, or a part of a year compared with a whole one)."""
+    f = filters.incident
+    return months_held(con, f.sources, *filters.previous) and months_held(con, f.sources, f.start, f.end)
 
 
 def district_trend(con: Connection, filters: Filters, lad: str, caches: Caches) -> Row:
@@ -55,11 +56,17 @@ def district_trend(con: Connection, filters: Filters, lad: str, caches: Caches) 
 
 
 def level(body: Row) -> Row:
-    """A trend answer's total and its change against the previous year (the same months a year before)."""
+    """A trend answer's total and its change against the previous year (the same months a year before); not
+    comparable, without a change, unless every month of both years is held for every source counted (the route
+    compares whatever months the year holds with the whole previous year: the assessment does not)."""
     previous = body["compared"]["previous_period"]
+    held = sum(bool(s["held"]) for s in body["series"])
+    if not previous["comparable"] or held < len(body["series"]):
+        previous = {k: None for k in ("total", "change", "change_pct", "p_value", "significant")}
+        previous["comparable"] = False
     return {
         "total": body["total"],
-        "months_held": sum(bool(s["held"]) for s in body["series"]),
+        "months_held": held,
         "comparable": bool(previous["comparable"]),
         "previous_total": previous["total"],
         "change": previous["change"],

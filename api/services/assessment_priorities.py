@@ -158,9 +158,9 @@ def _coverage(report: Row) -> list[Row]:
         out.append(
             _suggestion(
                 "changes",
-                "Consider loading the previous year's records of every source, so that change can be measured.",
-                f"the previous year ({report['changes']['previous']['from']} to {report['changes']['previous']['to']})"
-                " is not held for every source counted: no change is given.",
+                "Consider loading every month of this year and the previous one for every source, so that change "
+                "can be measured.",
+                report["changes"]["note"] + ".",
             )
         )
     return out

@@ -17,7 +17,7 @@ from api.rules import gap_rule
 from api.services.assessment import CASE_REVIEW, assessment, held_districts, resolve_district
 from api.services.assessment_changes import changes, contributions
 from api.services.assessment_coverage import feeds
-from api.services.assessment_levels import levels, period_filters
+from api.services.assessment_levels import district_trend, levels, period_filters
 from api.services.assessment_priorities import priorities
 from api.services.caches import Caches
 from api.services.errors import ParameterError
@@ -64,7 +64,7 @@ def test_a_previous_year_not_held_is_not_comparable_and_invents_nothing(report: 
     for row in [*report["levels"]["categories"], *report["levels"]["sources"]]:
         assert row["comparable"] is False and row["change"] is None
     assert all(w["previous_count"] is None and w["change"] is None for w in report["levels"]["wards"])
-    assert any("previous year" in p["suggestion"] for p in report["priorities"])
+    assert any("so that change can be measured" in p["suggestion"] for p in report["priorities"])
 
 
 def test_the_sections_of_the_demo_year(report: dict[str, Any]) -> None:
@@ -127,7 +127,21 @@ def test_priorities_name_the_wards_that_rose_against_the_district(held: Held, re
     for p, w in zip(looked, rose, strict=True):
         assert p["because"].startswith(f"{w['count']:,} incidents against {w['previous_count']:,}")
     assert not any("the rise in" in p["suggestion"] for p in report["priorities"])
-    assert not any("previous year's records" in p["suggestion"] for p in suggested)
+    assert not any("so that change can be measured" in p["suggestion"] for p in suggested)
+
+
+def test_a_year_not_held_in_full_is_not_compared_with_a_whole_one(held: Held) -> None:
+    """October 2025 to March 2026 (three months held) against April to September 2025 (all held): the trend route
+    compares the three months with the six; the assessment says not comparable and gives no change."""
+    months = (date(2025, 10, 1), date(2026, 3, 1))
+    route = district_trend(held.con, period_filters(held.con, months), MIDDLESBROUGH, held.caches)
+    assert route["compared"]["previous_period"]["comparable"] is True
+    found = levels(held.con, months, MIDDLESBROUGH, held.caches)
+    assert found["total"]["total"] == route["total"] and found["total"]["months_held"] == 3
+    assert found["total"]["comparable"] is False and found["total"]["change"] is None
+    assert all(not r["comparable"] for r in [*found["categories"], *found["sources"], *found["wards"]])
+    c = changes(found, {"feeds": []})
+    assert c["comparable"] is False and c["change"] is None and "3 of the 6 months" in c["note"]
 
 
 def test_each_part_carries_its_share_of_the_change() -> None:
