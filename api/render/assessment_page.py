@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from api.render.assessment_text import CHAPTERS, SUMMARY, section, summary_rows
+from api.render.assessment_chapters import CHAPTERS
+from api.render.assessment_text import SUMMARY, section, summary_rows
 from api.render.patrol_print import ATTRIBUTION
 from api.render.templates import render_page
 

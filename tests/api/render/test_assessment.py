@@ -19,10 +19,10 @@ from markupsafe import escape
 from pypdf import PdfReader
 
 from api.database.tasking import TaskingStore
+from api.render.assessment_chapters import CHAPTERS
 from api.render.assessment_csv import assessment_zip
 from api.render.assessment_page import render_assessment_page
 from api.render.assessment_pdf import render_assessment_pdf
-from api.render.assessment_text import CHAPTERS
 from api.rules import gap_rule
 from api.services.assessment import assessment, resolve_district
 from api.services.assessment_changes import changes
