@@ -48,7 +48,7 @@ def _print_summary(found: dict[str, Any]) -> None:
     )
     console.print(
         f"{found['district']['name']} {found['year']}: {total['total']:,} ASB incidents ({change}); "
-        f"{len(found['levels']['wards'])} wards, {found['problems']['opened']} problems opened, "
+        f"{len(found['levels']['wards'])} wards, problems opened: {found['problems']['opened']}, "
         f"{len(found['priorities'])} priorities suggested",
         soft_wrap=True,
         markup=False,

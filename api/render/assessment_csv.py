@@ -25,6 +25,11 @@ def file_stem(report: dict[str, Any]) -> str:
     return f"aim-assessment-{report['district']['code']}-{report['year']}"
 
 
+def table_rows(report: dict[str, Any]) -> int:
+    """How many rows the CSV files hold together (for the audit log)."""
+    return sum(len(s.rows(report)) for s in SECTIONS)
+
+
 def assessment_zip(report: dict[str, Any]) -> bytes:
     """Every table of the assessment as its own CSV file, zipped."""
     out = io.BytesIO()

@@ -16,7 +16,7 @@ from api.http.deps import CachesDep, Con, NonceDep, SettingsDep
 from api.http.formats import Answer, respond
 from api.http.models.assessment import Assessment
 from api.http.models.base import documented_as
-from api.render.assessment_csv import assessment_zip, file_stem
+from api.render.assessment_csv import assessment_zip, file_stem, table_rows
 from api.render.assessment_page import render_assessment_page, render_choice_page
 from api.render.assessment_pdf import render_assessment_pdf
 from api.rules import PLAN_RES, gap_rule
@@ -62,7 +62,7 @@ def assessment_answer(
         return HTMLResponse(render_assessment_page(found, nonce))
     stem = file_stem(found)
     if format == "zip":
-        record_access(request, 0, "zip")
+        record_access(request, table_rows(found), "zip")
         headers = {"Content-Disposition": f'attachment; filename="{stem}.zip"'}
         return Response(assessment_zip(found), media_type="application/zip", headers=headers)
     answer = Answer(

@@ -118,6 +118,10 @@ def test_the_assessment_as_pdf_page_and_csv_files(analyst: TestClient, report: d
         wards = archive.read("aim-assessment-E06000002-2025/wards.csv").decode()
         names = archive.namelist()
     assert "aim-assessment-E06000002-2025/case_review.csv" in names
+    logged = analyst.app.state.access.audit_log(limit=5)  # type: ignore[attr-defined]
+    exported = next(e for e in logged if e["format"] == "zip")
+    assert exported["action"] == "GET /api/v1/assessment" and exported["rows"] > len(report["levels"]["wards"])
+    assert any(e["format"] == "pdf" and e["action"] == "GET /api/v1/assessment" for e in logged)
     rows = list(csv.reader(io.StringIO(wards)))
     first = report["levels"]["wards"][0]
     assert rows[1][:3] == [first["name"], first["code"], str(first["count"])]
