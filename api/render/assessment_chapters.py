@@ -44,7 +44,8 @@ def _hotspot_notes(report: Report) -> list[str]:
 def _place_notes(report: Report) -> list[str]:
     return [
         "Counts only: no place is named. Repeat places as /api/v1/repeat-places gives them (the 12 months to "
-        "December); concentration as /api/v1/concentration gives it."
+        "December); concentration as /api/v1/concentration gives it.",
+        "Repeat victims are not yet held: their counts belong here when they are.",
     ]
 
 
