@@ -87,6 +87,10 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/problems/{problem_id}": PROBLEMS,
     "/api/v1/tasking/pack": ANALYSTS,  # problem details and patrol plans: partners, councillors, public refused
     "/tasking": ANALYSTS,
+    # the annual assessment joins analyses (hot spots, feed quality), problems and delivery by cell: analysts only;
+    # below analyst nothing (the published map's disclosure-controlled counts are the aggregates others may read)
+    "/api/v1/assessment": ANALYSTS,
+    "/assessment": ANALYSTS,
     "/api/v1/problem-areas": ANALYSTS,
     "/api/v1/delivery/load": ANALYSTS,
     "/api/v1/delivery/plan": ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli.assessment import assessment_command
 from api.cli.common import configure_logging
 from api.cli.delivery import delivery_app
 from api.cli.evaluate import evaluate_command
@@ -40,6 +41,7 @@ app.add_typer(problems_app, name="problems")
 app.add_typer(tasking_app, name="tasking")
 app.add_typer(export_app, name="export")
 app.command("evaluate")(evaluate_command)
+app.command("assessment")(assessment_command)
 app.command("audit")(audit_command)
 app.command("serve")(serve)
 app.command("demo")(demo)

@@ -20,6 +20,7 @@ from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
 from api.http.routers import (
     accessibility,
+    assessment,
     concentration,
     delivery,
     docs,
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         tiles,
         ogc,
         tasking_pack,
+        assessment,
         delivery,
         accessibility,
     ):
