@@ -167,7 +167,11 @@ class TaskingStore:
         return self._create("problem", None, write, once)
 
     def _create(
-        self, entity: str, problem_id: int | None, write: Callable[[Connection], tuple[int, int]], once: Once | None
+        self,
+        entity: str,
+        problem_id: int | None,
+        write: Callable[[Connection], tuple[int, int | None]],
+        once: Once | None,
     ) -> int:
         """Run a create in one transaction; with a key, remember it there, or (the key's row already there: its
         unique constraint refuses the transaction) answer with what the key made."""
