@@ -71,7 +71,10 @@ def dosage_rules(settings: Settings) -> DosageRules:
 def repeat_rule(settings: Settings) -> RepeatRule:
     """The repeat-victim rule from settings: how many records, within how many months, from how many feeds."""
     return RepeatRule(
-        count=settings.repeat_victim_count, months=settings.repeat_victim_months, feeds=settings.repeat_victim_feeds
+        count=settings.repeat_victim_count,
+        months=settings.repeat_victim_months,
+        feeds=settings.repeat_victim_feeds,
+        near_m=settings.repeat_victim_near_m,
     )
 
 

@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     repeat_victim_count: int = 3
     repeat_victim_months: int = 12
     repeat_victim_feeds: int = 2
+    repeat_victim_near_m: float = 500.0  # one address text further apart than this is two addresses
     case_retention_months: int = 24
     case_retention_action: Literal["anonymise", "delete"] = "anonymise"
     answer_cache_mb: int = 256  # answers kept per store version (0: none, e.g. to time every request cold)

@@ -14,6 +14,7 @@ from typing import Any
 from api.database.cases import CaseStore
 from api.database.tasking import Once
 from api.services import tasking
+from api.services.case_places import NEAR_M, Locate, Point, metres
 from api.services.case_risk import RiskMatrix, assess
 from api.services.errors import NotFoundError, ParameterError
 from ingest.store import read
@@ -294,21 +295,38 @@ def _store_record(r: dict[str, Any], rule: str, note: str) -> dict[str, Any]:
     }
 
 
+def _near(r: dict[str, Any], home: Point | None, near_m: float) -> bool:
+    return home is None or (r["lon"] is not None and metres(home, (r["lon"], r["lat"])) <= near_m)
+
+
 def find_links(
-    con: Connection, store: CaseStore, case_id: int, refs: list[str], since: date | None = None
+    con: Connection,
+    store: CaseStore,
+    case_id: int,
+    refs: list[str],
+    locate: Locate,
+    since: date | None = None,
+    near_m: float = NEAR_M,
 ) -> list[dict[str, Any]]:
     """The store's records a case's rules link: by reference (the refs given, e.g. quoted by the victim or another
-    agency), by the case's address (its number and street, spelt out), and by UPRN (other agencies' records linked
-    to any case at the same UPRN); each with the rule that found it and why. Names are never matched."""
+    agency), by the case's address (its number and street, spelt out, within near_m of the case's postcode when it
+    has one), and by UPRN (other agencies' records linked to any case at the same UPRN); each with the rule that
+    found it and why. Names are never matched."""
     case = case_row(store, case_id)
     found: list[dict[str, Any]] = []
     for r in read.records_by_reference(con, refs).to_pylist():
         found.append(_store_record(r, "reference", f"the feed's reference {r['ref']} was given"))
     key = normalise_address(case.get("address"))
+    home = locate(case.get("postcode"))
+    where = f" within {near_m:g} m of {case['postcode']}" if home else " (no postcode to place it)"
     if key:
         for r in read.addressed_records(con).to_pylist():
-            if normalise_address(r["location_text"]) == key and (since is None or r["occurred_on"] >= since):
-                found.append(_store_record(r, "address", f"recorded at {r['location_text']}, the case's address"))
+            if normalise_address(r["location_text"]) != key or (since is not None and r["occurred_on"] < since):
+                continue
+            if _near(r, home, near_m):
+                found.append(
+                    _store_record(r, "address", f"recorded at {r['location_text']}, the case's address{where}")
+                )
     if case.get("uprn"):
         for other in store.case_incidents():
             if other["case_id"] != case_id and other["uprn"] == case["uprn"]:
@@ -323,10 +341,17 @@ def find_links(
 
 
 def link_by_rules(
-    con: Connection, store: CaseStore, case_id: int, actor: Actor, refs: list[str], since: date | None = None
+    con: Connection,
+    store: CaseStore,
+    case_id: int,
+    actor: Actor,
+    refs: list[str],
+    locate: Locate,
+    since: date | None = None,
+    near_m: float = NEAR_M,
 ) -> list[int]:
     """Link the records the case's rules find (find_links); the ids of those newly linked."""
-    return store.link_incidents(case_id, find_links(con, store, case_id, refs, since), actor)
+    return store.link_incidents(case_id, find_links(con, store, case_id, refs, locate, since, near_m), actor)
 
 
 # interventions and actions -------------------------------------------------------------------------------------

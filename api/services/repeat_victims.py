@@ -14,7 +14,9 @@ from datetime import date
 from typing import Any
 
 from api.database.cases import CaseStore
-from api.services.cases import normalise_address
+from api.services.case_places import NEAR_M, Locate, same_places
+from api.services.cases import case_row, normalise_address
+from api.services.errors import NotFoundError, ParameterError
 from geo.trends import add_months
 from ingest.store import read
 from ingest.store.connection import Connection
@@ -35,17 +37,19 @@ class RepeatRule:
     count: int = 3
     months: int = 12
     feeds: int = 2
+    near_m: float = NEAR_M  # records with one address text further apart than this are different addresses
 
     def describe(self) -> str:
         """The rule in words."""
         return (
             f"{self.count} or more records within {self.months} months, from at least {self.feeds} different feeds, "
-            "at one UPRN, address or case (never matched on names)"
+            f"at one UPRN, address (the same text within {self.near_m:g} m) or case (never matched on names)"
         )
 
 
-def _records(con: Connection, store: CaseStore) -> list[dict[str, Any]]:
-    """Every record that may match, once each (by feed and reference), with the keys it may match on."""
+def _records(con: Connection, store: CaseStore, locate: Locate) -> list[dict[str, Any]]:
+    """Every record that may match, once each (by feed and reference), with the keys it may match on and its point
+    (the store's; a case's incidents at the case's postcode)."""
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     out: list[dict[str, Any]] = []
     cases = {c["id"]: c for c in store.cases()}
@@ -55,6 +59,7 @@ def _records(con: Connection, store: CaseStore) -> list[dict[str, Any]]:
             "ref": r["ref"],
             "occurred_on": r["occurred_on"],
             "address": r["location_text"],
+            "point": None if r["lon"] is None else (r["lon"], r["lat"]),
             "keys": {("address", normalise_address(r["location_text"]))},
         }
         if r["ref"]:
@@ -76,6 +81,7 @@ def _records(con: Connection, store: CaseStore) -> list[dict[str, Any]]:
             "ref": i["ref"],
             "occurred_on": i["occurred_on"],
             "address": i["address"],
+            "point": locate(case["postcode"]) if case is not None else None,
             "keys": keys,
         }
         if i["ref"]:
@@ -97,15 +103,29 @@ def _best_window(records: list[dict[str, Any]], rule: RepeatRule) -> list[dict[s
     return best
 
 
-def find_repeats(con: Connection, store: CaseStore, rule: RepeatRule) -> list[dict[str, Any]]:
-    """The matches the rule finds: each its rule (uprn, reference or address), the key matched, the records (feed,
-    reference, date, address) and feeds of its busiest qualifying window, and why in words. A match whose records
-    are those of a stronger rule's match is left out."""
+def _groups(records: list[dict[str, Any]], near_m: float) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Records by what they match on; one address text in places further apart than near_m is as many addresses,
+    each keyed with where it is."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for record in _records(con, store):
+    for record in records:
         for kind, key in record["keys"]:
             if key:
                 groups[(kind, str(key))].append(record)
+    split: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for (kind, key), found in groups.items():
+        places = same_places(found, near_m) if kind == "address" else [found]
+        for place in places:
+            point = next((r["point"] for r in place if r.get("point")), None)
+            where = f" near {point[1]:.3f}, {point[0]:.3f}" if point and len(places) > 1 else ""
+            split[(kind, key + where)] = place
+    return split
+
+
+def find_repeats(con: Connection, store: CaseStore, rule: RepeatRule, locate: Locate) -> list[dict[str, Any]]:
+    """The matches the rule finds: each its rule (uprn, reference or address), the key matched, the records (feed,
+    reference, date, address) and feeds of its busiest qualifying window, and why in words. A match whose records
+    are those of a stronger rule's match is left out."""
+    groups = _groups(_records(con, store, locate), rule.near_m)
     found: list[dict[str, Any]] = []
     taken: set[frozenset[tuple[str, str | None, date]]] = set()
     for (kind, key), records in sorted(groups.items(), key=lambda g: (RULE_ORDER.index(g[0][0]), g[0][1])):
@@ -138,9 +158,9 @@ def find_repeats(con: Connection, store: CaseStore, rule: RepeatRule) -> list[di
     return found
 
 
-def scan(con: Connection, store: CaseStore, rule: RepeatRule, actor: Actor) -> list[int]:
+def scan(con: Connection, store: CaseStore, rule: RepeatRule, locate: Locate, actor: Actor) -> list[int]:
     """Find the matches and keep them as flags for an analyst (a decided flag stays as decided); the new flags' ids."""
-    return store.keep_flags(find_repeats(con, store, rule), actor)
+    return store.keep_flags(find_repeats(con, store, rule, locate), actor)
 
 
 def flag_view(flag: dict[str, Any], rule: RepeatRule) -> dict[str, Any]:
@@ -154,9 +174,6 @@ def flag_view(flag: dict[str, Any], rule: RepeatRule) -> dict[str, Any]:
 
 def decide(store: CaseStore, flag_id: int, status: str, case_id: int | None, note: str, actor: Actor) -> None:
     """An analyst confirms a flag (with the case of the victim, when there is one) or dismisses it."""
-    from api.services.cases import case_row
-    from api.services.errors import NotFoundError, ParameterError
-
     if store.flag(flag_id) is None:
         raise NotFoundError(f"no repeat-victim flag {flag_id}")
     if status not in ("confirmed", "dismissed", "flagged"):

@@ -23,8 +23,11 @@ from api.http.routers.problems import BAD_BODY, Body, IdempotencyKey, Target, _o
 from api.rules import case_ladder, repeat_rule, risk_matrix
 from api.services import case_subject, repeat_victims
 from api.services import cases as service
+from api.services.case_places import Locate, locator
 from api.services.case_risk import describe
 from api.services.errors import NotFoundError
+from api.settings import Settings
+from ingest.geocode import load_postcodes
 
 router = APIRouter(prefix="/api/v1", tags=["cases"], responses=BAD_BODY)
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Case id")]
@@ -151,6 +154,16 @@ def cases_store(request: Request) -> CaseStore:
     return store
 
 
+def case_locate(request: Request) -> Locate:
+    """Postcodes' centroids for placing cases' addresses (the postcode files in settings, read once per app)."""
+    located: Locate | None = getattr(request.app.state, "case_locate", None)
+    if located is None:
+        settings: Settings = request.app.state.settings
+        located = locator(load_postcodes(list(settings.postcodes)))
+        request.app.state.case_locate = located
+    return located
+
+
 def _shown(request: Request, caps: Capabilities, case_id: int, change: str = "read") -> dict[str, Any]:
     """The case as the caller may see it, its read audited (404 when the caller may not know of it)."""
     store = cases_store(request)
@@ -251,11 +264,15 @@ def unlink_incident(request: Request, caps: CapabilitiesDep, case_id: CaseId, in
 
 
 @router.post("/cases/{case_id}/links", status_code=201, **plain)
-def link_by_rules(request: Request, con: Con, caps: CapabilitiesDep, case_id: CaseId, body: LinksIn) -> dict[str, Any]:
+def link_by_rules(
+    request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep, case_id: CaseId, body: LinksIn
+) -> dict[str, Any]:
     """Link every feed's records the case's rules find (analysts): by the references given, the case's address and
     its UPRN; each linked incident says which rule linked it."""
     store = _workable(request, caps, case_id)
-    made = service.link_by_rules(con, store, case_id, access.actor(caps.principal), body.refs, body.since)
+    rule = repeat_rule(settings)
+    actor = access.actor(caps.principal)
+    made = service.link_by_rules(con, store, case_id, actor, body.refs, case_locate(request), body.since, rule.near_m)
     return {"linked": len(made), "case": _shown(request, caps, case_id)}
 
 
@@ -354,7 +371,8 @@ def list_flags(
 @router.post("/repeat-victims/scan", status_code=201, **plain)
 def scan_flags(request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep) -> dict[str, Any]:
     """Look for repeat victims across the feeds and cases now; new matches are flagged (analysts)."""
-    made = repeat_victims.scan(con, cases_store(request), repeat_rule(settings), access.actor(caps.principal))
+    actor = access.actor(caps.principal)
+    made = repeat_victims.scan(con, cases_store(request), repeat_rule(settings), case_locate(request), actor)
     return {"new_flags": made}
 
 

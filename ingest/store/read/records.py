@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from ingest.store.connection import Connection, arrow
 
-RECORD_COLUMNS = """i.source, i.feed, i.source_ref AS ref, i.category, i.location_text,
+RECORD_COLUMNS = """i.source, i.feed, i.source_ref AS ref, i.category, i.location_text, i.lon, i.lat,
     CAST(coalesce(CAST(i.occurred_at AS DATE), i.month) AS DATE) AS occurred_on"""
 HOUSE_ADDRESS = r"^[0-9]+[a-zA-Z]?[ ,]"
 
