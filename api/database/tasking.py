@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -70,7 +70,7 @@ class TaskingStore:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str) -> TaskingStore:
+    def open(cls, url: str) -> Self:
         """Open the database at url (SQLAlchemy URL) through api.database: created when it is a missing SQLite file,
         migrated to the latest version (one process at a time)."""
         try:

@@ -4,12 +4,12 @@ details blanked) or deleted with everything linked to it. Each case done is audi
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 from api.database.cases import CaseStore
-from geo.trends import add_months
 
 Actor = tuple[str, str]
 
@@ -23,8 +23,10 @@ class RetentionRule:
 
 
 def cutoff(rule: RetentionRule, today: date) -> date:
-    """Cases closed before this day are due."""
-    return add_months(today, -rule.months)
+    """Cases closed before this day are due: the same day of the month, rule.months before (the month's last day
+    when it is shorter)."""
+    year, month = divmod(today.year * 12 + today.month - 1 - rule.months, 12)
+    return date(year, month + 1, min(today.day, monthrange(year, month + 1)[1]))
 
 
 def district(postcode: str | None) -> str | None:

@@ -22,7 +22,7 @@ from ingest.store import read
 from ingest.store.connection import Connection
 
 Actor = tuple[str, str]
-RULE_ORDER = ("uprn", "reference", "address")
+RULE_ORDER = ("uprn", "address", "reference")  # strongest first: the same records under a weaker rule are left out
 WHY = {
     "uprn": "the same UPRN (property reference)",
     "reference": "linked to the same case",

@@ -154,3 +154,43 @@ def test_the_pages_show_what_the_api_gives(tasking_client: TestClient) -> None:
         ("test partner", f"/cases/{cid}"),
         ("test partner", "/cases"),
     }
+
+
+def test_subject_access_and_erasure_over_the_api_are_audited(tasking_client: TestClient) -> None:
+    analyst = client(tasking_client, "analyst")
+    cid = open_case(analyst)["id"]
+    analyst.post(
+        f"/api/v1/cases/{cid}/interventions",
+        json={"step": "warning letter", "issued": "2025-04-01", "agency": "housing"},
+    )
+    export = analyst.get(f"/api/v1/cases/{cid}/subject-access").json()
+    assert export["case"]["subject_name"] == CASE["subject_name"] and len(export["case"]["interventions"]) == 1
+    assert [a["change"] for a in export["audit"]][-1] == "exported"
+    erased = analyst.request("DELETE", f"/api/v1/cases/{cid}", json={"why": "opened in error"})
+    assert erased.status_code == 200 and erased.json() == {"erased": cid}
+    assert analyst.get(f"/api/v1/cases/{cid}").status_code == 404
+    assert analyst.get("/api/v1/cases").json()["count"] == 0
+    trail = tasking_client.app.state.cases.case_audit(cid)  # type: ignore[attr-defined]
+    assert trail[-1]["change"] == "erased" and trail[-1]["detail"]["why"] == "opened in error"
+    assert not [a for a in trail[:-1] if a["detail"] != {"erased": "personal data removed"}]
+
+
+def test_retention_deletes_when_the_partnership_says_so(tasking_client: TestClient) -> None:
+    from datetime import date
+
+    from api.services.case_retention import RetentionRule, apply_retention
+
+    analyst = client(tasking_client, "analyst")
+    old = open_case(analyst, opened="2023-01-01")["id"]
+    analyst.patch(f"/api/v1/cases/{old}", json={"status": "closed", "closed": "2023-03-30"})
+    recent = open_case(analyst)["id"]
+    analyst.patch(f"/api/v1/cases/{recent}", json={"status": "closed", "closed": "2024-03-31"})  # the day itself: kept
+    still_open = open_case(analyst, opened="2020-01-01")["id"]
+    store = tasking_client.app.state.cases  # type: ignore[attr-defined]
+    done = apply_retention(
+        store, RetentionRule(months=24, action="delete"), ("retention", "analyst"), date(2026, 3, 31)
+    )
+    assert done == {"action": "delete", "closed_before": "2024-03-31", "cases": [old]}
+    assert analyst.get(f"/api/v1/cases/{old}").status_code == 404
+    assert {c["id"] for c in analyst.get("/api/v1/cases").json()["cases"]} == {recent, still_open}
+    assert store.case_audit(old)[-1]["detail"]["why"] == "retention: closed before 2024-03-31"
