@@ -73,17 +73,19 @@ _ABBREVIATIONS = {
     "terr": "terrace",
     "ct": "court",
 }
+FLATS = ("flat", "apartment", "apt", "unit")
 UPRN = re.compile(r"^\d{1,12}$")
 POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})")
 
 
 def normalise_address(text: str | None) -> str | None:
     """An address as a matching key: lower case, punctuation and the postcode dropped, street words spelt out;
-    None unless it starts with a house number (a street alone is no one's address)."""
+    None unless it starts with a house number, or a flat's (a street alone is no one's address)."""
     if not text:
         return None
     words = re.sub(r"[^a-z0-9 ]", " ", text.lower()).split()
-    if not words or not re.fullmatch(r"\d+[a-z]?", words[0]):
+    first = 2 if words[:1] and words[0] in FLATS else 0  # "Flat 3, 12 High St": the flat's number, then the house's
+    if len(words) <= first or not re.fullmatch(r"\d+[a-z]?", words[first]):
         return None
     kept = [_ABBREVIATIONS.get(w, w) for w in words if not re.fullmatch(r"[a-z]{1,2}\d[a-z\d]?|\d[a-z]{2}", w)]
     return " ".join(kept) if len(kept) > 1 else None

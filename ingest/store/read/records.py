@@ -9,7 +9,7 @@ from ingest.store.connection import Connection, arrow
 
 RECORD_COLUMNS = """i.source, i.feed, i.source_ref AS ref, i.category, i.location_text, i.lon, i.lat,
     CAST(coalesce(CAST(i.occurred_at AS DATE), i.month) AS DATE) AS occurred_on"""
-HOUSE_ADDRESS = r"^[0-9]+[a-zA-Z]?[ ,]"
+HOUSE_ADDRESS = r"(?i)^((flat|apartment|apt|unit) [0-9]+[a-z]?,? )?[0-9]+[a-z]?[ ,]"
 
 
 def records_by_reference(con: Connection, refs: list[str]) -> pa.Table:
@@ -22,8 +22,8 @@ def records_by_reference(con: Connection, refs: list[str]) -> pa.Table:
 
 
 def addressed_records(con: Connection) -> pa.Table:
-    """Every record whose location text starts with a house number (police.uk's "On or near" streets never do),
-    oldest first."""
+    """Every record whose location text starts with a house number, or a flat's (police.uk's "On or near" streets
+    never do), oldest first."""
     sql = f"""SELECT {RECORD_COLUMNS} FROM incidents i
               WHERE regexp_matches(trim(i.location_text), ?)
               ORDER BY occurred_on, i.source_ref"""  # noqa: S608 (fixed fragments; values are ? parameters)
