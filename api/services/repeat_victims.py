@@ -187,19 +187,18 @@ RISK_ORDER = {"high": 0, "medium": 1, "standard": 2, None: 3}
 
 
 def priority(store: CaseStore, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Open cases in the order the owning agencies should see them: a confirmed repeat victim with a high risk
-    first, then by risk level, repeat victims before others, oldest first; each with `repeat_victim` and
-    `risk_level`."""
+    """Cases in the order the owning agencies should see them, each with `repeat_victim` and `risk_level`: open
+    cases first, a confirmed repeat victim with a high risk before all others, then by risk level, repeat victims
+    before others, oldest first; then the closed, latest closed first."""
     confirmed = {f["case_id"] for f in store.flags() if f["status"] == "confirmed" and f["case_id"]}
-    shown = []
-    for case in cases:
-        if case["status"] != "open":
-            continue
-        level = (case.get("risk") or {}).get("level")
-        shown.append({**case, "repeat_victim": case["id"] in confirmed, "risk_level": level})
+    shown = [
+        {**c, "repeat_victim": c["id"] in confirmed, "risk_level": (c.get("risk") or {}).get("level")} for c in cases
+    ]
 
     def order(c: dict[str, Any]) -> tuple[int, int, int, date, int]:
         first = 0 if c["repeat_victim"] and c["risk_level"] == "high" else 1
         return first, RISK_ORDER.get(c["risk_level"], 3), 0 if c["repeat_victim"] else 1, c["opened"], c["id"]
 
-    return sorted(shown, key=order)
+    opened = sorted((c for c in shown if c["status"] == "open"), key=order)
+    closed = sorted((c for c in shown if c["status"] != "open"), key=lambda c: (c["closed"] or date.min, c["id"]))
+    return opened + closed[::-1]

@@ -26,7 +26,7 @@ def cases_page(request: Request, caps: CapabilitiesDep, settings: SettingsDep, n
     """The cases the caller may see, open ones in priority order; for analysts, the repeat-victim flags too."""
     store = cases_store(request)
     seen = access.visible_cases(store, caps)
-    ordered = repeat_victims.priority(store, seen) + [c for c in seen if c["status"] != "open"]
+    ordered = repeat_victims.priority(store, seen)
     store.record_reads(access.actor(caps.principal), "listed", [c["id"] for c in seen], {"route": "/cases"})
     rule = repeat_rule(settings)
     flags = [repeat_victims.flag_view(f, rule) for f in store.flags()] if caps.case_audit else None

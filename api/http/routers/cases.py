@@ -185,9 +185,7 @@ def list_cases(request: Request, caps: CapabilitiesDep) -> dict[str, Any]:
     confirmed repeat victim with a high risk first), then the closed; every case listed is audited as read."""
     store = cases_store(request)
     seen = access.visible_cases(store, caps)
-    ordered = repeat_victims.priority(store, seen)
-    closed = [c for c in seen if c["status"] != "open"]
-    lines = [access.list_view(c) for c in ordered] + [access.list_view(c) for c in closed]
+    lines = [access.list_view(c) for c in repeat_victims.priority(store, seen)]
     store.record_reads(access.actor(caps.principal), "listed", [c["id"] for c in seen], {"route": request.url.path})
     return jsonable_encoder({"cases": lines, "count": len(lines)})
 
