@@ -126,5 +126,6 @@ def test_no_map_ogc_tile_problem_or_status_route_tells_of_cases(tasking_client: 
             assert not any(s in answer.text for s in secrets if s), (role, route)
             if "cases" in route:
                 assert answer.status_code in (404, 422), (role, route, answer.status_code)
+        assert ('href="/cases"' in c.get("/").text) == (role in ("analyst", "partner"))  # the map links to cases
         collections = c.get("/ogc/collections").json()["collections"]
         assert not [x for x in collections if "case" in x["id"] or "victim" in x["id"]]
