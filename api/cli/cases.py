@@ -65,7 +65,8 @@ def load(
     finally:
         con.close()
         cases.close()
-    console.print(f"{len(report['cases'])} cases loaded, {report['skipped']} held already; {report['rows']} rows read")
+    loaded, skipped, rows = len(report["cases"]), report["skipped"], report["rows"]
+    console.print(f"{loaded} cases loaded, {skipped} held already or erased; {rows} rows read")
 
 
 @cases_app.command("scan")

@@ -263,9 +263,12 @@ class CaseStore(TaskingStore):
 
     def erase_case(self, case_id: int, actor: Actor, why: str) -> bool:
         """Delete a case with everything linked to it and the repeat flags confirmed as its own; the audit rows stay
-        with their personal details blanked, and one more says it was erased. Whether there was a case."""
+        with their personal details blanked, and one more says it was erased, and its reference in the
+        case-management system (so a later load of the same export does not bring it back). Whether there was a
+        case."""
         a, f = t.case_audit, t.repeat_flags
         with self._write() as c:
+            reference = c.execute(sa.select(t.cases.c.reference).where(t.cases.c.id == case_id)).scalar()
             gone = c.execute(t.cases.delete().where(t.cases.c.id == case_id)).rowcount
             if not gone:
                 return False
@@ -273,8 +276,16 @@ class CaseStore(TaskingStore):
             if flags:
                 c.execute(f.delete().where(f.c.id.in_(flags)))
             c.execute(a.update().where(a.c.case_id == case_id).values(detail=ERASED))
-            self._log(c, actor, "erased", "case", case_id, case_id, {"why": why, "flags": len(flags)})
+            detail = {"why": why, "flags": len(flags), "reference": reference}
+            self._log(c, actor, "erased", "case", case_id, case_id, detail)
             return True
+
+    def erased_references(self) -> set[str]:
+        """The case-management references of the cases erased (upper case)."""
+        a = t.case_audit
+        with self._read() as c:
+            rows = c.execute(sa.select(a.c.detail).where(a.c.change == "erased", a.c.entity == "case")).scalars()
+            return {str(d["reference"]).upper() for d in rows if isinstance(d, dict) and d.get("reference")}
 
     def anonymise_case(self, case_id: int, actor: Actor, postcode: str | None) -> None:
         """Blank the personal data of a case and of its linked incidents (the postcode cut to `postcode`); the case's

@@ -224,12 +224,13 @@ def load_export(
     locate: Locate,
     near_m: float = NEAR_M,
 ) -> dict[str, Any]:
-    """Load the export's cases not held yet; the ids made, how many were held already and the rows read."""
+    """Load the export's cases not held yet (nor erased: an erased case stays erased); the ids made, how many were
+    held already or erased, and the rows read."""
     rows = read_rows(path)
     by_case: dict[str, list[dict[str, str]]] = {}
     for r in rows:
         by_case.setdefault(r["Case Ref"].strip().upper(), []).append(r)
-    held = {(c["reference"] or "").upper() for c in store.cases()}
+    held = {(c["reference"] or "").upper() for c in store.cases()} | store.erased_references()
     made, skipped = [], 0
     for ref, entries in by_case.items():
         if ref in held:

@@ -25,9 +25,9 @@ def test_the_sample_export_from_load_to_erasure(demo_store: Path, database_url: 
 
     loaded = runner.invoke(app, ["cases", "load", str(EXPORT), *opts])
     assert loaded.exit_code == 0, loaded.output
-    assert "6 cases loaded, 0 held already; 24 rows read" in loaded.output  # 25 rows, one repeated
+    assert "6 cases loaded, 0 held already or erased; 24 rows read" in loaded.output  # 25 rows, one repeated
     again = runner.invoke(app, ["cases", "load", str(EXPORT), *opts])
-    assert "0 cases loaded, 6 held already" in again.output
+    assert "0 cases loaded, 6 held already or erased" in again.output
 
     cases = CaseStore.open(database_url)
     try:
@@ -123,10 +123,13 @@ def test_the_sample_export_from_load_to_erasure(demo_store: Path, database_url: 
     try:
         assert cases.case(hallam) is None and not cases.case_incidents(hallam)
         trail = cases.case_audit(hallam)
-        assert trail[-1]["change"] == "erased" and trail[-1]["detail"] == {"why": "right to erasure", "flags": 0}
+        assert trail[-1]["change"] == "erased"
+        assert trail[-1]["detail"] == {"why": "right to erasure", "flags": 0, "reference": "ASB-25-0131"}
         assert "Hallam" not in json.dumps([a["detail"] for a in trail])
         assert [f["status"] for f in cases.flags() if f["key"].startswith("102 high")] == ["flagged"]
     finally:
         cases.close()
     gone = runner.invoke(app, ["cases", "erase", str(hallam), *opts])
     assert gone.exit_code != 0
+    reloaded = runner.invoke(app, ["cases", "load", str(EXPORT), *opts])
+    assert "0 cases loaded, 6 held already or erased" in reloaded.output  # an erased case stays erased
