@@ -136,6 +136,31 @@ def subject_access(
     console.print(f"{len(held)} cases about {name} written to {output}")
 
 
+@cases_app.command("audit")
+def audit(
+    case_id: Annotated[
+        int | None, typer.Option("--case", help="One case's audit (default: every case and flag)")
+    ] = None,
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Every read and change of cases and repeat-victim flags: when, who, role, what, of what."""
+    from rich.table import Table
+
+    cases = case_store(store, database)
+    try:
+        rows = cases.case_audit(case_id)
+    finally:
+        cases.close()
+    table = Table("when", "who", "role", "what", "of", "case")
+    for a in rows:
+        of = f"{a['entity']} {a['entity_id'] or ''}".strip()
+        table.add_row(
+            a["at"].isoformat(timespec="seconds"), a["who"], a["role"], a["change"], of, str(a["case_id"] or "")
+        )
+    console.print(table)
+
+
 @cases_app.command("erase")
 def erase(
     case_id: Annotated[int, typer.Argument(help="Case id")],

@@ -92,11 +92,20 @@ class CaseStore(TaskingStore):
             c.execute(t.cases.update().where(t.cases.c.id == case_id).values(**changes, updated_at=_now()))
             self._log(c, actor, "updated", entity, case_id, case_id, changes)
 
-    def record_reads(self, actor: Actor, change: str, case_ids: Iterable[int], detail: Mapping[str, Any]) -> None:
-        """Audit a read: one row per case shown (change: read, listed, exported, ...)."""
+    def record_reads(
+        self, actor: Actor, change: str, case_ids: Iterable[int], detail: Mapping[str, Any], entity: str = "case"
+    ) -> None:
+        """Audit a read: one row per case shown (change: read, listed, exported, ...; entity: what of it was read,
+        the case or its audit)."""
         with self._write() as c:
             for cid in case_ids:
-                self._log(c, actor, change, "case", cid, cid, detail)
+                self._log(c, actor, change, entity, cid, cid, detail)
+
+    def record_flag_reads(self, actor: Actor, flags: Iterable[Mapping[str, Any]], detail: Mapping[str, Any]) -> None:
+        """Audit the reading of repeat-victim flags: one row per flag shown (with its case, when confirmed)."""
+        with self._write() as c:
+            for flag in flags:
+                self._log(c, actor, "listed", "flag", int(flag["id"]), flag.get("case_id"), detail)
 
     # linked incidents ----------------------------------------------------------------------------------------
     def _link(self, c: Connection, case_id: int, incidents: Sequence[Mapping[str, Any]], actor: Actor) -> list[int]:

@@ -30,6 +30,7 @@ def cases_page(request: Request, caps: CapabilitiesDep, settings: SettingsDep, n
     store.record_reads(access.actor(caps.principal), "listed", [c["id"] for c in seen], {"route": "/cases"})
     rule = repeat_rule(settings)
     flags = [repeat_victims.flag_view(f, rule) for f in store.flags()] if caps.case_audit else None
+    store.record_flag_reads(access.actor(caps.principal), flags or [], {"route": "/cases"})
     lines = [access.list_view(c) for c in ordered]
     return HTMLResponse(render_case_list(lines, caps.cases == Grant.FULL, flags, rule.describe(), nonce))
 

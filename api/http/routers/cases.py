@@ -346,7 +346,9 @@ def change_action(
 def case_audit(request: Request, caps: CapabilitiesDep, case_id: CaseId) -> dict[str, Any]:
     """Every read and change of the case: who, role, when, what (analysts)."""
     store = _workable(request, caps, case_id)
-    return jsonable_encoder({"audit": store.case_audit(case_id)})
+    trail = store.case_audit(case_id)
+    store.record_reads(access.actor(caps.principal), "read", [case_id], {"route": request.url.path}, entity="audit")
+    return jsonable_encoder({"audit": trail})
 
 
 @router.get("/cases/{case_id}/subject-access", **plain)
@@ -358,11 +360,16 @@ def subject_access(request: Request, caps: CapabilitiesDep, case_id: CaseId) -> 
 
 @router.get("/repeat-victims", **plain)
 def list_flags(
-    request: Request, settings: SettingsDep, status: Literal["flagged", "confirmed", "dismissed"] | None = None
+    request: Request,
+    caps: CapabilitiesDep,
+    settings: SettingsDep,
+    status: Literal["flagged", "confirmed", "dismissed"] | None = None,
 ) -> dict[str, Any]:
     """Repeat-victim flags for the analyst to confirm (analysts): the records matched and the rule, in words."""
     rule = repeat_rule(settings)
-    flags = [repeat_victims.flag_view(f, rule) for f in cases_store(request).flags() if status in (None, f["status"])]
+    store = cases_store(request)
+    flags = [repeat_victims.flag_view(f, rule) for f in store.flags() if status in (None, f["status"])]
+    store.record_flag_reads(access.actor(caps.principal), flags, {"route": request.url.path})
     return jsonable_encoder({"flags": flags, "count": len(flags), "rule": rule.describe()})
 
 

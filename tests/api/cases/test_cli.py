@@ -131,5 +131,7 @@ def test_the_sample_export_from_load_to_erasure(demo_store: Path, database_url: 
         cases.close()
     gone = runner.invoke(app, ["cases", "erase", str(hallam), *opts])
     assert gone.exit_code != 0
+    trail = runner.invoke(app, ["cases", "audit", "--case", str(hallam), *opts])
+    assert trail.exit_code == 0 and "erased" in trail.output and "exported" in trail.output, trail.output
     reloaded = runner.invoke(app, ["cases", "load", str(EXPORT), *opts])
     assert "0 cases loaded, 6 held already or erased" in reloaded.output  # an erased case stays erased

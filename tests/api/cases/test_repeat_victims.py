@@ -43,6 +43,9 @@ def test_records_of_two_feeds_at_one_address_are_flagged_with_the_rule(tasking_c
     assert next(f for f in again if f["id"] == flag["id"])["status"] == "confirmed"
     seen = analyst.get(f"/api/v1/cases/{case['id']}").json()["repeat_flags"]
     assert [f["id"] for f in seen] == [flag["id"]]
+    trail = tasking_client.app.state.cases.case_audit()  # type: ignore[attr-defined]
+    reads = [a for a in trail if (a["change"], a["entity"], a["entity_id"]) == ("listed", "flag", flag["id"])]
+    assert len(reads) >= 3 and reads[-1]["case_id"] == case["id"]  # every listing of the flag is recorded
     party = client(tasking_client, "partner", ("housing",)).get(f"/api/v1/cases/{case['id']}").json()
     assert party["repeat_flags"][0]["records"] == len(flag["records"])  # how many, not the other agencies' records
 
