@@ -45,13 +45,16 @@ def require_cases(caps: Capabilities) -> None:
 
 
 def require_opening(caps: Capabilities, fields: dict[str, Any]) -> None:
-    """Analysts open any case; a partner opens a case only its own agency owns (so it cannot hand a person's record
-    to an agency that has not taken it on, nor keep one out of its own sight)."""
+    """Analysts open any case; a partner opens a case only its own agency owns, naming no other agency (so it cannot
+    hand a person's record to an agency that has not taken it on: only analysts bring other agencies in)."""
     require_cases(caps)
     if caps.cases == Grant.FULL:
         return
     if fields.get("owner_agency") not in caps.principal.sources:
         raise AuthError(403, "a partner opens cases its own agency owns: owner_agency is one of its agencies")
+    others = set(fields.get("agencies") or []) - set(caps.principal.sources)
+    if others:
+        raise AuthError(403, "only an analyst brings other agencies into a case: ask the CSP analyst")
 
 
 def check_partner_fields(caps: Capabilities, fields: set[str]) -> None:

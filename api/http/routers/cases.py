@@ -206,7 +206,7 @@ def case_settings(caps: CapabilitiesDep, settings: SettingsDep) -> dict[str, Any
 def create_case(request: Request, caps: CapabilitiesDep, body: CaseIn, key: IdempotencyKey = None) -> dict[str, Any]:
     """Open a case about a person or household (analysts; a partner for its own agency), with incidents linked by
     hand at opening."""
-    access.require_opening(caps, {"owner_agency": body.owner_agency})
+    access.require_opening(caps, {"owner_agency": body.owner_agency, "agencies": body.agencies})
     values = _values(body) | {"incidents": [_values(i) for i in body.incidents]}
     store = cases_store(request)
     once = _once(caps, key, request, body)

@@ -95,6 +95,8 @@ def test_a_party_agency_works_on_its_case_within_its_limits(tasking_client: Test
     assert police.post(f"/api/v1/cases/{cid}/links", json={"refs": []}).status_code == 403  # reads every feed
     own = police.post("/api/v1/cases", json={**CASE, "owner_agency": "police", "agencies": []})
     assert own.status_code == 201 and own.json()["owner_agency"] == "police"
+    shared = police.post("/api/v1/cases", json={**CASE, "owner_agency": "police", "agencies": ["warden"]})
+    assert shared.status_code == 403  # only an analyst brings other agencies into a case
 
 
 def test_no_map_ogc_tile_problem_or_status_route_tells_of_cases(tasking_client: TestClient) -> None:
