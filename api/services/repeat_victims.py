@@ -202,3 +202,10 @@ def priority(store: CaseStore, cases: list[dict[str, Any]]) -> list[dict[str, An
     opened = sorted((c for c in shown if c["status"] == "open"), key=order)
     closed = sorted((c for c in shown if c["status"] != "open"), key=lambda c: (c["closed"] or date.min, c["id"]))
     return opened + closed[::-1]
+
+
+def agency_worklist(store: CaseStore, agencies: set[str]) -> list[dict[str, Any]]:
+    """The open cases the agencies own or are party to, in the order they should act on them (priority): what a
+    tasking pack calls for an agency's part of the meeting. The caller decides who may read it."""
+    mine = [c for c in store.cases() if c["status"] == "open" and agencies & {c["owner_agency"], *c["agencies"]}]
+    return priority(store, mine)

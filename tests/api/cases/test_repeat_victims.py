@@ -96,3 +96,21 @@ def test_a_confirmed_repeat_victim_with_high_risk_is_listed_first(tasking_client
     assert cases[0]["repeat_victim"] and cases[0]["risk_level"] == "high"
     party = client(tasking_client, "partner", ("housing",)).get("/api/v1/cases").json()["cases"]
     assert [c["reference"] for c in party] == ["C", "B", "A"]  # the owning agency sees them in the same order
+
+
+def test_an_agencys_worklist_puts_its_confirmed_high_risk_repeat_victim_first(tasking_client: TestClient) -> None:
+    from api.services.repeat_victims import agency_worklist
+
+    analyst = client(tasking_client, "analyst")
+    other = open_case(analyst, reference="P", owner_agency="police", agencies=[], incidents=[])
+    analyst.post(f"/api/v1/cases/{other['id']}/risk", json={"answers": {"threats": "yes"}})
+    mine = open_case(analyst, reference="H", incidents=[])
+    analyst.post(f"/api/v1/cases/{mine['id']}/risk", json={"answers": {"threats": "yes"}})
+    victim = open_case(analyst, reference="V", incidents=HOUSING)
+    analyst.post(f"/api/v1/cases/{victim['id']}/risk", json={"answers": {"threats": "yes"}})
+    flag = next(f for f in _scan(analyst) if f["key"].startswith("149 borough road"))
+    analyst.patch(f"/api/v1/repeat-victims/{flag['id']}", json={"status": "confirmed", "case_id": victim["id"]})
+    store = tasking_client.app.state.cases  # type: ignore[attr-defined]
+    assert [c["reference"] for c in agency_worklist(store, {"housing"})] == ["V", "H"]
+    assert [c["reference"] for c in agency_worklist(store, {"police"})] == ["V", "P", "H"]  # police take part in all
+    assert agency_worklist(store, {"warden"}) == []
