@@ -22,6 +22,8 @@ PROBLEMS = "/api/v1/problems"
 PROBLEM_WORK = "/api/v1/problems/{problem_id}/actions"
 REVIEWS = "/api/v1/problems/{problem_id}/reviews"
 AUDIT = "/api/v1/problems/{problem_id}/audit"
+CASES = "/api/v1/cases"
+CASE_AUDIT = "/api/v1/cases/{case_id}/audit"
 AGREEMENT_GRANTS = (Grant.OWN, Grant.OWN_ONLY)  # grants that limit a role to the sources its agreement covers
 
 
@@ -43,6 +45,8 @@ class Capabilities:
     problem_work: Grant  # which problems it changes: every one (full), those it is party to, or none
     audit: bool  # a problem's audit trail
     publishes_notes: bool  # makes a review a progress note the public may read
+    cases: Grant  # which cases about people it sees and works on: every one (full), those its agency is party to
+    case_audit: bool  # a case's audit trail, subject access export, erasure, repeat-victim flags
     policy: Policy = field(default=DEFAULT_POLICY, repr=False, compare=False)
 
     @property
@@ -115,6 +119,8 @@ def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAU
         problem_work=problem_work,
         audit=may(AUDIT),
         publishes_notes=policy.grant(REVIEWS, role) == Grant.FULL,
+        cases=policy.grant(CASES, role),
+        case_audit=may(CASE_AUDIT),
         policy=policy,
     )
 

@@ -23,6 +23,7 @@ class Grant(StrEnum):
     PARTY = "party"  # partner: the problems it is party to (its sources or agency named), to see and update
     WARDS = "wards"  # councillor: a summary of the problems in the wards their token covers, without counts
     NOTES = "notes"  # the public: published progress notes only
+    CASE = "case"  # partner: the cases its agency owns or is party to (special category data), to see and update
     STATUS = "status"  # the service's status only (ok or degraded, and why in general terms): no figures
     DENIED = "denied"
 
@@ -43,6 +44,10 @@ STATUS = {A: Grant.FULL, P: Grant.STATUS, C: Grant.STATUS, U: Grant.STATUS}
 # tasking: problems and their actions
 PROBLEMS = {A: Grant.FULL, P: Grant.PARTY, C: Grant.WARDS, U: Grant.NOTES}
 PROBLEM_WORK = {A: Grant.FULL, P: Grant.PARTY, C: Grant.DENIED, U: Grant.DENIED}
+
+# cases about people (special category data): analysts and the agencies party to a case; never councillors or the
+# public, not even as counts
+CASES = {A: Grant.FULL, P: Grant.CASE, C: Grant.DENIED, U: Grant.DENIED}
 
 
 def statistic_grant(statistic: Statistic) -> dict[Role, Grant]:
@@ -96,6 +101,24 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/delivery/plan": ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only
     "/api/v1/delivery/wards": OPEN,  # monthly ward totals only (AIM_DELIVERY_BELOW_ANALYST=none: analysts only)
     "/api/v1/problem-areas/around": ANALYSTS,
+    "/api/v1/cases": CASES,
+    "/api/v1/cases/settings": CASES,  # the risk matrix, the ladder of interventions and the repeat rule
+    "/api/v1/cases/{case_id}": CASES,  # DELETE: erasure (analysts)
+    "/api/v1/cases/{case_id}/incidents": CASES,
+    "/api/v1/cases/{case_id}/incidents/{incident_id}": CASES,
+    "/api/v1/cases/{case_id}/links": ANALYSTS,  # linking by rule reads every feed's records
+    "/api/v1/cases/{case_id}/risk": CASES,
+    "/api/v1/cases/{case_id}/interventions": CASES,
+    "/api/v1/cases/{case_id}/interventions/{intervention_id}": CASES,
+    "/api/v1/cases/{case_id}/actions": CASES,
+    "/api/v1/cases/{case_id}/actions/{action_id}": CASES,
+    "/api/v1/cases/{case_id}/audit": ANALYSTS,
+    "/api/v1/cases/{case_id}/subject-access": ANALYSTS,
+    "/api/v1/repeat-victims": ANALYSTS,
+    "/api/v1/repeat-victims/scan": ANALYSTS,
+    "/api/v1/repeat-victims/{flag_id}": ANALYSTS,
+    "/cases": CASES,
+    "/cases/{case_id}": CASES,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,
