@@ -11,11 +11,10 @@ from api.cli.common import StoreOpt, console, fail, settings_from, writable
 from ingest.errors import IngestError
 
 if TYPE_CHECKING:
-    from duckdb import DuckDBPyConnection
-
     from api.settings import Settings
     from ingest.delivery import DeliveryReport
     from ingest.sources import MovementSource
+    from ingest.store.connection import Connection
 
 delivery_app = typer.Typer(help="Patrol delivery: GPS tracks and pings against the plan.", no_args_is_help=True)
 
@@ -57,7 +56,7 @@ def _print(report: DeliveryReport, dry_run: bool) -> None:
         console.print("raw pings, tracks and devices were not stored: only the dosage", markup=False)
 
 
-def load_sample_delivery(con: DuckDBPyConnection, settings: Settings, folder: Path) -> None:
+def load_sample_delivery(con: Connection, settings: Settings, folder: Path) -> None:
     """Load the shipped sample patrol movement (a folder of it) as the police's delivery, and say what it held."""
     from api.rules import dosage_rules, upload_limits
     from ingest.delivery import DeliveryOptions, load_delivery

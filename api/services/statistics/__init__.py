@@ -4,9 +4,10 @@ BUILT_IN)."""
 
 from __future__ import annotations
 
-from api.services.statistics import concentration, emerging, gi, plan, repeats
+from api.services.statistics import concentration, delivery, emerging, gi, plan, repeats
 from api.services.statistics.registry import (
     Drawing,
+    Kind,
     Layer,
     Legend,
     OgcCollection,
@@ -21,7 +22,7 @@ from api.services.statistics.registry import (
     unregister,
 )
 
-BUILT_IN = (gi.GI, emerging.EMERGING, plan.PLAN, concentration.CONCENTRATION, repeats.REPEATS)
+BUILT_IN = (gi.GI, emerging.EMERGING, plan.PLAN, concentration.CONCENTRATION, repeats.REPEATS, delivery.DELIVERY)
 for _statistic in BUILT_IN:
     register(_statistic)
 
@@ -29,6 +30,7 @@ __all__ = [
     "BUILT_IN",
     "OgcCollection",
     "Drawing",
+    "Kind",
     "Layer",
     "Legend",
     "PackSection",

@@ -13,30 +13,10 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.settings import Settings
-from ingest.delivery import DeliveryOptions, load_delivery
-from ingest.registry import MOVEMENT
-from ingest.store.connection import open_served_store
 from tests.api.http.test_models import Documented
 from tests.conftest import sign_in
 
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "delivery"
 AREA = {"lad": "E06000002"}  # Middlesbrough: the partnership the samples patrol
-
-
-@pytest.fixture(scope="module")
-def delivered_store(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the demo store with the shipped sample patrols loaded as the police's delivery."""
-    store = tmp_path_factory.mktemp("delivery") / "aim.duckdb"
-    shutil.copyfile(demo_store, store)
-    files = [(s, p) for s in MOVEMENT.values() for p in s.files([SAMPLES])]
-    assert len(files) == 3
-    con = open_served_store(store, "1GB")
-    try:
-        report = load_delivery(con, files, "police", DeliveryOptions())
-    finally:
-        con.close()
-    assert report.quarantined == 0 and report.compliant_visits > 0
-    return store
 
 
 def _client(store: Path, role: str, **settings: object) -> TestClient:
@@ -154,3 +134,62 @@ def test_an_analyst_loads_a_movement_file_through_the_api(delivered_store: Path,
         assert refused.status_code == 400 and "document type" in refused.text
     finally:
         client.__exit__(None, None, None)
+
+
+LAYER = "Patrol delivery: minutes and compliant visits"
+COLLECTION = "/ogc/collections/patrol-delivery"
+
+
+@pytest.mark.parametrize(
+    ("role", "drawn", "status"),
+    [("analyst", True, 200), ("partner", False, 403), ("councillor", False, 403), ("public", False, 401)],
+)
+def test_delivery_on_the_map_and_as_a_collection_is_for_analysts_only(
+    analyst: TestClient, role: str, drawn: bool, status: int
+) -> None:
+    client = _as(analyst, role)
+    page = client.get("/", params=AREA)
+    assert page.status_code == 200
+    assert (LAYER in page.text) is drawn
+    assert ("Patrol plan: top 20 cells" in page.text) is (role in ("analyst", "partner"))  # analyses: not this kind
+    listed = [c["id"] for c in client.get("/ogc/collections").json()["collections"]]
+    assert ("patrol-delivery" in listed) is drawn
+    for tail in ("", "/items"):
+        assert client.get(COLLECTION + tail, params=AREA).status_code == status
+
+
+def test_the_delivery_collection_gives_the_plan_routes_figures(analyst: TestClient) -> None:
+    plan = analyst.get("/api/v1/delivery/plan", params=AREA).json()
+    items = analyst.get(COLLECTION + "/items", params=AREA)
+    assert items.status_code == 200, items.text
+    features = items.json()["features"]
+    planned = [f for f in features if f["properties"]["planned"]]
+    assert [f["id"] for f in planned] == [c["h3"] for c in plan["cells"]]  # the printed plan's cells, in rank order
+    for feature, cell in zip(planned, plan["cells"], strict=True):
+        got = feature["properties"]
+        for name in ("rank", "minutes", "minutes_per_day", "driveby_minutes", "visits", "compliant_visits"):
+            assert got[name] == cell[name], name
+    outside = [f["properties"] for f in features if not f["properties"]["planned"]]
+    background = plan["background"]
+    assert outside and all(p["minutes"] > 0 for p in outside)
+    expected = background["minutes"] + background["other_cells_in_area_minutes"]
+    assert sum(p["minutes"] for p in outside) == pytest.approx(expected, abs=0.05 * len(outside))
+    comparable = {c["h3"] for c in plan["comparable_cells"] if c["minutes"] > 0}
+    assert {f["id"] for f in features if f["properties"].get("comparable")} == comparable
+    one = analyst.get(f"{COLLECTION}/items/{planned[0]['id']}", params=AREA).json()
+    assert one["properties"]["compliant_visits"] == plan["cells"][0]["compliant_visits"]
+    day = {**AREA, "delivered_from": "2026-01-05", "delivered_to": "2026-01-05"}
+    one_day = analyst.get(COLLECTION + "/items", params=day).json()["features"]
+    day_plan = analyst.get("/api/v1/delivery/plan", params=day).json()
+    assert sum(f["properties"]["minutes"] for f in one_day if f["properties"]["planned"]) == pytest.approx(
+        day_plan["plan"]["minutes"], abs=0.5
+    )
+    bad = analyst.get(COLLECTION + "/items", params={**AREA, "delivered_from": "5 January"})
+    assert bad.status_code == 400
+
+
+def test_without_delivery_held_the_layer_is_empty(client: TestClient) -> None:
+    """The Cleveland store holds no delivery: the collection answers with no cells, the map draws no layer."""
+    items = client.get(COLLECTION + "/items", params={"force": "cleveland"})
+    assert items.status_code == 200 and items.json()["features"] == []
+    assert LAYER not in client.get("/", params={"force": "cleveland"}).text

@@ -36,7 +36,15 @@ pytestmark = [
     pytest.mark.gdal,
 ]
 PUBLIC_COLLECTIONS = ["wards", "hexagons-6", "hexagons-7", "hexagons-8"]
-ALL_COLLECTIONS = [*PUBLIC_COLLECTIONS, "hotspots", "patrol-plan", "concentration", "repeat-places", "incidents"]
+ALL_COLLECTIONS = [
+    *PUBLIC_COLLECTIONS,
+    "hotspots",
+    "patrol-plan",
+    "concentration",
+    "repeat-places",
+    "patrol-delivery",
+    "incidents",
+]
 JUNE = "datetime=2025-06-01T00:00:00Z/2025-06-30T23:59:59Z"
 
 
