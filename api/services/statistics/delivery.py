@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from api.services.delivery import DeliveryAsk, delivered_cells
+from api.services.delivery_pack import PackDelivery, delivery_section
 from api.services.errors import ParameterError
 from api.services.statistics.registry import (
     Drawing,
@@ -17,11 +18,13 @@ from api.services.statistics.registry import (
     Layer,
     Legend,
     OgcCollection,
+    PackSection,
     Parameter,
     Properties,
     Statistic,
     View,
 )
+from api.services.tasking_pack_area import PackOptions
 from geo.features import feature_collection, hex_features
 from ingest.store.read.delivery import delivery_days
 
@@ -147,6 +150,12 @@ def _legend(layer: Layer) -> dict[str, Any]:
     return {"title": "Patrol delivery", "rows": rows, "explain": explain}
 
 
+def _pack_section(view: View, options: PackOptions) -> dict[str, Any]:
+    o = options
+    ask = PackDelivery(o.cells, o.res, o.meeting or date.today(), o.cycle_days, o.visits_per_day, o.visit_minutes)
+    return delivery_section(view.con, view.filters, view.area, view.caches, ask)
+
+
 DELIVERY = Statistic(
     key=KEY,
     title="Patrol delivery",
@@ -187,4 +196,5 @@ DELIVERY = Statistic(
         "delivery_item",
         "One cell's delivery by id.",
     ),
+    pack=PackSection("delivery", "patrol_cells_visited", _pack_section, lambda s: int(s["cells_visited"]), order=2),
 )

@@ -193,3 +193,21 @@ def test_without_delivery_held_the_layer_is_empty(client: TestClient) -> None:
     items = client.get(COLLECTION + "/items", params={"force": "cleveland"})
     assert items.status_code == 200 and items.json()["features"] == []
     assert LAYER not in client.get("/", params={"force": "cleveland"}).text
+
+
+def test_the_tasking_pack_shows_delivery_since_the_last_meeting(analyst: TestClient) -> None:
+    params = {"csp": "Middlesbrough", "date": "2026-01-20", "cells": 20}
+    response = analyst.get("/api/v1/tasking/pack", params=params)
+    assert response.status_code == 200, response.text
+    Documented(analyst.get("/openapi.json").json()).check("/api/v1/tasking/pack", "get", response)
+    pack = response.json()
+    delivery = pack["delivery"]
+    assert [c["h3"] for c in delivery["cells"]] == [c["h3"] for c in pack["patrol"]["plan"]["cells"]]
+    assert pack["summary"]["patrol_cells_visited"] == delivery["cells_visited"] > 0
+    page = analyst.get("/tasking", params=params).text
+    assert "Delivery since the last meeting" in page and "of the plan delivered" in page
+    assert "Minutes planned" in page and "06 Jan 2026 to 19 Jan 2026" in page
+    pdf = analyst.get("/api/v1/tasking/pack", params={**params, "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    later = analyst.get("/tasking", params={**params, "date": "2026-12-10"}).text
+    assert "No delivery held for 26 Nov 2026 to 09 Dec 2026" in later
