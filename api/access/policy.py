@@ -98,6 +98,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/tasking": ANALYSTS,
     "/api/v1/problem-areas": ANALYSTS,
     "/api/v1/delivery/load": ANALYSTS,
+    "/api/v1/delivery/dose-response": ANALYSTS,  # per planned cell and day: analysts only
     # /api/v1/delivery/plan: the patrol delivery statistic's route, with its kind's grant (KIND_GRANTS)
     "/api/v1/delivery/wards": OPEN,  # monthly ward totals only (AIM_DELIVERY_BELOW_ANALYST=none: analysts only)
     "/api/v1/problem-areas/around": ANALYSTS,

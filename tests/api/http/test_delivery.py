@@ -162,6 +162,7 @@ def test_the_delivery_collection_gives_the_plan_routes_figures(analyst: TestClie
     plan = analyst.get("/api/v1/delivery/plan", params=AREA).json()
     items = analyst.get(COLLECTION + "/items", params=AREA)
     assert items.status_code == 200, items.text
+    Documented(analyst.get("/openapi.json").json()).check(COLLECTION + "/items", "get", items)
     features = items.json()["features"]
     planned = [f for f in features if f["properties"]["planned"]]
     assert [f["id"] for f in planned] == [c["h3"] for c in plan["cells"]]  # the printed plan's cells, in rank order
@@ -192,6 +193,7 @@ def test_without_delivery_held_the_layer_is_empty(client: TestClient) -> None:
     """The Cleveland store holds no delivery: the collection answers with no cells, the map draws no layer."""
     items = client.get(COLLECTION + "/items", params={"force": "cleveland"})
     assert items.status_code == 200 and items.json()["features"] == []
+    Documented(client.get("/openapi.json").json()).check(COLLECTION + "/items", "get", items)
     assert LAYER not in client.get("/", params={"force": "cleveland"}).text
 
 
@@ -211,3 +213,45 @@ def test_the_tasking_pack_shows_delivery_since_the_last_meeting(analyst: TestCli
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     later = analyst.get("/tasking", params={**params, "date": "2026-12-10"}).text
     assert "No delivery held for 26 Nov 2026 to 09 Dec 2026" in later
+
+
+DOSE = "/api/v1/delivery/dose-response"
+MONTHS = {"before_from": "2025-07", "before_to": "2025-09", "after_from": "2025-10", "after_to": "2025-12"}
+
+
+@pytest.mark.parametrize(("role", "status"), [("partner", 403), ("councillor", 403), ("public", 401)])
+def test_dose_response_is_for_analysts_only(analyst: TestClient, role: str, status: int) -> None:
+    assert _as(analyst, role).get(DOSE, params={**AREA, **MONTHS}).status_code == status
+
+
+def test_dose_response_over_the_plans_cells(analyst: TestClient) -> None:
+    import numpy as np
+
+    response = analyst.get(DOSE, params={**AREA, **MONTHS, "runs": 40, "permutations": 199})
+    assert response.status_code == 200, response.text
+    Documented(analyst.get("/openapi.json").json()).check(DOSE, "get", response)
+    body = response.json()
+    plan = analyst.get("/api/v1/delivery/plan", params=AREA).json()
+    assert [(c["h3"], c["minutes_per_day"]) for c in body["cells"]] == [
+        (c["h3"], c["minutes_per_day"]) for c in plan["cells"]
+    ]
+    before = np.array([c["before"] for c in body["cells"]], dtype=float)
+    after = np.array([c["after"] for c in body["cells"]], dtype=float)
+    dose = np.array([c["minutes_per_day"] for c in body["cells"]])
+    change = np.log(after + 0.5) - np.log(before + 0.5)  # periods of 3 months each
+    assert [c["change"] for c in body["cells"]] == pytest.approx(change, abs=1e-4)
+    x = np.column_stack([np.ones(len(dose)), dose, np.log(before + 0.5)])
+    assert body["estimate"]["slope"] == pytest.approx(np.linalg.lstsq(x, change, rcond=None)[0][1], abs=1e-5)
+    assert 0 < body["estimate"]["p_value"] <= 1 and body["estimate"]["cells"] == 20
+    calibration = body["calibration"]
+    assert calibration["runs"] == 40 and calibration["rate"] == calibration["significant"] / 40
+    assert calibration["interval"][0] <= calibration["rate"] <= calibration["interval"][1]
+    assert body["verdict"].startswith(("Delivered", "No reading"))
+    assert body["caveats"][0].startswith("The after-period ends before the delivery began")
+    assert any("simulated" in c and "illustration only" in c for c in body["caveats"])
+    held_to = analyst.get(DOSE, params=AREA)  # the delivery's own months (January 2026) are not held yet
+    assert held_to.status_code == 422 and "after_to" in held_to.text
+    half = analyst.get(DOSE, params={**AREA, "after_from": "2025-10"})
+    assert half.status_code == 422 and "both months" in half.text
+    nobody = analyst.get(DOSE, params={**AREA, **MONTHS, "delivered_from": "2026-02-01", "delivered_to": "2026-02-02"})
+    assert nobody.json()["verdict"].startswith("Not delivered") and nobody.json()["estimate"] is None

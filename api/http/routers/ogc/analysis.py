@@ -23,6 +23,7 @@ PAGES: dict[str, tuple[Any, Any]] = {
     "patrol-plan": (models.PatrolItems, models.PatrolItem),
     "concentration": (models.ConcentrationItems, models.ConcentrationItem),
     "repeat-places": (models.RepeatPlaceItems, models.RepeatPlaceItem),
+    "patrol-delivery": (models.DeliveryItems, models.DeliveryItem),
 }
 
 
