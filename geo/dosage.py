@@ -236,20 +236,32 @@ def dosage(pings: Pings, rules: DosageRules) -> pa.Table:
     visit_seconds = np.bincount(visit, weights=seconds[d_ping]) if len(d_ping) else np.zeros(0)
     compliant_start = new_visit & (visit_seconds[visit] >= rules.compliant_s) if len(d_ping) else new_visit
 
-    rows = pa.table(
+    keys = ["cell", "day", "agency"]
+    presence = pa.table(
         {
-            "cell": np.concatenate([cell, d_cell]),
-            "day": np.concatenate([days[ping], days[d_ping]]),
-            "agency": np.concatenate([agency_code[ping], agency_code[d_ping]]),
-            "dwell": np.concatenate([np.where(moving[ping], 0.0, seconds[ping]), np.zeros(len(d_ping))]),
-            "moving": np.concatenate([np.where(moving[ping], seconds[ping], 0.0), np.zeros(len(d_ping))]),
-            "visits": np.concatenate([np.zeros(len(ping), dtype=np.int64), new_visit.astype(np.int64)]),
-            "compliant": np.concatenate([np.zeros(len(ping), dtype=np.int64), compliant_start.astype(np.int64)]),
+            "cell": cell,
+            "day": days[ping],
+            "agency": agency_code[ping],
+            "dwell": np.where(moving[ping], 0.0, seconds[ping]),
+            "moving": np.where(moving[ping], seconds[ping], 0.0),
         }
     )
-    summed = rows.group_by(["cell", "day", "agency"]).aggregate(
-        [("dwell", "sum"), ("moving", "sum"), ("visits", "sum"), ("compliant", "sum")]
+    del ping, cell
+    summed = presence.group_by(keys).aggregate([("dwell", "sum"), ("moving", "sum")])
+    del presence
+    # visits count on the fence, day and agency of their first ping, which is one of the presence rows' keys
+    first = np.flatnonzero(new_visit)
+    starts = pa.table(
+        {
+            "cell": d_cell[first],
+            "day": days[d_ping[first]],
+            "agency": agency_code[d_ping[first]],
+            "visits": np.ones(len(first), dtype=np.int64),
+            "compliant": compliant_start[first].astype(np.int64),
+        }
     )
+    counted = starts.group_by(keys).aggregate([("visits", "sum"), ("compliant", "sum")])
+    summed = summed.join(counted, keys=keys, join_type="left outer")
     summed = summed.sort_by([("cell", "ascending"), ("day", "ascending"), ("agency", "ascending")])
     agency_names = agencies[summed["agency"].to_numpy()]
     return pa.table(
@@ -259,8 +271,8 @@ def dosage(pings: Pings, rules: DosageRules) -> pa.Table:
             "agency": pa.array(agency_names.tolist(), pa.string()),
             "minutes": pa.array(summed["dwell_sum"].to_numpy() / 60.0, pa.float64()),
             "driveby_minutes": pa.array(summed["moving_sum"].to_numpy() / 60.0, pa.float64()),
-            "visits": pa.array(summed["visits_sum"].to_numpy(), pa.int64()),
-            "compliant_visits": pa.array(summed["compliant_sum"].to_numpy(), pa.int64()),
+            "visits": pc.fill_null(summed["visits_sum"], 0).cast(pa.int64()).combine_chunks(),
+            "compliant_visits": pc.fill_null(summed["compliant_sum"], 0).cast(pa.int64()).combine_chunks(),
         },
         schema=DOSAGE_SCHEMA,
     )
