@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from api.access.policy import DEFAULT_POLICY, Grant, Policy
+from api.access.policy import DEFAULT_POLICY, Grant, Policy, statistic_grant
 from api.access.principals import Principal
-from api.services.statistics import registered
+from api.services.statistics import Statistic, registered
 
 MAP = "/"
 SOURCES = "/api/v1/sources"
@@ -47,6 +47,7 @@ class Capabilities:
     publishes_notes: bool  # makes a review a progress note the public may read
     cases: Grant  # which cases about people it sees and works on: every one (full), those its agency is party to
     case_audit: bool  # a case's audit trail, subject access export, erasure, repeat-victim flags
+    statistics: frozenset[str] = frozenset()  # the keys of the statistics it may see (on the map: with `analyses`)
     policy: Policy = field(default=DEFAULT_POLICY, repr=False, compare=False)
 
     @property
@@ -95,6 +96,22 @@ class Capabilities:
         return self.policy.refusal(self.principal.role)
 
 
+def statistic_route(statistic: Statistic) -> str | None:
+    """The route whose grant says who sees a statistic: its /api/v1 route, else its collection's (None: neither)."""
+    if statistic.route:
+        return statistic.route
+    return f"/ogc/collections/{statistic.collection.id}" if statistic.collection else None
+
+
+def sees_statistic(policy: Policy, role: str, statistic: Statistic) -> bool:
+    """Whether a role sees a statistic: its grant on the statistic's route in the policy, or (a statistic registered
+    after the policy was made) its kind's grant; a kind or a role neither names is denied."""
+    route = statistic_route(statistic)
+    if route is not None and route in policy.routes:
+        return policy.grant(route, role) != Grant.DENIED
+    return statistic_grant(statistic).get(role, Grant.DENIED) != Grant.DENIED  # type: ignore[call-overload]
+
+
 def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAULT_POLICY) -> Capabilities:
     """The caller's capabilities on a route, read from the policy's grants for its role."""
     role = principal.role
@@ -121,6 +138,7 @@ def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAU
         publishes_notes=policy.grant(REVIEWS, role) == Grant.FULL,
         cases=policy.grant(CASES, role),
         case_audit=may(CASE_AUDIT),
+        statistics=frozenset(s.key for s in registered() if sees_statistic(policy, role, s)),
         policy=policy,
     )
 

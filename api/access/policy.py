@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.access.principals import Role
-from api.services.statistics import Statistic, registered
+from api.services.statistics import Kind, Statistic, registered
 
 
 class Grant(StrEnum):
@@ -37,6 +37,7 @@ ANALYSIS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
 # incident rows and their exports
 ROWS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
 ANALYSTS = {A: Grant.FULL, P: Grant.DENIED, C: Grant.DENIED, U: Grant.DENIED}
+NOBODY: dict[Role, Grant] = {}  # every role denied
 OPEN = {A: Grant.FULL, P: Grant.FULL, C: Grant.FULL, U: Grant.FULL}
 # the service's status: what it holds and when it was loaded for analysts only
 STATUS = {A: Grant.FULL, P: Grant.STATUS, C: Grant.STATUS, U: Grant.STATUS}
@@ -50,9 +51,18 @@ PROBLEM_WORK = {A: Grant.FULL, P: Grant.PARTY, C: Grant.DENIED, U: Grant.DENIED}
 CASES = {A: Grant.FULL, P: Grant.CASE, C: Grant.DENIED, U: Grant.DENIED}
 
 
+# each kind of statistic (api.services.statistics.Kind), the grant on its route and its collection; a kind not named
+# here is refused to every role, and a role not named in a kind's grant is refused it
+KIND_GRANTS: dict[str, dict[Role, Grant]] = {
+    Kind.ANALYSIS: ANALYSIS,
+    Kind.AGGREGATES: AGGREGATES,
+    Kind.DELIVERY: ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only
+}
+
+
 def statistic_grant(statistic: Statistic) -> dict[Role, Grant]:
-    """A statistic's grant, on its route and its collection: an analysis, or counts under disclosure control."""
-    return ANALYSIS if statistic.analysis else AGGREGATES
+    """A statistic's grant, on its route and its collection: its kind's (none: denied to every role)."""
+    return KIND_GRANTS.get(statistic.kind, NOBODY)
 
 
 POLICY: dict[str, dict[Role, Grant]] = {
@@ -98,7 +108,8 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/assessment": ANALYSTS,
     "/api/v1/problem-areas": ANALYSTS,
     "/api/v1/delivery/load": ANALYSTS,
-    "/api/v1/delivery/plan": ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only
+    "/api/v1/delivery/dose-response": ANALYSTS,  # per planned cell and day: analysts only
+    # /api/v1/delivery/plan: the patrol delivery statistic's route, with its kind's grant (KIND_GRANTS)
     "/api/v1/delivery/wards": OPEN,  # monthly ward totals only (AIM_DELIVERY_BELOW_ANALYST=none: analysts only)
     "/api/v1/problem-areas/around": ANALYSTS,
     "/api/v1/cases": CASES,

@@ -46,5 +46,6 @@ def map_page(
         if area.kind != "all":
             raise ParameterError("area", "give one of area, force, csp or lad")
         area = resolve_area_choice(con, choice)
-    view = map_view(con, filters, area, res, caches, gap_rule(settings), caps.analyses, caps.row_sources or ())
+    rule = gap_rule(settings)
+    view = map_view(con, filters, area, res, caches, rule, caps.analyses, caps.row_sources or (), caps.statistics)
     return HTMLResponse(build_map(view, filters, settings, caps, nonce, page_token(request)))

@@ -19,7 +19,7 @@ from api.settings import Settings
 from tests.conftest import sign_in
 
 AGGREGATE_COLLECTIONS = ["wards", "hexagons-6", "hexagons-7", "hexagons-8"]
-ALL_COLLECTIONS = [
+PARTNER_COLLECTIONS = [
     *AGGREGATE_COLLECTIONS,
     "hotspots",
     "patrol-plan",
@@ -28,6 +28,7 @@ ALL_COLLECTIONS = [
     "near-repeat",
     "incidents",
 ]
+ALL_COLLECTIONS = [*PARTNER_COLLECTIONS[:-1], "patrol-delivery", "incidents"]  # patrol delivery: analysts only
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def test_the_landing_page_links_the_conformance_classes_and_the_collections(clie
     ("role", "expected"),
     [
         (Role.ANALYST, ALL_COLLECTIONS),
-        (Role.PARTNER, ALL_COLLECTIONS),
+        (Role.PARTNER, PARTNER_COLLECTIONS),
         (Role.COUNCILLOR, AGGREGATE_COLLECTIONS),
         (Role.PUBLIC, AGGREGATE_COLLECTIONS),
     ],
@@ -255,7 +256,15 @@ def test_f_json_is_accepted_and_unknown_items_are_404(clients: dict[Role, TestCl
 
 @pytest.mark.parametrize(("role", "status"), [(Role.PUBLIC, 401), (Role.COUNCILLOR, 403)], ids=["public", "councillor"])
 def test_analysis_and_rows_are_refused_below_partner(clients: dict[Role, TestClient], role: Role, status: int) -> None:
-    for collection in ("hotspots", "patrol-plan", "concentration", "repeat-places", "near-repeat", "incidents"):
+    for collection in (
+        "hotspots",
+        "patrol-plan",
+        "concentration",
+        "repeat-places",
+        "near-repeat",
+        "patrol-delivery",
+        "incidents",
+    ):
         for tail in ("", "/items", "/items/89194654e33ffff"):
             assert clients[role].get(f"/ogc/collections/{collection}{tail}").status_code == status
 
