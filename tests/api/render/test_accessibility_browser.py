@@ -74,7 +74,7 @@ def test_every_page_for_every_role_meets_wcag_22_aa_as_the_statement_says(browse
     watched = Watched(browser, served.url)
     version = axe_version(watched.page)
     watched.context.close()
-    results = {
+    results: dict[str, Any] = {
         "prepared": date.today().isoformat(),
         "standard": "WCAG 2.2 AA",
         "tool": f"axe-core {version}",
