@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from api.access.principals import Role
+from tests.api.http.test_feeds_page import hostile_sample
 from tests.api.render.browser import needs_chromium
 from tests.api.render.page_views import ServedDemo, served_demo, signed_in, visit
 from tests.api.render.reflow import REFLOW_WIDTH, badly_held, measure
@@ -68,6 +69,24 @@ def test_a_wide_table_scrolls_from_the_keyboard(browser: Browser, demo: ServedDe
             watched.page.keyboard.press("ArrowRight")
         watched.page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
         assert watched.page.evaluate("document.documentElement.scrollLeft") == 0
+        watched.assert_clean()
+    finally:
+        watched.context.close()
+
+
+def test_a_files_check_on_the_feeds_page_reflows(browser: Browser, demo: ServedDemo, tmp_path: Path) -> None:
+    """After a check, the feeds page's tables (quarantined rows, the file's months against the store's) scroll in
+    their regions too."""
+    watched = signed_in(browser, demo, demo.tokens[Role.ANALYST.value], REFLOW_WIDTH)
+    try:
+        visit(watched, "/feeds")
+        watched.page.select_option("select[name=feed]", "cleveland-wardens")
+        watched.page.set_input_files("input[name=file]", str(hostile_sample(tmp_path)))
+        with watched.page.expect_navigation():
+            watched.page.click("#aim-check button[type=submit]")
+        assert watched.page.locator("table.aim-quarantine").count() == 1
+        found = measure(watched.page)
+        assert found["width"] <= REFLOW_WIDTH and found["tables"] and not badly_held(found["tables"]), found
         watched.assert_clean()
     finally:
         watched.context.close()
