@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from api.services.layer_cache import LayerCache
 from api.services.reference import WardCache
 from api.services.sources import ReportCache
 from api.services.study_area import LatticeCache
@@ -18,6 +19,7 @@ class Caches:
     wards: WardCache = field(default_factory=WardCache)
     lattices: LatticeCache = field(default_factory=LatticeCache)
     reports: ReportCache = field(default_factory=ReportCache)
+    layers: LayerCache = field(default_factory=LayerCache)
 
     @classmethod
     def serving(cls) -> Caches:

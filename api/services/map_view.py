@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from api.services.caches import Caches
@@ -97,9 +98,15 @@ def map_view(
     plan_query: list[tuple[str, str]] = []
     if area.lads and area.kind != "all" and analyses:
         view = View(con, filters, area, caches)
-        # each cell named by its commonest streets: the same filters, so the caller's own sources only (a partner's)
+        # computed once per store content, filters, area and parameters (Caches.layers), then read back
+        version = read.content_version(con)
         statistics = {
-            s.key: with_places(con, filters, s.layer(view, s.on_map(res))) for s in registered() if _shows(s, seen)
+            s.key: caches.layers.get(
+                (s.key, version, filters, area, repr(sorted(s.arguments(s.on_map(res)).items()))),
+                partial(_layer_with_places, s, view, res),
+            )
+            for s in registered()
+            if _shows(s, seen)
         }
         plan_query = plan_request(filters, area)
         in_area = [f for f in wards_fc["features"] if f["properties"]["lad"] in set(area.lads)]
@@ -121,6 +128,12 @@ def map_view(
         movers_query=movers_query,
         comparable_quarter=None if movers["comparable"] else comparable_quarter(con, filters),
     )
+
+
+def _layer_with_places(statistic: Statistic, view: View, res: int) -> Layer:
+    """The statistic's layer on the map, each cell named by its commonest streets (the view's own filters: a partner's
+    sources only)."""
+    return with_places(view.con, view.filters, statistic.layer(view, statistic.on_map(res)))
 
 
 def _shows(statistic: Statistic, seen: Collection[str] | None) -> bool:

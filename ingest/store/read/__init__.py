@@ -13,6 +13,7 @@ from ingest.store.read.counts import (
 from ingest.store.read.coverage import FeedCoverage, by_month, feed_coverage, latest_month, merged, total
 from ingest.store.read.dated import cell_week_counts, date_extent, dated_counts, month_only_count
 from ingest.store.read.extents import (
+    content_version,
     distinct_values,
     find_lads,
     find_wards,
@@ -86,6 +87,7 @@ __all__ = [
     "resolve_csp",
     "resolve_force",
     "source_extents",
+    "content_version",
     "store_version",
     "top_cells",
     "total",

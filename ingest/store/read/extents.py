@@ -94,6 +94,12 @@ def lads_with_wards(con: Connection, boundary_set: str) -> tuple[str, ...]:
     return tuple(r[0] for r in con.execute(sql, [boundary_set]).fetchall())
 
 
+def content_version(con: Connection) -> tuple[int, int]:
+    """What the statistics read has changed: the latest ingest run and the latest patrol delivery load."""
+    runs = count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")
+    return runs, count(con, "SELECT coalesce(max(load_id), 0) FROM delivery_loads")
+
+
 def store_version(con: Connection) -> int:
     """The latest ingest run: every load (through the API or the CLI) adds one, so derived reports change with it."""
     return count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")
