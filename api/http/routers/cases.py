@@ -19,6 +19,18 @@ from api.access.principals import AuthError
 from api.database.cases import CaseStore
 from api.http.deps import CapabilitiesDep, Con, SettingsDep
 from api.http.models.base import plain
+from api.http.models.cases import (
+    CaseAudit,
+    CaseDetail,
+    CaseErased,
+    CaseList,
+    CaseSettings,
+    CasesLinked,
+    FlagList,
+    FlagsFound,
+    FlagShown,
+    SubjectAccessExport,
+)
 from api.http.routers.problems import BAD_BODY, Body, IdempotencyKey, Target, _once, _values
 from api.rules import case_ladder, repeat_rule, risk_matrix
 from api.services import case_subject, repeat_victims
@@ -179,7 +191,7 @@ def _workable(request: Request, caps: Capabilities, case_id: int) -> CaseStore:
     return store
 
 
-@router.get("/cases", **plain)
+@router.get("/cases", response_model=CaseList, **plain)
 def list_cases(request: Request, caps: CapabilitiesDep) -> dict[str, Any]:
     """The cases the caller may see, open ones first in the order the owning agencies should act on them (a
     confirmed repeat victim with a high risk first), then the closed; every case listed is audited as read."""
@@ -190,7 +202,7 @@ def list_cases(request: Request, caps: CapabilitiesDep) -> dict[str, Any]:
     return jsonable_encoder({"cases": lines, "count": len(lines)})
 
 
-@router.get("/cases/settings", **plain)
+@router.get("/cases/settings", response_model=CaseSettings, **plain)
 def case_settings(caps: CapabilitiesDep, settings: SettingsDep) -> dict[str, Any]:
     """The partnership's risk matrix, ladder of interventions and repeat-victim rule."""
     access.require_cases(caps)
@@ -202,7 +214,7 @@ def case_settings(caps: CapabilitiesDep, settings: SettingsDep) -> dict[str, Any
     }
 
 
-@router.post("/cases", status_code=201, **plain)
+@router.post("/cases", status_code=201, response_model=CaseDetail, **plain)
 def create_case(request: Request, caps: CapabilitiesDep, body: CaseIn, key: IdempotencyKey = None) -> dict[str, Any]:
     """Open a case about a person or household (analysts; a partner for its own agency), with incidents linked by
     hand at opening."""
@@ -215,13 +227,13 @@ def create_case(request: Request, caps: CapabilitiesDep, body: CaseIn, key: Idem
     return _shown(request, caps, case_id)
 
 
-@router.get("/cases/{case_id}", **plain)
+@router.get("/cases/{case_id}", response_model=CaseDetail, **plain)
 def get_case(request: Request, caps: CapabilitiesDep, case_id: CaseId) -> dict[str, Any]:
     """A case with its incidents, risk, interventions, actions and repeat flags (analysts; its agencies)."""
     return _shown(request, caps, case_id)
 
 
-@router.patch("/cases/{case_id}", **plain)
+@router.patch("/cases/{case_id}", response_model=CaseDetail, **plain)
 def change_case(request: Request, caps: CapabilitiesDep, case_id: CaseId, body: CaseChange) -> dict[str, Any]:
     """Change a case (analysts; its agencies: status, summary, officer and links)."""
     store = _workable(request, caps, case_id)
@@ -231,7 +243,7 @@ def change_case(request: Request, caps: CapabilitiesDep, case_id: CaseId, body: 
     return _shown(request, caps, case_id)
 
 
-@router.delete("/cases/{case_id}", **plain)
+@router.delete("/cases/{case_id}", response_model=CaseErased, **plain)
 def erase_case(
     request: Request, caps: CapabilitiesDep, case_id: CaseId, body: ErasureIn | None = None
 ) -> dict[str, Any]:
@@ -244,7 +256,7 @@ def erase_case(
     return {"erased": case_id}
 
 
-@router.post("/cases/{case_id}/incidents", status_code=201, **plain)
+@router.post("/cases/{case_id}/incidents", status_code=201, response_model=CaseDetail, **plain)
 def link_incident(request: Request, caps: CapabilitiesDep, case_id: CaseId, body: IncidentIn) -> dict[str, Any]:
     """Link an incident to the case by hand (its feed, reference, date, address or UPRN)."""
     store = _workable(request, caps, case_id)
@@ -252,7 +264,7 @@ def link_incident(request: Request, caps: CapabilitiesDep, case_id: CaseId, body
     return _shown(request, caps, case_id)
 
 
-@router.delete("/cases/{case_id}/incidents/{incident_id}", **plain)
+@router.delete("/cases/{case_id}/incidents/{incident_id}", response_model=CaseDetail, **plain)
 def unlink_incident(request: Request, caps: CapabilitiesDep, case_id: CaseId, incident_id: ItemId) -> dict[str, Any]:
     """Take a linked incident off the case."""
     store = _workable(request, caps, case_id)
@@ -261,7 +273,7 @@ def unlink_incident(request: Request, caps: CapabilitiesDep, case_id: CaseId, in
     return _shown(request, caps, case_id)
 
 
-@router.post("/cases/{case_id}/links", status_code=201, **plain)
+@router.post("/cases/{case_id}/links", status_code=201, response_model=CasesLinked, **plain)
 def link_by_rules(
     request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep, case_id: CaseId, body: LinksIn
 ) -> dict[str, Any]:
@@ -274,7 +286,7 @@ def link_by_rules(
     return {"linked": len(made), "case": _shown(request, caps, case_id)}
 
 
-@router.post("/cases/{case_id}/risk", status_code=201, **plain)
+@router.post("/cases/{case_id}/risk", status_code=201, response_model=CaseDetail, **plain)
 def assess_risk(
     request: Request, caps: CapabilitiesDep, settings: SettingsDep, case_id: CaseId, body: RiskIn
 ) -> dict[str, Any]:
@@ -284,7 +296,7 @@ def assess_risk(
     return _shown(request, caps, case_id)
 
 
-@router.post("/cases/{case_id}/interventions", status_code=201, **plain)
+@router.post("/cases/{case_id}/interventions", status_code=201, response_model=CaseDetail, **plain)
 def add_intervention(
     request: Request,
     caps: CapabilitiesDep,
@@ -303,7 +315,7 @@ def add_intervention(
     return _shown(request, caps, case_id)
 
 
-@router.patch("/cases/{case_id}/interventions/{intervention_id}", **plain)
+@router.patch("/cases/{case_id}/interventions/{intervention_id}", response_model=CaseDetail, **plain)
 def change_intervention(
     request: Request,
     caps: CapabilitiesDep,
@@ -320,7 +332,7 @@ def change_intervention(
     return _shown(request, caps, case_id)
 
 
-@router.post("/cases/{case_id}/actions", status_code=201, **plain)
+@router.post("/cases/{case_id}/actions", status_code=201, response_model=CaseDetail, **plain)
 def add_action(
     request: Request, caps: CapabilitiesDep, case_id: CaseId, body: ActionIn, key: IdempotencyKey = None
 ) -> dict[str, Any]:
@@ -332,7 +344,7 @@ def add_action(
     return _shown(request, caps, case_id)
 
 
-@router.patch("/cases/{case_id}/actions/{action_id}", **plain)
+@router.patch("/cases/{case_id}/actions/{action_id}", response_model=CaseDetail, **plain)
 def change_action(
     request: Request, caps: CapabilitiesDep, case_id: CaseId, action_id: ItemId, body: ActionChange
 ) -> dict[str, Any]:
@@ -342,7 +354,7 @@ def change_action(
     return _shown(request, caps, case_id)
 
 
-@router.get("/cases/{case_id}/audit", **plain)
+@router.get("/cases/{case_id}/audit", response_model=CaseAudit, **plain)
 def case_audit(request: Request, caps: CapabilitiesDep, case_id: CaseId) -> dict[str, Any]:
     """Every read and change of the case: who, role, when, what (analysts)."""
     store = _workable(request, caps, case_id)
@@ -351,14 +363,14 @@ def case_audit(request: Request, caps: CapabilitiesDep, case_id: CaseId) -> dict
     return jsonable_encoder({"audit": trail})
 
 
-@router.get("/cases/{case_id}/subject-access", **plain)
+@router.get("/cases/{case_id}/subject-access", response_model=SubjectAccessExport, **plain)
 def subject_access(request: Request, caps: CapabilitiesDep, case_id: CaseId) -> dict[str, Any]:
     """Everything held about the case's subject, for a subject access request (analysts; audited as an export)."""
     store = _workable(request, caps, case_id)
     return jsonable_encoder(case_subject.subject_access(store, case_id, access.actor(caps.principal)))
 
 
-@router.get("/repeat-victims", **plain)
+@router.get("/repeat-victims", response_model=FlagList, **plain)
 def list_flags(
     request: Request,
     caps: CapabilitiesDep,
@@ -373,7 +385,7 @@ def list_flags(
     return jsonable_encoder({"flags": flags, "count": len(flags), "rule": rule.describe()})
 
 
-@router.post("/repeat-victims/scan", status_code=201, **plain)
+@router.post("/repeat-victims/scan", status_code=201, response_model=FlagsFound, **plain)
 def scan_flags(request: Request, con: Con, caps: CapabilitiesDep, settings: SettingsDep) -> dict[str, Any]:
     """Look for repeat victims across the feeds and cases now; new matches are flagged (analysts)."""
     actor = access.actor(caps.principal)
@@ -381,7 +393,7 @@ def scan_flags(request: Request, con: Con, caps: CapabilitiesDep, settings: Sett
     return {"new_flags": made}
 
 
-@router.patch("/repeat-victims/{flag_id}", **plain)
+@router.patch("/repeat-victims/{flag_id}", response_model=FlagShown, **plain)
 def decide_flag(
     request: Request, caps: CapabilitiesDep, settings: SettingsDep, flag_id: FlagId, body: FlagDecision
 ) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.access.principals import AuthError
-from api.http.deps import CachesDep, CapabilitiesDep, Con, FiltersDep, SettingsDep, StudyAreaDep
+from api.http.deps import MONTH_PATTERN, CachesDep, CapabilitiesDep, Con, FiltersDep, SettingsDep, StudyAreaDep
 from api.http.models.base import plain
 from api.http.models.delivery import DeliveryLoaded, DoseResponseAnswer, PlanDelivery, WardDelivery
 from api.http.routers.uploads import SAFE_NAME, receive_file
@@ -31,9 +31,7 @@ from ingest.sources import MovementSource
 router = APIRouter(prefix="/api/v1", tags=["delivery"])
 PLAN_ROUTE = "/api/v1/delivery/plan"
 DayQuery = Annotated[date | None, Query(description="YYYY-MM-DD (default: the latest fortnight of delivery held)")]
-MonthQuery = Annotated[
-    str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (default: the months held)")
-]
+MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM (default: the months held)")]
 AgencyQuery = Annotated[list[str] | None, Query(max_length=20, description="Only these agencies (repeatable)")]
 
 

@@ -255,3 +255,9 @@ def test_dose_response_over_the_plans_cells(analyst: TestClient) -> None:
     assert half.status_code == 422 and "both months" in half.text
     nobody = analyst.get(DOSE, params={**AREA, **MONTHS, "delivered_from": "2026-02-01", "delivered_to": "2026-02-02"})
     assert nobody.json()["verdict"].startswith("Not delivered") and nobody.json()["estimate"] is None
+
+
+def test_a_month_outside_the_years_held_is_refused_not_a_server_error(analyst: TestClient) -> None:
+    year_nought = {**MONTHS, "after_from": "0000-01", "after_to": "0000-01"}
+    response = analyst.get(DOSE, params={**AREA, **year_nought})
+    assert response.status_code == 422 and "after_from" in response.text

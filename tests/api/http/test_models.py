@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from api.http.app import create_app
 from api.settings import Settings
 from ingest.profiles import shipped_profiles
+from tests.api.cases.test_cases import CASE
 from tests.conftest import new_store, police_file, sign_in
 
 FORCE = "force=cleveland"
@@ -444,3 +445,93 @@ def test_feed_profiles_answer_their_models(tmp_path: Path) -> None:
         listed = check("GET /api/v1/profiles", client.get("/api/v1/profiles"))["profiles"]
         assert {"name": "redcar-wardens", "source": "warden", "kind": "sent"} in listed
     assert check.operations == set(PROFILE_OPERATIONS)
+
+
+CASE_OPERATIONS = (
+    "GET /api/v1/cases",
+    "POST /api/v1/cases",
+    "GET /api/v1/cases/settings",
+    "GET /api/v1/cases/{case_id}",
+    "PATCH /api/v1/cases/{case_id}",
+    "DELETE /api/v1/cases/{case_id}",
+    "POST /api/v1/cases/{case_id}/incidents",
+    "DELETE /api/v1/cases/{case_id}/incidents/{incident_id}",
+    "POST /api/v1/cases/{case_id}/links",
+    "POST /api/v1/cases/{case_id}/risk",
+    "POST /api/v1/cases/{case_id}/interventions",
+    "PATCH /api/v1/cases/{case_id}/interventions/{intervention_id}",
+    "POST /api/v1/cases/{case_id}/actions",
+    "PATCH /api/v1/cases/{case_id}/actions/{action_id}",
+    "GET /api/v1/cases/{case_id}/audit",
+    "GET /api/v1/cases/{case_id}/subject-access",
+    "GET /api/v1/repeat-victims",
+    "POST /api/v1/repeat-victims/scan",
+    "PATCH /api/v1/repeat-victims/{flag_id}",
+)
+
+
+def test_case_answers_are_their_declared_models_for_analysts_and_party_agencies(
+    demo_store: Path, tmp_path: Path
+) -> None:
+    """A case opened, linked by hand and by its rules, assessed, climbing the ladder, with actions; a repeat victim
+    flagged and confirmed; the audit, the subject access export and the erasure; a party agency's view without the
+    flags' records: every answer is its operation's model, closed."""
+    settings = Settings(
+        store=demo_store, database_url=f"sqlite:///{tmp_path / 'cases.sqlite'}", access_db=tmp_path / "access.db"
+    )
+    with TestClient(create_app(settings)) as client:
+        check = Checked(Documented(client.get("/openapi.json").json()))
+        analyst, housing = as_role(client, "analyst"), as_role(client, "partner", ("housing",))
+        check("GET /api/v1/cases/settings", analyst.get("/api/v1/cases/settings"))
+        reports = [
+            {"feed": "housing", "ref": "HSG-9", "occurred_on": "2025-08-28", "address": "149, Borough Road"},
+            {"feed": "housing", "ref": "HSG-10", "occurred_on": "2025-10-14", "address": "149 Borough Rd."},
+        ]
+        case = check("POST /api/v1/cases", analyst.post("/api/v1/cases", json={**CASE, "incidents": reports}))
+        one = f"/api/v1/cases/{case['id']}"
+        by_hand = {"feed": "police", "ref": "PC-1", "occurred_on": "2025-09-01", "uprn": "100110012345"}
+        shown = check("POST /api/v1/cases/{case_id}/incidents", analyst.post(f"{one}/incidents", json=by_hand))
+        unlink = analyst.delete(f"{one}/incidents/{shown['incidents'][-1]['id']}")
+        check("DELETE /api/v1/cases/{case_id}/incidents/{incident_id}", unlink)
+        linked = analyst.post(f"{one}/links", json={"refs": ["wdn/25/00001"], "since": "2025-01-01"})
+        assert check("POST /api/v1/cases/{case_id}/links", linked)["linked"] == 2
+        risk = analyst.post(f"{one}/risk", json={"answers": {"repeat": "yes", "threats": "yes"}})
+        assert check("POST /api/v1/cases/{case_id}/risk", risk)["risk"]["level"] == "high"
+        step = {"step": "warning letter", "issued": "2025-04-01", "agency": "housing", "review_on": "2025-05-01"}
+        made = check("POST /api/v1/cases/{case_id}/interventions", analyst.post(f"{one}/interventions", json=step))
+        outcome = {"outcome": "breached", "outcome_on": "2025-05-08"}
+        changed = analyst.patch(f"{one}/interventions/{made['interventions'][0]['id']}", json=outcome)
+        check("PATCH /api/v1/cases/{case_id}/interventions/{intervention_id}", changed)
+        action = {"what": "Weekly welfare call", "owner_agency": "housing", "start": "2025-04-01", "due": "2025-06-30"}
+        action |= {"measure": "calls made", "target": "down 20% against baseline"}
+        added = check("POST /api/v1/cases/{case_id}/actions", analyst.post(f"{one}/actions", json=action))
+        assert added["actions"][0]["target"]["against"] == "baseline"
+        done = analyst.patch(f"{one}/actions/{added['actions'][0]['id']}", json={"progress": "done"})
+        check("PATCH /api/v1/cases/{case_id}/actions/{action_id}", done)
+        assert check("POST /api/v1/repeat-victims/scan", analyst.post("/api/v1/repeat-victims/scan"))["new_flags"]
+        flags = check("GET /api/v1/repeat-victims", analyst.get("/api/v1/repeat-victims"))["flags"]
+        flag = next(f for f in flags if f["key"].startswith("149 borough road"))
+        decision = {"status": "confirmed", "case_id": case["id"], "note": "the same household"}
+        decided = analyst.patch(f"/api/v1/repeat-victims/{flag['id']}", json=decision)
+        assert check("PATCH /api/v1/repeat-victims/{flag_id}", decided)["status"] == "confirmed"
+        full = check("GET /api/v1/cases/{case_id}", analyst.get(one))
+        party = check("GET /api/v1/cases/{case_id}", housing.get(one))
+        assert isinstance(full["repeat_flags"][0]["records"], list) and party["repeat_flags"][0]["records"] >= 3
+        check("PATCH /api/v1/cases/{case_id}", housing.patch(one, json={"summary": "Eggs again in May"}))
+        for role in (analyst, housing):
+            listed = check("GET /api/v1/cases", role.get("/api/v1/cases"))["cases"]
+            assert listed[0]["repeat_victim"] and listed[0]["risk_level"] == "high"
+        check("GET /api/v1/cases/{case_id}/audit", analyst.get(f"{one}/audit"))
+        export = check("GET /api/v1/cases/{case_id}/subject-access", analyst.get(f"{one}/subject-access"))
+        assert export["case"]["repeat_flags"][0]["records"] and export["audit"][-1]["change"] == "exported"
+        erased = analyst.request("DELETE", one, json={"why": "opened in error"})
+        assert check("DELETE /api/v1/cases/{case_id}", erased) == {"erased": case["id"]}
+    assert check.operations == set(CASE_OPERATIONS)
+
+
+def test_the_assessment_and_dose_response_routes_declare_their_models(clients: dict[str, TestClient]) -> None:
+    """The strategic assessment and the delivery's dose-response answer with a declared model."""
+    routes = json_routes(clients["public"].app)  # type: ignore[arg-type]
+    for name in ("GET /api/v1/assessment", *(n for n in routes if "dose" in n)):
+        assert has_response_model(routes[name]), name
+    assert any("dose" in n for n in routes)
