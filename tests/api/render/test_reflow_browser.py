@@ -35,8 +35,8 @@ def narrow(browser: Browser, demo: ServedDemo) -> list[dict[str, Any]]:
         watched = signed_in(browser, demo, token, REFLOW_WIDTH)
         try:
             for path in paths:
-                visit(watched, path)
-                found.append({"role": role, "path": path, **measure(watched.page)})
+                status = visit(watched, path)
+                found.append({"role": role, "path": path, "status": status, **measure(watched.page)})
         finally:
             watched.context.close()
     return found
@@ -46,6 +46,21 @@ def test_no_page_scrolls_sideways_at_320_px(narrow: list[dict[str, Any]]) -> Non
     wide = [(v["role"], v["path"], v["width"]) for v in narrow if v["width"] > REFLOW_WIDTH]
     assert not wide, wide
     assert {v["role"] for v in narrow} == {r.value for r in (Role.PUBLIC, Role.ANALYST, Role.PARTNER, Role.COUNCILLOR)}
+
+
+def test_the_case_pages_and_the_assessment_are_seen_by_the_roles_that_may_see_them(
+    narrow: list[dict[str, Any]],
+) -> None:
+    """Analysts see the cases and the assessment, a partner the cases its agency is party to, councillors neither:
+    each of these views is the page itself, not an error page."""
+    views = {(v["role"], v["path"]): v["status"] for v in narrow if v["path"].startswith(("/cases", "/assessment"))}
+    by_role = {role: sorted(p for r, p in views if r == role) for role, _ in views}
+    assert by_role[Role.ANALYST.value] == sorted(
+        ["/assessment", "/assessment?lad=E06000002&year=2025", "/cases", by_role[Role.PARTNER.value][1]]
+    )
+    assert by_role[Role.PARTNER.value][0] == "/cases" and by_role[Role.PARTNER.value][1].startswith("/cases/")
+    assert set(by_role) == {Role.ANALYST.value, Role.PARTNER.value}
+    assert set(views.values()) == {200}, views
 
 
 def test_every_wide_table_scrolls_in_a_focusable_named_region(narrow: list[dict[str, Any]]) -> None:
