@@ -107,7 +107,7 @@ def test_spark_counts_the_export_as_aim_does(
     run = subprocess.run(
         [str(submit), *SMALL_SPARK, str(JOB), "--parquet", str(tmp_path / "parquet"), "--results", str(results),
          *job_args(query, lad)],
-        capture_output=True, text=True, env=env, timeout=600,
+        capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-4000:]
     timed = [line.split(":")[0] for line in run.stdout.splitlines() if line.endswith(" s")]
