@@ -31,7 +31,8 @@ HEADER = (
 )
 
 
-SLOW_KINDS = ("browser", "postgres", "gdal", "fuzz", "server", "bulk")  # each also marked slow: `pytest -m "not slow"`
+# each also marked slow: `pytest -m "not slow"`
+SLOW_KINDS = ("browser", "postgres", "gdal", "fuzz", "server", "bulk", "spark")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
