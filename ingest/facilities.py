@@ -29,6 +29,8 @@ class FacilityLoadReport:
     file_format: str
     facilities: int
     refused: tuple[tuple[int, str], ...]
+    size_column: str | None = None
+    loaded_at: datetime | None = None  # UTC; None: a dry run
 
 
 def clean_text(value: str, what: str, longest: int) -> str:
@@ -57,9 +59,11 @@ def load_facility_list(
         found = read_facilities(data, size)
     except GeoError as exc:
         raise IngestError(f"{file_name}: {exc}") from exc
-    list_id = None
+    list_id, loaded_at = None, None
     if not dry_run:
-        kept = FacilityList(kind, title, file_name, found.kind, size, datetime.now(UTC).replace(tzinfo=None))
+        loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        kept = FacilityList(kind, title, file_name, found.kind, size, loaded_at)
         rows = FacilityRows(found.names, found.east, found.north, found.size, found.refused)
         list_id = replace_facility_list(con, kept, rows)
-    return FacilityLoadReport(list_id, kind, title, file_name, found.kind, len(found.names), found.refused)
+    counts = (len(found.names), found.refused)
+    return FacilityLoadReport(list_id, kind, title, file_name, found.kind, *counts, size, loaded_at)

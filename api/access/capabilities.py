@@ -99,7 +99,8 @@ def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAU
         return policy.grant(route, role) != Grant.DENIED
 
     problem_work = policy.grant(PROBLEM_WORK, role)
-    analyses = [s.route for s in registered() if s.analysis and s.route]  # the routes of the map's analyses
+    # the routes of the map's analyses (those for analysts alone are drawn for the callers their route lets in)
+    analyses = [s.route for s in registered() if s.analysis and s.route and not s.analysts_only]
     return Capabilities(
         principal=principal,
         grant=policy.grant(route, role),

@@ -46,7 +46,10 @@ PROBLEM_WORK = {A: Grant.FULL, P: Grant.PARTY, C: Grant.DENIED, U: Grant.DENIED}
 
 
 def statistic_grant(statistic: Statistic) -> dict[Role, Grant]:
-    """A statistic's grant, on its route and its collection: an analysis, or counts under disclosure control."""
+    """A statistic's grant, on its route and its collection: for analysts alone, an analysis, or counts under
+    disclosure control."""
+    if statistic.analysts_only:
+        return ANALYSTS
     return ANALYSIS if statistic.analysis else AGGREGATES
 
 
@@ -60,6 +63,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     # each statistic's route (api.services.statistics)
     **{s.route: statistic_grant(s) for s in registered() if s.route},
     "/api/v1/risky-facilities": ANALYSIS,
+    "/api/v1/facility-lists": ANALYSTS,  # the facility lists kept, and an upload of one
     "/api/v1/hotspots/calibration": ANALYSIS,
     "/api/v1/hotspots/emerging/calibration": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,

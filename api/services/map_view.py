@@ -56,8 +56,10 @@ def map_view(
     gap_rule: GapRule,
     analyses: bool,
     own_sources: tuple[str, ...] = (),
+    withheld: tuple[str, ...] = (),
 ) -> MapView:
-    """The map's layers for the filters; with `analyses`, feed gaps and the study area's statistics too."""
+    """The map's layers for the filters; with `analyses`, feed gaps and the study area's statistics too (but those
+    `withheld`: the keys of statistics the caller may not see)."""
     res = min(res, filters.figures.max_res)
     analyses = analyses and filters.figures.exact
     wards_fc = wards_layer(con, filters, caches.wards, precision=True)
@@ -95,7 +97,11 @@ def map_view(
     if area.lads and area.kind != "all" and analyses:
         view = View(con, filters, area, caches)
         # each cell named by its commonest streets: the same filters, so the caller's own sources only (a partner's)
-        statistics = {s.key: with_places(con, filters, s.layer(view, s.on_map(res))) for s in registered()}
+        statistics = {
+            s.key: with_places(con, filters, s.layer(view, s.on_map(res)))
+            for s in registered()
+            if s.key not in withheld
+        }
         plan_query = plan_request(filters, area)
         in_area = [f for f in wards_fc["features"] if f["properties"]["lad"] in set(area.lads)]
         bounds = features_bounds(in_area) or bounds

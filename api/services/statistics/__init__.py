@@ -4,7 +4,7 @@ BUILT_IN)."""
 
 from __future__ import annotations
 
-from api.services.statistics import concentration, emerging, gi, near_repeat, plan, repeats
+from api.services.statistics import concentration, emerging, facilities, gi, near_repeat, plan, repeats
 from api.services.statistics.registry import (
     Drawing,
     Layer,
@@ -28,6 +28,7 @@ BUILT_IN = (
     concentration.CONCENTRATION,
     repeats.REPEATS,
     near_repeat.NEAR_REPEAT,
+    facilities.FACILITY_RISK,
 )
 for _statistic in BUILT_IN:
     register(_statistic)

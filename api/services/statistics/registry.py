@@ -145,6 +145,7 @@ class Statistic:
     analysis: bool = True  # an analysis: exact figures, for the callers the policy gives analyses to
     check: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # checks across parameters (after each's own)
     pack: PackSection | None = None
+    analysts_only: bool = False  # for analysts alone (route, collection and map), whatever `analysis` gives others
 
     def arguments(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The parameters, defaults filled in, each checked, then checked together (ParameterError when not)."""

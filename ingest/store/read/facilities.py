@@ -31,3 +31,15 @@ def facility_refusals(con: Connection, list_id: int) -> list[dict[str, Any]]:
     return arrow(
         con, "SELECT line, reason FROM facility_quarantine WHERE list_id = ? ORDER BY line", [list_id]
     ).to_pylist()
+
+
+def cell_lads(con: Connection, res: int, cells: list[int]) -> tuple[str, ...]:
+    """The local authorities whose incidents have points in these H3 cells (at res), by code."""
+    from ingest.store.read.filters import cell_column
+
+    rows = con.execute(
+        f"""SELECT DISTINCT i.lad_code FROM incident_counts i
+            WHERE i.lad_code IS NOT NULL AND {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) ORDER BY 1""",  # noqa: S608
+        [[int(c) for c in cells]],
+    ).fetchall()
+    return tuple(str(r[0]) for r in rows)
