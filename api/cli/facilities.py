@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 facilities_app = typer.Typer(help="Facility lists for risky facilities.", no_args_is_help=True)
 SHOWN_REFUSALS = 20
+SAMPLE_FACILITIES = "middlesbrough-licensed-premises-synthetic.csv"  # data/facilities: synthetic, see its SOURCE.md
 
 
 def _print(report: FacilityLoadReport) -> None:
@@ -34,11 +35,11 @@ def _print(report: FacilityLoadReport) -> None:
 
 
 def load_sample_facilities(con: Connection, path: Path, kind: str) -> None:
-    """Load a shipped sample facility list, and say what it held."""
+    """Load a shipped sample facility list (its size column: capacity), and say what it held."""
     from ingest.facilities import load_facility_list
 
     try:
-        report = load_facility_list(con, path.read_bytes(), path.name, kind)
+        report = load_facility_list(con, path.read_bytes(), path.name, kind, size="capacity")
     except IngestError as exc:
         fail(exc)
     _print(report)

@@ -3,8 +3,8 @@ python data/facilities/make_sample.py).
 
 No open list of Middlesbrough's licensed premises is held in the repository, so this list is synthetic: 60 premises
 named "Sample premises NN" (no real business), each at a real Middlesbrough (E06000002) postcode centroid from
-OS Code-Point Open, labelled with the street of the nearest police.uk map point. Half stand at the postcodes nearest
-the busiest police.uk ASB points of 2025 (as licensed premises cluster where incidents do), half at postcodes drawn
+OS Code-Point Open, labelled with the street of the nearest police.uk map point. Twelve stand at the postcodes nearest
+the busiest police.uk ASB points of 2025 (as licensed premises cluster where incidents do), the rest at postcodes drawn
 at random across the borough; each has a made-up capacity (persons) as its size.
 """
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "data" / "facilities" / "middlesbrough-licensed-premises-synthetic.csv"
 RNG = np.random.default_rng(20260105)
 LAD = "E06000002"  # Middlesbrough
-BUSY, SPREAD = 30, 30
+BUSY, SPREAD = 12, 48
 ON_OR_NEAR = re.compile(r"^on or near\s+", re.IGNORECASE)
 
 

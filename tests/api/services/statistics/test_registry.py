@@ -43,6 +43,7 @@ def test_the_built_in_statistics_are_registered_in_the_order_the_map_draws_them(
         "Concentration across places",
         "Repeat places",
         "Near-repeats",
+        "Risky facilities",
     ]
     assert all(s.analysis for s in registered())  # hotspot statistics and patrol plans: analyses (api.access.policy)
 
