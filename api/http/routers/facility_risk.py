@@ -10,9 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.http.answers import layer_answer
 from api.http.deps import Con, FiltersDep, StudyAreaDep
-from api.http.formats import GIS, Answer, CrsQuery, LayerFormat
+from api.http.formats import GIS, Answer, CrsQuery, LayerFormat, respond
 from api.http.models.base import documented_as, plain
 from api.http.models.facility_risk import FacilityListLoaded, FacilityLists, FacilityRiskLayer
 from api.http.routers.problem_areas import FIELD, file_part
@@ -120,4 +119,5 @@ def facility_risk(
     count and rate per unit of size, and the facilities above its list's J-curve knee; `held` false: no facility
     list held. police.uk locations are anonymised snap points."""
     answer = Answer(geojson=lambda: facility_risk_layer(con, filters, area, within, list_id))
-    return layer_answer(request, con, answer, format, crs)
+    # built each time, never kept per store version: keeping a facility list adds no ingest run (no new version)
+    return respond(request, answer, format, crs=crs)
