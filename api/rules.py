@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from api.access.disclosure import DisclosureRule
+from api.services.case_retention import RetentionRule
+from api.services.case_risk import RiskMatrix, load_matrix
+from api.services.repeat_victims import RepeatRule
 from api.settings import Settings
 from geo.dosage import DosageRules
 from geo.gaps import GapRule
@@ -63,3 +66,28 @@ def dosage_rules(settings: Settings) -> DosageRules:
         walking_pace_mps=settings.delivery_walking_mps,
         compliant_s=settings.delivery_compliant_s,
     )
+
+
+def repeat_rule(settings: Settings) -> RepeatRule:
+    """The repeat-victim rule from settings: how many records, within how many months, from how many feeds."""
+    return RepeatRule(
+        count=settings.repeat_victim_count,
+        months=settings.repeat_victim_months,
+        feeds=settings.repeat_victim_feeds,
+        near_m=settings.repeat_victim_near_m,
+    )
+
+
+def risk_matrix(settings: Settings) -> RiskMatrix:
+    """The partnership's victim risk matrix (its JSON file), or the standard questions."""
+    return load_matrix(settings.case_risk_matrix)
+
+
+def case_ladder(settings: Settings) -> tuple[str, ...]:
+    """The steps of the escalation ladder of interventions."""
+    return tuple(settings.case_ladder)
+
+
+def retention_rule(settings: Settings) -> RetentionRule:
+    """How long a closed case is kept, and whether it is then anonymised or deleted."""
+    return RetentionRule(months=settings.case_retention_months, action=settings.case_retention_action)

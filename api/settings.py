@@ -74,6 +74,25 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024  # request bodies larger than this are refused (413) ...
     max_upload_bytes: int = 512 * 1024 * 1024  # ... except feed files (/api/v1/ingest, /feeds/check), up to this
     max_area_file_bytes: int = 4 * 1024 * 1024  # ... and problem areas' files sent to /api/v1/problem-areas
+    # cases about people (docs/cases.md): the risk matrix (JSON; None: the standard victim questions), the ladder of
+    # interventions, the repeat-victim rule, and how long a closed case is kept before it is anonymised or deleted
+    case_risk_matrix: Path | None = None
+    case_ladder: list[str] = [
+        "warning letter",
+        "acceptable behaviour contract",
+        "community protection warning",
+        "community protection notice",
+        "breach",
+        "fixed penalty notice",
+        "civil injunction",
+        "closure order",
+    ]
+    repeat_victim_count: int = 3
+    repeat_victim_months: int = 12
+    repeat_victim_feeds: int = 2
+    repeat_victim_near_m: float = 500.0  # one address text further apart than this is two addresses
+    case_retention_months: int = 24
+    case_retention_action: Literal["anonymise", "delete"] = "anonymise"
     answer_cache_mb: int = 256  # answers kept per store version (0: none, e.g. to time every request cold)
     max_upload_decompressed_bytes: int = 1024 * 1024 * 1024  # a feed file (upload or CLI) expands to at most this
     max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)

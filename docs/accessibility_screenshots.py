@@ -1,12 +1,14 @@
 """Make the accessibility page's pictures from the demo store: the analyst map zoomed on hot and cold spots
 (docs/map-hot-cold.png), the same converted to greyscale (docs/map-hot-cold-greyscale.png: the cold spots' dashed
-outlines still tell them from the hot spots) and the map on a 320 px wide screen (docs/map-320.png):
+outlines still tell them from the hot spots), and on a 320 px wide screen the map (docs/map-320.png), the sources
+page with its first table of months focused and scrolled sideways in its own region (docs/sources-320.png) and the
+first problem's actions (docs/problem-320.png):
 
     aim demo --no-serve --store /tmp/aim-demo/aim.duckdb
     PYTHONPATH=. python docs/accessibility_screenshots.py /tmp/aim-demo/aim.duckdb
 
-Serves a copy of the store (left unchanged) with no basemap and signs in as a new analyst in headless Chromium, as
-docs/screenshot.py does.
+Serves a copy of the store and of its tasking database (both left unchanged) with no basemap and signs in as a new
+analyst in headless Chromium, as docs/screenshot.py does.
 """
 
 from __future__ import annotations
@@ -36,11 +38,22 @@ ZOOM_ON_HOT_AND_COLD = """() => {
 }"""
 
 
+# The first table of figures scrolled sideways in its region by the keyboard, as a phone user would.
+SCROLL_FIRST_REGION = """() => {
+  const region = document.querySelector(".aim-scroll");
+  region.closest("section").scrollIntoView({block: "start"});
+  region.focus({preventScroll: true});
+}"""
+
+
 def main(store: Path) -> None:
-    """Write the three pictures."""
+    """Write the five pictures."""
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "aim.duckdb"
         shutil.copyfile(store, copy)
+        tasking = store.with_name(f"{store.stem}-tasking.sqlite")  # the demo's problems
+        if tasking.exists():
+            shutil.copyfile(tasking, copy.with_name(f"{copy.stem}-tasking.sqlite"))
         with signed_in(copy, SIZE) as (page, url):
             page.goto(f"{url}{VIEW}")
             page.wait_for_load_state("networkidle")
@@ -52,6 +65,18 @@ def main(store: Path) -> None:
             page.goto(f"{url}{VIEW}")
             page.wait_for_load_state("networkidle")
             page.screenshot(path=HERE / "map-320.png", full_page=True)
+            page.goto(f"{url}/sources")
+            page.wait_for_load_state("networkidle")
+            page.evaluate(SCROLL_FIRST_REGION)
+            for _ in range(6):
+                page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(500)
+            page.screenshot(path=HERE / "sources-320.png")
+            page.goto(f"{url}/problems/1")
+            page.wait_for_load_state("networkidle")
+            page.get_by_role("heading", name="Actions").scroll_into_view_if_needed()
+            page.evaluate("window.scrollBy(0, 200)")
+            page.screenshot(path=HERE / "problem-320.png")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import shapely
 from geo.hexbin import cell_polygons, points_to_cells
 
 LOCAL = ZoneInfo("Europe/London")
+CHUNK = 1 << 18  # pings near an edge tested against their neighbours at a time
 M_PER_DEG_LAT = 111_320.0  # metres per degree of latitude (and of longitude at the equator), spherical Earth
 
 
@@ -60,7 +61,10 @@ class Pings:
         return self.track, self.time, self.lon, self.lat, self.agency
 
     def sorted(self) -> Pings:
-        """The same pings ordered by track, then time."""
+        """The same pings ordered by track, then time (as they are, when they are so already: files usually are)."""
+        same_track = self.track[1:] == self.track[:-1]
+        if np.all((self.track[1:] > self.track[:-1]) | (same_track & (self.time[1:] >= self.time[:-1]))):
+            return self
         order = np.lexsort((self.time, self.track))
         return Pings(*(c[order] for c in self.columns()))
 
@@ -125,6 +129,37 @@ def _near_an_edge(cells: np.ndarray, inverse: np.ndarray, xy: np.ndarray, buffer
     return np.asarray(np.hypot(*(xy - centre_xy).T) >= inner[inverse] - buffer_m)
 
 
+def _vertices(cells: np.ndarray, lat0: float) -> np.ndarray:
+    """Each cell's boundary in metres on the tangent plane, as (cells, vertices + 1, 2): the ring closed, a ring
+    shorter than the longest padded with its last vertex (a segment of no length)."""
+    polygons = cell_polygons(cells)
+    coords, which = shapely.get_coordinates(shapely.get_exterior_ring(polygons), return_index=True)
+    xy = _metres(coords[:, 0], coords[:, 1], lat0)
+    counts = np.bincount(which, minlength=len(cells))
+    longest = int(counts.max()) if len(counts) else 0
+    position = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
+    ring = np.empty((len(cells), longest, 2))
+    ring[:] = xy[np.cumsum(counts) - 1][:, None, :]  # padding: the last vertex (the first again)
+    ring[which, position] = xy
+    return ring
+
+
+def _distance_to_ring(points: np.ndarray, rings: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Each point's distance (metres) to the boundary of its ring (`which`): the nearest of the ring's segments. The
+    points tested lie outside the cells whose rings they are tested against (in a neighbouring cell), where the
+    distance to the boundary is the distance to the cell."""
+    best = np.full(len(points), np.inf)
+    own = rings[which]
+    for k in range(rings.shape[1] - 1):  # a loop over a hexagon's six sides, each over every point at once
+        a, b = own[:, k], own[:, k + 1]
+        ab, ap = b - a, points - a
+        length = np.einsum("ij,ij->i", ab, ab)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.clip(np.where(length > 0, np.einsum("ij,ij->i", ap, ab) / length, 0.0), 0.0, 1.0)
+        best = np.minimum(best, np.hypot(*(ap - t[:, None] * ab).T))
+    return best
+
+
 def _memberships(p: Pings, rules: DosageRules, xy: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
     """(ping index, fence cell) for every fence each ping lies in: its own cell's, and each neighbour's within the
     buffer."""
@@ -134,22 +169,36 @@ def _memberships(p: Pings, rules: DosageRules, xy: np.ndarray, lat0: float) -> t
         return index, own
     cells, inverse = np.unique(own, return_inverse=True)
     edge = np.flatnonzero(_near_an_edge(cells, inverse, xy, rules.buffer_m, lat0))
+    # each cell's neighbours (grid-disk order, itself left out) as indices into the fences they make
     disks = pa.array(h3ronpy.grid_disk(pa.array(cells), 1))
     sizes = np.asarray(pc.list_value_length(disks).to_numpy(zero_copy_only=False), dtype=np.int64)
     flat = np.asarray(disks.flatten().to_numpy(zero_copy_only=False), dtype=np.uint64)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    # every ping near an edge against every neighbour of its cell
-    ping_sizes = sizes[inverse[edge]]
-    pair = np.repeat(np.arange(len(edge)), ping_sizes)  # position in `edge`
-    offsets = np.arange(len(pair)) - np.repeat(np.cumsum(ping_sizes) - ping_sizes, ping_sizes)
-    pair_cell = flat[np.repeat(starts[inverse[edge]], ping_sizes) + offsets]
-    others = pair_cell != own[edge[pair]]
-    pair, pair_cell = pair[others], pair_cell[others]
-    fence_cells, fence_inverse = np.unique(pair_cell, return_inverse=True)
-    polygons = shapely.transform(cell_polygons(fence_cells), lambda c: _metres(c[:, 0], c[:, 1], lat0))
-    points = shapely.points(xy[edge])  # one point per ping, shared by its pairs
-    near = shapely.distance(points[pair], polygons[fence_inverse]) <= rules.buffer_m
-    return np.concatenate([index, edge[pair[near]]]), np.concatenate([own, pair_cell[near]])
+    rows = np.repeat(np.arange(len(cells)), sizes)
+    table = np.zeros((len(cells), int(sizes.max())), dtype=np.uint64)
+    table[rows, np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)] = flat
+    valid = (table != 0) & (table != cells[:, None])
+    if not len(edge) or not valid.any():
+        return index, own
+    fence_cells, fence_of = np.unique(table[valid], return_inverse=True)
+    neighbours = np.full(table.shape, -1, dtype=np.int64)
+    neighbours[valid] = fence_of
+    rings = _vertices(fence_cells, lat0)
+    # only the neighbours whose centre lies within their farthest vertex plus the buffer can be near enough
+    centres = rings[:, :-1].mean(axis=1)
+    reach = np.sqrt(((rings - centres[:, None, :]) ** 2).sum(axis=2).max(axis=1)) + rules.buffer_m
+    pings, fences = [index], [own]
+    for chunk in np.array_split(edge, -(-len(edge) // CHUNK)):  # in chunks: bounded memory
+        candidates = neighbours[inverse[chunk]]
+        points = xy[chunk]
+        known = candidates >= 0
+        fence = np.where(known, candidates, 0)
+        gap = np.hypot(points[:, None, 0] - centres[fence, 0], points[:, None, 1] - centres[fence, 1])
+        row, column = np.nonzero(known & (gap <= reach[fence]))
+        fence = fence[row, column]
+        near = _distance_to_ring(points[row], rings, fence) <= rules.buffer_m
+        pings.append(chunk[row[near]])
+        fences.append(fence_cells[fence[near]])
+    return np.concatenate(pings), np.concatenate(fences)
 
 
 def dosage(pings: Pings, rules: DosageRules) -> pa.Table:
@@ -165,7 +214,13 @@ def dosage(pings: Pings, rules: DosageRules) -> pa.Table:
     ping, cell = _memberships(p, rules, xy, lat0)
     keep = seconds[ping] > 0
     ping, cell = ping[keep], cell[keep]
-    agencies, agency_code = np.unique(p.agency.astype(str), return_inverse=True)
+    encoded = pa.array(p.agency, pa.string()).dictionary_encode()  # codes in the agencies' alphabetical order
+    names = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    alphabetical = np.argsort(names.astype(str), kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[alphabetical] = np.arange(len(names))
+    agencies = names[alphabetical]
+    agency_code = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)]
     days = local_days(p.time)
 
     # visits: one track's dwell in one fence, ordered by fence, track and time; a new visit after a longer gap
@@ -181,22 +236,34 @@ def dosage(pings: Pings, rules: DosageRules) -> pa.Table:
     visit_seconds = np.bincount(visit, weights=seconds[d_ping]) if len(d_ping) else np.zeros(0)
     compliant_start = new_visit & (visit_seconds[visit] >= rules.compliant_s) if len(d_ping) else new_visit
 
-    rows = pa.table(
+    keys = ["cell", "day", "agency"]
+    presence = pa.table(
         {
-            "cell": np.concatenate([cell, d_cell]),
-            "day": np.concatenate([days[ping], days[d_ping]]),
-            "agency": np.concatenate([agency_code[ping], agency_code[d_ping]]),
-            "dwell": np.concatenate([np.where(moving[ping], 0.0, seconds[ping]), np.zeros(len(d_ping))]),
-            "moving": np.concatenate([np.where(moving[ping], seconds[ping], 0.0), np.zeros(len(d_ping))]),
-            "visits": np.concatenate([np.zeros(len(ping), dtype=np.int64), new_visit.astype(np.int64)]),
-            "compliant": np.concatenate([np.zeros(len(ping), dtype=np.int64), compliant_start.astype(np.int64)]),
+            "cell": cell,
+            "day": days[ping],
+            "agency": agency_code[ping],
+            "dwell": np.where(moving[ping], 0.0, seconds[ping]),
+            "moving": np.where(moving[ping], seconds[ping], 0.0),
         }
     )
-    summed = rows.group_by(["cell", "day", "agency"]).aggregate(
-        [("dwell", "sum"), ("moving", "sum"), ("visits", "sum"), ("compliant", "sum")]
+    del ping, cell
+    summed = presence.group_by(keys).aggregate([("dwell", "sum"), ("moving", "sum")])
+    del presence
+    # visits count on the fence, day and agency of their first ping, which is one of the presence rows' keys
+    first = np.flatnonzero(new_visit)
+    starts = pa.table(
+        {
+            "cell": d_cell[first],
+            "day": days[d_ping[first]],
+            "agency": agency_code[d_ping[first]],
+            "visits": np.ones(len(first), dtype=np.int64),
+            "compliant": compliant_start[first].astype(np.int64),
+        }
     )
+    counted = starts.group_by(keys).aggregate([("visits", "sum"), ("compliant", "sum")])
+    summed = summed.join(counted, keys=keys, join_type="left outer")
     summed = summed.sort_by([("cell", "ascending"), ("day", "ascending"), ("agency", "ascending")])
-    agency_names = np.asarray(agencies, dtype=object)[summed["agency"].to_numpy()]
+    agency_names = agencies[summed["agency"].to_numpy()]
     return pa.table(
         {
             "cell": pa.array(summed["cell"].to_numpy(), pa.uint64()),
@@ -204,8 +271,8 @@ def dosage(pings: Pings, rules: DosageRules) -> pa.Table:
             "agency": pa.array(agency_names.tolist(), pa.string()),
             "minutes": pa.array(summed["dwell_sum"].to_numpy() / 60.0, pa.float64()),
             "driveby_minutes": pa.array(summed["moving_sum"].to_numpy() / 60.0, pa.float64()),
-            "visits": pa.array(summed["visits_sum"].to_numpy(), pa.int64()),
-            "compliant_visits": pa.array(summed["compliant_sum"].to_numpy(), pa.int64()),
+            "visits": pc.fill_null(summed["visits_sum"], 0).cast(pa.int64()).combine_chunks(),
+            "compliant_visits": pc.fill_null(summed["compliant_sum"], 0).cast(pa.int64()).combine_chunks(),
         },
         schema=DOSAGE_SCHEMA,
     )

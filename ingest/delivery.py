@@ -90,13 +90,16 @@ def _read(files: Sequence[tuple[MovementSource, Path]], report: DeliveryReport, 
     table = pa.concat_tables(parts)
     del parts
     codes = pc.dictionary_encode(table["track"].combine_chunks()).indices  # the names end here: numbers only
-    return Pings(
+    pings = Pings(
         track=np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int64),
-        time=table["time"].to_numpy(),
-        lon=table["lon"].to_numpy(),
-        lat=table["lat"].to_numpy(),
+        time=np.array(table["time"].to_numpy()),
+        lon=np.array(table["lon"].to_numpy()),
+        lat=np.array(table["lat"].to_numpy()),
         agency=np.full(table.num_rows, report.agency, dtype=object),
     )
+    del table, codes
+    pa.default_memory_pool().release_unused()  # the files' text and the tracks' names, handed back before dosage
+    return pings
 
 
 def load_delivery(

@@ -6,12 +6,15 @@ dosage, and is never stored (docs/delivery.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.validate import EARLIEST, Rejects, coordinate_masks
 
@@ -26,6 +29,13 @@ PING_SCHEMA = pa.schema(
     ]
 )
 _UK_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
+# the shapes parse_times reads in bulk (anything else is read one value at a time by parse_time)
+_ISO_AWARE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$"
+_ISO_NAIVE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"
+_UK_SHAPES = (
+    (r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}$", _UK_FORMATS[0]),
+    (r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$", _UK_FORMATS[1]),
+)
 
 
 @dataclass
@@ -95,6 +105,79 @@ def parse_time(text: str) -> int | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL)
     return int(moment.timestamp())
+
+
+def _local_hour_offset(hour: int) -> int:
+    """Seconds Europe/London is ahead of UTC at a local clock hour (hours since 1970 on the local clock), as
+    parse_time reads a time without an offset (in a repeated hour, the first; in a skipped hour, the offset before)."""
+    naive = datetime.fromtimestamp(hour * 3600, UTC).replace(tzinfo=None)
+    offset = naive.replace(tzinfo=LOCAL).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _local_to_utc(local: np.ndarray) -> np.ndarray:
+    """UNIX seconds of UK clock times given as seconds since 1970 on the local clock."""
+    hours, inverse = np.unique(local // 3600, return_inverse=True)
+    offsets = np.array([_local_hour_offset(int(h)) for h in hours], dtype=np.int64)
+    return np.asarray(local - offsets[inverse.reshape(local.shape)], dtype=np.int64)
+
+
+def _seconds(values: pa.Array, timezone: str | None) -> np.ndarray | None:
+    """ISO 8601 texts as seconds since 1970 (on the UTC clock with a timezone, else on the local clock), or None when
+    any of them does not parse."""
+    try:
+        cast = pc.cast(values, pa.timestamp("us", timezone))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return np.asarray(cast.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64) // 1_000_000
+
+
+def _uk_seconds(values: pa.Array, fmt: str) -> np.ndarray | None:
+    """dd/mm/yyyy texts as seconds since 1970 on the local clock, or None when any is not a real date and time
+    (Arrow's strptime rolls 31/02 over to March: a value that does not read back the same is not a date)."""
+    parsed = pc.strptime(values, fmt, "s", error_is_null=True)
+    if parsed.null_count or not pc.all(pc.equal(pc.strftime(parsed, fmt), values)).as_py():
+        return None
+    return np.asarray(parsed.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def parse_times(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """parse_time over a column of texts, in bulk: (UNIX seconds, whether each parsed). The usual shapes (ISO 8601
+    with an offset or without, dd/mm/yyyy HH:MM[:SS]) are parsed column by column; a shape a group holds a value of
+    that does not parse, and any other shape, is parsed value by value, so the result is parse_time's."""
+    texts = pc.utf8_trim_whitespace(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+    n = len(texts)
+    seconds, ok = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    left = np.ones(n, dtype=bool)
+    readers: list[tuple[str, Callable[[pa.Array], np.ndarray | None], bool]] = [
+        (_ISO_AWARE, partial(_seconds, timezone="UTC"), False),
+        (_ISO_NAIVE, partial(_seconds, timezone=None), True),
+        *((shape, partial(_uk_seconds, fmt=fmt), True) for shape, fmt in _UK_SHAPES),
+    ]
+    for shape, read, local in readers:
+        where = np.flatnonzero(left & np.asarray(pc.fill_null(pc.match_substring_regex(texts, shape), False)))
+        if not len(where):
+            continue
+        got = read(texts.take(pa.array(where)))
+        if got is None:
+            continue
+        seconds[where] = _local_to_utc(got) if local else got
+        ok[where], left[where] = True, False
+    for i in np.flatnonzero(left):
+        moment = parse_time(str(texts[i].as_py() or ""))
+        if moment is not None:
+            seconds[i], ok[i] = moment, True
+    return seconds, ok
+
+
+def numbers_or_nan(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """number_or_nan over a column of texts, in bulk (value by value when any of them is not a number)."""
+    texts = pc.utf8_trim_whitespace(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+    try:
+        numbers = np.asarray(pc.cast(texts, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    except pa.ArrowInvalid:
+        return np.array([number_or_nan(v) for v in texts.to_pylist()], dtype=np.float64)
+    return np.where(np.isfinite(numbers), numbers, np.nan)
 
 
 def number_or_nan(text: object) -> float:

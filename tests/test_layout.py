@@ -318,3 +318,28 @@ def test_the_client_reads_only_the_api() -> None:
     allowed = ("api.client", "api.http.models", "api.http.errors", "geo.frames")
     assert client and aim and not {i for i in aim if not any(_under(i, a) for a in allowed)}
     assert not {m for m in _importers(("duckdb", "sqlalchemy")) if m in client}
+
+
+CASE_READERS = {
+    "api.database.cases",
+    "api.access.cases",
+    "api.http.app",
+    "api.http.routers.cases",
+    "api.http.routers.case_pages",
+    "api.cli.cases",
+    "api.cli.serve",
+    "api.services.cases",
+    "api.services.case_demo",
+    "api.services.case_export",
+    "api.services.case_retention",
+    "api.services.case_subject",
+    "api.services.repeat_victims",
+}
+
+
+def test_only_the_case_modules_reach_the_case_store() -> None:
+    """Cases are special category data: the store of cases is reached from the case modules only, so no map, OGC,
+    tile, problem, pack or status module can show a case, or a count of them."""
+    reaching = {m for m, imported in IMPORTS.items() if any(_under(i, "api.database.cases") for i in imported)}
+    assert reaching <= CASE_READERS - {"api.database.cases"}
+    assert {"api.http.routers.cases", "api.access.cases"} <= reaching

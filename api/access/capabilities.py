@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from api.access.policy import DEFAULT_POLICY, Grant, Policy
+from api.access.policy import DEFAULT_POLICY, Grant, Policy, statistic_grant
 from api.access.principals import Principal
-from api.services.statistics import registered
+from api.services.statistics import Statistic, registered
 
 MAP = "/"
 SOURCES = "/api/v1/sources"
@@ -22,6 +22,8 @@ PROBLEMS = "/api/v1/problems"
 PROBLEM_WORK = "/api/v1/problems/{problem_id}/actions"
 REVIEWS = "/api/v1/problems/{problem_id}/reviews"
 AUDIT = "/api/v1/problems/{problem_id}/audit"
+CASES = "/api/v1/cases"
+CASE_AUDIT = "/api/v1/cases/{case_id}/audit"
 AGREEMENT_GRANTS = (Grant.OWN, Grant.OWN_ONLY)  # grants that limit a role to the sources its agreement covers
 
 
@@ -43,6 +45,9 @@ class Capabilities:
     problem_work: Grant  # which problems it changes: every one (full), those it is party to, or none
     audit: bool  # a problem's audit trail
     publishes_notes: bool  # makes a review a progress note the public may read
+    cases: Grant  # which cases about people it sees and works on: every one (full), those its agency is party to
+    case_audit: bool  # a case's audit trail, subject access export, erasure, repeat-victim flags
+    statistics: frozenset[str] = frozenset()  # the keys of the statistics it may see (on the map: with `analyses`)
     policy: Policy = field(default=DEFAULT_POLICY, repr=False, compare=False)
 
     @property
@@ -91,6 +96,22 @@ class Capabilities:
         return self.policy.refusal(self.principal.role)
 
 
+def statistic_route(statistic: Statistic) -> str | None:
+    """The route whose grant says who sees a statistic: its /api/v1 route, else its collection's (None: neither)."""
+    if statistic.route:
+        return statistic.route
+    return f"/ogc/collections/{statistic.collection.id}" if statistic.collection else None
+
+
+def sees_statistic(policy: Policy, role: str, statistic: Statistic) -> bool:
+    """Whether a role sees a statistic: its grant on the statistic's route in the policy, or (a statistic registered
+    after the policy was made) its kind's grant; a kind or a role neither names is denied."""
+    route = statistic_route(statistic)
+    if route is not None and route in policy.routes:
+        return policy.grant(route, role) != Grant.DENIED
+    return statistic_grant(statistic).get(role, Grant.DENIED) != Grant.DENIED  # type: ignore[call-overload]
+
+
 def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAULT_POLICY) -> Capabilities:
     """The caller's capabilities on a route, read from the policy's grants for its role."""
     role = principal.role
@@ -99,8 +120,7 @@ def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAU
         return policy.grant(route, role) != Grant.DENIED
 
     problem_work = policy.grant(PROBLEM_WORK, role)
-    # the routes of the map's analyses (those for analysts alone are drawn for the callers their route lets in)
-    analyses = [s.route for s in registered() if s.analysis and s.route and not s.analysts_only]
+    analyses = [s.route for s in registered() if s.analysis and s.route]  # the routes of the map's analyses
     return Capabilities(
         principal=principal,
         grant=policy.grant(route, role),
@@ -116,6 +136,9 @@ def capabilities(principal: Principal, route: str | None, policy: Policy = DEFAU
         problem_work=problem_work,
         audit=may(AUDIT),
         publishes_notes=policy.grant(REVIEWS, role) == Grant.FULL,
+        cases=policy.grant(CASES, role),
+        case_audit=may(CASE_AUDIT),
+        statistics=frozenset(s.key for s in registered() if sees_statistic(policy, role, s)),
         policy=policy,
     )
 

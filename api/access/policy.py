@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.access.principals import Role
-from api.services.statistics import Statistic, registered
+from api.services.statistics import Kind, Statistic, registered
 
 
 class Grant(StrEnum):
@@ -23,6 +23,7 @@ class Grant(StrEnum):
     PARTY = "party"  # partner: the problems it is party to (its sources or agency named), to see and update
     WARDS = "wards"  # councillor: a summary of the problems in the wards their token covers, without counts
     NOTES = "notes"  # the public: published progress notes only
+    CASE = "case"  # partner: the cases its agency owns or is party to (special category data), to see and update
     STATUS = "status"  # the service's status only (ok or degraded, and why in general terms): no figures
     DENIED = "denied"
 
@@ -36,6 +37,7 @@ ANALYSIS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
 # incident rows and their exports
 ROWS = {A: Grant.FULL, P: Grant.OWN_ONLY, C: Grant.DENIED, U: Grant.DENIED}
 ANALYSTS = {A: Grant.FULL, P: Grant.DENIED, C: Grant.DENIED, U: Grant.DENIED}
+NOBODY: dict[Role, Grant] = {}  # every role denied
 OPEN = {A: Grant.FULL, P: Grant.FULL, C: Grant.FULL, U: Grant.FULL}
 # the service's status: what it holds and when it was loaded for analysts only
 STATUS = {A: Grant.FULL, P: Grant.STATUS, C: Grant.STATUS, U: Grant.STATUS}
@@ -44,13 +46,24 @@ STATUS = {A: Grant.FULL, P: Grant.STATUS, C: Grant.STATUS, U: Grant.STATUS}
 PROBLEMS = {A: Grant.FULL, P: Grant.PARTY, C: Grant.WARDS, U: Grant.NOTES}
 PROBLEM_WORK = {A: Grant.FULL, P: Grant.PARTY, C: Grant.DENIED, U: Grant.DENIED}
 
+# cases about people (special category data): analysts and the agencies party to a case; never councillors or the
+# public, not even as counts
+CASES = {A: Grant.FULL, P: Grant.CASE, C: Grant.DENIED, U: Grant.DENIED}
+
+
+# each kind of statistic (api.services.statistics.Kind), the grant on its route and its collection; a kind not named
+# here is refused to every role, and a role not named in a kind's grant is refused it
+KIND_GRANTS: dict[str, dict[Role, Grant]] = {
+    Kind.ANALYSIS: ANALYSIS,
+    Kind.AGGREGATES: AGGREGATES,
+    Kind.DELIVERY: ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only
+    Kind.FACILITIES: ANALYSTS,  # risky facilities of the kept lists (which may name premises and licence holders)
+}
+
 
 def statistic_grant(statistic: Statistic) -> dict[Role, Grant]:
-    """A statistic's grant, on its route and its collection: for analysts alone, an analysis, or counts under
-    disclosure control."""
-    if statistic.analysts_only:
-        return ANALYSTS
-    return ANALYSIS if statistic.analysis else AGGREGATES
+    """A statistic's grant, on its route and its collection: its kind's (none: denied to every role)."""
+    return KIND_GRANTS.get(statistic.kind, NOBODY)
 
 
 POLICY: dict[str, dict[Role, Grant]] = {
@@ -91,11 +104,34 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/problems/{problem_id}": PROBLEMS,
     "/api/v1/tasking/pack": ANALYSTS,  # problem details and patrol plans: partners, councillors, public refused
     "/tasking": ANALYSTS,
+    # the annual assessment joins analyses (hot spots, feed quality), problems and delivery by cell: analysts only;
+    # below analyst nothing (the published map's disclosure-controlled counts are the aggregates others may read)
+    "/api/v1/assessment": ANALYSTS,
+    "/assessment": ANALYSTS,
     "/api/v1/problem-areas": ANALYSTS,
     "/api/v1/delivery/load": ANALYSTS,
-    "/api/v1/delivery/plan": ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only
+    "/api/v1/delivery/dose-response": ANALYSTS,  # per planned cell and day: analysts only
+    # /api/v1/delivery/plan: the patrol delivery statistic's route, with its kind's grant (KIND_GRANTS)
     "/api/v1/delivery/wards": OPEN,  # monthly ward totals only (AIM_DELIVERY_BELOW_ANALYST=none: analysts only)
     "/api/v1/problem-areas/around": ANALYSTS,
+    "/api/v1/cases": CASES,
+    "/api/v1/cases/settings": CASES,  # the risk matrix, the ladder of interventions and the repeat rule
+    "/api/v1/cases/{case_id}": CASES,  # DELETE: erasure (analysts)
+    "/api/v1/cases/{case_id}/incidents": CASES,
+    "/api/v1/cases/{case_id}/incidents/{incident_id}": CASES,
+    "/api/v1/cases/{case_id}/links": ANALYSTS,  # linking by rule reads every feed's records
+    "/api/v1/cases/{case_id}/risk": CASES,
+    "/api/v1/cases/{case_id}/interventions": CASES,
+    "/api/v1/cases/{case_id}/interventions/{intervention_id}": CASES,
+    "/api/v1/cases/{case_id}/actions": CASES,
+    "/api/v1/cases/{case_id}/actions/{action_id}": CASES,
+    "/api/v1/cases/{case_id}/audit": ANALYSTS,
+    "/api/v1/cases/{case_id}/subject-access": ANALYSTS,
+    "/api/v1/repeat-victims": ANALYSTS,
+    "/api/v1/repeat-victims/scan": ANALYSTS,
+    "/api/v1/repeat-victims/{flag_id}": ANALYSTS,
+    "/cases": CASES,
+    "/cases/{case_id}": CASES,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,

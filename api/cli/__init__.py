@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from api.cli.assessment import assessment_command
+from api.cli.cases import cases_app
 from api.cli.common import configure_logging
 from api.cli.delivery import delivery_app
 from api.cli.evaluate import evaluate_command
@@ -40,8 +42,10 @@ app.add_typer(facilities_app, name="facilities")
 app.add_typer(users_app, name="users")
 app.add_typer(problems_app, name="problems")
 app.add_typer(tasking_app, name="tasking")
+app.add_typer(cases_app, name="cases")
 app.add_typer(export_app, name="export")
 app.command("evaluate")(evaluate_command)
+app.command("assessment")(assessment_command)
 app.command("audit")(audit_command)
 app.command("serve")(serve)
 app.command("demo")(demo)

@@ -18,6 +18,7 @@ from api.cli.users import demo_token
 
 if TYPE_CHECKING:
     from api.settings import Settings
+    from ingest.store.connection import Connection
 
 
 def serve(
@@ -81,6 +82,23 @@ def _serve(settings: Settings) -> None:
     )
 
 
+def load_cases(con: Connection, settings: Settings) -> list[str]:
+    """The demo's sample cases and repeat victims, into the deployment database."""
+    from api.database.cases import CaseStore
+    from api.rules import case_ladder, repeat_rule, risk_matrix
+    from api.services.case_demo import load_demo_cases
+    from api.services.case_places import locator
+    from ingest.geocode import load_postcodes
+
+    cases = CaseStore.open(settings.tasking_url())
+    try:
+        locate = locator(load_postcodes(list(settings.postcodes)))
+        ladder, matrix, rule = case_ladder(settings), risk_matrix(settings), repeat_rule(settings)
+        return load_demo_cases(con, cases, settings.data_dir, ladder, matrix, locate, rule)
+    finally:
+        cases.close()
+
+
 def demo(
     store: StoreOpt = None,
     host: Annotated[str | None, typer.Option(help="Interface")] = None,
@@ -115,6 +133,8 @@ def demo(
                 for p in open_demo_problems(con, tasking):
                     console.print(f"problem {p['id']}: {escape(p['title'])}\n  {escape(p['summary'])}", soft_wrap=True)
                 tasking.close()
+                for line in load_cases(con, settings):
+                    console.print(escape(line), soft_wrap=True)
             except TaskingUnavailable as exc:
                 fail(exc)
     finally:

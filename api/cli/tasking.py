@@ -95,7 +95,12 @@ def pack(
     tasking = tasking_store(store, database)
     con = open_existing(settings, THROUGH_SERVER)
     try:
-        options = PackOptions(cells=cells, months=settings.default_months, core=tuple(settings.core_sources))
+        options = PackOptions(
+            cells=cells,
+            months=settings.default_months,
+            core=tuple(settings.core_sources),
+            visit_minutes=settings.delivery_compliant_s / 60,
+        )
         postcodes = postcode_lookup(settings.postcodes)
         found = tasking_pack(con, tasking, csp, meeting, Caches(), gap_rule(settings), postcodes, options)
         if fmt == "pdf":

@@ -137,6 +137,125 @@ idempotency_keys = sa.Table(
     sa.UniqueConstraint("who", "key", name="uq_idempotency_keys_who_key"),
 )
 
+# cases (api/database/cases.py): people and households, special category data -------------------------------------
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(60), nullable=True),  # the case-management system's own reference
+    sa.Column("subject_kind", sa.String(20), nullable=False),  # person or household
+    sa.Column("subject_role", sa.String(20), nullable=False),  # victim, perpetrator or both
+    sa.Column("subject_name", sa.Text, nullable=True),  # None once anonymised
+    sa.Column("date_of_birth", sa.Date, nullable=True),
+    sa.Column("address", sa.Text, nullable=True),
+    sa.Column("postcode", sa.String(10), nullable=True),
+    sa.Column("uprn", sa.String(12), nullable=True),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("owner_agency", sa.String(200), nullable=False),
+    sa.Column("officer", sa.String(200), nullable=False),
+    sa.Column("agencies", sa.JSON, nullable=False),  # the agencies party to the case (beside the owner)
+    sa.Column("status", sa.String(20), nullable=False),  # open or closed
+    sa.Column("opened", sa.Date, nullable=False),
+    sa.Column("closed", sa.Date, nullable=True),
+    sa.Column("risk", sa.JSON, nullable=True),  # {answers, score, level, matrix, assessed_on}
+    sa.Column("problem_ids", sa.JSON, nullable=False),  # tasking problems the case belongs to
+    sa.Column("places", sa.JSON, nullable=False),  # location texts or H3 cells of the places it concerns
+    sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+case_incidents = sa.Table(
+    "case_incidents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("feed", sa.String(120), nullable=False),  # the feed (or agency system) that recorded it
+    sa.Column("ref", sa.String(120), nullable=True),  # the feed's own reference
+    sa.Column("occurred_on", sa.Date, nullable=True),
+    sa.Column("category", sa.String(120), nullable=True),
+    sa.Column("address", sa.Text, nullable=True),
+    sa.Column("uprn", sa.String(12), nullable=True),
+    sa.Column("rule", sa.String(20), nullable=False),  # reference, uprn, address or hand: what linked it
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("linked_by", sa.String(200), nullable=False),
+    sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+case_interventions = sa.Table(
+    "case_interventions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("step", sa.String(60), nullable=False),  # a step of the escalation ladder (warning letter, ABC, ...)
+    sa.Column("issued", sa.Date, nullable=False),
+    sa.Column("agency", sa.String(200), nullable=False),
+    sa.Column("review_on", sa.Date, nullable=True),
+    sa.Column("outcome", sa.String(200), nullable=True),  # complied, breached, ...
+    sa.Column("outcome_on", sa.Date, nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+case_actions = sa.Table(  # a case's SMART actions: the columns of a problem's actions
+    "case_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("owner_agency", sa.String(200), nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=False),
+    sa.Column("progress", sa.String(20), nullable=False),
+    sa.Column("done_on", sa.Date, nullable=True),
+    sa.Column("measure", sa.Text, nullable=False),
+    sa.Column("target", sa.JSON, nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+repeat_flags = sa.Table(  # records at one address, UPRN or reference across feeds, for an analyst to confirm
+    "repeat_flags",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rule", sa.String(20), nullable=False),  # uprn, reference or address
+    sa.Column("key", sa.String(300), nullable=False),  # the UPRN, reference or normalised address matched
+    sa.Column("records", sa.JSON, nullable=False),  # the records matched: feed, ref, date
+    sa.Column("feeds", sa.JSON, nullable=False),
+    sa.Column("first_on", sa.Date, nullable=False),
+    sa.Column("last_on", sa.Date, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # flagged, confirmed or dismissed
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("rule", "key", name="uq_repeat_flags_rule_key"),
+)
+
+case_audit = sa.Table(  # every read and change of a case, a victim or a repeat flag (kept when a case is erased)
+    "case_audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("change", sa.String(40), nullable=False),  # read, listed, created, updated, exported, erased, ...
+    sa.Column("entity", sa.String(20), nullable=False),  # case, incident, intervention, action, risk, flag
+    sa.Column("entity_id", sa.Integer, nullable=True),
+    sa.Column("case_id", sa.Integer, nullable=True),  # no foreign key: the record of an erased case stays
+    sa.Column("detail", sa.JSON, nullable=False),
+)
+
+for _table in (case_incidents, case_interventions, case_actions):
+    sa.Index(f"ix_{_table.name}_case", _table.c.case_id)
+sa.Index("ix_case_audit_case", case_audit.c.case_id, case_audit.c.at)
+
 # access (api/access/store.py): who may use AIM and what they read ---------------------------------------------------
 
 tokens = sa.Table(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -70,7 +70,7 @@ class TaskingStore:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str) -> TaskingStore:
+    def open(cls, url: str) -> Self:
         """Open the database at url (SQLAlchemy URL) through api.database: created when it is a missing SQLite file,
         migrated to the latest version (one process at a time)."""
         try:
@@ -167,7 +167,11 @@ class TaskingStore:
         return self._create("problem", None, write, once)
 
     def _create(
-        self, entity: str, problem_id: int | None, write: Callable[[Connection], tuple[int, int]], once: Once | None
+        self,
+        entity: str,
+        problem_id: int | None,
+        write: Callable[[Connection], tuple[int, int | None]],
+        once: Once | None,
     ) -> int:
         """Run a create in one transaction; with a key, remember it there, or (the key's row already there: its
         unique constraint refuses the transaction) answer with what the key made."""

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.access.policy import DEFAULT_POLICY, Policy
 from api.access.store import AccessStore
+from api.database.cases import CaseStore
 from api.database.tasking import TaskingStore
 from api.http.answers import AnswerCache, KeptAnswer, answer_kept
 from api.http.auth import enforce
@@ -20,6 +21,9 @@ from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.middleware import install_middleware
 from api.http.routers import (
     accessibility,
+    assessment,
+    case_pages,
+    cases,
     concentration,
     delivery,
     docs,
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
         app.state.tasking = TaskingStore(app.state.access.shared_engine())  # one database, migrated by the above
+        app.state.cases = CaseStore(app.state.access.shared_engine())
         try:
             yield
         finally:
@@ -114,6 +119,8 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         problems,
         problem_pages,
         problem_areas,
+        cases,
+        case_pages,
         sources,
         uploads,
         health,
@@ -125,6 +132,7 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         tiles,
         ogc,
         tasking_pack,
+        assessment,
         delivery,
         accessibility,
     ):

@@ -70,6 +70,7 @@ def _controls(filters: Filters, res: int, view: MapView, caps: Capabilities) -> 
             "signed_in": caps.signed_in,
             "sources_report": caps.sources_report,
             "tasking_pack": caps.tasking_pack,
+            "cases": caps.may_use("/cases"),
             "loads_feeds": caps.loads_feeds,
             "name": caps.principal.name,
             "role": str(caps.principal.role),

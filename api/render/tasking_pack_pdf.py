@@ -17,8 +17,10 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 
 from api.render.patrol_print import ATTRIBUTION, render_plan_map
 from api.render.tasking_pack_text import (
+    DELIVERY_HEADER,
     action_rows,
     concentration_rows,
+    delivery_rows,
     evaluation_rows,
     facility_lines,
     facility_rows,
@@ -134,6 +136,16 @@ def _patrol(pack: dict[str, Any]) -> list[Any]:
     out: list[Any] = [KeepTogether([heading, *lines, image]), Spacer(1, 4)]
     header = ["#", "Ward", "Streets and places", "Grid ref", "Postcode", "Exp./mo.", "Trend"]
     out.append(_table(header, patrol_rows(plan), [0.04, 0.16, 0.38, 0.13, 0.1, 0.08, 0.11]))
+    return out + _delivery(pack)
+
+
+def _delivery(pack: dict[str, Any]) -> list[Any]:
+    d = pack["delivery"]
+    out: list[Any] = [Paragraph("Delivery since the last meeting", STYLES["Heading3"])]
+    out += [_bold("Days used:", pack["section_months"]["delivery"]), p(d["words"])]
+    if d["cells"]:
+        rows = delivery_rows(d, pack["patrol"]["plan"])
+        out.append(_table(DELIVERY_HEADER, rows, [0.05, 0.25, 0.12, 0.12, 0.13, 0.11, 0.11, 0.11]))
     return out
 
 

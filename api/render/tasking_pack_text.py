@@ -36,6 +36,7 @@ def summary_rows(pack: dict[str, Any]) -> list[list[object]]:
         ["Actions done since the last meeting", s["done_since_last_meeting"]],
         ["Evaluations due", s["evaluations_due"]],
         ["Patrol plan cells", s["patrol_cells"]],
+        ["Planned cells patrolled since the last meeting", s["patrol_cells_visited"]],
         ["New and intensifying hotspots", s["hotspots"]],
         ["Places holding half the incidents", s["places_holding_half"]],
         ["Top repeat places", s["repeat_places"]],
@@ -96,6 +97,37 @@ def patrol_rows(plan: dict[str, Any]) -> list[list[object]]:
             r["trend"],
         ]
         for r in plan["cells"]
+    ]
+
+
+DELIVERY_HEADER = [
+    "#",
+    "Ward",
+    "Minutes planned",
+    "Minutes delivered",
+    "Compliant visits planned",
+    "Delivered",
+    "Visits",
+    "Share",
+]
+
+
+def delivery_rows(delivery: dict[str, Any], plan: dict[str, Any]) -> list[list[object]]:
+    """Each planned cell since the last meeting: its number and ward (as printed), minutes planned and delivered,
+    compliant visits planned and delivered, visits of any length, and the share of its plan delivered."""
+    wards = {r["h3"]: r["ward_name"] or r["ward"] for r in plan["cells"]}
+    return [
+        [
+            r["rank"],
+            wards.get(r["h3"]) or r["ward"] or "",
+            f"{r['planned_minutes']:.0f}",
+            f"{r['minutes']:.0f}",
+            f"{r['planned_visits']:g}",
+            r["compliant_visits"],
+            r["visits"],
+            f"{r['share_delivered']:.0%}",
+        ]
+        for r in delivery["cells"]
     ]
 
 

@@ -87,11 +87,28 @@ def _summary(rows: list[dict[str, Any]], days: int) -> dict[str, Any]:
     }
 
 
-def plan_delivery(
+@dataclass(frozen=True)
+class DeliveredCells:
+    """The plan's cells, comparable cells outside it and every other cell of the area with delivery, each as a row of
+    what it got over the days delivered (the rows of /api/v1/delivery/plan)."""
+
+    period: DeliveryPeriod
+    plan: dict[str, Any]  # the patrol plan (api.services.patrol.patrol_plan)
+    planned: list[dict[str, Any]]
+    comparable: list[dict[str, Any]]
+    outside: list[dict[str, Any]]  # every other cell of the area with delivery, most minutes first
+
+    @property
+    def days(self) -> int:
+        """Days in the period delivered."""
+        return (self.period.end - self.period.start).days + 1
+
+
+def delivered_cells(
     con: Connection, filters: Filters, area: StudyArea, ask: DeliveryAsk, caches: Caches
-) -> dict[str, Any]:
-    """The plan's cells with the minutes, visits and compliant visits delivered in each over the period, against the
-    target; the same for comparable cells outside the plan (background presence); and the minutes elsewhere."""
+) -> DeliveredCells:
+    """What each of the plan's cells (the same cells as the printed plan), the comparable cells outside it and every
+    other cell of the area with delivery got over the days asked for."""
     period = delivery_period(con, ask.res, ask.start, ask.end, ask.agencies)
     days = (period.end - period.start).days + 1
     plan = patrol_plan(con, filters, area, ask.res, None, ask.cells, caches.wards, caches.lattices)
@@ -100,16 +117,33 @@ def plan_delivery(
     in_plan = {h3 for _, h3, _ in planned}
     comparable = [(r["h3"], r["ward"]) for r in wider["cells"] if r["h3"] not in in_plan][: ask.cells]
     dosage = _by_cell(cell_dosage(con, period))
-    plan_rows = [_cell_row(rank, h3, ward, dosage.get(int(h3, 16)), days) for rank, h3, ward in planned]
-    comparable_rows = [_cell_row(0, h3, ward, dosage.get(int(h3, 16)), days) for h3, ward in comparable]
-    lattice = plan["_lattice"]
-    in_area = lattice.index_of(np.asarray(list(dosage), dtype=np.uint64)) >= 0 if dosage else np.zeros(0, bool)
     covered = in_plan | {h3 for h3, _ in comparable}
-    elsewhere = [
-        row["minutes"]
-        for (cell, row), inside in zip(dosage.items(), in_area, strict=True)
-        if inside and cells_to_strings(np.array([cell], dtype=np.uint64))[0] not in covered
+    lattice = plan["_lattice"]
+    cells = np.asarray(list(dosage), dtype=np.uint64)
+    where = lattice.index_of(cells) if len(cells) else np.zeros(0, dtype=np.int64)
+    outside = [
+        _cell_row(0, h3, lattice.ward_codes[lattice.ward[i]], dosage[int(cell)], days)
+        for cell, h3, i in zip(cells, cells_to_strings(cells), where, strict=True)
+        if i >= 0 and h3 not in covered
     ]
+    outside.sort(key=lambda r: (-r["minutes"], r["h3"]))
+    return DeliveredCells(
+        period,
+        plan,
+        [_cell_row(rank, h3, ward, dosage.get(int(h3, 16)), days) for rank, h3, ward in planned],
+        [_cell_row(0, h3, ward, dosage.get(int(h3, 16)), days) for h3, ward in comparable],
+        outside,
+    )
+
+
+def plan_delivery(
+    con: Connection, filters: Filters, area: StudyArea, ask: DeliveryAsk, caches: Caches
+) -> dict[str, Any]:
+    """The plan's cells with the minutes, visits and compliant visits delivered in each over the period, against the
+    target; the same for comparable cells outside the plan (background presence); and the minutes elsewhere."""
+    got = delivered_cells(con, filters, area, ask, caches)
+    period, days, plan_rows = got.period, got.days, got.planned
+    elsewhere = [row["minutes"] for row in got.outside]
     target = ask.visits_per_day * days * len(plan_rows)
     summary = _summary(plan_rows, days)
     summary["target_compliant_visits"] = round(target, 1)
@@ -118,19 +152,19 @@ def plan_delivery(
     return {
         "area": area.echo(),
         "resolution": ask.res,
-        "plan_period": plan["period"],
+        "plan_period": got.plan["period"],
         "delivered": {"from": period.start.isoformat(), "to": period.end.isoformat(), "days": days},
         "agencies": list(ask.agencies) or ["all"],
         "target": {"compliant_visits_per_cell_day": ask.visits_per_day},
         "plan": summary,
         "background": {
-            **_summary(comparable_rows, days),
+            **_summary(got.comparable, days),
             "comparable": COMPARABLE,
             "other_cells_in_area_minutes": round(sum(elsewhere), 1),
             "other_cells_in_area_visited": sum(1 for m in elsewhere if m > 0),
         },
         "cells": plan_rows,
-        "comparable_cells": comparable_rows,
+        "comparable_cells": got.comparable,
     }
 
 

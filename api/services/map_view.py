@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from api.services.comparison import months_held
 from api.services.filters import Filters
 from api.services.layers import hex_layer, wards_layer
 from api.services.movers import ward_movers
-from api.services.statistics import View, registered
+from api.services.statistics import Statistic, View, registered
 from api.services.statistics.plan import CELLS as PLAN_CELLS
 from api.services.statistics.plan import RES as PLAN_RES
 from api.services.study_area import AreaGroups, StudyArea, area_choices, area_value
@@ -56,10 +57,10 @@ def map_view(
     gap_rule: GapRule,
     analyses: bool,
     own_sources: tuple[str, ...] = (),
-    withheld: tuple[str, ...] = (),
+    seen: Collection[str] | None = None,
 ) -> MapView:
-    """The map's layers for the filters; with `analyses`, feed gaps and the study area's statistics too (but those
-    `withheld`: the keys of statistics the caller may not see)."""
+    """The map's layers for the filters; with `analyses`, feed gaps and the study area's statistics too: those whose
+    keys are `seen` (those the caller sees's, from the access policy; None: the analyses only, no other kind)."""
     res = min(res, filters.figures.max_res)
     analyses = analyses and filters.figures.exact
     wards_fc = wards_layer(con, filters, caches.wards, precision=True)
@@ -98,9 +99,7 @@ def map_view(
         view = View(con, filters, area, caches)
         # each cell named by its commonest streets: the same filters, so the caller's own sources only (a partner's)
         statistics = {
-            s.key: with_places(con, filters, s.layer(view, s.on_map(res)))
-            for s in registered()
-            if s.key not in withheld
+            s.key: with_places(con, filters, s.layer(view, s.on_map(res))) for s in registered() if _shows(s, seen)
         }
         plan_query = plan_request(filters, area)
         in_area = [f for f in wards_fc["features"] if f["properties"]["lad"] in set(area.lads)]
@@ -122,6 +121,10 @@ def map_view(
         movers_query=movers_query,
         comparable_quarter=None if movers["comparable"] else comparable_quarter(con, filters),
     )
+
+
+def _shows(statistic: Statistic, seen: Collection[str] | None) -> bool:
+    return statistic.key in seen if seen is not None else statistic.analysis
 
 
 def comparable_quarter(con: Connection, filters: Filters) -> tuple[str, str] | None:

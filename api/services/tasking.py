@@ -23,6 +23,7 @@ from ingest.taxonomy import GROUPS
 
 STATUSES = ("scanning", "analysis", "response", "assessment", "closed")
 PROGRESS = ("planned", "in progress", "done")
+ACTION_FIELDS = {"what", "owner_agency", "start", "due", "measure", "target", "progress", "done_on"}
 BASELINE_MONTHS = 6
 TARGET = re.compile(
     r"^\s*(down|up)\s+(\d+(?:\.\d+)?)\s*%(?:\s+against\s+(control|baseline))?(?:\s+over\s+(\d+)\s+months?)?\s*$",
@@ -245,6 +246,17 @@ def _action_fields(values: dict[str, Any], partial: bool) -> dict[str, Any]:
         fields["progress"] = _choice(values.get("progress", "planned"), "progress", PROGRESS)
     if "done_on" in values or fields.get("progress") == "done":
         fields["done_on"] = _date(values, "done_on", required=False) or date.today()
+    return fields
+
+
+def action_fields(values: dict[str, Any], partial: bool = False) -> dict[str, Any]:
+    """A SMART action's fields, validated (partial: only those given, for a change); shared with cases' actions."""
+    unknown = set(values) - ACTION_FIELDS
+    if unknown:
+        raise ParameterError(", ".join(sorted(unknown)), "not a field of an action")
+    fields = _action_fields(values, partial)
+    if not partial and fields["due"] < fields["start"]:
+        raise ParameterError("due", "an action is due after it starts")
     return fields
 
 

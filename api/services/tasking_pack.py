@@ -4,6 +4,7 @@ and source-gap flags, for the months of data complete on the meeting date."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -52,13 +53,15 @@ def meeting_month(con: Connection, when: date, core: tuple[str, ...] = ()) -> tu
     )
 
 
-def section_months(when: date, start: date, month: date) -> dict[str, str]:
+def section_months(when: date, start: date, month: date, cycle_days: int = 14) -> dict[str, str]:
     """The months each section of the pack uses, in words."""
     period = month_words(start, month)
+    since = when - timedelta(days=cycle_days)
     return {
         "problems": f"none: the problems and actions as they stand on the meeting date, {when:%d %b %Y}",
         "evaluations": f"each action's own measure period and as many months before it, where held (to {month:%b %Y})",
         "patrol": f"{period}: the history the plan's forecast is fitted on",
+        "delivery": f"none: the days since the last meeting, {since:%d %b %Y} to {when - timedelta(days=1):%d %b %Y}",
         "hotspots": f"{period}: one slice a month, the latest {month:%b %Y}",
         "places": f"{period}: concentration over the period; repeat places over the 12 months to {month:%b %Y}",
         "sources": f"{period}: the months whose gap flags are listed",
@@ -248,7 +251,7 @@ def tasking_pack(
     options: PackOptions | None = None,
 ) -> Row:
     """The whole pack (members starting with _ are for the printed plan only: see public_pack)."""
-    options = options or PackOptions()
+    options = replace(options or PackOptions(), meeting=when)
     area = resolve_csp(con, csp)
     month, month_note = meeting_month(con, when, options.core)
     filters: Filters = resolve_filters(
@@ -271,7 +274,7 @@ def tasking_pack(
         "date": when,
         "next_meeting": when + timedelta(days=options.cycle_days),
         "months": {"from": f"{filters.incident.start:%Y-%m}", "to": f"{month:%Y-%m}", "note": month_note},
-        "section_months": section_months(when, filters.incident.start, month),
+        "section_months": section_months(when, filters.incident.start, month, options.cycle_days),
         "filters": filters.echo(),
         "summary": {
             "problems": len(problems),

@@ -4,6 +4,7 @@ ward and place, and the gap flags of the feeds holding the CSP's records."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,9 @@ class PackOptions:
     cycle_days: int = 14
     notes: int = 3
     core: tuple[str, ...] = ()  # sources every one of which holds the pack's last month (AIM_CORE_SOURCES)
+    meeting: date | None = None  # the meeting's date (set by the pack): delivery is counted since the last meeting
+    visits_per_day: float = 1.0  # the patrol target: compliant visits per planned cell per day
+    visit_minutes: float = 10.0  # a compliant visit's length (AIM_DELIVERY_COMPLIANT_S, in minutes)
 
 
 def patrol_section(

@@ -9,12 +9,14 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from pyproj import Transformer
 
 from ingest.adapters.csv_batches import iter_csv_batches, read_header
 from ingest.columns import decoded
 from ingest.errors import FeedFileError
-from ingest.movement import PingBatch, number_or_nan, parse_time, ping_table
+from ingest.movement import PING_SCHEMA, PingBatch, numbers_or_nan, parse_times
 from ingest.sources import ReadContext, files_with_suffixes
 
 TRACK_NAMES = ("device", "device_id", "team", "unit", "callsign", "track")
@@ -57,34 +59,33 @@ def columns_of(path: Path, header: list[str]) -> tuple[str, str, str, str, bool]
 
 
 def read_ping_csv(path: Path, context: ReadContext) -> Generator[PingBatch, None, None]:
-    """The file's rows as pings; a row without a readable time is refused with its line."""
+    """The file's rows as pings; a row without a readable time, or without a device or team, is refused with its
+    line. Column by column (parse_times, numbers_or_nan): no work per ping in Python."""
     track, time, first, second, grid = columns_of(path, read_header(path))
     wanted = list(dict.fromkeys([track, time, first, second]))
     for raw in iter_csv_batches(path, wanted, plain=(time, first, second), limits=context.limits):
         t = raw.table
-        tracks = [str(v).strip() for v in decoded(t[track]).to_pylist()]
-        times = [parse_time(str(v)) for v in t[time].to_pylist()]
-        x = np.array([number_or_nan(v) for v in t[first].to_pylist()], dtype=np.float64)
-        y = np.array([number_or_nan(v) for v in t[second].to_pylist()], dtype=np.float64)
+        tracks = pc.utf8_trim_whitespace(decoded(t[track]).combine_chunks())
+        times, timed = parse_times(t[time])
+        x, y = numbers_or_nan(t[first]), numbers_or_nan(t[second])
         if grid:
             x, y = _from_national_grid().transform(x, y)
             x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        named = np.asarray(pc.not_equal(pc.utf8_length(tracks), 0).to_numpy(zero_copy_only=False), dtype=bool)
         rejects = list(raw.rejects)
-        keep = []
-        for i, moment in enumerate(times):
-            if moment is None:
-                rejects.append((int(raw.lines[i]), "", f"time {t[time][i].as_py()!r} is not a date and time"))
-            elif not tracks[i]:
-                rejects.append((int(raw.lines[i]), "", "no device or team"))
-            else:
-                keep.append(i)
-        take = np.array(keep, dtype=np.int64)
-        table = ping_table(
-            [int(v) for v in raw.lines[take]],
-            [tracks[i] for i in keep],
-            [int(times[i] or 0) for i in keep],
-            x[take].tolist(),
-            y[take].tolist(),
+        for i in np.flatnonzero(~timed | ~named):
+            reason = f"time {t[time][i].as_py()!r} is not a date and time" if not timed[i] else "no device or team"
+            rejects.append((int(raw.lines[i]), "", reason))
+        keep = timed & named
+        table = pa.table(
+            {
+                "line": pa.array(raw.lines[keep], pa.int64()),
+                "track": tracks.filter(pa.array(keep)),
+                "time": pa.array(times[keep], pa.int64()),
+                "lon": pa.array(x[keep], pa.float64()),
+                "lat": pa.array(y[keep], pa.float64()),
+            },
+            schema=PING_SCHEMA,
         )
         yield PingBatch(table, rejects)
 

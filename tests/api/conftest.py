@@ -16,7 +16,12 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.settings import Settings
+from ingest.delivery import DeliveryOptions, load_delivery
+from ingest.registry import MOVEMENT
+from ingest.store.connection import open_served_store
 from tests.conftest import sign_in
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "delivery"  # the demo's sample patrols, as shipped
 
 
 @pytest.fixture(scope="session")
@@ -122,3 +127,19 @@ def with_demo_problems(demo_store: Path, folder: Path) -> Path:
 def pack_demo(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo store with the demo's two Cleveland problems opened (with_demo_problems)."""
     return with_demo_problems(demo_store, tmp_path_factory.mktemp("pack"))
+
+
+@pytest.fixture(scope="session")
+def delivered_store(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo store with the shipped sample patrols loaded as the police's delivery."""
+    store = tmp_path_factory.mktemp("delivery") / "aim.duckdb"
+    shutil.copyfile(demo_store, store)
+    files = [(s, p) for s in MOVEMENT.values() for p in s.files([SAMPLES])]
+    assert len(files) == 3
+    con = open_served_store(store, "1GB")
+    try:
+        report = load_delivery(con, files, "police", DeliveryOptions())
+    finally:
+        con.close()
+    assert report.quarantined == 0 and report.compliant_visits > 0
+    return store

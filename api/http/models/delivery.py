@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
-from api.http.models.base import Period, Schema, StudyAreaEcho
+from api.http.models.base import Period, Polygon, Schema, StudyAreaEcho, absent
 
 
 class DeliveredCell(Schema):
@@ -114,3 +116,111 @@ class DeliveryLoaded(Schema):
     minutes: float
     visits: int
     compliant_visits: int
+
+
+class DoseCell(Schema):
+    """One planned cell: its dose and its incidents before and after."""
+
+    rank: int
+    h3: str
+    ward: str | None
+    minutes_per_day: float = Field(description="The dose: minutes present a day over the days delivered")
+    compliant_visits: int
+    before: int = Field(description="Incidents in the before-period")
+    after: int = Field(description="Incidents in the after-period")
+    change: float = Field(description="log((after + 0.5) / (before + 0.5)), before scaled to the after's months")
+
+
+class DoseEstimate(Schema):
+    """The slope of the change on the dose, adjusted for the before-level, and its permutation p-value."""
+
+    cells: int
+    slope: float
+    rate_ratio_per_unit: float = Field(description="exp(slope): the after/before ratio's multiple per unit of dose")
+    unit: str
+    p_value: float = Field(description="Two-sided, by permutation (Freedman-Lane)")
+    permutations: int
+    alpha: float
+    spearman: float = Field(description="Rank correlation of dose and change, unadjusted")
+
+
+class DoseCalibration(Schema):
+    """The test on null data: the dose shuffled across the cells."""
+
+    runs: int
+    permutations: int
+    alpha: float
+    significant: int
+    rate: float = Field(description="Share called significant: should stay near alpha")
+    interval: list[float] = Field(description="95% Wilson interval of the rate")
+
+
+class DoseMonths(Schema):
+    """A period of months."""
+
+    from_: str = Field(alias="from")
+    to: str
+
+
+class DoseResponseAnswer(Schema):
+    """Dose and response across the patrol plan's cells."""
+
+    area: StudyAreaEcho
+    resolution: int
+    plan_period: Period
+    delivered: DeliveredDays
+    before: DoseMonths
+    after: DoseMonths
+    cells: list[DoseCell]
+    estimate: DoseEstimate | None
+    calibration: DoseCalibration | None
+    verdict: str
+    method: str
+    caveats: list[str]
+
+
+class DeliveryCellProperties(Schema):
+    """A cell of the patrol delivery layer: what it got over the days delivered (as /api/v1/delivery/plan)."""
+
+    h3: str = Field(description="H3 cell id")
+    rank: int = Field(description="Its number on the printed plan (0: outside the plan)")
+    ward: str | None
+    minutes: float
+    minutes_per_day: float
+    driveby_minutes: float
+    visits: int
+    compliant_visits: int
+    days_present: int
+    visited: bool
+    planned: bool = Field(description="One of the plan's cells")
+    band: str = Field(description="Minutes present a day: none, under 5, 5 to 10, 10 or more")
+    target_compliant_visits: float = absent("Planned cells: compliant visits planned over the days delivered")
+    comparable: bool = absent("Cells outside the plan: one of the plan's comparable cells")
+
+
+class DeliveryFeature(Schema):
+    """One cell's delivery."""
+
+    type: Literal["Feature"]
+    geometry: Polygon
+    properties: DeliveryCellProperties
+    id: str = Field(description="H3 cell id")
+
+
+class DeliveryLayer(Schema):
+    """The plan's cells in rank order, then the cells outside it with delivery, most minutes first."""
+
+    type: Literal["FeatureCollection"]
+    features: list[DeliveryFeature]
+    area: StudyAreaEcho
+    resolution: int
+    held: bool = Field(description="Whether any delivery is held")
+    note: str = absent("Without delivery held: why the layer is empty")
+    delivered: DeliveredDays = absent("The days delivered")
+    plan_period: Period = absent("The plan's history")
+    cells: int = absent("Cells in the plan")
+    cells_visited: int = absent("Planned cells with presence")
+    compliant_visits: int = absent("Compliant visits in the plan's cells")
+    target_compliant_visits: float = absent("Compliant visits planned over the days delivered")
+    minutes_in_plan: float = absent("Minutes present in the plan's cells")
+    minutes_outside_plan: float = absent("Minutes present in the area's other cells")

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from api.http.models.base import FiltersEcho, MultiPolygon, Polygon, Schema, absent
 from api.http.models.concentration import ConcentrationFeature, ConcentrationLayer
+from api.http.models.delivery import DeliveryFeature, DeliveryLayer
 from api.http.models.facility_risk import FacilityRiskFeature, FacilityRiskLayer
 from api.http.models.hotspots import GiCellFeature, GiCellLayer, GiWardFeature, GiWardLayer
 from api.http.models.layers import HexFeature, HexLayer, WardFeature, WardLayer
@@ -112,6 +113,10 @@ class PatrolItems(PatrolPlanCollection, Page):
     """A page of the patrol plan."""
 
 
+class DeliveryItems(DeliveryLayer, Page):
+    """A page of the patrol delivery layer."""
+
+
 class IncidentItems(Page):
     """A page of incident records ordered by id (`next` and `prev` links carry cursors)."""
 
@@ -184,6 +189,10 @@ class ConcentrationItems(ConcentrationLayer, Page):
 
 class ConcentrationItem(ConcentrationFeature, ItemLinks):
     """One cell where half the incidents are."""
+
+
+class DeliveryItem(DeliveryFeature, ItemLinks):
+    """One cell's delivery."""
 
 
 class RepeatPlaceItems(RepeatPlacesLayer, Page):

@@ -34,6 +34,7 @@ class PackSectionMonths(Schema):
     problems: str = Field(description="Problems and actions: those open on the meeting date")
     evaluations: str = Field(description="Each action's own measure period and the months before it")
     patrol: str = Field(description="The patrol plan's history")
+    delivery: str = Field(description="The days of patrol delivery counted: those since the last meeting")
     hotspots: str = Field(description="The months of the emerging hot spot analysis")
     places: str = Field(description="The months of the concentration and repeat places")
     sources: str = Field(description="The months whose gap flags are listed")
@@ -49,6 +50,7 @@ class PackSummary(Schema):
     done_since_last_meeting: int
     evaluations_due: int
     patrol_cells: int
+    patrol_cells_visited: int = Field(description="Planned cells with delivery since the last meeting")
     hotspots: int
     places_holding_half: int = Field(description="Places holding half the partnership's incidents (first category)")
     repeat_places: int = Field(description="Top repeat places listed")
@@ -147,6 +149,45 @@ class PackPatrol(Schema):
     plan: PatrolPlan
 
 
+class PackDeliveredCell(Schema):
+    """One planned cell: the minutes and compliant visits planned and delivered since the last meeting."""
+
+    rank: int = Field(description="Its number on the printed plan")
+    h3: str
+    ward: str | None
+    planned_minutes: float = Field(description="Planned compliant visits times a compliant visit's minutes")
+    minutes: float = Field(description="Minutes present in the cell's geofence (drive-bys apart)")
+    planned_visits: float = Field(description="Compliant visits planned: the target a day times the days")
+    compliant_visits: int = Field(description="Visits of at least a compliant visit's minutes")
+    visits: int = Field(description="Visits of any length")
+    share_delivered: float = Field(description="Compliant visits over those planned, at most 1")
+
+
+class PackDeliveryTarget(Schema):
+    """The patrol target the plan is held to."""
+
+    compliant_visits_per_cell_day: float
+    visit_minutes: float
+    planned_visits_per_cell: float
+    planned_minutes_per_cell: float
+
+
+class PackDelivery(Schema):
+    """Patrol delivery since the last meeting in the plan's cells (the same cells as the printed plan)."""
+
+    from_: str = Field(alias="from", description=DATE)
+    to: str = Field(description=DATE)
+    days: int
+    target: PackDeliveryTarget
+    held: bool = Field(description="Whether delivery is held for any of these days")
+    share_delivered: float | None = Field(description="The plan's share delivered, each cell up to its own plan")
+    cells_visited: int
+    minutes: float | None
+    compliant_visits: int | None
+    words: str = Field(description="The section in words, or that no delivery is held")
+    cells: list[PackDeliveredCell]
+
+
 class PackHotspot(Schema):
     """A new or intensifying hot spot cell, named by ward and place."""
 
@@ -239,6 +280,7 @@ class TaskingPack(Schema):
     problems: list[PackProblem]
     evaluations: list[PackEvaluation]
     patrol: PackPatrol
+    delivery: PackDelivery
     hotspots: PackHotspots
     concentration: PackConcentration
     repeat_places: PackRepeatPlaces

@@ -16,10 +16,11 @@ from starlette.concurrency import run_in_threadpool
 from api.access.principals import AuthError
 from api.http.deps import CachesDep, CapabilitiesDep, Con, FiltersDep, SettingsDep, StudyAreaDep
 from api.http.models.base import plain
-from api.http.models.delivery import DeliveryLoaded, PlanDelivery, WardDelivery
+from api.http.models.delivery import DeliveryLoaded, DoseResponseAnswer, PlanDelivery, WardDelivery
 from api.http.routers.uploads import SAFE_NAME, receive_file
 from api.rules import PLAN_RES, dosage_rules, upload_limits
 from api.services.delivery import DeliveryAsk, delivery_period, plan_delivery, ward_delivery
+from api.services.dose_response import DoseAsk, plan_dose_response
 from api.services.errors import ParameterError
 from api.settings import Settings
 from ingest.delivery import DeliveryOptions, DeliveryReport, load_delivery
@@ -55,6 +56,50 @@ def plan(
     (10 minutes or more), against the target; and the background presence in comparable cells outside the plan."""
     ask = DeliveryAsk(cells, PLAN_RES, delivered_from, delivered_to, tuple(agency or ()), visits_per_day)
     return plan_delivery(con, filters, area, ask, caches)
+
+
+def _month(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(f"{text}-01")
+
+
+def _span(name: str, first: str | None, last: str | None) -> tuple[date, date] | None:
+    if (first is None) != (last is None):
+        raise ParameterError(name, "give both months of the period, or neither")
+    start, end = _month(first), _month(last)
+    return (start, end) if start and end else None
+
+
+@router.get("/delivery/dose-response", response_model=DoseResponseAnswer, **plain)
+def dose_response(
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
+    cells: Annotated[int, Query(ge=4, le=100, description="Cells in the patrol plan (as printed)")] = 20,
+    delivered_from: DayQuery = None,
+    delivered_to: DayQuery = None,
+    before_from: MonthQuery = None,
+    before_to: MonthQuery = None,
+    after_from: MonthQuery = None,
+    after_to: MonthQuery = None,
+    permutations: Annotated[int, Query(ge=99, le=9999, description="Permutations of the test")] = 999,
+    runs: Annotated[int, Query(ge=0, le=500, description="Null datasets of the calibration (0: none)")] = 200,
+) -> dict[str, Any]:
+    """Does more delivered dosage go with fewer incidents? Per planned cell (the printed plan's cells), minutes
+    present a day over the days delivered against the change in incidents from the cell's own before-period
+    (`before_from`..`before_to`, default as many months just before) to the after-period (`after_from`..`after_to`,
+    default the months delivered); the slope adjusted for the before-level, a permutation p-value, and its
+    calibration on shuffled dosage. An association across cells, not a measured effect (docs/delivery.md)."""
+    ask = DoseAsk(
+        cells,
+        PLAN_RES,
+        (delivered_from, delivered_to),
+        _span("after_from", after_from, after_to),
+        _span("before_from", before_from, before_to),
+        permutations,
+        runs,
+    )
+    return plan_dose_response(con, filters, area, ask, caches)
 
 
 @router.get("/delivery/wards", response_model=WardDelivery, **plain)

@@ -13,7 +13,6 @@ from api.render.map_page import build_map
 from api.rules import gap_rule
 from api.services.errors import ParameterError
 from api.services.map_view import map_view
-from api.services.statistics import registered
 from api.services.study_area import resolve_area_choice
 
 router = APIRouter(tags=["map"])
@@ -47,8 +46,6 @@ def map_page(
         if area.kind != "all":
             raise ParameterError("area", "give one of area, force, csp or lad")
         area = resolve_area_choice(con, choice)
-    withheld = tuple(s.key for s in registered() if s.route and not caps.may_use(s.route))
-    view = map_view(
-        con, filters, area, res, caches, gap_rule(settings), caps.analyses, caps.row_sources or (), withheld
-    )
+    rule = gap_rule(settings)
+    view = map_view(con, filters, area, res, caches, rule, caps.analyses, caps.row_sources or (), caps.statistics)
     return HTMLResponse(build_map(view, filters, settings, caps, nonce, page_token(request)))

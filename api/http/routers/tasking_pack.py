@@ -33,7 +33,12 @@ def _pack(
     request: Request, con: Con, caches: CachesDep, settings: SettingsDep, csp: str, when: date | None, cells: int
 ) -> dict[str, Any]:
     tasking: TaskingStore = request.app.state.tasking
-    options = PackOptions(cells=cells, months=settings.default_months, core=tuple(settings.core_sources))
+    options = PackOptions(
+        cells=cells,
+        months=settings.default_months,
+        core=tuple(settings.core_sources),
+        visit_minutes=settings.delivery_compliant_s / 60,
+    )
     postcodes = postcode_lookup(settings.postcodes)
     return tasking_pack(con, tasking, csp, when or date.today(), caches, gap_rule(settings), postcodes, options)
 

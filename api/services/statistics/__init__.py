@@ -4,9 +4,10 @@ BUILT_IN)."""
 
 from __future__ import annotations
 
-from api.services.statistics import concentration, emerging, facilities, gi, near_repeat, plan, repeats
+from api.services.statistics import concentration, delivery, emerging, facilities, gi, near_repeat, plan, repeats
 from api.services.statistics.registry import (
     Drawing,
+    Kind,
     Layer,
     Legend,
     OgcCollection,
@@ -28,6 +29,7 @@ BUILT_IN = (
     concentration.CONCENTRATION,
     repeats.REPEATS,
     near_repeat.NEAR_REPEAT,
+    delivery.DELIVERY,
     facilities.FACILITY_RISK,
 )
 for _statistic in BUILT_IN:
@@ -37,6 +39,7 @@ __all__ = [
     "BUILT_IN",
     "OgcCollection",
     "Drawing",
+    "Kind",
     "Layer",
     "Legend",
     "PackSection",

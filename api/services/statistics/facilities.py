@@ -9,6 +9,7 @@ from typing import Any
 from api.services.facility_risk import NO_LIST, WITHIN, facility_risk, facility_risk_layer, summary
 from api.services.statistics.registry import (
     Drawing,
+    Kind,
     Layer,
     Legend,
     OgcCollection,
@@ -105,5 +106,5 @@ FACILITY_RISK = Statistic(
     pack=PackSection(
         "risky_facilities", "risky_facilities", _pack_section, lambda s: sum(len(f["risky"]) for f in s["lists"]), 7
     ),
-    analysts_only=True,
+    kind=Kind.FACILITIES,
 )

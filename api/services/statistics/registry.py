@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from api.services.caches import Caches
@@ -130,6 +131,15 @@ class PackSection:
     order: int  # where the section stands among the pack's statistic sections
 
 
+class Kind(StrEnum):
+    """What kind of figures a statistic gives: the access policy (api.access.policy) grants each role its kinds."""
+
+    ANALYSIS = "analysis"  # exact figures at fine cells: the callers the policy gives analyses to
+    AGGREGATES = "aggregates"  # counts under disclosure control below analyst
+    DELIVERY = "delivery"  # patrol delivery by cell and day: analysts only (docs/delivery.md)
+    FACILITIES = "facilities"  # risky facilities of the kept facility lists (they may name premises): analysts only
+
+
 @dataclass(frozen=True)
 class Statistic:
     """A statistic, declared once."""
@@ -142,10 +152,14 @@ class Statistic:
     drawing: Drawing
     route: str | None = None  # the /api/v1 route answering it
     collection: OgcCollection | None = None
-    analysis: bool = True  # an analysis: exact figures, for the callers the policy gives analyses to
+    kind: str = Kind.ANALYSIS  # what its figures are: the policy grants each kind (a kind it does not name: denied)
     check: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # checks across parameters (after each's own)
     pack: PackSection | None = None
-    analysts_only: bool = False  # for analysts alone (route, collection and map), whatever `analysis` gives others
+
+    @property
+    def analysis(self) -> bool:
+        """Whether it is one of the map's analyses (exact figures, for the callers the policy gives analyses to)."""
+        return self.kind == Kind.ANALYSIS
 
     def arguments(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The parameters, defaults filled in, each checked, then checked together (ParameterError when not)."""

@@ -28,6 +28,7 @@ from ingest.store.read.extents import (
 from ingest.store.read.filters import KEY_MODULUS, IncidentFilter
 from ingest.store.read.incidents import cell_place_texts, incident_count, incident_group, incident_page, parse_id
 from ingest.store.read.places import dated_points, place_counts, place_records
+from ingest.store.read.records import addressed_records, records_by_reference
 from ingest.store.read.reference import (
     NamedArea,
     boundary_set_names,
@@ -41,6 +42,8 @@ from ingest.store.read.reference import (
 )
 
 __all__ = [
+    "addressed_records",
+    "records_by_reference",
     "cell_breakdown",
     "cell_linked_groups",
     "cell_timing",

@@ -28,6 +28,7 @@ CELLS = {
     "problems it is party to": Grant.PARTY,
     "summary in their wards, no counts": Grant.WARDS,
     "published progress notes only": Grant.NOTES,
+    "cases it is party to": Grant.CASE,
     "no": Grant.DENIED,
 }
 ROLES = [Role.ANALYST, Role.PARTNER, Role.COUNCILLOR, Role.PUBLIC]

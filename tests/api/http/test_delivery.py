@@ -13,30 +13,10 @@ from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.settings import Settings
-from ingest.delivery import DeliveryOptions, load_delivery
-from ingest.registry import MOVEMENT
-from ingest.store.connection import open_served_store
 from tests.api.http.test_models import Documented
 from tests.conftest import sign_in
 
-SAMPLES = Path(__file__).resolve().parents[3] / "data" / "delivery"
 AREA = {"lad": "E06000002"}  # Middlesbrough: the partnership the samples patrol
-
-
-@pytest.fixture(scope="module")
-def delivered_store(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the demo store with the shipped sample patrols loaded as the police's delivery."""
-    store = tmp_path_factory.mktemp("delivery") / "aim.duckdb"
-    shutil.copyfile(demo_store, store)
-    files = [(s, p) for s in MOVEMENT.values() for p in s.files([SAMPLES])]
-    assert len(files) == 3
-    con = open_served_store(store, "1GB")
-    try:
-        report = load_delivery(con, files, "police", DeliveryOptions())
-    finally:
-        con.close()
-    assert report.quarantined == 0 and report.compliant_visits > 0
-    return store
 
 
 def _client(store: Path, role: str, **settings: object) -> TestClient:
@@ -154,3 +134,124 @@ def test_an_analyst_loads_a_movement_file_through_the_api(delivered_store: Path,
         assert refused.status_code == 400 and "document type" in refused.text
     finally:
         client.__exit__(None, None, None)
+
+
+LAYER = "Patrol delivery: minutes and compliant visits"
+COLLECTION = "/ogc/collections/patrol-delivery"
+
+
+@pytest.mark.parametrize(
+    ("role", "drawn", "status"),
+    [("analyst", True, 200), ("partner", False, 403), ("councillor", False, 403), ("public", False, 401)],
+)
+def test_delivery_on_the_map_and_as_a_collection_is_for_analysts_only(
+    analyst: TestClient, role: str, drawn: bool, status: int
+) -> None:
+    client = _as(analyst, role)
+    page = client.get("/", params=AREA)
+    assert page.status_code == 200
+    assert (LAYER in page.text) is drawn
+    assert ("Patrol plan: top 20 cells" in page.text) is (role in ("analyst", "partner"))  # analyses: not this kind
+    listed = [c["id"] for c in client.get("/ogc/collections").json()["collections"]]
+    assert ("patrol-delivery" in listed) is drawn
+    for tail in ("", "/items"):
+        assert client.get(COLLECTION + tail, params=AREA).status_code == status
+
+
+def test_the_delivery_collection_gives_the_plan_routes_figures(analyst: TestClient) -> None:
+    plan = analyst.get("/api/v1/delivery/plan", params=AREA).json()
+    items = analyst.get(COLLECTION + "/items", params=AREA)
+    assert items.status_code == 200, items.text
+    Documented(analyst.get("/openapi.json").json()).check(COLLECTION + "/items", "get", items)
+    features = items.json()["features"]
+    planned = [f for f in features if f["properties"]["planned"]]
+    assert [f["id"] for f in planned] == [c["h3"] for c in plan["cells"]]  # the printed plan's cells, in rank order
+    for feature, cell in zip(planned, plan["cells"], strict=True):
+        got = feature["properties"]
+        for name in ("rank", "minutes", "minutes_per_day", "driveby_minutes", "visits", "compliant_visits"):
+            assert got[name] == cell[name], name
+    outside = [f["properties"] for f in features if not f["properties"]["planned"]]
+    background = plan["background"]
+    assert outside and all(p["minutes"] > 0 for p in outside)
+    expected = background["minutes"] + background["other_cells_in_area_minutes"]
+    assert sum(p["minutes"] for p in outside) == pytest.approx(expected, abs=0.05 * len(outside))
+    comparable = {c["h3"] for c in plan["comparable_cells"] if c["minutes"] > 0}
+    assert {f["id"] for f in features if f["properties"].get("comparable")} == comparable
+    one = analyst.get(f"{COLLECTION}/items/{planned[0]['id']}", params=AREA).json()
+    assert one["properties"]["compliant_visits"] == plan["cells"][0]["compliant_visits"]
+    day = {**AREA, "delivered_from": "2026-01-05", "delivered_to": "2026-01-05"}
+    one_day = analyst.get(COLLECTION + "/items", params=day).json()["features"]
+    day_plan = analyst.get("/api/v1/delivery/plan", params=day).json()
+    assert sum(f["properties"]["minutes"] for f in one_day if f["properties"]["planned"]) == pytest.approx(
+        day_plan["plan"]["minutes"], abs=0.5
+    )
+    bad = analyst.get(COLLECTION + "/items", params={**AREA, "delivered_from": "5 January"})
+    assert bad.status_code == 400
+
+
+def test_without_delivery_held_the_layer_is_empty(client: TestClient) -> None:
+    """The Cleveland store holds no delivery: the collection answers with no cells, the map draws no layer."""
+    items = client.get(COLLECTION + "/items", params={"force": "cleveland"})
+    assert items.status_code == 200 and items.json()["features"] == []
+    Documented(client.get("/openapi.json").json()).check(COLLECTION + "/items", "get", items)
+    assert LAYER not in client.get("/", params={"force": "cleveland"}).text
+
+
+def test_the_tasking_pack_shows_delivery_since_the_last_meeting(analyst: TestClient) -> None:
+    params = {"csp": "Middlesbrough", "date": "2026-01-20", "cells": 20}
+    response = analyst.get("/api/v1/tasking/pack", params=params)
+    assert response.status_code == 200, response.text
+    Documented(analyst.get("/openapi.json").json()).check("/api/v1/tasking/pack", "get", response)
+    pack = response.json()
+    delivery = pack["delivery"]
+    assert [c["h3"] for c in delivery["cells"]] == [c["h3"] for c in pack["patrol"]["plan"]["cells"]]
+    assert pack["summary"]["patrol_cells_visited"] == delivery["cells_visited"] > 0
+    page = analyst.get("/tasking", params=params).text
+    assert "Delivery since the last meeting" in page and "of the plan delivered" in page
+    assert "Minutes planned" in page and "06 Jan 2026 to 19 Jan 2026" in page
+    pdf = analyst.get("/api/v1/tasking/pack", params={**params, "format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    later = analyst.get("/tasking", params={**params, "date": "2026-12-10"}).text
+    assert "No delivery held for 26 Nov 2026 to 09 Dec 2026" in later
+
+
+DOSE = "/api/v1/delivery/dose-response"
+MONTHS = {"before_from": "2025-07", "before_to": "2025-09", "after_from": "2025-10", "after_to": "2025-12"}
+
+
+@pytest.mark.parametrize(("role", "status"), [("partner", 403), ("councillor", 403), ("public", 401)])
+def test_dose_response_is_for_analysts_only(analyst: TestClient, role: str, status: int) -> None:
+    assert _as(analyst, role).get(DOSE, params={**AREA, **MONTHS}).status_code == status
+
+
+def test_dose_response_over_the_plans_cells(analyst: TestClient) -> None:
+    import numpy as np
+
+    response = analyst.get(DOSE, params={**AREA, **MONTHS, "runs": 40, "permutations": 199})
+    assert response.status_code == 200, response.text
+    Documented(analyst.get("/openapi.json").json()).check(DOSE, "get", response)
+    body = response.json()
+    plan = analyst.get("/api/v1/delivery/plan", params=AREA).json()
+    assert [(c["h3"], c["minutes_per_day"]) for c in body["cells"]] == [
+        (c["h3"], c["minutes_per_day"]) for c in plan["cells"]
+    ]
+    before = np.array([c["before"] for c in body["cells"]], dtype=float)
+    after = np.array([c["after"] for c in body["cells"]], dtype=float)
+    dose = np.array([c["minutes_per_day"] for c in body["cells"]])
+    change = np.log(after + 0.5) - np.log(before + 0.5)  # periods of 3 months each
+    assert [c["change"] for c in body["cells"]] == pytest.approx(change, abs=1e-4)
+    x = np.column_stack([np.ones(len(dose)), dose, np.log(before + 0.5)])
+    assert body["estimate"]["slope"] == pytest.approx(np.linalg.lstsq(x, change, rcond=None)[0][1], abs=1e-5)
+    assert 0 < body["estimate"]["p_value"] <= 1 and body["estimate"]["cells"] == 20
+    calibration = body["calibration"]
+    assert calibration["runs"] == 40 and calibration["rate"] == calibration["significant"] / 40
+    assert calibration["interval"][0] <= calibration["rate"] <= calibration["interval"][1]
+    assert body["verdict"].startswith(("Delivered", "No reading"))
+    assert body["caveats"][0].startswith("The after-period ends before the delivery began")
+    assert any("simulated" in c and "illustration only" in c for c in body["caveats"])
+    held_to = analyst.get(DOSE, params=AREA)  # the delivery's own months (January 2026) are not held yet
+    assert held_to.status_code == 422 and "after_to" in held_to.text
+    half = analyst.get(DOSE, params={**AREA, "after_from": "2025-10"})
+    assert half.status_code == 422 and "both months" in half.text
+    nobody = analyst.get(DOSE, params={**AREA, **MONTHS, "delivered_from": "2026-02-01", "delivered_to": "2026-02-02"})
+    assert nobody.json()["verdict"].startswith("Not delivered") and nobody.json()["estimate"] is None

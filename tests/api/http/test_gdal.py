@@ -43,6 +43,7 @@ ALL_COLLECTIONS = [
     "concentration",
     "repeat-places",
     "near-repeat",
+    "patrol-delivery",
     "incidents",
 ]
 JUNE = "datetime=2025-06-01T00:00:00Z/2025-06-30T23:59:59Z"

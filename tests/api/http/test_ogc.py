@@ -19,7 +19,7 @@ from api.settings import Settings
 from tests.conftest import sign_in
 
 AGGREGATE_COLLECTIONS = ["wards", "hexagons-6", "hexagons-7", "hexagons-8"]
-ALL_COLLECTIONS = [
+PARTNER_COLLECTIONS = [
     *AGGREGATE_COLLECTIONS,
     "hotspots",
     "patrol-plan",
@@ -28,8 +28,8 @@ ALL_COLLECTIONS = [
     "near-repeat",
     "incidents",
 ]
-# the collections for analysts alone come after the statistics every analysis caller reads, before the incidents
-ANALYST_COLLECTIONS = [*ALL_COLLECTIONS[:-1], "risky-facilities", "incidents"]
+# the collections for analysts alone (patrol delivery, risky facilities) come before the incidents
+ALL_COLLECTIONS = [*PARTNER_COLLECTIONS[:-1], "patrol-delivery", "risky-facilities", "incidents"]
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +82,8 @@ def test_the_landing_page_links_the_conformance_classes_and_the_collections(clie
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ANALYST, ANALYST_COLLECTIONS),
-        (Role.PARTNER, ALL_COLLECTIONS),
+        (Role.ANALYST, ALL_COLLECTIONS),
+        (Role.PARTNER, PARTNER_COLLECTIONS),
         (Role.COUNCILLOR, AGGREGATE_COLLECTIONS),
         (Role.PUBLIC, AGGREGATE_COLLECTIONS),
     ],
@@ -107,7 +107,7 @@ def test_every_route_of_a_collection_has_the_grant_of_the_api_route_it_serves(
     clients: dict[Role, TestClient],
 ) -> None:
     # problems: listed only to a caller who may see one (tests/api/tasking/test_ogc_problems.py); none here
-    assert [c.id for c in COLLECTIONS] == list(OGC_COLLECTIONS) == [*ANALYST_COLLECTIONS, "problems"]
+    assert [c.id for c in COLLECTIONS] == list(OGC_COLLECTIONS) == [*ALL_COLLECTIONS, "problems"]
     paths = set(clients[Role.PUBLIC].get("/openapi.json").json()["paths"])
     for collection, route in OGC_COLLECTIONS.items():
         for tail in ("", "/items", "/items/{featureId}"):
@@ -257,7 +257,15 @@ def test_f_json_is_accepted_and_unknown_items_are_404(clients: dict[Role, TestCl
 
 @pytest.mark.parametrize(("role", "status"), [(Role.PUBLIC, 401), (Role.COUNCILLOR, 403)], ids=["public", "councillor"])
 def test_analysis_and_rows_are_refused_below_partner(clients: dict[Role, TestClient], role: Role, status: int) -> None:
-    for collection in ("hotspots", "patrol-plan", "concentration", "repeat-places", "near-repeat", "incidents"):
+    for collection in (
+        "hotspots",
+        "patrol-plan",
+        "concentration",
+        "repeat-places",
+        "near-repeat",
+        "patrol-delivery",
+        "incidents",
+    ):
         for tail in ("", "/items", "/items/89194654e33ffff"):
             assert clients[role].get(f"/ogc/collections/{collection}{tail}").status_code == status
 

@@ -85,15 +85,14 @@ def hostile_view(view: MapView, text: str) -> MapView:
     cell's ward and street)."""
     statistics = None
     if view.statistics:
-        gi, emerging, plan, concentration, repeats, near_repeat, facilities = view.statistics.values()
+        gi, emerging, plan, concentration, repeats, near_repeat, *others = (
+            view.statistics.values()
+        )  # others: patrol delivery
         gi = named({**gi, "area": {**gi["area"], "name": text}, "warnings": [text]}, text, "ward_name")
         plan = named({**plan, "forecast": {**plan["forecast"], "fitted": text}}, text, "ward_name", "reason")
         repeats = named({**repeats, "note": text}, text, "place")  # location texts come from the feeds
         cells = (placed(layer, text) for layer in (gi, named(emerging, text, "ward_name"), plan))
-        if facilities["features"]:  # facility and list names come from an uploaded file
-            facilities = named(facilities, text, "name", "list", "kind")
-        drawn = (*cells, concentration, repeats, near_repeat, facilities)
-        statistics = dict(zip(view.statistics, drawn, strict=True))
+        statistics = dict(zip(view.statistics, (*cells, concentration, repeats, near_repeat, *others), strict=True))
     return dataclasses.replace(
         view,
         wards=named(view.wards, text, "name", "lad_name"),

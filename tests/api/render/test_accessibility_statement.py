@@ -56,3 +56,11 @@ def test_the_statement_is_served_and_linked_from_every_page(client: TestClient) 
     assert answer.status_code == 200 and "<h1>Accessibility statement for AIM</h1>" in answer.text
     for path in ("/", "/login", "/accessibility", "/ogc/collections/nothing/items"):  # the API viewers load assets only
         assert 'href="/accessibility"' in public.get(path, headers={"accept": "text/html"}).text, path
+
+
+def test_a_page_too_wide_at_320_px_is_named_with_its_role() -> None:
+    audit = copy.deepcopy(load_audit())
+    audit["reflow"] = [{"path": "/sources", "role": "partner", "width": 651}]
+    shown = statement_page(audit)
+    assert findings(audit)["status"] == "partially compliant"
+    assert "<code>/sources</code> (partner) is 651 px wide" in " ".join(shown.split())

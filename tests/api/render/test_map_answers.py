@@ -152,7 +152,10 @@ def test_gi_classes_in_words() -> None:
 def test_statistics_tooltips_lead_with_words_and_keep_figures_in_small_print(analyst: MapInputs) -> None:
     view, _, _ = analyst
     assert view.statistics is not None
-    gi, emerging, plan, concentration, repeats, near_repeat, facilities = plain_statistics(view.statistics).values()
+    gi, emerging, plan, concentration, repeats, near_repeat, delivery, facilities = plain_statistics(
+        view.statistics
+    ).values()
+    assert delivery["features"] == [] and not delivery["held"]  # this store holds no patrol delivery
     cell = gi["features"][0]["properties"]
     assert cell["gi_text"] == gi_words(cell["class"])
     assert cell["detail"].startswith(f"z {cell['z']:.2f}, FDR q ") and cell["h3"] in cell["detail"]

@@ -119,6 +119,7 @@ def test_overdue_due_and_done_on_a_chosen_date(con: Connection, tmp_path: Path) 
             "done_since_last_meeting": 1,
             "evaluations_due": 3,
             "patrol_cells": 10,
+            "patrol_cells_visited": 0,  # no delivery held
             "hotspots": 0,
             "places_holding_half": pack["concentration"]["rows"][0]["places_half"],
             "repeat_places": len(pack["repeat_places"]["top"]["places"]),

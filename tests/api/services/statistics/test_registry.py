@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from api.services.caches import Caches
 from api.services.errors import ParameterError
 from api.services.filters import Filters
-from api.services.statistics import View, register, registered, statistic, unregister
+from api.services.statistics import Kind, View, register, registered, statistic, unregister
 from api.services.study_area import StudyArea, resolve_study_area
 from tests.api.services.statistics.top_decile import KEY, TOP_DECILE, above_percentile
 
@@ -43,9 +43,13 @@ def test_the_built_in_statistics_are_registered_in_the_order_the_map_draws_them(
         "Concentration across places",
         "Repeat places",
         "Near-repeats",
+        "Patrol delivery",
         "Risky facilities",
     ]
-    assert all(s.analysis for s in registered())  # hotspot statistics and patrol plans: analyses (api.access.policy)
+    # hotspot statistics and patrol plans: analyses (api.access.policy); patrol delivery its own kind, analysts only
+    assert all(s.analysis for s in registered() if s.kind not in (Kind.DELIVERY, Kind.FACILITIES))
+    assert [s.title for s in registered() if s.kind == Kind.DELIVERY] == ["Patrol delivery"]
+    assert [s.title for s in registered() if s.kind == Kind.FACILITIES] == ["Risky facilities"]  # analysts only
 
 
 def test_every_route_and_collection_declared_is_served(client: TestClient) -> None:

@@ -1,0 +1,181 @@
+"""`aim cases`: load a case-management export, look for repeat victims, apply the retention rule, export what is
+held about a person (subject access) and erase a case. Special category data: every command is audited as the
+command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
+from api.services.errors import NotFoundError, ParameterError
+
+if TYPE_CHECKING:
+    from api.database.cases import CaseStore
+
+cases_app = typer.Typer(
+    help="Cases about people: load, repeat victims, retention, subject access.", no_args_is_help=True
+)
+CLI_ACTOR = ("command line", "analyst")
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", help="Tasking database URL (default: $AIM_DATABASE_URL or beside the store)")
+]
+
+
+def case_store(store: Path | None, database: str | None) -> CaseStore:
+    """The deployment database's cases, migrated; a clear error when it cannot be opened."""
+    from api.database.cases import CaseStore
+    from api.database.tasking import TaskingUnavailable
+
+    try:
+        return CaseStore.open(database or settings_from(store).tasking_url())
+    except TaskingUnavailable as exc:
+        fail(exc)
+
+
+@cases_app.command("load")
+def load(
+    export: Annotated[Path, typer.Argument(help="A case-management export (CSV, E-CINS style)", exists=True)],
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Load a case-management export: its cases, their incidents, risk assessments and interventions; incidents are
+    linked to the feeds' records by reference, and by the case's address within reach of its postcode."""
+    from api.database.tasking import TaskingUnavailable
+    from api.rules import case_ladder, repeat_rule, risk_matrix
+    from api.services.case_export import load_export
+    from api.services.case_places import locator
+    from ingest.geocode import load_postcodes
+
+    settings = settings_from(store)
+    con = open_existing(settings)
+    cases = case_store(store, database)
+    try:
+        locate = locator(load_postcodes(list(settings.postcodes)))
+        rule = repeat_rule(settings)
+        report = load_export(
+            con, cases, export, CLI_ACTOR, case_ladder(settings), risk_matrix(settings), locate, rule.near_m
+        )
+    except (TaskingUnavailable, ParameterError) as exc:
+        fail(exc)
+    finally:
+        con.close()
+        cases.close()
+    loaded, skipped, rows = len(report["cases"]), report["skipped"], report["rows"]
+    console.print(f"{loaded} cases loaded, {skipped} held already or erased; {rows} rows read")
+
+
+@cases_app.command("scan")
+def scan(store: StoreOpt = None, database: DatabaseOpt = None) -> None:
+    """Look for repeat victims across the feeds and cases; new matches are flagged for an analyst to confirm."""
+    from api.rules import repeat_rule
+    from api.services import repeat_victims
+    from api.services.case_places import locator
+    from ingest.geocode import load_postcodes
+
+    settings = settings_from(store)
+    con = open_existing(settings)
+    cases = case_store(store, database)
+    try:
+        rule = repeat_rule(settings)
+        made = repeat_victims.scan(con, cases, rule, locator(load_postcodes(list(settings.postcodes))), CLI_ACTOR)
+        console.print(f"{len(made)} new repeat-victim flags ({rule.describe()})")
+    finally:
+        con.close()
+        cases.close()
+
+
+@cases_app.command("retention")
+def retention(
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+    today: Annotated[str | None, typer.Option(help="The day to apply the rule on (YYYY-MM-DD; default today)")] = None,
+) -> None:
+    """Anonymise or delete the cases closed longer ago than the retention period (AIM_CASE_RETENTION_MONTHS,
+    AIM_CASE_RETENTION_ACTION); each case done is audited."""
+    from api.rules import retention_rule
+    from api.services.case_retention import apply_retention
+
+    settings = settings_from(store)
+    cases = case_store(store, database)
+    try:
+        day = date.fromisoformat(today) if today else None
+        done = apply_retention(cases, retention_rule(settings), CLI_ACTOR, day)
+    except ValueError as exc:
+        fail(exc)
+    finally:
+        cases.close()
+    ids = ", ".join(str(i) for i in done["cases"]) or "none"  # type: ignore[attr-defined]
+    console.print(f"{done['action']}d the cases closed before {done['closed_before']}: {ids}")
+
+
+@cases_app.command("subject-access")
+def subject_access(
+    name: Annotated[str, typer.Option(help="The person's name as the request gives it")],
+    output: Annotated[Path, typer.Option(help="Where to write the export (JSON)")],
+    date_of_birth: Annotated[str | None, typer.Option(help="Their date of birth (YYYY-MM-DD)")] = None,
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Export everything held about a person (every case naming them, with its incidents, interventions, actions,
+    risk, flags and audit) to a JSON file for the analyst to check and send; audited as an export."""
+    from api.services.case_subject import cases_of
+    from api.services.case_subject import subject_access as export
+
+    cases = case_store(store, database)
+    try:
+        found = cases_of(cases, name, date_of_birth)
+        held = [export(cases, cid, CLI_ACTOR) for cid in found]
+    finally:
+        cases.close()
+    output.write_text(json.dumps({"name": name, "cases": held}, indent=2, default=str), encoding="utf-8")
+    console.print(f"{len(held)} cases about {name} written to {output}")
+
+
+@cases_app.command("audit")
+def audit(
+    case_id: Annotated[
+        int | None, typer.Option("--case", help="One case's audit (default: every case and flag)")
+    ] = None,
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Every read and change of cases and repeat-victim flags: when, who, role, what, of what."""
+    from rich.table import Table
+
+    cases = case_store(store, database)
+    try:
+        rows = cases.case_audit(case_id)
+    finally:
+        cases.close()
+    table = Table("when", "who", "role", "what", "of", "case")
+    for a in rows:
+        of = f"{a['entity']} {a['entity_id'] or ''}".strip()
+        table.add_row(
+            a["at"].isoformat(timespec="seconds"), a["who"], a["role"], a["change"], of, str(a["case_id"] or "")
+        )
+    console.print(table)
+
+
+@cases_app.command("erase")
+def erase(
+    case_id: Annotated[int, typer.Argument(help="Case id")],
+    why: Annotated[str, typer.Option(help="Why (kept in the audit)")] = "erasure requested by the data subject",
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Erase a case and everything linked to it; the audit keeps that it was erased, by whom and why."""
+    from api.services.case_subject import erase as erase_case
+
+    cases = case_store(store, database)
+    try:
+        erase_case(cases, case_id, CLI_ACTOR, why)
+    except NotFoundError as exc:
+        fail(exc)
+    finally:
+        cases.close()
+    console.print(f"case {case_id} erased")
