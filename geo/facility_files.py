@@ -20,6 +20,9 @@ MAX_FACILITIES = 20000
 NAMES = ("name", "premises", "title", "label", "id")
 LONLAT = (("longitude", "latitude"), ("lon", "lat"), ("lng", "lat"), ("x", "y"))
 GRID = (("easting", "northing"), ("east", "north"))
+GREAT_BRITAIN = (0.0, 0.0, 700000.0, 1300000.0)  # the National Grid's extent (west, south, east, north), metres
+NO_LOCATION = "no location (coordinates missing or not numbers, or no geometry)"
+OUTSIDE = "location outside Great Britain's National Grid"
 
 
 class FacilityFileError(GeoError):
@@ -35,6 +38,7 @@ class Facilities:
     names: list[str]
     size: np.ndarray | None
     kind: str  # CSV, GeoJSON or GeoPackage
+    refused: tuple[tuple[int, str], ...] = ()  # rows left out: (line of a CSV, or feature number; the reason)
 
 
 def _column(columns: dict[str, str], choices: tuple[str, ...]) -> str | None:
@@ -69,9 +73,10 @@ def _from_csv(data: bytes, size: str | None) -> Facilities:
         raise FacilityFileError("the CSV needs longitude and latitude, or easting and northing, columns")
     a, b = grid or lonlat  # type: ignore[misc]
     xs, ys = pd.to_numeric(frame[a], errors="coerce"), pd.to_numeric(frame[b], errors="coerce")
-    points = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs=BNG if grid else "EPSG:4326")
+    located = np.isfinite(xs.to_numpy(dtype=float)) & np.isfinite(ys.to_numpy(dtype=float))
+    points = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs=BNG if grid else "EPSG:4326").where(located, None)
     frame = frame.assign(geometry=points)
-    return _finish(gpd.GeoDataFrame(frame, geometry="geometry"), size, "CSV")
+    return _finish(gpd.GeoDataFrame(frame, geometry="geometry"), size, "CSV", first_line=2)
 
 
 def _from_gis(data: bytes, size: str | None) -> Facilities:
@@ -84,22 +89,35 @@ def _from_gis(data: bytes, size: str | None) -> Facilities:
             raise FacilityFileError(f"the file could not be read: {exc}") from exc
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
-    return _finish(frame, size, "GeoPackage" if kind == "gpkg" else "GeoJSON")
+    return _finish(frame, size, "GeoPackage" if kind == "gpkg" else "GeoJSON", first_line=1)
 
 
-def _finish(frame: gpd.GeoDataFrame, size: str | None, kind: str) -> Facilities:
+def _finish(frame: gpd.GeoDataFrame, size: str | None, kind: str, first_line: int) -> Facilities:
+    """The located facilities; each row without a location, or outside Great Britain, refused with its line (a CSV's
+    line counting the header as 1; a GIS file's feature number)."""
     if len(frame) > MAX_FACILITIES:
         raise FacilityFileError(f"the file holds more than {MAX_FACILITIES:,} facilities")
     grid = frame.to_crs(BNG)
-    keep = grid.geometry.notna() & ~grid.geometry.is_empty
-    points = grid.geometry[keep].representative_point()
-    east, north = points.x.to_numpy(), points.y.to_numpy()
+    geometry = grid.geometry
+    present = (geometry.notna() & ~geometry.is_empty).to_numpy()
+    east = np.full(len(grid), np.nan)
+    north = np.full(len(grid), np.nan)
+    if present.any():
+        points = geometry[present].representative_point()
+        east[present], north[present] = points.x.to_numpy(), points.y.to_numpy()
     finite = np.isfinite(east) & np.isfinite(north)
-    if not finite.any():
-        raise FacilityFileError("the file holds no facility with a location")
-    rows = frame[keep.to_numpy()][finite]
+    west, south, far_east, far_north = GREAT_BRITAIN
+    with np.errstate(invalid="ignore"):
+        inside = finite & (east >= west) & (east <= far_east) & (north >= south) & (north <= far_north)
+    refused = tuple(
+        (k + first_line, NO_LOCATION if not finite[k] else OUTSIDE) for k in np.flatnonzero(~inside).tolist()
+    )
+    if not inside.any():
+        where = " in Great Britain" if finite.any() else ""
+        raise FacilityFileError(f"the file holds no facility with a location{where}")
+    rows = frame[inside]
     sizes = _sizes(rows, size)
-    return Facilities(east[finite], north[finite], _names(rows), sizes, kind)
+    return Facilities(east[inside], north[inside], _names(rows), sizes, kind, refused)
 
 
 def read_facilities(data: bytes, size: str | None = None) -> Facilities:

@@ -57,6 +57,7 @@ KIND_GRANTS: dict[str, dict[Role, Grant]] = {
     Kind.ANALYSIS: ANALYSIS,
     Kind.AGGREGATES: AGGREGATES,
     Kind.DELIVERY: ANALYSTS,  # patrol delivery by cell and day; below analyst, monthly ward totals only
+    Kind.FACILITIES: ANALYSTS,  # risky facilities of the kept lists (which may name premises and licence holders)
 }
 
 
@@ -75,6 +76,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     # each statistic's route (api.services.statistics)
     **{s.route: statistic_grant(s) for s in registered() if s.route},
     "/api/v1/risky-facilities": ANALYSIS,
+    "/api/v1/facility-lists": ANALYSTS,  # the facility lists kept, and an upload of one
     "/api/v1/hotspots/calibration": ANALYSIS,
     "/api/v1/hotspots/emerging/calibration": ANALYSIS,
     "/api/v1/evaluate": ANALYSIS,

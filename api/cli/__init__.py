@@ -12,6 +12,7 @@ from api.cli.common import configure_logging
 from api.cli.delivery import delivery_app
 from api.cli.evaluate import evaluate_command
 from api.cli.export import export_app
+from api.cli.facilities import facilities_app
 from api.cli.feeds import feeds_app
 from api.cli.ingest import ingest_app
 from api.cli.problems import problems_app
@@ -37,6 +38,7 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(wards_app, name="wards")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(delivery_app, name="delivery")
+app.add_typer(facilities_app, name="facilities")
 app.add_typer(users_app, name="users")
 app.add_typer(problems_app, name="problems")
 app.add_typer(tasking_app, name="tasking")

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from api.cli.common import StoreOpt, console, err, fail, log, open_writable, settings_from
 from api.cli.delivery import load_sample_delivery
+from api.cli.facilities import SAMPLE_FACILITIES, load_sample_facilities
 from api.cli.feeds import sample_feeds
 from api.cli.ingest import load_with_progress
 from api.cli.report import print_reports
@@ -105,7 +106,7 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading")] = True,
 ) -> None:
     """Load the bundled demo: real Cleveland Police data (2025), the sample warden, casework and CRM feeds, and a
-    fortnight of sample patrol delivery."""
+    fortnight of sample patrol delivery and a synthetic sample list of licensed premises."""
     from api.access.store import AccessStore, AccessUnavailable
     from api.database.tasking import TaskingStore, TaskingUnavailable
     from api.rules import ingest_options
@@ -125,6 +126,7 @@ def demo(
             errors += feed_errors
         if not errors:
             load_sample_delivery(con, settings, settings.data_dir / "delivery")
+            load_sample_facilities(con, settings.data_dir / "facilities" / SAMPLE_FACILITIES, "licensed premises")
         if not errors:
             try:
                 tasking = TaskingStore.open(settings.tasking_url())

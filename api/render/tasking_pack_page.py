@@ -34,6 +34,8 @@ def render_pack_page(pack: dict[str, Any], nonce: str = "") -> str:
         hotspot_rows=text.hotspot_rows,
         concentration_rows=text.concentration_rows,
         repeat_rows=text.repeat_rows,
+        facility_lines=text.facility_lines,
+        facility_rows=text.facility_rows,
         gap_rows=text.gap_rows,
         attribution=ATTRIBUTION,
     )

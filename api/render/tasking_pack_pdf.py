@@ -22,6 +22,8 @@ from api.render.tasking_pack_text import (
     concentration_rows,
     delivery_rows,
     evaluation_rows,
+    facility_lines,
+    facility_rows,
     gap_rows,
     hotspot_rows,
     patrol_rows,
@@ -182,6 +184,14 @@ def _repeats(pack: dict[str, Any]) -> list[Any]:
     near = pack["near_repeat"]
     out.append(_bold("Near-repeats:", f"{near['headline']}."))
     out.append(p(near["note"], SMALL))
+    facilities = pack["risky_facilities"]
+    for line in facility_lines(facilities):
+        out.append(_bold("Risky facilities:", f"{line}."))
+    if facility_rows(facilities):
+        header = ["List", "#", "Facility above the knee", "Incidents", "Per unit of size"]
+        out.append(_table(header, facility_rows(facilities), [0.25, 0.05, 0.4, 0.12, 0.13]))
+    if facilities["held"] and facilities["note"]:
+        out.append(p(facilities["note"], SMALL))
     return out
 
 

@@ -41,6 +41,7 @@ def summary_rows(pack: dict[str, Any]) -> list[list[object]]:
         ["Places holding half the incidents", s["places_holding_half"]],
         ["Top repeat places", s["repeat_places"]],
         ["Recent incidents with near-repeat risk still elevated", s["near_repeat_recent"]],
+        ["Risky facilities (above their list's J-curve knee)", s["risky_facilities"]],
         ["Feeds with gaps flagged", s["feeds_flagged"]],
     ]
 
@@ -195,4 +196,29 @@ def repeat_rows(repeats: dict[str, Any]) -> list[list[object]]:
             len(p["months"]),
         ]
         for p in repeats["top"]["places"]
+    ]
+
+
+def facility_lines(section: dict[str, Any]) -> list[str]:
+    """Each kept facility list in a sentence: its risky facilities' number and share; or that no list is held."""
+    if not section["held"]:
+        return ["No facility list held: keep one with `aim facilities load` or POST /api/v1/facility-lists."]
+    lines = []
+    for f in section["lists"]:
+        share = "" if f["risky_share"] is None else f", holding {f['risky_share']:.0%} of them"
+        knee = "too few facilities or counts for a knee" if f["knee"] is None else f"knee at {f['knee']['count']}"
+        lines.append(
+            f"{f['name']} ({f['kind']}, loaded {f['loaded_at'][:10]} from {f['source_file']}): {f['facilities']} "
+            f"facilities in the area, {f['attributed']:,} incidents within {section['within_m']:g} m; "
+            f"{len(f['risky'])} above the J-curve's {knee}{share}"
+        )
+    return lines
+
+
+def facility_rows(section: dict[str, Any]) -> list[list[object]]:
+    """The risky facilities of every kept list: list, rank, name, incidents, rate per unit of size."""
+    return [
+        [f["name"], p["rank"], p["name"], p["count"], "" if p["rate"] is None else f"{p['rate']:g}"]
+        for f in section["lists"]
+        for p in f["risky"]
     ]

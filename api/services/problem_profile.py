@@ -15,6 +15,7 @@ import numpy as np
 
 from api.services import problem_context as context
 from api.services.concentration import SNAPPED, place_concentration
+from api.services.facility_risk import profile_facilities
 from api.services.near_repeat import figures as near_repeat_figures
 from api.services.repeat_places import repeat_places
 from geo.gaps import GapRule
@@ -26,7 +27,7 @@ ON_OR_NEAR = re.compile(r"^on or near\s+", re.IGNORECASE)
 REPEAT_AT = 3  # a location text with this many records or more in the period is a repeat location
 TOP_PLACES = 10
 # figures across every source: left out of a partner's view
-WHOLE_SOURCES = ("concentration", "repeat_places", "near_repeat")
+WHOLE_SOURCES = ("concentration", "repeat_places", "near_repeat", "risky_facilities")
 
 
 def incident_filter(group: str, sources: list[str], start: date, end: date, dedupe: bool = True) -> read.IncidentFilter:
@@ -108,6 +109,9 @@ def build_profile(
         "concentration": place_concentration(con, incident_filter(group, sources, start, end), None, (res, ids)),
         "repeat_places": _repeats(con, incident_filter(group, sources, start, end), res, ids),
         "near_repeat": near_repeat_figures(con, incident_filter(group, sources, start, end), None, (res, ids)),
+        "risky_facilities": profile_facilities(
+            con, incident_filter(group, sources, start, end), read.resolve_boundary_set(con, None), res, ids
+        ),
         "note": "Counts are of incidents with a map point in the area's cells (records located only to a ward are "
         "not counted); by source they are each agency's records, so records of one incident reported to two "
         "agencies count in both; the total counts linked records once. police.uk locations are shared map points.",

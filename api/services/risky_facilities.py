@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from api.services.concentration import SNAPPED
 from api.services.errors import ParameterError
 from api.services.filters import Filters
 from api.services.study_area import StudyArea
 from geo.errors import GeoError
-from geo.facilities import j_curve, risky_facilities
+from geo.facilities import RiskyFacilities, j_curve, risky_facilities
 from geo.facility_files import read_facilities
 from geo.features import feature, feature_collection
 from geo.grid import from_national_grid, to_national_grid
@@ -44,6 +45,15 @@ def _curve(counts: np.ndarray) -> list[dict[str, float]]:
     ]
 
 
+def attribute_places(places: pa.Table, points: np.ndarray, within: float, size: np.ndarray | None) -> RiskyFacilities:
+    """The places' incidents (read.place_counts: lon, lat, n) attributed to the facilities (m x 2, National Grid
+    metres) within `within` metres: counts, rates per unit of size, the J-curve's order and knee, the risky ones."""
+    n = np.asarray(places["n"].to_numpy(), dtype=float)
+    keep = n > 0
+    east, north = to_national_grid(places["lon"].to_numpy()[keep], places["lat"].to_numpy()[keep])
+    return risky_facilities(np.column_stack([east, north]), points, within, size, n[keep])
+
+
 def risky_facilities_layer(
     con: Connection, filters: Filters, area: StudyArea, data: bytes, within: float = WITHIN, size: str | None = None
 ) -> dict[str, Any]:
@@ -54,11 +64,8 @@ def risky_facilities_layer(
     except GeoError as exc:
         raise ParameterError("file", str(exc)) from exc
     places = read.place_counts(con, filters.incident, area.lads)
-    n = np.asarray(places["n"].to_numpy(), dtype=float)
-    keep = n > 0
-    east, north = to_national_grid(places["lon"].to_numpy()[keep], places["lat"].to_numpy()[keep])
     points = np.column_stack([facilities.east, facilities.north])
-    found = risky_facilities(np.column_stack([east, north]), points, within, facilities.size, n[keep])
+    found = attribute_places(places, points, within, facilities.size)
     rank = np.empty(len(found.counts), dtype=int)
     rank[found.order] = np.arange(1, len(found.order) + 1)
     risky = set(found.risky.tolist())

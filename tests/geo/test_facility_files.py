@@ -45,3 +45,13 @@ def test_files_without_locations_or_the_size_asked_are_refused() -> None:
         read_facilities(b"name,street\nThe Swan,High St\n")
     with pytest.raises(FacilityFileError, match="size"):
         read_facilities(CSV, size="floor_area")
+
+
+def test_rows_without_a_location_or_outside_great_britain_are_refused_with_their_line() -> None:
+    data = b"name,easting,northing\nThe Swan,449500,519700\nNo Place,,\nAbroad,-90000,519700\nThe Crown,450000,520000\n"
+    found = read_facilities(data)
+    assert found.names == ["The Swan", "The Crown"] and found.east.tolist() == [449500, 450000]
+    assert [line for line, _ in found.refused] == [3, 4]
+    assert "no location" in found.refused[0][1] and "outside Great Britain" in found.refused[1][1]
+    with pytest.raises(FacilityFileError, match="in Great Britain"):
+        read_facilities(b"easting,northing\n-90000,519700\n")

@@ -9,6 +9,7 @@ from pydantic import Field
 from api.http.models.base import FiltersEcho, MultiPolygon, Polygon, Schema, absent
 from api.http.models.concentration import ConcentrationFeature, ConcentrationLayer
 from api.http.models.delivery import DeliveryFeature, DeliveryLayer
+from api.http.models.facility_risk import FacilityRiskFeature, FacilityRiskLayer
 from api.http.models.hotspots import GiCellFeature, GiCellLayer, GiWardFeature, GiWardLayer
 from api.http.models.layers import HexFeature, HexLayer, WardFeature, WardLayer
 from api.http.models.near_repeat import NearRepeatFeature, NearRepeatLayer
@@ -208,6 +209,14 @@ class NearRepeatItems(NearRepeatLayer, Page):
 
 class NearRepeatItem(NearRepeatFeature, ItemLinks):
     """One cell of elevated near-repeat risk."""
+
+
+class FacilityRiskItems(FacilityRiskLayer, Page):
+    """A page of the kept lists' facilities."""
+
+
+class FacilityRiskItem(FacilityRiskFeature, ItemLinks):
+    """One facility of a kept list."""
 
 
 class IncidentItem(IncidentFeature, ItemLinks):

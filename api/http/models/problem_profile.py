@@ -9,6 +9,7 @@ from pydantic import Field
 
 from api.http.models.base import Schema, absent
 from api.http.models.concentration import ConcentrationFigures
+from api.http.models.facility_risk import ProfileFacilities
 from api.http.models.near_repeat import NearRepeatFigures
 from api.http.models.repeat_places import RepeatWindow, TopRepeatPlaces
 from api.http.models.status import Gap
@@ -199,5 +200,9 @@ class ProblemProfile(Schema):
     near_repeat: ProfileNearRepeat = absent(
         "Near-repeats (Knox test) of the area's incidents dated to the day, every source (absent from a partner's "
         "view and older profiles)"
+    )
+    risky_facilities: ProfileFacilities = absent(
+        "Risky facilities of the kept facility lists: each list's J-curve over the problem's local authorities, its "
+        "facilities above the knee in the area named (absent from a partner's view and older profiles)"
     )
     note: str

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from api.http.models.base import FiltersEcho, Schema, StudyAreaEcho, absent
 from api.http.models.concentration import ConcentrationRow
+from api.http.models.facility_risk import PackFacilities
 from api.http.models.near_repeat import NearRepeatFigures
 from api.http.models.patrol import PatrolPlan
 from api.http.models.problems import Review
@@ -54,6 +55,7 @@ class PackSummary(Schema):
     places_holding_half: int = Field(description="Places holding half the partnership's incidents (first category)")
     repeat_places: int = Field(description="Top repeat places listed")
     near_repeat_recent: int = Field(description="Recent incidents whose near-repeat risk is still elevated")
+    risky_facilities: int = Field(description="Facilities above their list's J-curve knee (0: no list held)")
     feeds_flagged: int
 
 
@@ -283,4 +285,5 @@ class TaskingPack(Schema):
     concentration: PackConcentration
     repeat_places: PackRepeatPlaces
     near_repeat: PackNearRepeat
+    risky_facilities: PackFacilities
     sources: PackSources

@@ -4,7 +4,7 @@ BUILT_IN)."""
 
 from __future__ import annotations
 
-from api.services.statistics import concentration, delivery, emerging, gi, near_repeat, plan, repeats
+from api.services.statistics import concentration, delivery, emerging, facilities, gi, near_repeat, plan, repeats
 from api.services.statistics.registry import (
     Drawing,
     Kind,
@@ -30,6 +30,7 @@ BUILT_IN = (
     repeats.REPEATS,
     near_repeat.NEAR_REPEAT,
     delivery.DELIVERY,
+    facilities.FACILITY_RISK,
 )
 for _statistic in BUILT_IN:
     register(_statistic)

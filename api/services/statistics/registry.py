@@ -137,6 +137,7 @@ class Kind(StrEnum):
     ANALYSIS = "analysis"  # exact figures at fine cells: the callers the policy gives analyses to
     AGGREGATES = "aggregates"  # counts under disclosure control below analyst
     DELIVERY = "delivery"  # patrol delivery by cell and day: analysts only (docs/delivery.md)
+    FACILITIES = "facilities"  # risky facilities of the kept facility lists (they may name premises): analysts only
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,18 @@ def test_a_kind_the_policy_does_not_name_is_denied_to_every_role() -> None:
     later = replace(_delivery(), key="later", route=None, collection=None)  # type: ignore[type-var]
     assert [sees_statistic(DEFAULT_POLICY, role, later) for role in Role] == [r == Role.ANALYST for r in Role]
     assert not sees_statistic(DEFAULT_POLICY.with_role("auditor", like=Role.ANALYST), "auditor", later)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_risky_facilities_of_the_kept_lists_are_a_kind_for_analysts_only(role: Role) -> None:
+    facilities = next(s for s in registered() if s.kind == Kind.FACILITIES)
+    expected = Grant.FULL if role == Role.ANALYST else Grant.DENIED
+    assert KIND_GRANTS[Kind.FACILITIES].get(role, Grant.DENIED) == expected
+    for route in (
+        facilities.route,
+        f"/ogc/collections/{facilities.collection.id}/items",  # type: ignore[union-attr]
+        "/api/v1/facility-lists",
+    ):
+        assert DEFAULT_POLICY.grant(str(route), role) == expected
+    caps = capabilities(Principal("x", role, ("warden",) if role == Role.PARTNER else ()), "/")
+    assert (facilities.key in caps.statistics) is (role == Role.ANALYST)

@@ -49,6 +49,8 @@ PARAMS: dict[str, dict[str, Any]] = {
     "/api/v1/concentration": {"force": "cleveland", "draws": 5},
     "/api/v1/repeat-places": {"force": "cleveland", "top": 5},
     "/api/v1/near-repeat": {"force": "cleveland", "permutations": 5},
+    "/api/v1/facility-risk": {"force": "cleveland"},
+    "/api/v1/facility-lists": {},
     "/api/v1/evaluate": {"force": "cleveland", "train": "2025-01:2025-09", "test": "2025-10:2025-12"},
     "/api/v1/sources": {},
     "/sources": {},
@@ -65,6 +67,7 @@ PARAMS: dict[str, dict[str, Any]] = {
     "/ogc/collections/concentration/items": {"force": "cleveland", "draws": 5},
     "/ogc/collections/repeat-places/items": {"force": "cleveland", "top": 5},
     "/ogc/collections/near-repeat/items": {"force": "cleveland", "permutations": 5},
+    "/ogc/collections/risky-facilities/items": {"force": "cleveland"},
     "/ogc/collections/incidents/items": {"limit": 5},
     "/ogc/collections/incidents/items/{featureId}": {},
 }

@@ -39,11 +39,13 @@ def test_the_demo_loads_police_feeds_and_delivery(tmp_path: Path, monkeypatch: p
     try:
         sources = dict(con.execute("SELECT source, count(*) FROM incidents GROUP BY source").fetchall())
         agencies = con.execute("SELECT DISTINCT agency FROM delivery_cells").fetchall()
+        facilities = con.execute("SELECT facilities, quarantined FROM facility_lists").fetchall()
     finally:
         con.close()
     assert sources.pop("police") == 89_391
     assert set(sources) == {"warden", "complaint", "councillor"}
     assert agencies == [("police",)]
+    assert "kept as list 1: licensed premises" in result.output and facilities == [(60, 2)]
     cases = CaseStore.open(Settings(store=store).tasking_url())
     try:
         flags = {f["status"]: f["case_id"] for f in cases.flags()}

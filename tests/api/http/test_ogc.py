@@ -28,7 +28,8 @@ PARTNER_COLLECTIONS = [
     "near-repeat",
     "incidents",
 ]
-ALL_COLLECTIONS = [*PARTNER_COLLECTIONS[:-1], "patrol-delivery", "incidents"]  # patrol delivery: analysts only
+# the collections for analysts alone (patrol delivery, risky facilities) come before the incidents
+ALL_COLLECTIONS = [*PARTNER_COLLECTIONS[:-1], "patrol-delivery", "risky-facilities", "incidents"]
 
 
 @pytest.fixture(scope="module")

@@ -152,7 +152,9 @@ def test_gi_classes_in_words() -> None:
 def test_statistics_tooltips_lead_with_words_and_keep_figures_in_small_print(analyst: MapInputs) -> None:
     view, _, _ = analyst
     assert view.statistics is not None
-    gi, emerging, plan, concentration, repeats, near_repeat, delivery = plain_statistics(view.statistics).values()
+    gi, emerging, plan, concentration, repeats, near_repeat, delivery, facilities = plain_statistics(
+        view.statistics
+    ).values()
     assert delivery["features"] == [] and not delivery["held"]  # this store holds no patrol delivery
     cell = gi["features"][0]["properties"]
     assert cell["gi_text"] == gi_words(cell["class"])
@@ -166,6 +168,7 @@ def test_statistics_tooltips_lead_with_words_and_keep_figures_in_small_print(ana
     place = repeats["features"][0]["properties"]
     assert place["place_text"].startswith(f"#1 {place['place']}") and "incidents in" in place["count_text"]
     assert near_repeat["features"] == [] and near_repeat["month_only"] > 0  # police.uk alone: months only, no test
+    assert facilities["features"] == [] and facilities["warnings"] == ["no facility list held"]  # none kept here
 
 
 def test_hexagon_tooltips_lead_with_the_count_and_keep_the_id_for_analysts(client: TestClient) -> None:

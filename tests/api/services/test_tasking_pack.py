@@ -124,6 +124,7 @@ def test_overdue_due_and_done_on_a_chosen_date(con: Connection, tmp_path: Path) 
             "places_holding_half": pack["concentration"]["rows"][0]["places_half"],
             "repeat_places": len(pack["repeat_places"]["top"]["places"]),
             "near_repeat_recent": pack["near_repeat"]["recent"],
+            "risky_facilities": sum(len(f["risky"]) for f in pack["risky_facilities"]["lists"]),
             "feeds_flagged": 0,
         }
         assert pack["summary"]["places_holding_half"] > 0 and pack["summary"]["repeat_places"] > 0

@@ -25,6 +25,7 @@ PAGES: dict[str, tuple[Any, Any]] = {
     "repeat-places": (models.RepeatPlaceItems, models.RepeatPlaceItem),
     "near-repeat": (models.NearRepeatItems, models.NearRepeatItem),
     "patrol-delivery": (models.DeliveryItems, models.DeliveryItem),
+    "risky-facilities": (models.FacilityRiskItems, models.FacilityRiskItem),
 }
 
 

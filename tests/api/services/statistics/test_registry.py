@@ -44,10 +44,12 @@ def test_the_built_in_statistics_are_registered_in_the_order_the_map_draws_them(
         "Repeat places",
         "Near-repeats",
         "Patrol delivery",
+        "Risky facilities",
     ]
     # hotspot statistics and patrol plans: analyses (api.access.policy); patrol delivery its own kind, analysts only
-    assert all(s.analysis for s in registered() if s.kind != Kind.DELIVERY)
+    assert all(s.analysis for s in registered() if s.kind not in (Kind.DELIVERY, Kind.FACILITIES))
     assert [s.title for s in registered() if s.kind == Kind.DELIVERY] == ["Patrol delivery"]
+    assert [s.title for s in registered() if s.kind == Kind.FACILITIES] == ["Risky facilities"]  # analysts only
 
 
 def test_every_route_and_collection_declared_is_served(client: TestClient) -> None:
