@@ -94,10 +94,14 @@ def lads_with_wards(con: Connection, boundary_set: str) -> tuple[str, ...]:
     return tuple(r[0] for r in con.execute(sql, [boundary_set]).fetchall())
 
 
-def content_version(con: Connection) -> tuple[int, int]:
-    """What the statistics read has changed: the latest ingest run and the latest patrol delivery load."""
+def content_version(con: Connection) -> tuple[int, int, int, int]:
+    """What the statistics read has changed: the latest ingest run, the latest patrol delivery load, and the facility
+    lists held (how many, and the latest load: a list loaded again under its name keeps its id)."""
     runs = count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")
-    return runs, count(con, "SELECT coalesce(max(load_id), 0) FROM delivery_loads")
+    delivery = count(con, "SELECT coalesce(max(load_id), 0) FROM delivery_loads")
+    lists = count(con, "SELECT count(*) FROM facility_lists")
+    latest = count(con, "SELECT coalesce(max(epoch_us(loaded_at)), 0) FROM facility_lists")
+    return runs, delivery, lists, latest
 
 
 def store_version(con: Connection) -> int:

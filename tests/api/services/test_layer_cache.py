@@ -1,5 +1,6 @@
 """The map's statistic layers are computed once per store content, filters, area and parameters: a second page reads
-them back, a load (incidents or patrol delivery) computes them again, and the least recently used go first."""
+them back, a load (incidents, patrol delivery or a facility list) computes them again, and the least recently used
+go first."""
 
 from __future__ import annotations
 
@@ -71,3 +72,15 @@ def test_the_map_reads_its_statistics_back_until_the_store_changes(
         assert loaded.status_code == 200, loaded.text
         client.get("/")
         assert len(computed) == 3 * shown  # a delivery load changes what the statistics read
+        bars = "name,longitude,latitude\nThe Corner,-1.2350,54.5742\n"
+        kept = client.post(
+            "/api/v1/facility-lists", params={"kind": "licensed premises", "filename": "bars.csv"}, content=bars
+        )
+        assert kept.status_code == 200, kept.text
+        client.get("/")
+        assert len(computed) == 4 * shown  # and so does a facility list
+        client.post(
+            "/api/v1/facility-lists", params={"kind": "licensed premises", "filename": "bars.csv"}, content=bars
+        )
+        client.get("/")
+        assert len(computed) == 5 * shown  # the same list loaded again, under its name
