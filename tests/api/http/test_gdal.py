@@ -44,6 +44,7 @@ ALL_COLLECTIONS = [
     "repeat-places",
     "near-repeat",
     "patrol-delivery",
+    "risky-facilities",
     "incidents",
 ]
 JUNE = "datetime=2025-06-01T00:00:00Z/2025-06-30T23:59:59Z"
