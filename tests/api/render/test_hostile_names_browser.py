@@ -168,7 +168,7 @@ def _assert_every_tooltip_shows_text(page: Page) -> None:
         by_layer.setdefault(next(iter(t["rows"]), ""), []).append(t["rows"])
     # wards, hexagons, the statistics layers (the place statistics' too): each tooltip leads with words
     leading = {"Ward", "Incidents here", "Hot or cold spot", "Emerging hotspot", "Patrol plan"}
-    assert set(by_layer) == leading | {"Incidents", "Repeat place"}
+    assert set(by_layer) == leading | {"Incidents", "Repeat place", "Elevated risk"}  # near-repeats: the dated feeds
     wards = by_layer["Ward"]
     assert {w["Ward"] for w in wards} == set(PAYLOADS) and {w["Authority"] for w in wards} <= set(PAYLOADS)
     for layer in ("Hot or cold spot", "Emerging hotspot", "Patrol plan"):  # a statistics cell names its ward
