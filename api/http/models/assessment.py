@@ -152,7 +152,7 @@ class RepeatFigures(Schema):
     chance_rate: float | None = absent("The share chance alone gives")
 
 
-class ConcentrationFigures(Schema):
+class AssessmentConcentration(Schema):
     """The year's concentration over the district's places."""
 
     from_: str = Field(alias="from")
@@ -169,10 +169,10 @@ class Places(Schema):
     """Repeat places and concentration, as counts."""
 
     repeat: RepeatFigures
-    concentration: ConcentrationFigures | None
+    concentration: AssessmentConcentration | None
 
 
-class KeptEvaluation(Schema):
+class AssessmentEvaluation(Schema):
     """The latest evaluation kept for an action."""
 
     action_id: int
@@ -194,7 +194,7 @@ class OpenedProblem(Schema):
     wards: list[str]
     actions: int
     actions_done: int
-    evaluations: list[KeptEvaluation]
+    evaluations: list[AssessmentEvaluation]
 
 
 class Problems(Schema):

@@ -125,7 +125,7 @@ class InterventionChange(Body):
     note: str | None = Field(None, max_length=2000)
 
 
-class ActionIn(Body):
+class CaseActionIn(Body):
     what: str = Field(max_length=2000)
     owner_agency: str = Field(max_length=200)
     start: date
@@ -334,7 +334,7 @@ def change_intervention(
 
 @router.post("/cases/{case_id}/actions", status_code=201, response_model=CaseDetail, **plain)
 def add_action(
-    request: Request, caps: CapabilitiesDep, case_id: CaseId, body: ActionIn, key: IdempotencyKey = None
+    request: Request, caps: CapabilitiesDep, case_id: CaseId, body: CaseActionIn, key: IdempotencyKey = None
 ) -> dict[str, Any]:
     """Add a SMART action (as a problem's): what, owner agency, start, due, measure and target."""
     store = _workable(request, caps, case_id)
