@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from api.database import schema as t
-from api.database.tasking import Once, Row, TaskingStore, _jsonable, _now, _row
+from api.database.tasking import Once, Row, TaskingStore, _now, _row, write_audit
 
 Actor = tuple[str, str]
 ERASED = {"erased": "personal data removed"}
@@ -38,18 +38,7 @@ class CaseStore(TaskingStore):
         case_id: int | None,
         detail: Mapping[str, Any],
     ) -> None:
-        c.execute(
-            t.case_audit.insert().values(
-                at=_now(),
-                who=actor[0],
-                role=actor[1],
-                change=change,
-                entity=entity,
-                entity_id=entity_id,
-                case_id=case_id,
-                detail=_jsonable(dict(detail)),
-            )
-        )
+        write_audit(c, t.case_audit, actor, change, entity, entity_id, detail, case_id=case_id)
 
     # cases ---------------------------------------------------------------------------------------------------
     def create_case(

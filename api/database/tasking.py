@@ -63,6 +63,31 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def write_audit(
+    c: Connection,
+    table: sa.Table,
+    actor: tuple[str, str],
+    change: str,
+    entity: str,
+    entity_id: int | None,
+    detail: Mapping[str, Any],
+    **owner: int | None,
+) -> None:
+    """One audit row (who, role, change, entity, detail, now) in an audit table, with the record it belongs to."""
+    c.execute(
+        table.insert().values(
+            at=_now(),
+            who=actor[0],
+            role=actor[1],
+            change=change,
+            entity=entity,
+            entity_id=entity_id,
+            detail=_jsonable(dict(detail)),
+            **owner,
+        )
+    )
+
+
 class TaskingStore:
     """Problems, areas, baseline profiles, actions, reviews, evaluations and the audit of every change."""
 
@@ -127,18 +152,7 @@ class TaskingStore:
         problem_id: int | None,
         detail: Mapping[str, Any],
     ) -> None:
-        c.execute(
-            t.tasking_audit.insert().values(
-                at=_now(),
-                who=actor[0],
-                role=actor[1],
-                change=change,
-                entity=entity,
-                entity_id=entity_id,
-                problem_id=problem_id,
-                detail=_jsonable(dict(detail)),
-            )
-        )
+        write_audit(c, t.tasking_audit, actor, change, entity, entity_id, detail, problem_id=problem_id)
 
     # problems ------------------------------------------------------------------------------------------------
     def create_problem(
