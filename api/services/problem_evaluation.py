@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from api.services.errors import ParameterError
+from api.services.evaluation_delivery import problem_delivery
 from api.services.placebo_evaluation import placebo_block
 from api.services.problem_area import area_cells, area_ward_codes, cell_texts, ward_shapes
 from api.services.problem_profile import incident_filter
@@ -216,7 +217,18 @@ def evaluate(
         ),
     }
     result["target"] = _target(target, irr.ratio, rel.ratio, placebo["verdict"])
+    result["delivery"] = problem_delivery(
+        con,
+        problem,
+        (res, cells, ring),
+        (before, after),
+        (shapes, chosen),
+        placebo["verdict"],
+        tuple(sorted(x for x in lads if x)),
+    )
+    result["delivery_verdict"] = result["delivery"]["verdict"]
     result["summary"] = _words(treated, ctrl, buffer, w, q, rel, result["target"], placebo)
+    result["summary"] += f" Delivery: {result['delivery']['words']}"
     return result
 
 

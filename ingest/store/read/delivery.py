@@ -62,3 +62,13 @@ def delivery_days(con: Connection, res: int, agencies: tuple[str, ...] = ()) -> 
         [res, *agencies],
     ).fetchall()
     return (rows[0][0], rows[0][1]) if rows and rows[0][0] is not None else None
+
+
+def held_day_count(con: Connection, period: DeliveryPeriod) -> int:
+    """How many days of the period any delivery is held for (any cell; of the agencies asked for)."""
+    where, params = _where(period)
+    rows = con.execute(
+        f"SELECT count(DISTINCT day) FROM delivery_cells WHERE {where}",  # noqa: S608 (fixed fragments)
+        params,
+    ).fetchall()
+    return int(rows[0][0]) if rows else 0
