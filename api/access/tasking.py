@@ -81,11 +81,32 @@ def _published_notes(detail: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"note": r["note"], "created_at": r["created_at"]} for r in detail["reviews"] if r["published"]]
 
 
-def _partner_evaluation(principal: Principal, detail: dict[str, Any], open_sources: set[str]) -> list[dict[str, Any]]:
+WARD_TOTALS_ONLY = "below analyst, delivery is shown as monthly ward totals only: never cells, days or times"
+NO_DELIVERY = "below analyst, delivery is not shown here (AIM_DELIVERY_BELOW_ANALYST=none)"
+
+
+def delivery_below_analyst(result: dict[str, Any], wards: bool) -> dict[str, Any]:
+    """An evaluation's result without its cell and day dosage: the monthly totals of the problem's wards (`wards`)
+    or no delivery at all; the delivery verdict goes too (it reads the response area's cells)."""
+    delivery = result.get("delivery")
+    if delivery is None:
+        return result
+    kept = {k: v for k, v in result.items() if k not in ("delivery", "delivery_verdict")}
+    if wards:
+        return kept | {"delivery": {"wards": list(delivery.get("wards") or []), "note": WARD_TOTALS_ONLY}}
+    return kept | {"delivery": {"wards": [], "note": NO_DELIVERY}}
+
+
+def _partner_evaluation(
+    principal: Principal, detail: dict[str, Any], open_sources: set[str], delivery_wards: bool
+) -> list[dict[str, Any]]:
     allowed = set(principal.sources) | open_sources
     counted = set(detail.get("sources") or [])
     if counted and counted <= allowed:
-        return list(detail["evaluations"])
+        return [
+            {**e, "result": delivery_below_analyst(e["result"], delivery_wards)} if "result" in e else e
+            for e in detail["evaluations"]
+        ]
     return [
         {k: e[k] for k in ("id", "before_start", "before_end", "after_start", "after_end", "created_at")}
         | {"withheld": "the evaluation counts other agencies' records: ask the CSP analyst"}
@@ -93,8 +114,11 @@ def _partner_evaluation(principal: Principal, detail: dict[str, Any], open_sourc
     ]
 
 
-def problem_view(caps: Capabilities, detail: dict[str, Any], open_sources: set[str]) -> dict[str, Any]:
-    """What the caller sees of a problem it may see."""
+def problem_view(
+    caps: Capabilities, detail: dict[str, Any], open_sources: set[str], delivery_wards: bool = True
+) -> dict[str, Any]:
+    """What the caller sees of a problem it may see (below analyst, evaluations' delivery as monthly ward totals
+    when `delivery_wards`, else none)."""
     if caps.problems == Grant.FULL:
         return detail
     if caps.problems == Grant.PARTY:
@@ -103,7 +127,7 @@ def problem_view(caps: Capabilities, detail: dict[str, Any], open_sources: set[s
         return {
             **detail,
             "profile": None if profile is None else profile_for_sources(profile, allowed),
-            "evaluations": _partner_evaluation(caps.principal, detail, open_sources),
+            "evaluations": _partner_evaluation(caps.principal, detail, open_sources, delivery_wards),
         }
     summary = {
         "id": detail["id"],

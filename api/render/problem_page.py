@@ -56,6 +56,66 @@ def _placebo_interval(r: dict[str, Any]) -> str:
     )
 
 
+def _dosage(figures: dict[str, Any] | None, period: dict[str, Any]) -> str:
+    if figures is None:
+        return "no delivery held for these dates"
+    held = "" if period["days_held"] >= period["days"] else f" ({period['days_held']} of {period['days']} days held)"
+    return (
+        f"{figures['minutes']:g} minutes present, {figures['visits']} visits, {figures['compliant_visits']} of 10 "
+        f"minutes or more{held}"
+    )
+
+
+def _dose_row(found: dict[str, Any]) -> tuple[str, str, str]:
+    label = f"Dose-response across {found['cells']} cells"
+    estimate = found.get("estimate")
+    if estimate is None:
+        return label, "no estimate", str(found.get("why_not") or "")
+    value = (
+        f"slope {estimate['slope']:+.4f} a minute a day (rate ratio {estimate['rate_ratio_per_unit']:.3f}; "
+        f"permutation p {estimate['p_value']:.3f})"
+    )
+    return label, value, str(found.get("reading") or "")
+
+
+def ward_delivery_rows(wards: list[dict[str, Any]], note: str) -> list[tuple[str, str, str]]:
+    """Monthly ward totals of delivery as rows (all that is shown below analyst)."""
+    if not wards:
+        return [("Delivery", "not shown", note)]
+    return [
+        (
+            f"Delivery in {w['ward_name']}, {w['month']}",
+            f"{w['minutes']} minutes present, {w['visits']} visits, {w['compliant_visits']} of 10 minutes or more",
+            note,
+        )
+        for w in wards
+    ]
+
+
+def delivery_rows(result: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """An evaluation's delivery as (measure, value, what it says) rows: the delivery verdict, the dosage before and
+    after in the response area, buffer and control wards, and the dose-response; or, below analyst, ward totals."""
+    delivery = result.get("delivery")
+    if not delivery:
+        return []
+    if "areas" not in delivery:
+        return ward_delivery_rows(delivery.get("wards") or [], str(delivery.get("note") or ""))
+    rows = [("Delivery", str(delivery["verdict"]), str(delivery["words"]))]
+    names = {"response": "the response area", "buffer": "the displacement buffer", "control": "the control wards"}
+    for key, name in names.items():
+        area = delivery["areas"][key]
+        for period in ("before", "after"):
+            rows.append(
+                (
+                    f"Delivery in {name}, {period}",
+                    _dosage(area[period], delivery[period]),
+                    f"{delivery[period]['from']} to {delivery[period]['to']}",
+                )
+            )
+    rows.append(_dose_row(delivery["dose_response"]))
+    return rows
+
+
 def evaluation_numbers(result: dict[str, Any]) -> list[tuple[str, str, str]]:
     """An evaluation's figures as (measure, value, what it says) rows for the meeting."""
     w, q = result["wdd"], result["wdq"]
@@ -94,7 +154,7 @@ def evaluation_numbers(result: dict[str, Any]) -> list[tuple[str, str, str]]:
         change = "n/a" if target["change"] is None else f"{target['change'] * 100:+.0f}%"
         words = f"{target['direction']} {target['percent']:g}% against {target['against']}"
         rows.append((f"Target: {words}", f"change {change}", target_words(target)))
-    return rows
+    return rows + delivery_rows(result)
 
 
 def places_merged(places: list[dict[str, Any]], top: int = 10) -> list[dict[str, Any]]:

@@ -171,7 +171,6 @@ def cells_dose_response(
     if np.ptp(dose) == 0:
         return out | {"why_not": "every cell got the same dose: there is no difference in dose to read"}
     found = dose_response(dose, before, after, permutations, seed)
-    cal = null_calibration(dose, before, after, runs, CALIBRATION_PERMUTATIONS, ALPHA, seed + 1)
     estimate = {
         "cells": found.cells,
         "slope": round(found.slope, 5),
@@ -182,6 +181,9 @@ def cells_dose_response(
         "alpha": ALPHA,
         "spearman": round(found.correlation, 3),
     }
+    if not runs:
+        return out | {"estimate": estimate}
+    cal = null_calibration(dose, before, after, runs, CALIBRATION_PERMUTATIONS, ALPHA, seed + 1)
     calibration = {
         "runs": cal.runs,
         "permutations": CALIBRATION_PERMUTATIONS,

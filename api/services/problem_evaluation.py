@@ -228,7 +228,6 @@ def evaluate(
     )
     result["delivery_verdict"] = result["delivery"]["verdict"]
     result["summary"] = _words(treated, ctrl, buffer, w, q, rel, result["target"], placebo)
-    result["summary"] += f" Delivery: {result['delivery']['words']}"
     return result
 
 

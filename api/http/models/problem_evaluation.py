@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from api.http.models.base import Schema, absent
+from api.http.models.evaluation_delivery import DeliveryVerdict, EvaluationDelivery, WardsOnlyDelivery
 from api.http.models.problem_profile import Months
 
 MAYBE = "null: not defined on these counts"
@@ -189,6 +190,13 @@ class EvaluationResult(Schema):
     ) = absent("The result in three phrases: the placebo rate ratio's reading at the 5% level")
     target: TargetResult | None = Field(description="null: no action's target was named")
     summary: str = Field(description="The result in words")
+    delivery: EvaluationDelivery | WardsOnlyDelivery | None = absent(
+        "The delivery the area got before and after and the dose-response (evaluations made since); below analyst, "
+        "monthly ward totals or none"
+    )
+    delivery_verdict: DeliveryVerdict | None = absent(
+        "Not known (no delivery held), not delivered, or delivered with the verdict against comparable places"
+    )
 
 
 class Identified(Schema):

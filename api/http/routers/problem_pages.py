@@ -33,7 +33,7 @@ def _store(request: Request) -> TaskingStore:
 def _seen(request: Request, caps: Capabilities, settings: SettingsDep, problem_id: int) -> dict[str, Any]:
     """The problem as the caller may see it (404 when the caller may not know of it)."""
     detail = access.visible_problem(_store(request), caps, problem_id)
-    return access.problem_view(caps, detail, set(settings.sdc_open_sources))
+    return access.problem_view(caps, detail, set(settings.sdc_open_sources), settings.delivery_below_analyst == "wards")
 
 
 def _area_picture(con: Connection, view: dict[str, Any]) -> bytes:

@@ -150,7 +150,9 @@ def _visible(request: Request, caps: Capabilities, problem_id: int) -> dict[str,
 
 
 def _view(caps: Capabilities, detail: dict[str, Any], settings: SettingsDep) -> dict[str, Any]:
-    return jsonable_encoder(access.problem_view(caps, detail, set(settings.sdc_open_sources)))
+    return jsonable_encoder(
+        access.problem_view(caps, detail, set(settings.sdc_open_sources), settings.delivery_below_analyst == "wards")
+    )
 
 
 @router.get("/problems", response_model=ProblemList, **plain)

@@ -1,0 +1,115 @@
+"""Delivery inside an evaluation: the dosage before and after, the verdict that tells "not delivered" from
+"delivered, no different from comparable places", the dose-response across cells; below analyst, ward totals only."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from api.http.models.base import Schema, absent
+from api.http.models.delivery import DoseCalibration, DoseEstimate, WardMonth
+
+DeliveryVerdict = Literal[
+    "Not known: no delivery held",
+    "Not delivered",
+    "Delivered, fell more than comparable places",
+    "Delivered, no different from comparable places",
+    "Delivered, rose more than comparable places",
+]
+
+
+class HeldDays(Schema):
+    """A period's days and how many of them any delivery is held for."""
+
+    from_: str = Field(alias="from", description="First day, YYYY-MM-DD")
+    to: str = Field(description="Last day, YYYY-MM-DD")
+    days: int
+    days_held: int = Field(description="Days with any delivery held (0: none held, which is not none delivered)")
+    words: str = absent("`no delivery held for these dates`, or how many of the days are held")
+
+
+class Dosage(Schema):
+    """Delivery in an area over a period (every agency together)."""
+
+    minutes: float = Field(description="Minutes present")
+    minutes_per_day_held: float
+    visits: int
+    compliant_visits: int = Field(description="Visits of 10 minutes or more (AIM_DELIVERY_COMPLIANT_S)")
+    cells_visited: int
+
+
+class WardDosage(Schema):
+    """Delivery in wards over a period, from their monthly totals."""
+
+    minutes: int
+    visits: int
+    compliant_visits: int
+
+
+class DosageArea(Schema):
+    """An area's delivery before and after (null: no delivery held for those dates)."""
+
+    cells: int
+    before: Dosage | None
+    after: Dosage | None
+
+
+class ControlDosage(Schema):
+    """The control wards' delivery before and after (null: no delivery held for those dates)."""
+
+    wards: int
+    before: WardDosage | None
+    after: WardDosage | None
+
+
+class DosageAreas(Schema):
+    """The response area and its buffer (their cells), and the control wards (their monthly totals)."""
+
+    response: DosageArea
+    buffer: DosageArea
+    control: ControlDosage
+
+
+class DoseResponseCell(Schema):
+    """One cell's dose and incidents."""
+
+    h3: str
+    minutes_per_day: float = Field(description="Minutes present a day held, after")
+    before: int
+    after: int
+    change: float = Field(description="log((after + 0.5) / (before + 0.5))")
+
+
+class CellsDoseResponse(Schema):
+    """The dose-response across the area's cells, its calibration on shuffled dosage, or why there is none."""
+
+    cells: int
+    method: str
+    estimate: DoseEstimate | None
+    calibration: DoseCalibration | None = Field(description="The test on the dose shuffled across the cells")
+    reading: str = absent("The estimate in words")
+    why_not: str = absent("Why there is no estimate")
+    cells_detail: list[DoseResponseCell] = Field(description="Each cell's dose and incidents")
+    caveat: str
+
+
+class EvaluationDelivery(Schema):
+    """Delivery in a problem's evaluation (analysts)."""
+
+    resolution: int = Field(description="H3 resolution dosage is counted at")
+    cells_note: str | None = Field(description="How the area's cells are read at that resolution (null: as they are)")
+    before: HeldDays
+    after: HeldDays
+    areas: DosageAreas
+    verdict: DeliveryVerdict
+    words: str
+    dose_response: CellsDoseResponse
+    wards: list[WardMonth] = Field(description="The problem's wards' monthly totals (what is shown below analyst)")
+
+
+class WardsOnlyDelivery(Schema):
+    """Delivery in an evaluation below analyst: monthly ward totals, or none (AIM_DELIVERY_BELOW_ANALYST)."""
+
+    wards: list[WardMonth]
+    note: str
