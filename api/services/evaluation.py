@@ -8,12 +8,14 @@ from typing import Any
 
 from api.services.caches import Caches
 from api.services.errors import ParameterError
+from api.services.evaluation_delivery import selection_delivery
 from api.services.filters import Filters, resolve_filters
 from api.services.patrol import area_model
+from api.services.placebo_evaluation import seed_of
 from api.services.reference import WardCache
 from api.services.study_area import LatticeCache, StudyArea
 from geo.evaluate import score_split
-from geo.forecast import quartic_kernel
+from geo.forecast import quartic_kernel, select_cells
 from geo.trends import add_months, months_between
 from ingest.schema import DEFAULT_CATEGORIES
 from ingest.store import read
@@ -41,8 +43,11 @@ def evaluate_area(
     coverage: float,
     wards: WardCache,
     lattices: LatticeCache,
+    delivery: bool = False,
 ) -> dict[str, Any]:
-    """Hit rate, PAI and RRI of each method when it picks `coverage` of the area's cells from train, scored on test."""
+    """Hit rate, PAI and RRI of each method when it picks `coverage` of the area's cells from train, scored on test;
+    with `delivery` (analysts), what the patrols delivered in AIM's cells over the test months and the dose-response
+    across them."""
     span = replace(filters, incident=replace(filters.incident, start=train[0], end=test[1]))
     m = area_model(con, span, area, res, wards, lattices)
     n_train = months_between(*train)
@@ -55,7 +60,7 @@ def evaluate_area(
     model, scores, best_baseline = score_split(
         train_counts, test_counts, train_context, m.kernels, kde, m.area_km2, coverage
     )
-    return {
+    answer = {
         "area": area.echo(),
         "resolution": res,
         "train": {"from": f"{train[0]:%Y-%m}", "to": f"{train[1]:%Y-%m}"},
@@ -83,6 +88,25 @@ def evaluate_area(
         if scores[best_baseline].pai
         else None,
     }
+    if delivery:
+        ranked = select_cells(
+            model.monthly_rate(train_counts, m.kernels, train_context),
+            m.area_km2,
+            n=2 * scores["aim"].cells,
+            tiebreak=train_counts.sum(axis=1),
+        )
+        chosen, comparable = ranked[: scores["aim"].cells], ranked[scores["aim"].cells :]
+        before = train_counts[chosen, -n_test:].sum(axis=1)  # as many months as the test, just before the gap
+        answer["delivery"] = selection_delivery(
+            con,
+            res,
+            m.lattice.cells[chosen],
+            m.lattice.cells[comparable],
+            test,
+            (before, test_counts[chosen].sum(axis=1)),
+            seed_of("selection", area.kind, area.code, res, train, test, coverage),
+        )
+    return answer
 
 
 def evaluate_forces(

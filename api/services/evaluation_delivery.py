@@ -263,7 +263,8 @@ def problem_delivery(
     held = {"before": HeldDosage(con, PLAN_RES, before), "after": HeldDosage(con, PLAN_RES, after)}
     own = shapes.of(area_ward_codes(problem["area"]))
     control_rows = ward_months(con, shapes.of(set(control)), PLAN_RES, (before[0], after[1]))
-    areas = {
+    response_after = held["after"].totals(cells9)
+    areas: dict[str, dict[str, Any]] = {
         "response": {"cells": len(cells9), **{k: h.totals(cells9) for k, h in held.items()}},
         "buffer": {"cells": len(ring9), **{k: h.totals(ring9) for k, h in held.items()}},
         "control": {
@@ -272,7 +273,6 @@ def problem_delivery(
             "after": _ward_sum(control_rows, held["after"], after),
         },
     }
-    response_after = areas["response"]["after"]
     verdict = combined_verdict(held["after"].held, None if response_after is None else response_after["minutes"], said)
     group, sources = problem["category_group"], list(problem["sources"])
     counts = force_counts(con, group, sources, PLAN_RES, lads, before, after) if lads else None
@@ -311,3 +311,52 @@ def delivery_words(verdict: str, after: HeldDosage, response: dict[str, Any] | N
         f"{verdict}: {response['minutes']:g} minutes present in the response area after, {response['visits']} visits, "
         f"{response['compliant_visits']} of them 10 minutes or more{partial}."
     )
+
+
+def plan_verdict(held: int, minutes: float) -> str:
+    """Not known (nothing held for the test months), not delivered (held, no presence in the plan's cells), or
+    delivered."""
+    if not held:
+        return NOT_HELD
+    return NOT_DELIVERED if minutes <= 0 else "Delivered"
+
+
+def selection_delivery(
+    con: Connection,
+    res: int,
+    selected: np.ndarray,
+    comparable: np.ndarray,
+    months: Months,
+    counts: tuple[np.ndarray, np.ndarray],
+    seed: int,
+) -> dict[str, Any]:
+    """A patrol selection's own evaluation of delivery over its test months: the share of its cells visited, its
+    compliant visits against one a cell a day held (each cell counted up to its own plan), the same for the next-ranked
+    cells outside it (background presence), and the dose-response across its cells (each cell's incidents over the
+    test months against as many months before them); `counts` are the selected cells' before and after counts."""
+    if res != PLAN_RES:
+        return {
+            "verdict": NOT_HELD,
+            "why_not": f"dosage is counted on res-{PLAN_RES} cells: evaluate at res {PLAN_RES}",
+        }
+    held = HeldDosage(con, PLAN_RES, months)
+    out: dict[str, Any] = {"resolution": PLAN_RES, "period": held.period(), "cells": len(selected)}
+    plan, background = held.totals(selected), held.totals(comparable)
+    if plan is None:
+        return out | {"verdict": NOT_HELD, "plan": None, "background": None, "dose_response": None}
+    rows = [held.by_cell.get(int(c)) or {} for c in selected]
+    target = held.held * len(selected)  # one compliant visit a cell a day held
+    capped = sum(min(int(r.get("compliant_visits") or 0), held.held) for r in rows)
+    plan |= {
+        "share_visited": round(plan["cells_visited"] / len(selected), 3) if len(selected) else None,
+        "target_compliant_visits": target,
+        "share_delivered": round(capped / target, 3) if target else None,
+    }
+    dose = held.dose(selected)
+    found = cells_dose_response(dose, counts[0], counts[1], seed)
+    return out | {
+        "verdict": plan_verdict(held.held, plan["minutes"]),
+        "plan": plan,
+        "background": {"cells": len(comparable), **(background or {})},
+        "dose_response": found | {"caveat": ASSOCIATION},
+    }

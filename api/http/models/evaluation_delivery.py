@@ -113,3 +113,47 @@ class WardsOnlyDelivery(Schema):
 
     wards: list[WardMonth]
     note: str
+
+
+class SelectionPlan(Dosage):
+    """Delivery in the selection's cells over the test months, against one compliant visit a cell a day held."""
+
+    share_visited: float | None
+    target_compliant_visits: int = Field(description="Cells x days held (one compliant visit a cell a day)")
+    share_delivered: float | None = Field(description="Compliant visits, each cell counted up to its own plan")
+
+
+class SelectionBackground(Schema):
+    """Delivery in the next-ranked cells outside the selection (background presence)."""
+
+    cells: int
+    minutes: float = absent("Minutes present")
+    minutes_per_day_held: float = absent("Minutes present a day held")
+    visits: int = absent("Visits")
+    compliant_visits: int = absent("Visits of 10 minutes or more")
+    cells_visited: int = absent("Cells with any presence")
+
+
+class SelectionDoseResponse(Schema):
+    """The dose-response across the selection's cells, with its calibration on shuffled dosage, or why none."""
+
+    cells: int
+    method: str
+    estimate: DoseEstimate | None
+    calibration: DoseCalibration | None
+    reading: str = absent("The estimate in words")
+    why_not: str = absent("Why there is no estimate")
+    caveat: str
+
+
+class SelectionDelivery(Schema):
+    """What the patrols delivered in AIM's selected cells over the test months (analysts)."""
+
+    verdict: Literal["Not known: no delivery held", "Not delivered", "Delivered"]
+    why_not: str = absent("Why delivery cannot be read at this resolution")
+    resolution: int = absent("H3 resolution dosage is counted at")
+    period: HeldDays = absent("The test months' days and the days held")
+    cells: int = absent("Cells selected")
+    plan: SelectionPlan | None = absent("Delivery in the selected cells (null: none held)")
+    background: SelectionBackground | None = absent("Delivery in as many next-ranked cells outside the selection")
+    dose_response: SelectionDoseResponse | None = absent("Across the selected cells (null: no delivery held)")

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.http.models.base import FiltersEcho, Period, Polygon, Schema, StudyAreaEcho
+from api.http.models.base import FiltersEcho, Period, Polygon, Schema, StudyAreaEcho, absent
+from api.http.models.evaluation_delivery import SelectionDelivery
 
 
 class CellPlace(Schema):
@@ -129,3 +130,6 @@ class Evaluation(Schema):
         description="The baseline with the highest PAI on the test months"
     )
     aim_vs_best_baseline_pai: float | None = Field(description="AIM's PAI / the best baseline's (null when it is 0)")
+    delivery: SelectionDelivery | None = absent(
+        "Analysts: what the patrols delivered in AIM's cells over the test months, and the dose-response across them"
+    )

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http.deps import CachesDep, Con, FiltersDep, StudyAreaDep
+from api.http.deps import CachesDep, CapabilitiesDep, Con, FiltersDep, StudyAreaDep
 from api.http.models.base import plain
 from api.http.models.patrol import Evaluation
 from api.http.models.placebo_audit import PlaceboAudit
@@ -17,11 +17,13 @@ from api.services.placebo_audit import CATEGORIES, audit_area
 from ingest.store import read
 
 router = APIRouter(prefix="/api/v1", tags=["evaluate"])
+DELIVERY_CELLS = "/api/v1/delivery/plan"  # who may see delivery by cell and day
 
 
 @router.get("/evaluate", response_model=Evaluation, **plain)
 def evaluate(
     con: Con,
+    caps: CapabilitiesDep,
     caches: CachesDep,
     filters: FiltersDep,
     area: StudyAreaDep,
@@ -31,11 +33,13 @@ def evaluate(
     res: Annotated[int, Query(ge=8, le=10, description="H3 resolution, 8 to 10")] = 9,
 ) -> dict[str, Any]:
     """Score AIM's patrol selection and the baselines (previous period, kernel density, random) on the test months.
-    `from`/`to` are ignored: the train and test spans set the months."""
+    `from`/`to` are ignored: the train and test spans set the months. Analysts also get what the patrols delivered
+    in AIM's cells over the test months and the dose-response across them (docs/delivery.md)."""
     train_span, test_span = parse_span(train, "train"), parse_span(test, "test")
     check_split(train_span, test_span)
     share = parse_coverage(coverage)
-    return evaluate_area(con, filters, area, res, train_span, test_span, share, caches.wards, caches.lattices)
+    delivery = caps.may_use(DELIVERY_CELLS)
+    return evaluate_area(con, filters, area, res, train_span, test_span, share, caches.wards, caches.lattices, delivery)
 
 
 @router.get("/evaluate/placebo", response_model=PlaceboAudit, **plain)

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from api.services.caches import Caches
+from api.services.evaluation import evaluate_area, force_areas
 from api.services.evaluation_delivery import (
     DELIVERED,
     MIN_CELLS,
@@ -22,6 +24,7 @@ from api.services.evaluation_delivery import (
     cells_dose_response,
     combined_verdict,
 )
+from api.services.filters import resolve_filters
 from api.services.problem_area import area_cells, resolve_area
 from api.services.problem_evaluation import evaluate
 from geo.dose_response import wilson
@@ -220,3 +223,46 @@ def test_a_real_effect_is_found() -> None:
             cells_dose_response(dose, before, after, seed=k, permutations=199, runs=0)["estimate"]["p_value"] <= 0.05
         )
     assert found >= 20  # 26 of 40 when written
+
+
+def test_a_selections_own_evaluation_counts_its_delivery(delivered: tuple[Connection, Any]) -> None:
+    """AIM's selection scored on July to September 2025 (the log's 5 August and 10 September fall in it): the busiest
+    cells, the response cells and the far cell among them, got exactly the logged minutes and visits."""
+    con, _ = delivered
+    filters = resolve_filters(con, start=BEFORE[0], end=date(2025, 9, 1), categories=("asb",), sources=())
+    area = next(a for a in force_areas(con, ["cleveland"], filters.boundary_set))
+    caches = Caches()
+    train, test = BEFORE, (date(2025, 7, 1), date(2025, 9, 1))
+    answer = evaluate_area(con, filters, area, 9, train, test, 0.2, caches.wards, caches.lattices, delivery=True)
+    d = answer["delivery"]
+    n = answer["methods"]["aim"]["cells"]
+    assert d["cells"] == n and d["verdict"] == "Delivered"
+    assert d["period"] == {
+        "from": "2025-07-01",
+        "to": "2025-09-30",
+        "days": 92,
+        "days_held": 2,
+        "words": d["period"]["words"],
+    }
+    plan = d["plan"]
+    compliant = sum(m >= 10 for m in MINUTES) + 1
+    assert plan["minutes"] == sum(MINUTES) + FAR_MINUTES and plan["visits"] == 10 and plan["cells_visited"] == 10
+    assert plan["compliant_visits"] == compliant and plan["target_compliant_visits"] == 2 * n
+    assert plan["share_delivered"] == round(compliant / (2 * n), 3) and plan["share_visited"] == round(10 / n, 3)
+    assert d["background"]["cells"] == n and d["background"]["minutes"] == 0.0
+    found = d["dose_response"]
+    assert found["estimate"]["cells"] == n and found["calibration"]["runs"] == 200
+    assert evaluate_area(con, filters, area, 9, train, test, 0.2, caches.wards, caches.lattices).get("delivery") is None
+    quiet = evaluate_area(
+        con,
+        filters,
+        area,
+        9,
+        (date(2025, 1, 1), date(2025, 3, 1)),
+        (date(2025, 4, 1), date(2025, 4, 1)),
+        0.2,
+        caches.wards,
+        caches.lattices,
+        delivery=True,
+    )["delivery"]
+    assert quiet["verdict"] == NOT_HELD and quiet["plan"] is None and quiet["period"]["words"] == NONE_HELD

@@ -113,3 +113,12 @@ def test_no_delivery_below_analyst_when_so_configured(delivered_store: Path, tmp
         assert made["delivery"]["areas"]["response"]["after"] is not None
         seen = _as(client, "partner", ("police",)).get(one).json()["evaluations"][0]["result"]
         assert seen["delivery"] == {"wards": [], "note": NO_DELIVERY} and "delivery_verdict" not in seen
+
+
+def test_a_selections_evaluation_shows_delivery_to_analysts_only(delivered_store: Path, tmp_path: Path) -> None:
+    with _app(delivered_store, tmp_path) as client:
+        params = {"force": "cleveland", "train": "2025-01:2025-09", "test": "2025-10:2025-12"}
+        analyst = _as(client, "analyst").get("/api/v1/evaluate", params=params)
+        assert analyst.status_code == 200 and analyst.json()["delivery"]["verdict"] == "Not known: no delivery held"
+        partner = _as(client, "partner", ("police",)).get("/api/v1/evaluate", params=params)
+        assert partner.status_code == 200 and "delivery" not in partner.json()
