@@ -18,6 +18,7 @@ from api.services.problem_area import WardShapes, area_ward_codes
 from geo.dosage import DosageRules
 from geo.dose_response import dose_response, log_change, null_calibration
 from geo.hexbin import cell_polygons
+from ingest.store import read
 from ingest.store.connection import Connection
 from ingest.store.read.delivery import DeliveryPeriod, cell_dosage, held_day_count, monthly_cell_dosage
 
@@ -153,6 +154,15 @@ def combined_verdict(after_held: int, response_minutes: float | None, said: str)
     return DELIVERED + said
 
 
+def incidents_missing(con: Connection, sources: list[str], after: Months) -> str | None:
+    """Why the after-period's incidents cannot be read (not held to its end), or None."""
+    latest = read.month_extent(con, tuple(sources))[1]
+    if latest is None or latest < after[1]:
+        held = f"incidents are held to {latest:%b %Y} only" if latest else "no incidents are held"
+        return f"{held}: the after-period's incidents, the response, are not all held"
+    return None
+
+
 def cells_dose_response(
     dose: np.ndarray,
     before: np.ndarray,
@@ -165,7 +175,8 @@ def cells_dose_response(
     dose = np.asarray(dose, dtype=float)
     out: dict[str, Any] = {"cells": len(dose), "method": DOSE_METHOD, "estimate": None, "calibration": None}
     if len(dose) < MIN_CELLS:
-        return out | {"why_not": f"{len(dose)} cells: a dose-response needs at least {MIN_CELLS}"}
+        counted = f"{len(dose)} cell{'' if len(dose) == 1 else 's'}"
+        return out | {"why_not": f"{counted}: a dose-response needs at least {MIN_CELLS}"}
     if not dose.any():
         return out | {"why_not": "no presence in these cells after: there is no dose to read"}
     if np.ptp(dose) == 0:
@@ -282,10 +293,11 @@ def problem_delivery(
         b, a = counts.sums(cells9[:, None])
     dose = held["after"].dose(cells9)
     seed = seed_of("dose", problem.get("id"), group, sources, before, after, [int(c) for c in cells9])
+    why_not = NONE_HELD if not held["after"].held else incidents_missing(con, sources, after)
     found = (
         cells_dose_response(dose, b, a, seed)
-        if held["after"].held
-        else {"cells": len(cells9), "method": DOSE_METHOD, "estimate": None, "calibration": None, "why_not": NONE_HELD}
+        if why_not is None
+        else {"cells": len(cells9), "method": DOSE_METHOD, "estimate": None, "calibration": None, "why_not": why_not}
     )
     return {
         "resolution": PLAN_RES,
@@ -353,7 +365,12 @@ def selection_delivery(
         "share_delivered": round(capped / target, 3) if target else None,
     }
     dose = held.dose(selected)
-    found = cells_dose_response(dose, counts[0], counts[1], seed)
+    missing = incidents_missing(con, [], months)
+    found = (
+        cells_dose_response(dose, counts[0], counts[1], seed)
+        if missing is None
+        else {"cells": len(selected), "method": DOSE_METHOD, "estimate": None, "calibration": None, "why_not": missing}
+    )
     return out | {
         "verdict": plan_verdict(held.held, plan["minutes"]),
         "plan": plan,

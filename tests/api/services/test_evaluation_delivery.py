@@ -23,6 +23,7 @@ from api.services.evaluation_delivery import (
     NOT_HELD,
     cells_dose_response,
     combined_verdict,
+    incidents_missing,
 )
 from api.services.filters import resolve_filters
 from api.services.problem_area import area_cells, resolve_area
@@ -266,3 +267,12 @@ def test_a_selections_own_evaluation_counts_its_delivery(delivered: tuple[Connec
         delivery=True,
     )["delivery"]
     assert quiet["verdict"] == NOT_HELD and quiet["plan"] is None and quiet["period"]["words"] == NONE_HELD
+
+
+def test_no_dose_response_when_the_after_periods_incidents_are_not_held(delivered: tuple[Connection, Any]) -> None:
+    con, _ = delivered
+    assert incidents_missing(con, [], (date(2025, 7, 1), date(2025, 12, 1))) is None
+    why = incidents_missing(con, [], (date(2025, 12, 1), date(2026, 1, 1)))
+    assert why == "incidents are held to Dec 2025 only: the after-period's incidents, the response, are not all held"
+    one = cells_dose_response(np.arange(1.0), np.ones(1), np.ones(1), 1)
+    assert one["why_not"] == "1 cell: a dose-response needs at least 8"
