@@ -306,7 +306,8 @@ def problem_delivery(
         "after": held["after"].period(),
         "areas": areas,
         "verdict": verdict,
-        "words": delivery_words(verdict, held["after"], response_after),
+        "words": delivery_words(verdict, held["after"], response_after)
+        + ("" if why_not in (None, NONE_HELD) else f" No change can be read: {why_not}."),
         "dose_response": found | {"cells_detail": per_cell(cells9, dose, b, a), "caveat": ASSOCIATION},
         "wards": ward_months(con, own, PLAN_RES, (before[0], after[1])),
     }
