@@ -159,3 +159,22 @@ def test_the_plan_page_prints_its_map_at_a4_width_with_legible_text(pack: dict[s
     text = pdf_text(render_pack_pdf(pack))
     for cell in plan["cells"]:
         assert ", ".join(p["place"] for p in cell["places"]) in text and cell["ward_name"] in text
+
+
+def test_the_page_lists_risky_facilities_in_a_named_table(pack: dict[str, Any]) -> None:
+    """A kept list with facilities above the knee gets its table (the page once failed to render with one)."""
+    kept = {
+        "name": "licensed premises",
+        "kind": "licensed premises",
+        "loaded_at": "2026-01-02T10:00:00",
+        "source_file": "premises.csv",
+        "facilities": 60,
+        "attributed": 410,
+        "risky_share": 0.4,
+        "knee": {"count": 12},
+        "risky": [{"rank": 1, "name": "The Crown", "count": 31, "rate": None}],
+    }
+    section = {**pack["risky_facilities"], "held": True, "within_m": 50.0, "lists": [kept], "note": None}
+    page = read_page(render_pack_page({**pack, "risky_facilities": section}, nonce="n" * 22))
+    text = "".join(page.text)
+    assert "The Crown" in text and "Facility above the knee" in text
