@@ -71,6 +71,8 @@ def evaluation_rows(evaluation: dict[str, Any]) -> list[list[object]]:
         or {True: "met", False: "not met", None: "cannot be judged"}[evaluation["target_met"]]
     )
     verdict = [["Against comparable places", evaluation["verdict"], ""]] if evaluation.get("verdict") else []
+    if evaluation.get("delivery_verdict"):
+        verdict.append(["Patrol delivery", evaluation["delivery_verdict"], ""])
     return verdict + [
         ["Months", f"{b['from']} to {b['to']}", f"{a['from']} to {a['to']}"],
         ["Incidents in the response area", evaluation["response"]["before"], evaluation["response"]["after"]],

@@ -189,6 +189,7 @@ def _result_line(result: Row) -> Row:
         "target_met": None if target is None else target["met"],
         "target_reading": None if target is None else target.get("reading"),
         "verdict": result.get("verdict"),
+        "delivery_verdict": result.get("delivery_verdict"),
     }
 
 

@@ -141,6 +141,10 @@ class PackEvaluation(Schema):
         "Against comparable places: fell more than, no different from, or rose more than comparable places "
         "(null: an evaluation made before placebo calibration)"
     )
+    delivery_verdict: str | None = absent(
+        "Not known: no delivery held; Not delivered; or Delivered, with the verdict against comparable places "
+        "(null: an evaluation made before delivery was read)"
+    )
 
 
 class PackPatrol(Schema):

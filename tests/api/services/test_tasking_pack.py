@@ -136,6 +136,7 @@ def test_overdue_due_and_done_on_a_chosen_date(con: Connection, tmp_path: Path) 
         made = due["three months of 2025"]
         assert made["summary"].startswith("Verdict: the response area") and made["verdict"] in made["summary"]
         assert "Incidents in the response area went from" in made["summary"]
+        assert made["delivery_verdict"] == "Not known: no delivery held"  # none held for July to September 2025
         assert due["overdue"]["evaluation"] == "not yet" and "data to December 2025" in due["overdue"]["why"]
         assert _pack(con, tasking, "Stockton-on-Tees", MEETING)["problems"] == []  # closed before the meeting
     finally:
