@@ -67,7 +67,7 @@ def _dosage(figures: dict[str, Any] | None, period: dict[str, Any]) -> str:
 
 
 def _dose_row(found: dict[str, Any]) -> tuple[str, str, str]:
-    label = f"Dose-response across {found['cells']} cells"
+    label = f"Dose-response across {found['cells']} cell{'' if found['cells'] == 1 else 's'}"
     estimate = found.get("estimate")
     if estimate is None:
         return label, "no estimate", str(found.get("why_not") or "")
