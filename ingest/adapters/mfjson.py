@@ -5,20 +5,26 @@ or a MovingGeometryCollection's `prisms`.
 A point's line is its position among the file's points (1, 2, ...); a moving feature is known by its position in the
 file (its `id` and `properties`, which may name a person, are never read). Instants are ISO 8601 text or numbers of
 milliseconds since 1970 (the standard's Gregorian and Unix time); coordinates are WGS84 longitude, latitude (the
-default CRS, CRS84; EPSG:4326 is read in the same order, as GeoJSON does)."""
+default CRS, CRS84; EPSG:4326 is read in the same order, as GeoJSON does).
+
+A moving point's parallel arrays are read whole: texts through ingest.movement.parse_times, whole milliseconds and
+coordinates straight into arrays; only an array mixing kinds (text and numbers, say) is read value by value."""
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.errors import FeedFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
+from ingest.movement import PING_SCHEMA, PingBatch, number_or_nan, parse_time, parse_times
 from ingest.sources import ReadContext, files_with_suffixes
 
 COLLECTIONS = ("FeatureCollection", "MovingFeatureCollection")
@@ -27,8 +33,17 @@ LON_LAT_CRS = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "C
 
 
 @dataclass
-class _Points(PingColumns):
+class _Points:
+    """The points read so far, a moving point's arrays at a time, and the points refused."""
+
     position: int = 0  # points seen so far
+    parts: list[pa.Table] = field(default_factory=list)
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def take(self) -> PingBatch:
+        """Every point read, as one batch."""
+        table = pa.concat_tables(self.parts) if self.parts else PING_SCHEMA.empty_table()
+        return PingBatch(table.combine_chunks(), self.rejects)
 
 
 def _instant(value: object) -> int | None:
@@ -37,6 +52,48 @@ def _instant(value: object) -> int | None:
     if isinstance(value, int | float):
         return int(value // 1000)  # milliseconds since 1970
     return parse_time(value) if isinstance(value, str) else None
+
+
+def _instants(datetimes: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(UNIX seconds, whether each is an instant) of a moving point's datetimes: all texts, or all whole
+    milliseconds, in bulk; any other mix value by value (_instant)."""
+    try:
+        values = pa.array(datetimes)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        values = None
+    if values is not None and values.null_count == 0 and pa.types.is_string(values.type):
+        return parse_times(values)
+    if values is not None and values.null_count == 0 and pa.types.is_int64(values.type):
+        return np.asarray(values.to_numpy(), dtype=np.int64) // 1000, np.ones(len(values), dtype=bool)
+    found = [_instant(v) for v in datetimes]
+    ok = np.array([v is not None for v in found], dtype=bool)
+    return np.array([v or 0 for v in found], dtype=np.int64), ok
+
+
+def _positions(coordinates: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(longitudes, latitudes) of a moving point's coordinates, NaN where a position is not two numbers: in bulk
+    when every position is a list of numbers, else value by value."""
+    try:
+        values = pa.array(coordinates)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        values = None
+    if (
+        values is not None
+        and values.null_count == 0
+        and pa.types.is_list(values.type)
+        and (pa.types.is_floating(values.type.value_type) or pa.types.is_int64(values.type.value_type))
+        and values.flatten().null_count == 0
+        and len(values)
+        and pc.min(pc.list_value_length(values)).as_py() >= 2
+    ):
+        lon = np.asarray(pc.list_element(values, 0).cast(pa.float64(), safe=False).to_numpy(), dtype=np.float64)
+        lat = np.asarray(pc.list_element(values, 1).cast(pa.float64(), safe=False).to_numpy(), dtype=np.float64)
+        return np.where(np.isfinite(lon), lon, np.nan), np.where(np.isfinite(lat), lat, np.nan)
+    pairs = [
+        (number_or_nan(p[0]), number_or_nan(p[1])) if isinstance(p, list) and len(p) >= 2 else (np.nan, np.nan)
+        for p in coordinates
+    ]
+    return np.array([p[0] for p in pairs], dtype=np.float64), np.array([p[1] for p in pairs], dtype=np.float64)
 
 
 def _crs_problem(node: dict[str, Any]) -> str | None:
@@ -80,15 +137,27 @@ def _read_geometry(points: _Points, feature: int, geometry: dict[str, Any], crs:
         points.rejects += [(first + i, "", f"feature {feature}: {problem}") for i in range(max(len(coordinates), 1))]
         points.position += len(coordinates)
         return
-    for instant, position in zip(datetimes, coordinates, strict=True):
-        points.position += 1
-        moment = _instant(instant)
-        if moment is None:
-            points.rejects.append((points.position, "", f"feature {feature}: datetime {instant!r} is not an instant"))
-            continue
-        ok = isinstance(position, list) and len(position) >= 2
-        lon, lat = (number_or_nan(position[0]), number_or_nan(position[1])) if ok else (float("nan"), float("nan"))
-        points.add(points.position, str(feature), moment, lon, lat)
+    seconds, timed = _instants(datetimes)
+    lon, lat = _positions(coordinates)
+    lines = np.arange(first, first + len(coordinates), dtype=np.int64)
+    points.rejects += [
+        (int(lines[i]), "", f"feature {feature}: datetime {datetimes[i]!r} is not an instant")
+        for i in np.flatnonzero(~timed)
+    ]
+    points.position += len(coordinates)
+    n = int(timed.sum())
+    points.parts.append(
+        pa.table(
+            {
+                "line": pa.array(lines[timed], pa.int64()),
+                "track": pa.array(np.full(n, str(feature), dtype=object), pa.string()),
+                "time": pa.array(seconds[timed], pa.int64()),
+                "lon": pa.array(lon[timed], pa.float64()),
+                "lat": pa.array(lat[timed], pa.float64()),
+            },
+            schema=PING_SCHEMA,
+        )
+    )
 
 
 def read_points(document: object) -> _Points:
