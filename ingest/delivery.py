@@ -19,6 +19,7 @@ from geo.dosage import DosageRules, Pings, dosage, local_days
 from ingest.errors import FeedFileError, IngestError, reason_kind
 from ingest.limits import NO_LIMITS, Limits
 from ingest.movement import checked
+from ingest.movement_places import MovementPlaces, Plan, store_streets
 from ingest.places import Places
 from ingest.sources import MovementSource, ReadContext
 from ingest.store.connection import Connection
@@ -63,17 +64,23 @@ class DeliveryOptions:
     now: datetime | None = None  # times later than now + 1 day are refused; None: now
     limits: Limits = NO_LIMITS
     dry_run: bool = False
+    plan: Plan | None = None  # the plan whose cell numbers patrol logs name (None: a number names no place)
 
 
 def _no_places(postcodes: bool, wards: bool) -> Places:
     raise IngestError("movement sources are never located against places")
 
 
-def _read(files: Sequence[tuple[MovementSource, Path]], report: DeliveryReport, options: DeliveryOptions) -> Pings:
+def _read(
+    files: Sequence[tuple[MovementSource, Path]],
+    report: DeliveryReport,
+    options: DeliveryOptions,
+    places: MovementPlaces,
+) -> Pings:
     """Every file's good pings, tracks numbered across the load in the order they first appear (file and track as
     named are not kept: each batch's names end as numbers, so only numbers are held while the files are read)."""
     now = options.now or datetime.now(UTC)
-    context = ReadContext(now=now, limits=options.limits, places=_no_places)
+    context = ReadContext(now=now, limits=options.limits, places=_no_places, movement=places)
     tracks: list[np.ndarray] = []
     times: list[np.ndarray] = []
     lons: list[np.ndarray] = []
@@ -125,7 +132,8 @@ def load_delivery(
     if not agency:
         raise IngestError("a delivery load needs an agency")
     report = DeliveryReport(agency=agency)
-    pings = _read(files, report, options)
+    places = MovementPlaces(plan=options.plan, streets=store_streets(con, options.rules.res))
+    pings = _read(files, report, options, places)
     report.pings_kept = len(pings.time)
     epoch = date(1970, 1, 1)
     report.days = tuple(epoch + timedelta(days=int(d)) for d in np.unique(local_days(pings.time)))
