@@ -128,7 +128,7 @@ def wards(
     return ward_delivery(con, filters, area, PLAN_RES, (first, last), caches)
 
 
-def _load(
+def load_movement(
     request: Request,
     settings: Settings,
     source: MovementSource,
@@ -186,8 +186,13 @@ async def load(
         path = Path(folder) / name
         if not await receive_file(request, path):
             raise ParameterError("body", "empty upload: send the file's bytes as the request body")
-        report = await run_in_threadpool(partial(_load, request, settings, source, path, agency, dry_run, plan))
+        report = await run_in_threadpool(partial(load_movement, request, settings, source, path, agency, dry_run, plan))
     # not written to the audit log: its parameters hold the file's name, which may name a person
+    return movement_summary(report, name, source, dry_run)
+
+
+def movement_summary(report: DeliveryReport, name: str, source: MovementSource, dry_run: bool) -> dict[str, Any]:
+    """What a movement load did, as the route and the feeds page show it (refused rows: line and reason)."""
     return {
         "agency": report.agency,
         "file": name,
