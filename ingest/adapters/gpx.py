@@ -40,6 +40,7 @@ class _State:
     in_track: bool = False
     in_point: bool = False
     in_time: bool = False
+    point: tuple[int, int, str, str] = (0, 0, "", "")  # the point being read: line, track, lat, lon
     lines: list[int] = field(default_factory=list)
     tracks: list[int] = field(default_factory=list)
     lat: list[str] = field(default_factory=list)
@@ -97,10 +98,7 @@ def _parser(path: Path, state: _State) -> expat.XMLParserType:
             state.in_track = True
         elif local == "trkpt" and state.in_track:
             state.in_point = True
-            state.lines.append(parser.CurrentLineNumber)
-            state.tracks.append(state.track)
-            state.lat.append(attrs.get("lat", ""))
-            state.lon.append(attrs.get("lon", ""))
+            state.point = (parser.CurrentLineNumber, state.track, attrs.get("lat", ""), attrs.get("lon", ""))
             state.time_parts = []
         elif local == "time" and state.in_point:
             state.in_time = True
@@ -111,7 +109,12 @@ def _parser(path: Path, state: _State) -> expat.XMLParserType:
             state.in_track = False
         elif local == "time":
             state.in_time = False
-        elif local == "trkpt" and state.in_point:
+        elif local == "trkpt" and state.in_point:  # a point is held once it ends (a batch never splits one)
+            line, track, lat, lon = state.point
+            state.lines.append(line)
+            state.tracks.append(track)
+            state.lat.append(lat)
+            state.lon.append(lon)
             state.times.append("".join(state.time_parts))
             state.in_point = False
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from geo.grid import grid_references
 from geo.hexbin import points_to_cells
@@ -88,6 +89,20 @@ def test_gpx_with_bad_points_reads_exactly_as_value_by_value(tmp_path: Path) -> 
     )
     table = _same("gpx", gpx.read_gpx, path)
     assert table.num_rows == 10 and set(table["track"].to_pylist()) == {"1", "2"}
+
+
+def test_gpx_read_in_small_pieces_and_batches_reads_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Batches taken while a point is being read (pieces of 40 bytes, a batch every 3 points) split no point."""
+    monkeypatch.setattr("ingest.adapters.gpx.CHUNK_BYTES", 40)
+    monkeypatch.setattr("ingest.adapters.gpx.BATCH_POINTS", 3)
+    points = "".join(
+        f'<trkpt lat="54.57{k:02d}" lon="-1.23{k:02d}">\n<time>2025-12-03T10:{k:02d}:00Z</time></trkpt>\n'
+        for k in range(40)
+    )
+    path = tmp_path / "pieces.gpx"
+    path.write_text(f'<?xml version="1.0"?>\n<gpx version="1.1"><trk><trkseg>\n{points}</trkseg></trk></gpx>\n')
+    assert len(list(movement_source("gpx").read(path, CONTEXT))) > 10
+    assert _same("gpx", gpx.read_gpx, path).num_rows == 40
 
 
 def test_mfjson_of_every_kind_of_array_reads_exactly_as_value_by_value(tmp_path: Path) -> None:
