@@ -123,6 +123,8 @@ def test_mfjson_of_every_kind_of_array_reads_exactly_as_value_by_value(tmp_path:
     )
     table = _same("mf-json", mfjson.read_mfjson, path)
     assert table.num_rows == 9
+    path.write_text('{"type": "Feature", "temporalGeometry": {"type": "MovingPolygon", "datetimes": []}}')
+    assert _same("mf-json", mfjson.read_mfjson, path).num_rows == 0  # nothing but a refused geometry
 
 
 def test_mf_csv_with_bad_records_reads_exactly_as_value_by_value(tmp_path: Path) -> None:
