@@ -175,13 +175,13 @@ async def _run(
 
 @router.post("/feeds/delivery", response_class=HTMLResponse)
 async def load_delivery_file(request: Request, settings: SettingsDep, nonce: NonceDep) -> HTMLResponse:
-    """Form fields `agency`, `format` (empty: from the file's name), `file` and `action` (`check`: count and keep
-    nothing; `load`): load a patrol movement file as the agency's delivery, its bad rows refused with line and
-    reason. Like the load route, not written to the audit log: the file's name may name a person."""
+    """Form fields `agency`, `format` (empty: from the file's name), `movement` (the file) and `action` (`check`:
+    count and keep nothing; `load`): load a patrol movement file as the agency's delivery, its bad rows refused with
+    line and reason. Like the load route, not written to the audit log: the file's name may name a person."""
     async with request.form(max_files=1, max_fields=6) as form:
         check_form_token(request, form.get(FORM_FIELD))
         agency, fmt = str(form.get("agency") or "").strip(), str(form.get("format") or "").strip()
-        dry_run, upload = form.get("action") != "load", form.get("file")
+        dry_run, upload = form.get("action") != "load", form.get("movement")
         try:
             if not 0 < len(agency) <= 80:
                 raise ParameterError("agency", "name the agency whose patrols these are (up to 80 characters)")

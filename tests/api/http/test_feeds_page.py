@@ -220,7 +220,7 @@ def test_patrol_movement_is_checked_then_loaded_from_the_page(client: TestClient
     checked = client.post(
         "/feeds/delivery",
         data={"form_token": token, "agency": "wardens", "action": "check"},
-        files={"file": ("PC Smith.csv", PINGS.encode())},
+        files={"movement": ("PC Smith.csv", PINGS.encode())},
     )
     assert checked.status_code == 200 and 'id="aim-delivery-result"' in checked.text
     assert "<strong>15</strong> of 18 pings would load" in checked.text and "<strong>3</strong>" in checked.text
@@ -231,7 +231,7 @@ def test_patrol_movement_is_checked_then_loaded_from_the_page(client: TestClient
     loaded = client.post(
         "/feeds/delivery",
         data={"form_token": token, "agency": "wardens", "action": "load", "format": "pings-csv"},
-        files={"file": ("shift", PINGS.encode())},
+        files={"movement": ("shift", PINGS.encode())},
     )
     assert loaded.status_code == 200 and 'id="aim-delivery-loaded"' in loaded.text
     rows = _delivery_rows(client, "wardens")
@@ -244,7 +244,7 @@ def test_a_movement_file_that_cannot_be_read_leaves_the_store_as_it_was(client: 
     client.post(
         "/feeds/delivery",
         data={"form_token": token, "agency": "wardens", "action": "load"},
-        files={"file": ("shift.csv", PINGS.encode())},
+        files={"movement": ("shift.csv", PINGS.encode())},
     )
     held = _delivery_rows(client, "wardens")
     hostile = b'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "x">]><gpx/>'
@@ -256,20 +256,20 @@ def test_a_movement_file_that_cannot_be_read_leaves_the_store_as_it_was(client: 
         answer = client.post(
             "/feeds/delivery",
             data={"form_token": token, "agency": "wardens", "action": "load"},
-            files={"file": (name, body)},
+            files={"movement": (name, body)},
         )
         assert answer.status_code == status and 'id="aim-delivery-message"' in answer.text, answer.text[-3000:]
         assert said in answer.text
     assert _delivery_rows(client, "wardens") == held
     no_agency = client.post(
-        "/feeds/delivery", data={"form_token": token, "action": "load"}, files={"file": ("a.csv", PINGS.encode())}
+        "/feeds/delivery", data={"form_token": token, "action": "load"}, files={"movement": ("a.csv", PINGS.encode())}
     )
     assert no_agency.status_code == 422 and "name the agency" in no_agency.text
 
 
 def test_movement_from_the_page_needs_the_sessions_token_and_an_analyst(client: TestClient) -> None:
     token = signed_in(client)
-    files = {"file": ("shift.csv", PINGS.encode())}
+    files = {"movement": ("shift.csv", PINGS.encode())}
     for sent in ({}, {"form_token": "0" * 64}):
         refused = client.post("/feeds/delivery", data={**sent, "agency": "wardens", "action": "load"}, files=files)
         assert refused.status_code == 403 and "form token" in refused.text
