@@ -13,8 +13,9 @@ from xml.parsers import expat
 
 from ingest.errors import FeedFileError, HostileFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
+from ingest.movement import PingBatch, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
+from tests.ingest.adapters.per_point import PingColumns
 
 BATCH_POINTS = 100_000
 CHUNK_BYTES = 1 << 16

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ingest.errors import FeedFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
+from ingest.movement import PingBatch, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
+from tests.ingest.adapters.per_point import PingColumns
 
 UNITS = {"sec": 1.0, "second": 1.0, "msec": 0.001, "minute": 60.0, "min": 60.0, "hour": 3600.0, "day": 86400.0}
 BATCH_ROWS = 50_000

@@ -18,8 +18,9 @@ import orjson
 
 from ingest.errors import FeedFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
+from ingest.movement import PingBatch, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
+from tests.ingest.adapters.per_point import PingColumns
 
 COLLECTIONS = ("FeatureCollection", "MovingFeatureCollection")
 FEATURES = ("Feature", "MovingFeature")

@@ -22,8 +22,9 @@ from pyproj import Transformer
 from ingest.adapters.csv_batches import iter_csv_batches, read_header
 from ingest.columns import decoded
 from ingest.errors import FeedFileError
-from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
+from ingest.movement import PingBatch, number_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
+from tests.ingest.adapters.per_point import PingColumns
 
 TEAM_NAMES = ("team", "unit", "callsign", "officer", "device")
 START_NAMES, END_NAMES = ("start", "started", "start_time", "from"), ("end", "ended", "end_time", "to")
