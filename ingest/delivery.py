@@ -19,6 +19,7 @@ from geo.dosage import DosageRules, Pings, dosage, local_days
 from ingest.errors import FeedFileError, IngestError, reason_kind
 from ingest.limits import NO_LIMITS, Limits
 from ingest.movement import checked
+from ingest.movement_places import MovementPlaces, Plan, store_streets
 from ingest.places import Places
 from ingest.sources import MovementSource, ReadContext
 from ingest.store.connection import Connection
@@ -63,17 +64,28 @@ class DeliveryOptions:
     now: datetime | None = None  # times later than now + 1 day are refused; None: now
     limits: Limits = NO_LIMITS
     dry_run: bool = False
+    plan: Plan | None = None  # the plan whose cell numbers patrol logs name (None: a number names no place)
 
 
 def _no_places(postcodes: bool, wards: bool) -> Places:
     raise IngestError("movement sources are never located against places")
 
 
-def _read(files: Sequence[tuple[MovementSource, Path]], report: DeliveryReport, options: DeliveryOptions) -> Pings:
-    """Every file's good pings, tracks numbered across the load (file and track as named are not kept)."""
+def _read(
+    files: Sequence[tuple[MovementSource, Path]],
+    report: DeliveryReport,
+    options: DeliveryOptions,
+    places: MovementPlaces,
+) -> Pings:
+    """Every file's good pings, tracks numbered across the load in the order they first appear (file and track as
+    named are not kept: each batch's names end as numbers, so only numbers are held while the files are read)."""
     now = options.now or datetime.now(UTC)
-    context = ReadContext(now=now, limits=options.limits, places=_no_places)
-    parts: list[pa.Table] = []
+    context = ReadContext(now=now, limits=options.limits, places=_no_places, movement=places)
+    tracks: list[np.ndarray] = []
+    times: list[np.ndarray] = []
+    lons: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
+    numbers: dict[tuple[int, str], int] = {}  # (file, track as named) -> track number, for this load only
     for number, (source, path) in enumerate(files):
         if not path.is_file():
             raise FeedFileError(path, "no such file")
@@ -82,24 +94,33 @@ def _read(files: Sequence[tuple[MovementSource, Path]], report: DeliveryReport, 
             report.pings_read += batch.table.num_rows + len(batch.rejects)
             good, rejects = checked(batch, now)
             report.refuse(str(path), rejects)
-            file_number = pa.array(np.full(good.num_rows, str(number), dtype=object), pa.string())
-            track = pc.binary_join_element_wise(file_number, good["track"], "\x1f")  # a file's own track names
-            parts.append(good.select(["time", "lon", "lat"]).append_column("track", track))
-    if not parts:
+            del batch
+            encoded = pc.dictionary_encode(good["track"].combine_chunks())  # codes in order of first appearance
+            named = [numbers.setdefault((number, str(name)), len(numbers)) for name in encoded.dictionary.to_pylist()]
+            codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+            tracks.append(np.asarray(named, dtype=np.int64)[codes])
+            times.append(np.array(good["time"].to_numpy(), dtype=np.int64))
+            lons.append(np.array(good["lon"].to_numpy(), dtype=np.float64))
+            lats.append(np.array(good["lat"].to_numpy(), dtype=np.float64))
+            del good, encoded, codes
+            pa.default_memory_pool().release_unused()  # the batch's text, handed back before the next is read
+    numbers.clear()  # the names end here: numbers only
+    if not times:
         return Pings(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64, object)))
-    table = pa.concat_tables(parts)
-    del parts
-    codes = pc.dictionary_encode(table["track"].combine_chunks()).indices  # the names end here: numbers only
-    pings = Pings(
-        track=np.asarray(codes.to_numpy(zero_copy_only=False), dtype=np.int64),
-        time=np.array(table["time"].to_numpy()),
-        lon=np.array(table["lon"].to_numpy()),
-        lat=np.array(table["lat"].to_numpy()),
-        agency=np.full(table.num_rows, report.agency, dtype=object),
-    )
-    del table, codes
-    pa.default_memory_pool().release_unused()  # the files' text and the tracks' names, handed back before dosage
-    return pings
+    track, time = _joined(tracks), _joined(times)
+    lon, lat = _joined(lons), _joined(lats)
+    return Pings(track=track, time=time, lon=lon, lat=lat, agency=np.full(len(time), report.agency, dtype=object))
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts as one array, each part freed as soon as it is copied (the list is emptied)."""
+    out = np.empty(sum(len(a) for a in parts), dtype=parts[0].dtype)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
 
 
 def load_delivery(
@@ -111,7 +132,8 @@ def load_delivery(
     if not agency:
         raise IngestError("a delivery load needs an agency")
     report = DeliveryReport(agency=agency)
-    pings = _read(files, report, options)
+    places = MovementPlaces(plan=options.plan, streets=store_streets(con, options.rules.res))
+    pings = _read(files, report, options, places)
     report.pings_kept = len(pings.time)
     epoch = date(1970, 1, 1)
     report.days = tuple(epoch + timedelta(days=int(d)) for d in np.unique(local_days(pings.time)))

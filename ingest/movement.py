@@ -46,46 +46,6 @@ class PingBatch:
     rejects: Rejects = field(default_factory=list)  # (line, raw text, reason)
 
 
-def ping_table(lines: list[int], tracks: list[str], times: list[int], lon: list[float], lat: list[float]) -> pa.Table:
-    """Pings as a table in PING_SCHEMA."""
-    return pa.table(
-        {
-            "line": pa.array(lines, pa.int64()),
-            "track": pa.array(tracks, pa.string()),
-            "time": pa.array(times, pa.int64()),
-            "lon": pa.array(lon, pa.float64()),
-            "lat": pa.array(lat, pa.float64()),
-        },
-        schema=PING_SCHEMA,
-    )
-
-
-@dataclass
-class PingColumns:
-    """Pings as a reader finds them, column by column, with the rows it refused; taken as one PingBatch at a time."""
-
-    lines: list[int] = field(default_factory=list)
-    tracks: list[str] = field(default_factory=list)
-    times: list[int] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    rejects: Rejects = field(default_factory=list)
-
-    def add(self, line: int, track: str, time: int, lon: float, lat: float) -> None:
-        """One ping."""
-        self.lines.append(line)
-        self.tracks.append(track)
-        self.times.append(time)
-        self.lon.append(lon)
-        self.lat.append(lat)
-
-    def take(self) -> PingBatch:
-        """The pings and refusals held, as a batch; the columns start again empty."""
-        batch = PingBatch(ping_table(self.lines, self.tracks, self.times, self.lon, self.lat), self.rejects)
-        self.lines, self.tracks, self.times, self.lon, self.lat, self.rejects = [], [], [], [], [], []
-        return batch
-
-
 def parse_time(text: str) -> int | None:
     """UNIX seconds of an ISO 8601 date-time (an offset or Z; none: UK clock time) or a UK dd/mm/yyyy HH:MM[:SS];
     None when it is neither."""

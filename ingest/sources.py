@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from ingest.limits import Limits
 from ingest.movement import PingBatch
+from ingest.movement_places import MovementPlaces
 from ingest.places import Places
 from ingest.profiles import Profile
 from ingest.validate import Candidates
@@ -41,6 +42,7 @@ class ReadContext:
     now: datetime  # dates later than now + 1 day are refused
     limits: Limits  # the most rows (and bytes once decompressed) the file may hold
     places: PlacesLookup  # read from the store once per file, on demand: adapters never touch the store
+    movement: MovementPlaces = MovementPlaces()  # a named plan's cells and streets, for patrol logs
 
 
 class Source(Protocol):

@@ -92,6 +92,7 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/feeds/profile": ANALYSTS,
     "/feeds/check": ANALYSTS,
     "/feeds/load": ANALYSTS,
+    "/feeds/delivery": ANALYSTS,  # patrol movement loaded as delivery
     "/api/v1/problems": PROBLEMS,
     "/api/v1/problems/{problem_id}": PROBLEMS,
     "/api/v1/problems/{problem_id}/actions": PROBLEM_WORK,

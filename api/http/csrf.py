@@ -17,7 +17,9 @@ from api.http.auth import SESSION_COOKIE
 HEADER = "X-AIM-CSRF"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORMS = frozenset({"/login", "/logout"})  # plain HTML forms: signing in or out on another's behalf changes no data
-FORM_POSTS = frozenset({"/feeds/profile", "/feeds/check", "/feeds/load"})  # the page token is a form field there
+FORM_POSTS = frozenset(
+    {"/feeds/profile", "/feeds/check", "/feeds/load", "/feeds/delivery"}
+)  # the page token is a form field there
 REFUSED = "a page's request must carry its page token (X-AIM-CSRF): requests made by other sites are refused"
 
 

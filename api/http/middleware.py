@@ -17,6 +17,7 @@ from api.settings import Settings
 UPLOADS = (
     "/api/v1/ingest/",
     "/feeds/check",
+    "/feeds/delivery",
     "/api/v1/delivery/load",
 )  # feed files: the upload bound, not the body bound
 AREA_FILES = "/api/v1/problem-areas"

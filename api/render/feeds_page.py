@@ -1,4 +1,5 @@
-"""The feeds page: send a profile, check a file against a feed, load it; with what the last step found."""
+"""The feeds page: send a profile, check a file against a feed, load it, load patrol movement; with what the last
+step found."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def render_feeds_page(
     message: str | None = None,
     refused: dict[str, str] | None = None,
     result: dict[str, Any] | None = None,
+    movement_formats: list[dict[str, str]] | None = None,
+    delivery: dict[str, Any] | None = None,
+    delivery_message: str | None = None,
 ) -> str:
     """The page (every value from a file or a profile escaped); `token` goes in every form it posts."""
     return render_page(
@@ -33,4 +37,7 @@ def render_feeds_page(
         message=message,
         refused=refused,
         result=result,
+        movement_formats=movement_formats or [],
+        delivery=delivery,
+        delivery_message=delivery_message,
     )

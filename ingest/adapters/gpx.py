@@ -2,7 +2,10 @@
 
 Read by a streaming expat parser that refuses any document type declaration (the way to entity expansion and
 external entities, which GPX never needs), so a hostile file is refused before anything in it is used. A track is
-known by its position in the file: its <name> (often an officer's or a vehicle's) is never read."""
+known by its position in the file: its <name> (often an officer's or a vehicle's) is never read.
+
+The parser only collects each point's line, track and texts; times and coordinates are then parsed a batch at a
+time, column by column (ingest.movement.parse_times, numbers_or_nan), as the value-by-value reading did."""
 
 from __future__ import annotations
 
@@ -11,9 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
+import numpy as np
+import pyarrow as pa
+
 from ingest.errors import FeedFileError, HostileFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
+from ingest.movement import PING_SCHEMA, PingBatch, numbers_or_nan, parse_times
 from ingest.sources import ReadContext, files_with_suffixes
 
 BATCH_POINTS = 100_000
@@ -25,42 +31,53 @@ class _DocumentType(Exception):
 
 
 @dataclass
-class _Point:
-    line: int
-    lat: str
-    lon: str
-    time: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _State(PingColumns):
-    """What the parser has seen: the track it is in, the point being read, and the points read since the last
-    batch."""
+class _State:
+    """What the parser has seen: the track it is in, the point being read, and each point's line, track and texts
+    since the last batch."""
 
     root_checked: bool = False
     track: int = 0  # tracks started so far (the current one's number)
     in_track: bool = False
-    point: _Point | None = None
+    in_point: bool = False
     in_time: bool = False
+    point: tuple[int, int, str, str] = (0, 0, "", "")  # the point being read: line, track, lat, lon
+    lines: list[int] = field(default_factory=list)
+    tracks: list[int] = field(default_factory=list)
+    lat: list[str] = field(default_factory=list)
+    lon: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    time_parts: list[str] = field(default_factory=list)  # the text of the point being read's <time>
 
     def held(self) -> int:
-        return len(self.lines) + len(self.rejects)
+        return len(self.lines)
+
+    def take(self) -> PingBatch:
+        """The points held as a batch (times and coordinates parsed column by column); the lists start again."""
+        texts = pa.array(self.times, pa.string())
+        seconds, timed = parse_times(texts)
+        stripped = np.array([len(t.strip()) > 0 for t in self.times], dtype=bool) if self.times else np.zeros(0, bool)
+        lines = np.asarray(self.lines, dtype=np.int64)
+        rejects = [
+            (int(lines[i]), "", f"time {self.times[i].strip()!r} is not a date and time" if stripped[i] else "no time")
+            for i in np.flatnonzero(~timed)
+        ]
+        table = pa.table(
+            {
+                "line": pa.array(lines[timed], pa.int64()),
+                "track": pa.array(np.asarray(self.tracks, dtype=np.int64)[timed]).cast(pa.string()),
+                "time": pa.array(seconds[timed], pa.int64()),
+                "lon": pa.array(numbers_or_nan(pa.array(self.lon, pa.string()))[timed], pa.float64()),
+                "lat": pa.array(numbers_or_nan(pa.array(self.lat, pa.string()))[timed], pa.float64()),
+            },
+            schema=PING_SCHEMA,
+        )
+        self.lines, self.tracks, self.lat, self.lon, self.times = [], [], [], [], []
+        return PingBatch(table, rejects)
 
 
 def _local(name: str) -> str:
     """An element's name without its namespace (the parser joins them with a space)."""
     return name.rsplit(" ", 1)[-1].rsplit(":", 1)[-1]
-
-
-def _finish_point(state: _State, point: _Point) -> None:
-    lon, lat = number_or_nan(point.lon), number_or_nan(point.lat)
-    time_text = "".join(point.time).strip()
-    moment = parse_time(time_text) if time_text else None
-    if moment is None:
-        reason = "no time" if not time_text else f"time {time_text!r} is not a date and time"
-        state.rejects.append((point.line, "", reason))
-        return
-    state.add(point.line, str(state.track), moment, lon, lat)
 
 
 def _parser(path: Path, state: _State) -> expat.XMLParserType:
@@ -80,8 +97,10 @@ def _parser(path: Path, state: _State) -> expat.XMLParserType:
             state.track += 1
             state.in_track = True
         elif local == "trkpt" and state.in_track:
-            state.point = _Point(parser.CurrentLineNumber, attrs.get("lat", ""), attrs.get("lon", ""))
-        elif local == "time" and state.point is not None:
+            state.in_point = True
+            state.point = (parser.CurrentLineNumber, state.track, attrs.get("lat", ""), attrs.get("lon", ""))
+            state.time_parts = []
+        elif local == "time" and state.in_point:
             state.in_time = True
 
     def end(name: str) -> None:
@@ -90,13 +109,18 @@ def _parser(path: Path, state: _State) -> expat.XMLParserType:
             state.in_track = False
         elif local == "time":
             state.in_time = False
-        elif local == "trkpt" and state.point is not None:
-            _finish_point(state, state.point)
-            state.point = None
+        elif local == "trkpt" and state.in_point:  # a point is held once it ends (a batch never splits one)
+            line, track, lat, lon = state.point
+            state.lines.append(line)
+            state.tracks.append(track)
+            state.lat.append(lat)
+            state.lon.append(lon)
+            state.times.append("".join(state.time_parts))
+            state.in_point = False
 
     def text(data: str) -> None:
-        if state.in_time and state.point is not None:
-            state.point.time.append(data)
+        if state.in_time and state.in_point:
+            state.time_parts.append(data)
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype

@@ -3,23 +3,30 @@
 feature known by its `mfidref` for the load only.
 
 The header's CRS decides the axis order of the positions: EPSG:4326 is latitude, longitude (as the standard's
-examples write it); CRS84 is longitude, latitude. Only 2D positions are read."""
+examples write it); CRS84 is longitude, latitude. Only 2D positions are read.
+
+Records are read a batch at a time and their positions and times worked out column by column (the positions split
+and parsed together, each point's time from its record's start, end and place in it), not point by point."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.errors import FeedFileError
 from ingest.limits import open_bounded
-from ingest.movement import PingBatch, PingColumns, number_or_nan, parse_time
+from ingest.movement import PING_SCHEMA, PingBatch, numbers_or_nan, parse_time
 from ingest.sources import ReadContext, files_with_suffixes
 
 UNITS = {"sec": 1.0, "second": 1.0, "msec": 0.001, "minute": 60.0, "min": 60.0, "hour": 3600.0, "day": 86400.0}
-BATCH_ROWS = 50_000
+BATCH_ROWS = 50_000  # records read before their pings are worked out
 
 
 @dataclass(frozen=True)
@@ -48,24 +55,72 @@ def _header(path: Path, first: list[str]) -> _Header:
     return _Header(begin, unit, lat_first)
 
 
-def _record(header: _Header, fields: list[str]) -> tuple[str, list[tuple[int, float, float]]] | str:
-    """(mfidref, [(time, lon, lat)...]) of one record, or why it cannot be read."""
-    if len(fields) < 4 or not fields[0].strip():
-        return "expected an mfidref, a start, an end and positions"
-    start, end = number_or_nan(fields[1]), number_or_nan(fields[2])
-    numbers = [number_or_nan(v) for v in fields[3].split()]
-    if start != start or end != end or end < start:  # NaN, or backwards
-        return "start and end are not offsets, or end before start"
-    if len(numbers) < 2 or len(numbers) % 2 or any(n != n for n in numbers):
-        return "positions are not pairs of numbers"
-    pairs = list(zip(numbers[0::2], numbers[1::2], strict=True))
-    steps = max(len(pairs) - 1, 1)
-    out = []
-    for i, (a, b) in enumerate(pairs):
-        moment = header.begin + round((start + (end - start) * i / steps) * header.unit)
+@dataclass
+class _Records:
+    """Records read since the last batch: line, mfidref, start and end offsets and positions, as texts."""
+
+    lines: list[int] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    starts: list[str] = field(default_factory=list)
+    ends: list[str] = field(default_factory=list)
+    positions: list[str] = field(default_factory=list)
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def add(self, line: int, fields: list[str]) -> None:
+        """One record's fields (or why it cannot be read)."""
+        if len(fields) < 4 or not fields[0].strip():
+            self.rejects.append((line, "", "expected an mfidref, a start, an end and positions"))
+            return
+        self.lines.append(line)
+        self.ids.append(fields[0].strip())
+        self.starts.append(fields[1])
+        self.ends.append(fields[2])
+        self.positions.append(fields[3])
+
+    def take(self, header: _Header) -> PingBatch:
+        """The records held as pings, each record's positions spread evenly from its start to its end offset; the
+        lists start again empty."""
+        lines = np.asarray(self.lines, dtype=np.int64)
+        start = numbers_or_nan(pa.array(self.starts, pa.string()))
+        end = numbers_or_nan(pa.array(self.ends, pa.string()))
+        split = pc.utf8_split_whitespace(pa.array(self.positions, pa.string()))
+        counts = np.asarray(pc.list_value_length(split).to_numpy(zero_copy_only=False), dtype=np.int64)
+        numbers = numbers_or_nan(split.flatten())
+        record = np.repeat(np.arange(len(counts)), counts)
+        finite = np.bincount(record, weights=np.isnan(numbers), minlength=len(counts)) == 0
+        timed = ~np.isnan(start) & ~np.isnan(end) & (end >= start)
+        paired = (counts >= 2) & (counts % 2 == 0) & finite
+        rejects = list(self.rejects)
+        for i in np.flatnonzero(~timed | ~paired):
+            reason = (
+                "start and end are not offsets, or end before start"
+                if not timed[i]
+                else "positions are not pairs of numbers"
+            )
+            rejects.append((int(lines[i]), "", reason))
+        rejects.sort(key=lambda r: r[0])
+        good = timed & paired
+        pairs = np.where(good, counts // 2, 0)
+        which = np.repeat(np.arange(len(counts)), pairs)
+        step = np.arange(len(which)) - np.repeat(np.cumsum(pairs) - pairs, pairs)
+        taken = np.repeat(good, counts)
+        a, b = numbers[taken][0::2], numbers[taken][1::2]
+        steps = np.maximum(pairs - 1, 1)[which]
+        s0, s1 = start[which], end[which]
+        moment = header.begin + np.round((s0 + (s1 - s0) * step / steps) * header.unit).astype(np.int64)
         lon, lat = (b, a) if header.lat_first else (a, b)
-        out.append((moment, lon, lat))
-    return fields[0].strip(), out
+        table = pa.table(
+            {
+                "line": pa.array(lines[which], pa.int64()),
+                "track": pa.array(self.ids, pa.string()).take(pa.array(which)),
+                "time": pa.array(moment, pa.int64()),
+                "lon": pa.array(lon, pa.float64()),
+                "lat": pa.array(lat, pa.float64()),
+            },
+            schema=PING_SCHEMA,
+        )
+        self.lines, self.ids, self.starts, self.ends, self.positions, self.rejects = [], [], [], [], [], []
+        return PingBatch(table, rejects)
 
 
 def read_mfcsv(path: Path, context: ReadContext) -> Generator[PingBatch, None, None]:
@@ -74,28 +129,24 @@ def read_mfcsv(path: Path, context: ReadContext) -> Generator[PingBatch, None, N
         with open_bounded(path, context.limits) as data:
             rows = csv.reader(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""))
             header = _header(path, next(rows, []))
-            held = PingColumns()
+            held = _Records()
             pings = 0
             for number, fields in enumerate(rows, start=2):
                 if not fields or fields[0].startswith("@"):
                     continue
-                found = _record(header, fields)
-                if isinstance(found, str):
-                    held.rejects.append((number, "", found))
-                    continue
-                track, points = found
-                for moment, x, y in points:
-                    held.add(number, track, moment, x, y)
+                held.add(number, fields)
                 if len(held.lines) >= BATCH_ROWS:
-                    pings += len(held.lines)
+                    batch = held.take(header)
+                    pings += batch.table.num_rows
                     context.limits.check_rows(path, pings)
-                    yield held.take()
+                    yield batch
     except (UnicodeDecodeError, csv.Error) as exc:
         raise FeedFileError(path, f"not an OGC Moving Features CSV file ({exc})") from exc
     except (OSError, EOFError) as exc:
         raise FeedFileError(path, f"cannot read file ({exc})") from exc
-    context.limits.check_rows(path, pings + len(held.lines))
-    yield held.take()
+    batch = held.take(header)
+    context.limits.check_rows(path, pings + batch.table.num_rows)
+    yield batch
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime
 import h3ronpy
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import shapely
 from pyproj import Transformer
 
-from geo.dosage import DosageRules, Pings, dosage
+from geo.dosage import DosageRules, Pings, dosage, track_chunks
 from geo.hexbin import cell_polygons, points_to_cells
 
 RES = 9
@@ -203,3 +204,27 @@ def test_fences_with_the_buffer_match_a_direct_reckoning() -> None:
     counted = {r["cell"]: r["minutes"] for r in dosage(pings, DosageRules()).to_pylist()}
     assert counted == pytest.approx({c: float(m) for c, m in expected.items()})
     assert sum(counted.values()) > 2 * len(kept)  # some pings counted in more than one fence
+
+
+def test_counting_a_few_whole_tracks_at_a_time_gives_the_same_dosage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs of whole tracks (geo.dosage.track_chunks) add up to the same table as all the pings at once: walks of
+    40 tracks (some long, some short, some crossing cells, with gaps and drive-bys), runs of 50 pings against one
+    run of them all."""
+    rng = np.random.default_rng(11)
+    sizes = rng.integers(1, 90, 40)
+    track = np.repeat(np.arange(40), sizes).astype(np.int64)
+    steps = rng.choice([60, 60, 60, 120, 600], len(track))
+    time = START + np.cumsum(steps).astype(np.int64)
+    lon = CENTRE[0] + np.cumsum(rng.normal(0, 0.0006, len(track)))
+    lat = CENTRE[1] + np.cumsum(rng.normal(0, 0.0004, len(track)))
+    agency = np.where(track % 3 == 0, "wardens", "police").astype(object)
+    pings = Pings(track, time, lon, lat, agency)
+    whole = dosage(pings, DosageRules())
+    runs = track_chunks(track, 50)
+    assert len(runs) > 20 and all(track[a] != track[a - 1] for a, _ in runs[1:])  # cut only between tracks
+    joined = all(b == c for (_, b), (c, _) in zip(runs[:-1], runs[1:], strict=True))
+    assert runs[0][0] == 0 and runs[-1][1] == len(track) and joined  # every ping in one run
+    monkeypatch.setattr("geo.dosage.CHUNK_PINGS", 50)
+    chunked = dosage(pings, DosageRules())
+    assert chunked.equals(whole) and whole.num_rows > 30 and pc.sum(whole["visits"]).as_py() > 40
+    assert track_chunks(np.zeros(120, dtype=np.int64), 50) == [(0, 120)]  # one track is never cut

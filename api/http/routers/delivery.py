@@ -22,9 +22,11 @@ from api.rules import PLAN_RES, dosage_rules, upload_limits
 from api.services.delivery import DeliveryAsk, delivery_period, plan_delivery, ward_delivery
 from api.services.dose_response import DoseAsk, plan_dose_response
 from api.services.errors import ParameterError
+from api.services.plan_numbers import numbered_plan
 from api.settings import Settings
 from ingest.delivery import DeliveryOptions, DeliveryReport, load_delivery
 from ingest.errors import IngestError
+from ingest.movement_places import Plan
 from ingest.registry import MOVEMENT, movement_source, movement_source_for
 from ingest.sources import MovementSource
 
@@ -126,11 +128,18 @@ def wards(
     return ward_delivery(con, filters, area, PLAN_RES, (first, last), caches)
 
 
-def _load(
-    request: Request, settings: Settings, source: MovementSource, path: Path, agency: str, dry_run: bool
+def load_movement(
+    request: Request,
+    settings: Settings,
+    source: MovementSource,
+    path: Path,
+    agency: str,
+    dry_run: bool,
+    plan: Plan | None = None,
 ) -> DeliveryReport:
     """Load one movement file through the store's one writer; call it on a worker thread."""
-    options = DeliveryOptions(rules=dosage_rules(settings), limits=upload_limits(settings), dry_run=dry_run)
+    rules, limits = dosage_rules(settings), upload_limits(settings)
+    options = DeliveryOptions(rules=rules, limits=limits, dry_run=dry_run, plan=plan)
     with request.app.state.store.writing() as cursor:
         return load_delivery(cursor, [(source, path)], agency, options)
 
@@ -139,6 +148,10 @@ def _load(
 async def load(
     request: Request,
     settings: SettingsDep,
+    con: Con,
+    caches: CachesDep,
+    filters: FiltersDep,
+    area: StudyAreaDep,
     agency: Annotated[str, Query(min_length=1, max_length=80, description="The agency whose patrols these are")],
     filename: Annotated[
         str, Query(max_length=200, description="The file's name: its ending names its format unless `format` does")
@@ -147,21 +160,39 @@ async def load(
         str | None, Query(description=f"One of {', '.join(MOVEMENT)} (default: from the file's name)")
     ] = None,
     dry_run: Annotated[bool, Query(description="Count and report, keep nothing")] = False,
+    plan_cells: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=100,
+            description="A patrol log's plan cell numbers are read against the plan of this many cells for the area "
+            "and months asked for (force, csp or lad; from, to), as /api/v1/delivery/plan and the printed plan give it",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    """Load the request body (a GPX, MF-JSON or CSV pings file) as one agency's patrol delivery: its dosage per cell
-    and day replaces the agency's on the days it covers; bad rows are refused with their line and reason; the pings
-    themselves are never stored (docs/delivery.md). The same bounds as feed uploads."""
+    """Load the request body (a GPX, MF-JSON, MF-CSV, CSV pings or patrol log file) as one agency's patrol
+    delivery: its dosage per cell and day replaces the agency's on the days it covers; bad rows are refused with
+    their line and reason; the pings themselves are never stored (docs/delivery.md). The same bounds as feed
+    uploads."""
     name = SAFE_NAME.sub("_", Path(filename).name) or "upload.gpx"
     try:
         source = movement_source(format) if format else movement_source_for(Path(name))
     except IngestError as exc:
         raise ParameterError("format" if format else "filename", str(exc)) from exc
+    plan = None
+    if plan_cells is not None:
+        plan = await run_in_threadpool(numbered_plan, con, filters, area, PLAN_RES, plan_cells, caches)
     with tempfile.TemporaryDirectory(prefix="aim-delivery-") as folder:
         path = Path(folder) / name
         if not await receive_file(request, path):
             raise ParameterError("body", "empty upload: send the file's bytes as the request body")
-        report = await run_in_threadpool(partial(_load, request, settings, source, path, agency, dry_run))
+        report = await run_in_threadpool(partial(load_movement, request, settings, source, path, agency, dry_run, plan))
     # not written to the audit log: its parameters hold the file's name, which may name a person
+    return movement_summary(report, name, source, dry_run)
+
+
+def movement_summary(report: DeliveryReport, name: str, source: MovementSource, dry_run: bool) -> dict[str, Any]:
+    """What a movement load did, as the route and the feeds page show it (refused rows: line and reason)."""
     return {
         "agency": report.agency,
         "file": name,

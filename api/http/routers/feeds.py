@@ -1,10 +1,14 @@
 """The feeds page: an analyst onboards a feed while the service runs. Send a profile (checked, kept), check a file
 against a feed (a dry run: what would load, which rows would not and why, what it replaces), then load the very file
-that was checked. Plain HTML forms with the results rendered by the service: no script needed."""
+that was checked; and load a patrol movement file (GPX, MF-JSON, MF-CSV, CSV pings, patrol log) as an agency's
+delivery, checked first if wished. Plain HTML forms with the results rendered by the service: no script needed."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from functools import partial
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +21,8 @@ from api.http.audit import record_access
 from api.http.deps import NonceDep, PrincipalDep, SettingsDep
 from api.http.errors import STATUS
 from api.http.forms import FORM_FIELD, check_form_token, form_token
+from api.http.routers.delivery import load_movement, movement_summary
+from api.http.routers.uploads import SAFE_NAME
 from api.http.writer import checked_effect, load_file
 from api.render.feeds_page import render_feeds_page
 from api.services.errors import NotFoundError, ParameterError
@@ -31,7 +37,8 @@ from api.services.onboarding import (
 )
 from api.services.profiles import MAX_PROFILE_BYTES, list_profiles, served_feeds
 from api.settings import Settings
-from ingest.errors import FeedFileError, SuspiciousFileError
+from ingest.errors import FeedFileError, IngestError, SuspiciousFileError
+from ingest.registry import MOVEMENT, movement_source, movement_source_for
 
 router = APIRouter(tags=["map"])
 FeedQuery = Annotated[str | None, Query(max_length=64, description="The feed chosen in the check form")]
@@ -39,7 +46,8 @@ FeedQuery = Annotated[str | None, Query(max_length=64, description="The feed cho
 
 def _page(request: Request, settings: Settings, nonce: str, status: int = 200, **shown: Any) -> HTMLResponse:
     feeds = list_profiles(settings.profiles_path())
-    html = render_feeds_page(feeds, form_token(request), nonce, **shown)
+    formats = [{"name": s.name, "description": s.description} for s in MOVEMENT.values()]
+    html = render_feeds_page(feeds, form_token(request), nonce, movement_formats=formats, **shown)
     return HTMLResponse(html, status_code=status)
 
 
@@ -163,3 +171,42 @@ async def _run(
     if dry_run:
         result["defaults"] = await run_in_threadpool(checked_effect, request, settings, report, feed.source)
     return _page(request, settings, nonce, result=result, chosen=checked.feed)
+
+
+@router.post("/feeds/delivery", response_class=HTMLResponse)
+async def load_delivery_file(request: Request, settings: SettingsDep, nonce: NonceDep) -> HTMLResponse:
+    """Form fields `agency`, `format` (empty: from the file's name), `movement` (the file) and `action` (`check`:
+    count and keep nothing; `load`): load a patrol movement file as the agency's delivery, its bad rows refused with
+    line and reason. Like the load route, not written to the audit log: the file's name may name a person."""
+    async with request.form(max_files=1, max_fields=6) as form:
+        check_form_token(request, form.get(FORM_FIELD))
+        agency, fmt = str(form.get("agency") or "").strip(), str(form.get("format") or "").strip()
+        dry_run, upload = form.get("action") != "load", form.get("movement")
+        try:
+            if not 0 < len(agency) <= 80:
+                raise ParameterError("agency", "name the agency whose patrols these are (up to 80 characters)")
+            if not isinstance(upload, UploadFile) or not upload.filename or not upload.size:
+                raise ParameterError("file", "choose a movement file (it was missing or empty)")
+            name = SAFE_NAME.sub("_", Path(upload.filename).name) or "upload"
+            try:
+                source = movement_source(fmt) if fmt else movement_source_for(Path(name))
+            except IngestError as exc:
+                raise ParameterError("format", str(exc)) from exc
+            with tempfile.TemporaryDirectory(prefix="aim-delivery-") as folder:
+                path = Path(folder) / name
+                await run_in_threadpool(_save, upload, path)
+                report = await run_in_threadpool(
+                    partial(load_movement, request, settings, source, path, agency, dry_run)
+                )
+        except ParameterError as exc:
+            return _page(request, settings, nonce, 422, delivery_message=exc.message)
+        except FeedFileError as exc:  # a file that cannot be read at all loads nothing
+            return _page(request, settings, nonce, _status(exc), delivery_message=str(exc))
+    return _page(request, settings, nonce, delivery=movement_summary(report, name, source, dry_run))
+
+
+def _save(upload: UploadFile, path: Path) -> None:
+    """The uploaded file (already spooled by the form parser) copied to `path`."""
+    upload.file.seek(0)
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, 1 << 20)

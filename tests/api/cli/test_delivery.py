@@ -3,6 +3,7 @@ and line, and nothing but dosage kept."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -47,3 +48,29 @@ def test_a_dry_run_writes_nothing_and_a_named_format_is_used(tmp_path: Path) -> 
         assert con.execute("SELECT count(*) FROM delivery_cells").fetchall() == [(0,)]
     finally:
         con.close()
+
+
+def test_a_patrol_log_numbering_a_plans_cells_loads_against_the_plan_named(demo_store: Path, tmp_path: Path) -> None:
+    """--plan-lad (or csp, force), --plan-from, --plan-to, --plan-cells name the plan whose printed numbers a log
+    uses: the demo's default ASB plan for Middlesbrough here."""
+    from api.services.delivery_samples import demo_plan
+
+    store = tmp_path / "aim.duckdb"
+    shutil.copyfile(demo_store, store)
+    log = tmp_path / "beats.log.csv"
+    log.write_text("team,plan_cell,start,end\nbeat 1,3,2026-01-06T10:00:00Z,2026-01-06T10:12:00Z\n")
+    args = ["delivery", "load", str(log), "--agency", "specials", "--store", str(store)]
+    unnamed = runner.invoke(app, [*args, "--dry-run"])
+    assert unnamed.exit_code == 0 and "line 2: plan cell 3: no plan was named for this load" in unnamed.output
+    result = runner.invoke(app, [*args, "--plan-lad", "E06000002", "--plan-cells", "20"])
+    assert result.exit_code == 0, result.output
+    assert "plan cell numbers read against the 20-cell patrol plan of Middlesbrough" in result.output
+    con = open_store(store)
+    try:
+        planned, _ = demo_plan(con, ("police",))
+        rows = con.execute("SELECT cell, minutes FROM delivery_cells WHERE agency = 'specials'").fetchall()
+    finally:
+        con.close()
+    assert (int(planned[2]), 12.0) in [(int(c), m) for c, m in rows]
+    wrong = runner.invoke(app, [*args, "--plan-lad", "E06000002", "--plan-to", "2025-13"])
+    assert wrong.exit_code != 0 and "is not a month" in wrong.output

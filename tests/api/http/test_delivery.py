@@ -136,6 +136,37 @@ def test_an_analyst_loads_a_movement_file_through_the_api(delivered_store: Path,
         client.__exit__(None, None, None)
 
 
+def test_a_patrol_log_numbering_the_printed_plans_cells_loads_against_that_plan(
+    delivered_store: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "aim.duckdb"
+    shutil.copyfile(delivered_store, store)
+    client = _client(store, "analyst")
+    try:
+        printed = [c["h3"] for c in client.get("/api/v1/patrol-plan", params={**AREA, "cells": 20}).json()["cells"]]
+        log = (
+            b"team,plan_cell,start,end\n"
+            b"beat 1,1,2026-02-03T10:00:00Z,2026-02-03T10:15:00Z\n"
+            b"beat 1,20,2026-02-03T11:00:00Z,2026-02-03T11:05:00Z\n"
+            b"beat 1,21,2026-02-03T12:00:00Z,2026-02-03T12:05:00Z\n"
+        )
+        url, params = "/api/v1/delivery/load", {"agency": "specials", "filename": "beats.log.csv"}
+        unnamed = client.post(url, params={**params, "dry_run": "true"}, content=log).json()
+        assert unnamed["pings_kept"] == 0 and "no plan was named" in unnamed["examples"][0]["reason"]
+        loaded = client.post(url, params={**params, **AREA, "plan_cells": 20}, content=log)
+        assert loaded.status_code == 200, loaded.text
+        body = loaded.json()
+        assert body["pings_kept"] == 20 and [e["line"] for e in body["examples"]] == [4]
+        assert "plan cell 21 is not on the plan" in body["examples"][0]["reason"]
+        days = {"agency": "specials", "delivered_from": "2026-02-03", "delivered_to": "2026-02-03"}
+        cells = client.get("/api/v1/delivery/plan", params={**AREA, **days}).json()["cells"]
+        minutes = {c["h3"]: c["minutes"] for c in cells}
+        assert [c["h3"] for c in cells] == printed
+        assert minutes[printed[0]] >= 15 and minutes[printed[19]] >= 5  # the cells numbered 1 and 20, as printed
+    finally:
+        client.__exit__(None, None, None)
+
+
 LAYER = "Patrol delivery: minutes and compliant visits"
 COLLECTION = "/ogc/collections/patrol-delivery"
 

@@ -192,3 +192,91 @@ def test_spreadsheets_and_open311_json_are_checked_too(client: TestClient, tmp_p
     assert status == 400 and check_id is None and 'id="aim-message"' in page and "broken.json" in page
     kept = client.app.state.settings.checked_path()  # type: ignore[attr-defined]
     assert len(list(kept.iterdir())) == 2  # the two files checked, waiting to be loaded; not the broken one
+
+
+def _delivery_rows(client: TestClient, agency: str) -> list[tuple[object, ...]]:
+    con = client.app.state.con.cursor()  # type: ignore[attr-defined]
+    try:
+        return con.execute(
+            "SELECT cell, day, minutes, visits FROM delivery_cells WHERE agency = ? ORDER BY ALL", [agency]
+        ).fetchall()
+    finally:
+        con.close()
+
+
+PINGS = (
+    "device,time,lat,lon\n"
+    + "".join(f"radio-7,2025-12-03T10:{m:02d}:00Z,54.5742,-1.2350\n" for m in range(15))
+    + "radio-7,not a time,54.5742,-1.2350\n"
+    + f"radio-7,2025-12-03T10:20:00Z,54.5742,{HOSTILE}\n"
+    + "radio-7,2025-12-03T10:21:00Z,40.0,-1.2350\n"
+)
+
+
+def test_patrol_movement_is_checked_then_loaded_from_the_page(client: TestClient) -> None:
+    token = signed_in(client)
+    page = client.get("/feeds").text
+    assert 'action="/feeds/delivery"' in page and '<option value="patrol-log">' in page
+    checked = client.post(
+        "/feeds/delivery",
+        data={"form_token": token, "agency": "wardens", "action": "check"},
+        files={"movement": ("PC Smith.csv", PINGS.encode())},
+    )
+    assert checked.status_code == 200 and 'id="aim-delivery-result"' in checked.text
+    assert "<strong>15</strong> of 18 pings would load" in checked.text and "<strong>3</strong>" in checked.text
+    assert '<td class="n">17</td><td>time &#39;not a time&#39; is not a date and time</td>' in checked.text
+    assert '<td class="n">18</td><td>no longitude and latitude</td>' in checked.text  # the hostile longitude
+    assert '<td class="n">19</td><td>coordinates outside the UK</td>' in checked.text
+    assert HOSTILE not in checked.text and _delivery_rows(client, "wardens") == []  # a check keeps nothing
+    loaded = client.post(
+        "/feeds/delivery",
+        data={"form_token": token, "agency": "wardens", "action": "load", "format": "pings-csv"},
+        files={"movement": ("shift", PINGS.encode())},
+    )
+    assert loaded.status_code == 200 and 'id="aim-delivery-loaded"' in loaded.text
+    rows = _delivery_rows(client, "wardens")
+    assert rows and sum(float(str(r[2])) for r in rows) >= 15.0 and "2025-12-03 to 2025-12-03" in loaded.text
+    assert "PC Smith" not in str(rows)
+
+
+def test_a_movement_file_that_cannot_be_read_leaves_the_store_as_it_was(client: TestClient) -> None:
+    token = signed_in(client)
+    client.post(
+        "/feeds/delivery",
+        data={"form_token": token, "agency": "wardens", "action": "load"},
+        files={"movement": ("shift.csv", PINGS.encode())},
+    )
+    held = _delivery_rows(client, "wardens")
+    hostile = b'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "x">]><gpx/>'
+    for name, body, status, said in (
+        ("shift.gpx", hostile, 400, "document type"),
+        ("shift.csv", b"crime id,month\n1,2025-01\n", 400, "not a pings CSV"),
+        ("shift.txt", PINGS.encode(), 422, "not a movement file by its name"),
+    ):
+        answer = client.post(
+            "/feeds/delivery",
+            data={"form_token": token, "agency": "wardens", "action": "load"},
+            files={"movement": (name, body)},
+        )
+        assert answer.status_code == status and 'id="aim-delivery-message"' in answer.text, answer.text[-3000:]
+        assert said in answer.text
+    assert _delivery_rows(client, "wardens") == held
+    no_agency = client.post(
+        "/feeds/delivery", data={"form_token": token, "action": "load"}, files={"movement": ("a.csv", PINGS.encode())}
+    )
+    assert no_agency.status_code == 422 and "name the agency" in no_agency.text
+
+
+def test_movement_from_the_page_needs_the_sessions_token_and_an_analyst(client: TestClient) -> None:
+    token = signed_in(client)
+    files = {"movement": ("shift.csv", PINGS.encode())}
+    for sent in ({}, {"form_token": "0" * 64}):
+        refused = client.post("/feeds/delivery", data={**sent, "agency": "wardens", "action": "load"}, files=files)
+        assert refused.status_code == 403 and "form token" in refused.text
+    assert _delivery_rows(client, "wardens") == [] and token
+    other = TestClient(client.app)
+    partner = other.app.state.access.create_token("partner", Role.PARTNER, ("warden",))  # type: ignore[attr-defined]
+    assert other.post("/login", data={"token": partner}, follow_redirects=False).status_code == 303
+    assert other.post("/feeds/delivery", data={"agency": "wardens"}, files=files).status_code == 403
+    assert TestClient(client.app).post("/feeds/delivery", data={"agency": "x"}, files=files).status_code == 401
+    assert _delivery_rows(client, "wardens") == []

@@ -98,3 +98,36 @@ def test_a_form_posted_from_another_origin_is_refused(browser: Browser, served: 
         assert "form token" in page.inner_text("body")
     assert page.evaluate("window.__pwned") is None
     watched.context.close()
+
+
+def test_an_analyst_checks_then_loads_patrol_movement(browser: Browser, served: tuple[str, str, Path]) -> None:
+    """A CSV of pings with a script for a time: checked (the refused rows with line and reason, the script shown as
+    text, never run), then loaded as the wardens' delivery."""
+    url, token, folder = served
+    pings = folder / "radio-7.csv"
+    rows = [f"radio-7,2025-12-03T10:{m:02d}:00Z,54.5742,-1.2350" for m in range(15)]
+    pings.write_text("device,time,lat,lon\n" + "\n".join([*rows, f"radio-7,{HOSTILE},54.5742,-1.2350"]) + "\n")
+    watched = Watched(browser, url, token)
+    page = watched.page
+    watched.open("/feeds")
+    page.wait_for_selector("#aim-delivery")
+    page.fill("#aim-delivery input[name=agency]", "wardens")
+    page.set_input_files("#aim-delivery input[name=movement]", str(pings))
+    with page.expect_navigation():
+        page.click("#aim-delivery button[value=check]")
+    result = page.inner_text("#aim-delivery-result")
+    assert "15 of 16 pings would load" in result and "nothing has been loaded" in result
+    refused = page.locator("#aim-delivery-result table.aim-quarantine tbody tr")
+    assert refused.count() == 1
+    assert refused.nth(0).inner_text().split("\t", 1) == ["17", f"time '{HOSTILE}' is not a date and time"]
+    assert page.evaluate("window.__pwned") is None and page.locator("#aim-delivery-result script").count() == 0
+    assert page.input_value("#aim-delivery input[name=agency]") == "wardens"  # kept for the load
+
+    page.set_input_files("#aim-delivery input[name=movement]", str(pings))
+    with page.expect_navigation():
+        page.click("#aim-delivery button[value=load]")
+    loaded = page.inner_text("#aim-delivery-loaded")
+    assert "15 of 16 pings loaded" in loaded and "Days 2025-12-03 to 2025-12-03" in loaded
+    assert page.evaluate("window.__pwned") is None
+    watched.assert_clean()
+    watched.context.close()

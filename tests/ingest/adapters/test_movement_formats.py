@@ -222,7 +222,7 @@ def test_patrol_logs_become_a_minute_of_presence_per_minute_logged(tmp_path: Pat
     assert batch.table["time"][11].as_py() - batch.table["time"][0].as_py() == 11 * 60
     assert [(line, reason) for line, _, reason in batch.rejects] == [
         (3, "ends before it starts"),
-        (4, "no place it can locate (an H3 cell, a grid reference, or latitude and longitude)"),
+        (4, "cell 'not-a-cell' is not an H3 cell id"),
         (5, "longer than 12 hours"),
     ]
     lon, lat = batch.table["lon"][0].as_py(), batch.table["lat"][0].as_py()
