@@ -79,6 +79,10 @@ def test_each_top_cell_names_the_ward_most_of_its_incidents_are_placed_in(clevel
         f = IncidentFilter(start, end, ("asb", "vehicle-crime"), dedupe=False)
         t = top_cells(con, f, res, 40, boundary_set)
         expected = dict(con.execute(reference.format(res=res), [boundary_set, start, end]).fetchall())
-        assert t.num_rows == 40
+        ranking = f"""SELECT cell_{res}, count(*) AS n FROM incidents WHERE month BETWEEN ? AND ?
+                          AND category IN ('asb', 'vehicle-crime') AND cell_{res} IS NOT NULL
+                          GROUP BY 1 ORDER BY n DESC, 1 LIMIT 40"""  # noqa: S608 (a fixed resolution)
+        ranked = con.execute(ranking, [start, end]).fetchall()
+        assert list(zip(t["cell"].to_pylist(), t["count"].to_pylist(), strict=True)) == ranked and t.num_rows == 40
         assert t["ward_code"].to_pylist() == [expected.get(c) for c in t["cell"].to_pylist()]
     con.close()
