@@ -1,12 +1,12 @@
 """Small facts about a served store read once per version of its contents, not once per request.
 
 Every request asks the store the same few things before its own query (the boundary sets loaded, the months and
-sources held, the LADs with incidents, the store version); each is a DuckDB query costing 0.3-2.7 ms of CPU, a third
-of a computed answer's. A served store (HeldStore, or one published snapshot) keeps a `Memo`; the cursors it hands
-to requests are registered with it (`remembering`), and the read functions marked `@per_version` answer those cursors
-from it. The memo is emptied when a load starts and again when it ends, and nothing is kept while a load runs, so a
-request reads facts of the contents it reads; a published snapshot never changes. Any other connection (the CLI,
-loads, tests) reads the store as before.
+sources held, the LADs with incidents, the store version): 4-6 DuckDB queries of 0.3-2.7 ms of CPU each, half of a
+trend's CPU (docs/scale.md, "CPU a computed answer"). A served store (HeldStore, or one published snapshot) keeps a
+`Memo`; the cursors it hands to requests are registered with it (`remembering`), and the read functions marked
+`@per_version` answer those cursors from it. The memo is emptied when a load starts and again when it ends, and
+nothing is kept while a load runs, so a request reads facts of the contents it reads; a published snapshot never
+changes. Any other connection (the CLI, loads, tests) reads the store as before.
 """
 
 from __future__ import annotations
