@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
     memory_limit: str = "2GB"  # DuckDB's, per process
     workers: int = 1  # processes serving; above 1 each reads published snapshots and loads go through one writer
     threads: int = 0  # DuckDB threads per serving process; 0: the machine's cores shared among the workers
+    # seconds a worker process (--workers above 1) has to answer the supervisor's health check before it is killed
+    # and replaced: long enough for a worker the machine starves of CPU (uvicorn's own 5 s killed working ones)
+    worker_healthcheck_timeout: int = Field(default=60, ge=1)
     tile_url: str = OSM_TILES  # basemap XYZ tile template (the browser, printed plans); "none" for no basemap
     tile_attribution: str = OSM_ATTRIBUTION  # HTML shown with the basemap (OpenStreetMap's, by default)
 

@@ -79,6 +79,7 @@ def _serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        timeout_worker_healthcheck=settings.worker_healthcheck_timeout,
     )
 
 

@@ -95,8 +95,8 @@ def hex_layer(
     search = search_box(bbox, res) if bbox else None
     t = read.hex_counts(con, filters.incident, res, search, precisions, keys=not figures.exact)
     cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
-    polygons = cell_polygons(cells)
-    if bbox and t.num_rows:
+    polygons = cell_polygons(cells) if bbox else None  # else built, or kept already, by hex_features
+    if bbox and t.num_rows and polygons is not None:
         touching = polygons_touching(polygons, bbox)
         t, cells, polygons = t.filter(pa.array(touching)), cells[touching], polygons[touching]
     raw = t["count"].to_pylist()
@@ -110,7 +110,7 @@ def hex_layer(
         if precision:
             item["located"] = located(rows[i], precisions)
         props.append(item)
-    features = hex_features(cells[kept], props, polygons[kept], encoded)
+    features = hex_features(cells[kept], props, None if polygons is None else polygons[kept], encoded)
     return feature_collection(features, resolution=res, period=period_of(filters), filters=filters.echo())
 
 

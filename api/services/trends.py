@@ -102,6 +102,21 @@ def month_counts(con: Connection, filters: Filters, area: TrendArea) -> MonthCou
     return {m: (int(n), int(k)) for m, n, k in zip(t["month"].to_pylist(), t["count"].to_pylist(), key, strict=True)}
 
 
+def held_counts(
+    con: Connection, filters: Filters, area: TrendArea, held: tuple[date | None, date | None]
+) -> MonthCounts:
+    """Counts (and keys) per month of every month held (`held`: the first and last), read once for the period, the
+    periods it is compared with and the seasonal profile; no month outside them holds any record."""
+    if not (held[0] and held[1]):
+        return {}
+    return month_counts(con, filters.months(held[0].replace(day=1), held[1].replace(day=1)), area)
+
+
+def within(counts: MonthCounts, start: date, end: date) -> MonthCounts:
+    """The months of counts from start to end (the counts month_counts gives for that period)."""
+    return {m: v for m, v in counts.items() if start <= m <= end}
+
+
 def published(filters: Filters, counts: MonthCounts) -> list[tuple[date, int | None]]:
     """Every month of the filters' period with its count as published (zero-filled)."""
     f, figures = filters.incident, filters.figures
@@ -129,12 +144,13 @@ def _compared(
     compare: str,
     alpha: float,
     ward_test: WardTest | None = None,
+    every: MonthCounts | None = None,
 ) -> dict[str, Any]:
     f, figures = filters.incident, filters.figures
     start, end = comparison_period(f.start, f.end, compare)
     if not months_held(con, f.sources, start, end):
         return not_comparable(f"{start:%Y-%m}", f"{end:%Y-%m}")
-    counts = month_counts(con, filters.months(start, end), area)
+    counts = month_counts(con, filters.months(start, end), area) if every is None else within(every, start, end)
     before = figures.total(counts.values())
     out: dict[str, Any] = {"from": f"{start:%Y-%m}", "to": f"{end:%Y-%m}"}
     if not figures.exact or total is None or before is None:
@@ -193,12 +209,21 @@ def _ward_verdict(
     return _verdict_members(verdicts, str(area.ward), against or {}, alpha)
 
 
-def seasonality(con: Connection, filters: Filters, area: TrendArea, held: tuple[date | None, date | None]) -> dict:
-    """Mean count in each calendar month over every month held, against the mean of all months."""
+def seasonality(
+    con: Connection,
+    filters: Filters,
+    area: TrendArea,
+    held: tuple[date | None, date | None],
+    every: MonthCounts | None = None,
+) -> dict:
+    """Mean count in each calendar month over every month held, against the mean of all months (`every`: the counts
+    of every month held, when read already)."""
     if not (held[0] and held[1]):
         return {"index": {}, "years": 0, "note": "no data held"}
     first, last = held[0].replace(day=1), held[1].replace(day=1)
-    everything = [(m, n or 0) for m, n in trend_series(con, filters.months(first, last), area)]
+    over = filters.months(first, last)
+    series = trend_series(con, over, area) if every is None else published(over, every)
+    everything = [(m, n or 0) for m, n in series]
     by_month: dict[int, list[int]] = {}
     for m, n in everything:
         by_month.setdefault(m.month, []).append(n)
@@ -221,12 +246,13 @@ def monthly_trend(
     figures are exact; a ward's change, given ward_test, as the movers test it), and the seasonal profile."""
     figures = filters.figures
     f = filters.incident
-    counts = month_counts(con, filters, area)
+    held = read.month_extent(con, f.sources)
+    every = held_counts(con, filters, area, held)
+    counts = within(every, f.start, f.end)
     series = published(filters, counts)
     total = figures.total(counts.values())
-    held = read.month_extent(con, f.sources)
-    previous = _compared(con, filters, area, total, "previous", alpha, ward_test)
-    last_year = _compared(con, filters, area, total, "last_year", alpha, ward_test)
+    previous = _compared(con, filters, area, total, "previous", alpha, ward_test, every)
+    last_year = _compared(con, filters, area, total, "last_year", alpha, ward_test, every)
     body: dict[str, Any] = {
         "area": area.echo,
         "interval": "month",
@@ -248,7 +274,7 @@ def monthly_trend(
         members["test"] = AREA_TEST  # the ward's verdict is the movers' verdict
     elif against_area:
         members["test"] = LAD_TEST
-    season = seasonality(con, filters, area, held)
+    season = seasonality(con, filters, area, held, every)
     body |= {**members, "seasonality": season, "season": season_note(len(series), season["years"], against_area)}
     trend = cell_trend(con, filters, area, ward_test) if area.cell and ward_test else None
     return body if trend is None else {**body, "cell_trend": trend}

@@ -16,6 +16,7 @@ import pyarrow as pa
 from ingest.errors import StoreError, StoreHeldError
 from ingest.store.faults import StoreFull, StoreHealth, StoreUnavailable, disk_full, invalidates, now_iso
 from ingest.store.keys import store_secret
+from ingest.store.memo import Memo, remembering
 
 log = logging.getLogger("aim.store")
 
@@ -153,6 +154,7 @@ class HeldStore:
         self._version = run_version(self._con)
         self._failure: StoreHealth | None = None
         self._tried = 0.0
+        self.memo = Memo()  # small facts about the contents, read once per version of them (ingest.store.memo)
 
     @property
     def con(self) -> Connection:
@@ -164,7 +166,8 @@ class HeldStore:
         """A cursor for one request (a load commits in one transaction: a cursor sees all of it or none)."""
         cursor = self._cursor()
         try:
-            yield cursor
+            with remembering(cursor, self.memo):
+                yield cursor
         except Exception as exc:
             if invalidates(exc):
                 self._fail(exc)
@@ -177,7 +180,7 @@ class HeldStore:
     def writing(self) -> Iterator[Connection]:
         """A cursor for one load; one load at a time, readers never blocked. A load refused for want of disk space
         raises `StoreFull` (nothing from it is kept)."""
-        with self._writer:
+        with self._writer, self.memo.loading():
             with self.reading() as cursor:
                 try:
                     yield cursor
@@ -253,5 +256,6 @@ class HeldStore:
                 self._failure = StoreHealth("unavailable", str(exc), failure.since)
                 raise StoreUnavailable(StoreUnavailable.public) from exc
             log.warning("store %s reopened (failed since %s)", self.path, failure.since)
+            self.memo.changed()
             self._failure = None
             return self._con

@@ -33,7 +33,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -41,6 +41,7 @@ import duckdb
 from ingest.errors import StoreError
 from ingest.store.connection import Connection, open_served_store, run_version, store_config
 from ingest.store.faults import StoreFull, StoreHealth, disk_full, now_iso
+from ingest.store.memo import Memo, remembering
 
 log = logging.getLogger("aim.store")
 POINTER = "CURRENT"
@@ -223,6 +224,7 @@ class _Held:
     con: Connection
     readers: int = 0
     retired: bool = False
+    memo: Memo = field(default_factory=Memo)  # a snapshot never changes: its facts are read once
 
 
 class Snapshots:
@@ -297,7 +299,8 @@ class Snapshots:
             held.readers += 1
         cursor = held.con.cursor()
         try:
-            yield cursor
+            with remembering(cursor, held.memo):
+                yield cursor
         finally:
             cursor.close()
             with self._lock:

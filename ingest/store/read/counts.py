@@ -130,16 +130,33 @@ def top_cells(
     if ward is not None:
         return _top_cells_in_ward(con, f, res, top, boundary_set, ward)
     where, params = clauses(f)
-    sql = f"""SELECT i.cell, sum(i.{f.n})::BIGINT AS count FROM cell_counts i
-              WHERE i.res = ? AND {where} GROUP BY i.cell ORDER BY count DESC, i.cell LIMIT ?"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    ranked = arrow(con, sql, [res, *params, top])
-    cells = [int(c) for c in ranked["cell"].to_pylist()]
-    if not cells:
-        return ranked.append_column("ward_code", pa.array([], pa.string()))
-    by_place = f"""SELECT {cell_column(res)} AS cell, i.place_cell, sum(i.{f.n})::BIGINT AS n FROM incident_counts i
-                   WHERE {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) AND {where} GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    counted = con.execute(by_place, [cells, *params]).fetchall()
-    return ranked.append_column("ward_code", pa.array(most_wards(con, cells, counted, boundary_set), pa.string()))
+    # the ranked cells and, joined to the places' wards, their incidents by ward: one query
+    sql = f"""WITH ranked AS (
+                  SELECT i.cell, sum(i.{f.n})::BIGINT AS count FROM cell_counts i
+                  WHERE i.res = ? AND {where} GROUP BY i.cell ORDER BY count DESC, i.cell LIMIT ?),
+              warded AS (
+                  SELECT {cell_column(res)} AS cell, pw.ward_code, sum(i.{f.n})::BIGINT AS n FROM incident_counts i
+                  JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+                  WHERE {cell_column(res)} IN (SELECT cell FROM ranked) AND {where} AND pw.ward_code IS NOT NULL
+                  GROUP BY ALL)
+              SELECT r.cell, r.count, w.ward_code, w.n FROM ranked r LEFT JOIN warded w ON w.cell = r.cell
+              ORDER BY r.count DESC, r.cell"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    cells: list[int] = []
+    counts: list[int] = []
+    counted: list[tuple[int, str, int]] = []
+    for cell, n, ward, in_ward in con.execute(sql, [res, *params, top, boundary_set, *params]).fetchall():
+        if not cells or cells[-1] != cell:  # a cell's rows are together (ordered by count, then cell)
+            cells.append(cell)
+            counts.append(n)
+        if ward is not None:
+            counted.append((cell, ward, in_ward))
+    return pa.table(
+        {
+            "cell": pa.array(cells, pa.uint64()),
+            "count": pa.array(counts, pa.int64()),
+            "ward_code": pa.array(most_wards(cells, counted), pa.string()),
+        }
+    )
 
 
 def _top_cells_in_ward(
@@ -155,22 +172,12 @@ def _top_cells_in_ward(
     return ranked.append_column("ward_code", pa.array([ward] * ranked.num_rows, pa.string()))
 
 
-def most_wards(
-    con: Connection, cells: list[int], counted: list[tuple[int, int | None, int]], boundary_set: str
-) -> list[str | None]:
-    """For each cell, the ward of the boundary set holding most of its count (rows of cell, place cell, count);
-    None when none of its places is in a ward. Places are looked up in place_wards only for these rows."""
-    places = sorted({p for _, p, _ in counted if p is not None})
-    wards_of: dict[int, list[str | None]] = {}
-    sql = """SELECT place_cell, ward_code FROM place_wards
-             WHERE boundary_set = ? AND place_cell IN (SELECT unnest(?::UBIGINT[]))"""
-    for place, ward in con.execute(sql, [boundary_set, places]).fetchall():
-        wards_of.setdefault(place, []).append(ward)
+def most_wards(cells: list[int], counted: list[tuple[int, str, int]]) -> list[str | None]:
+    """For each cell, the ward holding most of its count (rows of cell, ward, count; ties to the lowest code); None
+    when none of its places is in a ward."""
     totals: dict[int, dict[str, int]] = {}
-    for cell, place, n in counted:
-        for ward in wards_of.get(place, []) if place is not None else []:
-            if ward is not None:
-                totals.setdefault(cell, {})[ward] = totals.get(cell, {}).get(ward, 0) + n
+    for cell, ward, n in counted:
+        totals.setdefault(cell, {})[ward] = totals.get(cell, {}).get(ward, 0) + n
     return [min(totals[c], key=lambda w: (-totals[c][w], w)) if c in totals else None for c in cells]
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from ingest.store.connection import Connection, count
+from ingest.store.memo import per_version
 
 
+@per_version
 def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date | None, date | None]:
     """First and last month held (for the given sources)."""
     clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
@@ -15,6 +17,7 @@ def month_extent(con: Connection, sources: tuple[str, ...] = ()) -> tuple[date |
     return rows[0][0], rows[0][1]
 
 
+@per_version
 def source_extents(con: Connection, sources: tuple[str, ...] = ()) -> dict[str, tuple[date, date]]:
     """First and last month held per source (the given sources, or every source held)."""
     clause = f"WHERE source IN ({', '.join('?' for _ in sources)})" if sources else ""
@@ -33,6 +36,7 @@ def freshness(con: Connection) -> list[dict[str, object]]:
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
+@per_version
 def distinct_values(con: Connection, column: str) -> list[str]:
     """Distinct values of the category or source column."""
     if column not in {"category", "source"}:
@@ -40,6 +44,7 @@ def distinct_values(con: Connection, column: str) -> list[str]:
     return [r[0] for r in con.execute(f"SELECT DISTINCT {column} FROM count_months ORDER BY 1").fetchall()]  # noqa: S608 (fixed fragments; values are ? parameters)
 
 
+@per_version
 def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | None] | None:
     """(name, lad_code) of a ward in a boundary set, or None when absent."""
     rows = con.execute(
@@ -48,6 +53,7 @@ def ward_lad(con: Connection, boundary_set: str, code: str) -> tuple[str, str | 
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+@per_version
 def find_lads(con: Connection, text: str) -> list[tuple[str, str]]:
     """(code, name) of the LADs whose code or name (case-insensitive) is text."""
     rows = con.execute(
@@ -60,6 +66,7 @@ def find_lads(con: Connection, text: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
+@per_version
 def find_wards(con: Connection, boundary_set: str, text: str) -> list[tuple[str, str, str | None, str | None]]:
     """(code, name, lad_code, lad_name) of the wards of a boundary set whose code or name (case-insensitive) is
     text, or whose "name, LAD name" is."""
@@ -72,6 +79,7 @@ def find_wards(con: Connection, boundary_set: str, text: str) -> list[tuple[str,
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+@per_version
 def lad_exists(con: Connection, lad_code: str) -> str | None:
     """The LAD's name when the reference data or any boundary set knows it."""
     rows = con.execute(
@@ -82,12 +90,14 @@ def lad_exists(con: Connection, lad_code: str) -> str | None:
     return rows[0][0] if rows and rows[0][0] is not None else None
 
 
+@per_version
 def lads_with_incidents(con: Connection) -> tuple[str, ...]:
     """LAD codes that hold any incident."""
     sql = "SELECT DISTINCT lad_code FROM count_months WHERE lad_code IS NOT NULL ORDER BY 1"
     return tuple(r[0] for r in con.execute(sql).fetchall())
 
 
+@per_version
 def lads_with_wards(con: Connection, boundary_set: str) -> tuple[str, ...]:
     """LAD codes that have wards in a boundary set."""
     sql = "SELECT DISTINCT lad_code FROM wards WHERE boundary_set = ? AND lad_code IS NOT NULL ORDER BY 1"
@@ -104,6 +114,7 @@ def content_version(con: Connection) -> tuple[int, int, int, int]:
     return runs, delivery, lists, latest
 
 
+@per_version
 def store_version(con: Connection) -> int:
     """The latest ingest run: every load (through the API or the CLI) adds one, so derived reports change with it."""
     return count(con, "SELECT coalesce(max(run_id), 0) FROM ingest_runs")

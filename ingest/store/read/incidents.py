@@ -121,10 +121,16 @@ def cell_place_texts(con: Connection, f: IncidentFilter, res: int, cells: list[i
     where, params = clauses(f)
     if f.dedupe:
         where += " AND i.n_unique > 0"
-    sql = f"""WITH t AS (
-                  SELECT {cell_column(res)} AS cell, i.place, sum(i.{f.n})::BIGINT AS n FROM place_texts i
-                  WHERE {where} AND {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) GROUP BY ALL)
-              SELECT cell, place, n FROM (
-                  SELECT *, row_number() OVER (PARTITION BY cell ORDER BY n DESC, place) AS k FROM t)
-              WHERE k <= ? ORDER BY cell, k"""  # noqa: S608 (fixed fragments; values are ? parameters)
-    return arrow(con, sql, [*params, cells, top])
+    sql = f"""SELECT {cell_column(res)} AS cell, i.place, sum(i.{f.n})::BIGINT AS n FROM place_texts i
+              WHERE {where} AND {cell_column(res)} IN (SELECT unnest(?::UBIGINT[])) GROUP BY ALL"""  # noqa: S608 (fixed fragments; values are ? parameters)
+    by_cell: dict[int, list[tuple[int, str]]] = {}
+    for cell, place, n in con.execute(sql, [*params, cells]).fetchall():  # one row per (cell, place): a few per cell
+        by_cell.setdefault(cell, []).append((-n, place))
+    ranked = [(cell, place, -m) for cell in sorted(by_cell) for m, place in sorted(by_cell[cell])[:top]]
+    return pa.table(
+        {
+            "cell": pa.array([r[0] for r in ranked], pa.uint64()),
+            "place": pa.array([r[1] for r in ranked], pa.string()),
+            "n": pa.array([r[2] for r in ranked], pa.int64()),
+        }
+    )

@@ -9,8 +9,10 @@ import pyarrow as pa
 
 from ingest.errors import UnknownBoundarySetError
 from ingest.store.connection import Connection, arrow
+from ingest.store.memo import per_version
 
 
+@per_version
 def boundary_set_names(con: Connection) -> list[str]:
     """Names of the loaded boundary sets, the default first."""
     return [r[0] for r in con.execute("SELECT name FROM boundary_sets ORDER BY is_default DESC, name").fetchall()]

@@ -8,7 +8,7 @@ from pathlib import Path
 import h3
 
 from ingest.store.connection import open_store
-from ingest.store.read import IncidentFilter, hex_counts, month_extent, ward_counts
+from ingest.store.read import IncidentFilter, hex_counts, month_extent, resolve_boundary_set, top_cells, ward_counts
 
 
 def test_hex_cells_are_the_cells_containing_the_points(cleveland_store: Path) -> None:
@@ -62,4 +62,27 @@ def test_a_study_areas_districts_count_as_each_of_them_does(cleveland_store: Pat
     one, other = (total(IncidentFilter(year.start, year.end, year.categories, lad=lad)) for lad in pair)
     both = total(IncidentFilter(year.start, year.end, year.categories, lads=pair))
     assert both == one + other > 0 and both < total(year)
+    con.close()
+
+
+def test_each_top_cell_names_the_ward_most_of_its_incidents_are_placed_in(cleveland_store: Path) -> None:
+    con = open_store(cleveland_store)
+    boundary_set = resolve_boundary_set(con, None)
+    # the reference: every incident's ward (by its place), counted per cell, the largest count (lowest code on a tie)
+    reference = """SELECT cell, arg_min(ward_code, (-n, ward_code)) FROM (
+                       SELECT i.cell_{res} AS cell, pw.ward_code, count(*) AS n
+                       FROM incidents i JOIN place_wards pw ON pw.place_cell = i.place_cell AND pw.boundary_set = ?
+                       WHERE i.month BETWEEN ? AND ? AND i.category IN ('asb', 'vehicle-crime')
+                           AND i.cell_{res} IS NOT NULL
+                       GROUP BY ALL) GROUP BY cell"""  # noqa: S608 (a fixed resolution)
+    for res, (start, end) in [(8, (date(2025, 1, 1), date(2025, 12, 1))), (9, (date(2025, 4, 1), date(2025, 6, 1)))]:
+        f = IncidentFilter(start, end, ("asb", "vehicle-crime"), dedupe=False)
+        t = top_cells(con, f, res, 40, boundary_set)
+        expected = dict(con.execute(reference.format(res=res), [boundary_set, start, end]).fetchall())
+        ranking = f"""SELECT cell_{res}, count(*) AS n FROM incidents WHERE month BETWEEN ? AND ?
+                          AND category IN ('asb', 'vehicle-crime') AND cell_{res} IS NOT NULL
+                          GROUP BY 1 ORDER BY n DESC, 1 LIMIT 40"""  # noqa: S608 (a fixed resolution)
+        ranked = con.execute(ranking, [start, end]).fetchall()
+        assert list(zip(t["cell"].to_pylist(), t["count"].to_pylist(), strict=True)) == ranked and t.num_rows == 40
+        assert t["ward_code"].to_pylist() == [expected.get(c) for c in t["cell"].to_pylist()]
     con.close()
