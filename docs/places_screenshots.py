@@ -25,7 +25,7 @@ from docs.screenshot import signed_in
 
 HERE = Path(__file__).resolve().parent
 VIEW = "/?lad=Middlesbrough&res=9"
-SIZE: ViewportSize = {"width": 1400, "height": 1250}  # tall enough for the legend of the layers shown
+SIZE: ViewportSize = {"width": 1400, "height": 1330}  # tall enough for the legend of the layers shown
 NEAR_REPEAT = "Near-repeat risk after recent incidents"
 FACILITIES = "Risky facilities (kept lists)"
 GI = "Gi* hot and cold spots (res 9)"
