@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import FloatRect, Page, ViewportSize
 
 from docs.screenshot import signed_in
 
@@ -86,7 +86,7 @@ def _problem_places(page: Page, url: str, out: Path) -> None:
     section = page.locator("section", has=page.get_by_role("heading", name="Concentration", exact=True))
     box = section.bounding_box()
     assert top and end and box
-    clip = {"x": box["x"] - 8, "y": top["y"] - 8, "width": box["width"] + 16, "height": end["y"] - top["y"]}
+    clip: FloatRect = {"x": box["x"] - 8, "y": top["y"] - 8, "width": box["width"] + 16, "height": end["y"] - top["y"]}
     page.screenshot(path=str(out), clip=clip, full_page=True)
     print(f"wrote {out}")
 
