@@ -108,6 +108,7 @@ class Knox:
     expected: np.ndarray  # row total x column total / pairs: the exact mean over every permutation of the times
     permuted_mean: np.ndarray  # the mean over the permutations drawn
     p_values: np.ndarray  # (1 + permutations with at least the observed count) / (1 + permutations)
+    family_p_values: np.ndarray  # each finite cell's p-value adjusted over the finite cells (NaN: an open band)
     pairs: int  # every pair of events
     events: int
     permutations: int
@@ -173,21 +174,20 @@ def knox(
 
     observed = table(t)
     rng = np.random.default_rng(seed)
-    total = np.zeros((rows, cols))
-    at_least = np.zeros((rows, cols), dtype=np.int64)
-    for _ in range(permutations):
-        drawn = table(t[rng.permutation(n)])
-        total += drawn
-        at_least += drawn >= observed
+    expected = np.outer(row_totals, column_totals) / pairs if pairs else np.zeros((rows, cols))
+    drawn = np.stack([observed] + [table(t[rng.permutation(n)]) for _ in range(permutations)])
+    total = drawn[1:].sum(axis=0).astype(float)
+    at_least = (drawn[1:] >= observed).sum(axis=0)
     return Knox(
         distance_edges=s_edges,
         time_edges=t_edges,
         distance_labels=band_labels(s_edges, closed),
         time_labels=band_labels(t_edges, closed),
         observed=observed,
-        expected=np.outer(row_totals, column_totals) / pairs if pairs else np.zeros((rows, cols)),
+        expected=expected,
         permuted_mean=total / permutations if permutations else np.full((rows, cols), np.nan),
         p_values=(1 + at_least) / (1 + permutations),
+        family_p_values=family_p_values(drawn, expected, np.outer(np.isfinite(s_edges[1:]), np.isfinite(t_edges[1:]))),
         pairs=pairs,
         events=n,
         permutations=permutations,
@@ -195,6 +195,23 @@ def knox(
         closed=closed,
         seed=seed,
     )
+
+
+def family_p_values(tables: np.ndarray, expected: np.ndarray, tested: np.ndarray) -> np.ndarray:
+    """Single-step max-T adjusted p-values (Westfall & Young 1993) of the tested cells: tables[0] is the observed
+    table, tables[1:] the permutations'. Each cell's excess is standardised, (count - expected) / sqrt(expected); a
+    cell's adjusted p-value is the share of the tables (the observed one with them) whose largest standardised excess
+    over the tested cells is at least the cell's observed one. With the times unrelated to the places, some tested
+    cell is then at most alpha in about alpha of the tests, however many cells are tested. NaN where not tested (an
+    open band, or nothing expected)."""
+    tested = tested & (expected > 0)
+    k = len(tables)
+    scale = np.sqrt(expected[tested])
+    z = (tables.reshape(k, -1)[:, tested.ravel()] - expected[tested]) / scale
+    largest = np.sort(z.max(axis=1)) if z.shape[1] else np.full(k, -np.inf)
+    out = np.full(tables.shape[1:], np.nan)
+    out[tested] = (k - np.searchsorted(largest, z[0] - 1e-9, side="left")) / k
+    return out
 
 
 def elevated(result: Knox, alpha: float = 0.05) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""A problem's pictures as PNG: the monthly series of its frozen profile, and its area (the response cells inside the
-outlines of the wards they lie in). Text from feeds and boundary files is drawn as it is (never read as mathtext)."""
+"""A problem's pictures as PNG: the monthly series of its frozen profile, its places' Lorenz curve, and its area
+(the response cells inside the outlines of the wards they lie in). Text from feeds and boundary files is drawn as it
+is (never read as mathtext)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,30 @@ def monthly_chart(
         ax.set_ylim(0, max(counts + [1]) * 1.2)
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_ylabel("incidents")
+        return _png(fig, dpi)
+
+
+def lorenz_chart(figures: dict[str, Any], width_in: float = 3.0, height_in: float = 2.2, dpi: int = 150) -> bytes:
+    """The Lorenz curve of a profile's concentration figures (places busiest first) above the line of equality, with
+    the smallest share of places holding half the incidents marked and the Gini in the title."""
+    with matplotlib.rc_context(PLAIN_TEXT):
+        fig, ax = plt.subplots(figsize=(width_in, height_in))
+        places = [100 * float(p["places"]) for p in figures["lorenz"]]
+        held = [100 * float(p["incidents"]) for p in figures["lorenz"]]
+        ax.plot([0, 100], [0, 100], color="#999999", linewidth=0.8, linestyle="--", label="every place alike")
+        ax.plot(places, held, color=BAR, linewidth=1.8, label="the area's places")
+        gini = figures.get("gini")
+        if figures.get("half") is not None:
+            half = 100 * float(figures["half"])
+            ax.plot([0, half, half], [50, 50, 0], color=AREA, linewidth=0.8)
+            ax.annotate(f"half at {half:.1f}% of places", (half, 50), (half + 4, 40), fontsize=7, color=AREA)
+        ax.set_xlim(0, 100)
+        ax.set_ylim(0, 100)
+        ax.set_xlabel("% of places, busiest first")
+        ax.set_ylabel("% of incidents")
+        ax.set_title("Lorenz curve" + ("" if gini is None else f", Gini {gini:.2f}"), fontsize=8)
+        ax.legend(loc="lower right", fontsize=6.5, frameon=False)
+        ax.spines[["top", "right"]].set_visible(False)
         return _png(fig, dpi)
 
 

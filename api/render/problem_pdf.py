@@ -1,5 +1,6 @@
 """A problem's profile on one A4 page (reportlab): the facts, the monthly chart and its tests, counts by source and
-category, streets and places, when, linked records, the feeds, actions and the latest evaluation. Every text that
+category, streets and places, when, concentration, repeat places, near-repeats and risky facilities, linked records,
+the feeds, actions and the latest evaluation. Every text that
 came from a feed, a boundary file or a person is escaped before reportlab's Paragraph reads its XML-like markup,
 and the whole page is shrunk to fit if it must: the profile is always exactly one page."""
 
@@ -106,6 +107,64 @@ def _left(profile: dict[str, Any]) -> list[Flowable]:
         for s in timing["by_source"]:
             note = f" ({s['note']})" if s.get("note") else ""
             out.append(para(f"{s['source']}: {s['dated']} dated, {s['month_only']} month only{note}", SMALL))
+    return out + _place_statistics(profile)
+
+
+def _concentration_words(c: dict[str, Any]) -> str:
+    """The area's concentration figures in a sentence."""
+    if c["gini"] is None:
+        return "No incidents with a map point in the area."
+    words = (
+        f"Half the area's incidents at {100 * c['half']:.1f}% of its {c['places']:,} places, a quarter at "
+        f"{100 * c['quarter']:.1f}%; Gini {c['gini']:.2f}"
+    )
+    if c["generalized_unbiased"] is not None:
+        words += f", generalized (unbiased) {c['generalized_unbiased']:.2f}"
+    if c["beyond_chance"] is not None:
+        words += f"; {100 * c['beyond_chance']:.0f}% of it beyond chance"
+    return words + "."
+
+
+def _repeat_words(r: dict[str, Any]) -> str:
+    """The repeat rate of the 12 months to the period's end beside chance, and the top five repeat places."""
+    w = r["last_window"]
+    words = ""
+    if w and w["repeat_rate"] is not None:
+        chance = "" if w["chance_rate"] is None else f" (chance alone: {100 * w['chance_rate']:.0f}%)"
+        words = f"{100 * w['repeat_rate']:.0f}% of {w['incidents']:,} incidents at {w['repeat_places']:,} repeat places"
+        words += f"{chance}. "
+    top = "; ".join(
+        f"{p['rank']}. {(p['streets'] or [p['place']])[0]} {p['count']} ({len(p['months'])} months)"
+        for p in r["top"]["places"][:5]
+    )
+    return words + (top or "No place with two or more incidents.")
+
+
+def _place_statistics(profile: dict[str, Any]) -> list[Flowable]:
+    """Concentration, repeat places, near-repeats and risky facilities, in words (absent from a partner's view and
+    from profiles frozen before they were made)."""
+    out: list[Flowable] = []
+    if "concentration" in profile:
+        out += [Paragraph("Concentration across places", H), para(_concentration_words(profile["concentration"]))]
+    if "repeat_places" in profile:
+        r = profile["repeat_places"]
+        out += [Paragraph(f"Top repeat places, {r['top']['from']} to {r['top']['to']}", H), para(_repeat_words(r))]
+    if "near_repeat" in profile:
+        out += [Paragraph("Near-repeats", H), para(f"{profile['near_repeat']['headline']}.")]
+    if "risky_facilities" in profile:
+        f = profile["risky_facilities"]
+        lines = [
+            f"{fl['name']} ({fl['kind']}): "
+            + (
+                f"{fl['risky_in_lads']} of {fl['facilities']} above the J-curve's knee in the area's local "
+                "authorities; in this area: "
+                + (", ".join(f"{fa['name']} {fa['count']}" for fa in fl["risky_in_area"]) or "none")
+                if fl["facilities"]
+                else "no facility of the list in the area's local authorities"
+            )
+            for fl in f["lists"]
+        ]
+        out += [Paragraph("Risky facilities", H), *[para(line) for line in lines or ["No facility list held."]]]
     return out
 
 

@@ -174,7 +174,10 @@ def _repeats(pack: dict[str, Any]) -> list[Any]:
         header = ["Area, category, year", "Places", "Incidents", "50% at", "25% at", "Gini", "G' (unb.)", "Beyond"]
         out.append(_table(header, concentration_rows(c), [0.3, 0.09, 0.09, 0.09, 0.09, 0.08, 0.1, 0.1]))
     last = r["rolling"][-1] if r["rolling"] else None
-    rate = f": {last['repeat_rate']:.0%} of incidents at repeat places" if last and last["repeat_rate"] else ""
+    rate = ""
+    if last and last["repeat_rate"] is not None:
+        chance = "" if last["chance_rate"] is None else f" (chance alone: {last['chance_rate']:.0%})"
+        rate = f": {last['repeat_rate']:.0%} of incidents at repeat places{chance}"
     out.append(_bold("Top repeat places", f"{r['top']['from']} to {r['top']['to']}{rate}."))
     if r["top"]["places"]:
         header = ["#", "Place and streets", "Incidents", "Sources", "Months"]

@@ -94,6 +94,13 @@ def concentration_rows(
     return rows
 
 
+def lorenz_points(counts: np.ndarray) -> list[dict[str, float]]:
+    """The Lorenz curve at 0%, 5%, ... 100% of places (busiest first): each point's share of places and of incidents."""
+    shares = np.linspace(0, 1, CURVE_POINTS)
+    curve = lorenz_at(counts, shares) if counts.sum() else np.zeros(CURVE_POINTS)
+    return [{"places": round(float(x), 4), "incidents": round(float(y), 4)} for x, y in zip(shares, curve, strict=True)]
+
+
 def place_concentration(
     con: Connection,
     f: read.IncidentFilter,
@@ -102,9 +109,11 @@ def place_concentration(
     draws: int = 200,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """The concentration figures of the filter's incidents over the places of the LADs (and cells, when given)."""
+    """The concentration figures of the filter's incidents over the places of the LADs (and cells, when given), with
+    their Lorenz curve."""
     counts = np.asarray(read.place_counts(con, f, lads, cells)["n"].to_numpy(), dtype=float)
-    return {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}", **_figures(concentration(counts, draws, seed))}
+    figures = _figures(concentration(counts, draws, seed))
+    return {"from": f"{f.start:%Y-%m}", "to": f"{f.end:%Y-%m}", **figures, "lorenz": lorenz_points(counts)}
 
 
 def half_cells(counts: np.ndarray, lon: np.ndarray, lat: np.ndarray, res: int) -> tuple[np.ndarray, np.ndarray]:
@@ -140,8 +149,6 @@ def concentration_layer(
         if cell in in_cell:
             in_cell[cell] += int(n)
     props = [{"places": int(p), "count": in_cell[int(c)]} for c, p in zip(cells, places, strict=True)]
-    shares = np.linspace(0, 1, CURVE_POINTS)
-    curve = lorenz_at(counts, shares) if counts.sum() else np.zeros(CURVE_POINTS)
     return feature_collection(
         hex_features(cells, props),
         area=area.echo(),
@@ -150,9 +157,7 @@ def concentration_layer(
         filters=filters.echo(),
         places=len(counts),
         incidents=int(counts.sum()),
-        lorenz=[
-            {"places": round(float(x), 4), "incidents": round(float(y), 4)} for x, y in zip(shares, curve, strict=True)
-        ],
+        lorenz=lorenz_points(counts),
         concentration=concentration_rows(con, filters, area, by_lad, draws, seed),
         warnings=[] if counts.sum() else ["no incidents with a map point in the area and period"],
         method=METHOD,

@@ -63,10 +63,19 @@ def window_words(found: dict[str, Any]) -> str:
     window = found["window"]
     if not window:
         return f"No near-repeat pattern: no band pair above chance at p <= {found['alpha']:g} ({events})"
-    return (
+    words = (
         f"Risk elevated within {window['metres']:g} m for {window['days']:g} days after an incident ({events}; "
         f"{found['recent']:,} recent incidents still within it)"
     )
+    family = found.get("family_p")
+    if family is not None and family > found["alpha"]:
+        words += (
+            f"; but family-wise p {family:g}: over every band pair tested, dates shuffled among the incidents give "
+            f"a band pair as far above chance {family:.0%} of the time"
+        )
+    elif family is not None:
+        words += f"; family-wise p {family:g} over every band pair tested"
+    return words
 
 
 def figures(
@@ -100,7 +109,8 @@ def elevated_for(days: float, closed: Closed) -> timedelta:
 
 
 def _table(result: Knox) -> list[dict[str, Any]]:
-    """The table's cells, row by row: bands, observed, expected, permutations' mean, the two ratios, p-value."""
+    """The table's cells, row by row: bands, observed, expected, permutations' mean, the two ratios, p-value and
+    family-wise p-value."""
 
     def num(v: float) -> float | None:
         return None if np.isnan(v) else round(float(v), 4)
@@ -115,10 +125,19 @@ def _table(result: Knox) -> list[dict[str, Any]]:
             "ratio_expected": num(result.ratio_expected[i, j]),
             "ratio_mean": num(result.ratio_mean[i, j]),
             "p_value": num(result.p_values[i, j]),
+            "p_family": num(result.family_p_values[i, j]),
         }
         for i, d_label in enumerate(result.distance_labels)
         for j, t_label in enumerate(result.time_labels)
     ]
+
+
+def _smallest_family_p(result: Knox) -> float | None:
+    """The smallest family-wise p-value of the band pairs above expectation (None: no such band pair)."""
+    with np.errstate(invalid="ignore"):
+        above = np.nan_to_num(result.ratio_expected, nan=0.0) > 1
+    values = result.family_p_values[above & np.isfinite(result.family_p_values)]
+    return round(float(values.min()), 4) if len(values) else None
 
 
 def near_repeat(
@@ -171,6 +190,7 @@ def near_repeat(
         "alpha": o["alpha"],
         "table": cells_found,
         "window": {"metres": window[0], "days": window[1]} if window else None,
+        "family_p": _smallest_family_p(result) if cells_found else None,
         "recent": len(recent),
         "_recent": (east[recent], north[recent], [days[k] for k in recent]),
         "warnings": warnings,

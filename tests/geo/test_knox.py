@@ -18,6 +18,7 @@ from geo.knox import (
     band_labels,
     band_of,
     elevated,
+    family_p_values,
     knox,
     pairs_per_band,
     pairs_within,
@@ -219,6 +220,37 @@ def test_the_risk_window_is_the_farthest_and_latest_elevated_band(month1) -> Non
     assert (result.ratio_expected[cells] > 1).all() and (result.p_values[cells] <= 0.05).all()
     assert cells[:3, 0].all()  # as the calculator found: under 200 m in the first week
     assert risk_window(result) == (200.0, 7.0)
+
+
+def test_family_p_values_by_hand() -> None:
+    # two tested cells expecting 4 and 9: the observed table (6, 9) has excesses z = 1 and 0; the permutations'
+    # largest excesses: (4, 15) -> 2, (2, 9) -> 0, (5, 6) -> 0.5; the open cell is never tested
+    tables = np.array([[[6, 9, 3]], [[4, 15, 0]], [[2, 9, 5]], [[5, 6, 1]]])
+    expected = np.array([[4.0, 9.0, 2.0]])
+    tested = np.array([[True, True, False]])
+    p = family_p_values(tables, expected, tested)
+    # cell 0 (z 1): tables with a largest excess >= 1: the observed (1) and the first permutation (2): 2 of 4
+    # cell 1 (z 0): every table's largest excess is >= 0: 4 of 4
+    assert p[0, :2].tolist() == [0.5, 1.0] and np.isnan(p[0, 2])
+
+
+def test_shuffled_dates_open_a_window_as_often_as_alpha_says_family_wise(month1) -> None:
+    """Null check of the family-wise p-values: with dates shuffled, some band pair of the 12 finite ones is at
+    p <= 0.05 in about 40% of the tests, but at family-wise p <= 0.05 in about 5%; the real dates stay elevated."""
+    xy, t = month1
+    d_edges, t_edges = [0, 1, 100, 200, 300, np.inf], [0, 7, 14, 21, np.inf]
+    rng = np.random.default_rng(11)
+    per_cell = family = 0
+    for k in range(300):
+        r = knox(xy, rng.permutation(t), d_edges, t_edges, "euclidean", "left", permutations=39, seed=k)
+        above = np.nan_to_num(r.ratio_expected, nan=0.0) > 1
+        per_cell += bool((above & np.isfinite(r.family_p_values) & (r.p_values <= 0.05)).any())
+        family += bool((above & (np.nan_to_num(r.family_p_values, nan=1.0) <= 0.05)).any())
+        assert (np.nan_to_num(r.family_p_values, nan=1.0) >= r.p_values - 1e-12).all()  # never below the cell's own
+    assert per_cell / 300 > 0.25
+    assert 0.01 <= family / 300 <= 0.1
+    real = knox(xy, t, d_edges, t_edges, "euclidean", "left", permutations=99, seed=1)
+    assert real.family_p_values[0, 0] == pytest.approx(0.01) and real.family_p_values[1, 0] == pytest.approx(0.01)
 
 
 def test_no_window_when_nothing_is_elevated(month1) -> None:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.http.models.base import FiltersEcho, Period, Polygon, Schema, StudyAreaEcho
+from api.http.models.base import FiltersEcho, Period, Polygon, Schema, StudyAreaEcho, absent
 
 
 class KnoxCell(Schema):
@@ -20,6 +20,10 @@ class KnoxCell(Schema):
     ratio_expected: float | None = Field(description="Knox ratio: observed / expected")
     ratio_mean: float | None = Field(description="Knox ratio as the Near Repeat Calculator: observed / permuted mean")
     p_value: float | None = Field(description="(1 + permutations with at least the observed) / (1 + permutations)")
+    p_family: float | None = absent(
+        "Family-wise adjusted p-value over the finite band pairs (max-T, Westfall & Young 1993); null: an open band "
+        "or nothing expected (absent from profiles frozen before it was given)"
+    )
 
 
 class RiskWindow(Schema):
@@ -46,6 +50,10 @@ class NearRepeatFigures(Schema):
     alpha: float
     table: list[KnoxCell] = Field(description="Row by row: each distance band with every day band")
     window: RiskWindow | None = Field(description="null: no band pair elevated")
+    family_p: float | None = absent(
+        "The smallest family-wise p-value of the band pairs above expectation: how often dates shuffled among the "
+        "incidents give some band pair as far above chance (absent from profiles frozen before it was given)"
+    )
     recent: int = Field(description="Incidents whose window is still open on the last day")
     warnings: list[str]
     method: str

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from api.http.models.base import Schema, absent
-from api.http.models.concentration import ConcentrationFigures
+from api.http.models.concentration import ConcentrationFigures, LorenzPoint
 from api.http.models.facility_risk import ProfileFacilities
 from api.http.models.near_repeat import NearRepeatFigures
 from api.http.models.repeat_places import RepeatWindow, TopRepeatPlaces
@@ -165,6 +165,14 @@ class ProfileRepeats(Schema):
     note: str = Field(description="police.uk locations are anonymised snap points")
 
 
+class ProfileConcentration(ConcentrationFigures):
+    """Concentration across the area's places, with its Lorenz curve."""
+
+    lorenz: list[LorenzPoint] = absent(
+        "The Lorenz curve at 0%, 5%, ... 100% of the area's places, busiest first (absent from older profiles)"
+    )
+
+
 class ProfileNearRepeat(NearRepeatFigures):
     """The Knox test of the area's incidents dated to the day, with the default bands."""
 
@@ -191,7 +199,7 @@ class ProblemProfile(Schema):
     timing: Timing = absent("Weekday and hour profile (absent from profiles frozen before it was made)")
     linked: Linked = absent("Records linked across agencies (absent from profiles frozen before they were made)")
     feeds: list[ProfileFeed] = absent("The source monitor's word (absent from profiles frozen before it was made)")
-    concentration: ConcentrationFigures = absent(
+    concentration: ProfileConcentration = absent(
         "Concentration across the area's places, every source (absent from a partner's view and older profiles)"
     )
     repeat_places: ProfileRepeats = absent(

@@ -13,7 +13,7 @@ from api.access import tasking as access
 from api.access.capabilities import Capabilities
 from api.database.tasking import TaskingStore
 from api.http.deps import CapabilitiesDep, Con, NonceDep, SettingsDep
-from api.render.problem_charts import area_map, data_uri, monthly_chart
+from api.render.problem_charts import area_map, data_uri, lorenz_chart, monthly_chart
 from api.render.problem_page import render_problem_list, render_problem_page
 from api.render.problem_pdf import render_profile_pdf
 from api.services import tasking as service
@@ -78,6 +78,9 @@ def problem_page(
             "area": data_uri(_area_picture(con, view)),
             "chart": data_uri(monthly_chart(view["profile"]["monthly"])),
         }
+        concentration = view["profile"].get("concentration") or {}
+        if concentration.get("lorenz") and concentration.get("incidents"):
+            pictures["lorenz"] = data_uri(lorenz_chart(concentration))
     audit = _store(request).audit(problem_id) if caps.audit else None
     return HTMLResponse(render_problem_page(view, pictures, audit, nonce))
 

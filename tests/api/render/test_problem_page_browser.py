@@ -46,8 +46,8 @@ def test_the_analysts_problem_page(browser: Browser, server: str, demo: tuple[Pa
     page = watched.page
     assert page.locator("h1").inner_text().startswith("ASB hotspot in ")
     images = page.locator("img[src^='data:image/png']")
-    assert images.count() == 2
-    assert all(images.nth(i).evaluate("img => img.complete && img.naturalWidth > 100") for i in range(2))
+    assert images.count() == 3  # the area, the monthly chart and the Lorenz curve of the area's places
+    assert all(images.nth(i).evaluate("img => img.complete && img.naturalWidth > 100") for i in range(3))
     assert page.get_by_text("Weighted displacement difference (WDD)").count() == 1
     assert page.get_by_role("heading", name="Audit trail").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280  # nothing spills sideways

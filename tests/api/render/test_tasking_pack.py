@@ -102,6 +102,14 @@ def test_the_printed_pack_holds_every_section_and_the_real_names(pack: dict[str,
     assert len(images) == 1  # the printed patrol plan
 
 
+def test_the_repeat_rate_is_read_beside_chance_in_print_and_on_the_page(pack: dict[str, Any]) -> None:
+    last = pack["repeat_places"]["rolling"][-1]
+    words = f"{last['repeat_rate']:.0%} of incidents at repeat places (chance alone: {last['chance_rate']:.0%})"
+    assert words in pdf_text(render_pack_pdf(pack))
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", render_pack_page(pack)))
+    assert f"in the 12 months (chance alone: {last['chance_rate']:.0%})" in page
+
+
 @pytest.mark.parametrize("text", [*MARKUP, *HOSTILE])
 def test_markup_in_names_prints_as_it_is(pack: dict[str, Any], text: str) -> None:
     printed = pdf_text(render_pack_pdf(hostile_pack(pack, text)))

@@ -13,7 +13,7 @@ import pytest
 from api.services.caches import Caches
 from api.services.errors import ParameterError
 from api.services.filters import Filters, requested_categories, resolve_filters
-from api.services.near_repeat import edges, elevated_for, near_repeat, near_repeat_layer
+from api.services.near_repeat import edges, elevated_for, near_repeat, near_repeat_layer, window_words
 from api.services.statistics import View, statistic
 from api.services.statistics.near_repeat import KEY, NEAR_REPEAT
 from api.services.study_area import resolve_study_area
@@ -112,3 +112,19 @@ def test_too_many_pairs_for_the_permutations_are_refused(con: Connection) -> Non
 
 def test_risk_stays_elevated_to_the_last_day_inside_the_band() -> None:
     assert elevated_for(7, "left") == timedelta(days=6) and elevated_for(7, "right") == timedelta(days=7)
+
+
+def test_the_family_wise_p_value_says_when_a_window_is_what_chance_gives(con: Connection) -> None:
+    """Middlesbrough's ASB samples (drawn without a near-repeat pattern) have one band pair of 12 at p <= 0.05: the
+    window opens, and the family-wise p-value over the 12 says chance gives as much in many areas."""
+    area = resolve_study_area(con, None, "Middlesbrough", None)
+    asb = resolve_filters(
+        con, start=date(2025, 1, 1), end=date(2025, 12, 1), categories=requested_categories(None), sources=()
+    )
+    found = near_repeat(con, asb.incident, area.lads, NEAR_REPEAT.arguments({}))
+    assert found["window"] is not None
+    above = [c for c in found["table"] if c["p_family"] is not None and (c["ratio_expected"] or 0) > 1]
+    assert found["family_p"] == min(c["p_family"] for c in above) > found["alpha"]
+    assert all(c["p_family"] >= c["p_value"] for c in above)
+    words = window_words(found)
+    assert f"but family-wise p {found['family_p']:g}" in words and f"{found['family_p']:.0%} of the time" in words

@@ -64,7 +64,7 @@ def test_the_analysts_page(tasking_client: TestClient, demo: list[dict[str, Any]
     assert f"Against 199 comparable places rate ratio {result['placebo']['rate_ratio']['ratio']:.2f}" in text
     assert result["verdict"] in text
     assert "Audit trail" in text and "created evaluation" in text
-    assert page.text.count('src="data:image/png;base64,') == 2  # the area and the monthly chart
+    assert page.text.count('src="data:image/png;base64,') == 3  # the area, the monthly chart and the Lorenz curve
     assert '<a href="/api/v1/problems/1/profile.pdf">' in page.text
 
 
