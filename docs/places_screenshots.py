@@ -1,7 +1,6 @@
 """Make the Methods page's pictures of the place statistics from the demo store: the analyst map of Middlesbrough
-with the near-repeat layer (docs/map-near-repeat.png) and with the risky facilities of the demo's sample list of
-licensed premises (docs/risky-facilities.png), and the first demo problem's concentration (its Lorenz curve) and
-repeat places (docs/problem-places.png):
+with the risky facilities of the demo's sample list of licensed premises (docs/risky-facilities.png), and the first
+demo problem's concentration (its Lorenz curve) and repeat places (docs/problem-places.png):
 
     aim demo --no-serve --store /tmp/aim-demo/aim.duckdb
     PYTHONPATH=. python docs/places_screenshots.py /tmp/aim-demo/aim.duckdb
@@ -26,7 +25,6 @@ from docs.screenshot import signed_in
 HERE = Path(__file__).resolve().parent
 VIEW = "/?lad=Middlesbrough&res=9"
 SIZE: ViewportSize = {"width": 1400, "height": 1330}  # tall enough for the legend of the layers shown
-NEAR_REPEAT = "Near-repeat risk after recent incidents"
 FACILITIES = "Risky facilities (kept lists)"
 GI = "Gi* hot and cold spots (res 9)"
 # The features holding a property (the layer just ticked on): with a rank, the map puts that feature near its left
@@ -100,7 +98,6 @@ def main(store: Path) -> None:
         if tasking.exists():
             shutil.copyfile(tasking, copy.with_name(f"{copy.stem}-tasking.sqlite"))
         with signed_in(copy, SIZE) as (page, url):
-            _map_layer(page, url, NEAR_REPEAT, "until", None, 13, HERE / "map-near-repeat.png")
             # the town centre, where most of the sample's premises above the knee stand: centred on the third busiest
             _map_layer(page, url, FACILITIES, "knee_count", 3, 16, HERE / "risky-facilities.png")
             _problem_places(page, url, HERE / "problem-places.png")

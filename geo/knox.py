@@ -216,11 +216,12 @@ def family_p_values(tables: np.ndarray, expected: np.ndarray, tested: np.ndarray
 
 def elevated(result: Knox, alpha: float = 0.05) -> np.ndarray:
     """The cells of the table (distance band x time band, never an open band beyond the last edge) where pairs are
-    more than expected (observed over the exact expectation above 1) with a p-value at most alpha."""
+    more than expected (observed over the exact expectation above 1) with a family-wise p-value at most alpha: with
+    the dates unrelated to the places, some cell is elevated in about alpha of the tests, however many are tested."""
     finite = np.outer(np.isfinite(result.distance_edges[1:]), np.isfinite(result.time_edges[1:]))
     with np.errstate(invalid="ignore"):
         more = np.nan_to_num(result.ratio_expected, nan=0.0) > 1
-    return finite & more & (result.p_values <= alpha)
+    return finite & more & (np.nan_to_num(result.family_p_values, nan=1.0) <= alpha)
 
 
 def risk_window(result: Knox, alpha: float = 0.05) -> tuple[float, float] | None:

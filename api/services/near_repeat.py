@@ -35,9 +35,10 @@ METHOD = (
     "over every permutation of the dates among the incidents, row total x column total / pairs. Monte Carlo: the dates "
     "permuted among the incidents (seeded), the p-value (1 + permutations with at least the observed count) / "
     "(1 + permutations), the Knox ratio against the permutations' mean and against the exact expectation. Elevated: "
-    "a band pair with more pairs than expected at p <= alpha; the risk window is the farthest distance and the "
-    "latest day band with one. Drawn: the cells within the window's distance of each incident whose window is still "
-    "open at the last day of the period, with the day it closes. "
+    "a band pair with more pairs than expected at a family-wise p <= alpha (max-T over every band pair tested, "
+    "Westfall & Young 1993, so that shuffled dates open a window in about alpha of the tests); the risk window is the "
+    "farthest distance and the latest day band with one. Drawn: the cells within the window's distance of each "
+    "incident whose window is still open at the last day of the period, with the day it closes. "
 )
 
 
@@ -62,7 +63,12 @@ def window_words(found: dict[str, Any]) -> str:
     events = f"{found['events']:,} incidents dated to the day, {found['first_day']} to {found['last_day']}"
     window = found["window"]
     if not window:
-        return f"No near-repeat pattern: no band pair above chance at p <= {found['alpha']:g} ({events})"
+        family = found.get("family_p")
+        beyond = f"; the smallest family-wise p is {family:g}" if family is not None else ""
+        return (
+            f"No near-repeat pattern: no band pair above chance at family-wise p <= {found['alpha']:g} "
+            f"({events}{beyond})"
+        )
     words = (
         f"Risk elevated within {window['metres']:g} m for {window['days']:g} days after an incident ({events}; "
         f"{found['recent']:,} recent incidents still within it)"

@@ -31,11 +31,12 @@ def con(demo_store: Path) -> Iterator[Connection]:
 
 @pytest.fixture(scope="module")
 def layer(con: Connection) -> dict:
-    """Cleveland's near-repeat layer at alpha 0.49 (the samples have no near-repeat at 5%: nothing would be drawn)."""
+    """Middlesbrough's near-repeat layer at alpha 0.49 (the samples have no near-repeat at 5%: nothing would be
+    drawn)."""
     filters = resolve_filters(
         con, start=date(2025, 1, 1), end=date(2025, 12, 1), categories=requested_categories(None), sources=()
     )
-    view = View(con, filters, resolve_study_area(con, "cleveland", None, None), Caches())
+    view = View(con, filters, resolve_study_area(con, None, "Middlesbrough", None), Caches())
     return statistic(KEY).layer(view, {"permutations": 19, "alpha": 0.49})
 
 
