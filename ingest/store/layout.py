@@ -1,0 +1,138 @@
+"""The layout of cell_counts: how far loads have moved it from the migration's order, and putting it back.
+
+The migration writes cell_counts a resolution and a year at a time, each sorted by category, cell and month, so a
+read of one resolution and period (the hexagon layer, the top cells) finds its rows in few row groups. A load writes
+its own months' rows sorted the same way but after everything held: after many monthly loads a year of one
+resolution lies in a run per load, each sharing row groups with the load's other resolutions, and a read of it
+opens more row groups (the zone maps of `res` and `month` decide which). `measure` counts, per resolution and year
+(a block), the row groups whose zone maps admit the block against the fewest its rows could lie in; `optimize`
+rewrites the blocks that drifted, each in the migration's order, in one transaction (the store is as it was when it
+fails), and the checkpoint after it drops the emptied row groups.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from duckdb import DuckDBPyConnection as Connection
+
+ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group (its default, which AIM's stores keep)
+# a block drifted when a read of it opens more than this many times the row groups its rows could lie in (the
+# migration's order gives at most one more than the fewest, so 1.0 flags any load's run not yet merged)
+DRIFT = 1.5
+
+
+@dataclass(frozen=True)
+class Block:
+    """One resolution and year of cell_counts: its rows, the row groups a read of it opens, and the fewest."""
+
+    res: int
+    year: int
+    rows: int
+    row_groups: int  # row groups whose zone maps (res, month) admit a row of this block
+    fewest: int  # row groups its rows fill when laid out together: ceil(rows / ROW_GROUP_ROWS), plus the one a block
+    # shares with the one before it
+
+    @property
+    def drift(self) -> float:
+        """Row groups opened over the fewest possible (1.0: laid out as the migration lays it out)."""
+        return self.row_groups / self.fewest
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The blocks of cell_counts, its row groups, and per resolution the row groups whose zone maps admit it."""
+
+    blocks: tuple[Block, ...]
+    row_groups: int
+    res_row_groups: dict[int, int]
+
+    def per_res(self) -> dict[int, tuple[int, int, int]]:
+        """Per resolution: rows, row groups whose zone maps admit it, and the fewest its rows could lie in."""
+        rows: dict[int, int] = {}
+        for b in self.blocks:
+            rows[b.res] = rows.get(b.res, 0) + b.rows
+        return {
+            r: (n, self.res_row_groups.get(r, 0), math.ceil(n / ROW_GROUP_ROWS) + 1) for r, n in sorted(rows.items())
+        }
+
+    def drifted(self, limit: float = DRIFT) -> tuple[Block, ...]:
+        """The blocks whose reads open more than `limit` times the fewest row groups."""
+        return tuple(b for b in self.blocks if b.drift > limit)
+
+    def drift(self) -> float:
+        """Row groups opened by a read of every block, over the fewest (1.0: the migration's layout)."""
+        fewest = sum(b.fewest for b in self.blocks)
+        return sum(b.row_groups for b in self.blocks) / fewest if fewest else 1.0
+
+
+def _zone_maps(con: Connection) -> list[tuple[int, int, int, date, date]]:
+    """(row group, min res, max res, min month, max month) of every row group of cell_counts holding rows."""
+    rows = con.execute(
+        """SELECT row_group_id, column_name, stats FROM pragma_storage_info('cell_counts')
+           WHERE column_name IN ('res', 'month') AND stats['min'] IS NOT NULL AND count > 0"""
+    ).fetchall()
+    found: dict[int, dict[str, tuple[object, object]]] = {}
+    for group, column, stats in rows:
+        low, high = found.setdefault(int(group), {}).get(column, (stats["min"], stats["max"]))
+        found[int(group)][column] = (min(low, stats["min"]), max(high, stats["max"]))  # type: ignore[type-var]
+    out = []
+    for group, columns in sorted(found.items()):
+        if "res" in columns and "month" in columns:
+            (r0, r1), (m0, m1) = columns["res"], columns["month"]
+            out.append((group, int(r0), int(r1), _as_date(m0), _as_date(m1)))  # type: ignore[call-overload]
+    return out
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def measure(con: Connection) -> Layout:
+    """cell_counts' blocks (resolution and year): rows, row groups a read of each opens, and the fewest possible."""
+    counts = con.execute(
+        "SELECT res, year(month) AS y, count(*) FROM cell_counts GROUP BY ALL ORDER BY res, y"
+    ).fetchall()
+    zones = _zone_maps(con)
+    blocks = []
+    for res, year, rows in counts:
+        start, end = date(int(year), 1, 1), date(int(year), 12, 31)
+        opened = sum(1 for _, r0, r1, m0, m1 in zones if r0 <= res <= r1 and m0 <= end and m1 >= start)
+        fewest = math.ceil(int(rows) / ROW_GROUP_ROWS) + 1
+        blocks.append(Block(int(res), int(year), int(rows), opened, fewest))
+    per_res = {r: sum(1 for _, r0, r1, _, _ in zones if r0 <= r <= r1) for r in {b.res for b in blocks}}
+    return Layout(tuple(blocks), len(zones), per_res)
+
+
+def optimize(con: Connection, limit: float = DRIFT, done: Callable[[Block], None] | None = None) -> tuple[Block, ...]:
+    """Rewrite the blocks of cell_counts that drifted past `limit` (0: every block), each sorted by category, cell
+    and month as the migration writes them, in one transaction: the store is as it was if any step fails. `done` is
+    told each block once it is rewritten. Returns the blocks rewritten (none: the table is left untouched)."""
+    blocks = measure(con).drifted(limit) if limit > 0 else measure(con).blocks
+    if not blocks:
+        return ()
+    con.execute("BEGIN")
+    try:
+        # rows written in this transaction have row ids past every committed one, so the old rows are these
+        last = int(con.execute("SELECT coalesce(max(rowid), -1) FROM cell_counts").fetchall()[0][0])
+        for b in blocks:
+            con.execute(
+                """INSERT INTO cell_counts SELECT * FROM cell_counts
+                   WHERE res = ? AND month >= ? AND month < ? AND rowid <= ? ORDER BY category, cell, month""",
+                [b.res, date(b.year, 1, 1), date(b.year + 1, 1, 1), last],
+            )
+            con.execute(
+                "DELETE FROM cell_counts WHERE res = ? AND month >= ? AND month < ? AND rowid <= ?",
+                [b.res, date(b.year, 1, 1), date(b.year + 1, 1, 1), last],
+            )
+            if done is not None:
+                done(b)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("CHECKPOINT")  # drops the emptied row groups and merges the thinned ones
+    return blocks
