@@ -17,16 +17,17 @@ OPTIMIZE_WHEN_HELD = "stop the server, run `aim store optimize`, then serve agai
 
 
 def _layout_table(layout: Layout, title: str) -> Table:
-    """Per resolution: rows, row groups a read of it opens, the fewest possible, and the ratio."""
-    table = Table("res", "rows", "row groups read", "fewest", "x", title=title)
-    for res, (rows, groups, fewest) in layout.per_res().items():
-        table.add_row(str(res), f"{rows:,}", str(groups), str(fewest), f"{groups / fewest:.2f}")
+    """Per resolution: rows, row groups a read of it opens, those its rows span laid out together, and the ratio."""
+    table = Table("res", "rows", "row groups read", "together", "x", title=title)
+    for res, (rows, groups, together) in layout.per_res().items():
+        table.add_row(str(res), f"{rows:,}", str(groups), str(together), f"{groups / together:.2f}")
     return table
 
 
 @store_app.command("layout")
 def store_layout(store: StoreOpt = None) -> None:
-    """How the per-cell counts lie: per resolution, the row groups a read opens against the fewest possible, and
+    """How the per-cell counts lie: per resolution, the row groups a read opens against those its rows span laid out
+    together, and
     the drift over every resolution and year (1.0: as the migration lays them out)."""
     from ingest.store.layout import DRIFT, measure
 
@@ -62,7 +63,7 @@ def store_optimize(
 
     def done(b: Block) -> None:
         console.print(
-            f"res {b.res} {b.year}: {b.rows:,} rows rewritten (was {b.row_groups} row groups, fewest {b.fewest})"
+            f"res {b.res} {b.year}: {b.rows:,} rows rewritten (was {b.row_groups} row groups, together {b.together})"
         )
 
     with writable(settings, every=True, when_held=OPTIMIZE_WHEN_HELD) as con:

@@ -5,9 +5,9 @@ read of one resolution and period (the hexagon layer, the top cells) finds its r
 its own months' rows sorted the same way but after everything held: after many monthly loads a year of one
 resolution lies in a run per load, each sharing row groups with the load's other resolutions, and a read of it
 opens more row groups (the zone maps of `res` and `month` decide which). `measure` counts, per resolution and year
-(a block), the row groups whose zone maps admit the block against the fewest its rows could lie in; `optimize`
-rewrites the blocks that drifted, each in the migration's order, in one transaction (the store is as it was when it
-fails), and the checkpoint after it drops the emptied row groups.
+(a block), the row groups whose zone maps admit the block against those its rows span when laid out together (at
+most one more than they fill); `optimize` rewrites the blocks that drifted, each in the migration's order, in one
+transaction (the store is as it was when it fails), and the checkpoint after it drops the emptied row groups.
 """
 
 from __future__ import annotations
@@ -20,26 +20,26 @@ from datetime import date
 from duckdb import DuckDBPyConnection as Connection
 
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group (its default, which AIM's stores keep)
-# a block drifted when a read of it opens more than this many times the row groups its rows could lie in (the
-# migration's order gives at most one more than the fewest, so 1.0 flags any load's run not yet merged)
+# a block drifted when a read of it opens more than this many times the row groups its rows span laid out together
+# (the migration's order gives at most that, so 1.0 flags any load's run not yet merged into its block)
 DRIFT = 1.5
 
 
 @dataclass(frozen=True)
 class Block:
-    """One resolution and year of cell_counts: its rows, the row groups a read of it opens, and the fewest."""
+    """One resolution and year of cell_counts: its rows, the row groups a read of it opens, and those laid together."""
 
     res: int
     year: int
     rows: int
     row_groups: int  # row groups whose zone maps (res, month) admit a row of this block
-    fewest: int  # row groups its rows fill when laid out together: ceil(rows / ROW_GROUP_ROWS), plus the one a block
-    # shares with the one before it
+    together: int  # row groups its rows span at most when laid out together: ceil(rows / ROW_GROUP_ROWS), plus the one
+    # a block shares with the one before it
 
     @property
     def drift(self) -> float:
-        """Row groups opened over the fewest possible (1.0: laid out as the migration lays it out)."""
-        return self.row_groups / self.fewest
+        """Row groups opened over those of the rows laid out together (1.0 or less: as the migration lays them out)."""
+        return self.row_groups / self.together
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Layout:
     res_row_groups: dict[int, int]
 
     def per_res(self) -> dict[int, tuple[int, int, int]]:
-        """Per resolution: rows, row groups whose zone maps admit it, and the fewest its rows could lie in."""
+        """Per resolution: rows, row groups whose zone maps admit it, and those its rows span laid out together."""
         rows: dict[int, int] = {}
         for b in self.blocks:
             rows[b.res] = rows.get(b.res, 0) + b.rows
@@ -60,13 +60,13 @@ class Layout:
         }
 
     def drifted(self, limit: float = DRIFT) -> tuple[Block, ...]:
-        """The blocks whose reads open more than `limit` times the fewest row groups."""
+        """The blocks whose reads open more than `limit` times the row groups of their rows laid out together."""
         return tuple(b for b in self.blocks if b.drift > limit)
 
     def drift(self) -> float:
-        """Row groups opened by a read of every block, over the fewest (1.0: the migration's layout)."""
-        fewest = sum(b.fewest for b in self.blocks)
-        return sum(b.row_groups for b in self.blocks) / fewest if fewest else 1.0
+        """Row groups opened by a read of every block, over those laid out together (1.0 or less: the migration's)."""
+        together = sum(b.together for b in self.blocks)
+        return sum(b.row_groups for b in self.blocks) / together if together else 1.0
 
 
 def _zone_maps(con: Connection) -> list[tuple[int, int, int, date, date]]:
@@ -92,7 +92,7 @@ def _as_date(value: object) -> date:
 
 
 def measure(con: Connection) -> Layout:
-    """cell_counts' blocks (resolution and year): rows, row groups a read of each opens, and the fewest possible."""
+    """cell_counts' blocks (resolution and year): rows, row groups a read of each opens, and those laid out together."""
     counts = con.execute(
         "SELECT res, year(month) AS y, count(*) FROM cell_counts GROUP BY ALL ORDER BY res, y"
     ).fetchall()
@@ -101,8 +101,8 @@ def measure(con: Connection) -> Layout:
     for res, year, rows in counts:
         start, end = date(int(year), 1, 1), date(int(year), 12, 31)
         opened = sum(1 for _, r0, r1, m0, m1 in zones if r0 <= res <= r1 and m0 <= end and m1 >= start)
-        fewest = math.ceil(int(rows) / ROW_GROUP_ROWS) + 1
-        blocks.append(Block(int(res), int(year), int(rows), opened, fewest))
+        together = math.ceil(int(rows) / ROW_GROUP_ROWS) + 1
+        blocks.append(Block(int(res), int(year), int(rows), opened, together))
     per_res = {r: sum(1 for _, r0, r1, _, _ in zones if r0 <= r <= r1) for r in {b.res for b in blocks}}
     return Layout(tuple(blocks), len(zones), per_res)
 
