@@ -1,14 +1,18 @@
 """The per-cell counts' layout after many monthly loads: the store as its loads left it, after `aim store optimize`,
-and with cell_counts filled afresh as the migration fills it, timed side by side.
+with cell_counts filled afresh as the migration fills it, and with the rewrite a load makes when the layout drifted,
+timed side by side.
 
     python bench/layout.py --loaded STORE --work DIR [--requests 40] [--force nottinghamshire]
 
-Copies the loaded store twice into DIR: one is optimized (`ingest.store.layout.optimize`, timed), the other has its
-cell_counts emptied and filled again by the migration's fill (the fresh layout). Prints each one's row groups per
-resolution, then serves all three (`aim serve`, answers not kept) and times the routes that read cell_counts (the
-hexagon layer at res 8 and 9 over a force's viewport, the top 20 cells) and Gi* (which reads incident_counts, so
-should not move), requests going to the three servers in turn so that all see the same load on a shared machine:
-p50 / p95 ms of each, and each as a ratio to the fresh layout's. The load average is printed before and after.
+Copies the loaded store (built by monthly loads, e.g. by bench/national_store.py) four times into DIR: `loaded` as
+it is; `optimized` by `ingest.store.layout.optimize` (timed); `fresh`, its cell_counts emptied and filled again by
+the migration's fill; `auto`, its cell_counts written again month by month as each load wrote it, each month
+followed by the check and rewrite a load makes (`keep_layout` at the default drift limit; how often it rewrote, what
+and how long it took are printed). Prints each one's row groups per resolution, then serves all four (`aim serve`,
+answers not kept) and times the routes that read cell_counts (the hexagon layer at res 8 and 9 over a force's
+viewport, the top 20 cells) and Gi* (which reads incident_counts, so should not move), requests going to the
+servers in turn so that all see the same load on a shared machine: p50 / p95 ms of each, and each as a ratio to
+the fresh layout's. The load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from queries import force_bbox, route_cases  # noqa: E402
 from serving import served  # noqa: E402
 
 from ingest.store.connection import open_store  # noqa: E402
-from ingest.store.layout import Layout, measure, optimize  # noqa: E402
+from ingest.store.layout import DRIFT, Layout, keep_layout, measure, optimize  # noqa: E402
 from ingest.store.write.cell_counts import fill_cell_counts  # noqa: E402
 
 ROUTES = ("hexes res 8", "hexes res 9", "hotspots top 20", "Gi*")
@@ -50,7 +54,8 @@ def show(name: str, layout: Layout) -> None:
 
 def prepare(loaded: Path, work: Path) -> dict[str, Path]:
     """The three stores: as loaded (a copy), optimized, and filled afresh; each one's layout printed."""
-    stores = {"loaded": work / "loaded.duckdb", "optimized": work / "optimized.duckdb", "fresh": work / "fresh.duckdb"}
+    names = ("loaded", "optimized", "fresh", "auto")
+    stores = {n: work / f"{n}.duckdb" for n in names}
     for path in stores.values():
         shutil.copyfile(loaded, path)
     con = open_store(stores["loaded"])
@@ -78,7 +83,48 @@ def prepare(loaded: Path, work: Path) -> dict[str, Path]:
     print(f"fresh fill: {time.perf_counter() - start:.1f} s (load {load_average()})")
     show("fresh", measure(con))
     con.close()
+    replay(loaded, stores["auto"])
     return stores
+
+
+def replay(loaded: Path, path: Path) -> None:
+    """cell_counts written again month by month in the loaded store's order, each month as its load wrote it (sorted
+    by resolution, category, cell and month, after everything held), with the rewrite a load makes after it when the
+    layout drifted past the setting's default: how often it runs, what it rewrites, and the layout it leaves."""
+    con = open_store(path)
+    con.execute(f"ATTACH '{loaded}' AS src (READ_ONLY)")
+    months = [r[0] for r in con.execute("SELECT DISTINCT month FROM src.cell_counts ORDER BY 1").fetchall()]
+    con.execute("DELETE FROM cell_counts")
+    con.execute("CHECKPOINT")
+    written = rewrites = rewritten = 0.0
+    started = time.perf_counter()
+    for n, month in enumerate(months, start=1):
+        t0 = time.perf_counter()
+        con.execute(
+            "INSERT INTO cell_counts SELECT * FROM src.cell_counts WHERE month = ? ORDER BY res, category, cell, month",
+            [month],
+        )
+        con.execute("CHECKPOINT")  # a load ends with one (the file closes, or the log passes its limit)
+        t1 = time.perf_counter()
+        blocks = keep_layout(con, DRIFT)
+        t2 = time.perf_counter()
+        written += t1 - t0
+        if blocks:
+            rewrites += 1
+            rewritten += t2 - t1
+            rows = sum(b.rows for b in blocks)
+            print(
+                f"  month {n} ({month}): {len(blocks)} resolution-years, {rows:,} rows rewritten in {t2 - t1:.1f} s "
+                f"(its rows written in {t1 - t0:.1f} s)",
+                flush=True,
+            )
+    print(
+        f"replay of {len(months)} months: rows written in {written:.0f} s; the check and {rewrites:.0f} rewrites "
+        f"{time.perf_counter() - started - written:.0f} s (rewrites {rewritten:.0f} s); load {load_average()}"
+    )
+    con.execute("DETACH src")
+    show("auto", measure(con))
+    con.close()
 
 
 def timed(client: httpx.Client, url: str) -> float:
@@ -101,7 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.reuse:
-        stores = {n: args.work / f"{n}.duckdb" for n in ("loaded", "optimized", "fresh")}
+        stores = {n: args.work / f"{n}.duckdb" for n in ("loaded", "optimized", "fresh", "auto")}
     else:
         stores = prepare(args.loaded, args.work)
     bbox, total = force_bbox(stores["fresh"], args.force)
@@ -117,7 +163,8 @@ def main() -> None:
             f"({os.cpu_count()} cores)"
         )
         head = " ".join(f"{n + ' p50':>14} {'p95':>6}" for n in stores)
-        print(f"{'route':30} {head} {'loaded/fresh':>13} {'optimized/fresh':>16}")
+        ratios = " ".join(f"{n}/fresh" for n in stores if n != "fresh")
+        print(f"{'route':30} {head}   p50/p95: {ratios}")
         for route, url in cases:
             for client in clients.values():
                 for _ in range(2):
@@ -128,8 +175,10 @@ def main() -> None:
                     ms[name].append(timed(client, url))
             q = {n: (float(np.percentile(v, 50)), float(np.percentile(v, 95))) for n, v in ms.items()}
             cells = " ".join(f"{q[n][0]:14.1f} {q[n][1]:6.1f}" for n in stores)
-            ratio = {n: f"{q[n][0] / q['fresh'][0]:.2f}/{q[n][1] / q['fresh'][1]:.2f}" for n in ("loaded", "optimized")}
-            print(f"{route:30} {cells} {ratio['loaded']:>13} {ratio['optimized']:>16}", flush=True)
+            ratio = " ".join(
+                f"{q[n][0] / q['fresh'][0]:.2f}/{q[n][1] / q['fresh'][1]:.2f}" for n in stores if n != "fresh"
+            )
+            print(f"{route:30} {cells}   {ratio}", flush=True)
         print(f"load after {load_average()}")
 
 

@@ -12,12 +12,16 @@ transaction (the store is as it was when it fails), and the checkpoint after it 
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 from duckdb import DuckDBPyConnection as Connection
+
+log = logging.getLogger("aim.store")
 
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group (its default, which AIM's stores keep)
 # a block drifted when a read of it opens more than this many times the row groups its rows span laid out together
@@ -93,9 +97,12 @@ def _as_date(value: object) -> date:
 
 def measure(con: Connection) -> Layout:
     """cell_counts' blocks (resolution and year): rows, row groups a read of each opens, and those laid out together."""
-    counts = con.execute(
-        "SELECT res, year(month) AS y, count(*) FROM cell_counts GROUP BY ALL ORDER BY res, y"
-    ).fetchall()
+    per_month = con.execute("SELECT res, month, count(*) FROM cell_counts GROUP BY ALL").fetchall()
+    rows_of: dict[tuple[int, int], int] = {}
+    for res, month, n in per_month:  # months folded into years here: grouping on the columns as stored is quicker
+        key = (int(res), _as_date(month).year)
+        rows_of[key] = rows_of.get(key, 0) + int(n)
+    counts = sorted((res, year, n) for (res, year), n in rows_of.items())
     zones = _zone_maps(con)
     blocks = []
     for res, year, rows in counts:
@@ -134,5 +141,20 @@ def optimize(con: Connection, limit: float = DRIFT, done: Callable[[Block], None
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("CHECKPOINT")  # drops the emptied row groups and merges the thinned ones
+    try:
+        con.execute("CHECKPOINT")  # drops the emptied row groups and merges the thinned ones
+    except duckdb.TransactionException:  # a reader's transaction is open: the next checkpoint does it
+        log.info("cell_counts rewritten; its emptied row groups are dropped at the next checkpoint")
     return blocks
+
+
+def keep_layout(con: Connection, limit: float) -> tuple[Block, ...]:
+    """After a load: rewrite the blocks of cell_counts that drifted past `limit` (0: never). The load has committed,
+    so a failure here is logged and leaves cell_counts as the load left it (answers are the same either way)."""
+    if limit <= 0:
+        return ()
+    try:
+        return optimize(con, limit)
+    except duckdb.Error as exc:
+        log.warning("cell_counts not rewritten after the load (it answers the same, a little slower): %s", exc)
+        return ()
