@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -12,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from ingest.pipeline import IngestOptions
 from ingest.store.connection import Connection, open_store
-from ingest.store.layout import DRIFT, Block, measure, optimize
+from ingest.store.layout import DRIFT, Block, keep_layout, measure, optimize
 from ingest.store.read.counts import hex_counts, top_cells
 from ingest.store.read.filters import IncidentFilter
 from ingest.store.write.cell_counts import fill_cell_counts
@@ -22,21 +24,37 @@ from tests.conftest import FORCES, load_police, new_store, police_file, write_cs
 pytestmark = pytest.mark.bulk
 
 
+@dataclass(frozen=True)
+class Monthly:
+    """A store of eleven monthly loads, the twelfth month's file, and the store once it is loaded too."""
+
+    eleven: Path
+    twelfth: Path
+    store: Path
+
+
 @pytest.fixture(scope="module")
-def monthly_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def monthly(tmp_path_factory: pytest.TempPathFactory) -> Monthly:
     """A store built as a partnership's would be: one load a month, each month the five forces' rows in one file."""
     folder = tmp_path_factory.mktemp("monthly")
     path = folder / "monthly.duckdb"
     con = new_store(path)
+    files = []
     for month in (f"{m:02d}" for m in range(1, 13)):
         lines: list[str] = []
         for force in FORCES:
             with gzip.open(police_file(force, month), "rt") as fh:
                 rows = [line.rstrip("\n") for line in fh]
             lines.extend(rows if not lines else rows[1:])
-        load_police(con, write_csv(folder / f"2025-{month}-national-street.csv", lines))
+        files.append(write_csv(folder / f"2025-{month}-national-street.csv", lines))
+    for f in files[:-1]:
+        load_police(con, f)
     con.close()
-    return path
+    shutil.copyfile(path, folder / "eleven.duckdb")
+    con = open_store(path)
+    load_police(con, files[-1])
+    con.close()
+    return Monthly(folder / "eleven.duckdb", files[-1], path)
 
 
 def _copy(store: Path, path: Path) -> Connection:
@@ -62,11 +80,11 @@ def _fresh(con: Connection) -> None:
     con.execute("CHECKPOINT")
 
 
-def test_monthly_loads_drift_and_optimize_restores_the_fresh_layout(monthly_store: Path, tmp_path: Path) -> None:
-    fresh = _copy(monthly_store, tmp_path / "fresh.duckdb")
+def test_monthly_loads_drift_and_optimize_restores_the_fresh_layout(monthly: Monthly, tmp_path: Path) -> None:
+    fresh = _copy(monthly.store, tmp_path / "fresh.duckdb")
     _fresh(fresh)
     laid_out = measure(fresh)
-    con = _copy(monthly_store, tmp_path / "loaded.duckdb")
+    con = _copy(monthly.store, tmp_path / "loaded.duckdb")
     loaded = measure(con)
     before = _answers(con)
     assert before == _answers(fresh)
@@ -87,9 +105,9 @@ def test_monthly_loads_drift_and_optimize_restores_the_fresh_layout(monthly_stor
     fresh.close()
 
 
-def test_a_failure_part_way_through_leaves_the_store_as_it_was(monthly_store: Path, tmp_path: Path) -> None:
+def test_a_failure_part_way_through_leaves_the_store_as_it_was(monthly: Monthly, tmp_path: Path) -> None:
     path = tmp_path / "loaded.duckdb"
-    con = _copy(monthly_store, path)
+    con = _copy(monthly.store, path)
     loaded = measure(con)
     before = _answers(con)
     seen: list[Block] = []
@@ -109,9 +127,9 @@ def test_a_failure_part_way_through_leaves_the_store_as_it_was(monthly_store: Pa
     con.close()
 
 
-def test_aim_store_optimize_rewrites_what_drifted_and_reports_the_layout(monthly_store: Path, tmp_path: Path) -> None:
+def test_aim_store_optimize_rewrites_what_drifted_and_reports_the_layout(monthly: Monthly, tmp_path: Path) -> None:
     path = tmp_path / "loaded.duckdb"
-    shutil.copyfile(monthly_store, path)
+    shutil.copyfile(monthly.store, path)
     runner = CliRunner()
     shown = runner.invoke(app, ["store", "layout", "--store", str(path)])
     assert shown.exit_code == 0, shown.output
@@ -121,3 +139,15 @@ def test_aim_store_optimize_rewrites_what_drifted_and_reports_the_layout(monthly
     assert "res 8 2025" in done.output and "resolution-years rewritten" in done.output
     again = runner.invoke(app, ["store", "layout", "--store", str(path)])
     assert "nothing to do" in again.output
+
+
+def test_a_load_rewrites_what_drifted_past_its_limit_and_none_when_it_is_zero(monthly: Monthly, tmp_path: Path) -> None:
+    con = _copy(monthly.eleven, tmp_path / "auto.duckdb")
+    load_police(con, monthly.twelfth, IngestOptions(layout_drift=DRIFT))  # the twelfth load, and the check after it
+    assert not measure(con).drifted(DRIFT)
+    loaded = _copy(monthly.store, tmp_path / "loaded.duckdb")  # the same twelve loads, none followed by a rewrite
+    assert measure(loaded).drifted(DRIFT)
+    assert _answers(con) == _answers(loaded)
+    assert keep_layout(loaded, 0.0) == () and measure(loaded).drifted(DRIFT)
+    con.close()
+    loaded.close()
