@@ -106,7 +106,11 @@ def replay(loaded: Path, path: Path) -> None:
         )
         con.execute("CHECKPOINT")  # a load ends with one (the file closes, or the log passes its limit)
         t1 = time.perf_counter()
-        blocks = keep_layout(con, DRIFT)
+        partitions = [
+            r[0]
+            for r in con.execute("SELECT DISTINCT partition_key FROM count_months WHERE month = ?", [month]).fetchall()
+        ]
+        blocks = keep_layout(con, DRIFT, partitions)
         t2 = time.perf_counter()
         written += t1 - t0
         if blocks:

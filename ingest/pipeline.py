@@ -159,7 +159,7 @@ def run(feed: Source, path: Path, con: Connection, options: IngestOptions = Inge
     try:
         report = _run(feed, path, con, options)
         if report.status == "loaded":
-            keep_layout(con, options.layout_drift)  # the order reads prune on, when loads have spread it
+            keep_layout(con, options.layout_drift, report.partitions_new + report.partitions_replaced)
         return report
     except FeedFileError as exc:
         if options.name is None or exc.path != str(path):

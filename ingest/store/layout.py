@@ -95,13 +95,17 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def measure(con: Connection) -> Layout:
-    """cell_counts' blocks (resolution and year): rows, row groups a read of each opens, and those laid out together."""
-    per_month = con.execute("SELECT res, month, count(*) FROM cell_counts GROUP BY ALL").fetchall()
+def measure(con: Connection, years: tuple[int, ...] | None = None) -> Layout:
+    """cell_counts' blocks (resolution and year; only those of `years` when given, whose rows alone are read):
+    rows, row groups a read of each opens, and those laid out together."""
+    span = [date(min(years), 1, 1), date(max(years) + 1, 1, 1)] if years else []
+    within = "WHERE month >= ? AND month < ?" if years else ""  # a range, so the zone maps skip the other years
+    per_month = con.execute(f"SELECT res, month, count(*) FROM cell_counts {within} GROUP BY ALL", span).fetchall()  # noqa: S608
     rows_of: dict[tuple[int, int], int] = {}
     for res, month, n in per_month:  # months folded into years here: grouping on the columns as stored is quicker
         key = (int(res), _as_date(month).year)
-        rows_of[key] = rows_of.get(key, 0) + int(n)
+        if years is None or key[1] in years:
+            rows_of[key] = rows_of.get(key, 0) + int(n)
     counts = sorted((res, year, n) for (res, year), n in rows_of.items())
     zones = _zone_maps(con)
     blocks = []
@@ -114,11 +118,18 @@ def measure(con: Connection) -> Layout:
     return Layout(tuple(blocks), len(zones), per_res)
 
 
-def optimize(con: Connection, limit: float = DRIFT, done: Callable[[Block], None] | None = None) -> tuple[Block, ...]:
-    """Rewrite the blocks of cell_counts that drifted past `limit` (0: every block), each sorted by category, cell
-    and month as the migration writes them, in one transaction: the store is as it was if any step fails. `done` is
-    told each block once it is rewritten. Returns the blocks rewritten (none: the table is left untouched)."""
-    blocks = measure(con).drifted(limit) if limit > 0 else measure(con).blocks
+def optimize(
+    con: Connection,
+    limit: float = DRIFT,
+    done: Callable[[Block], None] | None = None,
+    years: tuple[int, ...] | None = None,
+) -> tuple[Block, ...]:
+    """Rewrite the blocks of cell_counts (of `years`, when given) that drifted past `limit` (0: every block), each
+    sorted by category, cell and month as the migration writes them, in one transaction: the store is as it was if
+    any step fails. `done` is told each block once it is rewritten. Returns the blocks rewritten (none: the table is
+    left untouched)."""
+    layout = measure(con, years)
+    blocks = layout.drifted(limit) if limit > 0 else layout.blocks
     if not blocks:
         return ()
     con.execute("BEGIN")
@@ -148,13 +159,19 @@ def optimize(con: Connection, limit: float = DRIFT, done: Callable[[Block], None
     return blocks
 
 
-def keep_layout(con: Connection, limit: float) -> tuple[Block, ...]:
-    """After a load: rewrite the blocks of cell_counts that drifted past `limit` (0: never). The load has committed,
-    so a failure here is logged and leaves cell_counts as the load left it (answers are the same either way)."""
-    if limit <= 0:
+def keep_layout(con: Connection, limit: float, partitions: list[str]) -> tuple[Block, ...]:
+    """After a load that wrote these partitions: rewrite the blocks of their years that drifted past `limit` (0:
+    never; the other years' blocks are as the last check left them, and are not read). The load has committed, so a
+    failure here is logged and leaves cell_counts as the load left it (answers are the same either way)."""
+    if limit <= 0 or not partitions:
         return ()
+    marks = ", ".join("?" for _ in partitions)
+    years = con.execute(
+        f"SELECT DISTINCT year(month) FROM count_months WHERE partition_key IN ({marks}) ORDER BY 1",  # noqa: S608
+        partitions,
+    ).fetchall()
     try:
-        return optimize(con, limit)
+        return optimize(con, limit, years=tuple(int(y[0]) for y in years))
     except duckdb.Error as exc:
         log.warning("cell_counts not rewritten after the load (it answers the same, a little slower): %s", exc)
         return ()

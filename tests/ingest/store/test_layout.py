@@ -148,6 +148,10 @@ def test_a_load_rewrites_what_drifted_past_its_limit_and_none_when_it_is_zero(mo
     loaded = _copy(monthly.store, tmp_path / "loaded.duckdb")  # the same twelve loads, none followed by a rewrite
     assert measure(loaded).drifted(DRIFT)
     assert _answers(con) == _answers(loaded)
-    assert keep_layout(loaded, 0.0) == () and measure(loaded).drifted(DRIFT)
+    partitions = [r[0] for r in loaded.execute("SELECT partition_key FROM partitions").fetchall()]
+    assert keep_layout(loaded, 0.0, partitions) == () and measure(loaded).drifted(DRIFT)
+    assert keep_layout(loaded, DRIFT, []) == () and measure(loaded).drifted(DRIFT)
+    assert keep_layout(loaded, DRIFT, partitions) and not measure(loaded).drifted(DRIFT)
+    assert _answers(loaded) == _answers(con)
     con.close()
     loaded.close()
