@@ -6,8 +6,9 @@ its own months' rows sorted the same way but after everything held: after many m
 resolution lies in a run per load, each sharing row groups with the load's other resolutions, and a read of it
 opens more row groups (the zone maps of `res` and `month` decide which). `measure` counts, per resolution and year
 (a block), the row groups whose zone maps admit the block against those its rows span when laid out together (at
-most one more than they fill); `optimize` rewrites the blocks that drifted, each in the migration's order, in one
-transaction (the store is as it was when it fails), and the checkpoint after it drops the emptied row groups.
+most one more than they fill); `optimize` rewrites the years where a block drifted, each block in the migration's
+order, in one transaction (the store is as it was when it fails), and the checkpoint after it drops the emptied row
+groups.
 """
 
 from __future__ import annotations
@@ -124,12 +125,15 @@ def optimize(
     done: Callable[[Block], None] | None = None,
     years: tuple[int, ...] | None = None,
 ) -> tuple[Block, ...]:
-    """Rewrite the blocks of cell_counts (of `years`, when given) that drifted past `limit` (0: every block), each
-    sorted by category, cell and month as the migration writes them, in one transaction: the store is as it was if
-    any step fails. `done` is told each block once it is rewritten. Returns the blocks rewritten (none: the table is
+    """Rewrite every block of each year (of `years`, when given) where a block drifted past `limit` (0: every year),
+    each sorted by category, cell and month as the migration writes them, in one transaction: the store is as it was
+    if any step fails. `done` is told each block once it is rewritten. Returns the blocks rewritten (none: the table is
     left untouched)."""
     layout = measure(con, years)
-    blocks = layout.drifted(limit) if limit > 0 else layout.blocks
+    # a year's blocks share the row groups its loads wrote: rewritten together, those row groups empty and are
+    # dropped (one left behind would keep them, with zone maps that still span the resolutions moved out)
+    hit = {b.year for b in (layout.drifted(limit) if limit > 0 else layout.blocks)}
+    blocks = tuple(b for b in layout.blocks if b.year in hit)
     if not blocks:
         return ()
     con.execute("BEGIN")
