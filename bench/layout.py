@@ -147,11 +147,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--force", default="nottinghamshire")
-    parser.add_argument("--reuse", action="store_true", help="time the stores already prepared in --work")
+    parser.add_argument("--reuse", default="", help="time these stores already prepared in --work (e.g. loaded,fresh)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.reuse:
-        stores = {n: args.work / f"{n}.duckdb" for n in ("loaded", "optimized", "fresh", "auto")}
+        stores = {n: args.work / f"{n}.duckdb" for n in args.reuse.split(",")}
     else:
         stores = prepare(args.loaded, args.work)
     bbox, total = force_bbox(stores["fresh"], args.force)
