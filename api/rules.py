@@ -51,6 +51,7 @@ def ingest_options(
         dry_run=dry_run,
         replace_smaller=replace_smaller,
         min_share=settings.replace_min_share,
+        layout_drift=settings.layout_drift,
         limits=upload_limits(settings),
         name=name,
     )

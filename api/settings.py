@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     max_upload_decompressed_bytes: int = 1024 * 1024 * 1024  # a feed file (upload or CLI) expands to at most this
     max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)
     replace_min_share: float = 0.5  # a file replacing a partition with under this share of its rows is refused
+    layout_drift: float = 1.5  # after a load, rewrite cell_counts' resolution-years whose reads open more than this
+    # many times the row groups of their rows laid out together (docs/scale.md, layout after many loads; 0: never)
     # patrol delivery (docs/delivery.md): the dosage rules a load counts under ...
     delivery_buffer_m: float = 25.0  # a cell's geofence is the cell and this far around it
     delivery_merge_gap_s: int = 300  # presence in a fence no more than this apart is one visit

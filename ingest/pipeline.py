@@ -24,6 +24,7 @@ from ingest.limits import NO_LIMITS, Limits
 from ingest.places import load_places
 from ingest.sources import ReadContext, Source
 from ingest.store.connection import Connection
+from ingest.store.layout import keep_layout
 from ingest.store.write.staging import StagedIngest
 from ingest.validate import Candidates, Rejects, split
 
@@ -47,6 +48,7 @@ class IngestOptions:
     progress: Progress | None = None  # called with the rows of each batch as it is staged
     examples: int = MAX_EXAMPLES  # quarantined rows kept as examples (line, reason) in the report
     batch_rows: int = 200_000  # rows written to the store at a time: what a load holds in memory, whatever the file
+    layout_drift: float = 0.0  # after a load, rewrite cell_counts' resolution-years drifted past this (0: never)
 
     def __post_init__(self) -> None:
         """Refuse a batch size that could never write a row."""
@@ -156,6 +158,8 @@ def run(feed: Source, path: Path, con: Connection, options: IngestOptions = Inge
     report: IngestReport | None = None
     try:
         report = _run(feed, path, con, options)
+        if report.status == "loaded":
+            keep_layout(con, options.layout_drift, report.partitions_new + report.partitions_replaced)
         return report
     except FeedFileError as exc:
         if options.name is None or exc.path != str(path):

@@ -17,6 +17,7 @@ from api.cli.feeds import feeds_app
 from api.cli.ingest import ingest_app
 from api.cli.problems import problems_app
 from api.cli.serve import demo, serve
+from api.cli.store import store_app
 from api.cli.tasking import tasking_app
 from api.cli.users import audit_command, users_app
 from api.cli.wards import wards_app
@@ -44,6 +45,7 @@ app.add_typer(problems_app, name="problems")
 app.add_typer(tasking_app, name="tasking")
 app.add_typer(cases_app, name="cases")
 app.add_typer(export_app, name="export")
+app.add_typer(store_app, name="store")
 app.command("evaluate")(evaluate_command)
 app.command("assessment")(assessment_command)
 app.command("audit")(audit_command)
