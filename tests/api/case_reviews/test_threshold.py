@@ -31,7 +31,9 @@ def test_months_are_counted_to_the_corresponding_day(day: date, months: int, exp
 def test_a_complaint_made_exactly_one_month_after_the_behaviour_qualifies_and_a_day_later_does_not() -> None:
     applied = date(2025, 6, 30)
     assert why_not(RULE, date(2025, 3, 15), date(2025, 2, 15), applied) is None
-    assert why_not(RULE, date(2025, 3, 16), date(2025, 2, 15), applied) == "made more than 1 month(s) after the behaviour"
+    assert (
+        why_not(RULE, date(2025, 3, 16), date(2025, 2, 15), applied) == "made more than 1 month(s) after the behaviour"
+    )
     # behaviour on 31 January: 28 February is the last day (2025), 29 February in a leap year
     assert why_not(RULE, date(2025, 2, 28), date(2025, 1, 31), date(2025, 3, 1)) is None
     assert why_not(RULE, date(2025, 3, 1), date(2025, 1, 31), date(2025, 3, 1)) is not None
