@@ -15,7 +15,7 @@ from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
 from api.services.errors import NotFoundError, ParameterError
 
 if TYPE_CHECKING:
-    from api.database.cases import CaseStore
+    from api.database.case_reviews import CaseReviewStore
 
 cases_app = typer.Typer(
     help="Cases about people: load, repeat victims, retention, subject access.", no_args_is_help=True
@@ -26,13 +26,14 @@ DatabaseOpt = Annotated[
 ]
 
 
-def case_store(store: Path | None, database: str | None) -> CaseStore:
-    """The deployment database's cases, migrated; a clear error when it cannot be opened."""
-    from api.database.cases import CaseStore
+def case_store(store: Path | None, database: str | None) -> CaseReviewStore:
+    """The deployment database's cases and Case Review applications, migrated; a clear error when it cannot be
+    opened."""
+    from api.database.case_reviews import CaseReviewStore
     from api.database.tasking import TaskingUnavailable
 
     try:
-        return CaseStore.open(database or settings_from(store).tasking_url())
+        return CaseReviewStore.open(database or settings_from(store).tasking_url())
     except TaskingUnavailable as exc:
         fail(exc)
 
@@ -111,6 +112,8 @@ def retention(
         cases.close()
     ids = ", ".join(str(i) for i in done["cases"]) or "none"  # type: ignore[attr-defined]
     console.print(f"{done['action']}d the cases closed before {done['closed_before']}: {ids}")
+    ids = ", ".join(str(i) for i in done["applications"]) or "none"  # type: ignore[attr-defined]
+    console.print(f"{done['action']}d the Case Review applications finished before {done['closed_before']}: {ids}")
 
 
 @cases_app.command("subject-access")
@@ -122,18 +125,26 @@ def subject_access(
     database: DatabaseOpt = None,
 ) -> None:
     """Export everything held about a person (every case naming them, with its incidents, interventions, actions,
-    risk, flags and audit) to a JSON file for the analyst to check and send; audited as an export."""
-    from api.services.case_subject import cases_of
+    risk, flags, Case Review applications and audit, and the applications they made or were made for them) to a
+    JSON file for the analyst to check and send; audited as an export."""
+    from api.services.case_subject import application_export, applications_of, cases_of
     from api.services.case_subject import subject_access as export
 
     cases = case_store(store, database)
     try:
         found = cases_of(cases, name, date_of_birth)
         held = [export(cases, cid, CLI_ACTOR) for cid in found]
+        linked = {a["id"] for h in held for a in h["applications"]}
+        others = [a for a in applications_of(cases, name, []) if a not in linked]
+        applications = [application_export(cases, aid, CLI_ACTOR) for aid in others]
     finally:
         cases.close()
-    output.write_text(json.dumps({"name": name, "cases": held}, indent=2, default=str), encoding="utf-8")
-    console.print(f"{len(held)} cases about {name} written to {output}")
+    found_all = {"name": name, "cases": held, "applications": applications}
+    output.write_text(json.dumps(found_all, indent=2, default=str), encoding="utf-8")
+    console.print(
+        f"{len(held)} cases and {len(linked) + len(applications)} Case Review applications about {name} written to "
+        f"{output}"
+    )
 
 
 @cases_app.command("audit")

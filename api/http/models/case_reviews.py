@@ -8,7 +8,6 @@ from typing import Literal
 from pydantic import Field
 
 from api.http.models.base import Schema
-from api.http.models.cases import CaseAuditEntry
 from api.http.models.problems import DATE, MOMENT
 
 STATUS = Literal[
@@ -100,8 +99,8 @@ class ApplicationList(Schema):
     count: int
 
 
-class ApplicationDetail(Schema):
-    """A Case Review application with its complaints, the threshold and its steps."""
+class ApplicationRecord(Schema):
+    """A Case Review application as recorded: its complaints, the threshold as decided and its steps."""
 
     id: int
     reference: str | None
@@ -128,8 +127,13 @@ class ApplicationDetail(Schema):
     created_at: str = Field(description=MOMENT)
     updated_at: str = Field(description=MOMENT)
     complaints: list[ReviewComplaint]
-    threshold_now: ThresholdCheck = Field(description="The threshold as it stands under the local rule")
     steps: list[Step]
+
+
+class ApplicationDetail(ApplicationRecord):
+    """A Case Review application with its complaints, the threshold (as decided, and as it stands) and its steps."""
+
+    threshold_now: ThresholdCheck = Field(description="The threshold as it stands under the local rule")
 
 
 class WatchRecord(Schema):
@@ -192,12 +196,6 @@ class Publication(Schema):
     figures: list[PublicationFigures]
     labels: dict[str, str]
     note: str
-
-
-class ApplicationAudit(Schema):
-    """Every read and change of an application, oldest first."""
-
-    audit: list[CaseAuditEntry]
 
 
 class ApplicationErased(Schema):

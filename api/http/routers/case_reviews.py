@@ -24,13 +24,13 @@ from api.http.deps import CapabilitiesDep, SettingsDep
 from api.http.formats import Answer, respond
 from api.http.models.base import documented_as, plain
 from api.http.models.case_reviews import (
-    ApplicationAudit,
     ApplicationDetail,
     ApplicationErased,
     ApplicationList,
     Publication,
     Watchlist,
 )
+from api.http.models.cases import ApplicationAudit
 from api.http.routers.problems import BAD_BODY, Body, IdempotencyKey, _once, _values
 from api.render.case_review_pdf import render_publication_pdf
 from api.rules import case_review_rule

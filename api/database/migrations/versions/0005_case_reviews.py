@@ -56,9 +56,7 @@ def upgrade() -> None:
         sa.Column("behaviour_on", sa.Date, nullable=False),
         sa.Column("agency", sa.String(200), nullable=False),
         sa.Column("ref", sa.String(120), nullable=True),
-        sa.Column(
-            "incident_id", sa.Integer, sa.ForeignKey("case_incidents.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa.Column("incident_id", sa.Integer, sa.ForeignKey("case_incidents.id", ondelete="SET NULL"), nullable=True),
         sa.Column("note", sa.Text, nullable=False),
     )
     op.create_index("ix_case_review_complaints_application", "case_review_complaints", ["application_id"])
