@@ -141,10 +141,8 @@ def subject_access(
         cases.close()
     found_all = {"name": name, "cases": held, "applications": applications}
     output.write_text(json.dumps(found_all, indent=2, default=str), encoding="utf-8")
-    console.print(
-        f"{len(held)} cases and {len(linked) + len(applications)} Case Review applications about {name} written to "
-        f"{output}"
-    )
+    console.print(f"{len(held)} cases about {name} written to {output}")
+    console.print(f"with {len(linked) + len(applications)} Case Review applications about them")
 
 
 @cases_app.command("audit")
