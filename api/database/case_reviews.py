@@ -102,19 +102,28 @@ class CaseReviewStore(CaseStore):
 
     def erase_application(self, application_id: int, actor: Actor, why: str) -> bool:
         """Delete an application and its complaints; its audit rows stay with their details blanked, and one more
-        records the erasure. Whether there was one."""
+        records the erasure (why, and the application's reference). Whether there was one."""
         a, audit = t.case_review_applications, t.case_audit
         with self._write() as c:
-            case_id = c.execute(sa.select(a.c.case_id).where(a.c.id == application_id)).scalar()
-            if not c.execute(a.delete().where(a.c.id == application_id)).rowcount:
+            held = c.execute(sa.select(a.c.case_id, a.c.reference).where(a.c.id == application_id)).first()
+            if held is None or not c.execute(a.delete().where(a.c.id == application_id)).rowcount:
                 return False
             c.execute(
                 audit.update()
                 .where(audit.c.entity == "application", audit.c.entity_id == application_id)
                 .values(detail=ERASED)
             )
-            self._log(c, actor, "erased", "application", application_id, case_id, {"why": why})
+            detail = {"why": why, "reference": held.reference}
+            self._log(c, actor, "erased", "application", application_id, held.case_id, detail)
             return True
+
+    def erased_application_references(self) -> set[str]:
+        """The references of the applications erased (upper case), so a later load does not bring them back."""
+        a = t.case_audit
+        query = sa.select(a.c.detail).where(a.c.change == "erased", a.c.entity == "application")
+        with self._read() as c:
+            rows = c.execute(query).scalars()
+            return {str(d["reference"]).upper() for d in rows if isinstance(d, dict) and d.get("reference")}
 
     def anonymise_application(self, application_id: int, actor: Actor, postcode: str | None) -> None:
         """Blank the applicant's personal data (the postcode cut to `postcode`) and the complaints' notes; the dates,

@@ -136,7 +136,7 @@ def test_subject_access_holds_the_applications_and_erasure_removes_them(tasking_
     alone = apply(analyst)["id"]
     assert analyst.request("DELETE", f"/api/v1/case-reviews/{alone}", json={"why": "asked"}).json() == {"erased": alone}
     trail = store.application_audit(alone)
-    assert trail[-1]["change"] == "erased" and trail[-1]["detail"] == {"why": "asked"}
+    assert trail[-1]["change"] == "erased" and trail[-1]["detail"] == {"why": "asked", "reference": "CR-25-001"}
     assert not any(APPLICATION["applicant_name"] in str(a["detail"]) for a in trail)
 
 
