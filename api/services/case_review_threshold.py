@@ -2,7 +2,7 @@
 function of dates: a complaint qualifies when it was made within `complaint_months` of the behaviour it reports
 (default one month) and within the `window_months` ending with the day of the application (default six months); the
 threshold is met when at least `count` complaints qualify (default three). The local partnership may set its own
-number and windows (s.104(5): no more than three complaints), read from settings at the entry points.
+number and windows (the Act: no more than three complaints), read from settings at the entry points.
 
 "Within one month of the behaviour": made on or before the same day of the next month (the month's last day when
 it is shorter: behaviour on 31 January, a complaint by 28 February, or 29 February in a leap year). "In the six
