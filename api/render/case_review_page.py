@@ -14,7 +14,8 @@ def render_review_list(
     lines: list[dict[str, Any]], rule: dict[str, Any], watch: dict[str, Any] | None, nonce: str = ""
 ) -> str:
     """The applications a reader may see (watch: the watchlist, for analysts; None for others)."""
-    return render_page("case_reviews.html", nonce, lines=lines, rule=rule, watch=watch)
+    references = {a["id"]: a["reference"] for a in lines}
+    return render_page("case_reviews.html", nonce, lines=lines, rule=rule, watch=watch, references=references)
 
 
 def publication_links(found: dict[str, Any]) -> dict[str, str]:

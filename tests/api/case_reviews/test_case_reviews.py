@@ -160,3 +160,29 @@ def test_creates_take_an_idempotency_key(tasking_client: TestClient) -> None:
     assert analyst.get("/api/v1/case-reviews").json()["count"] == 1
     other = analyst.post("/api/v1/case-reviews", json={**APPLICATION, "applicant_name": "B"}, headers=key)
     assert other.status_code == 422
+
+
+def test_the_watchlist_tells_at_the_second_report_and_flags_the_threshold(tasking_client: TestClient) -> None:
+    analyst = client(tasking_client, "analyst")
+    reports = [
+        {"feed": "housing", "ref": "H-1", "occurred_on": "2025-01-15", "address": "1 A Street"},
+        {"feed": "police", "ref": "P-1", "occurred_on": "2025-05-02", "address": "1 A Street"},
+        {"feed": "housing", "ref": "H-2", "occurred_on": "2025-07-14", "address": "1 A Street"},
+    ]
+    cid = open_case(analyst, incidents=reports)["id"]
+    open_case(analyst, subject_role="perpetrator", incidents=reports)  # not a victim: never on the watchlist
+
+    def entry(on: str) -> dict[str, Any] | None:
+        found = analyst.get("/api/v1/case-reviews/watchlist", params={"on": on}).json()
+        return next((e for e in found["entries"] if e["kind"] == "case" and e["id"] == cid), None)
+
+    assert entry("2025-05-01") is None  # one report in the six months
+    second = entry("2025-05-02")
+    assert second is not None and second["reports"] == 2 and second["tell"] and second["one_more_reaches"]
+    assert not second["threshold_reached"] and second["oldest_leaves_window"] == "2025-07-15"
+    third = entry("2025-07-14")  # the six months from 15 January end on 14 July: all three count
+    assert third is not None and third["reports"] == 3 and third["threshold_reached"]
+    after = entry("2025-07-15")  # 15 January no longer counts
+    assert after is not None and after["reports"] == 2 and not after["threshold_reached"]
+    audit = analyst.get(f"/api/v1/cases/{cid}/audit").json()["audit"]
+    assert any(a["change"] == "listed" and a["detail"]["route"] == "/api/v1/case-reviews/watchlist" for a in audit)
