@@ -70,6 +70,70 @@ def load(
     console.print(f"{loaded} cases loaded, {skipped} held already or erased; {rows} rows read")
 
 
+@cases_app.command("load-reviews")
+def load_reviews(
+    log: Annotated[Path, typer.Argument(help="The partnership's ASB Case Review log (CSV)", exists=True)],
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Load an ASB Case Review log: each application with the complaints it cites (tied to its case's linked
+    incidents), the threshold decided, the review and its recommendations; one held already or erased is left."""
+    from api.database.tasking import TaskingUnavailable
+    from api.rules import case_review_rule
+    from api.services.case_review_export import load_log
+
+    settings = settings_from(store)
+    cases = case_store(store, database)
+    try:
+        report = load_log(cases, log, CLI_ACTOR, case_review_rule(settings))
+    except (TaskingUnavailable, ParameterError) as exc:
+        fail(exc)
+    finally:
+        cases.close()
+    loaded = ", ".join(report["applications"]) or "none"
+    console.print(f"Case Review applications loaded: {loaded}; {report['held']} held already or erased")
+
+
+@cases_app.command("publication")
+def publication(
+    year: Annotated[int, typer.Option(min=1900, max=2199, help="The year the applications were received")],
+    output: Annotated[Path, typer.Option(help="Where to write it: .csv, .pdf or .json")],
+    body: Annotated[str | None, typer.Option(help="One relevant body (default: the partnership and each)")] = None,
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write the ASB Case Review's yearly publication (the statutory counts, the local threshold, the procedure's
+    link) as the API gives it, for publishing."""
+    from api.http.formats import csv_bytes
+    from api.render.case_review_pdf import render_publication_pdf
+    from api.rules import case_review_rule
+    from api.services.case_review_publication import PUBLICATION_HEADER, publication_rows
+    from api.services.case_review_publication import publication as figures
+
+    if output.suffix not in (".csv", ".pdf", ".json"):
+        fail(ParameterError("output", "write the publication to a .csv, .pdf or .json file"))
+    settings = settings_from(store)
+    cases = case_store(store, database)
+    try:
+        found = figures(cases, year, case_review_rule(settings), settings.case_review_procedure_url, body)
+    except ParameterError as exc:
+        fail(exc)
+    finally:
+        cases.close()
+    if output.suffix == ".csv":
+        output.write_text(csv_bytes(PUBLICATION_HEADER, publication_rows(found)), encoding="utf-8")
+    elif output.suffix == ".pdf":
+        output.write_bytes(render_publication_pdf(found))
+    else:
+        output.write_text(json.dumps(found, indent=2, default=str), encoding="utf-8")
+    whole = found["figures"][0]
+    console.print(
+        f"{whole['body']}, {year}: {whole['received']} received, threshold not met {whole['threshold_not_met']}, "
+        f"{whole['reviews_carried_out']} reviews, {whole['with_recommendations']} with recommendations; "
+        f"written to {output}"
+    )
+
+
 @cases_app.command("scan")
 def scan(store: StoreOpt = None, database: DatabaseOpt = None) -> None:
     """Look for repeat victims across the feeds and cases; new matches are flagged for an analyst to confirm."""
