@@ -160,7 +160,7 @@ def decide(
     assert decided is not None
     _after(decided, row["received"], "decided", "the application was received")
     found = threshold(store, row, rule)
-    met = values.get("met", found["met"])
+    met = found["met"] if values.get("met") is None else bool(values["met"])
     note = _text(values, "note", 2000, required=met != found["met"]) or ""
     changes: dict[str, Any] = {
         "status": MET if met else NOT_MET,
