@@ -80,7 +80,7 @@ class DecisionIn(Body):
     communicated: date | None = Field(None, description="The day the decision was told to the applicant")
 
 
-class ReviewIn(Body):
+class ReviewHeldIn(Body):
     held: date
     note: str | None = Field(None, max_length=2000)
     communicated: date | None = None
@@ -241,7 +241,7 @@ def decide(
 
 @router.post("/case-reviews/{application_id}/review", response_model=ApplicationDetail, **plain)
 def review(
-    request: Request, caps: CapabilitiesDep, settings: SettingsDep, application_id: ApplicationId, body: ReviewIn
+    request: Request, caps: CapabilitiesDep, settings: SettingsDep, application_id: ApplicationId, body: ReviewHeldIn
 ) -> dict[str, Any]:
     """The review carried out, with its date (after a threshold met)."""
     store = _workable(request, caps, application_id)
