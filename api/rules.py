@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from api.access.disclosure import DisclosureRule
 from api.services.case_retention import RetentionRule
+from api.services.case_review_threshold import ThresholdRule
 from api.services.case_risk import RiskMatrix, load_matrix
 from api.services.repeat_victims import RepeatRule
 from api.settings import Settings
@@ -92,3 +93,12 @@ def case_ladder(settings: Settings) -> tuple[str, ...]:
 def retention_rule(settings: Settings) -> RetentionRule:
     """How long a closed case is kept, and whether it is then anonymised or deleted."""
     return RetentionRule(months=settings.case_retention_months, action=settings.case_retention_action)
+
+
+def case_review_rule(settings: Settings) -> ThresholdRule:
+    """The ASB Case Review threshold: how many qualifying complaints, and the two windows."""
+    return ThresholdRule(
+        count=settings.case_review_count,
+        complaint_months=settings.case_review_complaint_months,
+        window_months=settings.case_review_window_months,
+    )

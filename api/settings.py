@@ -97,6 +97,11 @@ class Settings(BaseSettings):
     repeat_victim_near_m: float = 500.0  # one address text further apart than this is two addresses
     case_retention_months: int = 24
     case_retention_action: Literal["anonymise", "delete"] = "anonymise"
+    # the ASB Case Review threshold (ASBCPA 2014 s.104; docs/cases.md): the statutory defaults, or the local ones
+    case_review_count: int = 3
+    case_review_complaint_months: int = 1  # a complaint made within this many months of the behaviour qualifies ...
+    case_review_window_months: int = 6  # ... in this many months ending with the application
+    case_review_procedure_url: str | None = None  # the published procedure, linked from the yearly publication
     answer_cache_mb: int = 256  # answers kept per store version (0: none, e.g. to time every request cold)
     max_upload_decompressed_bytes: int = 1024 * 1024 * 1024  # a feed file (upload or CLI) expands to at most this
     max_upload_rows: int = 250_000  # ... and holds at most this many rows (police.uk: a force-month is under 100,000)

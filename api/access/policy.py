@@ -133,6 +133,19 @@ POLICY: dict[str, dict[Role, Grant]] = {
     "/api/v1/repeat-victims/{flag_id}": ANALYSTS,
     "/cases": CASES,
     "/cases/{case_id}": CASES,
+    # ASB Case Review applications (special category data, as cases); the watchlist crosses every agency's records;
+    # the yearly publication is counts of applications, made for publishing (analysts make and publish it)
+    "/api/v1/case-reviews": CASES,
+    "/api/v1/case-reviews/{application_id}": CASES,  # DELETE: erasure (analysts)
+    "/api/v1/case-reviews/{application_id}/decision": CASES,
+    "/api/v1/case-reviews/{application_id}/review": CASES,
+    "/api/v1/case-reviews/{application_id}/recommendations": CASES,
+    "/api/v1/case-reviews/{application_id}/withdraw": CASES,
+    "/api/v1/case-reviews/{application_id}/audit": ANALYSTS,
+    "/api/v1/case-reviews/watchlist": ANALYSTS,
+    "/api/v1/case-reviews/publication": ANALYSTS,
+    "/case-reviews": CASES,
+    "/case-reviews/publication": ANALYSTS,
     "/healthz": STATUS,
     "/login": OPEN,
     "/docs": OPEN,

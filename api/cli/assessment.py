@@ -69,12 +69,14 @@ def assessment_command(
     source and ward, hot spots, repeat places, problems and evaluations, patrol delivery, feeds, what changed since
     the previous year and why, and suggested priorities, as aim-assessment-<code>-<year>.pdf, .html and .zip (one
     CSV file per table). With --server, through a running service (it holds the store while it serves)."""
+    from api.cli.cases import case_store
     from api.database.tasking import TaskingUnavailable
     from api.render.assessment_csv import assessment_zip, file_stem
     from api.render.assessment_page import render_assessment_page
     from api.render.assessment_pdf import render_assessment_pdf
-    from api.rules import PLAN_RES, gap_rule
+    from api.rules import PLAN_RES, case_review_rule, gap_rule
     from api.services.assessment import AssessmentOptions, assessment
+    from api.services.assessment_cases import CaseFigures
     from api.services.caches import Caches
 
     try:
@@ -87,15 +89,18 @@ def assessment_command(
         return
     settings = settings_from(store)
     tasking = tasking_store(store, database)
+    cases = case_store(store, database)
     con = open_existing(settings, THROUGH_SERVER)
     try:
         options = AssessmentOptions(delivery_res=PLAN_RES)
-        found = assessment(con, tasking, lad, year, Caches(), gap_rule(settings), options)
+        figures = CaseFigures(cases, case_review_rule(settings), settings.case_review_procedure_url)
+        found = assessment(con, tasking, lad, year, Caches(), gap_rule(settings), options, figures)
     except (ParameterError, TaskingUnavailable) as exc:
         fail(exc)
     finally:
         con.close()
         tasking.close()
+        cases.close()
     writers = {
         "pdf": lambda: render_assessment_pdf(found),
         "html": lambda: render_assessment_page(found).encode("utf-8"),

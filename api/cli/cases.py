@@ -15,7 +15,7 @@ from api.cli.common import StoreOpt, console, fail, open_existing, settings_from
 from api.services.errors import NotFoundError, ParameterError
 
 if TYPE_CHECKING:
-    from api.database.cases import CaseStore
+    from api.database.case_reviews import CaseReviewStore
 
 cases_app = typer.Typer(
     help="Cases about people: load, repeat victims, retention, subject access.", no_args_is_help=True
@@ -26,13 +26,14 @@ DatabaseOpt = Annotated[
 ]
 
 
-def case_store(store: Path | None, database: str | None) -> CaseStore:
-    """The deployment database's cases, migrated; a clear error when it cannot be opened."""
-    from api.database.cases import CaseStore
+def case_store(store: Path | None, database: str | None) -> CaseReviewStore:
+    """The deployment database's cases and Case Review applications, migrated; a clear error when it cannot be
+    opened."""
+    from api.database.case_reviews import CaseReviewStore
     from api.database.tasking import TaskingUnavailable
 
     try:
-        return CaseStore.open(database or settings_from(store).tasking_url())
+        return CaseReviewStore.open(database or settings_from(store).tasking_url())
     except TaskingUnavailable as exc:
         fail(exc)
 
@@ -67,6 +68,70 @@ def load(
         cases.close()
     loaded, skipped, rows = len(report["cases"]), report["skipped"], report["rows"]
     console.print(f"{loaded} cases loaded, {skipped} held already or erased; {rows} rows read")
+
+
+@cases_app.command("load-reviews")
+def load_reviews(
+    log: Annotated[Path, typer.Argument(help="The partnership's ASB Case Review log (CSV)", exists=True)],
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Load an ASB Case Review log: each application with the complaints it cites (tied to its case's linked
+    incidents), the threshold decided, the review and its recommendations; one held already or erased is left."""
+    from api.database.tasking import TaskingUnavailable
+    from api.rules import case_review_rule
+    from api.services.case_review_export import load_log
+
+    settings = settings_from(store)
+    cases = case_store(store, database)
+    try:
+        report = load_log(cases, log, CLI_ACTOR, case_review_rule(settings))
+    except (TaskingUnavailable, ParameterError) as exc:
+        fail(exc)
+    finally:
+        cases.close()
+    loaded = ", ".join(report["applications"]) or "none"
+    console.print(f"Case Review applications loaded: {loaded}; {report['held']} held already or erased")
+
+
+@cases_app.command("publication")
+def publication(
+    year: Annotated[int, typer.Option(min=1900, max=2199, help="The year the applications were received")],
+    output: Annotated[Path, typer.Option(help="Where to write it: .csv, .pdf or .json")],
+    body: Annotated[str | None, typer.Option(help="One relevant body (default: the partnership and each)")] = None,
+    store: StoreOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write the ASB Case Review's yearly publication (the statutory counts, the local threshold, the procedure's
+    link) as the API gives it, for publishing."""
+    from api.http.formats import csv_bytes
+    from api.render.case_review_pdf import render_publication_pdf
+    from api.rules import case_review_rule
+    from api.services.case_review_publication import PUBLICATION_HEADER, publication_rows
+    from api.services.case_review_publication import publication as figures
+
+    if output.suffix not in (".csv", ".pdf", ".json"):
+        fail(ParameterError("output", "write the publication to a .csv, .pdf or .json file"))
+    settings = settings_from(store)
+    cases = case_store(store, database)
+    try:
+        found = figures(cases, year, case_review_rule(settings), settings.case_review_procedure_url, body)
+    except ParameterError as exc:
+        fail(exc)
+    finally:
+        cases.close()
+    if output.suffix == ".csv":
+        output.write_text(csv_bytes(PUBLICATION_HEADER, publication_rows(found)), encoding="utf-8")
+    elif output.suffix == ".pdf":
+        output.write_bytes(render_publication_pdf(found))
+    else:
+        output.write_text(json.dumps(found, indent=2, default=str), encoding="utf-8")
+    whole = found["figures"][0]
+    console.print(
+        f"{whole['body']}, {year}: {whole['received']} received, threshold not met {whole['threshold_not_met']}, "
+        f"{whole['reviews_carried_out']} reviews, {whole['with_recommendations']} with recommendations; "
+        f"written to {output}"
+    )
 
 
 @cases_app.command("scan")
@@ -111,6 +176,8 @@ def retention(
         cases.close()
     ids = ", ".join(str(i) for i in done["cases"]) or "none"  # type: ignore[attr-defined]
     console.print(f"{done['action']}d the cases closed before {done['closed_before']}: {ids}")
+    ids = ", ".join(str(i) for i in done["applications"]) or "none"  # type: ignore[attr-defined]
+    console.print(f"{done['action']}d the Case Review applications finished before {done['closed_before']}: {ids}")
 
 
 @cases_app.command("subject-access")
@@ -122,18 +189,24 @@ def subject_access(
     database: DatabaseOpt = None,
 ) -> None:
     """Export everything held about a person (every case naming them, with its incidents, interventions, actions,
-    risk, flags and audit) to a JSON file for the analyst to check and send; audited as an export."""
-    from api.services.case_subject import cases_of
+    risk, flags, Case Review applications and audit, and the applications they made or were made for them) to a
+    JSON file for the analyst to check and send; audited as an export."""
+    from api.services.case_subject import application_export, applications_of, cases_of
     from api.services.case_subject import subject_access as export
 
     cases = case_store(store, database)
     try:
         found = cases_of(cases, name, date_of_birth)
         held = [export(cases, cid, CLI_ACTOR) for cid in found]
+        linked = {a["id"] for h in held for a in h["applications"]}
+        others = [a for a in applications_of(cases, name, []) if a not in linked]
+        applications = [application_export(cases, aid, CLI_ACTOR) for aid in others]
     finally:
         cases.close()
-    output.write_text(json.dumps({"name": name, "cases": held}, indent=2, default=str), encoding="utf-8")
+    found_all = {"name": name, "cases": held, "applications": applications}
+    output.write_text(json.dumps(found_all, indent=2, default=str), encoding="utf-8")
     console.print(f"{len(held)} cases about {name} written to {output}")
+    console.print(f"with {len(linked) + len(applications)} Case Review applications about them")
 
 
 @cases_app.command("audit")

@@ -84,18 +84,19 @@ def _serve(settings: Settings) -> None:
 
 
 def load_cases(con: Connection, settings: Settings) -> list[str]:
-    """The demo's sample cases and repeat victims, into the deployment database."""
-    from api.database.cases import CaseStore
-    from api.rules import case_ladder, repeat_rule, risk_matrix
-    from api.services.case_demo import load_demo_cases
+    """The demo's sample cases, repeat victims and Case Review applications, into the deployment database."""
+    from api.database.case_reviews import CaseReviewStore
+    from api.rules import case_ladder, case_review_rule, repeat_rule, risk_matrix
+    from api.services.case_demo import load_demo_case_reviews, load_demo_cases
     from api.services.case_places import locator
     from ingest.geocode import load_postcodes
 
-    cases = CaseStore.open(settings.tasking_url())
+    cases = CaseReviewStore.open(settings.tasking_url())
     try:
         locate = locator(load_postcodes(list(settings.postcodes)))
         ladder, matrix, rule = case_ladder(settings), risk_matrix(settings), repeat_rule(settings)
-        return load_demo_cases(con, cases, settings.data_dir, ladder, matrix, locate, rule)
+        lines = load_demo_cases(con, cases, settings.data_dir, ladder, matrix, locate, rule)
+        return lines + load_demo_case_reviews(cases, settings.data_dir, case_review_rule(settings))
     finally:
         cases.close()
 

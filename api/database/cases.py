@@ -260,7 +260,8 @@ class CaseStore(TaskingStore):
             return [_row(r) for r in c.execute(query).mappings()]
 
     def erase_case(self, case_id: int, actor: Actor, why: str) -> bool:
-        """Delete a case with everything linked to it and the repeat flags confirmed as its own; the audit rows stay
+        """Delete a case with everything linked to it (its Case Review applications too) and the repeat flags confirmed
+        as its own; the audit rows stay
         with their personal details blanked, and one more says it was erased, and its reference in the
         case-management system (so a later load of the same export does not bring it back). Whether there was a
         case."""
@@ -286,8 +287,9 @@ class CaseStore(TaskingStore):
             return {str(d["reference"]).upper() for d in rows if isinstance(d, dict) and d.get("reference")}
 
     def anonymise_case(self, case_id: int, actor: Actor, postcode: str | None) -> None:
-        """Blank the personal data of a case and of its linked incidents (the postcode cut to `postcode`); the case's
-        dates, agencies, interventions and risk level stay for the figures."""
+        """Blank the personal data of a case, of its linked incidents and of its Case Review applications' applicants
+        (the postcode cut to `postcode`); the case's dates, agencies, interventions and risk level stay for the
+        figures."""
         i, a = t.case_incidents, t.case_audit
         with self._write() as c:
             c.execute(
@@ -303,6 +305,9 @@ class CaseStore(TaskingStore):
                 )
             )
             c.execute(i.update().where(i.c.case_id == case_id).values(address=None, uprn=None, note=""))
+            r = t.case_review_applications
+            blank = {"applicant_name": None, "on_behalf_of": None, "address": None, "summary": ""}
+            c.execute(r.update().where(r.c.case_id == case_id).values(**blank, postcode=postcode, anonymised_at=_now()))
             c.execute(a.update().where(a.c.case_id == case_id).values(detail=ANONYMISED))
             self._log(c, actor, "anonymised", "case", case_id, case_id, {})
 

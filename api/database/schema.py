@@ -252,9 +252,57 @@ case_audit = sa.Table(  # every read and change of a case, a victim or a repeat 
     sa.Column("detail", sa.JSON, nullable=False),
 )
 
+case_review_applications = sa.Table(  # ASB Case Review applications (the "community trigger", ASBCPA 2014 s.104)
+    "case_review_applications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(60), nullable=True),  # the partnership's own reference
+    sa.Column("received", sa.Date, nullable=False),
+    sa.Column("applicant_kind", sa.String(20), nullable=False),  # victim or on behalf
+    sa.Column("applicant_name", sa.Text, nullable=True),  # None once anonymised
+    sa.Column("on_behalf_of", sa.Text, nullable=True),  # the victim, when another applies for them
+    sa.Column("address", sa.Text, nullable=True),
+    sa.Column("postcode", sa.String(10), nullable=True),
+    sa.Column("bodies", sa.JSON, nullable=False),  # the relevant bodies the application is made to
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("flag_ids", sa.JSON, nullable=False),  # repeat-victim flags it rests on (a victim with no case)
+    sa.Column("status", sa.String(30), nullable=False),  # received, threshold met, threshold not met, ...
+    sa.Column("threshold", sa.JSON, nullable=True),  # the check as decided: rule, qualifying complaints, reasons
+    sa.Column("decided", sa.Date, nullable=True),
+    sa.Column("review_held", sa.Date, nullable=True),
+    sa.Column("recommendations", sa.JSON, nullable=False),  # [{text, agency, due}]
+    sa.Column("outcome_communicated", sa.Date, nullable=True),
+    sa.Column("withdrawn", sa.Date, nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+case_review_complaints = sa.Table(  # the complaints an application cites
+    "case_review_complaints",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "application_id",
+        sa.Integer,
+        sa.ForeignKey("case_review_applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("complained_on", sa.Date, nullable=False),
+    sa.Column("behaviour_on", sa.Date, nullable=False),
+    sa.Column("agency", sa.String(200), nullable=False),
+    sa.Column("ref", sa.String(120), nullable=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("case_incidents.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+)
+
 for _table in (case_incidents, case_interventions, case_actions):
     sa.Index(f"ix_{_table.name}_case", _table.c.case_id)
 sa.Index("ix_case_audit_case", case_audit.c.case_id, case_audit.c.at)
+sa.Index("ix_case_review_complaints_application", case_review_complaints.c.application_id)
 
 # access (api/access/store.py): who may use AIM and what they read ---------------------------------------------------
 

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.access.policy import DEFAULT_POLICY, Policy
 from api.access.store import AccessStore
-from api.database.cases import CaseStore
+from api.database.case_reviews import CaseReviewStore
 from api.database.tasking import TaskingStore
 from api.http.answers import AnswerCache, KeptAnswer, answer_kept
 from api.http.auth import enforce
@@ -23,6 +23,8 @@ from api.http.routers import (
     accessibility,
     assessment,
     case_pages,
+    case_review_pages,
+    case_reviews,
     cases,
     concentration,
     delivery,
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         app.state.caches = Caches.serving()
         app.state.answers = AnswerCache(settings.answer_cache_mb * 1024 * 1024)
         app.state.tasking = TaskingStore(app.state.access.shared_engine())  # one database, migrated by the above
-        app.state.cases = CaseStore(app.state.access.shared_engine())
+        app.state.cases = CaseReviewStore(app.state.access.shared_engine())  # cases and Case Review applications
         try:
             yield
         finally:
@@ -121,6 +123,8 @@ def create_app(settings: Settings | None = None, policy: Policy = DEFAULT_POLICY
         problem_areas,
         cases,
         case_pages,
+        case_reviews,
+        case_review_pages,
         sources,
         uploads,
         health,

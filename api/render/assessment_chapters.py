@@ -45,8 +45,18 @@ def _place_notes(report: Report) -> list[str]:
     return [
         "Counts only: no place is named. Repeat places as /api/v1/repeat-places gives them (the 12 months to "
         "December); concentration as /api/v1/concentration gives it.",
-        "Repeat victims are not yet held: their counts belong here when they are.",
+        _victim_note(report),
     ]
+
+
+def _victim_note(report: Report) -> str:
+    v = report.get("repeat_victims") or {"held": False}
+    if not v["held"]:
+        return "Repeat victims are not held here: the assessment was made without the deployment's cases."
+    return (
+        "Repeat victims as counts only, the partnership's (cases are not held by district): the repeat-victim flags "
+        "with records in the year and the analysts' decisions on them, as /api/v1/repeat-victims holds them."
+    )
 
 
 def _problem_notes(report: Report) -> list[str]:
@@ -70,7 +80,20 @@ def _feed_notes(report: Report) -> list[str]:
 
 
 def _case_review_notes(report: Report) -> list[str]:
-    return [f"The ASB Case Review figures are {report['case_review']['note']}."]
+    c = report["case_review"]
+    if not c["held"]:
+        return [f"The ASB Case Review figures are {c['note']}."]
+    whole = c["figures"][0]
+    procedure = c["procedure_url"] or "not linked yet (AIM_CASE_REVIEW_PROCEDURE_URL)"
+    return [
+        f"ASB Case Review applications received in {c['year']}, the partnership's and each relevant body's, as "
+        "/api/v1/case-reviews/publication gives them for the year (the statutory yearly publication): "
+        f"{whole['received']} received, the threshold not met {whole['threshold_not_met']} times, "
+        f"{whole['reviews_carried_out']} reviews carried out, {whole['with_recommendations']} with recommendations; "
+        f"{whole['withdrawn']} withdrawn and {whole['pending']} pending.",
+        f"The local threshold: {c['threshold']['in_words']}. The procedure: {procedure}.",
+        _sentence(c["note"]),
+    ]
 
 
 def _sentence(text: str) -> str:
@@ -106,7 +129,7 @@ def _priority_notes(report: Report) -> list[str]:
 CHAPTERS = (
     Chapter("1. Levels and trends", _levels_notes, ("total", "monthly", "categories", "sources", "wards")),
     Chapter("2. Persistent, new and fading hot spots", _hotspot_notes, ("hotspots", "hotspot_cells")),
-    Chapter("3. Repeat places and concentration", _place_notes, ("places",)),
+    Chapter("3. Repeat places and concentration", _place_notes, ("places", "repeat_victims")),
     Chapter("4. Problems opened and their evaluations", _problem_notes, ("problems",)),
     Chapter("5. Patrol delivery", _delivery_notes, ("delivery",)),
     Chapter("6. Feeds' coverage and gaps", _feed_notes, ("feeds",)),

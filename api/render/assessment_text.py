@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from api.services.case_review_publication import PUBLICATION_HEADER, publication_rows
+
 Report = dict[str, Any]
 Rows = list[list[object]]
 NOT_COMPARABLE = "not comparable"
@@ -74,12 +76,26 @@ def summary_rows(report: Report) -> Rows:
         ["Problems opened / evaluated", f"{problems['opened']} / {problems['evaluated']}", "4"],
         ["Patrol delivery", "held" if report["delivery"]["held"] else "not held", "5"],
         ["Feeds with gaps flagged in the year", sum(bool(f["gaps"]) for f in report["feeds"]["feeds"]), "6"],
-        ["ASB Case Review figures", "not yet held", "7"],
+        ["Repeat victims flagged / confirmed", _victims(report), "3"],
+        ["ASB Case Review applications / reviews carried out", _reviews(report), "7"],
         ["Priorities suggested", len(report["priorities"]), "9"],
     ]
 
 
 SUMMARY = ["In this assessment", "Figure", "Chapter"]
+
+
+def _victims(report: Report) -> str:
+    v = report.get("repeat_victims") or {"held": False}
+    return f"{v['flagged']} / {v['confirmed']}" if v["held"] else "not held"
+
+
+def _reviews(report: Report) -> str:
+    c = report["case_review"]
+    if not c["held"]:
+        return "not held"
+    whole = c["figures"][0]
+    return f"{whole['received']} / {whole['reviews_carried_out']}"
 
 
 def total_rows(report: Report) -> Rows:
@@ -233,8 +249,23 @@ def priority_rows(report: Report) -> Rows:
 
 
 def case_review_rows(report: Report) -> Rows:
-    """The Case Review section: its figures are not yet held."""
-    return [["ASB Case Review", "not yet held", report["case_review"]["note"]]]
+    """The Case Review's yearly figures, for the partnership and each relevant body (none when not held)."""
+    return publication_rows(report["case_review"]) if report["case_review"]["held"] else []
+
+
+VICTIM_FIGURES = (
+    ("flagged", "Repeat-victim flags with records in the year"),
+    ("confirmed", "Confirmed as repeat victims by an analyst"),
+    ("confirmed_high_risk", "Confirmed repeat victims assessed high risk"),
+    ("awaiting", "Awaiting an analyst's decision"),
+    ("dismissed", "Dismissed"),
+)
+
+
+def victim_rows(report: Report) -> Rows:
+    """Repeat victims as counts (the partnership's; none when not held)."""
+    v = report.get("repeat_victims") or {"held": False}
+    return [[label, v[key]] for key, label in VICTIM_FIGURES] if v["held"] else []
 
 
 SECTIONS = (
@@ -256,6 +287,7 @@ SECTIONS = (
         hotspot_cell_rows,
     ),
     Section("places", "Repeat places and concentration", ["Figure", "Months", "Value"], place_rows),
+    Section("repeat_victims", "Repeat victims (the partnership's)", ["Figure", "Count"], victim_rows),
     Section(
         "problems",
         "Problems opened",
@@ -282,7 +314,7 @@ SECTIONS = (
         recording_rows,
     ),
     Section("priorities", "Suggested priorities", ["#", "Suggestion", "Because", "Section"], priority_rows),
-    Section("case_review", "Case Review", ["Section", "Status", "Note"], case_review_rows),
+    Section("case_review", "Case Review", PUBLICATION_HEADER, case_review_rows),
 )
 
 

@@ -37,6 +37,8 @@ def render_pack_page(pack: dict[str, Any], nonce: str = "") -> str:
         facility_lines=text.facility_lines,
         facility_rows=text.facility_rows,
         gap_rows=text.gap_rows,
+        worklist_rows=text.worklist_rows,
+        worklist_header=text.WORKLIST_HEADER,
         attribution=ATTRIBUTION,
     )
 

@@ -18,6 +18,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate
 from api.render.patrol_print import ATTRIBUTION, render_plan_map
 from api.render.tasking_pack_text import (
     DELIVERY_HEADER,
+    WORKLIST_HEADER,
     action_rows,
     concentration_rows,
     delivery_rows,
@@ -29,6 +30,7 @@ from api.render.tasking_pack_text import (
     patrol_rows,
     repeat_rows,
     summary_rows,
+    worklist_rows,
 )
 
 STYLES = getSampleStyleSheet()
@@ -207,6 +209,16 @@ def _gaps(pack: dict[str, Any]) -> list[Any]:
     return out
 
 
+def _worklist(pack: dict[str, Any]) -> list[Any]:
+    w = pack["worklist"]
+    out: list[Any] = [Paragraph("7. The agencies' case worklists", STYLES["Heading2"]), p(w["note"])]
+    widths = [0.17, 0.08, 0.12, 0.13, 0.1, 0.1, 0.1, 0.1, 0.07]
+    for part in w["parts"]:
+        out += [Paragraph(escape(part["agency"]), STYLES["Heading4"])]
+        out.append(_table(WORKLIST_HEADER, worklist_rows(part), widths))
+    return out
+
+
 def _footer(canvas: Any, doc: Any) -> None:
     canvas.saveState()
     canvas.setFont("Helvetica", 6)
@@ -242,7 +254,7 @@ def render_pack_pdf(pack: dict[str, Any]) -> bytes:
         Spacer(1, 6),
         _table(["In this pack", "Count"], summary_rows(pack), [0.5, 0.15]),
     ]
-    for section in (_problems, _evaluations, _patrol, _hotspots, _repeats, _gaps):
+    for section in (_problems, _evaluations, _patrol, _hotspots, _repeats, _gaps, _worklist):
         story += section(pack)
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return out.getvalue()

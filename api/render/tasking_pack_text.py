@@ -43,6 +43,33 @@ def summary_rows(pack: dict[str, Any]) -> list[list[object]]:
         ["Recent incidents with near-repeat risk still elevated", s["near_repeat_recent"]],
         ["Risky facilities (above their list's J-curve knee)", s["risky_facilities"]],
         ["Feeds with gaps flagged", s["feeds_flagged"]],
+        ["Open cases on the agencies' worklists", _worklist_count(pack)],
+    ]
+
+
+def _worklist_count(pack: dict[str, Any]) -> object:
+    w = pack["worklist"]
+    return f"{w['cases']} ({w['first']} confirmed repeat victims with a high risk)" if w["held"] else "not in this pack"
+
+
+WORKLIST_HEADER = ["Case", "Owner or party", "Owner", "Officer", "Role", "Risk", "Repeat victim", "Opened", "Days open"]
+
+
+def worklist_rows(part: dict[str, Any]) -> list[list[object]]:
+    """An agency's part of the worklist, in its order (a confirmed repeat victim with a high risk marked first)."""
+    return [
+        [
+            ("FIRST: " if c["first"] else "") + c["reference"],
+            c["part"],
+            c["owner_agency"],
+            c["officer"],
+            c["subject_role"],
+            c["risk_level"] or "not assessed",
+            "confirmed" if c["repeat_victim"] else "",
+            str(c["opened"]),
+            c["days_open"],
+        ]
+        for c in part["cases"]
     ]
 
 

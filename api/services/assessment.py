@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from api.database.tasking import TaskingStore
+from api.services.assessment_cases import NOT_HELD, CaseFigures, case_review, repeat_victims
 from api.services.assessment_changes import changes
 from api.services.assessment_coverage import delivery, feeds
 from api.services.assessment_levels import levels, period_filters, year_months
@@ -25,11 +26,7 @@ from ingest.store import read
 from ingest.store.connection import Connection
 
 Row = dict[str, Any]
-CASE_REVIEW = (
-    "not yet held: AIM does not yet record ASB Case Review applications, so the yearly figures (applications "
-    "received, times the threshold was not met, reviews carried out, reviews resulting in recommendations) are not "
-    "given here"
-)
+CASE_REVIEW = NOT_HELD
 
 
 @dataclass(frozen=True)
@@ -88,8 +85,10 @@ def assessment(
     caches: Caches,
     rule: GapRule,
     options: AssessmentOptions | None = None,
+    cases: CaseFigures | None = None,
 ) -> Row:
-    """The whole assessment of the district for the year."""
+    """The whole assessment of the district for the year (with the partnership's repeat-victim counts and Case
+    Review figures when the cases are given)."""
     options = options or AssessmentOptions()
     area = resolve_district(con, lad)
     first, last = check_year(con, year)
@@ -114,7 +113,8 @@ def assessment(
         "problems": problems_opened(con, tasking, area, year, caches, filters.boundary_set),
         "delivery": delivery(con, filters, area, year, caches, options.delivery_res),
         "feeds": feeds(con, filters, area, caches, rule),
-        "case_review": {"held": False, "note": CASE_REVIEW},
+        "repeat_victims": {"held": False} if cases is None else repeat_victims(cases.store, year),
+        "case_review": {"held": False, "note": CASE_REVIEW} if cases is None else case_review(cases, year),
     }
     found["changes"] = changes(found["levels"], found["feeds"])
     found["priorities"] = priorities(found)

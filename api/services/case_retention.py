@@ -1,6 +1,8 @@
 """Retention of cases: a case closed longer ago than the partnership's period (default 24 months) is anonymised (its
 subject's name, date of birth, address, UPRN and summary blanked, the postcode cut to its district, the audit's
-details blanked) or deleted with everything linked to it. Each case done is audited."""
+details blanked) or deleted with everything linked to it (its ASB Case Review applications go with it). An application
+with no case is done the same way once its last step (outcome told, withdrawn, threshold not met) is that long ago.
+Each case and application done is audited."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from api.database.cases import CaseStore
+from api.database.case_reviews import CaseReviewStore
 
 Actor = tuple[str, str]
 
@@ -35,14 +37,26 @@ def district(postcode: str | None) -> str | None:
 
 
 def apply_retention(
-    store: CaseStore, rule: RetentionRule, actor: Actor, today: date | None = None
+    store: CaseReviewStore, rule: RetentionRule, actor: Actor, today: date | None = None
 ) -> dict[str, object]:
-    """Anonymise or delete the closed cases past the period; what was done to which cases."""
+    """Anonymise or delete the closed cases and finished applications past the period; what was done to which."""
     day = cutoff(rule, today or date.today())
+    why = f"retention: closed before {day.isoformat()}"
     due = store.closed_before(day, include_anonymised=rule.action == "delete")
     for case in due:
         if rule.action == "delete":
-            store.erase_case(case["id"], actor, f"retention: closed before {day.isoformat()}")
+            store.erase_case(case["id"], actor, why)
         else:
             store.anonymise_case(case["id"], actor, district(case["postcode"]))
-    return {"action": rule.action, "closed_before": day.isoformat(), "cases": [c["id"] for c in due]}
+    finished = store.applications_finished_before(day, include_anonymised=rule.action == "delete")
+    for application in finished:
+        if rule.action == "delete":
+            store.erase_application(application["id"], actor, why)
+        else:
+            store.anonymise_application(application["id"], actor, district(application["postcode"]))
+    return {
+        "action": rule.action,
+        "closed_before": day.isoformat(),
+        "cases": [c["id"] for c in due],
+        "applications": [a["id"] for a in finished],
+    }

@@ -18,6 +18,7 @@ from api.services.statistics import View, registered
 from api.services.study_area import StudyArea, drawable, partnerships, resolve_study_area
 from api.services.tasking import describe_target
 from api.services.tasking_pack_area import PackOptions, feed_gaps
+from api.services.tasking_pack_cases import not_held
 from geo.gaps import GapRule
 from geo.trends import add_months
 from ingest.geocode import PostcodeIndex
@@ -250,8 +251,10 @@ def tasking_pack(
     rule: GapRule,
     postcodes: PostcodeIndex | None,
     options: PackOptions | None = None,
+    worklist: Row | None = None,
 ) -> Row:
-    """The whole pack (members starting with _ are for the printed plan only: see public_pack)."""
+    """The whole pack (members starting with _ are for the printed plan only: see public_pack); worklist: the
+    agencies' case worklist (api.services.tasking_pack_cases), when the caller holds the cases."""
     options = replace(options or PackOptions(), meeting=when)
     area = resolve_csp(con, csp)
     month, month_note = meeting_month(con, when, options.core)
@@ -291,6 +294,7 @@ def tasking_pack(
         "evaluations": evaluations,
         **sections,
         "sources": gaps,
+        "worklist": worklist or not_held(),
     }
 
 

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field
 
 from api.http.models.base import FiltersEcho, Period, Schema, absent
+from api.http.models.case_reviews import PublicationFigures, ThresholdRuleShown
+from api.http.models.problems import DATE, MOMENT
 from api.http.models.status import Gap
 
 NOT_COMPARABLE = "null when the previous year is not held for every source counted (comparable false)"
@@ -264,10 +266,30 @@ class Feeds(Schema):
 
 
 class CaseReview(Schema):
-    """The ASB Case Review figures: not yet held."""
+    """The ASB Case Review's yearly figures, as /api/v1/case-reviews/publication gives them (held: false when the
+    assessment was made without the cases: then only the note)."""
 
     held: bool
     note: str
+    year: int = absent("The year the applications were received")
+    body: None = absent("Always null: every relevant body")
+    as_of: str = absent(DATE)
+    generated_at: str = absent(MOMENT)
+    threshold: ThresholdRuleShown = absent("The local threshold")
+    procedure_url: str | None = absent("The published procedure")
+    figures: list[PublicationFigures] = absent("The partnership first, then each relevant body")
+    labels: dict[str, str] = absent("Each count's label")
+
+
+class RepeatVictims(Schema):
+    """Repeat victims as counts only, the partnership's (held: false when made without the cases)."""
+
+    held: bool
+    flagged: int = absent("Repeat-victim flags with records in the year")
+    confirmed: int = absent("Confirmed by an analyst")
+    awaiting: int = absent("Awaiting an analyst's decision")
+    dismissed: int = absent("Dismissed")
+    confirmed_high_risk: int = absent("Confirmed, whose case is assessed high risk")
 
 
 class Part(Schema):
@@ -344,6 +366,7 @@ class Assessment(Schema):
     problems: Problems
     delivery: Delivery
     feeds: Feeds
+    repeat_victims: RepeatVictims
     case_review: CaseReview
     changes: Changes
     priorities: list[Priority]

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from api.http.models.base import Schema
+from api.http.models.case_reviews import ApplicationRecord
 from api.http.models.problems import DATE, MOMENT, PROGRESS, STATUS, Target
 
 ANSWER = Literal["yes", "no", "unknown"]
@@ -253,6 +254,18 @@ class CaseAuditEntry(Schema):
     detail: dict[str, Any] = Field(description="The fields as changed, or the route read (blanked once erased)")
 
 
+class ApplicationAudit(Schema):
+    """Every read and change of a Case Review application, oldest first."""
+
+    audit: list[CaseAuditEntry]
+
+
+class ApplicationExport(ApplicationRecord):
+    """A Case Review application as a subject access export gives it: as recorded, with its audit."""
+
+    audit: list[CaseAuditEntry]
+
+
 class CaseAudit(Schema):
     """Every read and change of a case, oldest first."""
 
@@ -265,6 +278,7 @@ class SubjectAccessExport(Schema):
     made_at: str = Field(description=MOMENT)
     made_by: str
     case: CaseDetail
+    applications: list[ApplicationExport] = Field(description="The ASB Case Review applications about the case")
     audit: list[CaseAuditEntry] = Field(description="Every read and change of the case, oldest first")
     note: str
 

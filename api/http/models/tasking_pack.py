@@ -271,6 +271,39 @@ class PackNearRepeat(NearRepeatFigures):
     headline: str = Field(description="The window of elevated risk in words")
 
 
+class WorklistCase(Schema):
+    """An open case in an agency's part of the worklist: no name or address."""
+
+    id: int
+    reference: str
+    part: Literal["owner", "party"] = Field(description="Whether the agency owns the case or is party to it")
+    owner_agency: str
+    officer: str
+    subject_role: Literal["victim", "perpetrator", "both"]
+    risk_level: Literal["standard", "medium", "high"] | None
+    repeat_victim: bool = Field(description="A confirmed repeat victim")
+    first: bool = Field(description="A confirmed repeat victim with a high risk: shown first")
+    opened: str = Field(description=DATE)
+    days_open: int = Field(description="Days from opening to the meeting")
+
+
+class WorklistPart(Schema):
+    """One agency's part: the open cases it owns or is party to, in the order it should act on them."""
+
+    agency: str
+    cases: list[WorklistCase]
+
+
+class PackWorklist(Schema):
+    """The agencies' case worklist (held: false when the pack was made without the cases)."""
+
+    held: bool
+    cases: int = Field(description="Open cases")
+    first: int = Field(description="Confirmed repeat victims with a high risk")
+    parts: list[WorklistPart]
+    note: str
+
+
 class TaskingPack(Schema):
     """The tasking pack for a CSP's meeting."""
 
@@ -291,3 +324,4 @@ class TaskingPack(Schema):
     near_repeat: PackNearRepeat
     risky_facilities: PackFacilities
     sources: PackSources
+    worklist: PackWorklist

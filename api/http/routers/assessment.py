@@ -19,8 +19,9 @@ from api.http.models.base import documented_as
 from api.render.assessment_csv import assessment_zip, file_stem, table_rows
 from api.render.assessment_page import render_assessment_page, render_choice_page
 from api.render.assessment_pdf import render_assessment_pdf
-from api.rules import PLAN_RES, gap_rule
+from api.rules import PLAN_RES, case_review_rule, gap_rule
 from api.services.assessment import AssessmentOptions, assessment, held_districts
+from api.services.assessment_cases import CaseFigures
 
 router = APIRouter(tags=["tasking"])
 LadQuery = Annotated[str, Query(max_length=120, description="Local authority district: code or name")]
@@ -35,7 +36,8 @@ FORMATS = {
 def _assessment(request: Request, con: Con, caches: CachesDep, settings: SettingsDep, lad: str, year: int) -> Any:
     tasking: TaskingStore = request.app.state.tasking
     options = AssessmentOptions(delivery_res=PLAN_RES)
-    return assessment(con, tasking, lad, year, caches, gap_rule(settings), options)
+    cases = CaseFigures(request.app.state.cases, case_review_rule(settings), settings.case_review_procedure_url)
+    return assessment(con, tasking, lad, year, caches, gap_rule(settings), options, cases)
 
 
 @router.get("/api/v1/assessment", response_class=Response, response_model=Assessment, responses={200: FORMATS})

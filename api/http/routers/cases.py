@@ -16,7 +16,7 @@ from pydantic import Field
 from api.access import cases as access
 from api.access.capabilities import Capabilities
 from api.access.principals import AuthError
-from api.database.cases import CaseStore
+from api.database.case_reviews import CaseReviewStore
 from api.http.deps import CapabilitiesDep, Con, SettingsDep
 from api.http.models.base import plain
 from api.http.models.cases import (
@@ -160,9 +160,9 @@ class ErasureIn(Body):
     why: str = Field(ERASURE, max_length=500)
 
 
-def cases_store(request: Request) -> CaseStore:
-    """The app's case store (on the deployment database's engine)."""
-    store: CaseStore = request.app.state.cases
+def cases_store(request: Request) -> CaseReviewStore:
+    """The app's case store (on the deployment database's engine; it holds the Case Review applications too)."""
+    store: CaseReviewStore = request.app.state.cases
     return store
 
 
@@ -184,7 +184,7 @@ def _shown(request: Request, caps: Capabilities, case_id: int, change: str = "re
     return jsonable_encoder(access.case_view(caps, detail))
 
 
-def _workable(request: Request, caps: Capabilities, case_id: int) -> CaseStore:
+def _workable(request: Request, caps: Capabilities, case_id: int) -> CaseReviewStore:
     """The store, once the caller is known to see the case (its agencies and analysts work on what they see)."""
     store = cases_store(request)
     access.visible_case(store, caps, case_id)

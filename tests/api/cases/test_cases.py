@@ -190,7 +190,7 @@ def test_retention_deletes_when_the_partnership_says_so(tasking_client: TestClie
     done = apply_retention(
         store, RetentionRule(months=24, action="delete"), ("retention", "analyst"), date(2026, 3, 31)
     )
-    assert done == {"action": "delete", "closed_before": "2024-03-31", "cases": [old]}
+    assert done == {"action": "delete", "closed_before": "2024-03-31", "cases": [old], "applications": []}
     assert analyst.get(f"/api/v1/cases/{old}").status_code == 404
     assert {c["id"] for c in analyst.get("/api/v1/cases").json()["cases"]} == {recent, still_open}
     assert store.case_audit(old)[-1]["detail"]["why"] == "retention: closed before 2024-03-31"

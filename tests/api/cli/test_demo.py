@@ -35,6 +35,7 @@ def test_the_demo_loads_police_feeds_and_delivery(tmp_path: Path, monkeypatch: p
     assert "analyst token" in result.output
     assert "6 cases loaded from ecins-case-export.csv (24 rows)" in result.output
     assert "2 repeat victims flagged" in result.output and "case ASB-25-0114 confirmed as one" in result.output
+    assert "2 ASB Case Review applications loaded from case-review-applications.csv" in result.output
     con = open_store(store)
     try:
         sources = dict(con.execute("SELECT source, count(*) FROM incidents GROUP BY source").fetchall())
@@ -54,4 +55,4 @@ def test_the_demo_loads_police_feeds_and_delivery(tmp_path: Path, monkeypatch: p
         cases.close()
     assert len(by_ref) == 6 and flags == {"confirmed": by_ref["ASB-25-0114"], "flagged": None}
     again = runner.invoke(app, ["demo", "--no-serve", "--store", str(store)])
-    assert "cases loaded" not in again.output  # the demo's cases are loaded once
+    assert "cases loaded" not in again.output and "applications loaded" not in again.output  # loaded once

@@ -84,7 +84,7 @@ def test_the_sections_of_the_demo_year(report: dict[str, Any]) -> None:
     assert report["delivery"]["held"] is False  # the demo's sample patrols are of January 2026
     crm = next(f for f in report["feeds"]["feeds"] if f["feed"] == "cleveland-council-crm")
     assert [g["month"] for g in crm["gaps"]] == ["2025-10"] and crm["months_loaded"] == 12
-    assert report["case_review"] == {"held": False, "note": CASE_REVIEW}
+    assert report["case_review"] == {"held": False, "note": CASE_REVIEW} and report["repeat_victims"] == {"held": False}
     assert {p["section"] for p in report["priorities"]} >= {"levels", "hotspots", "places", "feeds", "delivery"}
 
 
