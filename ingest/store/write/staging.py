@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 from ingest.columns import decoded
 from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA
 from ingest.store.connection import Connection, count, scalar
-from ingest.store.write.counts import refresh_counts
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
+from ingest.store.write.load_counts import add_load_counts, clear_counts
 from ingest.store.write.memory import load_memory
 from ingest.store.write.partitions import (
     PartitionPlan,
@@ -188,9 +188,12 @@ class StagedIngest:
         """
         con, write = self.con, plan.write
         clear_partitions(con, plan, self.run_id)
+        if plan.replaced:  # new partitions hold nothing to clear
+            clear_counts(con, "SELECT partition_key FROM _write")
         with load_memory(con) if self._writer is not None else nullcontext():  # a file spilled: a bulk INSERT
             self._insert_written()
-            refresh_counts(con, "SELECT partition_key FROM _write", self.run_id)  # the rest were cleared
+            if write:
+                add_load_counts(con, self.run_id)
         record_partitions(con, plan, self.source, self.sha, self.run_id)
         if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
             replace_quarantine(con, self.run_id, self.file, self.sha)
