@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+
+import duckdb
 
 from ingest.store.connection import Connection, configured_memory_limit
 
@@ -33,5 +35,17 @@ def load_memory(con: Connection, share: float = LOAD_SHARE) -> Iterator[None]:
     con.execute("SET memory_limit = ?", [f"{int(size * share)}B"])
     try:
         yield
-    finally:
+    except BaseException:
+        # a failed statement aborts the transaction, which refuses the SET until it is rolled back
+        # (`restore_memory` then): the error raised is the load's own (out of memory), never the refusal
+        with suppress(duckdb.Error):
+            con.execute("SET memory_limit = ?", [limit])
+        raise
+    con.execute("SET memory_limit = ?", [limit])
+
+
+def restore_memory(con: Connection) -> None:
+    """Put back the limit the store was opened with (after a rolled-back load that lowered it)."""
+    limit = configured_memory_limit(con)
+    if limit is not None:
         con.execute("SET memory_limit = ?", [limit])

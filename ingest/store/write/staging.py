@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA
 from ingest.store.connection import Connection, count, scalar
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
 from ingest.store.write.load_counts import add_load_counts, clear_counts
-from ingest.store.write.memory import load_memory
+from ingest.store.write.memory import load_memory, restore_memory
 from ingest.store.write.partitions import (
     PartitionPlan,
     RunLog,
@@ -218,7 +218,10 @@ class StagedIngest:
             # a COMMIT that failed (a full disk) has rolled back already, or DuckDB gave up on the database (the
             # caller sees that error): nothing of the file was kept either way
             self._drop_spill()
+            with suppress(duckdb.Error):
+                restore_memory(self.con)
             return
+        restore_memory(self.con)  # a large file's commit that failed may have left the lowered limit
         self._drop_staging()
 
     def _drop_staging(self) -> None:
