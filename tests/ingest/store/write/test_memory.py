@@ -44,7 +44,6 @@ def test_a_store_opened_elsewhere_keeps_its_limit(tmp_path: Path) -> None:
     con.close()
 
 
-
 def test_running_out_of_memory_under_the_lowered_limit_is_reported_as_itself(tmp_path: Path) -> None:
     con = open_store(tmp_path / "aim.duckdb", "64MB")
     before = _limit(con)
