@@ -190,20 +190,22 @@ class StagedIngest:
         clear_partitions(con, plan, self.run_id)
         if plan.replaced:  # new partitions hold nothing to clear
             clear_counts(con, "SELECT partition_key FROM _write")
-        with load_memory(con) if self._writer is not None else nullcontext():  # a file spilled: a bulk INSERT
+        # a file that spilled: its bulk INSERT, its counts and the checkpoint its COMMIT sets off, under the lower limit
+        with load_memory(con) if self._writer is not None else nullcontext():
             self._insert_written()
             if write:
                 add_load_counts(con, self.run_id)
-        record_partitions(con, plan, self.source, self.sha, self.run_id)
-        if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
-            replace_quarantine(con, self.run_id, self.file, self.sha)
-        counts = self.counts(plan)
-        status = "loaded" if write else ("unchanged" if plan.unchanged else "quarantined")
-        log_run(con, RunLog(self.run_id, self.source, self.feed, self.file, self.sha, self.started_at, status), counts)
-        if write and before_commit is not None:
-            before_commit()
-        self._drop_staging()
-        con.execute("COMMIT")
+            record_partitions(con, plan, self.source, self.sha, self.run_id)
+            if write or not plan.unchanged:  # quarantine always written; a reloaded file keeps its rows as they are
+                replace_quarantine(con, self.run_id, self.file, self.sha)
+            counts = self.counts(plan)
+            status = "loaded" if write else ("unchanged" if plan.unchanged else "quarantined")
+            run = RunLog(self.run_id, self.source, self.feed, self.file, self.sha, self.started_at, status)
+            log_run(con, run, counts)
+            if write and before_commit is not None:
+                before_commit()
+            self._drop_staging()
+            con.execute("COMMIT")
         self.closed = True
         return counts
 
