@@ -68,7 +68,7 @@ def add_load_counts(con: Connection, run_id: int) -> None:
             GROUP BY ALL""",  # noqa: S608 (fixed fragments)
         [run_id],
     )
-    _add_cell_counts(con, int(counted))
+    add_cell_counts(con, int(counted))
     con.execute(f"DROP TABLE {COUNTED}")  # noqa: S608 (fixed name)
 
 
@@ -93,9 +93,10 @@ def _add_points(con: Connection) -> None:
     con.execute("DROP TABLE _added_points")
 
 
-def _add_cell_counts(con: Connection, counted: int) -> None:
-    """The load's counts per cell at every served resolution onto cell_counts, sorted by resolution, category, cell
-    and month (one statement for a small load; one per resolution for a large one, so a sort holds a fifth)."""
+def add_cell_counts(con: Connection, counted: int) -> None:
+    """The load's counts (`COUNTED`, of `counted` rows) per cell at every served resolution onto cell_counts, sorted
+    by resolution, category, cell and month (one statement for a small load; one per resolution for a large one, so
+    a sort holds a fifth)."""
     per_res = [cell_counts.summed_at(r, "TRUE", COUNTED) for r in SERVED_RES]
     if counted <= SORT_AT_ONCE:
         union = " UNION ALL ".join(per_res)
