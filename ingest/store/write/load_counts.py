@@ -25,8 +25,8 @@ SORT_AT_ONCE = 250_000
 
 
 def clear_counts(con: Connection, partitions_sql: str) -> None:
-    """Take the partitions a fixed SQL fragment selects off incident_counts and every summary (before their
-    incidents are deleted: the months they hold are read from count_months, cleared last)."""
+    """Take the partitions a fixed SQL fragment selects off incident_counts and every summary (the months they hold
+    are read from count_months, so it is cleared last)."""
     forget_points(con, partitions_sql)
     con.execute("DELETE FROM count_points WHERE refs <= 0")
     stored = in_their_months(partitions_sql)
