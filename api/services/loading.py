@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from ingest.errors import IngestError
 from ingest.pipeline import IngestOptions, IngestReport, run
 from ingest.registry import Feed, feed_files
 from ingest.store.connection import Connection
+from ingest.store.write.checkpoints import checkpoint_at_end
 
 
 def load_files(
@@ -32,12 +34,13 @@ def load_files(
         return [], [f"no {feed.name} files found in {', '.join(map(str, paths))}"]
     reports: list[IngestReport] = []
     errors: list[str] = []
-    for f in files:
-        counted = None if progress is None else _progress_of(progress, f)
-        try:
-            reports.append(run(feed, f, con, replace(options, now=options.now or datetime.now(), progress=counted)))
-        except IngestError as exc:
-            errors.append(str(exc))
+    with checkpoint_at_end(con) if len(files) > 1 else nullcontext():  # each file still commits on its own
+        for f in files:
+            counted = None if progress is None else _progress_of(progress, f)
+            try:
+                reports.append(run(feed, f, con, replace(options, now=options.now or datetime.now(), progress=counted)))
+            except IngestError as exc:
+                errors.append(str(exc))
     return reports, errors
 
 

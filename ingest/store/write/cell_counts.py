@@ -17,9 +17,10 @@ SUMMED = f"""sum(i.n), sum(i.n_unique), (sum(i.n * (i.record_key % {KEY_MODULUS}
              (sum(i.n_unique * (i.record_key % {KEY_MODULUS})) % {KEY_MODULUS})::BIGINT"""
 
 
-def _summed_at(res: int, where: str) -> str:
-    """SQL: incident_counts rows matching a fixed condition, summed per cell at res (cell_counts' columns)."""
-    return f"""SELECT {res} AS res, i.cell_{res} AS cell, {GROUPS}, {SUMMED} FROM incident_counts i
+def summed_at(res: int, where: str, table: str = "incident_counts") -> str:
+    """SQL: rows of incident_counts (or a table of its columns) matching a fixed condition, summed per cell at res
+    (cell_counts' columns)."""
+    return f"""SELECT {res} AS res, i.cell_{res} AS cell, {GROUPS}, {SUMMED} FROM {table} i
                WHERE {where} AND i.cell_{res} IS NOT NULL GROUP BY ALL"""  # noqa: S608 (fixed fragments)
 
 
@@ -29,7 +30,7 @@ def refresh_cell_counts(con: Connection, partitions_sql: str) -> None:
     prune."""
     con.execute(f"DELETE FROM cell_counts WHERE partition_key IN ({partitions_sql})")  # noqa: S608 (fixed)
     theirs = f"i.partition_key IN ({partitions_sql}) AND {in_their_months(partitions_sql, 'i.month')}"
-    per_res = " UNION ALL ".join(_summed_at(r, theirs) for r in SERVED_RES)
+    per_res = " UNION ALL ".join(summed_at(r, theirs) for r in SERVED_RES)
     con.execute(f"INSERT INTO cell_counts SELECT * FROM ({per_res}) ORDER BY res, category, cell, month")  # noqa: S608
 
 
@@ -42,7 +43,7 @@ def fill_cell_counts(con: Connection) -> None:
         for year in years:
             con.execute("BEGIN")
             con.execute(
-                f"INSERT INTO cell_counts {_summed_at(r, in_year)} ORDER BY category, cell, month",  # noqa: S608
+                f"INSERT INTO cell_counts {summed_at(r, in_year)} ORDER BY category, cell, month",  # noqa: S608
                 [date(year, 1, 1), date(year + 1, 1, 1)],
             )
             con.execute("COMMIT")

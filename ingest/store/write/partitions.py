@@ -69,6 +69,8 @@ def plan_partitions(rows: dict[str, int], stored: dict[str, tuple[str, int]], fi
 def clear_partitions(con: Connection, plan: PartitionPlan, run_id: int) -> None:
     """Register the partitions to write as `_write` and delete their incidents stored before this run."""
     con.register("_write", pa.table({"partition_key": pa.array(plan.write, pa.string())}))
+    if not plan.replaced:  # new partitions hold no incidents
+        return
     written = "SELECT partition_key FROM _write"
     con.execute(
         f"DELETE FROM incidents WHERE partition_key IN ({written}) AND {in_their_months(written)} AND run_id <> ?",  # noqa: S608 (fixed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,9 +24,9 @@ import pyarrow.parquet as pq
 from ingest.columns import decoded
 from ingest.schema import INCIDENT_SCHEMA, QUARANTINE_SCHEMA
 from ingest.store.connection import Connection, count, scalar
-from ingest.store.write.counts import refresh_counts
 from ingest.store.write.identity import RunningOrdinals, identity_keys, insert_incidents
-from ingest.store.write.memory import load_memory
+from ingest.store.write.load_counts import add_load_counts, clear_counts
+from ingest.store.write.memory import load_memory, restore_memory
 from ingest.store.write.partitions import (
     PartitionPlan,
     RunLog,
@@ -188,19 +188,24 @@ class StagedIngest:
         """
         con, write = self.con, plan.write
         clear_partitions(con, plan, self.run_id)
-        with load_memory(con) if self._writer is not None else nullcontext():  # a file spilled: a bulk INSERT
+        if plan.replaced:  # new partitions hold nothing to clear
+            clear_counts(con, "SELECT partition_key FROM _write")
+        # a file that spilled: its bulk INSERT, its counts and the checkpoint its COMMIT sets off, under the lower limit
+        with load_memory(con) if self._writer is not None else nullcontext():
             self._insert_written()
-            refresh_counts(con, "SELECT partition_key FROM _write", self.run_id)  # the rest were cleared
-        record_partitions(con, plan, self.source, self.sha, self.run_id)
-        if write or not plan.unchanged:  # quarantine is always written; a reloaded file keeps its rows as they are
-            replace_quarantine(con, self.run_id, self.file, self.sha)
-        counts = self.counts(plan)
-        status = "loaded" if write else ("unchanged" if plan.unchanged else "quarantined")
-        log_run(con, RunLog(self.run_id, self.source, self.feed, self.file, self.sha, self.started_at, status), counts)
-        if write and before_commit is not None:
-            before_commit()
-        self._drop_staging()
-        con.execute("COMMIT")
+            if write:
+                add_load_counts(con, self.run_id)
+            record_partitions(con, plan, self.source, self.sha, self.run_id)
+            if write or not plan.unchanged:  # quarantine always written; a reloaded file keeps its rows as they are
+                replace_quarantine(con, self.run_id, self.file, self.sha)
+            counts = self.counts(plan)
+            status = "loaded" if write else ("unchanged" if plan.unchanged else "quarantined")
+            run = RunLog(self.run_id, self.source, self.feed, self.file, self.sha, self.started_at, status)
+            log_run(con, run, counts)
+            if write and before_commit is not None:
+                before_commit()
+            self._drop_staging()
+            con.execute("COMMIT")
         self.closed = True
         return counts
 
@@ -215,7 +220,10 @@ class StagedIngest:
             # a COMMIT that failed (a full disk) has rolled back already, or DuckDB gave up on the database (the
             # caller sees that error): nothing of the file was kept either way
             self._drop_spill()
+            with suppress(duckdb.Error):
+                restore_memory(self.con)
             return
+        restore_memory(self.con)  # a large file's commit that failed may have left the lowered limit
         self._drop_staging()
 
     def _drop_staging(self) -> None:

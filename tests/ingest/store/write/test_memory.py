@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from ingest.store.connection import open_store
-from ingest.store.write.memory import load_memory, size_bytes
+from ingest.store.write.memory import load_memory, restore_memory, size_bytes
 
 
 def _limit(con: duckdb.DuckDBPyConnection) -> str:
@@ -41,4 +41,17 @@ def test_a_store_opened_elsewhere_keeps_its_limit(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "other.duckdb"), config={"memory_limit": "1GB"})
     with load_memory(con):
         assert _limit(con) == "953.6 MiB"
+    con.close()
+
+
+def test_running_out_of_memory_under_the_lowered_limit_is_reported_as_itself(tmp_path: Path) -> None:
+    con = open_store(tmp_path / "aim.duckdb", "64MB")
+    before = _limit(con)
+    con.execute("BEGIN")
+    with pytest.raises(duckdb.OutOfMemoryException, match="Out of Memory"), load_memory(con, 0.5):
+        con.execute("SELECT list(range) FROM range(20000000)").fetchall()  # a list is never spilled
+    # the aborted transaction refused to put the limit back: the rollback's clean-up does
+    con.execute("ROLLBACK")
+    restore_memory(con)
+    assert _limit(con) == before
     con.close()
