@@ -6,8 +6,8 @@ window.addEventListener("DOMContentLoaded", function () {
     dom_id: "#swagger-ui",
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    deepLinking: false,
-    docExpansion: "none",  // tags open one at a time: opened all at once, Swagger UI stops drawing after a few tags of ~120 paths  // its link inside each operation's toggle is a control in a control (nested-interactive)
+    deepLinking: false,  // its link inside each operation's toggle is a control in a control (nested-interactive)
+    docExpansion: "none",  // tags open one at a time: opened all at once, it stops drawing after a few tags
     persistAuthorization: false,
   });
 });
