@@ -45,6 +45,21 @@ def _through_service(server: str, query: dict[str, object], fmt: str, out: Path)
     _print_summary(out, found)
 
 
+def _worklist(store: Path | None, database: str | None, meeting: date) -> dict[str, Any]:
+    """The agencies' case worklist from the deployment database, as the service's pack gives it, each case listed
+    audited as read from the command line."""
+    from api.cli.cases import CLI_ACTOR, case_store
+    from api.services.tasking_pack_cases import listed_ids, pack_worklist
+
+    cases = case_store(store, database)
+    try:
+        found = pack_worklist(cases, meeting)
+        cases.record_reads(CLI_ACTOR, "listed", listed_ids(found), {"command": "aim tasking pack"})
+        return found
+    finally:
+        cases.close()
+
+
 def _print_summary(out: Path, found: dict[str, Any]) -> None:
     s = found["summary"]
     meeting = _date(str(found["date"])[:10])
@@ -102,7 +117,8 @@ def pack(
             visit_minutes=settings.delivery_compliant_s / 60,
         )
         postcodes = postcode_lookup(settings.postcodes)
-        found = tasking_pack(con, tasking, csp, meeting, Caches(), gap_rule(settings), postcodes, options)
+        worklist = _worklist(store, database, meeting)
+        found = tasking_pack(con, tasking, csp, meeting, Caches(), gap_rule(settings), postcodes, options, worklist)
         if fmt == "pdf":
             out.write_bytes(render_pack_pdf(found))
         elif fmt == "html":
