@@ -42,7 +42,7 @@ SIGNED_IN_PAGES = (
 )
 ASSESSMENT_PAGES = ("/assessment", "/assessment?lad=E06000002&year=2025")  # analysts only
 PARTNER_AGENCY = "warden"
-READY = {"/docs": ".opblock", "/redoc": ".api-content"}  # drawn by script after the load event
+READY = {"/docs": ".opblock-tag", "/redoc": ".api-content"}  # drawn by script after the load event
 
 
 @dataclass(frozen=True)
