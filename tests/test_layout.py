@@ -334,12 +334,23 @@ CASE_READERS = {
     "api.services.case_retention",
     "api.services.case_subject",
     "api.services.repeat_victims",
+    "api.database.case_reviews",  # the Case Review applications, kept beside the cases
+    "api.services.tasking_pack_cases",  # the pack's worklist: case ids, priority and risk, no names (analysts only)
+    "api.http.routers.tasking_pack",  # audits each case the worklist lists
+    "api.access.case_reviews",
+    "api.http.routers.case_reviews",
+    "api.services.case_reviews",
+    "api.services.case_review_export",
+    "api.services.case_review_watchlist",
+    "api.services.case_review_publication",  # the yearly statutory counts of applications
+    "api.services.assessment_cases",  # the assessment's Case Review chapter: the same counts (analysts only)
 }
 
 
 def test_only_the_case_modules_reach_the_case_store() -> None:
-    """Cases are special category data: the store of cases is reached from the case modules only, so no map, OGC,
-    tile, problem, pack or status module can show a case, or a count of them."""
-    reaching = {m for m, imported in IMPORTS.items() if any(_under(i, "api.database.cases") for i in imported)}
-    assert reaching <= CASE_READERS - {"api.database.cases"}
+    """Cases are special category data: the store of cases is reached from the case modules only (and the analysts'
+    pack worklist), so no map, OGC, tile, problem or status module can show a case, or a count of them."""
+    stores = ("api.database.cases", "api.database.case_reviews")
+    reaching = {m for m, imported in IMPORTS.items() if any(_under(i, s) for i in imported for s in stores)}
+    assert reaching <= CASE_READERS
     assert {"api.http.routers.cases", "api.access.cases"} <= reaching

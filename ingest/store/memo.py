@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
-    from ingest.store.connection import Connection
+    from duckdb import DuckDBPyConnection as Connection
 
 P = ParamSpec("P")
 T = TypeVar("T")
