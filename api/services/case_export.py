@@ -90,17 +90,19 @@ def _uprn(text: str | None) -> str | None:
     return digits if digits.isdigit() and len(digits) <= 12 else None
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """The export's entry rows (title rows skipped, repeated rows once, each row's Case Ref set)."""
+def export_rows(path: Path, first_column: str, what: str) -> list[dict[str, str]]:
+    """A messy export's entry rows (UTF-8 or Windows-1252; title rows above the header row, whose first cell is
+    first_column, skipped; repeated rows once), each as a dict by the header's names."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")
     lines = list(csv.reader(io.StringIO(text)))
-    start = next((i for i, line in enumerate(lines) if line and line[0].strip().lower() == "case ref"), None)
+    wanted = first_column.lower()
+    start = next((i for i, line in enumerate(lines) if line and line[0].strip().lower() == wanted), None)
     if start is None:
-        raise ParameterError("export", f"{path.name}: no header row starting 'Case Ref'")
+        raise ParameterError(what, f"{path.name}: no header row starting '{first_column}'")
     header = [h.strip() for h in lines[start]]
     seen: set[tuple[str, ...]] = set()
     rows = []
@@ -110,6 +112,11 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         seen.add(tuple(line))
         rows.append(dict(zip(header, line, strict=False)))
     return rows
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The export's entry rows (title rows skipped, repeated rows once, each row's Case Ref set)."""
+    return export_rows(path, "Case Ref", "export")
 
 
 def _first(rows: Iterable[dict[str, str]], column: str) -> str | None:

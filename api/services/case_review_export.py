@@ -7,8 +7,6 @@ people type them, repeated rows. An application whose reference is held already,
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -16,9 +14,8 @@ from typing import Any
 
 from api.database.case_reviews import CaseReviewStore
 from api.services import case_reviews as service
-from api.services.case_export import _clean, _first, agency, parse_date
+from api.services.case_export import _clean, _first, agency, export_rows, parse_date
 from api.services.case_review_threshold import ThresholdRule
-from api.services.errors import ParameterError
 
 Actor = tuple[str, str]
 RECOMMENDATION = re.compile(r"^(?P<text>.+?)\s*\((?P<agency>[^,()]+)(?:,\s*(?P<due>[^()]+))?\)\s*$")
@@ -26,23 +23,9 @@ RECOMMENDATION = re.compile(r"^(?P<text>.+?)\s*\((?P<agency>[^,()]+)(?:,\s*(?P<d
 
 def read_log(path: Path) -> dict[str, list[dict[str, str]]]:
     """The log's rows by application reference (title rows skipped, repeated rows once), in order."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252")
-    lines = list(csv.reader(io.StringIO(text)))
-    start = next((i for i, line in enumerate(lines) if line and line[0].strip().lower() == "application ref"), None)
-    if start is None:
-        raise ParameterError("log", f"{path.name}: no header row starting 'Application Ref'")
-    header = [h.strip() for h in lines[start]]
-    seen: set[tuple[str, ...]] = set()
     grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for line in lines[start + 1 :]:
-        if not line or not line[0].strip() or tuple(line) in seen:
-            continue
-        seen.add(tuple(line))
-        grouped[line[0].strip().upper()].append(dict(zip(header, line, strict=False)))
+    for row in export_rows(path, "Application Ref", "log"):
+        grouped[next(iter(row.values())).strip().upper()].append(row)  # by the first column, the reference
     return dict(grouped)
 
 
