@@ -58,6 +58,23 @@ def months_held(con: Connection, sources: tuple[str, ...], start: date, end: dat
     return bool(extents) and all(first <= start and end <= last for first, last in extents.values())
 
 
+def not_held(con: Connection, sources: tuple[str, ...], start: date, end: date) -> str | None:
+    """Why the months from start to end cannot be compared (one not held for every source counted), or None."""
+    if months_held(con, sources, start, end):
+        return None
+    extents = read.source_extents(con, sources).values()
+    first, last = (max(e[0] for e in extents), min(e[1] for e in extents)) if extents else (None, None)
+    held = (
+        f"every source counted is held from {first:%b %Y} to {last:%b %Y} only"
+        if first and last and first <= last
+        else "no month is held for every source counted"
+    )
+    return (
+        f"not comparable: {held}, and the months compared run from {start:%b %Y} to {end:%b %Y}; months not held "
+        "would read as months with no incidents, so a change would be invented"
+    )
+
+
 def held_months(con: Connection, sources: tuple[str, ...], months: list[date]) -> list[bool]:
     """Per month: whether every source counted (every source held, when none is named) holds it, as months_held."""
     extents = read.source_extents(con, sources).values()

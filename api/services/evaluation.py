@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from api.services.caches import Caches
+from api.services.comparison import not_held
 from api.services.errors import ParameterError
 from api.services.evaluation_delivery import selection_delivery
 from api.services.filters import Filters, resolve_filters
@@ -48,6 +49,9 @@ def evaluate_area(
     """Hit rate, PAI and RRI of each method when it picks `coverage` of the area's cells from train, scored on test;
     with `delivery` (analysts), what the patrols delivered in AIM's cells over the test months and the dose-response
     across them."""
+    unheld = not_held(con, tuple(filters.incident.sources), train[0], test[1])
+    if unheld:
+        raise ParameterError("test", unheld)
     span = replace(filters, incident=replace(filters.incident, start=train[0], end=test[1]))
     m = area_model(con, span, area, res, wards, lattices)
     n_train = months_between(*train)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from api.services.comparison import not_held
 from api.services.errors import ParameterError
 from api.services.evaluation_delivery import problem_delivery
 from api.services.placebo_evaluation import placebo_block
@@ -141,6 +142,9 @@ def evaluate(
     if not 0 < buffer_m <= 2000:
         raise ParameterError("buffer_m", "the displacement buffer is 1 to 2000 metres")
     group, sources, area = problem["category_group"], list(problem["sources"]), problem["area"]
+    unheld = not_held(con, tuple(sources), before[0], after[1])
+    if unheld:
+        raise ParameterError("after", unheld)
     res, cells = area_cells(con, area)
     ring = ring_cells(cells, buffer_m)
     treated, treated_trend, treated_months = _pair_and_trend(con, group, sources, res, cells, before, after)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from api.services.errors import ParameterError
 from api.services.placebo_evaluation import PLACEBOS, cells_at, force_counts, live_cells
 from api.services.problem_area import area_cells, resolve_area
 from api.services.problem_evaluation import evaluate
@@ -89,3 +90,18 @@ def test_force_counts_add_up_to_the_response_area(con: Connection) -> None:
     result = evaluate(con, problem, BEFORE, AFTER)
     b, a = counts.sums(ids[None, :])
     assert (int(b[0]), int(a[0])) == (result["areas"]["response"]["before"], result["areas"]["response"]["after"])
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ((date(2025, 5, 1), date(2025, 9, 1)), (date(2025, 10, 1), date(2026, 2, 1))),  # after runs past the data
+        ((date(2024, 10, 1), date(2025, 2, 1)), (date(2025, 3, 1), date(2025, 7, 1))),  # before starts before it
+    ],
+)
+def test_months_not_held_are_not_comparable(
+    con: Connection, before: tuple[date, date], after: tuple[date, date]
+) -> None:
+    problem = _problem(con, 7, _busy_cells(con, 1))
+    with pytest.raises(ParameterError, match="not comparable: every source counted is held from Jan 2025 to Dec 2025"):
+        evaluate(con, problem, before, after, others=[problem])

@@ -1,12 +1,16 @@
-"""A problem evaluation's delivery, role by role, on the demo store with its sample patrols loaded: analysts see the
+"""A problem evaluation's delivery, role by role, on the demo store with its sample patrols loaded (and a January
+2026 of incidents, so that the sample fortnight's month is held and the evaluation can be made): analysts see the
 dosage by area and cell and the delivery verdict; a partner party to the problem sees monthly ward totals only (or
 nothing, AIM_DELIVERY_BELOW_ANALYST=none), in the API, on the page and in the PDF; councillors and the public see no
 evaluation at all."""
 
 from __future__ import annotations
 
+import csv
+import gzip
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +20,42 @@ from pypdf import PdfReader
 
 from api.access.tasking import NO_DELIVERY, WARD_TOTALS_ONLY
 from api.http.app import create_app
+from api.rules import ingest_options
+from api.services.loading import load_files
 from api.settings import Settings
+from ingest.registry import resolve_feed
+from ingest.store.connection import open_store
 from tests.conftest import sign_in
 
 EVALUATION = {"before_from": "2025-12", "before_to": "2025-12", "after_from": "2026-01", "after_to": "2026-01"}
 CELL_OR_DAY = ("h3", "cells_detail", "days_held", "2026-01-0", "2026-01-1", "minutes_per_day", "Not delivered")
+
+
+DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def delivered_store(delivered_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The delivered demo store with January 2026 held: December 2025's police.uk rows again, as January's."""
+    folder = tmp_path_factory.mktemp("january")
+    store, month = folder / "aim.duckdb", folder / "2026-01-cleveland-street.csv"
+    shutil.copyfile(delivered_store, store)
+    with (
+        gzip.open(DEMO / "2025-12-cleveland-street.csv.gz", "rt", newline="") as src,
+        month.open("w", newline="") as out,
+    ):
+        rows = csv.reader(src)
+        writer = csv.writer(out)
+        writer.writerow(next(rows))
+        for row in rows:
+            writer.writerow([row[0][::-1], "2026-01", *row[2:]])
+    con = open_store(store)
+    try:
+        reports, errors = load_files(con, resolve_feed("police"), [month], ingest_options(Settings(store=store)))
+    finally:
+        con.close()
+    assert not errors and reports[0].loaded > 5000
+    return store
 
 
 def _as(client: TestClient, role: str, sources: tuple[str, ...] = ()) -> TestClient:

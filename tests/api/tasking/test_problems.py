@@ -188,6 +188,16 @@ def test_evaluation_of_a_problem(tasking_client: TestClient) -> None:
     assert len(again) == 1 and again[0]["result"]["wdd"] == r["wdd"]
     unequal = {**body, "after_to": "2025-11"}
     assert analyst.post(f"/api/v1/problems/{pid}/evaluation", json=unequal).status_code == 422
+    past_the_data = {
+        **body,
+        "before_from": "2025-08",
+        "before_to": "2025-12",
+        "after_from": "2026-01",
+        "after_to": "2026-05",
+    }
+    refused = analyst.post(f"/api/v1/problems/{pid}/evaluation", json=past_the_data)
+    assert refused.status_code == 422 and "not comparable" in refused.text
+    assert len(analyst.get(f"/api/v1/problems/{pid}").json()["evaluations"]) == 1  # nothing kept
     partner = _client(tasking_client, "partner", ("police",))
     assert partner.post(f"/api/v1/problems/{pid}/evaluation", json=body).status_code == 403
 
