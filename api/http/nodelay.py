@@ -5,8 +5,8 @@ socket made without the TCP protocol number, which asyncio does not recognise as
 a response's body waited for the client's delayed acknowledgement of its headers (about 40 ms a request on
 loopback; one client was served 20 requests a second by two workers, 570 by one).
 
-The protocol is httptools' (its C parser, llhttp) when installed, as pinned: a request's parsing and its response's
-writing cost about a third of h11's pure-Python CPU (docs/scale.md, "CPU a computed answer"); h11's otherwise.
+The protocol is httptools' (its C parser, llhttp) when installed, as pinned: less CPU a request than h11's pure
+Python (docs/scale.md, "CPU a computed answer"); h11's otherwise.
 """
 
 from __future__ import annotations
