@@ -55,6 +55,7 @@ def _serve(settings: Settings) -> None:
 
     from api.database.tasking import TaskingStore, TaskingUnavailable
     from api.http.app import create_app
+    from api.http.nodelay import protocol
     from ingest.store.snapshots import ensure_published
 
     con = open_writable(settings)  # migrate and fill reference tables added since the store was written
@@ -62,7 +63,7 @@ def _serve(settings: Settings) -> None:
     log.info("serving %s on http://%s:%s/", settings.store, settings.host, settings.port)
     console.print(f"AIM serving {settings.store} on http://{settings.host}:{settings.port}/ (API docs at /docs)")
     if settings.workers <= 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, http=protocol(), log_level="info")
         return
     ensure_published(settings.store, settings.memory_limit)  # the workers read snapshots; loads publish new ones
     try:
@@ -75,7 +76,7 @@ def _serve(settings: Settings) -> None:
         "api.http.app:served_app",
         factory=True,
         workers=settings.workers,
-        http="api.http.nodelay:NoDelayH11",
+        http=protocol(),
         host=settings.host,
         port=settings.port,
         log_level="info",

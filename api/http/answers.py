@@ -17,6 +17,7 @@ from threading import Lock
 
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import capabilities_of, principal_of
 from api.http.formats import Answer, respond
@@ -93,13 +94,18 @@ class KeptAnswer(Exception):
         self.response = response
 
 
-def answer_kept(request: Request) -> None:
+async def answer_kept(request: Request) -> None:
     """App-wide dependency, after the policy let the caller in: a kept answer to this request goes out before the
     route's own dependencies (filters, store look-ups) run. It was built for the same store version, path, query,
-    role and sources, so it passed the same checks."""
+    role and sources, so it passed the same checks. With no answer kept (or none kept at all: AIM_ANSWER_CACHE_MB=0)
+    it returns on the event loop; the look-up (the store's version, the caller) runs in a worker thread."""
     answers: AnswerCache = request.app.state.answers
     if request.method != "GET" or not answers.holds_any():
         return
+    await run_in_threadpool(_raise_kept, request, answers)
+
+
+def _raise_kept(request: Request, answers: AnswerCache) -> None:
     kept = answers.get(_key(request, request.app.state.store.version()))
     if kept is not None:
         raise KeptAnswer(_sent(request, kept))

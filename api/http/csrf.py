@@ -34,8 +34,9 @@ def page_token(request: Request) -> str:
     return csrf_token(session) if session else ""
 
 
-def refuse_cross_site(request: Request) -> None:
-    """App-wide dependency: refuse a cookie-authenticated state-changing request without the session's page token."""
+async def refuse_cross_site(request: Request) -> None:
+    """App-wide dependency: refuse a cookie-authenticated state-changing request without the session's page token
+    (a few header checks: run on the event loop, not handed to a worker thread)."""
     if request.method in SAFE_METHODS or request.url.path in FORMS or "authorization" in request.headers:
         return
     if request.url.path in FORM_POSTS:

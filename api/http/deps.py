@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -33,25 +33,31 @@ WARD_HELP = 'Ward in the boundary set (`wards`): code, name, or "name, district"
 MONTH_PATTERN = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"  # years 1900-2199
 
 
-def get_con(request: Request) -> Iterator[Connection]:
-    """A cursor on the store (or on its newest published snapshot) for one request, closed after it."""
+async def get_con(request: Request) -> AsyncIterator[Connection]:
+    """A cursor on the store (or on its newest published snapshot) for one request, closed after it. Taken and
+    closed on the event loop (a cursor is a few microseconds; a sync generator would cost two worker-thread hand-offs
+    a request); the request's queries run in its worker thread."""
     with request.app.state.store.reading() as cursor:
         yield cursor
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies below that only read the request or the app's state are coroutines: FastAPI runs a plain function
+# dependency in a worker thread, a hand-off of 50 microseconds of CPU or more each (docs/scale.md)
+
+
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_caches(request: Request) -> Caches:
+async def get_caches(request: Request) -> Caches:
     """The caches the app keeps between requests."""
     caches: Caches = request.app.state.caches
     return caches
 
 
-def get_script_nonce(request: Request) -> str:
+async def get_script_nonce(request: Request) -> str:
     """This response's script nonce, named by its Content-Security-Policy (empty when no policy is sent)."""
     return str(getattr(request.state, NONCE_KEY, ""))
 
@@ -91,7 +97,7 @@ WardsQuery = Annotated[str | None, Query(description="Boundary set name; default
 Months = tuple[str | None, str | None]
 
 
-def requested_months(from_: FromQuery = None, to: ToQuery = None) -> Months:
+async def requested_months(from_: FromQuery = None, to: ToQuery = None) -> Months:
     """The first and last month asked for as YYYY-MM (None: the default)."""
     return from_, to
 
@@ -106,7 +112,7 @@ class FilterChoice:
     wards: str | None
 
 
-def filter_choice(
+async def filter_choice(
     category: CategoryQuery = None, source: SourceQuery = None, dedupe: DedupeQuery = True, wards: WardsQuery = None
 ) -> FilterChoice:
     """category/source/dedupe/wards as asked."""

@@ -34,8 +34,9 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def refuse_unknown_parameters(request: Request) -> None:
-    """Refuse a request that names a query parameter its route does not take."""
+async def refuse_unknown_parameters(request: Request) -> None:
+    """Refuse a request that names a query parameter its route does not take (set arithmetic: run on the event loop,
+    not handed to a worker thread)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or route.path.startswith(OGC):
         return

@@ -120,7 +120,6 @@ def hotspot_rows(
     """Top cells by count (with a ward code, by their incidents in that ward), each with the ward most of its
     incidents fall in and its commonest streets and places."""
     t = read.top_cells(con, filters.incident, res, top, filters.boundary_set, ward)
-    names = cache.names(con, filters.boundary_set)
     cells = t["cell"].to_numpy().astype(np.uint64) if t.num_rows else np.array([], dtype=np.uint64)
     ids = cells_to_strings(cells)
     places = cell_places(con, filters, res, ids)
@@ -130,7 +129,7 @@ def hotspot_rows(
             "h3": h,
             "count": int(r["count"]),
             "ward": r["ward_code"],
-            "ward_name": names.get(r["ward_code"]) if r["ward_code"] else None,
+            "ward_name": cache.name_of(con, filters.boundary_set, r["ward_code"]) if r["ward_code"] else None,
             "places": named,
         }
         for i, (h, r, named) in enumerate(zip(ids, t.to_pylist(), places, strict=True))

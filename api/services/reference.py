@@ -33,6 +33,7 @@ class WardCache:
         self._freeze = freeze
         self._sets: dict[str, list[Ward]] = {}
         self._shapes: dict[str, dict[str, shapely.Geometry]] = {}
+        self._names: dict[str, dict[str, str]] = {}
         self._lock = Lock()
 
     def shape(self, boundary_set: str, code: str) -> shapely.Geometry:
@@ -60,8 +61,20 @@ class WardCache:
             return self._sets[boundary_set]
 
     def names(self, con: Connection, boundary_set: str) -> dict[str, str]:
-        """Ward code -> name in a boundary set."""
-        return {w.code: w.name for w in self.get(con, boundary_set)}
+        """Ward code -> name in a boundary set (built once per set; a copy, so a caller may change it)."""
+        return dict(self._name_index(con, boundary_set))
+
+    def name_of(self, con: Connection, boundary_set: str, code: str) -> str | None:
+        """A ward's name in a boundary set, None for a code not in it."""
+        return self._name_index(con, boundary_set).get(code)
+
+    def _name_index(self, con: Connection, boundary_set: str) -> dict[str, str]:
+        wards = self.get(con, boundary_set)
+        with self._lock:
+            index = self._names.get(boundary_set)
+            if index is None:
+                index = self._names[boundary_set] = {w.code: w.name for w in wards}
+            return index
 
     def shapes(self, con: Connection, boundary_set: str) -> dict[str, shapely.Geometry]:
         """Every ward's polygon in a boundary set as a shapely geometry, by code (each parsed once)."""
