@@ -15,7 +15,8 @@ it) and the forecast with the covariate.
 reports per cell (and of the other crime, for scale) with the category's counts in the first FIRST_ORIGIN - 1 months,
 the training months of the first origin. The shared data folder is ../shared/data unless --shared names another.
 
-Design split only unless --held-out is given (Suffolk and public order are left out while designing).
+Design split only unless --held-out is given (Suffolk and public order are left out while designing). STORE is
+opened as the product opens it: give a copy of the store, not one in use.
 Contains information from FixMyStreet Geographic Data (https://github.com/mysociety/fms_geographic_data) which is
 made available under the ODC Attribution License (http://opendatacommons.org/licenses/by/1.0).
 """
