@@ -84,14 +84,20 @@ class RunningOrdinals:
     def _push(self, keys: np.ndarray, counts: np.ndarray) -> None:
         self.runs.append((keys, counts))
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (a, a_counts), (b, b_counts) = self.runs.pop(), self.runs.pop()
-            both = np.concatenate([a, b])
-            order = np.argsort(both, kind="stable")  # two sorted runs: a merge
-            merged_keys, merged_counts = both[order], np.concatenate([a_counts, b_counts])[order]
-            starts = np.ones(len(merged_keys), dtype=bool)
-            starts[1:] = merged_keys[1:] != merged_keys[:-1]
-            first = np.flatnonzero(starts)
-            self.runs.append((merged_keys[first], np.add.reduceat(merged_counts, first).astype(np.int32)))
+            small, big = self.runs.pop(), self.runs.pop()
+            self.runs.append(_merged(big, small))
+
+
+def _merged(big: tuple[np.ndarray, np.ndarray], small: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two runs as one: the small run's keys found in the big one add their counts to it (in place: the runs are
+    discarded), the others are inserted where they sort (memory: the big run twice, not a sort of both)."""
+    (big_keys, big_counts), (small_keys, small_counts) = big, small
+    at = np.searchsorted(big_keys, small_keys)
+    hit = at < len(big_keys)
+    hit[hit] = big_keys[at[hit]] == small_keys[hit]
+    big_counts[at[hit]] += small_counts[hit]
+    new = ~hit
+    return np.insert(big_keys, at[new], small_keys[new]), np.insert(big_counts, at[new], small_counts[new])
 
 
 def identity_keys(con: Connection, batch: pa.Table) -> np.ndarray:
