@@ -30,6 +30,7 @@ from ingest.validate import Candidates, Rejects, split
 
 Progress = Callable[[int], None]
 MAX_EXAMPLES = 5
+HELD_BATCHES = 3  # a file of up to this many batches is kept in memory for its INSERT (a national month: 500,000 rows)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class IngestOptions:
     progress: Progress | None = None  # called with the rows of each batch as it is staged
     examples: int = MAX_EXAMPLES  # quarantined rows kept as examples (line, reason) in the report
     batch_rows: int = 200_000  # rows written to the store at a time: what a load holds in memory, whatever the file
+    # (with the file's rows themselves, up to HELD_BATCHES batches of them, kept for the final INSERT unspilled)
     layout_drift: float = 0.0  # after a load, rewrite cell_counts' resolution-years drifted past this (0: never)
 
     def __post_init__(self) -> None:
@@ -203,7 +205,8 @@ def _run(feed: Source, path: Path, con: Connection, options: IngestOptions) -> I
         if batch is None:
             raise FeedFileError(path, "no data rows after the header")
         digest = hashing.submit(file_sha256, path)
-        staged = StagedIngest(con, feed.source, file, digest.result, feed=feed.label)
+        held = HELD_BATCHES * options.batch_rows
+        staged = StagedIngest(con, feed.source, file, digest.result, feed=feed.label, held_rows=held)
         report = IngestReport(file=file, status="loaded", max_examples=options.examples)
         enricher: Enricher | None = None
         try:

@@ -1,9 +1,10 @@
 """One feed file inside a single transaction: stage its rows batch by batch, then write them, log and commit.
 
-Each batch's canonical rows, with their ordinals among identical rows, are appended to a Parquet spill file beside
-the store's temporary files, and the incidents are written from it by one INSERT at the end: memory stays bounded
-whatever the file's size (many INSERTs inside one transaction hold every row in memory until COMMIT; one bulk
-INSERT streams). Nothing is visible to others, and nothing is kept, until COMMIT.
+Each batch's canonical rows, with their ordinals among identical rows, are kept for one INSERT at the end: in memory
+while the file's rows number up to `held_rows` (a national month, 500,000 rows, needs no spill), and past that
+appended to a Parquet spill file beside the store's temporary files, from which the INSERT streams: memory stays
+bounded whatever the file's size (many INSERTs inside one transaction hold every row in memory until COMMIT; one
+bulk INSERT streams). Nothing is visible to others, and nothing is kept, until COMMIT.
 """
 
 from __future__ import annotations
@@ -41,13 +42,22 @@ from ingest.store.write.placement import PLACED_COLUMNS
 
 Rejects = list[tuple[int, str, str]]
 VIEWS = ("_write",)
+HELD_ROWS = 600_000  # rows kept in memory for the final INSERT before the file spills (about 200 MB at most)
 TEMP_TABLES = ("_aim_rejects",)
 
 
 class StagedIngest:
     """A transaction that writes one file's rows batch by batch and commits them atomically (or rolls back)."""
 
-    def __init__(self, con: Connection, source: str, file: str, file_sha256: Callable[[], str], feed: str) -> None:
+    def __init__(
+        self,
+        con: Connection,
+        source: str,
+        file: str,
+        file_sha256: Callable[[], str],
+        feed: str,
+        held_rows: int = HELD_ROWS,
+    ) -> None:
         self.con = con
         self.source = source
         self.feed = feed
@@ -64,7 +74,9 @@ class StagedIngest:
         self._pending: list[pa.Table] = []  # canonical rows taken but not yet written
         self._spill: tempfile.TemporaryDirectory[str] | None = None  # where written batches wait for COMMIT
         self._writer: pq.ParquetWriter | None = None
-        self._held: pa.Table | None = None  # the only batch written so far, kept in memory
+        self._held: list[pa.Table] = []  # the batches written so far while they fit in `held_rows`, in memory
+        self._held_rows = 0
+        self.held_rows = held_rows
         self.pending_rows = 0
         con.execute("BEGIN TRANSACTION")
         self.run_id = count(con, "SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs")
@@ -127,8 +139,8 @@ class StagedIngest:
 
     def write_batch(self, enriched: pa.Table) -> None:
         """Keep a taken batch's rows, enriched with their placement (`placement.PLACED_COLUMNS`: cells, place, LAD),
-        each with its ordinal among identical rows of the file, in line order, for the INSERT at commit: the first
-        batch in memory, and from the second on, every batch in the spill file."""
+        each with its ordinal among identical rows of the file, in line order, for the INSERT at commit: in memory
+        while the file's rows fit in `held_rows`, and once they do not, every batch in the spill file."""
         placed = enriched.select(list(PLACED_COLUMNS))
         rows = enriched.drop_columns(list(PLACED_COLUMNS))
         ordinals = self._ordinals.next(identity_keys(self.con, rows))
@@ -139,15 +151,16 @@ class StagedIngest:
         lines = table["line"].to_numpy()
         if len(lines) > 1 and not (np.diff(lines) > 0).all():
             table = table.sort_by("line")
-        if self._held is None and self._writer is None:  # a file of one batch (most monthly files) needs no spill
-            self._held = table
+        if self._writer is None and self._held_rows + table.num_rows <= max(self.held_rows, table.num_rows):
+            self._held.append(table)  # a file of up to `held_rows` (every monthly file) needs no spill
+            self._held_rows += table.num_rows
             return
         if self._writer is None:
             self._spill = tempfile.TemporaryDirectory(prefix="aim-ingest-", dir=_spill_folder(self.con))
             self._writer = pq.ParquetWriter(Path(self._spill.name) / "rows.parquet", table.schema)
-        if self._held is not None:
-            self._writer.write_table(self._held)
-            self._held = None
+        for held in self._held:
+            self._writer.write_table(held)
+        self._held, self._held_rows = [], 0
         self._writer.write_table(table)
 
     def written(self) -> None:
@@ -156,9 +169,9 @@ class StagedIngest:
 
     def _insert_written(self) -> None:
         """Write the kept rows of the partitions in `_write` to incidents, in one INSERT."""
-        if self._held is not None:
-            insert_incidents(self.con, self.run_id, self._held)
-            self._held = None
+        if self._held:
+            insert_incidents(self.con, self.run_id, pa.concat_tables(self._held))
+            self._held, self._held_rows = [], 0
         if self._writer is None or self._spill is None:
             return
         self._writer.close()
@@ -238,7 +251,7 @@ class StagedIngest:
         self._drop_spill()
 
     def _drop_spill(self) -> None:
-        self._held = None
+        self._held, self._held_rows = [], 0
         if self._writer is not None:
             self._writer.close()
             self._writer = None
