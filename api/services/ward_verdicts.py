@@ -12,7 +12,7 @@ import numpy as np
 from api.services.filters import Filters
 from api.services.reference import Ward, WardCache
 from api.services.study_area import StudyArea
-from geo.change import fdr_q_values, poisson_change_p
+from geo.change import fdr_q_values, poisson_change_ps
 from geo.trends import change
 from ingest.store import read
 from ingest.store.connection import Connection
@@ -93,7 +93,8 @@ def test_against_area(wards: list[dict[str, Any]], alpha: float, ratio: float | 
         for w in wards:
             w.update({"expected": None, "excess": 0.0, "p_value": None, "q_value": None, "significant": False})
         return
-    p = np.array([poisson_change_p(w["count"], w["previous_count"], ratio) for w in wards])
+    counts = np.array([w["count"] for w in wards], dtype=np.int64)
+    p = poisson_change_ps(counts, np.array([w["previous_count"] for w in wards], dtype=np.int64), ratio)
     q = fdr_q_values(p)
     for w, p_value, q_value in zip(wards, p, q, strict=True):
         expected = w["previous_count"] * ratio

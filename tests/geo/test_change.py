@@ -7,7 +7,7 @@ from math import comb
 import numpy as np
 import pytest
 
-from geo.change import fdr_q_values, poisson_change_p
+from geo.change import fdr_q_values, poisson_change_p, poisson_change_ps
 
 
 def _two_sided_equal_split(k: int, n: int) -> float:
@@ -38,3 +38,16 @@ def test_benjamini_hochberg_matches_a_plain_implementation() -> None:
     q[order] = np.minimum(expected, 1.0)
     assert np.allclose(fdr_q_values(p), q)
     assert fdr_q_values(np.array([])).size == 0
+
+
+@pytest.mark.parametrize("ratio", [1.0, 0.5, 2.0, 1.37, 0.9123])
+def test_many_at_once_equal_one_at_a_time(ratio: float) -> None:
+    rng = np.random.default_rng(int(ratio * 1000))
+    small = rng.integers(0, 60, (2, 1500))
+    large = rng.integers(0, 5000, (2, 200))
+    edges = np.array([[0, 0, 5, 10, 3, 20, 1], [0, 4, 0, 10, 3, 10, 0]])  # nothing, one side empty, ties, the mode
+    counts, previous = np.concatenate([small, large, edges], axis=1)
+    many = poisson_change_ps(counts, previous, ratio)
+    one = np.array([poisson_change_p(int(k), int(m), ratio) for k, m in zip(counts, previous, strict=True)])
+    assert np.array_equal(many, one)  # bit for bit: the same search and the same tails as scipy's binomtest
+    assert poisson_change_ps(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).size == 0
