@@ -30,7 +30,9 @@ from ingest.validate import Candidates, Rejects, split
 
 Progress = Callable[[int], None]
 MAX_EXAMPLES = 5
-HELD_BATCHES = 3  # a file of up to this many batches is kept in memory for its INSERT (a national month: 500,000 rows)
+# a file of up to this many batches is kept in memory for its INSERT; larger ones spill (docs/scale.md: a national
+# month of three batches held and committed under the full limit peaked at 1.8 GB in a 60M-row store)
+HELD_BATCHES = 1
 
 
 @dataclass(frozen=True)

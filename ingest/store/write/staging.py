@@ -1,7 +1,7 @@
 """One feed file inside a single transaction: stage its rows batch by batch, then write them, log and commit.
 
 Each batch's canonical rows, with their ordinals among identical rows, are kept for one INSERT at the end: in memory
-while the file's rows number up to `held_rows` (a national month, 500,000 rows, needs no spill), and past that
+while the file's rows number up to `held_rows` (a file of one batch: most monthly files need no spill), and past that
 appended to a Parquet spill file beside the store's temporary files, from which the INSERT streams: memory stays
 bounded whatever the file's size (many INSERTs inside one transaction hold every row in memory until COMMIT; one
 bulk INSERT streams). Nothing is visible to others, and nothing is kept, until COMMIT.
@@ -42,7 +42,7 @@ from ingest.store.write.placement import PLACED_COLUMNS
 
 Rejects = list[tuple[int, str, str]]
 VIEWS = ("_write",)
-HELD_ROWS = 600_000  # rows kept in memory for the final INSERT before the file spills (about 200 MB at most)
+HELD_ROWS = 200_000  # rows kept in memory for the final INSERT before the file spills (one batch)
 TEMP_TABLES = ("_aim_rejects",)
 
 
@@ -152,7 +152,7 @@ class StagedIngest:
         if len(lines) > 1 and not (np.diff(lines) > 0).all():
             table = table.sort_by("line")
         if self._writer is None and self._held_rows + table.num_rows <= max(self.held_rows, table.num_rows):
-            self._held.append(table)  # a file of up to `held_rows` (every monthly file) needs no spill
+            self._held.append(table)  # a file of up to `held_rows` (a monthly file of one batch) needs no spill
             self._held_rows += table.num_rows
             return
         if self._writer is None:
@@ -203,8 +203,10 @@ class StagedIngest:
         clear_partitions(con, plan, self.run_id)
         if plan.replaced:  # new partitions hold nothing to clear
             clear_counts(con, "SELECT partition_key FROM _write")
-        # a file that spilled: its bulk INSERT, its counts and the checkpoint its COMMIT sets off, under the lower limit
-        with load_memory(con) if self._writer is not None else nullcontext():
+        # a file of more than one batch (held or spilled): its bulk INSERT, its counts and the checkpoint its COMMIT
+        # sets off, under the lower limit (a national month replaced in a 60M-row store peaked at 1.8 GB without it)
+        large = self._writer is not None or len(self._held) > 1
+        with load_memory(con) if large else nullcontext():
             self._insert_written()
             if write:
                 add_load_counts(con, self.run_id)
