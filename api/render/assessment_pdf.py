@@ -7,15 +7,11 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from api.render.assessment_page import chapters
 from api.render.assessment_text import SUMMARY, summary_rows
-from api.render.patrol_print import ATTRIBUTION
-from api.render.tasking_pack_pdf import CELL, GRID, SMALL, STYLES, WIDTH, p
+from api.render.tasking_pack_pdf import CELL, GRID, SMALL, STYLES, WIDTH, a4_document, attribution_footer, p
 
 MIN_SHARE = 0.05  # the narrowest column, as a share of the text's width
 LONGEST = 60  # characters past which a column grows no wider
@@ -36,32 +32,12 @@ def table(header: list[str], rows: list[list[object]]) -> Table:
     return out
 
 
-def _footer(canvas: Any, doc: Any) -> None:
-    canvas.saveState()
-    canvas.setFont("Helvetica", 6)
-    canvas.setFillColor(colors.HexColor("#555555"))
-    first, _, rest = ATTRIBUTION.partition(" Boundaries:")
-    canvas.drawString(1.5 * cm, 1.05 * cm, first)
-    canvas.drawString(1.5 * cm, 0.75 * cm, f"Boundaries:{rest}")
-    canvas.drawRightString(A4[0] - 1.5 * cm, 1.0 * cm, f"page {doc.page}")
-    canvas.restoreState()
-
-
 def render_assessment_pdf(report: dict[str, Any]) -> bytes:
     """The assessment as an A4 PDF."""
     out = io.BytesIO()
     district = report["district"]
     title = f"Annual strategic assessment: {district['name']}, {report['year']}"
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.6 * cm,
-        title=title,
-        author="AIM",
-    )
+    doc = a4_document(out, title)
     partnership = report["partnership"]
     intro = (
         (f"{partnership['name']} community safety partnership ({partnership['code']}); " if partnership else "")
@@ -80,5 +56,5 @@ def render_assessment_pdf(report: dict[str, Any]) -> bytes:
                 story += [Paragraph(escape(t["title"]), STYLES["Heading4"]), table(t["header"], t["rows"])]
         story.append(Spacer(1, 4))
     story.append(p("Figures and suggestions for the partnership's assessment: not for publication as they are.", SMALL))
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    doc.build(story, onFirstPage=attribution_footer, onLaterPages=attribution_footer)
     return out.getvalue()

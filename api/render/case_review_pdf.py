@@ -7,12 +7,11 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from api.render.assessment_pdf import table
-from api.render.tasking_pack_pdf import SMALL, STYLES, p
+from api.render.tasking_pack_pdf import SMALL, STYLES, a4_document, p
 from api.services.case_review_publication import PUBLICATION_HEADER, publication_rows
 
 
@@ -20,16 +19,7 @@ def render_publication_pdf(found: dict[str, Any]) -> bytes:
     """The publication as an A4 PDF."""
     out = io.BytesIO()
     title = f"ASB Case Review figures, {found['year']}" + (f": {found['body']}" if found["body"] else "")
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
-        title=title,
-        author="AIM",
-    )
+    doc = a4_document(out, title, bottom_margin=1.5 * cm)
     procedure = found["procedure_url"] or "not linked yet"
     story: list[Any] = [
         Paragraph(escape(title), STYLES["Title"]),

@@ -219,7 +219,22 @@ def _worklist(pack: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _footer(canvas: Any, doc: Any) -> None:
+def a4_document(out: io.BytesIO, title: str, bottom_margin: float = 1.6 * cm) -> SimpleDocTemplate:
+    """An A4 document of AIM's margins (1.5 cm; `bottom_margin` leaves room for a footer)."""
+    return SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=bottom_margin,
+        title=title,
+        author="AIM",
+    )
+
+
+def attribution_footer(canvas: Any, doc: Any) -> None:
+    """Each page's foot: the data's attribution and the page number."""
     canvas.saveState()
     canvas.setFont("Helvetica", 6)
     canvas.setFillColor(colors.HexColor("#555555"))
@@ -234,16 +249,7 @@ def render_pack_pdf(pack: dict[str, Any]) -> bytes:
     """The pack as an A4 PDF."""
     out = io.BytesIO()
     name = pack["csp"]["name"]
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.6 * cm,
-        title=f"Tasking pack: {name}",
-        author="AIM",
-    )
+    doc = a4_document(out, f"Tasking pack: {name}")
     story: list[Any] = [
         Paragraph(f"Tasking pack: {escape(name)}", STYLES["Title"]),
         p(
@@ -256,5 +262,5 @@ def render_pack_pdf(pack: dict[str, Any]) -> bytes:
     ]
     for section in (_problems, _evaluations, _patrol, _hotspots, _repeats, _gaps, _worklist):
         story += section(pack)
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    doc.build(story, onFirstPage=attribution_footer, onLaterPages=attribution_footer)
     return out.getvalue()
