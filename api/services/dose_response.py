@@ -15,7 +15,7 @@ from api.services.delivery import DeliveryAsk, delivered_cells
 from api.services.errors import ParameterError
 from api.services.filters import Filters
 from api.services.study_area import StudyArea
-from geo.dose_response import dose_response, log_change, null_calibration
+from geo.dose_response import Calibration, DoseResponse, dose_response, log_change, null_calibration
 from geo.trends import add_months
 from ingest.store import read
 from ingest.store.connection import Connection
@@ -137,26 +137,10 @@ def plan_dose_response(
     estimate = calibration = None
     if len(cells) >= 4 and dose.any():
         found = dose_response(dose, b * scale, a, ask.permutations)
-        estimate = {
-            "cells": found.cells,
-            "slope": round(found.slope, 5),
-            "rate_ratio_per_unit": round(found.rate_ratio_per_unit, 5),
-            "unit": "one more minute present a day",
-            "p_value": round(found.p_value, 4),
-            "permutations": found.permutations,
-            "alpha": ask.alpha,
-            "spearman": round(found.correlation, 3),
-        }
+        estimate = estimate_fields(found, ask.alpha)
         if ask.runs:
             cal = null_calibration(dose, b * scale, a, ask.runs, 199, ask.alpha)
-            calibration = {
-                "runs": cal.runs,
-                "permutations": 199,
-                "alpha": cal.alpha,
-                "significant": cal.significant,
-                "rate": round(cal.rate, 4),
-                "interval": [round(cal.interval[0], 4), round(cal.interval[1], 4)],
-            }
+            calibration = calibration_fields(cal, 199)
     caveats = [OBSERVATIONAL, SIMULATED]
     if after[1] < got.period.start.replace(day=1):
         caveats.insert(0, "The after-period ends before the delivery began: the dose cannot have caused its change.")
@@ -173,4 +157,30 @@ def plan_dose_response(
         "verdict": _verdict(cells, estimate, calibration),
         "method": METHOD,
         "caveats": caveats,
+    }
+
+
+def estimate_fields(found: DoseResponse, alpha: float) -> dict[str, Any]:
+    """A dose-response estimate as the API gives it."""
+    return {
+        "cells": found.cells,
+        "slope": round(found.slope, 5),
+        "rate_ratio_per_unit": round(found.rate_ratio_per_unit, 5),
+        "unit": "one more minute present a day",
+        "p_value": round(found.p_value, 4),
+        "permutations": found.permutations,
+        "alpha": alpha,
+        "spearman": round(found.correlation, 3),
+    }
+
+
+def calibration_fields(cal: Calibration, permutations: int) -> dict[str, Any]:
+    """The test's calibration on shuffled dosage as the API gives it (each run with `permutations`)."""
+    return {
+        "runs": cal.runs,
+        "permutations": permutations,
+        "alpha": cal.alpha,
+        "significant": cal.significant,
+        "rate": round(cal.rate, 4),
+        "interval": [round(cal.interval[0], 4), round(cal.interval[1], 4)],
     }

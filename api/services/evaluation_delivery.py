@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from api.services.dose_response import calibration_fields, estimate_fields
 from api.services.placebo_evaluation import cells_at, force_counts, seed_of
 from api.services.problem_area import WardShapes, area_ward_codes
 from geo.dosage import DosageRules
@@ -182,27 +183,11 @@ def cells_dose_response(
     if np.ptp(dose) == 0:
         return out | {"why_not": "every cell got the same dose: there is no difference in dose to read"}
     found = dose_response(dose, before, after, permutations, seed)
-    estimate = {
-        "cells": found.cells,
-        "slope": round(found.slope, 5),
-        "rate_ratio_per_unit": round(found.rate_ratio_per_unit, 5),
-        "unit": "one more minute present a day",
-        "p_value": round(found.p_value, 4),
-        "permutations": found.permutations,
-        "alpha": ALPHA,
-        "spearman": round(found.correlation, 3),
-    }
+    estimate = estimate_fields(found, ALPHA)
     if not runs:
         return out | {"estimate": estimate}
     cal = null_calibration(dose, before, after, runs, CALIBRATION_PERMUTATIONS, ALPHA, seed + 1)
-    calibration = {
-        "runs": cal.runs,
-        "permutations": CALIBRATION_PERMUTATIONS,
-        "alpha": cal.alpha,
-        "significant": cal.significant,
-        "rate": round(cal.rate, 4),
-        "interval": [round(cal.interval[0], 4), round(cal.interval[1], 4)],
-    }
+    calibration = calibration_fields(cal, CALIBRATION_PERMUTATIONS)
     return out | {"estimate": estimate, "calibration": calibration, "reading": dose_reading(estimate, calibration)}
 
 
